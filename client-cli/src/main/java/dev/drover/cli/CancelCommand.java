@@ -1,0 +1,29 @@
+package dev.drover.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "cancel", description = "Cancel a job: queued tasks never start, running ones are killed.")
+final class CancelCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ServerOption server;
+
+    @Parameters(paramLabel = "JOB")
+    String jobId;
+
+    @Override
+    public Integer call() throws Exception {
+        JsonNode job = server.client().cancel(jobId);
+        spec.commandLine().getOut().printf("job %s %s: %s cancelled%n", jobId, job.get("state").asText(),
+                job.path("counts").path("CANCELLED").asLong());
+        return 0;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.drover.cli;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code drover} command. */
+@Command(name = "drover", mixinStandardHelpOptions = true, version = "drover 0.1.0",
+        description = "Run many-task workloads on an elastic fleet of workers (in this JVM, local processes or EC2).",
+        subcommands = {RunCommand.class, SchedulerCommand.class, SubmitCommand.class, StatusCommand.class,
+                CancelCommand.class, ResultsCommand.class, JobsCommand.class})
+public final class Main implements Runnable {
+    static final Clock CLOCK = Clock.systemUTC();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs a command line with the given output; returns the exit code (0 ok, 1 tasks not ok, 2 bad input). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main()).setOut(out).setErr(err)
+                .setExecutionExceptionHandler((ex, cmd, parsed) -> {
+                    err.println("drover: " + ex.getMessage());
+                    err.flush();
+                    return ex instanceof java.io.IOException ? 1 : 2;
+                });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+}

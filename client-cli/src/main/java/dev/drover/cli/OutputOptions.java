@@ -1,0 +1,21 @@
+package dev.drover.cli;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** Where a followed job's summary and results go. */
+final class OutputOptions {
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the summary as JSON to FILE.")
+    Path json;
+
+    @Option(names = "--results", paramLabel = "FILE", description = "Write every task's result to FILE, one JSON line a task.")
+    Path results;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print only the summary, no task lines.")
+    boolean quiet;
+
+    Optional<Path> resultsFile() {
+        return Optional.ofNullable(results);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.drover.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.drover.core.codec.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/** The scheduler's HTTP API, from the client side. */
+final class SchedulerClient {
+    /** The scheduler answered with an error; {@code body} is its JSON. */
+    static final class ApiException extends IOException {
+        final int status;
+        final JsonNode body;
+
+        ApiException(int status, JsonNode body) {
+            super(body.path("error").asText("HTTP " + status));
+            this.status = status;
+            this.body = body;
+        }
+    }
+
+    private final URI base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    SchedulerClient(String hostPort) {
+        this.base = URI.create(hostPort.startsWith("http") ? hostPort : "http://" + hostPort);
+    }
+
+    JsonNode submit(Path workload, String name, String owner) throws IOException, InterruptedException {
+        String query = "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8)
+                + "&owner=" + URLEncoder.encode(owner, StandardCharsets.UTF_8);
+        return send(HttpRequest.newBuilder(base.resolve("/jobs" + query))
+                .POST(HttpRequest.BodyPublishers.ofFile(workload)).build());
+    }
+
+    JsonNode job(String jobId) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve("/jobs/" + jobId)).GET().build());
+    }
+
+    JsonNode jobs() throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve("/jobs")).GET().build());
+    }
+
+    JsonNode task(String jobId, long seq) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve("/jobs/" + jobId + "/tasks/" + seq)).GET().build());
+    }
+
+    JsonNode cancel(String jobId) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve("/jobs/" + jobId + "/cancel"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    JsonNode fleet() throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve("/fleet")).GET().build());
+    }
+
+    /** Streams the job's results, one JSON line each; with {@code follow}, until the job is done. */
+    void results(String jobId, boolean follow, Consumer<String> line) throws IOException, InterruptedException {
+        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(
+                base.resolve("/jobs/" + jobId + "/results?follow=" + follow)).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8), 1 << 16)) {
+            if (response.statusCode() != 200) {
+                throw new ApiException(response.statusCode(), Json.MAPPER.readTree(in));
+            }
+            for (String l = in.readLine(); l != null; l = in.readLine()) {
+                line.accept(l);
+            }
+        }
+    }
+
+    private JsonNode send(HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        JsonNode body = Json.MAPPER.readTree(response.body());
+        if (response.statusCode() >= 300) {
+            throw new ApiException(response.statusCode(), body);
+        }
+        return body;
+    }
+}

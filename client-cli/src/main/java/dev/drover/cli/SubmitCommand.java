@@ -1,0 +1,33 @@
+package dev.drover.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "submit", description = "Submit a workload to a running scheduler; prints the job id, or follows it with --wait.")
+final class SubmitCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ServerOption server;
+
+    @Option(names = {"-w", "--workload"}, required = true, paramLabel = "FILE", description = "The workload file, one task a line.")
+    Path workload;
+
+    @Option(names = "--wait", description = "Follow the job to its end: progress, results and a summary.")
+    boolean wait;
+
+    @Mixin
+    OutputOptions output;
+
+    @Override
+    public Integer call() throws Exception {
+        return Submission.run(server.client(), workload, wait, output, spec.commandLine().getOut(),
+                spec.commandLine().getErr(), Main.CLOCK, summary -> { });
+    }
+}

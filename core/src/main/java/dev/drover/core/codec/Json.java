@@ -1,0 +1,59 @@
+package dev.drover.core.codec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.drover.core.model.Bundle;
+import dev.drover.core.model.ResultBatch;
+import dev.drover.core.model.TaskResult;
+import java.io.UncheckedIOException;
+
+/** The one JSON codec of Drover's messages, results and API bodies. */
+public final class Json {
+    public static final ObjectMapper MAPPER = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectReader BUNDLE_READER = MAPPER.readerFor(Bundle.class);
+    private static final ObjectReader BATCH_READER = MAPPER.readerFor(ResultBatch.class);
+    private static final ObjectReader RESULT_READER = MAPPER.readerFor(TaskResult.class);
+    private static final ObjectWriter WRITER = MAPPER.writer();
+
+    private Json() {}
+
+    public static String write(Object value) {
+        try {
+            return WRITER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static <T> T read(String json, Class<T> type) {
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    public static Bundle bundle(String json) {
+        return read(BUNDLE_READER, json);
+    }
+
+    public static ResultBatch resultBatch(String json) {
+        return read(BATCH_READER, json);
+    }
+
+    public static TaskResult result(String json) {
+        return read(RESULT_READER, json);
+    }
+
+    private static <T> T read(ObjectReader reader, String json) {
+        try {
+            return reader.readValue(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("malformed message: " + e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.drover.core.queue;
+
+import dev.drover.core.port.Message;
+import dev.drover.core.port.MessageQueue;
+import dev.drover.core.port.PayloadStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Lets any body through a size-limited queue: a body over the limit is stored in the payload
+ * store and travels as a small reference, which receivers swap back transparently.
+ * Stored payloads are left to the bucket's lifecycle rule rather than deleted one by one.
+ */
+public final class OffloadingMessageQueue implements MessageQueue {
+    static final String REF_PREFIX = "{\"payloadRef\":\"";
+
+    private final MessageQueue queue;
+    private final PayloadStore store;
+
+    public OffloadingMessageQueue(MessageQueue queue, PayloadStore store) {
+        this.queue = queue;
+        this.store = store;
+    }
+
+    @Override
+    public void send(List<String> bodies) {
+        queue.send(bodies.stream().map(this::offloadIfLarge).toList());
+    }
+
+    private String offloadIfLarge(String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= queue.maxMessageBytes()) {
+            return body;
+        }
+        String key = "payloads/" + UUID.randomUUID();
+        store.put(key, bytes);
+        return REF_PREFIX + key + "\"}";
+    }
+
+    @Override
+    public List<Message> receive(int max, Duration wait, Duration visibility) {
+        return queue.receive(max, wait, visibility).stream().map(this::restore).toList();
+    }
+
+    private Message restore(Message m) {
+        if (!m.body().startsWith(REF_PREFIX)) {
+            return m;
+        }
+        String key = m.body().substring(REF_PREFIX.length(), m.body().length() - 2);
+        return new Message(m.id(), m.receipt(), new String(store.get(key), StandardCharsets.UTF_8), m.receiveCount());
+    }
+
+    @Override
+    public void delete(List<Message> messages) {
+        queue.delete(messages);
+    }
+
+    @Override
+    public void changeVisibility(List<Message> messages, Duration visibility) {
+        queue.changeVisibility(messages, visibility);
+    }
+
+    @Override
+    public QueueDepth depth() {
+        return queue.depth();
+    }
+
+    /** Any size goes: large bodies are offloaded. */
+    @Override
+    public int maxMessageBytes() {
+        return Integer.MAX_VALUE;
+    }
+
+    /** The limit of the queue underneath, for callers that pack messages to fit without offloading. */
+    public int inlineLimitBytes() {
+        return queue.maxMessageBytes();
+    }
+}

@@ -1,0 +1,27 @@
+package dev.drover.core.workload;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parses the durations users type: plain seconds ({@code 30}) or with a unit ({@code 500ms, 3s, 2m, 1h}). */
+public final class Durations {
+    private static final Pattern FORMAT = Pattern.compile("(\\d+)(ms|s|m|h)?");
+
+    private Durations() {}
+
+    public static Duration parse(String text) {
+        Matcher m = FORMAT.matcher(text.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration: use seconds (30) or a unit (500ms, 3s, 2m, 1h)");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
+    }
+}

@@ -1,0 +1,78 @@
+package dev.drover.core.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.core.port.ClaimStore;
+import dev.drover.core.port.ClaimStore.ClaimOutcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link ClaimStore} adapter must do: the claim/lease/done protocol of the design. */
+public abstract class ClaimStoreContract {
+    protected abstract ClaimStore store();
+
+    private static final Duration LEASE = Duration.ofSeconds(30);
+    private final Instant t0 = Instant.parse("2026-11-23T10:00:00Z");
+
+    private static String bundle() {
+        return "job:" + UUID.randomUUID();
+    }
+
+    @Test
+    void theFirstClaimWinsAndASecondOwnerIsBusy() {
+        String b = bundle();
+        ClaimOutcome first = store().claim(b, "w1", t0, LEASE);
+        assertEquals(new ClaimOutcome.Claimed(1, Set.of()), first);
+        ClaimOutcome second = store().claim(b, "w2", t0.plusSeconds(1), LEASE);
+        assertInstanceOf(ClaimOutcome.Busy.class, second);
+    }
+
+    @Test
+    void aDoneBundleIsADuplicateForever() {
+        String b = bundle();
+        store().claim(b, "w1", t0, LEASE);
+        store().complete(b, "w1", t0.plusSeconds(1));
+        assertInstanceOf(ClaimOutcome.Done.class, store().claim(b, "w2", t0.plusSeconds(2), LEASE));
+        assertInstanceOf(ClaimOutcome.Done.class, store().claim(b, "w2", t0.plus(Duration.ofDays(1)), LEASE));
+    }
+
+    @Test
+    void aLapsedLeaseCanBeTakenOverAndKeepsTheReportedTasks() {
+        String b = bundle();
+        store().claim(b, "w1", t0, LEASE);
+        assertTrue(store().renew(b, "w1", t0.plusSeconds(10), LEASE, Set.of(0L, 1L)));
+        ClaimOutcome taken = store().claim(b, "w2", t0.plusSeconds(41), LEASE);
+        assertEquals(new ClaimOutcome.Claimed(2, Set.of(0L, 1L)), taken);
+        assertFalse(store().renew(b, "w1", t0.plusSeconds(42), LEASE, Set.of(2L)), "the old owner lost its lease");
+    }
+
+    @Test
+    void renewingExtendsTheLease() {
+        String b = bundle();
+        store().claim(b, "w1", t0, LEASE);
+        assertTrue(store().renew(b, "w1", t0.plusSeconds(25), LEASE, Set.of()));
+        assertInstanceOf(ClaimOutcome.Busy.class, store().claim(b, "w2", t0.plusSeconds(40), LEASE));
+    }
+
+    @Test
+    void releaseHandsTheBundleOverAtOnce() {
+        String b = bundle();
+        store().claim(b, "w1", t0, LEASE);
+        store().release(b, "w1", t0.plusSeconds(1), Set.of(3L));
+        assertEquals(new ClaimOutcome.Claimed(2, Set.of(3L)), store().claim(b, "w2", t0.plusSeconds(2), LEASE));
+    }
+
+    @Test
+    void cancellationIsVisibleToEveryone() {
+        String job = "job-" + UUID.randomUUID();
+        assertFalse(store().isCancelled(job));
+        store().cancelJob(job, t0);
+        assertTrue(store().isCancelled(job));
+    }
+}

@@ -1,0 +1,46 @@
+package dev.drover.core.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.core.model.TaskResult;
+import dev.drover.core.model.TaskStatus;
+import dev.drover.core.port.JobRecord;
+import dev.drover.core.port.JobStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link JobStore} adapter must do. */
+public abstract class JobStoreContract {
+    protected abstract JobStore store();
+
+    static TaskResult result(String job, long seq) {
+        return new TaskResult(job, seq, (int) seq + 1, "echo " + seq, TaskStatus.SUCCEEDED, 0, "out " + seq, "",
+                false, false, "w1", 1, 2, 3, 1, null);
+    }
+
+    @Test
+    void savesAndUpdatesJobRecords() {
+        String id = "j" + UUID.randomUUID();
+        JobRecord r = new JobRecord(id, "w.txt", "ann", 10, 0, "SUBMITTED", 1000, 0);
+        store().save(r);
+        store().save(r.withDispatched(10).withState("DONE", 2000));
+        assertEquals(r.withDispatched(10).withState("DONE", 2000), store().get(id).orElseThrow());
+        assertTrue(store().list().stream().anyMatch(j -> j.jobId().equals(id)));
+    }
+
+    @Test
+    void keepsEveryChunkOfResultsOnceEach() {
+        String id = "j" + UUID.randomUUID();
+        store().appendResults(id, "c1", IntStream.range(0, 300).mapToObj(i -> result(id, i)).toList());
+        store().appendResults(id, "c2", List.of(result(id, 300)));
+        store().appendResults(id, "c2", List.of(result(id, 300)));
+        List<TaskResult> all = new ArrayList<>();
+        store().forEachResult(id, all::add);
+        assertEquals(301, all.size());
+        assertTrue(all.contains(result(id, 299)));
+    }
+}

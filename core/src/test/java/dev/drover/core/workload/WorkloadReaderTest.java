@@ -1,0 +1,101 @@
+package dev.drover.core.workload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class WorkloadReaderTest {
+    private static List<TaskSpec> read(byte[] bytes) throws WorkloadException {
+        List<TaskSpec> specs = new ArrayList<>();
+        new WorkloadReader(new ByteArrayInputStream(bytes), "w.txt").forEach(specs::add);
+        return specs;
+    }
+
+    private static List<TaskSpec> read(String text) throws WorkloadException {
+        return read(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void readsTasksSkippingBlanksAndCommentsWithCrlf() throws Exception {
+        List<TaskSpec> specs = read("# a comment\r\nsleep 100\r\n\r\n  echo hi  \r\nsleep 0");
+        assertEquals(List.of(new TaskSpec(2, "sleep 100", 0, 1), new TaskSpec(4, "echo hi", 0, 1),
+                new TaskSpec(5, "sleep 0", 0, 1)), specs);
+    }
+
+    @Test
+    void directivesApplyToTheLinesAfterThem() throws Exception {
+        List<TaskSpec> specs = read("echo a\n@timeout 2s\n@retries 3\necho b\n@timeout none\necho c\n");
+        assertEquals(new TaskSpec(1, "echo a", 0, 1), specs.get(0));
+        assertEquals(new TaskSpec(4, "echo b", 2000, 4), specs.get(1));
+        assertEquals(new TaskSpec(6, "echo c", 0, 4), specs.get(2));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "echo ok\\nsleep abc|2|malformed sleep",
+            "sleep -5|1|negative sleep",
+            "sleep|1|malformed sleep",
+            "sleep 1.5|1|malformed sleep",
+            "echo ok\\n\\n@frobnicate 3|3|unknown directive '@frobnicate'",
+            "@timeout soon|1|bad @timeout",
+            "@retries many|1|bad @retries",
+            "# only a comment\\n|0|the workload has no tasks"})
+    void rejectsBadLinesNamingFileLineAndReason(String text, int line, String reason) {
+        WorkloadException e = assertThrows(WorkloadException.class, () -> read(text.replace("\\n", "\n")));
+        assertEquals("w.txt", e.source());
+        assertEquals(line, e.line());
+        assertEquals(true, e.reason().startsWith(reason), e.getMessage());
+        assertEquals(true, e.getMessage().startsWith(line > 0 ? "w.txt:" + line + ": " : "w.txt: "), e.getMessage());
+    }
+
+    @Test
+    void rejectsBytesThatAreNotUtf8() {
+        byte[] bytes = {'e', 'c', 'h', 'o', ' ', (byte) 0xC3, (byte) 0x28, '\n'};
+        byte[] all = new byte[bytes.length + 8];
+        System.arraycopy("sleep 1\n".getBytes(StandardCharsets.US_ASCII), 0, all, 0, 8);
+        System.arraycopy(bytes, 0, all, 8, bytes.length);
+        WorkloadException e = assertThrows(WorkloadException.class, () -> read(all));
+        assertEquals(2, e.line());
+        assertEquals("not valid UTF-8 text", e.reason());
+    }
+
+    @Test
+    void rejectsALineOverTheLimit() {
+        String longLine = "echo " + "x".repeat(WorkloadReader.MAX_LINE_BYTES);
+        WorkloadException e = assertThrows(WorkloadException.class, () -> read("sleep 1\n" + longLine + "\n"));
+        assertEquals(2, e.line());
+    }
+
+    @Test
+    void rejectsAFileThatDoesNotExist() {
+        WorkloadException e = assertThrows(WorkloadException.class, () -> WorkloadReader.validate(Path.of("/no/such/workload.txt")));
+        assertEquals("/no/such/workload.txt: no such file", e.getMessage());
+    }
+
+    @Test
+    void streamsAMillionLinesWithoutHoldingThem() throws Exception {
+        long[] count = {0};
+        var in = new java.io.InputStream() {
+            long emitted;
+            final byte[] line = "sleep 0\n".getBytes(StandardCharsets.US_ASCII);
+
+            @Override
+            public int read() {
+                if (emitted >= 1_000_000L * line.length) {
+                    return -1;
+                }
+                return line[(int) (emitted++ % line.length)];
+            }
+        };
+        new WorkloadReader(in, "gen").forEach(s -> count[0]++);
+        assertEquals(1_000_000, count[0]);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.drover.scheduler;
+
+import dev.drover.core.UsageMeter;
+import dev.drover.core.exec.Executors;
+import dev.drover.core.memory.InMemoryClaimStore;
+import dev.drover.core.memory.InMemoryMessageQueue;
+import dev.drover.core.memory.InMemoryPayloadStore;
+import dev.drover.core.port.ClaimStore;
+import dev.drover.core.port.MessageQueue;
+import dev.drover.localworker.LocalPool;
+import java.time.Clock;
+import java.util.Optional;
+
+/** The in-JVM pool and the in-memory backend it shares with the scheduler. */
+public final class InJvmFleet implements AutoCloseable {
+    private final Backend backend;
+    private final LocalPool pool;
+
+    public InJvmFleet(int workers, Clock clock) {
+        MessageQueue requests = new InMemoryMessageQueue(clock);
+        MessageQueue responses = new InMemoryMessageQueue(clock);
+        ClaimStore claims = new InMemoryClaimStore();
+        this.backend = new Backend(requests, responses, Optional.empty(), claims, new InMemoryPayloadStore(),
+                Optional.empty(), UsageMeter.NONE);
+        this.pool = new LocalPool(workers, requests, responses, claims, Executors.standard(), clock);
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public int size() {
+        return pool.size();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

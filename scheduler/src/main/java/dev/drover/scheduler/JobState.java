@@ -1,0 +1,163 @@
+package dev.drover.scheduler;
+
+import dev.drover.core.Usage;
+import dev.drover.core.codec.Json;
+import dev.drover.core.model.Commands;
+import dev.drover.core.model.TaskResult;
+import dev.drover.core.model.TaskStatus;
+import dev.drover.core.port.JobRecord;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The scheduler's live view of one job: one status byte per task (so a million tasks cost a
+ * megabyte), counts per status, the result log, and what the job has cost so far.
+ * Results are idempotent by task id: the first final result of a task wins.
+ */
+final class JobState {
+    private static final TaskStatus[] STATUSES = TaskStatus.values();
+
+    final String jobId;
+    final String name;
+    final String owner;
+    final long total;
+    final long submittedAt;
+    final Path workload;
+    final ResultLog log;
+    private final byte[] status;
+    private final long[] counts = new long[STATUSES.length];
+    private final Set<String> workers = new HashSet<>();
+    private long finalCount;
+    private long finishedAt;
+    private boolean cancelled;
+    private volatile long dispatched;
+    private Usage usage = Usage.ZERO;
+    private long duplicates;
+    private long shellMillis;
+    private long shellRuns;
+
+    JobState(String jobId, String name, String owner, long total, long submittedAt, Path workload, Path resultFile) {
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a job holds at most " + (Integer.MAX_VALUE - 8) + " tasks");
+        }
+        this.jobId = jobId;
+        this.name = name;
+        this.owner = owner;
+        this.total = total;
+        this.submittedAt = submittedAt;
+        this.workload = workload;
+        this.log = new ResultLog(resultFile);
+        this.status = new byte[(int) total];
+        counts[TaskStatus.QUEUED.ordinal()] = total;
+    }
+
+    /** Records the results not seen before and returns them; repeats of a task are skipped and counted. */
+    synchronized List<TaskResult> accept(List<TaskResult> results, long now) {
+        List<TaskResult> fresh = new ArrayList<>(results.size());
+        List<String> lines = new ArrayList<>(results.size());
+        for (TaskResult r : results) {
+            if (r.seq() < 0 || r.seq() >= total || STATUSES[status[(int) r.seq()]].isFinal()) {
+                duplicates++;
+                continue;
+            }
+            status[(int) r.seq()] = (byte) r.status().ordinal();
+            counts[TaskStatus.QUEUED.ordinal()]--;
+            counts[r.status().ordinal()]++;
+            finalCount++;
+            if (!r.worker().isEmpty()) {
+                workers.add(r.worker());
+            }
+            if (Commands.sleepMillis(r.command()) < 0 && r.status() != TaskStatus.CANCELLED) {
+                shellMillis += r.durationMillis();
+                shellRuns++;
+            }
+            fresh.add(r);
+            lines.add(Json.write(r));
+        }
+        log.append(lines);
+        if (finalCount == total && finishedAt == 0) {
+            finishedAt = now;
+            notifyAll();
+        }
+        return fresh;
+    }
+
+    synchronized TaskStatus status(long seq) {
+        return STATUSES[status[(int) seq]];
+    }
+
+    /** Tasks not yet final: waiting to be dispatched, on the queue, or running. */
+    synchronized long remaining() {
+        return total - finalCount;
+    }
+
+    synchronized void markCancelled() {
+        cancelled = true;
+    }
+
+    synchronized boolean cancelled() {
+        return cancelled;
+    }
+
+    synchronized boolean done() {
+        return finishedAt != 0;
+    }
+
+    /** Waits until every task has a final status. */
+    synchronized void awaitDone() throws InterruptedException {
+        while (finishedAt == 0) {
+            wait();
+        }
+    }
+
+    /** Tasks on the queue or running: dispatched and not yet final. */
+    synchronized long outstanding() {
+        return finishedAt != 0 || cancelled ? 0 : Math.max(0, dispatched - finalCount);
+    }
+
+    long dispatched() {
+        return dispatched;
+    }
+
+    void dispatched(long n) {
+        dispatched = n;
+    }
+
+    synchronized void charge(Usage u) {
+        usage = usage.plus(u);
+    }
+
+    synchronized void addDuplicates(long n) {
+        duplicates += n;
+    }
+
+    /** Mean run time of the job's shell tasks so far, or -1 before the first one ends. */
+    synchronized double meanShellMillis() {
+        return shellRuns == 0 ? -1 : (double) shellMillis / shellRuns;
+    }
+
+    synchronized String state() {
+        return cancelled ? "CANCELLED" : finishedAt != 0 ? "DONE" : dispatched > 0 ? "RUNNING" : "SUBMITTED";
+    }
+
+    synchronized JobRecord record() {
+        return new JobRecord(jobId, name, owner, total, dispatched, state(), submittedAt, finishedAt);
+    }
+
+    synchronized JobView view(long now) {
+        Map<TaskStatus, Long> byStatus = new EnumMap<>(TaskStatus.class);
+        for (TaskStatus s : STATUSES) {
+            byStatus.put(s, counts[s.ordinal()]);
+        }
+        long end = finishedAt != 0 ? finishedAt : now;
+        double wall = Math.max(1, end - submittedAt) / 1000.0;
+        return new JobView(jobId, name, owner, state(), total, dispatched, byStatus, submittedAt, finishedAt,
+                wall, finalCount / wall, usage.sqsRequests(), usage.dynamoWrites(), usage.dynamoReads(),
+                usage.s3Requests(), duplicates, workers.size());
+    }
+}

@@ -1,0 +1,95 @@
+package dev.drover.scheduler;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A job's results as JSON lines in a file: appended whole lines at a time, read by any number of
+ * followers up to the last complete line. Keeps memory flat however many results a job has.
+ */
+final class ResultLog implements AutoCloseable {
+    private final Path file;
+    private final FileChannel out;
+    private volatile long committed;
+
+    ResultLog(Path file) {
+        this.file = file;
+        try {
+            this.out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    synchronized void append(List<String> jsonLines) {
+        if (jsonLines.isEmpty()) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder(jsonLines.size() * 200);
+        jsonLines.forEach(line -> sb.append(line).append('\n'));
+        ByteBuffer bytes = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
+        try {
+            while (bytes.hasRemaining()) {
+                out.write(bytes);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        committed += bytes.capacity();
+        notifyAll();
+    }
+
+    /**
+     * Copies every line to {@code sink}, following the log as it grows until {@code done} says the
+     * job is over and everything is copied.
+     */
+    void copyTo(OutputStream sink, BooleanSupplier done) throws IOException {
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+            long pos = 0;
+            while (true) {
+                boolean finished = done.getAsBoolean();
+                long end = committed;
+                while (pos < end) {
+                    buf.clear().limit((int) Math.min(buf.capacity(), end - pos));
+                    int n = in.read(buf, pos);
+                    sink.write(buf.array(), 0, n);
+                    pos += n;
+                }
+                sink.flush();
+                if (finished && pos == committed) {
+                    return;
+                }
+                awaitGrowth(pos);
+            }
+        }
+    }
+
+    private synchronized void awaitGrowth(long pos) {
+        if (committed == pos) {
+            try {
+                wait(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            out.close();
+        } catch (IOException ignored) {
+            // the log is only a cache of results also held by the job store or already streamed
+        }
+    }
+}

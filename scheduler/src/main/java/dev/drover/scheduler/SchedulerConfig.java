@@ -1,0 +1,22 @@
+package dev.drover.scheduler;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How the scheduler dispatches; read once in {@code main}.
+ *
+ * @param dataDir        where job workloads and result logs are spooled
+ * @param fleetThreads   task threads the fleet has (or will have): bundles are cut so each gets work
+ * @param bundleWork     expected run time one bundle carries; short tasks travel many to a bundle
+ * @param maxOutstanding tasks on the queue or running at once, across jobs (flow control)
+ */
+public record SchedulerConfig(Path dataDir, int fleetThreads, Duration bundleWork, long maxOutstanding,
+                              int collectorThreads) {
+    public static final Duration DEFAULT_BUNDLE_WORK = Duration.ofMillis(100);
+    public static final long DEFAULT_MAX_OUTSTANDING = 200_000;
+
+    public static SchedulerConfig defaults(Path dataDir, int fleetThreads) {
+        return new SchedulerConfig(dataDir, fleetThreads, DEFAULT_BUNDLE_WORK, DEFAULT_MAX_OUTSTANDING, 2);
+    }
+}
