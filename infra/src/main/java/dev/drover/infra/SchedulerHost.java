@@ -1,0 +1,154 @@
+package dev.drover.infra;
+
+import static dev.drover.infra.Fleet.allow;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
+import software.amazon.awscdk.Fn;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.ec2.HttpTokens;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.Instance;
+import software.amazon.awscdk.services.ec2.InstanceType;
+import software.amazon.awscdk.services.ec2.Peer;
+import software.amazon.awscdk.services.ec2.Port;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.ec2.UserData;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.constructs.Construct;
+
+/**
+ * One EC2 instance from the worker image that runs {@code drover-scheduler.service} instead of the
+ * worker: its user data writes the scheduler's env file and enables that unit. Its HTTP API listens
+ * on {@value #PORT}, reachable only from the CIDR the user gave.
+ */
+public final class SchedulerHost extends Construct {
+    public static final int PORT = 8080;
+
+    public record Props(IVpc vpc, List<String> subnetIds, Queues queues, Tables tables, Storage storage,
+            Fleet fleet, DroverConfig config) {}
+
+    public final SecurityGroup securityGroup;
+    public final Role role;
+    public final Instance instance;
+
+    public SchedulerHost(Construct scope, String id, Props props) {
+        super(scope, id);
+        securityGroup = SecurityGroup.Builder.create(this, "SchedulerSecurityGroup")
+                .vpc(props.vpc())
+                .description("Drover scheduler: HTTP API from the allowed CIDR only")
+                .allowAllOutbound(true)
+                .build();
+        securityGroup.addIngressRule(Peer.ipv4(props.config().allowedCidr()), Port.tcp(PORT),
+                "Drover scheduler API from the allowed CIDR");
+
+        role = Role.Builder.create(this, "SchedulerRole")
+                .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
+                .description("Drover scheduler: queue work, collect results, launch workers from the fleet's template")
+                .build();
+        schedulerPolicy(props).forEach(role::addToPolicy);
+
+        instance = Instance.Builder.create(this, "Scheduler")
+                .instanceName(Stack.of(this).getStackName() + "-scheduler")
+                .vpc(props.vpc())
+                .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PUBLIC).build())
+                .instanceType(new InstanceType(props.config().schedulerInstanceType()))
+                .machineImage(new WorkerImage(props.config().amiId()))
+                .securityGroup(securityGroup)
+                .role(role)
+                .httpTokens(HttpTokens.REQUIRED)
+                .userData(userData(props))
+                // User data runs at first boot only: a changed configuration needs a new instance.
+                .userDataCausesReplacement(true)
+                .build();
+    }
+
+    public String url() {
+        return "http://" + instance.getInstancePublicDnsName() + ":" + PORT;
+    }
+
+    private static UserData userData(Props props) {
+        Map<String, String> env = DroverEnvironment.shared(props.queues(), props.tables(), props.storage());
+        env.put("DROVER_LAUNCH_TEMPLATE", props.fleet().launchTemplateName);
+        env.put("DROVER_SUBNET_IDS", Fn.join(",", props.subnetIds()));
+        env.put("DROVER_MAX_WORKERS", String.valueOf(props.config().maxWorkers()));
+        UserData userData = UserData.forLinux();
+        userData.addCommands(
+                "set -euo pipefail",
+                "cat > /etc/drover/scheduler.env <<'DROVER_ENV'",
+                DroverEnvironment.lines(env) + "DROVER_ENV",
+                // The image enables the worker unit; on this host it would only skip itself (its user data
+                // is this script, not an env file), so switch it off outright.
+                "systemctl disable drover-worker.service",
+                "systemctl enable --now --no-block drover-scheduler.service");
+        return userData;
+    }
+
+    private static List<PolicyStatement> schedulerPolicy(Props props) {
+        Queues queues = props.queues();
+        Storage storage = props.storage();
+        Fleet fleet = props.fleet();
+        String launchTemplateArn = fleet.launchTemplateArn();
+        List<String> launchResources = new ArrayList<>(List.of(
+                launchTemplateArn,
+                ec2Arn(props, "instance", "*"),
+                ec2Arn(props, "volume", "*"),
+                ec2Arn(props, "network-interface", "*"),
+                ec2Arn(props, "security-group", fleet.securityGroup.getSecurityGroupId()),
+                // Public and shared images have no account in their ARN.
+                Stack.of(props.vpc()).formatArn(ArnComponents.builder().service("ec2").account("")
+                        .resource("image").resourceName(props.config().amiId()).build())));
+        props.subnetIds().forEach(subnet -> launchResources.add(ec2Arn(props, "subnet", subnet)));
+
+        return List.of(
+                allow("SendRequests", List.of("sqs:SendMessage", "sqs:GetQueueAttributes"),
+                        List.of(queues.requests.getQueueArn())),
+                // Results, and the dead-lettered bundles whose tasks the scheduler reports FAILED.
+                allow("ReceiveResponses",
+                        List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
+                                "sqs:GetQueueAttributes"),
+                        List.of(queues.responses.getQueueArn(), queues.requestDeadLetters.getQueueArn())),
+                allow("ReadWriteJobs",
+                        List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query",
+                                "dynamodb:Scan"),
+                        List.of(props.tables().jobs.getTableArn())),
+                // Cancelling a job is a record in the claims table that workers check.
+                allow("WriteClaims", List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"),
+                        List.of(props.tables().claims.getTableArn())),
+                allow("WriteInputs", List.of("s3:PutObject", "s3:GetObject"),
+                        List.of(storage.objects(Storage.PAYLOADS), storage.objects(Storage.WORKLOADS))),
+                allow("ReadOutputs", List.of("s3:GetObject"), List.of(storage.objects(Storage.OUTPUTS))),
+                // Every resource RunInstances touches must come through the fleet's launch template.
+                PolicyStatement.Builder.create().sid("RunWorkersFromLaunchTemplate").effect(Effect.ALLOW)
+                        .actions(List.of("ec2:RunInstances"))
+                        .resources(launchResources)
+                        .conditions(Map.of("ArnLike", Map.of("ec2:LaunchTemplate", launchTemplateArn)))
+                        .build(),
+                PolicyStatement.Builder.create().sid("TagWorkersAtLaunch").effect(Effect.ALLOW)
+                        .actions(List.of("ec2:CreateTags"))
+                        .resources(List.of(ec2Arn(props, "instance", "*"), ec2Arn(props, "volume", "*"),
+                                ec2Arn(props, "network-interface", "*")))
+                        .conditions(Map.of("StringEquals", Map.of("ec2:CreateAction", "RunInstances")))
+                        .build(),
+                PolicyStatement.Builder.create().sid("PassWorkerRole").effect(Effect.ALLOW)
+                        .actions(List.of("iam:PassRole"))
+                        .resources(List.of(fleet.role.getRoleArn()))
+                        .conditions(Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com")))
+                        .build(),
+                // EC2's Describe calls support no resource-level permissions: one read-only action on "*".
+                allow("CountWorkers", List.of("ec2:DescribeInstances"), List.of("*")));
+    }
+
+    private static String ec2Arn(Props props, String type, String name) {
+        return Stack.of(props.vpc()).formatArn(ArnComponents.builder().service("ec2").resource(type)
+                .resourceName(name).arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+    }
+}

@@ -1,0 +1,492 @@
+package dev.drover.infra;
+
+import static dev.drover.infra.TemplateJson.asList;
+import static dev.drover.infra.TemplateJson.asMap;
+import static dev.drover.infra.TemplateJson.render;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.CfnElement;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.iam.Role;
+import software.constructs.IConstruct;
+
+/** Assertions on the synthesized stack: every resource, every policy statement, and what must not be there. */
+class DroverStackTest {
+    static final String AMI = "ami-0123456789abcdef0";
+    static final String CIDR = "198.51.100.0/24";
+
+    static DroverStack stack;
+    static Template template;
+    static Map<String, Object> json;
+
+    /** One synth for the whole class: it is the slow part. Context as `cdk -c` would pass it (strings). */
+    @BeforeAll
+    static void synthesize() {
+        App app = new App(AppProps.builder().context(Map.of(
+                "amiId", AMI, "allowedCidr", CIDR, "instanceType", "m6i.large", "maxWorkers", "7",
+                "workerThreads", "4", "idleTimeout", "90s")).build());
+        stack = new DroverStack(app, "Drover", StackProps.builder().build(), DroverConfig.fromContext(app.getNode()));
+        template = Template.fromStack(stack);
+        json = template.toJSON();
+    }
+
+    // --- queues -------------------------------------------------------------------------------
+
+    @Test
+    void requestQueueIsEncryptedWithTheHeartbeatVisibilityAndRedrivesAfterFiveReceives() {
+        template.hasResourceProperties("AWS::SQS::Queue", Map.of(
+                "VisibilityTimeout", 60,
+                "ReceiveMessageWaitTimeSeconds", 20,
+                "SqsManagedSseEnabled", true,
+                "RedrivePolicy", Map.of(
+                        "deadLetterTargetArn", arn(stack.queues.requestDeadLetters),
+                        "maxReceiveCount", 5)));
+        assertEquals(60, properties(stack.queues.requests).get("VisibilityTimeout"));
+    }
+
+    @Test
+    void responseQueueIsEncryptedAndRedrivesToItsOwnDeadLetterQueue() {
+        assertEquals(Map.of("deadLetterTargetArn", arn(stack.queues.responseDeadLetters), "maxReceiveCount", 5),
+                properties(stack.queues.responses).get("RedrivePolicy"));
+        assertEquals(true, properties(stack.queues.responses).get("SqsManagedSseEnabled"));
+    }
+
+    @Test
+    void deadLetterQueuesAreEncryptedAndKeepMessagesFourteenDays() {
+        for (IConstruct queue : List.of(stack.queues.requestDeadLetters, stack.queues.responseDeadLetters)) {
+            assertEquals(1209600, properties(queue).get("MessageRetentionPeriod"));
+            assertEquals(true, properties(queue).get("SqsManagedSseEnabled"));
+            assertNull(properties(queue).get("RedrivePolicy"));
+        }
+        template.resourceCountIs("AWS::SQS::Queue", 4);
+    }
+
+    @Test
+    void everyQueueRefusesRequestsWithoutTls() {
+        for (IConstruct queue : List.of(stack.queues.requests, stack.queues.responses,
+                stack.queues.requestDeadLetters, stack.queues.responseDeadLetters)) {
+            template.hasResourceProperties("AWS::SQS::QueuePolicy", Map.of(
+                    "Queues", List.of(ref(queue)),
+                    "PolicyDocument", Map.of("Statement", List.of(Match.objectEquals(Map.of(
+                            "Sid", Match.absent(),
+                            "Effect", "Deny",
+                            "Principal", Map.of("AWS", "*"),
+                            "Action", "sqs:*",
+                            "Resource", arn(queue),
+                            "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false"))))))));
+        }
+        template.resourceCountIs("AWS::SQS::QueuePolicy", 4);
+    }
+
+    // --- tables and bucket --------------------------------------------------------------------
+
+    @Test
+    void claimsTableIsOnDemandKeyedByBundleIdWithTtlAndPointInTimeRecovery() {
+        Map<String, Object> claims = properties(stack.tables.claims);
+        assertEquals("PAY_PER_REQUEST", claims.get("BillingMode"));
+        assertEquals(List.of(Map.of("AttributeName", "bundleId", "KeyType", "HASH")), claims.get("KeySchema"));
+        assertEquals(List.of(Map.of("AttributeName", "bundleId", "AttributeType", "S")), claims.get("AttributeDefinitions"));
+        assertEquals(Map.of("AttributeName", "expiresAt", "Enabled", true), claims.get("TimeToLiveSpecification"));
+        assertPointInTimeRecovery(claims);
+    }
+
+    @Test
+    void jobsTableIsOnDemandKeyedByPkAndSkWithPointInTimeRecovery() {
+        Map<String, Object> jobs = properties(stack.tables.jobs);
+        assertEquals("PAY_PER_REQUEST", jobs.get("BillingMode"));
+        assertEquals(List.of(Map.of("AttributeName", "pk", "KeyType", "HASH"), Map.of("AttributeName", "sk", "KeyType", "RANGE")),
+                jobs.get("KeySchema"));
+        assertNull(jobs.get("TimeToLiveSpecification"));
+        assertPointInTimeRecovery(jobs);
+    }
+
+    @Test
+    void thereAreExactlyTwoTables() {
+        template.resourceCountIs("AWS::DynamoDB::Table", 2);
+    }
+
+    @Test
+    void tablesAndBucketOutliveTheStack() {
+        for (IConstruct data : List.of(stack.tables.claims, stack.tables.jobs, stack.storage.bucket)) {
+            assertEquals("Retain", resource(data).get("DeletionPolicy"));
+        }
+    }
+
+    @Test
+    void bucketBlocksPublicAccessIsEncryptedAndExpiresOutputsAndPayloads() {
+        template.hasResourceProperties("AWS::S3::Bucket", Map.of(
+                "PublicAccessBlockConfiguration", Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true,
+                        "IgnorePublicAcls", true, "RestrictPublicBuckets", true),
+                "BucketEncryption", Map.of("ServerSideEncryptionConfiguration",
+                        List.of(Map.of("ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256")))),
+                "LifecycleConfiguration", Map.of("Rules", Match.arrayEquals(List.of(
+                        Match.objectEquals(Map.of("Id", "ExpireOutputs", "Prefix", "outputs/",
+                                "ExpirationInDays", 30, "Status", "Enabled")),
+                        Match.objectEquals(Map.of("Id", "ExpirePayloads", "Prefix", "payloads/",
+                                "ExpirationInDays", 30, "Status", "Enabled")),
+                        Match.objectEquals(Map.of("Id", "AbortIncompleteUploads", "Status", "Enabled",
+                                "AbortIncompleteMultipartUpload", Map.of("DaysAfterInitiation", 7))))))));
+        template.resourceCountIs("AWS::S3::Bucket", 1);
+    }
+
+    @Test
+    void bucketRefusesRequestsWithoutTls() {
+        Object bucketArn = arn(stack.storage.bucket);
+        template.hasResourceProperties("AWS::S3::BucketPolicy", Map.of(
+                "Bucket", ref(stack.storage.bucket),
+                "PolicyDocument", Map.of("Statement", List.of(Match.objectEquals(Map.of(
+                        "Effect", "Deny",
+                        "Principal", Map.of("AWS", "*"),
+                        "Action", "s3:*",
+                        "Resource", List.of(bucketArn, Map.of("Fn::Join", List.of("", List.of(bucketArn, "/*")))),
+                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false"))))))));
+    }
+
+    // --- network, fleet, scheduler host -------------------------------------------------------
+
+    @Test
+    void vpcHasTwoPublicSubnetsAndNoNatGateway() {
+        template.resourceCountIs("AWS::EC2::VPC", 1);
+        template.resourceCountIs("AWS::EC2::Subnet", 2);
+        template.allResourcesProperties("AWS::EC2::Subnet", Map.of("MapPublicIpOnLaunch", true));
+        template.resourceCountIs("AWS::EC2::InternetGateway", 1);
+        template.resourceCountIs("AWS::EC2::NatGateway", 0);
+        template.resourceCountIs("AWS::EC2::EIP", 0);
+    }
+
+    @Test
+    void workerSecurityGroupHasNoInboundRule() {
+        Map<String, Object> group = properties(stack.fleet.securityGroup);
+        assertNull(group.get("SecurityGroupIngress"), "worker security group must admit nothing");
+        // Nor a rule attached from outside the group's own resource.
+        template.resourceCountIs("AWS::EC2::SecurityGroupIngress", 0);
+        assertEquals(List.of(Map.of("CidrIp", "0.0.0.0/0", "Description", "Allow all outbound traffic by default",
+                "IpProtocol", "-1")), group.get("SecurityGroupEgress"));
+    }
+
+    @Test
+    void schedulerSecurityGroupAdmitsOnlyPort8080FromTheAllowedCidr() {
+        assertEquals(List.of(Map.of("CidrIp", CIDR, "Description", "Drover scheduler API from the allowed CIDR",
+                        "FromPort", 8080, "ToPort", 8080, "IpProtocol", "tcp")),
+                properties(stack.scheduler.securityGroup).get("SecurityGroupIngress"));
+    }
+
+    @Test
+    void nothingAnywhereIsOpenToTheWholeInternet() {
+        TemplateJson.walk(json.get("Resources"), node -> {
+            if (node.get("SecurityGroupIngress") instanceof List<?> rules) {
+                rules.forEach(rule -> {
+                    assertFalse("0.0.0.0/0".equals(asMap(rule).get("CidrIp")), "ingress from anywhere: " + rule);
+                    assertFalse("::/0".equals(asMap(rule).get("CidrIpv6")), "ingress from anywhere: " + rule);
+                });
+            }
+        });
+    }
+
+    @Test
+    void launchTemplateTakesTheAmiFromContextAndTerminatesOnShutdown() {
+        Map<String, Object> props = properties(stack.fleet.launchTemplate);
+        assertEquals("Drover-workers", props.get("LaunchTemplateName"));
+        Map<String, Object> data = asMap(props.get("LaunchTemplateData"));
+        assertEquals(AMI, data.get("ImageId"));
+        assertEquals("m6i.large", data.get("InstanceType"));
+        assertEquals("terminate", data.get("InstanceInitiatedShutdownBehavior"));
+        assertEquals(Map.of("HttpTokens", "required"), data.get("MetadataOptions"));
+        assertEquals(List.of(Map.of("Fn::GetAtt", List.of(id(stack.fleet.securityGroup), "GroupId"))),
+                data.get("SecurityGroupIds"));
+        assertEquals(Map.of("Arn", arn(stack.fleet.instanceProfile)), data.get("IamInstanceProfile"));
+        assertNull(data.get("KeyName"), "no SSH key: workers admit nothing");
+        assertEquals(List.of(
+                        Map.of("ResourceType", "instance", "Tags", List.of(Map.of("Key", "Name", "Value", "Drover-worker"))),
+                        Map.of("ResourceType", "volume", "Tags", List.of(Map.of("Key", "Name", "Value", "Drover-worker")))),
+                data.get("TagSpecifications"));
+    }
+
+    @Test
+    void launchTemplateUserDataIsTheWorkerEnvFile() {
+        Map<String, Object> data = asMap(properties(stack.fleet.launchTemplate).get("LaunchTemplateData"));
+        assertEquals(String.join("\n",
+                "DROVER_REQUEST_QUEUE_URL=${" + id(stack.queues.requests) + "}",
+                "DROVER_RESPONSE_QUEUE_URL=${" + id(stack.queues.responses) + "}",
+                "DROVER_DEAD_LETTER_QUEUE_URL=${" + id(stack.queues.requestDeadLetters) + "}",
+                "DROVER_CLAIMS_TABLE=${" + id(stack.tables.claims) + "}",
+                "DROVER_JOBS_TABLE=${" + id(stack.tables.jobs) + "}",
+                "DROVER_BUCKET=${" + id(stack.storage.bucket) + "}",
+                "AWS_REGION=${AWS::Region}",
+                "DROVER_WORKER_THREADS=4",
+                "DROVER_IDLE_TIMEOUT=90s",
+                ""), render(data.get("UserData")));
+    }
+
+    @Test
+    void workerInstanceProfileHoldsTheWorkerRole() {
+        assertEquals(List.of(ref(stack.fleet.role)), properties(stack.fleet.instanceProfile).get("Roles"));
+    }
+
+    @Test
+    void rolesAreForEc2OnlyAndCarryNoManagedPolicies() {
+        template.resourceCountIs("AWS::IAM::Role", 2);
+        template.allResourcesProperties("AWS::IAM::Role", Map.of(
+                "AssumeRolePolicyDocument", Match.objectEquals(Map.of("Version", "2012-10-17",
+                        "Statement", List.of(Map.of("Action", "sts:AssumeRole", "Effect", "Allow",
+                                "Principal", Map.of("Service", "ec2.amazonaws.com"))))),
+                "ManagedPolicyArns", Match.absent(),
+                "Policies", Match.absent()));
+        template.resourceCountIs("AWS::IAM::Policy", 2);
+        template.resourceCountIs("AWS::IAM::ManagedPolicy", 0);
+        template.resourceCountIs("AWS::Lambda::Function", 0);
+    }
+
+    @Test
+    void schedulerHostRunsTheImageWithImdsV2InAPublicSubnet() {
+        Map<String, Object> host = properties(stack.scheduler.instance);
+        assertEquals(AMI, host.get("ImageId"));
+        assertEquals("t3.small", host.get("InstanceType"));
+        assertEquals(Map.of("HttpTokens", "required"), host.get("MetadataOptions"));
+        assertEquals(List.of(Map.of("Fn::GetAtt", List.of(id(stack.scheduler.securityGroup), "GroupId"))),
+                host.get("SecurityGroupIds"));
+        assertEquals(ref(stack.network.vpc.getPublicSubnets().get(0)), host.get("SubnetId"));
+        String profile = asMap(host.get("IamInstanceProfile")).get("Ref").toString();
+        assertEquals(List.of(ref(stack.scheduler.role)), properties(profile).get("Roles"));
+        assertNull(host.get("KeyName"));
+    }
+
+    @Test
+    void schedulerUserDataWritesItsEnvFileAndEnablesOnlyTheSchedulerUnit() {
+        String script = render(properties(stack.scheduler.instance).get("UserData"));
+        String subnets = stack.network.vpc.getPublicSubnets().stream().map(s -> "${" + id(s) + "}")
+                .reduce((a, b) -> a + "," + b).orElseThrow();
+        assertEquals(String.join("\n",
+                "#!/bin/bash",
+                "set -euo pipefail",
+                "cat > /etc/drover/scheduler.env <<'DROVER_ENV'",
+                "DROVER_REQUEST_QUEUE_URL=${" + id(stack.queues.requests) + "}",
+                "DROVER_RESPONSE_QUEUE_URL=${" + id(stack.queues.responses) + "}",
+                "DROVER_DEAD_LETTER_QUEUE_URL=${" + id(stack.queues.requestDeadLetters) + "}",
+                "DROVER_CLAIMS_TABLE=${" + id(stack.tables.claims) + "}",
+                "DROVER_JOBS_TABLE=${" + id(stack.tables.jobs) + "}",
+                "DROVER_BUCKET=${" + id(stack.storage.bucket) + "}",
+                "AWS_REGION=${AWS::Region}",
+                "DROVER_LAUNCH_TEMPLATE=Drover-workers",
+                "DROVER_SUBNET_IDS=" + subnets,
+                "DROVER_MAX_WORKERS=7",
+                "DROVER_ENV",
+                "systemctl disable drover-worker.service",
+                "systemctl enable --now --no-block drover-scheduler.service"), script);
+    }
+
+    // --- IAM: every statement, exactly -------------------------------------------------------
+
+    @Test
+    void workerPolicyIsExactlyTheseStatements() {
+        assertPolicy(stack.fleet.role, List.of(
+                statement("ConsumeRequests",
+                        List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"),
+                        List.of(arn(stack.queues.requests)), null),
+                statement("SendResponses", List.of("sqs:SendMessage"), List.of(arn(stack.queues.responses)), null),
+                statement("WriteClaims", List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"),
+                        List.of(arn(stack.tables.claims)), null),
+                statement("ReadPayloads", List.of("s3:GetObject"), List.of(objects("payloads/")), null),
+                statement("WriteOutputsAndPayloads", List.of("s3:PutObject"),
+                        List.of(objects("outputs/"), objects("payloads/")), null)));
+    }
+
+    @Test
+    void schedulerPolicyIsExactlyTheseStatements() {
+        Object launchTemplateArn = resolve(stack.fleet.launchTemplateArn());
+        List<Object> launchResources = new ArrayList<>(List.of(
+                launchTemplateArn,
+                ec2Arn("instance/*"), ec2Arn("volume/*"), ec2Arn("network-interface/*"),
+                ec2Arn("security-group/", Map.of("Fn::GetAtt", List.of(id(stack.fleet.securityGroup), "GroupId"))),
+                Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"), ":ec2:",
+                        Map.of("Ref", "AWS::Region"), "::image/" + AMI)))));
+        stack.network.vpc.getPublicSubnets().forEach(subnet -> launchResources.add(ec2Arn("subnet/", ref(subnet))));
+
+        assertPolicy(stack.scheduler.role, List.of(
+                statement("SendRequests", List.of("sqs:SendMessage", "sqs:GetQueueAttributes"),
+                        List.of(arn(stack.queues.requests)), null),
+                statement("ReceiveResponses",
+                        List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
+                                "sqs:GetQueueAttributes"),
+                        List.of(arn(stack.queues.responses), arn(stack.queues.requestDeadLetters)), null),
+                statement("ReadWriteJobs",
+                        List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query",
+                                "dynamodb:Scan"),
+                        List.of(arn(stack.tables.jobs)), null),
+                statement("WriteClaims", List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"),
+                        List.of(arn(stack.tables.claims)), null),
+                statement("WriteInputs", List.of("s3:PutObject", "s3:GetObject"),
+                        List.of(objects("payloads/"), objects("workloads/")), null),
+                statement("ReadOutputs", List.of("s3:GetObject"), List.of(objects("outputs/")), null),
+                statement("RunWorkersFromLaunchTemplate", List.of("ec2:RunInstances"), launchResources,
+                        Map.of("ArnLike", Map.of("ec2:LaunchTemplate", launchTemplateArn))),
+                statement("TagWorkersAtLaunch", List.of("ec2:CreateTags"),
+                        List.of(ec2Arn("instance/*"), ec2Arn("volume/*"), ec2Arn("network-interface/*")),
+                        Map.of("StringEquals", Map.of("ec2:CreateAction", "RunInstances"))),
+                statement("PassWorkerRole", List.of("iam:PassRole"), List.of(arn(stack.fleet.role)),
+                        Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com"))),
+                statement("CountWorkers", List.of("ec2:DescribeInstances"), List.of("*"), null)));
+    }
+
+    @Test
+    void noPolicyAnywhereGrantsAWildcardActionOnAWildcardResource() {
+        List<Map<String, Object>> statements = TemplateJson.statements(json);
+        // 5 worker + 10 scheduler + 2 trust policies + 4 queue policies + 1 bucket policy: the walk saw them all.
+        assertEquals(22, statements.size(), "policy statements found");
+        for (Map<String, Object> statement : statements) {
+            assertNull(TemplateJson.wildcardViolation(statement));
+        }
+    }
+
+    @Test
+    void theOnlyAllowOnEveryResourceIsDescribeInstances() {
+        List<Object> allowedOnStar = TemplateJson.statements(json).stream()
+                .filter(s -> "Allow".equals(s.get("Effect")) && asList(s.get("Resource")).contains("*"))
+                .map(s -> s.get("Action"))
+                .toList();
+        assertEquals(List.of("ec2:DescribeInstances"), allowedOnStar);
+    }
+
+    @Test
+    void theWildcardCheckCatchesWhatItMustCatch() {
+        assertNotNull(TemplateJson.wildcardViolation(Map.of("Effect", "Allow", "Action", "*", "Resource", "*")));
+        assertNotNull(TemplateJson.wildcardViolation(Map.of("Effect", "Allow", "Action", List.of("s3:GetObject", "ec2:*"),
+                "Resource", List.of("arn:aws:s3:::b/*", "*"))));
+        assertNotNull(TemplateJson.wildcardViolation(Map.of("Effect", "Allow", "Action", "*", "Resource", "arn:aws:s3:::b")));
+        assertNotNull(TemplateJson.wildcardViolation(Map.of("Effect", "Allow", "NotAction", "iam:*", "Resource", "*")));
+        assertNull(TemplateJson.wildcardViolation(Map.of("Effect", "Allow", "Action", "ec2:DescribeInstances", "Resource", "*")));
+        assertNull(TemplateJson.wildcardViolation(Map.of("Effect", "Deny", "Action", "s3:*", "Resource", "arn:aws:s3:::b")));
+    }
+
+    // --- alarms and outputs -------------------------------------------------------------------
+
+    @Test
+    void alarmsWatchBothDeadLetterQueuesAndTheAgeOfTheOldestRequest() {
+        template.resourceCountIs("AWS::CloudWatch::Alarm", 3);
+        assertAlarm(stack.alarms.requestDeadLetters, stack.queues.requestDeadLetters, "ApproximateNumberOfMessagesVisible", 1);
+        assertAlarm(stack.alarms.responseDeadLetters, stack.queues.responseDeadLetters, "ApproximateNumberOfMessagesVisible", 1);
+        assertAlarm(stack.alarms.oldestRequest, stack.queues.requests, "ApproximateAgeOfOldestMessage", 1800);
+    }
+
+    @Test
+    void outputsCarryEverythingTheCliNeedsUnderTheirExactNames() {
+        Map<String, Object> expected = new LinkedHashMap<>();
+        expected.put("RequestQueueUrl", ref(stack.queues.requests));
+        expected.put("ResponseQueueUrl", ref(stack.queues.responses));
+        expected.put("DeadLetterQueueUrl", ref(stack.queues.requestDeadLetters));
+        expected.put("ClaimsTable", ref(stack.tables.claims));
+        expected.put("JobsTable", ref(stack.tables.jobs));
+        expected.put("Bucket", ref(stack.storage.bucket));
+        expected.put("LaunchTemplateName", "Drover-workers");
+        expected.put("LaunchTemplateId", ref(stack.fleet.launchTemplate));
+        expected.put("WorkerRoleArn", arn(stack.fleet.role));
+        expected.put("WorkerInstanceProfileArn", arn(stack.fleet.instanceProfile));
+        expected.put("WorkerSecurityGroupId", Map.of("Fn::GetAtt", List.of(id(stack.fleet.securityGroup), "GroupId")));
+        expected.put("SubnetIds", Map.of("Fn::Join", List.of(",",
+                stack.network.vpc.getPublicSubnets().stream().map(s -> (Object) ref(s)).toList())));
+        expected.put("SchedulerUrl", Map.of("Fn::Join", List.of("", List.of("http://",
+                Map.of("Fn::GetAtt", List.of(id(stack.scheduler.instance), "PublicDnsName")), ":8080"))));
+        expected.put("SchedulerInstanceId", ref(stack.scheduler.instance));
+        expected.put("Region", Map.of("Ref", "AWS::Region"));
+
+        expected.forEach((name, value) -> template.hasOutput(name, Map.of("Value", value)));
+        assertEquals(expected.keySet(), asMap(json.get("Outputs")).keySet());
+    }
+
+    // --- helpers ------------------------------------------------------------------------------
+
+    static void assertPolicy(Role role, List<Map<String, Object>> expected) {
+        template.hasResourceProperties("AWS::IAM::Policy", Map.of(
+                "Roles", List.of(ref(role)),
+                "PolicyDocument", Match.objectEquals(Map.of("Version", "2012-10-17",
+                        "Statement", Match.arrayEquals(expected.stream().map(Match::objectEquals).toList())))));
+    }
+
+    /** A statement as CloudFormation shows it: a single action or resource is a plain value, not a list. */
+    static Map<String, Object> statement(String sid, List<String> actions, List<?> resources, Map<String, Object> condition) {
+        Map<String, Object> statement = new LinkedHashMap<>();
+        statement.put("Sid", sid);
+        statement.put("Effect", "Allow");
+        statement.put("Action", actions.size() == 1 ? actions.get(0) : actions);
+        statement.put("Resource", resources.size() == 1 ? resources.get(0) : resources);
+        if (condition != null) {
+            statement.put("Condition", condition);
+        }
+        return statement;
+    }
+
+    static void assertAlarm(IConstruct alarm, IConstruct queue, String metric, int threshold) {
+        Map<String, Object> props = properties(alarm);
+        assertEquals("AWS/SQS", props.get("Namespace"));
+        assertEquals(metric, props.get("MetricName"));
+        assertEquals(List.of(Map.of("Name", "QueueName", "Value", Map.of("Fn::GetAtt", List.of(id(queue), "QueueName")))),
+                props.get("Dimensions"));
+        assertEquals("Maximum", props.get("Statistic"));
+        assertEquals(threshold, props.get("Threshold"));
+        assertEquals("GreaterThanOrEqualToThreshold", props.get("ComparisonOperator"));
+        assertEquals("notBreaching", props.get("TreatMissingData"));
+    }
+
+    static void assertPointInTimeRecovery(Map<String, Object> table) {
+        assertEquals(Map.of("PointInTimeRecoveryEnabled", true), table.get("PointInTimeRecoverySpecification"));
+    }
+
+    static Object objects(String prefix) {
+        return Map.of("Fn::Join", List.of("", List.of(arn(stack.storage.bucket), "/" + prefix + "*")));
+    }
+
+    /** arn:PARTITION:ec2:REGION:ACCOUNT:<suffix>[<tail>], as Stack.formatArn renders it. */
+    static Object ec2Arn(String suffix, Object... tail) {
+        List<Object> parts = new ArrayList<>(List.of("arn:", Map.of("Ref", "AWS::Partition"), ":ec2:",
+                Map.of("Ref", "AWS::Region"), ":", Map.of("Ref", "AWS::AccountId"), ":" + suffix));
+        parts.addAll(List.of(tail));
+        return Map.of("Fn::Join", List.of("", parts));
+    }
+
+    static Object resolve(String value) {
+        return stack.resolve(value);
+    }
+
+    static String id(IConstruct construct) {
+        IConstruct resource = Objects.requireNonNullElse(construct.getNode().getDefaultChild(), construct);
+        // Resolve the element's own logical id: it includes overrides (the scheduler instance's user-data hash).
+        return stack.resolve(((CfnElement) resource).getLogicalId()).toString();
+    }
+
+    static Map<String, Object> ref(IConstruct construct) {
+        return Map.of("Ref", id(construct));
+    }
+
+    static Map<String, Object> arn(IConstruct construct) {
+        return Map.of("Fn::GetAtt", List.of(id(construct), "Arn"));
+    }
+
+    static Map<String, Object> resource(IConstruct construct) {
+        return asMap(asMap(json.get("Resources")).get(id(construct)));
+    }
+
+    static Map<String, Object> properties(IConstruct construct) {
+        return properties(id(construct));
+    }
+
+    static Map<String, Object> properties(String logicalId) {
+        Map<String, Object> resource = asMap(asMap(json.get("Resources")).get(logicalId));
+        assertNotNull(resource, "no resource " + logicalId);
+        return asMap(resource.get("Properties"));
+    }
+}
