@@ -9,9 +9,11 @@ import picocli.CommandLine.Command;
 @Command(name = "drover", mixinStandardHelpOptions = true, version = "drover 0.1.0",
         description = "Run many-task workloads on an elastic fleet of workers (in this JVM, local processes or EC2).",
         subcommands = {RunCommand.class, SchedulerCommand.class, SubmitCommand.class, StatusCommand.class,
-                CancelCommand.class, ResultsCommand.class, JobsCommand.class})
+                CancelCommand.class, ResultsCommand.class, JobsCommand.class, WorkerCommand.class,
+                LocalAwsCommand.class})
 public final class Main implements Runnable {
     static final Clock CLOCK = Clock.systemUTC();
+    private static final java.util.Set<String> SERVICES = java.util.Set.of("scheduler", "worker", "local-aws");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -22,6 +24,10 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && SERVICES.contains(args[0])) {
+            // long-running services log what they decide; one-shot commands keep the terminal for results
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+        }
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

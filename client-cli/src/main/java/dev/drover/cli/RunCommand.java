@@ -4,10 +4,19 @@ import dev.drover.scheduler.HttpApi;
 import dev.drover.scheduler.InJvmFleet;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.SchedulerConfig;
+import dev.drover.scheduler.fleet.ProcessFleetLauncher;
+import dev.drover.scheduler.fleet.Provisioner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,8 +24,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "run", description = "Run a workload end to end and exit: starts a scheduler in this process, "
-        + "submits over HTTP, prints results and a summary.")
+@Command(name = "run", description = "Run a workload end to end and exit. By default it starts AWS emulators on loopback "
+        + "(SQS, DynamoDB, S3), a scheduler and worker processes; --local N runs on an in-JVM pool instead.")
 final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -24,8 +33,15 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "WORKLOAD", description = "The workload file, one task a line.")
     Path workload;
 
-    @Option(names = "--local", paramLabel = "N", description = "Run on an in-JVM pool of N workers.")
+    @Option(names = "--local", paramLabel = "N", description = "Run on an in-JVM pool of N workers (no emulators, no processes).")
     Integer local;
+
+    @Option(names = "--workers", paramLabel = "N",
+            description = "A fixed fleet of N worker processes, all started at once (default: elastic, see --max-workers).")
+    Integer workers;
+
+    @Mixin
+    FleetOptions fleet;
 
     @Mixin
     OutputOptions output;
@@ -35,15 +51,68 @@ final class RunCommand implements Callable<Integer> {
         if (!Submission.validate(workload, spec.commandLine().getErr())) {
             return Submission.BAD_INPUT;
         }
-        int workers = local != null ? local : Runtime.getRuntime().availableProcessors();
         Path data = Files.createTempDirectory("drover-run-");
-        try (InJvmFleet fleet = new InJvmFleet(workers, Main.CLOCK);
-             Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(data, fleet.size()), fleet.backend(), Main.CLOCK).start();
-             HttpApi api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of).start()) {
-            return Submission.run(new SchedulerClient("127.0.0.1:" + api.port()), workload, true, output,
-                    spec.commandLine().getOut(), spec.commandLine().getErr(), Main.CLOCK, summary -> { });
+        try {
+            return local != null ? inJvm(data) : onLocalAws(data);
         } finally {
-            Files.walk(data).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            deleteTree(data);
+        }
+    }
+
+    private int inJvm(Path data) throws Exception {
+        try (InJvmFleet pool = new InJvmFleet(local, Main.CLOCK);
+             Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(data.resolve("scheduler"), pool.size()),
+                     pool.backend(), Main.CLOCK).start();
+             HttpApi api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of).start()) {
+            return submit(api, summary -> { });
+        }
+    }
+
+    private int onLocalAws(Path data) throws Exception {
+        spec.commandLine().getErr().println("starting local AWS (SQS, DynamoDB and S3 emulators on loopback)...");
+        spec.commandLine().getErr().flush();
+        int maxWorkers = workers != null ? workers : fleet.maxWorkers;
+        try (LocalStack stack = new LocalStack(Optional.empty());
+             ProcessFleetLauncher launcher = new ProcessFleetLauncher(
+                     LocalStack.workerCommand(fleet.threads, fleet.idleTimeout),
+                     stack.emulators.endpoints().workerEnvironment(), data.resolve("workers"), Main.CLOCK);
+             Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(data.resolve("scheduler"), maxWorkers * fleet.threads),
+                     stack.backend, Main.CLOCK).start();
+             Provisioner provisioner = new Provisioner(fleet.provisioner(), launcher, scheduler::demand, Main.CLOCK);
+             HttpApi api = new HttpApi(scheduler, "127.0.0.1", 0, provisioner::status).start()) {
+            if (workers != null) {
+                launcher.launch(workers);
+            } else {
+                provisioner.start();
+            }
+            return submit(api, summary -> {
+                // the run ends when the fleet has stopped itself: idle timeout, then drain
+                try {
+                    if (!launcher.awaitAllExited(fleet.idle().toMillis() + 5_000)) {
+                        spec.commandLine().getErr().println("drover: workers still busy after the idle timeout; stopping them");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                provisioner.close();
+                Map<String, Object> status = provisioner.status();
+                for (String key : List.of("workersLaunched", "peakWorkers", "workerSeconds", "costUsd")) {
+                    summary.put(key, status.get(key));
+                }
+            });
+        }
+    }
+
+    private int submit(HttpApi api, Consumer<Map<String, Object>> enrich) throws Exception {
+        return Submission.run(new SchedulerClient("127.0.0.1:" + api.port()), workload, true, output,
+                spec.commandLine().getOut(), spec.commandLine().getErr(), Main.CLOCK, enrich);
+    }
+
+    static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -90,6 +90,7 @@ final class Dispatcher implements Runnable {
             List<Task> bundle = new ArrayList<>();
             List<String> messages = new ArrayList<>();
             long queuedTasks = 0; // tasks in messages
+            double queuedWork = 0;
             double work = 0;
             long bytes = 0;
             for (TaskSpec spec = reader.next(); spec != null && running && !job.cancelled(); spec = reader.next(), seq++) {
@@ -99,12 +100,14 @@ final class Dispatcher implements Runnable {
                         || bundle.size() >= maxTasks)) {
                     messages.add(encode(job, bundle));
                     queuedTasks += bundle.size();
+                    queuedWork += work;
                     bundle = new ArrayList<>();
                     work = 0;
                     bytes = 0;
                     if (messages.size() == MessageQueue.MAX_BATCH) {
-                        send(job, messages, queuedTasks);
+                        send(job, messages, queuedTasks, queuedWork);
                         queuedTasks = 0;
+                        queuedWork = 0;
                     }
                 }
                 bundle.add(task);
@@ -114,9 +117,10 @@ final class Dispatcher implements Runnable {
             if (!bundle.isEmpty() && !job.cancelled()) {
                 messages.add(encode(job, bundle));
                 queuedTasks += bundle.size();
+                queuedWork += work;
             }
             if (!messages.isEmpty() && !job.cancelled()) {
-                send(job, messages, queuedTasks);
+                send(job, messages, queuedTasks, queuedWork);
             }
         } catch (WorkloadException e) {
             // validated at submission; only a vanished spool file gets here
@@ -139,7 +143,8 @@ final class Dispatcher implements Runnable {
     }
 
     /** Sends and clears {@code messages}, after waiting for room under the outstanding limit. */
-    private void send(JobState job, List<String> messages, long tasks) {
+    private void send(JobState job, List<String> messages, long tasks, double expectedMillis) {
+        job.expect(expectedMillis, tasks);
         awaitRoom(tasks);
         for (int failures = 0; ; ) {
             try {

@@ -40,6 +40,10 @@ final class JobState {
     private long duplicates;
     private long shellMillis;
     private long shellRuns;
+    private long runMillis;
+    private long runs;
+    private double expectedMillis;
+    private long expected;
 
     JobState(String jobId, String name, String owner, long total, long submittedAt, Path workload, Path resultFile) {
         if (total > Integer.MAX_VALUE - 8) {
@@ -72,9 +76,13 @@ final class JobState {
             if (!r.worker().isEmpty()) {
                 workers.add(r.worker());
             }
-            if (Commands.sleepMillis(r.command()) < 0 && r.status() != TaskStatus.CANCELLED) {
-                shellMillis += r.durationMillis();
-                shellRuns++;
+            if (!r.worker().isEmpty() && r.status() != TaskStatus.CANCELLED) {
+                runMillis += r.durationMillis();
+                runs++;
+                if (Commands.sleepMillis(r.command()) < 0) {
+                    shellMillis += r.durationMillis();
+                    shellRuns++;
+                }
             }
             fresh.add(r);
             lines.add(Json.write(r));
@@ -139,6 +147,17 @@ final class JobState {
     /** Mean run time of the job's shell tasks so far, or -1 before the first one ends. */
     synchronized double meanShellMillis() {
         return shellRuns == 0 ? -1 : (double) shellMillis / shellRuns;
+    }
+
+    /** Records the dispatcher's estimate for tasks just queued, used until results are measured. */
+    synchronized void expect(double millis, long tasks) {
+        expectedMillis += millis;
+        expected += tasks;
+    }
+
+    /** Total measured run time and count of finished tasks, else the dispatcher's estimate: {millis, tasks}. */
+    synchronized double[] taskTime() {
+        return runs > 0 ? new double[] {runMillis, runs} : new double[] {expectedMillis, expected};
     }
 
     synchronized String state() {

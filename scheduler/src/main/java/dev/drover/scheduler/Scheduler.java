@@ -9,6 +9,7 @@ import dev.drover.core.port.JobRecord;
 import dev.drover.core.workload.TaskSpec;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.core.workload.WorkloadReader;
+import dev.drover.scheduler.fleet.Demand;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +25,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -37,6 +39,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Scheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+    /** Assumed task time before a job has queued or run anything: err towards launching. */
+    private static final double UNKNOWN_TASK_SECONDS = 1.0;
+    /** Floor for the measured mean, so {@code sleep 0} workloads do not ask for zero workers per task. */
+    private static final double MIN_TASK_SECONDS = 0.001;
 
     private final SchedulerConfig config;
     private final Backend backend;
@@ -46,6 +52,7 @@ public final class Scheduler implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final List<ResultCollector> collectors = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final Set<String> reportingWorkers = ConcurrentHashMap.newKeySet();
 
     public Scheduler(SchedulerConfig config, Backend backend, Clock clock) {
         this.config = config;
@@ -106,6 +113,9 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private Consumer<Usage> collect(String messageId, ResultBatch batch) {
+        if (!batch.results().isEmpty()) {
+            reportingWorkers.add(batch.worker());
+        }
         JobState usageJob = jobs.get(batch.usageJob());
         if (usageJob != null) {
             usageJob.charge(batch.usage());
@@ -232,9 +242,22 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    /** Tasks waiting on the queue or running, over all jobs: the backlog the fleet is sized for. */
-    public long backlog() {
-        return jobs.values().stream().mapToLong(JobState::remaining).sum();
+    /** What the fleet must carry: tasks not yet final over all jobs, and how long a task takes. */
+    public Demand demand() {
+        long backlog = 0;
+        double millis = 0;
+        double tasks = 0;
+        for (JobState job : jobs.values()) {
+            long remaining = job.remaining();
+            if (remaining > 0 && !job.cancelled()) {
+                backlog += remaining;
+                double[] time = job.taskTime();
+                millis += time[0];
+                tasks += time[1];
+            }
+        }
+        double mean = tasks > 0 ? millis / tasks / 1000.0 : UNKNOWN_TASK_SECONDS;
+        return new Demand(backlog, Math.max(mean, MIN_TASK_SECONDS), Set.copyOf(reportingWorkers));
     }
 
     private void recover() throws IOException {
@@ -274,7 +297,9 @@ public final class Scheduler implements AutoCloseable {
     public void close() {
         dispatcher.stop();
         collectors.forEach(ResultCollector::stop);
-        threads.forEach(Thread::interrupt);
+        if (!threads.isEmpty()) {
+            threads.get(0).interrupt(); // the dispatcher may be waiting for a job; collectors end their short poll
+        }
         for (Thread t : threads) {
             try {
                 t.join(5_000);

@@ -1,0 +1,50 @@
+package dev.drover.aws;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The names of Drover's cloud resources: the contract between the stack (CDK outputs or local
+ * AWS), the scheduler and the workers. Travels as {@code DROVER_*} environment variables, which
+ * is also how EC2 user data hands it to a worker.
+ */
+public record DroverResources(String requestQueueUrl, String responseQueueUrl, String deadLetterQueueUrl,
+                              String claimsTable, String jobsTable, String bucket) {
+
+    public static final String REQUEST_QUEUE_URL = "DROVER_REQUEST_QUEUE_URL";
+    public static final String RESPONSE_QUEUE_URL = "DROVER_RESPONSE_QUEUE_URL";
+    public static final String DEAD_LETTER_QUEUE_URL = "DROVER_DEAD_LETTER_QUEUE_URL";
+    public static final String CLAIMS_TABLE = "DROVER_CLAIMS_TABLE";
+    public static final String JOBS_TABLE = "DROVER_JOBS_TABLE";
+    public static final String BUCKET = "DROVER_BUCKET";
+
+    /** Reads the names from {@code DROVER_*} variables; empty if the request queue is not named. */
+    public static Optional<DroverResources> fromEnvironment(Map<String, String> env) {
+        if (env.get(REQUEST_QUEUE_URL) == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new DroverResources(env.get(REQUEST_QUEUE_URL), require(env, RESPONSE_QUEUE_URL),
+                env.getOrDefault(DEAD_LETTER_QUEUE_URL, ""), require(env, CLAIMS_TABLE),
+                env.getOrDefault(JOBS_TABLE, ""), require(env, BUCKET)));
+    }
+
+    private static String require(Map<String, String> env, String name) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException(name + " is not set (set every DROVER_* variable, or run `drover local-aws`)");
+        }
+        return v;
+    }
+
+    public Map<String, String> toEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(REQUEST_QUEUE_URL, requestQueueUrl);
+        env.put(RESPONSE_QUEUE_URL, responseQueueUrl);
+        env.put(DEAD_LETTER_QUEUE_URL, deadLetterQueueUrl);
+        env.put(CLAIMS_TABLE, claimsTable);
+        env.put(JOBS_TABLE, jobsTable);
+        env.put(BUCKET, bucket);
+        return env;
+    }
+}

@@ -1,0 +1,136 @@
+package dev.drover.aws;
+
+import dev.drover.core.InfrastructureException;
+import dev.drover.core.port.ClaimStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+
+/**
+ * Claims as conditional writes on one DynamoDB item per bundle. A claim is a single UpdateItem
+ * whose failure carries the old item, so "done" and "busy" cost no extra read. The item keeps the
+ * seqs of reported tasks as a number set, and a TTL so old claims go away by themselves.
+ */
+public final class DynamoDbClaimStore implements ClaimStore {
+    /** Done records must outlive every possible redelivery: SQS keeps a message 14 days at most. */
+    public static final Duration RETENTION = Duration.ofDays(15);
+    private static final String SERVICE = "DynamoDB";
+    private static final String CANCEL_PREFIX = "cancel#";
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public DynamoDbClaimStore(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    private static Map<String, AttributeValue> key(String bundleId) {
+        return Map.of("bundleId", AttributeValue.fromS(bundleId));
+    }
+
+    private static AttributeValue n(long v) {
+        return AttributeValue.fromN(Long.toString(v));
+    }
+
+    private static long ttl(Instant now) {
+        return now.plus(RETENTION).getEpochSecond();
+    }
+
+    @Override
+    public ClaimOutcome claim(String bundleId, String owner, Instant now, Duration lease) {
+        Map<String, AttributeValue> values = Map.of(":me", AttributeValue.fromS(owner),
+                ":now", n(now.toEpochMilli()), ":until", n(now.plus(lease).toEpochMilli()),
+                ":false", AttributeValue.fromBool(false), ":one", n(1), ":ttl", n(ttl(now)));
+        try {
+            var item = AwsErrors.call(SERVICE, () -> dynamo.updateItem(b -> b.tableName(table).key(key(bundleId))
+                    .conditionExpression("attribute_not_exists(bundleId) OR (#done = :false AND leaseUntil < :now)")
+                    .updateExpression("SET #owner = :me, leaseUntil = :until, #done = :false, expiresAt = :ttl ADD claimCount :one")
+                    .expressionAttributeNames(Map.of("#owner", "owner", "#done", "done"))
+                    .expressionAttributeValues(values)
+                    .returnValues(ReturnValue.ALL_NEW)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD))).attributes();
+            return new ClaimOutcome.Claimed(Integer.parseInt(item.get("claimCount").n()), reported(item));
+        } catch (InfrastructureException e) {
+            if (!(e.getCause() instanceof ConditionalCheckFailedException)) {
+                throw e;
+            }
+            Map<String, AttributeValue> old = ((ConditionalCheckFailedException) e.getCause()).item();
+            if (old == null || old.isEmpty()) {
+                old = AwsErrors.call(SERVICE, () -> dynamo.getItem(b -> b.tableName(table).key(key(bundleId)).consistentRead(true))).item();
+            }
+            if (old.containsKey("done") && old.get("done").bool()) {
+                return new ClaimOutcome.Done();
+            }
+            return new ClaimOutcome.Busy(Instant.ofEpochMilli(Long.parseLong(old.get("leaseUntil").n())));
+        }
+    }
+
+    private static Set<Long> reported(Map<String, AttributeValue> item) {
+        AttributeValue set = item.get("reported");
+        return set == null ? Set.of() : set.ns().stream().map(Long::parseLong).collect(Collectors.toUnmodifiableSet());
+    }
+
+    @Override
+    public boolean renew(String bundleId, String owner, Instant now, Duration lease, Set<Long> reported) {
+        return ownerUpdate(bundleId, owner, now.plus(lease), reported);
+    }
+
+    @Override
+    public void release(String bundleId, String owner, Instant now, Set<Long> reported) {
+        ownerUpdate(bundleId, owner, now, reported);
+    }
+
+    /** Moves the lease end of a bundle this owner still holds, adding reported seqs; false if it does not. */
+    private boolean ownerUpdate(String bundleId, String owner, Instant leaseUntil, Set<Long> reported) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":me", AttributeValue.fromS(owner),
+                ":until", n(leaseUntil.toEpochMilli()), ":false", AttributeValue.fromBool(false)));
+        String update = "SET leaseUntil = :until";
+        if (!reported.isEmpty()) {
+            values.put(":reported", AttributeValue.fromNs(reported.stream().map(String::valueOf).toList()));
+            update += " ADD reported :reported";
+        }
+        String expression = update;
+        try {
+            AwsErrors.call(SERVICE, () -> dynamo.updateItem(b -> b.tableName(table).key(key(bundleId))
+                    .conditionExpression("#owner = :me AND #done = :false")
+                    .updateExpression(expression)
+                    .expressionAttributeNames(Map.of("#owner", "owner", "#done", "done"))
+                    .expressionAttributeValues(values)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.NONE)));
+            return true;
+        } catch (InfrastructureException e) {
+            if (e.getCause() instanceof ConditionalCheckFailedException) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void complete(String bundleId, String owner, Instant now) {
+        AwsErrors.call(SERVICE, () -> dynamo.updateItem(b -> b.tableName(table).key(key(bundleId))
+                .updateExpression("SET #done = :true, expiresAt = :ttl")
+                .expressionAttributeNames(Map.of("#done", "done"))
+                .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true), ":ttl", n(ttl(now))))));
+    }
+
+    @Override
+    public void cancelJob(String jobId, Instant now) {
+        AwsErrors.call(SERVICE, () -> dynamo.putItem(b -> b.tableName(table).item(Map.of(
+                "bundleId", AttributeValue.fromS(CANCEL_PREFIX + jobId), "expiresAt", n(ttl(now))))));
+    }
+
+    @Override
+    public boolean isCancelled(String jobId) {
+        return AwsErrors.call(SERVICE, () -> dynamo.getItem(b -> b.tableName(table).key(key(CANCEL_PREFIX + jobId)))).hasItem();
+    }
+}

@@ -1,0 +1,36 @@
+package dev.drover.cli;
+
+import dev.drover.core.workload.Durations;
+import dev.drover.scheduler.fleet.Provisioner;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** How an elastic fleet grows and shrinks. */
+final class FleetOptions {
+    @Option(names = "--max-workers", paramLabel = "N", defaultValue = "4", description = "Never more workers than this (default ${DEFAULT-VALUE}).")
+    int maxWorkers;
+
+    @Option(names = "--worker-threads", paramLabel = "N", defaultValue = "4", description = "Tasks each worker runs at once (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--idle-timeout", paramLabel = "D", defaultValue = "10s",
+            description = "A worker with nothing to do for this long stops itself: the cost/latency knob (default ${DEFAULT-VALUE}).")
+    String idleTimeout;
+
+    @Option(names = "--target-latency", paramLabel = "D", defaultValue = "10s",
+            description = "How long the backlog may take to clear; the fleet is sized for it (default ${DEFAULT-VALUE}).")
+    String targetLatency;
+
+    @Option(names = "--hourly-price", paramLabel = "USD", defaultValue = "0.085",
+            description = "Price of one worker an hour, for the cost estimate (default ${DEFAULT-VALUE}: c6i.large on demand).")
+    double hourlyPrice;
+
+    Duration idle() {
+        return Durations.parse(idleTimeout);
+    }
+
+    Provisioner.Config provisioner() {
+        return new Provisioner.Config(maxWorkers, threads, Durations.parse(targetLatency),
+                Provisioner.Config.DEFAULT_INTERVAL, hourlyPrice);
+    }
+}

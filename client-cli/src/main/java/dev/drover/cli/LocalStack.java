@@ -1,0 +1,53 @@
+package dev.drover.cli;
+
+import dev.drover.aws.AwsClients;
+import dev.drover.aws.DroverResources;
+import dev.drover.localaws.LocalAws;
+import dev.drover.localaws.LocalAwsEndpoints;
+import dev.drover.localaws.LocalAwsOptions;
+import dev.drover.scheduler.Backend;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The embedded default: AWS emulators on loopback, SDK clients pointed at them, and the command
+ * line that starts a {@code drover worker} process against them.
+ */
+final class LocalStack implements AutoCloseable {
+    /** Emulated polls cost nothing, and a short wait lets a drained worker exit at once. */
+    private static final String LOCAL_POLL_WAIT = "1s";
+
+    final LocalAws emulators;
+    final AwsClients aws;
+    final Backend backend;
+
+    LocalStack(Optional<Path> dataDir) {
+        LocalAwsOptions options = LocalAwsOptions.defaults(LocalAws.defaultEmulatorsDir());
+        this.emulators = LocalAws.start(dataDir.map(options::withDataDir).orElse(options));
+        this.aws = new AwsClients(emulators.endpoints().awsSettings());
+        this.backend = RemoteBackends.create(aws, resources(emulators.endpoints()));
+    }
+
+    static DroverResources resources(LocalAwsEndpoints e) {
+        return new DroverResources(e.requestQueueUrl(), e.responseQueueUrl(), e.deadLetterQueueUrl(), e.claimsTable(),
+                e.jobsTable(), e.bucket());
+    }
+
+    /** {@code drover worker} in a new JVM of the same Java, with this process's class path. */
+    static List<String> workerCommand(int threads, String idleTimeout) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(List.of("-XX:+UseSerialGC", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "worker", "-t", Integer.toString(threads), "-i", idleTimeout,
+                "--poll-wait", LOCAL_POLL_WAIT));
+        return cmd;
+    }
+
+    @Override
+    public void close() {
+        aws.close();
+        emulators.close();
+    }
+}

@@ -1,0 +1,31 @@
+package dev.drover.cli;
+
+import dev.drover.aws.AwsClients;
+import dev.drover.aws.AwsUsageMeter;
+import dev.drover.aws.DroverResources;
+import dev.drover.aws.DynamoDbClaimStore;
+import dev.drover.aws.DynamoDbJobStore;
+import dev.drover.aws.S3PayloadStore;
+import dev.drover.aws.SqsMessageQueue;
+import dev.drover.core.port.JobStore;
+import dev.drover.core.port.MessageQueue;
+import dev.drover.core.queue.OffloadingMessageQueue;
+import dev.drover.scheduler.Backend;
+import java.util.Optional;
+
+/** The scheduler's backend on SQS, DynamoDB and S3 (real AWS or the local emulators). */
+final class RemoteBackends {
+    private RemoteBackends() {}
+
+    static Backend create(AwsClients aws, DroverResources names) {
+        S3PayloadStore payloads = new S3PayloadStore(aws.s3(), names.bucket());
+        MessageQueue requests = new OffloadingMessageQueue(new SqsMessageQueue(aws.sqs(), names.requestQueueUrl()), payloads);
+        MessageQueue responses = new OffloadingMessageQueue(new SqsMessageQueue(aws.sqs(), names.responseQueueUrl()), payloads);
+        Optional<MessageQueue> deadLetters = names.deadLetterQueueUrl().isBlank() ? Optional.empty()
+                : Optional.of(new SqsMessageQueue(aws.sqs(), names.deadLetterQueueUrl()));
+        Optional<JobStore> jobs = names.jobsTable().isBlank() ? Optional.empty()
+                : Optional.of(new DynamoDbJobStore(aws.dynamoDb(), names.jobsTable()));
+        return new Backend(requests, responses, deadLetters, new DynamoDbClaimStore(aws.dynamoDb(), names.claimsTable()),
+                payloads, jobs, new AwsUsageMeter());
+    }
+}

@@ -1,0 +1,96 @@
+package dev.drover.cli;
+
+import dev.drover.aws.AwsClients;
+import dev.drover.aws.AwsSettings;
+import dev.drover.aws.DroverResources;
+import dev.drover.core.workload.Durations;
+import dev.drover.core.worker.WorkerConfig;
+import dev.drover.core.worker.WorkerStats;
+import dev.drover.remoteworker.RemoteWorker;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "worker", description = "Run a remote worker: take task bundles from the SQS request queue, claim them "
+        + "in DynamoDB, run them, post results; exit after the idle timeout. Names come from DROVER_* variables.")
+final class WorkerCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-s", "--queue"}, paramLabel = "QUEUE_URL", defaultValue = "${env:DROVER_REQUEST_QUEUE_URL}",
+            description = "The request queue (default: $DROVER_REQUEST_QUEUE_URL).")
+    String queue;
+
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", defaultValue = "${env:DROVER_WORKER_THREADS:-4}",
+            description = "Tasks run at once (default: $DROVER_WORKER_THREADS or 4).")
+    int threads;
+
+    @Option(names = {"-i", "--idle-timeout"}, paramLabel = "D", defaultValue = "${env:DROVER_IDLE_TIMEOUT:-60}",
+            description = "Exit after this long with nothing to do: seconds or 500ms/3s/2m (default: $DROVER_IDLE_TIMEOUT or 60).")
+    String idle;
+
+    @Option(names = "--lease", paramLabel = "D", defaultValue = "${env:DROVER_LEASE:-30s}",
+            description = "Claim lease and message visibility, renewed every third of it; a dead worker's bundle "
+                    + "comes back after this long (default: $DROVER_LEASE or 30s).")
+    String lease;
+
+    @Option(names = "--poll-wait", paramLabel = "D", defaultValue = "5s",
+            description = "Long-poll wait of one receive; also how long a drain may wait for it (default ${DEFAULT-VALUE}).")
+    String pollWait;
+
+    @Option(names = "--endpoint", paramLabel = "URL", description = "Send every AWS call here (an emulator or LocalStack).")
+    URI endpoint;
+
+    @Option(names = "--id", paramLabel = "ID", description = "This worker's name in results (default: host and pid).")
+    String id;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        if (queue != null) {
+            env.put(DroverResources.REQUEST_QUEUE_URL, queue);
+        }
+        DroverResources names = DroverResources.fromEnvironment(env).orElseThrow(() ->
+                new IllegalArgumentException("no request queue: give -s QUEUE_URL or set DROVER_REQUEST_QUEUE_URL"));
+        String workerId = id != null ? id : InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
+        WorkerConfig config = WorkerConfig.defaults(workerId, threads, Durations.parse(idle))
+                .withPollWait(Durations.parse(pollWait))
+                .withLease(Durations.parse(lease), Durations.parse(lease).dividedBy(3));
+        try (AwsClients aws = new AwsClients(AwsSettings.fromEnvironment(System.getenv(), Optional.ofNullable(endpoint)))) {
+            RemoteWorker worker = new RemoteWorker(config, names, aws, Main.CLOCK);
+            if ("1".equals(System.getenv("DROVER_PARENT_WATCH"))) {
+                watchParent(worker);
+            }
+            WorkerStats stats = worker.start().join();
+            spec.commandLine().getOut().printf("worker %s exited (%s) after %.1f s: %d tasks in %d bundles, %d duplicates skipped%n",
+                    stats.workerId(), stats.exitReason(), stats.lifetimeSeconds(), stats.tasksRun(), stats.bundlesRun(),
+                    stats.duplicatesSkipped());
+            return 0;
+        }
+    }
+
+    /** A worker process started by a local fleet hands its work back and exits when its parent dies. */
+    private static void watchParent(RemoteWorker worker) {
+        Thread t = new Thread(() -> {
+            try {
+                while (System.in.read() != -1) {
+                    // the parent never writes; end of input means it is gone
+                }
+            } catch (IOException ignored) {
+                // same as end of input
+            }
+            worker.handBack().join();
+            Runtime.getRuntime().halt(0);
+        }, "drover-parent-watch");
+        t.setDaemon(true);
+        t.start();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.drover.remoteworker;
+
+import dev.drover.aws.AwsClients;
+import dev.drover.aws.AwsUsageMeter;
+import dev.drover.aws.DroverResources;
+import dev.drover.aws.DynamoDbClaimStore;
+import dev.drover.aws.S3PayloadStore;
+import dev.drover.aws.SqsMessageQueue;
+import dev.drover.core.exec.Executors;
+import dev.drover.core.port.MessageQueue;
+import dev.drover.core.queue.OffloadingMessageQueue;
+import dev.drover.core.worker.Worker;
+import dev.drover.core.worker.WorkerConfig;
+import dev.drover.core.worker.WorkerStats;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker loop on SQS, DynamoDB and S3: what runs on an EC2 instance or as a local process.
+ * It drains on SIGTERM (stops polling, finishes running tasks, hands back the rest) and exits by
+ * itself after its idle timeout.
+ */
+public final class RemoteWorker {
+    private static final Logger log = LoggerFactory.getLogger(RemoteWorker.class);
+
+    private final Worker worker;
+
+    public RemoteWorker(WorkerConfig config, DroverResources resources, AwsClients aws, Clock clock) {
+        S3PayloadStore payloads = new S3PayloadStore(aws.s3(), resources.bucket());
+        MessageQueue requests = new OffloadingMessageQueue(new SqsMessageQueue(aws.sqs(), resources.requestQueueUrl()), payloads);
+        MessageQueue responses = new OffloadingMessageQueue(new SqsMessageQueue(aws.sqs(), resources.responseQueueUrl()), payloads);
+        AwsUsageMeter meter = new AwsUsageMeter();
+        this.worker = new Worker(config, requests, responses, new DynamoDbClaimStore(aws.dynamoDb(), resources.claimsTable()),
+                Executors.standard(), clock, meter::total);
+    }
+
+    /** Starts the worker and a SIGTERM hook that drains it; completes when the worker stops. */
+    public CompletableFuture<WorkerStats> start() {
+        Thread hook = new Thread(() -> {
+            log.info("SIGTERM: draining");
+            worker.drain().join();
+        }, "drover-sigterm");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return worker.start().exited();
+    }
+
+    /** Spot interruption: kill running tasks and hand every bundle back at once. */
+    public CompletableFuture<WorkerStats> handBack() {
+        return worker.handBack();
+    }
+}

@@ -1,0 +1,139 @@
+package dev.drover.scheduler.fleet;
+
+import dev.drover.core.port.FleetLauncher;
+import dev.drover.core.port.FleetLauncher.Member;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sizes the fleet by backlog, AWS's "backlog per instance" rule:
+ * <pre>desired = min(max, ceil(backlog / target backlog per worker))</pre>
+ * where a worker's target backlog is what it clears within the latency the user accepts:
+ * {@code threads / mean task seconds × target latency}. Workers still booting count as live, so
+ * one backlog never triggers two launches; the whole difference is launched in one step. The
+ * provisioner never stops a worker: idle workers stop themselves, which is how the fleet reaches zero.
+ */
+public final class Provisioner implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Provisioner.class);
+    private static final int DECISIONS_KEPT = 20;
+
+    /**
+     * @param hourlyPriceUsd what one worker costs an hour (EC2 list price of its instance type), for the estimate
+     */
+    public record Config(int maxWorkers, int threadsPerWorker, Duration targetLatency, Duration interval,
+                         double hourlyPriceUsd) {
+        public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(250);
+        /** EC2 bills per second with a minimum of 60 s per instance. */
+        public static final long BILLING_MINIMUM_SECONDS = 60;
+    }
+
+    private final Config config;
+    private final FleetLauncher launcher;
+    private final Supplier<Demand> demand;
+    private final Clock clock;
+    private final ScheduledExecutorService timer;
+    private final Deque<String> decisions = new ArrayDeque<>();
+    private int lastDesired;
+    private int peak;
+
+    public Provisioner(Config config, FleetLauncher launcher, Supplier<Demand> demand, Clock clock) {
+        this.config = config;
+        this.launcher = launcher;
+        this.demand = demand;
+        this.clock = clock;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "drover-provisioner");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public Provisioner start() {
+        long every = config.interval().toMillis();
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                tick();
+            } catch (RuntimeException e) {
+                log.warn("provisioning failed; trying again: {}", e.toString());
+            }
+        }, 0, every, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** Workers the law asks for, before the cap. */
+    static int desired(Demand d, Config c) {
+        if (d.backlogTasks() <= 0) {
+            return 0;
+        }
+        double perWorker = c.threadsPerWorker() / Math.max(1e-6, d.meanTaskSeconds()) * c.targetLatency().toMillis() / 1000.0;
+        return (int) Math.min(Integer.MAX_VALUE, Math.ceil(d.backlogTasks() / Math.max(1.0, perWorker)));
+    }
+
+    /** One provisioning decision: launch the difference between the capped desire and the live fleet. */
+    public synchronized void tick() {
+        Demand d = demand.get();
+        int wanted = desired(d, config);
+        int capped = Math.min(config.maxWorkers(), wanted);
+        List<Member> members = launcher.members();
+        long live = members.stream().filter(Member::alive).count();
+        peak = (int) Math.max(peak, live);
+        lastDesired = capped;
+        if (capped > live) {
+            int toLaunch = (int) (capped - live);
+            String decision = String.format("backlog %d tasks × %.3f s / (%d threads × %.1f s) → %d workers%s; live %d → launch %d",
+                    d.backlogTasks(), d.meanTaskSeconds(), config.threadsPerWorker(), config.targetLatency().toMillis() / 1000.0,
+                    wanted, wanted > capped ? " (capped at " + capped + ")" : "", live, toLaunch);
+            log.info(decision);
+            remember(decision);
+            List<String> ids = launcher.launch(toLaunch);
+            peak = (int) Math.max(peak, live + ids.size());
+        }
+    }
+
+    private void remember(String decision) {
+        decisions.addLast(clock.instant() + " " + decision);
+        while (decisions.size() > DECISIONS_KEPT) {
+            decisions.removeFirst();
+        }
+    }
+
+    /** What the status API and CLI show: desired, booting, running, launched so far, and what it cost. */
+    public synchronized Map<String, Object> status() {
+        long now = clock.millis();
+        List<Member> members = launcher.members();
+        Demand d = demand.get();
+        long live = members.stream().filter(Member::alive).count();
+        long running = members.stream().filter(m -> m.alive() && d.reportingWorkers().contains(m.id())).count();
+        long workerMillis = members.stream().mapToLong(m -> m.lifetimeMillis(now)).sum();
+        long billedSeconds = members.stream()
+                .mapToLong(m -> Math.max(Config.BILLING_MINIMUM_SECONDS, (m.lifetimeMillis(now) + 999) / 1000)).sum();
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("maxWorkers", config.maxWorkers());
+        s.put("desired", lastDesired);
+        s.put("live", live);
+        s.put("booting", live - running);
+        s.put("running", running);
+        s.put("workersLaunched", members.size());
+        s.put("peakWorkers", Math.max(peak, (int) live));
+        s.put("workerSeconds", Math.round(workerMillis / 100.0) / 10.0);
+        s.put("costUsd", Math.round(billedSeconds * config.hourlyPriceUsd() / 3600.0 * 1e6) / 1e6);
+        s.put("decisions", List.copyOf(decisions));
+        return s;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
