@@ -96,7 +96,7 @@ final class RunCommand implements Callable<Integer> {
                 }
                 provisioner.close();
                 Map<String, Object> status = provisioner.status();
-                for (String key : List.of("workersLaunched", "peakWorkers", "workerSeconds", "costUsd")) {
+                for (String key : List.of("workersLaunched", "peakWorkers", "launchDelaysMs", "workerSeconds", "costUsd")) {
                     summary.put(key, status.get(key));
                 }
             });

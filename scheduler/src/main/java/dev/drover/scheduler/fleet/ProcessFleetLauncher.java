@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,6 +73,11 @@ public final class ProcessFleetLauncher implements FleetLauncher, AutoCloseable 
     @Override
     public List<Member> members() {
         return new ArrayList<>(members.values());
+    }
+
+    /** The process of a worker, for operators and fault-injection tests. */
+    public Optional<ProcessHandle> process(String id) {
+        return Optional.ofNullable(processes.get(id)).map(Process::toHandle);
     }
 
     /** Waits up to {@code millis} for every worker to exit by itself; true if all did. */

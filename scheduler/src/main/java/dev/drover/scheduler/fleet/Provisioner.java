@@ -5,6 +5,7 @@ import dev.drover.core.port.FleetLauncher.Member;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +47,8 @@ public final class Provisioner implements AutoCloseable {
     private final Deque<String> decisions = new ArrayDeque<>();
     private int lastDesired;
     private int peak;
+    private long demandSince; // when the backlog last rose from zero
+    private final List<Long> launchDelays = new ArrayList<>();
 
     public Provisioner(Config config, FleetLauncher launcher, Supplier<Demand> demand, Clock clock) {
         this.config = config;
@@ -83,6 +86,11 @@ public final class Provisioner implements AutoCloseable {
     /** One provisioning decision: launch the difference between the capped desire and the live fleet. */
     public synchronized void tick() {
         Demand d = demand.get();
+        if (d.backlogTasks() == 0) {
+            demandSince = 0;
+        } else if (demandSince == 0) {
+            demandSince = clock.millis();
+        }
         int wanted = desired(d, config);
         int capped = Math.min(config.maxWorkers(), wanted);
         List<Member> members = launcher.members();
@@ -98,6 +106,7 @@ public final class Provisioner implements AutoCloseable {
             remember(decision);
             List<String> ids = launcher.launch(toLaunch);
             peak = (int) Math.max(peak, live + ids.size());
+            ids.forEach(id -> launchDelays.add(clock.millis() - demandSince));
         }
     }
 
@@ -128,6 +137,7 @@ public final class Provisioner implements AutoCloseable {
         s.put("peakWorkers", Math.max(peak, (int) live));
         s.put("workerSeconds", Math.round(workerMillis / 100.0) / 10.0);
         s.put("costUsd", Math.round(billedSeconds * config.hourlyPriceUsd() / 3600.0 * 1e6) / 1e6);
+        s.put("launchDelaysMs", List.copyOf(launchDelays));
         s.put("decisions", List.copyOf(decisions));
         return s;
     }
