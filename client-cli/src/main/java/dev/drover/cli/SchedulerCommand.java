@@ -3,26 +3,35 @@ package dev.drover.cli;
 import dev.drover.aws.AwsClients;
 import dev.drover.aws.AwsSettings;
 import dev.drover.aws.DroverResources;
+import dev.drover.aws.Ec2FleetLauncher;
+import dev.drover.aws.Ec2LaunchSpec;
+import dev.drover.aws.StackOutputs;
 import dev.drover.scheduler.Backend;
 import dev.drover.scheduler.HttpApi;
 import dev.drover.scheduler.InJvmFleet;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.SchedulerConfig;
+import dev.drover.scheduler.fleet.Provisioner;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "scheduler", description = "Run the scheduler service: the HTTP API, dispatch and result collection, "
-        + "on an in-JVM pool (-lw N) or through SQS/DynamoDB to remote workers (-rw; names from DROVER_* variables).")
+        + "on an in-JVM pool (-lw N) or through SQS/DynamoDB to remote workers (-rw), launching EC2 workers by "
+        + "backlog with --ami or --launch-template. Names come from DROVER_* variables or --stack-outputs.")
 final class SchedulerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -45,9 +54,37 @@ final class SchedulerCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true)
     Mode mode = new Mode();
 
-    @Option(names = "--fleet-threads", paramLabel = "N", defaultValue = "16",
-            description = "Remote mode: task threads the fleet has, to cut bundles so each gets work (default ${DEFAULT-VALUE}).")
-    int fleetThreads;
+    static final class Image {
+        @Option(names = "--ami", paramLabel = "ID", description = "Launch EC2 workers from this AMI.")
+        String ami;
+
+        @Option(names = "--launch-template", paramLabel = "NAME", description = "Launch EC2 workers from this launch template.")
+        String launchTemplate;
+    }
+
+    @ArgGroup(exclusive = true)
+    Image image = new Image();
+
+    @Option(names = "--instance-type", paramLabel = "TYPE", defaultValue = "c6i.large", description = "EC2 instance type (default ${DEFAULT-VALUE}).")
+    String instanceType;
+
+    @Option(names = "--instance-profile", paramLabel = "ARN", description = "Instance profile of the workers (with --ami).")
+    String instanceProfile;
+
+    @Option(names = "--subnets", paramLabel = "IDS", split = ",", description = "Subnets to launch in, in turn (default: $DROVER_SUBNET_IDS).")
+    List<String> subnets;
+
+    @Option(names = "--security-groups", paramLabel = "IDS", split = ",", description = "Security groups of the workers (with --ami).")
+    List<String> securityGroups;
+
+    @Option(names = "--spot", description = "Launch spot instances; workers hand their work back on an interruption notice.")
+    boolean spot;
+
+    @Mixin
+    FleetOptions fleet;
+
+    @Option(names = "--stack-outputs", paramLabel = "FILE", description = "Take names from a deployed stack's outputs (cdk deploy --outputs-file FILE).")
+    Path stackOutputs;
 
     @Option(names = "--endpoint", paramLabel = "URL", description = "Send every AWS call here (an emulator or LocalStack).")
     URI endpoint;
@@ -58,22 +95,59 @@ final class SchedulerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = data != null ? data : Files.createTempDirectory("drover-scheduler-");
-        if (mode.remote) {
-            DroverResources names = DroverResources.fromEnvironment(System.getenv()).orElseThrow(() ->
-                    new IllegalArgumentException("remote mode needs DROVER_* variables (see `drover local-aws` or the stack outputs)"));
-            try (AwsClients aws = new AwsClients(AwsSettings.fromEnvironment(System.getenv(), Optional.ofNullable(endpoint)))) {
-                return serve(RemoteBackends.create(aws, names), fleetThreads, dir, "remote workers via " + names.requestQueueUrl());
+        if (!mode.remote) {
+            int workers = mode.localWorkers != null ? mode.localWorkers : Runtime.getRuntime().availableProcessors();
+            try (InJvmFleet pool = new InJvmFleet(workers, Main.CLOCK);
+                 Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(dir, workers), pool.backend(), Main.CLOCK).start()) {
+                return serve(scheduler, Map::of, workers + " in-JVM workers");
             }
         }
-        int workers = mode.localWorkers != null ? mode.localWorkers : Runtime.getRuntime().availableProcessors();
-        try (InJvmFleet fleet = new InJvmFleet(workers, Main.CLOCK)) {
-            return serve(fleet.backend(), workers, dir, workers + " in-JVM workers");
+        Map<String, String> env = new HashMap<>(System.getenv());
+        if (stackOutputs != null) {
+            env.putAll(StackOutputs.read(stackOutputs, Optional.empty()).environment());
+        }
+        DroverResources names = DroverResources.fromEnvironment(env).orElseThrow(() -> new IllegalArgumentException(
+                "remote mode needs the queue, table and bucket names: DROVER_* variables or --stack-outputs FILE"));
+        AwsSettings settings = AwsSettings.fromEnvironment(env, Optional.ofNullable(endpoint));
+        int fleetThreads = fleet.maxWorkers * fleet.threads;
+        try (AwsClients aws = new AwsClients(settings);
+             Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(dir, fleetThreads), RemoteBackends.create(aws, names), Main.CLOCK).start()) {
+            Optional<Ec2LaunchSpec> launch = launchSpec(names, settings.region(), env);
+            if (launch.isEmpty()) {
+                return serve(scheduler, Map::of, "remote workers started elsewhere, via " + names.requestQueueUrl());
+            }
+            try (Provisioner provisioner = new Provisioner(fleet.provisioner(), new Ec2FleetLauncher(aws.ec2(), launch.get(),
+                    fleet.maxWorkers, Main.CLOCK), scheduler::demand, Main.CLOCK).start()) {
+                return serve(scheduler, provisioner::status, "an EC2 fleet of up to " + fleet.maxWorkers + " workers");
+            }
         }
     }
 
-    private int serve(Backend backend, int threads, Path dir, String what) throws Exception {
-        try (Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(dir, threads), backend, Main.CLOCK).start();
-             HttpApi api = new HttpApi(scheduler, bind, port, Map::of).start()) {
+    private Optional<Ec2LaunchSpec> launchSpec(DroverResources names, String region, Map<String, String> env) {
+        String template = image.launchTemplate != null ? image.launchTemplate : env.get("DROVER_LAUNCH_TEMPLATE");
+        if (image.ami == null && template == null) {
+            return Optional.empty();
+        }
+        Map<String, String> workerEnv = Ec2LaunchSpec.workerEnvironment(names, fleet.threads, fleet.idle(), region);
+        Ec2LaunchSpec spec = image.ami != null
+                ? Ec2LaunchSpec.forAmi(image.ami, instanceType, "drover", workerEnv)
+                : Ec2LaunchSpec.forLaunchTemplate(template, "drover", workerEnv);
+        if (instanceProfile != null) {
+            spec = spec.withInstanceProfile(instanceProfile);
+        }
+        List<String> subnetIds = subnets != null ? subnets
+                : Optional.ofNullable(env.get("DROVER_SUBNET_IDS")).map(s -> Arrays.asList(s.split(","))).orElse(List.of());
+        if (!subnetIds.isEmpty()) {
+            spec = spec.withSubnets(subnetIds);
+        }
+        if (securityGroups != null) {
+            spec = spec.withSecurityGroups(securityGroups);
+        }
+        return Optional.of(spot ? spec.withSpot(Optional.empty()) : spec);
+    }
+
+    private int serve(Scheduler scheduler, HttpApi.FleetView fleetView, String what) throws Exception {
+        try (HttpApi api = new HttpApi(scheduler, bind, port, fleetView).start()) {
             spec.commandLine().getOut().printf("drover scheduler listening on %s:%d with %s%n", bind, api.port(), what);
             spec.commandLine().getOut().flush();
             CountDownLatch stop = new CountDownLatch(1);

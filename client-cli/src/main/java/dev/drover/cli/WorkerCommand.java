@@ -6,7 +6,12 @@ import dev.drover.aws.DroverResources;
 import dev.drover.core.workload.Durations;
 import dev.drover.core.worker.WorkerConfig;
 import dev.drover.core.worker.WorkerStats;
+import dev.drover.aws.Ec2LaunchSpec;
+import dev.drover.remoteworker.InstanceMetadata;
+import dev.drover.remoteworker.InstanceShutdown;
 import dev.drover.remoteworker.RemoteWorker;
+import dev.drover.remoteworker.SpotInterruptionWatcher;
+import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -60,7 +65,12 @@ final class WorkerCommand implements Callable<Integer> {
         }
         DroverResources names = DroverResources.fromEnvironment(env).orElseThrow(() ->
                 new IllegalArgumentException("no request queue: give -s QUEUE_URL or set DROVER_REQUEST_QUEUE_URL"));
-        String workerId = id != null ? id : InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
+        // on EC2 (a launcher sets DROVER_SHUTDOWN_ON_IDLE) the worker is named after its instance, which
+        // is how the provisioner tells a running instance from a booting one
+        boolean onEc2 = "1".equals(System.getenv(Ec2LaunchSpec.SHUTDOWN_ON_IDLE));
+        InstanceMetadata metadata = InstanceMetadata.fromEnvironment(System.getenv());
+        String workerId = id != null ? id : onEc2 ? metadata.instanceId().orElseThrow()
+                : InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
         WorkerConfig config = WorkerConfig.defaults(workerId, threads, Durations.parse(idle))
                 .withPollWait(Durations.parse(pollWait))
                 .withLease(Durations.parse(lease), Durations.parse(lease).dividedBy(3));
@@ -69,11 +79,33 @@ final class WorkerCommand implements Callable<Integer> {
             if ("1".equals(System.getenv("DROVER_PARENT_WATCH"))) {
                 watchParent(worker);
             }
-            WorkerStats stats = worker.start().join();
+            WorkerStats stats;
+            if (onEc2) {
+                try (SpotInterruptionWatcher spot = new SpotInterruptionWatcher(metadata,
+                        SpotInterruptionWatcher.DEFAULT_INTERVAL, worker::handBack).start()) {
+                    stats = worker.start().join();
+                }
+            } else {
+                stats = worker.start().join();
+            }
             spec.commandLine().getOut().printf("worker %s exited (%s) after %.1f s: %d tasks in %d bundles, %d duplicates skipped%n",
                     stats.workerId(), stats.exitReason(), stats.lifetimeSeconds(), stats.tasksRun(), stats.bundlesRun(),
                     stats.duplicatesSkipped());
+            spec.commandLine().getOut().flush();
+            if (onEc2 && stats.exitReason().equals("IDLE")) {
+                powerOff();
+            }
             return 0;
+        }
+    }
+
+    /** Idle on EC2: power off, and the instance's shutdown behaviour terminates it. */
+    private static void powerOff() {
+        try {
+            new InstanceShutdown().powerOff();
+        } catch (RuntimeException e) {
+            // the image's systemd unit powers off after a clean exit anyway; exit 0 so it does
+            LoggerFactory.getLogger(WorkerCommand.class).warn("could not power off ({}); leaving it to the service manager", e.getMessage());
         }
     }
 
