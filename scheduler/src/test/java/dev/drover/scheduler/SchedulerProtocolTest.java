@@ -1,0 +1,114 @@
+package dev.drover.scheduler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.core.Usage;
+import dev.drover.core.UsageMeter;
+import dev.drover.core.codec.Json;
+import dev.drover.core.memory.InMemoryClaimStore;
+import dev.drover.core.memory.InMemoryMessageQueue;
+import dev.drover.core.memory.InMemoryPayloadStore;
+import dev.drover.core.model.Bundle;
+import dev.drover.core.model.ResultBatch;
+import dev.drover.core.model.TaskResult;
+import dev.drover.core.model.TaskStatus;
+import dev.drover.core.port.Message;
+import dev.drover.core.port.MessageQueue;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The scheduler's side of the protocol, with the test playing the workers. */
+class SchedulerProtocolTest {
+    final Clock clock = Clock.systemUTC();
+    final MessageQueue deadLetters = new InMemoryMessageQueue(clock);
+    final MessageQueue requests = new InMemoryMessageQueue(clock, InMemoryMessageQueue.DEFAULT_MAX_MESSAGE_BYTES, 2, deadLetters);
+    final MessageQueue responses = new InMemoryMessageQueue(clock);
+    Scheduler scheduler;
+
+    @TempDir
+    Path dir;
+
+    Scheduler start() throws Exception {
+        Backend backend = new Backend(requests, responses, Optional.of(deadLetters), new InMemoryClaimStore(),
+                new InMemoryPayloadStore(), Optional.empty(), UsageMeter.NONE);
+        scheduler = new Scheduler(SchedulerConfig.defaults(dir, 1), backend, clock).start();
+        return scheduler;
+    }
+
+    @AfterEach
+    void stop() {
+        scheduler.close();
+    }
+
+    String submit(String workload) throws Exception {
+        return scheduler.submit(new ByteArrayInputStream(workload.getBytes(StandardCharsets.UTF_8)), "w.txt", "").jobId();
+    }
+
+    void awaitDone(String jobId) throws Exception {
+        CompletableFuture.runAsync(() -> {
+            try {
+                scheduler.awaitDone(jobId);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }).get(20, TimeUnit.SECONDS);
+    }
+
+    List<TaskResult> results(String jobId) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        scheduler.streamResults(jobId, out, false);
+        return out.toString(StandardCharsets.UTF_8).lines().map(Json::result).toList();
+    }
+
+    List<Message> receive() {
+        return requests.receive(10, Duration.ofSeconds(2), Duration.ZERO);
+    }
+
+    @Test
+    void aBundleThatKeepsKillingItsWorkersIsDeadLetteredAndItsTasksFail() throws Exception {
+        start();
+        String jobId = submit("sleep 0\nsleep 0\n"); // one bundle
+        // two workers take the bundle and die before finishing: the message comes straight back
+        int received = 0;
+        while (received < 2) {
+            received += receive().size();
+        }
+        assertTrue(receive().isEmpty(), "a third delivery goes to the dead-letter queue instead");
+        awaitDone(jobId);
+        List<TaskResult> all = results(jobId);
+        assertEquals(2, all.size());
+        assertTrue(all.stream().allMatch(r -> r.status() == TaskStatus.FAILED && r.error().startsWith("dead-lettered")), all.toString());
+    }
+
+    @Test
+    void aResultDeliveredTwiceCountsOnce() throws Exception {
+        start();
+        String jobId = submit("sleep 0\nsleep 0\n"); // one bundle
+        List<Message> got = receive();
+        Bundle bundle = Json.bundle(got.get(0).body());
+        requests.delete(got);
+        List<TaskResult> done = bundle.tasks().stream().map(t -> new TaskResult(jobId, t.seq(), t.line(), t.command(),
+                TaskStatus.SUCCEEDED, 0, "", "", false, false, "w1", 1, 2, 3, 1, null)).toList();
+        String batch = Json.write(new ResultBatch("w1", jobId, new Usage(3, 2, 0, 0), 0, done));
+        responses.send(List.of(batch, batch));
+        awaitDone(jobId);
+        Thread.sleep(300); // let the second copy arrive too
+        JobView view = scheduler.status(jobId).orElseThrow();
+        assertEquals(2, view.counts().get(TaskStatus.SUCCEEDED));
+        assertEquals(2, results(jobId).size());
+        assertEquals(2, view.duplicatesSkipped(), "the repeated results were seen and skipped");
+        assertEquals(6, view.sqsRequests(), "each copy reports the calls behind it");
+    }
+}

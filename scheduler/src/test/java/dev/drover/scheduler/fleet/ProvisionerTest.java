@@ -1,0 +1,145 @@
+package dev.drover.scheduler.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.drover.core.port.FleetLauncher;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ProvisionerTest {
+    /** A clock the test moves by hand. */
+    static final class ManualClock extends Clock {
+        long millis = 1_000_000;
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis);
+        }
+    }
+
+    /** Launches nothing real: records each launch and lets the test stop workers. */
+    static final class RecordingLauncher implements FleetLauncher {
+        final List<Integer> launches = new ArrayList<>();
+        final Map<String, Member> members = new LinkedHashMap<>();
+        final ManualClock clock;
+
+        RecordingLauncher(ManualClock clock) {
+            this.clock = clock;
+        }
+
+        @Override
+        public List<String> launch(int count) {
+            launches.add(count);
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                String id = "w" + (members.size() + 1);
+                members.put(id, new Member(id, clock.millis(), 0));
+                ids.add(id);
+            }
+            return ids;
+        }
+
+        @Override
+        public List<Member> members() {
+            return new ArrayList<>(members.values());
+        }
+
+        void stopAll() {
+            members.replaceAll((id, m) -> m.alive() ? new Member(id, m.launchedAt(), clock.millis()) : m);
+        }
+    }
+
+    final ManualClock clock = new ManualClock();
+    final RecordingLauncher launcher = new RecordingLauncher(clock);
+    Demand demand = new Demand(0, 0.01, Set.of());
+
+    Provisioner provisioner(int max, int threads, Duration latency) {
+        return new Provisioner(new Provisioner.Config(max, threads, latency, Duration.ofMillis(250), 0.085),
+                launcher, () -> demand, clock);
+    }
+
+    @Test
+    void aBurstGivesOneDecisionForTheFullCount() {
+        Provisioner p = provisioner(100, 1, Duration.ofSeconds(2));
+        demand = new Demand(10_000, 0.01, Set.of()); // a worker clears 200 tasks in 2 s
+        p.tick();
+        assertEquals(List.of(50), launcher.launches);
+        for (int i = 0; i < 10; i++) {
+            clock.millis += 250;
+            p.tick();
+        }
+        assertEquals(List.of(50), launcher.launches, "workers still booting count as live: no second launch");
+        assertEquals(50L, p.status().get("booting"));
+    }
+
+    @Test
+    void neverAboveTheCap() {
+        Provisioner p = provisioner(4, 1, Duration.ofSeconds(2));
+        demand = new Demand(2_000, 0.01, Set.of());
+        p.tick();
+        p.tick();
+        assertEquals(List.of(4), launcher.launches);
+        assertEquals(4, p.status().get("desired"));
+        assertEquals(4, p.status().get("peakWorkers"));
+    }
+
+    @Test
+    void growsByTheDifferenceWhenTheBacklogGrows() {
+        Provisioner p = provisioner(10, 2, Duration.ofSeconds(1));
+        demand = new Demand(400, 0.01, Set.of()); // 200 per worker → 2
+        p.tick();
+        demand = new Demand(1_000, 0.01, Set.of("w1", "w2")); // → 5
+        p.tick();
+        assertEquals(List.of(2, 3), launcher.launches);
+        assertEquals(2L, p.status().get("running"));
+    }
+
+    @Test
+    void anEmptyBacklogLaunchesNothingAndAnIdleFleetReachesZero() {
+        Provisioner p = provisioner(4, 1, Duration.ofSeconds(2));
+        p.tick();
+        assertEquals(List.of(), launcher.launches);
+        demand = new Demand(100, 0.5, Set.of());
+        p.tick();
+        assertEquals(List.of(4), launcher.launches);
+        demand = new Demand(0, 0.5, Set.of("w1", "w2", "w3", "w4"));
+        clock.millis += 30_000;
+        launcher.stopAll(); // the workers stop themselves after their idle timeout
+        p.tick();
+        Map<String, Object> s = p.status();
+        assertEquals(0, s.get("desired"));
+        assertEquals(0L, s.get("live"));
+        assertEquals(List.of(4), launcher.launches, "nothing relaunched");
+        assertEquals(120.0, s.get("workerSeconds"));
+        // 4 × 30 s billed as 4 × 60 s minimum at $0.085 an hour
+        assertEquals(Math.round(240 * 0.085 / 3600 * 1e6) / 1e6, s.get("costUsd"));
+    }
+
+    @Test
+    void theLawFollowsTheUsersLatency() {
+        Provisioner.Config fast = new Provisioner.Config(1000, 4, Duration.ofMillis(500), Duration.ofMillis(250), 0);
+        Provisioner.Config slow = new Provisioner.Config(1000, 4, Duration.ofSeconds(60), Duration.ofMillis(250), 0);
+        Demand d = new Demand(10_000, 0.1, Set.of());
+        assertEquals(500, Provisioner.desired(d, fast)); // 4 threads / 0.1 s × 0.5 s = 20 tasks a worker
+        assertEquals(5, Provisioner.desired(d, slow));
+    }
+}
