@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -52,7 +53,7 @@ class CallMeterTest {
     @Test
     void classifiesBillableRequests() {
         assertEquals(new Usage(1, 0, 0, 0), CallMeter.classify("Sqs", "ReceiveMessage"));
-        for (String write : new String[] {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}) {
+        for (String write : List.of("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems")) {
             assertEquals(new Usage(0, 1, 0, 0), CallMeter.classify("DynamoDb", write), write);
         }
         assertEquals(new Usage(0, 0, 1, 0), CallMeter.classify("DynamoDb", "GetItem"));

@@ -1,0 +1,201 @@
+package dev.drover.localaws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.aws.AwsClients;
+import dev.drover.aws.AwsUsageMeter;
+import dev.drover.aws.DynamoDbClaimStore;
+import dev.drover.aws.DynamoDbJobStore;
+import dev.drover.aws.S3PayloadStore;
+import dev.drover.aws.SqsMessageQueue;
+import dev.drover.core.codec.Json;
+import dev.drover.core.contract.ClaimStoreContract;
+import dev.drover.core.contract.JobStoreContract;
+import dev.drover.core.contract.MessageQueueContract;
+import dev.drover.core.exec.Executors;
+import dev.drover.core.model.Bundle;
+import dev.drover.core.model.ResultBatch;
+import dev.drover.core.model.Task;
+import dev.drover.core.model.TaskResult;
+import dev.drover.core.port.ClaimStore;
+import dev.drover.core.port.JobStore;
+import dev.drover.core.port.Message;
+import dev.drover.core.port.MessageQueue;
+import dev.drover.core.queue.OffloadingMessageQueue;
+import dev.drover.core.worker.Worker;
+import dev.drover.core.worker.WorkerConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Drover's SQS, DynamoDB and S3 adapters on the emulators: the same contracts as the in-memory adapters, and the protocol end to end. */
+class AdaptersOnEmulatorsTest {
+    static LocalAws localAws;
+    static AwsClients aws;
+    static LocalAwsEndpoints endpoints;
+
+    @BeforeAll
+    static void start() {
+        localAws = LocalAws.start(LocalAwsOptions.defaults(LocalAws.defaultEmulatorsDir()));
+        endpoints = localAws.endpoints();
+        aws = new AwsClients(endpoints.awsSettings());
+    }
+
+    @AfterAll
+    static void stop() {
+        aws.close();
+        localAws.close();
+    }
+
+    static String newQueue() {
+        return aws.sqs().createQueue(b -> b.queueName("contract-" + UUID.randomUUID())).queueUrl();
+    }
+
+    @Nested
+    class Queue extends MessageQueueContract {
+        @Override
+        protected MessageQueue newQueue() {
+            return new SqsMessageQueue(aws.sqs(), AdaptersOnEmulatorsTest.newQueue());
+        }
+    }
+
+    @Nested
+    class Claims extends ClaimStoreContract {
+        @Override
+        protected ClaimStore store() {
+            return new DynamoDbClaimStore(aws.dynamoDb(), endpoints.claimsTable());
+        }
+    }
+
+    @Nested
+    class Jobs extends JobStoreContract {
+        @Override
+        protected JobStore store() {
+            return new DynamoDbJobStore(aws.dynamoDb(), endpoints.jobsTable());
+        }
+    }
+
+    @Test
+    void aBodyOverTheMessageLimitTravelsThroughS3() {
+        S3PayloadStore s3 = new S3PayloadStore(aws.s3(), endpoints.bucket());
+        MessageQueue q = new OffloadingMessageQueue(new SqsMessageQueue(aws.sqs(), newQueue()), s3);
+        String big = "x".repeat(SqsMessageQueue.MAX_MESSAGE_BYTES + 1000);
+        q.send(List.of(big, "small"));
+        List<Message> got = new ArrayList<>();
+        for (int i = 0; i < 10 && got.size() < 2; i++) {
+            got.addAll(q.receive(10, Duration.ofSeconds(1), Duration.ofSeconds(30)));
+        }
+        assertEquals(List.of(big, "small").stream().sorted().toList(), got.stream().map(Message::body).sorted().toList());
+    }
+
+    /**
+     * Every message is delivered twice and some visibility timeouts are forced to lapse while the
+     * bundle runs; still every task runs exactly once and reports exactly once.
+     */
+    @Test
+    void everyTaskRunsExactlyOnceDespiteDuplicatesAndLapsedVisibility(@TempDir Path dir) throws Exception {
+        String requestsUrl = newQueue();
+        String responsesUrl = newQueue();
+        Path ran = dir.resolve("ran.txt");
+        String job = "exact-" + UUID.randomUUID();
+        int tasks = 120;
+        List<String> bodies = new ArrayList<>();
+        for (int first = 0; first < tasks; first += 4) {
+            List<Task> bundle = new ArrayList<>();
+            for (int seq = first; seq < first + 4; seq++) {
+                String cmd = seq % 3 == 0 ? "sleep 300" : "echo $DROVER_TASK_ID >> " + ran + "; /bin/sleep 0.2";
+                bundle.add(new Task(seq, seq + 1, cmd, 0, 1, 1));
+            }
+            String body = Json.write(new Bundle(job + ":" + first, job, System.currentTimeMillis(), bundle));
+            bodies.add(body);
+            bodies.add(body); // the duplicate delivery
+        }
+        new SqsMessageQueue(aws.sqs(), requestsUrl).send(bodies);
+
+        MessageQueue chaotic = new LapsingQueue(new SqsMessageQueue(aws.sqs(), requestsUrl));
+        MessageQueue responses = new SqsMessageQueue(aws.sqs(), responsesUrl);
+        ClaimStore claims = new DynamoDbClaimStore(aws.dynamoDb(), endpoints.claimsTable());
+        List<Worker> workers = IntStream.range(0, 3).mapToObj(i -> new Worker(
+                WorkerConfig.defaults("w" + i, 4, Duration.ofSeconds(5)).withPollWait(Duration.ofSeconds(1))
+                        .withLease(Duration.ofSeconds(3), Duration.ofSeconds(1)),
+                chaotic, responses, claims, Executors.standard(), Clock.systemUTC(), new AwsUsageMeter()::total).start()).toList();
+        workers.forEach(w -> w.exited().join());
+
+        Map<Long, List<TaskResult>> results = new HashMap<>();
+        long duplicatesSkipped = 0;
+        for (List<Message> got = responses.receive(10, Duration.ofSeconds(1), Duration.ofSeconds(30)); !got.isEmpty();
+             got = responses.receive(10, Duration.ofSeconds(1), Duration.ofSeconds(30))) {
+            for (Message m : got) {
+                ResultBatch batch = Json.resultBatch(m.body());
+                duplicatesSkipped += batch.duplicatesSkipped();
+                batch.results().forEach(r -> results.computeIfAbsent(r.seq(), s -> new ArrayList<>()).add(r));
+            }
+            responses.delete(got);
+        }
+        assertEquals(tasks, results.size(), "every task reported");
+        results.forEach((seq, rs) -> assertEquals(1, rs.size(), "task " + seq + " reported once"));
+        Map<String, Long> runs = Files.readAllLines(ran).stream().collect(Collectors.groupingBy(s -> s, Collectors.counting()));
+        assertEquals(tasks - tasks / 3, runs.size(), "every shell task ran");
+        runs.forEach((id, n) -> assertEquals(1, n, id + " ran once"));
+        assertTrue(duplicatesSkipped > 0, "duplicate deliveries were seen and skipped");
+    }
+
+    /** Makes some received messages visible again at once, as if their visibility timeout had lapsed. */
+    private static final class LapsingQueue implements MessageQueue {
+        private final MessageQueue queue;
+
+        LapsingQueue(MessageQueue queue) {
+            this.queue = queue;
+        }
+
+        @Override
+        public List<Message> receive(int max, Duration wait, Duration visibility) {
+            List<Message> got = queue.receive(max, wait, visibility);
+            List<Message> lapse = got.stream().filter(m -> ThreadLocalRandom.current().nextInt(3) == 0).toList();
+            if (!lapse.isEmpty()) {
+                queue.changeVisibility(lapse, Duration.ZERO);
+            }
+            return got;
+        }
+
+        @Override
+        public void send(List<String> bodies) {
+            queue.send(bodies);
+        }
+
+        @Override
+        public void delete(List<Message> messages) {
+            queue.delete(messages);
+        }
+
+        @Override
+        public void changeVisibility(List<Message> messages, Duration visibility) {
+            queue.changeVisibility(messages, visibility);
+        }
+
+        @Override
+        public QueueDepth depth() {
+            return queue.depth();
+        }
+
+        @Override
+        public int maxMessageBytes() {
+            return queue.maxMessageBytes();
+        }
+    }
+}
