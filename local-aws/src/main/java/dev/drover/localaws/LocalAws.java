@@ -221,8 +221,11 @@ public final class LocalAws implements AutoCloseable {
                 "org.gaul.s3proxy.Main", List.of("--properties", propertiesFile.toString()), launcherDir, logDir);
     }
 
-    /** Creates what is missing and leaves what exists (a restart with a data directory). */
-    private static LocalAwsEndpoints createResources(LocalAwsOptions options, URI sqsEndpoint,
+    /**
+     * Creates what is missing and leaves what exists (a restart with a data directory). Public so
+     * that the same resources can be made on another emulator, such as LocalStack.
+     */
+    public static LocalAwsEndpoints createResources(LocalAwsOptions options, URI sqsEndpoint,
                                                      URI dynamoDbEndpoint, URI s3Endpoint) {
         AwsSettings settings = AwsSettings.forEmulators(REGION, sqsEndpoint, dynamoDbEndpoint, s3Endpoint);
         try (AwsClients clients = new AwsClients(settings)) {
