@@ -1,0 +1,112 @@
+package dev.drover.core.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.core.Usage;
+import dev.drover.core.codec.Json;
+import dev.drover.core.exec.Executors;
+import dev.drover.core.memory.InMemoryClaimStore;
+import dev.drover.core.memory.InMemoryMessageQueue;
+import dev.drover.core.model.Bundle;
+import dev.drover.core.model.Task;
+import dev.drover.core.model.TaskResult;
+import dev.drover.core.model.TaskStatus;
+import dev.drover.core.port.ClaimStore;
+import dev.drover.core.port.Message;
+import dev.drover.core.port.MessageQueue;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The worker loop on in-memory adapters: hand-back, drain, idle exit, retries. */
+class WorkerTest {
+    final Clock clock = Clock.systemUTC();
+    final MessageQueue requests = new InMemoryMessageQueue(clock);
+    final MessageQueue responses = new InMemoryMessageQueue(clock);
+    final ClaimStore claims = new InMemoryClaimStore();
+
+    Worker worker(String id, int threads, Duration idle) {
+        return new Worker(WorkerConfig.defaults(id, threads, idle).withPollWait(Duration.ofMillis(100)),
+                requests, responses, claims, Executors.standard(), clock, () -> Usage.ZERO).start();
+    }
+
+    void send(String job, Task... tasks) {
+        requests.send(List.of(Json.write(new Bundle(job + ":0", job, clock.millis(), List.of(tasks)))));
+    }
+
+    static Task task(long seq, String command) {
+        return new Task(seq, (int) seq + 1, command, 0, 1, 1);
+    }
+
+    List<TaskResult> collect(int expected, Duration within) throws InterruptedException {
+        List<TaskResult> all = new ArrayList<>();
+        long end = System.nanoTime() + within.toNanos();
+        while (all.size() < expected && System.nanoTime() < end) {
+            List<Message> got = responses.receive(10, Duration.ofMillis(100), Duration.ofSeconds(30));
+            got.forEach(m -> all.addAll(Json.resultBatch(m.body()).results()));
+            responses.delete(got);
+        }
+        return all;
+    }
+
+    @Test
+    void aHandedBackBundleRerunsOnlyTheTasksNotYetReported() throws Exception {
+        Worker first = worker("first", 1, Duration.ZERO);
+        send("j", task(0, "sleep 0"), task(1, "sleep 0"), task(2, "sleep 3000"));
+        List<TaskResult> early = collect(2, Duration.ofSeconds(5));
+        assertEquals(List.of(0L, 1L), early.stream().map(TaskResult::seq).sorted().toList());
+        Thread.sleep(200); // the publisher has recorded what it reported
+        first.handBack().get(5, TimeUnit.SECONDS);
+
+        Worker second = worker("second", 1, Duration.ZERO);
+        List<TaskResult> rest = collect(1, Duration.ofSeconds(10));
+        second.drain().get(10, TimeUnit.SECONDS);
+        assertEquals(1, rest.size());
+        assertEquals(2, rest.get(0).seq());
+        assertEquals("second", rest.get(0).worker());
+        assertEquals(2, rest.get(0).attempts(), "re-run after the first claim was handed back");
+        assertTrue(collect(1, Duration.ofMillis(500)).isEmpty(), "nothing ran twice");
+    }
+
+    @Test
+    void drainFinishesRunningTasksAndHandsBackTheRest() throws Exception {
+        Worker w = worker("w", 1, Duration.ZERO);
+        send("j", task(0, "sleep 500"), task(1, "sleep 500"), task(2, "sleep 500"));
+        Thread.sleep(200);
+        WorkerStats stats = w.drain().get(10, TimeUnit.SECONDS);
+        assertEquals("DRAINED", stats.exitReason());
+        List<TaskResult> done = collect(1, Duration.ofSeconds(2));
+        assertEquals(1, done.size(), "the running task finished and reported");
+        assertEquals(TaskStatus.SUCCEEDED, done.get(0).status());
+        Worker next = worker("next", 2, Duration.ZERO);
+        List<TaskResult> rest = collect(2, Duration.ofSeconds(5));
+        next.drain().get(10, TimeUnit.SECONDS);
+        assertEquals(List.of(1L, 2L), rest.stream().map(TaskResult::seq).sorted().toList(), "the rest was handed back at once");
+    }
+
+    @Test
+    void anIdleWorkerStopsItself() throws Exception {
+        long t0 = System.nanoTime();
+        WorkerStats stats = worker("idle", 2, Duration.ofMillis(500)).exited().get(5, TimeUnit.SECONDS);
+        assertEquals("IDLE", stats.exitReason());
+        assertTrue(System.nanoTime() - t0 >= 500_000_000L);
+    }
+
+    @Test
+    void aFailingTaskIsRetriedOnlyWhenTheWorkloadAsks() throws Exception {
+        Worker w = worker("w", 2, Duration.ZERO);
+        send("j", new Task(0, 1, "exit 7", 0, 1, 3), task(1, "exit 7"));
+        List<TaskResult> results = collect(2, Duration.ofSeconds(10));
+        w.drain().get(10, TimeUnit.SECONDS);
+        TaskResult retried = results.stream().filter(r -> r.seq() == 0).findFirst().orElseThrow();
+        TaskResult once = results.stream().filter(r -> r.seq() == 1).findFirst().orElseThrow();
+        assertEquals(3, retried.attempts());
+        assertEquals(7, retried.exitCode());
+        assertEquals(1, once.attempts());
+        assertEquals(TaskStatus.FAILED, once.status());
+    }
+}
