@@ -15,15 +15,15 @@ import java.util.Optional;
  * The embedded default: AWS emulators on loopback, SDK clients pointed at them, and the command
  * line that starts a {@code drover worker} process against them.
  */
-final class LocalStack implements AutoCloseable {
+public final class LocalStack implements AutoCloseable {
     /** Emulated polls cost nothing, and a short wait lets a drained worker exit at once. */
     private static final String LOCAL_POLL_WAIT = "1s";
 
-    final LocalAws emulators;
-    final AwsClients aws;
-    final Backend backend;
+    public final LocalAws emulators;
+    public final AwsClients aws;
+    public final Backend backend;
 
-    LocalStack(Optional<Path> dataDir) {
+    public LocalStack(Optional<Path> dataDir) {
         LocalAwsOptions options = LocalAwsOptions.defaults(LocalAws.defaultEmulatorsDir());
         this.emulators = LocalAws.start(dataDir.map(options::withDataDir).orElse(options));
         this.aws = new AwsClients(emulators.endpoints().awsSettings());
@@ -36,10 +36,11 @@ final class LocalStack implements AutoCloseable {
     }
 
     /** {@code drover worker} in a new JVM of the same Java, with this process's class path. */
-    static List<String> workerCommand(int threads, String idleTimeout) {
+    public static List<String> workerCommand(int threads, String idleTimeout) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(List.of("-XX:+UseSerialGC", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        // the role marker comes first: process listings show only the start of a long command line
+        cmd.addAll(List.of("-Ddrover.role=worker", "-XX:+UseSerialGC", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "worker", "-t", Integer.toString(threads), "-i", idleTimeout,
                 "--poll-wait", LOCAL_POLL_WAIT));
         return cmd;
