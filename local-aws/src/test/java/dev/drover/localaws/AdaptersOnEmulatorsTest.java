@@ -22,6 +22,7 @@ import dev.drover.core.port.ClaimStore;
 import dev.drover.core.port.JobStore;
 import dev.drover.core.port.Message;
 import dev.drover.core.port.MessageQueue;
+import dev.drover.core.queue.ForwardingMessageQueue;
 import dev.drover.core.queue.OffloadingMessageQueue;
 import dev.drover.core.worker.Worker;
 import dev.drover.core.worker.WorkerConfig;
@@ -156,11 +157,9 @@ class AdaptersOnEmulatorsTest {
     }
 
     /** Makes some received messages visible again at once, as if their visibility timeout had lapsed. */
-    private static final class LapsingQueue implements MessageQueue {
-        private final MessageQueue queue;
-
+    private static final class LapsingQueue extends ForwardingMessageQueue {
         LapsingQueue(MessageQueue queue) {
-            this.queue = queue;
+            super(queue);
         }
 
         @Override
@@ -171,31 +170,6 @@ class AdaptersOnEmulatorsTest {
                 queue.changeVisibility(lapse, Duration.ZERO);
             }
             return got;
-        }
-
-        @Override
-        public void send(List<String> bodies) {
-            queue.send(bodies);
-        }
-
-        @Override
-        public void delete(List<Message> messages) {
-            queue.delete(messages);
-        }
-
-        @Override
-        public void changeVisibility(List<Message> messages, Duration visibility) {
-            queue.changeVisibility(messages, visibility);
-        }
-
-        @Override
-        public QueueDepth depth() {
-            return queue.depth();
-        }
-
-        @Override
-        public int maxMessageBytes() {
-            return queue.maxMessageBytes();
         }
     }
 }

@@ -13,14 +13,13 @@ import java.util.UUID;
  * store and travels as a small reference, which receivers swap back transparently.
  * Stored payloads are left to the bucket's lifecycle rule rather than deleted one by one.
  */
-public final class OffloadingMessageQueue implements MessageQueue {
+public final class OffloadingMessageQueue extends ForwardingMessageQueue {
     static final String REF_PREFIX = "{\"payloadRef\":\"";
 
-    private final MessageQueue queue;
     private final PayloadStore store;
 
     public OffloadingMessageQueue(MessageQueue queue, PayloadStore store) {
-        this.queue = queue;
+        super(queue);
         this.store = store;
     }
 
@@ -50,21 +49,6 @@ public final class OffloadingMessageQueue implements MessageQueue {
         }
         String key = m.body().substring(REF_PREFIX.length(), m.body().length() - 2);
         return new Message(m.id(), m.receipt(), new String(store.get(key), StandardCharsets.UTF_8), m.receiveCount());
-    }
-
-    @Override
-    public void delete(List<Message> messages) {
-        queue.delete(messages);
-    }
-
-    @Override
-    public void changeVisibility(List<Message> messages, Duration visibility) {
-        queue.changeVisibility(messages, visibility);
-    }
-
-    @Override
-    public QueueDepth depth() {
-        return queue.depth();
     }
 
     /** Any size goes: large bodies are offloaded. */

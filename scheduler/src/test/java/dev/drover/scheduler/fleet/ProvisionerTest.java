@@ -3,11 +3,9 @@ package dev.drover.scheduler.fleet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.drover.core.port.FleetLauncher;
-import java.time.Clock;
+import dev.drover.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,33 +14,14 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ProvisionerTest {
-    /** A clock the test moves by hand. */
-    static final class ManualClock extends Clock {
-        long millis = 1_000_000;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
-    }
 
     /** Launches nothing real: records each launch and lets the test stop workers. */
     static final class RecordingLauncher implements FleetLauncher {
         final List<Integer> launches = new ArrayList<>();
         final Map<String, Member> members = new LinkedHashMap<>();
-        final ManualClock clock;
+        final MutableClock clock;
 
-        RecordingLauncher(ManualClock clock) {
+        RecordingLauncher(MutableClock clock) {
             this.clock = clock;
         }
 
@@ -68,7 +47,7 @@ class ProvisionerTest {
         }
     }
 
-    final ManualClock clock = new ManualClock();
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
     final RecordingLauncher launcher = new RecordingLauncher(clock);
     Demand demand = new Demand(0, 0.01, Set.of());
 
@@ -84,7 +63,7 @@ class ProvisionerTest {
         p.tick();
         assertEquals(List.of(50), launcher.launches);
         for (int i = 0; i < 10; i++) {
-            clock.millis += 250;
+            clock.advance(Duration.ofMillis(250));
             p.tick();
         }
         assertEquals(List.of(50), launcher.launches, "workers still booting count as live: no second launch");
@@ -122,7 +101,7 @@ class ProvisionerTest {
         p.tick();
         assertEquals(List.of(4), launcher.launches);
         demand = new Demand(0, 0.5, Set.of("w1", "w2", "w3", "w4"));
-        clock.millis += 30_000;
+        clock.advance(Duration.ofSeconds(30));
         launcher.stopAll(); // the workers stop themselves after their idle timeout
         p.tick();
         Map<String, Object> s = p.status();

@@ -1,0 +1,129 @@
+package dev.drover.bench;
+
+import dev.drover.core.Usage;
+import dev.drover.core.codec.Json;
+import dev.drover.core.exec.Executors;
+import dev.drover.core.exec.Outcome;
+import dev.drover.core.model.Bundle;
+import dev.drover.core.model.ResultBatch;
+import dev.drover.core.model.Task;
+import dev.drover.core.model.TaskResult;
+
+import dev.drover.core.workload.TaskSpec;
+import dev.drover.core.workload.WorkloadException;
+import dev.drover.core.workload.WorkloadReader;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Drover's per-task hot path without any queue or thread hand-off, as one worker and the scheduler
+ * see a bundle of {@code sleep 0} tasks: parse the workload lines → number them into tasks → cut a
+ * bundle → encode it (the request message) → decode it (the worker) → execute each task → build its
+ * result → encode the result batch (the response message) → decode it (the scheduler's collector).
+ * Scores are per task; run with {@code -prof gc} for the allocation rate per task.
+ *
+ * <pre>java -jar bench/target/benchmarks.jar -prof gc</pre>
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class HotPathBenchmark {
+    /** Tasks per bundle (the dispatcher packs hundreds of {@code sleep 0} tasks into one message); see the annotations. */
+    static final int TASKS = 100;
+    private final int tasks = TASKS;
+
+    private byte[] workload;
+    private String bundleJson;
+    private String batchJson;
+    private final Executors executors = Executors.standard();
+
+    @Setup
+    public void setUp() throws WorkloadException {
+        workload = "sleep 0\n".repeat(tasks).getBytes(StandardCharsets.UTF_8);
+        Bundle bundle = bundle(parse());
+        bundleJson = Json.write(bundle);
+        batchJson = Json.write(execute(bundle));
+    }
+
+    private List<Task> parse() throws WorkloadException {
+        List<Task> out = new ArrayList<>(tasks);
+        try (WorkloadReader reader = new WorkloadReader(new ByteArrayInputStream(workload), "bench")) {
+            long seq = 0;
+            for (TaskSpec spec = reader.next(); spec != null; spec = reader.next()) {
+                out.add(spec.toTask(seq++));
+            }
+        }
+        return out;
+    }
+
+    private static Bundle bundle(List<Task> tasks) {
+        return new Bundle("jbench:0:abcdef12", "jbench", 1_700_000_000_000L, tasks);
+    }
+
+    private ResultBatch execute(Bundle bundle) {
+        List<TaskResult> results = new ArrayList<>(bundle.tasks().size());
+        for (Task t : bundle.tasks()) {
+            long started = System.currentTimeMillis();
+            Outcome o = executors.run(bundle.jobId(), t, () -> false);
+            results.add(new TaskResult(bundle.jobId(), t.seq(), t.line(), t.command(), o.status(), o.exitCode(), o.stdout(),
+                    o.stderr(), o.stdoutTruncated(), o.stderrTruncated(), "bench-worker", bundle.dispatchedAt(), started,
+                    System.currentTimeMillis(), 1, o.error()));
+        }
+        return new ResultBatch("bench-worker", bundle.jobId(), Usage.ZERO, 0, results);
+    }
+
+    /** The whole path, scheduler to worker and back. */
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    public ResultBatch endToEnd() throws WorkloadException {
+        String request = Json.write(bundle(parse()));
+        String response = Json.write(execute(Json.bundle(request)));
+        return Json.resultBatch(response);
+    }
+
+    /** Reading the workload file into tasks. */
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    public List<Task> parseOnly() throws WorkloadException {
+        return parse();
+    }
+
+    /** The request message: bundle encode and decode. */
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    public Bundle bundleCodec() {
+        return Json.bundle(Json.write(Json.bundle(bundleJson)));
+    }
+
+    /** The worker's part: decode, execute, encode the result batch. */
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    public String worker() {
+        return Json.write(execute(Json.bundle(bundleJson)));
+    }
+
+    /** The collector's part: decode a result batch. */
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    public void collector(Blackhole bh) {
+        bh.consume(Json.resultBatch(batchJson));
+    }
+}

@@ -1,0 +1,99 @@
+package dev.drover.cli.bench;
+
+import dev.drover.core.workload.Durations;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code drover bench}: Drover's performance story, reproducible in one command. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = {
+        "Measure Drover on this machine: throughput (sleep 0) and efficiency (sleep 10 ms, 1 s, 10 s per worker) with"
+                + " 1 to 16 workers on the in-JVM pool and on local AWS (emulators + worker processes), beside a raw SQS"
+                + " loop and a naive one-task-per-message design on the same emulators, requests per task, cost per"
+                + " million tasks and the elastic fleet's ramp-up.",
+        "Prints a Markdown table; writes bench.csv, bench.json and PNG plots to --out. The full run takes about"
+                + " 20 minutes, --quick about 5; run nothing else meanwhile."})
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--quick", description = "Trimmed matrix (1, 4, 16 workers; short efficiency cases): a few minutes.")
+    boolean quick;
+
+    @Option(names = "--all", description = "The uncapped matrix: every efficiency series at 1, 2, 4, 8, 16 workers (about 40 minutes).")
+    boolean all;
+
+    @Option(names = "--smoke", hidden = true, description = "Tiny in-JVM configuration with a simulated remote (the suite's own test).")
+    boolean smoke;
+
+    @Option(names = "--no-remote", description = "In-JVM cases only: no emulators, no worker processes.")
+    boolean noRemote;
+
+    @Option(names = "--bundle-work", paramLabel = "D",
+            description = "Experiment: in the efficiency cases, cut bundles for this much expected work (e.g. 1s) instead of Drover's default.")
+    String bundleWork;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write every figure as JSON to FILE.")
+    Path json;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench-results",
+            description = "Where bench.md, bench.csv, bench.json and the plots go (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (quick && all || smoke && (quick || all)) {
+            err.println("drover: choose one of --quick, --all");
+            return 2;
+        }
+        Plan plan = smoke ? Plan.smoke() : quick ? Plan.quick() : all ? Plan.all() : Plan.full();
+        Clock clock = Clock.systemUTC();
+        Path work = Files.createTempDirectory("drover-bench-");
+        Report report;
+        try {
+            BenchSuite suite = new BenchSuite(plan, clock, work, err, noRemote ? null
+                    : plan.simulatedRemote() ? () -> new SimulatedTarget(clock) : () -> new LocalAwsTarget(clock),
+                    bundleWork == null ? null : Durations.parse(bundleWork));
+            report = suite.run();
+        } finally {
+            deleteTree(work);
+        }
+        Files.createDirectories(out);
+        String markdown = report.markdown();
+        Files.writeString(out.resolve("bench.md"), markdown);
+        report.writeCsv(out.resolve("bench.csv"));
+        report.writeJson(out.resolve("bench.json"));
+        if (json != null) {
+            Path parent = json.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            report.writeJson(json);
+        }
+        Plots.write(report, out);
+        stdout.println(markdown);
+        stdout.printf("written: %s (bench.md, bench.csv, bench.json, %s, %s)%s%n", out, Plots.THROUGHPUT, Plots.EFFICIENCY,
+                json != null ? " and " + json : "");
+        stdout.flush();
+        return report.failures.isEmpty() ? 0 : 1;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temp folder is harmless
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.drover.cli.bench;
+
+import dev.drover.aws.CallMeter;
+import dev.drover.aws.DynamoDbClaimStore;
+import dev.drover.aws.SqsMessageQueue;
+import dev.drover.cli.LocalStack;
+import dev.drover.core.Usage;
+import dev.drover.core.port.ClaimStore;
+import dev.drover.core.port.MessageQueue;
+import dev.drover.scheduler.Backend;
+import dev.drover.scheduler.fleet.ProcessFleetLauncher;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/** The embedded default: ElasticMQ, DynamoDB Local and s3proxy on loopback, workers as processes. */
+final class LocalAwsTarget implements RemoteTarget {
+    private final LocalStack stack;
+    private final Clock clock;
+    private final DynamoDbClaimStore claims;
+
+    LocalAwsTarget(Clock clock) {
+        this.clock = clock;
+        this.stack = new LocalStack(Optional.empty());
+        this.claims = new DynamoDbClaimStore(stack.aws.dynamoDb(), stack.emulators.endpoints().claimsTable());
+    }
+
+    @Override
+    public String description() {
+        return "local AWS: ElasticMQ (SQS), DynamoDB Local, s3proxy as child processes on loopback;"
+                + " workers are `drover worker` processes";
+    }
+
+    @Override
+    public Backend backend() {
+        return stack.backend;
+    }
+
+    @Override
+    public Launcher launcher(int threads, String idleTimeout, Path dir) {
+        ProcessFleetLauncher processes = new ProcessFleetLauncher(LocalStack.workerCommand(threads, idleTimeout),
+                stack.emulators.endpoints().workerEnvironment(), dir, clock);
+        return new Launcher() {
+            @Override
+            public List<String> launch(int count) {
+                return processes.launch(count);
+            }
+
+            @Override
+            public List<Member> members() {
+                return processes.members();
+            }
+
+            @Override
+            public void close() {
+                processes.close();
+            }
+        };
+    }
+
+    @Override
+    public MessageQueue newQueue(String name) {
+        String url = stack.aws.sqs().createQueue(b -> b.queueName(name)).queueUrl();
+        return new SqsMessageQueue(stack.aws.sqs(), url);
+    }
+
+    @Override
+    public ClaimStore claims() {
+        return claims;
+    }
+
+    @Override
+    public Usage usage() {
+        return CallMeter.total();
+    }
+
+    @Override
+    public void close() {
+        stack.close();
+    }
+}

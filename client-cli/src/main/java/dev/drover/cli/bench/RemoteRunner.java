@@ -1,0 +1,193 @@
+package dev.drover.cli.bench;
+
+import dev.drover.cli.bench.Row.Keys;
+import dev.drover.core.model.TaskStatus;
+import dev.drover.core.port.FleetLauncher.Member;
+import dev.drover.scheduler.JobView;
+import dev.drover.scheduler.Scheduler;
+import dev.drover.scheduler.fleet.Provisioner;
+import dev.drover.core.codec.Json;
+import dev.drover.core.model.TaskResult;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The remote cases: per case a fixed fleet of worker processes (launched, then warmed up until
+ * every one has posted results), a new Scheduler on the shared backend, one measured job, and the
+ * fleet drained before the next case. Request counts are the job's own, as the scheduler reports
+ * them (its calls plus those its workers charge to it).
+ */
+final class RemoteRunner {
+    /** Fixed fleets never idle out during a case; they are drained when it ends. */
+    private static final String FIXED_IDLE = "120s";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    /** Worker price for the elastic case's own cost line: c6i.large on demand, $/hour. */
+    private static final double HOURLY_PRICE = 0.085;
+
+    private final RemoteTarget target;
+    private final Clock clock;
+    private final Path dir;
+    private final Duration bundleWork;
+    /** Every result of the job just measured, as JSON lines. */
+    private ByteArrayOutputStream lastResults = new ByteArrayOutputStream();
+    private final AtomicInteger runs = new AtomicInteger();
+
+    /** @param bundleWork the scheduler's bundle work for the efficiency cases, or null for Drover's default */
+    RemoteRunner(RemoteTarget target, Clock clock, Path dir, Duration bundleWork) {
+        this.target = target;
+        this.clock = clock;
+        this.dir = dir;
+        this.bundleWork = bundleWork;
+    }
+
+    /** {@code tasks × sleep 0} on {@code threads} worker threads. */
+    Row throughput(int threads, int tasks) throws Exception {
+        int[] split = Plan.split(threads);
+        Workloads.Timed t = runFixed(split[0], split[1], Workloads.sleeps(tasks, 0), "throughput-remote-" + threads, 600,
+                null);
+        Row row = InJvmRunner.throughputRow("remote", threads, tasks, 1, t.wallSeconds())
+                .put(Keys.PROCESSES, split[0]).put(Keys.THREADS_PER_PROCESS, split[1])
+                .put(Keys.REMOTE_TASKS_PER_SECOND, tasks / t.wallSeconds());
+        return phases(withRequests(row, t.view(), tasks), t);
+    }
+
+    /** {@code perWorker × sleep millis} for each of {@code threads} worker threads. */
+    Row efficiency(int threads, int taskMillis, int perWorker) throws Exception {
+        int[] split = Plan.split(threads);
+        int tasks = threads * perWorker;
+        double ideal = perWorker * taskMillis / 1000.0;
+        Workloads.Timed t = runFixed(split[0], split[1], Workloads.sleeps(tasks, taskMillis),
+                "efficiency-remote-" + threads + "x" + perWorker + "x" + taskMillis, ideal * 3 + 180, bundleWork);
+        Row row = InJvmRunner.efficiencyRow("remote", threads, taskMillis, perWorker, tasks, t.wallSeconds())
+                .put(Keys.PROCESSES, split[0]).put(Keys.THREADS_PER_PROCESS, split[1]);
+        return phases(withRequests(row, t.view(), tasks), t);
+    }
+
+    /**
+     * Where the wall time went, from the job's own results (epoch millis, one clock on this machine):
+     * when the last bundle was queued, the first task started and the last one finished, each in
+     * seconds after the submit call; the rest of the wall time is result collection.
+     */
+    private Row phases(Row row, Workloads.Timed t) {
+        ByteArrayOutputStream results = lastResults;
+        if (results.size() == 0) {
+            return row;
+        }
+        long lastQueued = Long.MIN_VALUE;
+        long firstStarted = Long.MAX_VALUE;
+        long lastFinished = Long.MIN_VALUE;
+        for (String line : results.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (!line.isBlank()) {
+                TaskResult r = Json.result(line);
+                lastQueued = Math.max(lastQueued, r.queuedAt());
+                firstStarted = Math.min(firstStarted, r.startedAt());
+                lastFinished = Math.max(lastFinished, r.finishedAt());
+            }
+        }
+        double base = t.submittedAtMillis();
+        return row.put(Keys.LAST_QUEUED_SECONDS, Math.max(0, (lastQueued - base) / 1000.0))
+                .put(Keys.FIRST_STARTED_SECONDS, Math.max(0, (firstStarted - base) / 1000.0))
+                .put(Keys.LAST_FINISHED_SECONDS, Math.max(0, (lastFinished - base) / 1000.0));
+    }
+
+    private Workloads.Timed runFixed(int processes, int threadsPerProcess, byte[] workload, String name, double timeout,
+                                     Duration bundleWork)
+            throws Exception {
+        int run = runs.incrementAndGet();
+        int threads = processes * threadsPerProcess;
+        try (RemoteTarget.Launcher fleet = target.launcher(threadsPerProcess, FIXED_IDLE, dir.resolve("workers-" + run));
+             Scheduler scheduler = new Scheduler(SchedulerConfigs.of(dir.resolve("scheduler-" + run), threads, bundleWork),
+                     target.backend(), clock).start()) {
+            List<String> ids = fleet.launch(processes);
+            awaitReady(scheduler, ids, threads);
+            Workloads.Timed t = Workloads.run(scheduler, workload, name, timeout);
+            lastResults = new ByteArrayOutputStream();
+            scheduler.streamResults(t.view().jobId(), lastResults, false);
+            return t;
+        }
+    }
+
+    /**
+     * Runs small throw-away jobs until every worker of the fleet has posted results: the processes
+     * are up, connected and their code warm, as a long-lived fleet would be.
+     */
+    private void awaitReady(Scheduler scheduler, List<String> ids, int threads) throws Exception {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        byte[] warmUp = Workloads.sleeps(threads * 10, 20);
+        while (!scheduler.demand().reportingWorkers().containsAll(ids)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("workers " + ids + " not all ready after " + READY_TIMEOUT.toSeconds()
+                        + " s; reporting: " + scheduler.demand().reportingWorkers());
+            }
+            Workloads.run(scheduler, warmUp, "warm-up", READY_TIMEOUT.toSeconds());
+        }
+    }
+
+    static Row withRequests(Row row, JobView v, long tasks) {
+        double sqs = (double) v.sqsRequests() / tasks;
+        double writes = (double) v.dynamoWrites() / tasks;
+        double reads = (double) v.dynamoReads() / tasks;
+        double s3 = (double) v.s3Requests() / tasks;
+        return row.put(Keys.SQS_REQUESTS, v.sqsRequests()).put(Keys.DYNAMO_WRITES, v.dynamoWrites())
+                .put(Keys.DYNAMO_READS, v.dynamoReads()).put(Keys.S3_REQUESTS, v.s3Requests())
+                .put(Keys.SQS_REQUESTS_PER_TASK, sqs).put(Keys.DYNAMO_WRITES_PER_TASK, writes)
+                .put(Keys.DYNAMO_READS_PER_TASK, reads).put(Keys.S3_REQUESTS_PER_TASK, s3)
+                .put(Keys.COST_PER_MILLION_TASKS_USD, Prices.perMillionTasks(sqs, writes, reads, s3));
+    }
+
+    /**
+     * Elastic fleet: with a Provisioner (max {@code maxWorkers} processes of {@code threads} threads)
+     * already running on an empty fleet, a burst of {@code tasks × sleep millis} is submitted; the
+     * row says how long until the first launch, until every worker was launched, and until every
+     * worker had posted results. The burst is then cancelled.
+     */
+    Row elastic(int maxWorkers, int threads, int tasks, int taskMillis) throws Exception {
+        int run = runs.incrementAndGet();
+        try (RemoteTarget.Launcher launcher = target.launcher(threads, "10s", dir.resolve("workers-" + run));
+             Scheduler scheduler = new Scheduler(SchedulerConfigs.of(dir.resolve("scheduler-" + run), maxWorkers * threads, null),
+                     target.backend(), clock).start();
+             Provisioner provisioner = new Provisioner(new Provisioner.Config(maxWorkers, threads, Duration.ofSeconds(10),
+                     Provisioner.Config.DEFAULT_INTERVAL, HOURLY_PRICE), launcher, scheduler::demand, clock).start()) {
+            long start = System.nanoTime();
+            JobView job = scheduler.submit(new ByteArrayInputStream(Workloads.sleeps(tasks, taskMillis)), "elastic", "bench");
+            double firstLaunch = -1;
+            double allLaunched = -1;
+            double allRunning = -1;
+            long deadline = start + Duration.ofSeconds(180).toNanos();
+            while (allRunning < 0 && System.nanoTime() < deadline) {
+                List<Member> members = launcher.members();
+                double now = (System.nanoTime() - start) / 1e9;
+                if (firstLaunch < 0 && !members.isEmpty()) {
+                    firstLaunch = now;
+                }
+                if (allLaunched < 0 && members.size() >= maxWorkers) {
+                    allLaunched = now;
+                }
+                Set<String> reporting = scheduler.demand().reportingWorkers();
+                if (members.size() >= maxWorkers && members.stream().allMatch(m -> reporting.contains(m.id()))) {
+                    allRunning = now;
+                }
+                if (scheduler.status(job.jobId()).orElseThrow().counts().get(TaskStatus.QUEUED) == 0) {
+                    break; // the burst ended before the fleet was full
+                }
+                Thread.sleep(20);
+            }
+            scheduler.cancel(job.jobId());
+            if (allRunning < 0) {
+                throw new IllegalStateException("the fleet did not reach " + maxWorkers + " running workers in 180 s ("
+                        + launcher.members().size() + " launched)");
+            }
+            return new Row("elastic", "remote").put(Keys.MAX_WORKERS, maxWorkers).put(Keys.THREADS_PER_PROCESS, threads)
+                    .put(Keys.TASKS, tasks).put(Keys.TASK_MILLIS, taskMillis)
+                    .put(Keys.SECONDS_TO_FIRST_LAUNCH, firstLaunch).put(Keys.SECONDS_TO_FULL_FLEET_LAUNCHED, allLaunched)
+                    .put(Keys.SECONDS_TO_FULL_FLEET_RUNNING, allRunning);
+        }
+    }
+}

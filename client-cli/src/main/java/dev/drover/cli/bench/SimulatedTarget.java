@@ -1,0 +1,112 @@
+package dev.drover.cli.bench;
+
+import dev.drover.core.Usage;
+import dev.drover.core.exec.Executors;
+import dev.drover.core.memory.InMemoryClaimStore;
+import dev.drover.core.memory.InMemoryMessageQueue;
+import dev.drover.core.memory.InMemoryPayloadStore;
+import dev.drover.core.port.ClaimStore;
+import dev.drover.core.port.FleetLauncher.Member;
+import dev.drover.core.port.MessageQueue;
+import dev.drover.core.worker.Worker;
+import dev.drover.core.worker.WorkerConfig;
+import dev.drover.scheduler.Backend;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The remote path with the cloud replaced by in-memory adapters whose calls are counted, and each
+ * worker "process" a multi-threaded {@link Worker} in this JVM. Used by the smoke configuration so
+ * that every figure of the report is produced without starting emulators; its numbers say nothing
+ * about AWS.
+ */
+final class SimulatedTarget implements RemoteTarget {
+    private final Clock clock;
+    private final MessageQueue requests;
+    private final MessageQueue responses;
+    private final ClaimStore claims = new InMemoryClaimStore();
+    private final Backend backend;
+    private final AtomicInteger launched = new AtomicInteger();
+    /** Calls of the baseline loops, which run in this JVM. */
+    private final Counting.Meter loops = new Counting.Meter();
+
+    SimulatedTarget(Clock clock) {
+        this.clock = clock;
+        this.requests = new InMemoryMessageQueue(clock);
+        this.responses = new InMemoryMessageQueue(clock);
+        Counting.Meter meter = new Counting.Meter();
+        this.backend = new Backend(new Counting.Queue(requests, meter), new Counting.Queue(responses, meter),
+                Optional.empty(), new Counting.Claims(claims, meter), new InMemoryPayloadStore(), Optional.empty(), meter);
+    }
+
+    @Override
+    public String description() {
+        return "simulated remote (smoke): in-memory queues and claims with counted calls, workers in this JVM";
+    }
+
+    @Override
+    public Backend backend() {
+        return backend;
+    }
+
+    @Override
+    public Launcher launcher(int threads, String idleTimeout, Path dir) {
+        Map<String, Member> members = new ConcurrentHashMap<>();
+        List<Worker> workers = new ArrayList<>();
+        return new Launcher() {
+            @Override
+            public synchronized List<String> launch(int count) {
+                List<String> ids = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    String id = "sim-" + launched.incrementAndGet();
+                    Counting.Meter meter = new Counting.Meter(); // one per "process", like CallMeter per JVM
+                    Worker w = new Worker(WorkerConfig.defaults(id, threads, Duration.ZERO).withPollWait(Duration.ofMillis(200)),
+                            new Counting.Queue(requests, meter), new Counting.Queue(responses, meter),
+                            new Counting.Claims(claims, meter), Executors.standard(), clock, meter::total);
+                    members.put(id, new Member(id, clock.millis(), 0));
+                    w.exited().thenRun(() -> members.computeIfPresent(id, (k, m) -> new Member(id, m.launchedAt(), clock.millis())));
+                    workers.add(w.start());
+                    ids.add(id);
+                }
+                return ids;
+            }
+
+            @Override
+            public List<Member> members() {
+                return new ArrayList<>(members.values());
+            }
+
+            @Override
+            public synchronized void close() {
+                workers.stream().map(Worker::drain).toList().forEach(f -> f.join());
+            }
+        };
+    }
+
+    @Override
+    public MessageQueue newQueue(String name) {
+        return new Counting.Queue(new InMemoryMessageQueue(clock), loops);
+    }
+
+    @Override
+    public ClaimStore claims() {
+        return new Counting.Claims(claims, loops);
+    }
+
+    @Override
+    public Usage usage() {
+        return loops.total();
+    }
+
+    @Override
+    public void close() {
+        // nothing outlives the run
+    }
+}
