@@ -170,9 +170,10 @@ public final class LocalAws implements AutoCloseable {
                 .append("generate-node-address = false\n")
                 .append("aws { region = \"").append(REGION).append("\", accountId = \"").append(ACCOUNT_ID)
                 .append("\" }\n");
-        // The SQL store keeps queues (with their attributes) and messages in an H2 file.
+        // The SQL store keeps queues (with their attributes) and messages in an H2 file; WRITE_DELAY=0
+        // writes each commit through, so an acknowledged send survives even a kill -9 of the emulator.
         dataDir.ifPresent(dir -> conf.append("messages-storage { enabled = true, uri = ")
-                .append(quote("jdbc:h2:" + createDirectories(dir.resolve("sqs")).resolve("elasticmq")))
+                .append(quote("jdbc:h2:" + createDirectories(dir.resolve("sqs")).resolve("elasticmq") + ";WRITE_DELAY=0"))
                 .append(" }\n"));
         Path confFile = write(workDir.resolve("elasticmq.conf"), conf.toString());
         List<String> jvmArgs = new ArrayList<>(EMULATOR_JVM_ARGS);

@@ -196,7 +196,7 @@ class LocalAwsTest {
     }
 
     @Test
-    void dataDirectoryKeepsMessagesItemsAndObjectsAcrossARestartAndCloseLeavesNoChild(@TempDir Path data) {
+    void dataDirectoryKeepsMessagesEvenAfterKill9ItemsAndObjectsAcrossARestartAndCloseLeavesNoChild(@TempDir Path data) {
         LocalAwsOptions options = LocalAwsOptions.defaults(LocalAws.defaultEmulatorsDir()).withDataDir(data);
         String body = "survivor-" + UUID.randomUUID();
         Map<String, AttributeValue> item = Map.of("pk", AttributeValue.fromS("job-1"),
@@ -213,6 +213,11 @@ class LocalAwsTest {
             aws.sqs().sendMessage(r -> r.queueUrl(first.endpoints().requestQueueUrl()).messageBody(body));
             aws.dynamoDb().putItem(r -> r.tableName(first.endpoints().jobsTable()).item(item));
             aws.s3().putObject(r -> r.bucket(first.endpoints().bucket()).key("kept"), RequestBody.fromBytes(object));
+            // A crash right after the acknowledgement loses nothing (H2 writes each commit through).
+            List<ProcessHandle> sqsEmulator = firstChildren.stream()
+                    .filter(p -> p.info().commandLine().orElse("").contains("org.elasticmq.server.Main")).toList();
+            assertEquals(1, sqsEmulator.size(), "the ElasticMQ child");
+            sqsEmulator.forEach(ProcessHandle::destroyForcibly);
         }
         firstChildren.forEach(child -> assertFalse(child.isAlive(), "still alive after close: " + child.pid()));
 

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -38,6 +39,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-remote", description = "In-JVM cases only: no emulators, no worker processes.")
     boolean noRemote;
 
+    @Option(names = "--workers", split = ",", paramLabel = "N",
+            description = "Only these worker counts (e.g. 16 or 1,16) in every series.")
+    List<Integer> workers = List.of();
+
+    @Option(names = "--task-ms", split = ",", paramLabel = "MS",
+            description = "Only the efficiency series with these task lengths (10, 1000, 10000).")
+    List<Integer> taskMillis = List.of();
+
     @Option(names = "--bundle-work", paramLabel = "D",
             description = "Experiment: in the efficiency cases, cut bundles for this much expected work (e.g. 1s) instead of Drover's default.")
     String bundleWork;
@@ -57,7 +66,8 @@ public final class BenchCommand implements Callable<Integer> {
             err.println("drover: choose one of --quick, --all");
             return 2;
         }
-        Plan plan = smoke ? Plan.smoke() : quick ? Plan.quick() : all ? Plan.all() : Plan.full();
+        Plan plan = (smoke ? Plan.smoke() : quick ? Plan.quick() : all ? Plan.all() : Plan.full())
+                .only(workers, taskMillis);
         Clock clock = Clock.systemUTC();
         Path work = Files.createTempDirectory("drover-bench-");
         Report report;

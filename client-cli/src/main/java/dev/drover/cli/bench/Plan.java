@@ -53,6 +53,24 @@ record Plan(String name, int throughputTasks, List<Integer> throughputWorkers, i
                 1_000, 200, 2, 400, 50, 2, 2, true);
     }
 
+    /**
+     * This plan cut down to the given worker counts and efficiency task lengths (an empty list
+     * keeps all); series left with no count are dropped.
+     */
+    Plan only(List<Integer> workers, List<Integer> taskMillis) {
+        List<Efficiency> kept = efficiency.stream()
+                .filter(e -> taskMillis.isEmpty() || taskMillis.contains(e.taskMillis()))
+                .map(e -> new Efficiency(e.taskMillis(), e.tasksPerWorker(), keep(e.workers(), workers)))
+                .filter(e -> !e.workers().isEmpty()).toList();
+        return new Plan(name, throughputTasks, keep(throughputWorkers, workers), repetitions, kept, rawMessages,
+                naiveTasks, naiveThreads, elasticTasks, elasticTaskMillis, elasticMaxWorkers, elasticThreads,
+                simulatedRemote);
+    }
+
+    private static List<Integer> keep(List<Integer> counts, List<Integer> wanted) {
+        return wanted.isEmpty() ? counts : counts.stream().filter(wanted::contains).toList();
+    }
+
     /** Remote worker threads spread over at most four processes: 1×1, 1×2, 2×2, 4×2, 4×4. */
     static int[] split(int threads) {
         if (threads <= 2) {
