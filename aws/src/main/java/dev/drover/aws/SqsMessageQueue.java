@@ -3,6 +3,7 @@ package dev.drover.aws;
 import dev.drover.core.InfrastructureException;
 import dev.drover.core.port.Message;
 import dev.drover.core.port.MessageQueue;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,7 @@ public final class SqsMessageQueue implements MessageQueue {
 
     @Override
     public void send(List<String> bodies) {
-        for (List<String> batch : batches(bodies)) {
+        for (List<String> batch : sendBatches(bodies)) {
             List<SendMessageBatchRequestEntry> entries = IntStream.range(0, batch.size())
                     .mapToObj(i -> SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(batch.get(i)).build())
                     .toList();
@@ -96,6 +97,30 @@ public final class SqsMessageQueue implements MessageQueue {
 
     private static long seconds(Duration d) {
         return (d.toMillis() + 999) / 1000;
+    }
+
+    /**
+     * Up to ten bodies a call and, as SQS also limits a batch's total payload to the size of one
+     * message, no more than {@link #MAX_MESSAGE_BYTES} together.
+     */
+    static List<List<String>> sendBatches(List<String> bodies) {
+        List<List<String>> out = new ArrayList<>();
+        List<String> batch = new ArrayList<>();
+        long bytes = 0;
+        for (String body : bodies) {
+            long size = body.getBytes(StandardCharsets.UTF_8).length;
+            if (!batch.isEmpty() && (batch.size() == MAX_BATCH || bytes + size > MAX_MESSAGE_BYTES)) {
+                out.add(batch);
+                batch = new ArrayList<>();
+                bytes = 0;
+            }
+            batch.add(body);
+            bytes += size;
+        }
+        if (!batch.isEmpty()) {
+            out.add(batch);
+        }
+        return out;
     }
 
     private static <T> List<List<T>> batches(List<T> items) {

@@ -72,9 +72,9 @@ final class RunCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("starting local AWS (SQS, DynamoDB and S3 emulators on loopback)...");
         spec.commandLine().getErr().flush();
         int maxWorkers = workers != null ? workers : fleet.maxWorkers;
-        try (LocalStack stack = new LocalStack(Optional.empty());
+        try (EmbeddedAws stack = new EmbeddedAws(Optional.empty());
              ProcessFleetLauncher launcher = new ProcessFleetLauncher(
-                     LocalStack.workerCommand(fleet.threads, fleet.idleTimeout),
+                     EmbeddedAws.workerCommand(fleet.threads, fleet.idleTimeout),
                      stack.emulators.endpoints().workerEnvironment(), data.resolve("workers"), Main.CLOCK);
              Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(data.resolve("scheduler"), maxWorkers * fleet.threads),
                      stack.backend, Main.CLOCK).start();

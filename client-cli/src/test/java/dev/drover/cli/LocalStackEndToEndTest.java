@@ -40,10 +40,10 @@ class LocalStackEndToEndTest {
         LocalAwsEndpoints names = LocalAws.createResources(LocalAwsOptions.defaults(dir), endpoint, endpoint, endpoint);
         Clock clock = Clock.systemUTC();
         try (AwsClients aws = new AwsClients(names.awsSettings());
-             ProcessFleetLauncher fleet = new ProcessFleetLauncher(LocalStack.workerCommand(2, "10s"),
+             ProcessFleetLauncher fleet = new ProcessFleetLauncher(EmbeddedAws.workerCommand(2, "10s"),
                      names.workerEnvironment(), dir.resolve("workers"), clock);
              Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(dir.resolve("scheduler"), 4),
-                     RemoteBackends.create(aws, LocalStack.resources(names)), clock).start()) {
+                     RemoteBackends.create(aws, EmbeddedAws.resources(names)), clock).start()) {
             fleet.launch(2);
             String jobId = scheduler.submit(new ByteArrayInputStream("echo hi\nsleep 10\n".repeat(50)
                     .getBytes(StandardCharsets.UTF_8)), "localstack.txt", "test").jobId();

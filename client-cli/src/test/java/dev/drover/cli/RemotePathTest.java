@@ -34,14 +34,14 @@ import org.junit.jupiter.api.io.TempDir;
 /** The remote path on local AWS: worker processes, SQS, DynamoDB and S3 emulators, real failures. */
 class RemotePathTest {
     static final Clock CLOCK = Clock.systemUTC();
-    static LocalStack stack;
+    static EmbeddedAws stack;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void startLocalAws() {
-        stack = new LocalStack(Optional.empty());
+        stack = new EmbeddedAws(Optional.empty());
     }
 
     @AfterAll
@@ -53,7 +53,7 @@ class RemotePathTest {
     ProcessFleetLauncher workers(int count, int threads) {
         Map<String, String> env = new HashMap<>(stack.emulators.endpoints().workerEnvironment());
         env.put("DROVER_LEASE", "4s");
-        ProcessFleetLauncher launcher = new ProcessFleetLauncher(LocalStack.workerCommand(threads, "30s"), env,
+        ProcessFleetLauncher launcher = new ProcessFleetLauncher(EmbeddedAws.workerCommand(threads, "30s"), env,
                 dir.resolve("workers"), CLOCK);
         launcher.launch(count);
         return launcher;

@@ -23,9 +23,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Streams each job's workload onto the request queue, first come first served across jobs.
  * Tasks are packed into bundles by expected work: {@code sleep N} states its duration, shell
- * commands use what the job has measured so far; a bundle also stays under the message size and
- * under a fair share of the job, so every fleet thread gets work. Messages go out ten per call,
- * and no more than {@code maxOutstanding} tasks wait or run at once.
+ * commands use what the job has measured so far. Bundle sizes follow guided self-scheduling: a
+ * bundle carries a {@link #SHARE_DIVISOR}-th of one fleet thread's share of the work still to
+ * dispatch (at least {@code bundleWork}, at most {@link #MAX_BUNDLE_MILLIS}), so a long job travels
+ * in few large bundles that shrink towards its end, where small ones even out the finish. A bundle
+ * also stays under the message size and under a fair share of the job's tasks, so every fleet
+ * thread gets work. Messages go out ten per call, and no more than {@code maxOutstanding} tasks
+ * wait or run at once.
  */
 final class Dispatcher implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -34,7 +38,13 @@ final class Dispatcher implements Runnable {
     /** Assumed run time of a shell command before the job has measured any. */
     static final double UNMEASURED_SHELL_MILLIS = 100;
     private static final int MAX_TASKS_PER_BUNDLE = 5000;
+    /** Guided self-scheduling: a bundle takes this fraction of a thread's share of the remaining work. */
+    static final int SHARE_DIVISOR = 2;
+    /** Largest bundle, in expected work: bounds what a lost worker's successor may have to redo. */
+    static final double MAX_BUNDLE_MILLIS = 30_000;
     private static final int BUNDLE_MARGIN_BYTES = 2048;
+    /** Bytes a task adds to a bundle besides its command: the JSON field names and numbers. */
+    static final int TASK_JSON_OVERHEAD_BYTES = 160;
 
     private final SchedulerConfig config;
     private final Backend backend;
@@ -95,27 +105,32 @@ final class Dispatcher implements Runnable {
             long bytes = 0;
             for (TaskSpec spec = reader.next(); spec != null && running && !job.cancelled(); spec = reader.next(), seq++) {
                 Task task = spec.toTask(seq);
-                long taskBytes = task.command().getBytes(StandardCharsets.UTF_8).length + 64L;
-                if (!bundle.isEmpty() && (work >= targetWork || bytes + taskBytes > bundleByteLimit
+                long taskBytes = task.command().getBytes(StandardCharsets.UTF_8).length + TASK_JSON_OVERHEAD_BYTES;
+                double taskWork = expectedMillis(job, task);
+                // (the tolerance: a float sum of equal parts may fall a hair short of their product)
+                if (!bundle.isEmpty() && (work >= targetWork - 1e-6 || bytes + taskBytes > bundleByteLimit
                         || bundle.size() >= maxTasks)) {
-                    messages.add(encode(job, bundle));
+                    encode(job, bundle, messages);
                     queuedTasks += bundle.size();
                     queuedWork += work;
                     bundle = new ArrayList<>();
                     work = 0;
                     bytes = 0;
-                    if (messages.size() == MessageQueue.MAX_BATCH) {
+                    if (messages.size() >= MessageQueue.MAX_BATCH) {
                         send(job, messages, queuedTasks, queuedWork);
                         queuedTasks = 0;
                         queuedWork = 0;
                     }
                 }
+                if (bundle.isEmpty()) {
+                    targetWork = bundleTarget(job.total - seq, taskWork);
+                }
                 bundle.add(task);
-                work += expectedMillis(job, task);
+                work += taskWork;
                 bytes += taskBytes;
             }
             if (!bundle.isEmpty() && !job.cancelled()) {
-                messages.add(encode(job, bundle));
+                encode(job, bundle, messages);
                 queuedTasks += bundle.size();
                 queuedWork += work;
             }
@@ -137,9 +152,29 @@ final class Dispatcher implements Runnable {
         return (measured < 0 ? UNMEASURED_SHELL_MILLIS : measured) + OVERHEAD_MILLIS;
     }
 
-    private String encode(JobState job, List<Task> tasks) {
+    /**
+     * The expected work of a bundle that starts with {@code remainingTasks} left to dispatch, each
+     * expected to take about {@code taskMillis}.
+     */
+    private double bundleTarget(long remainingTasks, double taskMillis) {
+        double share = remainingTasks * taskMillis / ((double) SHARE_DIVISOR * config.fleetThreads());
+        return Math.max(config.bundleWork().toMillis(), Math.min(MAX_BUNDLE_MILLIS, share));
+    }
+
+    /**
+     * Adds the bundle's message to {@code messages}; a bundle whose encoding turns out over the
+     * size limit (commands full of escaped characters) is halved until each half fits.
+     */
+    private void encode(JobState job, List<Task> tasks, List<String> messages) {
         String id = job.jobId + ":" + tasks.get(0).seq() + ":" + UUID.randomUUID().toString().substring(0, 8);
-        return Json.write(new Bundle(id, job.jobId, clock.millis(), tasks));
+        String body = Json.write(new Bundle(id, job.jobId, clock.millis(), tasks));
+        if (tasks.size() > 1 && body.getBytes(StandardCharsets.UTF_8).length > bundleByteLimit) {
+            int half = tasks.size() / 2;
+            encode(job, tasks.subList(0, half), messages);
+            encode(job, tasks.subList(half, tasks.size()), messages);
+            return;
+        }
+        messages.add(body);
     }
 
     /** Sends and clears {@code messages}, after waiting for room under the outstanding limit. */

@@ -76,6 +76,43 @@ class SchedulerProtocolTest {
         return requests.receive(10, Duration.ofSeconds(2), Duration.ZERO);
     }
 
+    /** Every bundle on the request queue, in dispatch order, after {@code tasks} tasks have arrived. */
+    List<Bundle> bundlesOnQueue(int tasks) {
+        List<Bundle> bundles = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (bundles.stream().mapToInt(b -> b.tasks().size()).sum() < tasks && System.nanoTime() < deadline) {
+            for (Message m : requests.receive(10, Duration.ofMillis(200), Duration.ofMinutes(5))) {
+                assertTrue(m.body().getBytes(StandardCharsets.UTF_8).length <= InMemoryMessageQueue.DEFAULT_MAX_MESSAGE_BYTES);
+                bundles.add(Json.bundle(m.body()));
+            }
+        }
+        bundles.sort(java.util.Comparator.comparingLong(b -> b.tasks().get(0).seq()));
+        return bundles;
+    }
+
+    @Test
+    void bundlesShrinkAsTheJobDrainsGuidedSelfScheduling() throws Exception {
+        start();
+        submit("sleep 10\n".repeat(400));
+        // One fleet thread: each bundle carries half the remaining work (10.05 ms a task with the
+        // machinery's share), down to the 100 ms floor.
+        assertEquals(List.of(200, 100, 50, 25, 13, 10, 2),
+                bundlesOnQueue(400).stream().map(b -> b.tasks().size()).toList());
+    }
+
+    @Test
+    void aBundleWhoseEncodingOutgrowsTheEstimateIsSplitUnderTheMessageLimit() throws Exception {
+        start();
+        // Backslashes double when escaped in JSON, so the byte estimate undershoots: without the
+        // split, the queue would refuse the bundle and the job would never be dispatched.
+        String line = "echo " + "\\".repeat(1000);
+        submit((line + "\n").repeat(1000));
+        List<Bundle> bundles = bundlesOnQueue(1000);
+        assertEquals(java.util.stream.LongStream.range(0, 1000).boxed().toList(),
+                bundles.stream().flatMap(b -> b.tasks().stream()).map(t -> t.seq()).toList());
+        assertTrue(bundles.stream().allMatch(b -> b.tasks().get(0).command().equals(line)));
+    }
+
     @Test
     void aBundleThatKeepsKillingItsWorkersIsDeadLetteredAndItsTasksFail() throws Exception {
         start();

@@ -3,7 +3,7 @@ package dev.drover.cli.bench;
 import dev.drover.aws.CallMeter;
 import dev.drover.aws.DynamoDbClaimStore;
 import dev.drover.aws.SqsMessageQueue;
-import dev.drover.cli.LocalStack;
+import dev.drover.cli.EmbeddedAws;
 import dev.drover.core.Usage;
 import dev.drover.core.port.ClaimStore;
 import dev.drover.core.port.MessageQueue;
@@ -16,13 +16,13 @@ import java.util.Optional;
 
 /** The embedded default: ElasticMQ, DynamoDB Local and s3proxy on loopback, workers as processes. */
 final class LocalAwsTarget implements RemoteTarget {
-    private final LocalStack stack;
+    private final EmbeddedAws stack;
     private final Clock clock;
     private final DynamoDbClaimStore claims;
 
     LocalAwsTarget(Clock clock) {
         this.clock = clock;
-        this.stack = new LocalStack(Optional.empty());
+        this.stack = new EmbeddedAws(Optional.empty());
         this.claims = new DynamoDbClaimStore(stack.aws.dynamoDb(), stack.emulators.endpoints().claimsTable());
     }
 
@@ -39,7 +39,7 @@ final class LocalAwsTarget implements RemoteTarget {
 
     @Override
     public Launcher launcher(int threads, String idleTimeout, Path dir) {
-        ProcessFleetLauncher processes = new ProcessFleetLauncher(LocalStack.workerCommand(threads, idleTimeout),
+        ProcessFleetLauncher processes = new ProcessFleetLauncher(EmbeddedAws.workerCommand(threads, idleTimeout),
                 stack.emulators.endpoints().workerEnvironment(), dir, clock);
         return new Launcher() {
             @Override

@@ -38,8 +38,12 @@ import org.slf4j.LoggerFactory;
  * The one worker loop, for the in-JVM pool and for remote workers alike:
  * <b>claim → execute → publish results → mark done → delete message</b>.
  *
- * <p>A poller receives bundles only when a thread is free (capacity is reserved before polling),
- * claims each in the claim store, and hands its tasks to {@code threads} task threads. A publisher
+ * <p>A poller receives bundles only when the task threads are about to run out of work (capacity
+ * is reserved before polling), claims each in the claim store, and hands its tasks to
+ * {@code threads} task threads. For short tasks it fetches the next bundle while the last tasks of
+ * the current ones still run, so the round trips to the queue and the claim store do not leave
+ * threads idle; for long tasks it waits for a free thread, so it never holds work that another
+ * worker could start sooner. A publisher
  * batches results into response messages, then completes the claims of finished bundles and
  * deletes their messages in batches. A heartbeat extends leases and visibility of running bundles,
  * records which tasks have reported, and notices cancelled jobs.
@@ -49,6 +53,10 @@ public final class Worker {
     private static final int RESULT_OVERHEAD_BYTES = 320;
     /** How soon a cancelled job's running tasks are killed: one read per running job this often. */
     private static final long CANCEL_CHECK_MS = 1000;
+    /** How far ahead, in expected task time, the poller fetches: a little more than its round trips. */
+    private static final double FETCH_AHEAD_MS = 100;
+    /** Bound on the tasks queued ahead per thread (for tasks near zero length). */
+    private static final int MAX_AHEAD_PER_THREAD = 50;
 
     public enum ExitReason { IDLE, DRAINED, HANDED_BACK }
 
@@ -80,6 +88,8 @@ public final class Worker {
     private volatile boolean handingBack;
     private volatile boolean publisherStop;
     private volatile long lastBusyMillis;
+    /** Moving average of task run times on this worker; negative until the first task ends. */
+    private volatile double meanTaskMillis = -1;
     private volatile String lastJob = "";
     private Usage usageReported = Usage.ZERO; // publisher thread only
     private long duplicatesReported;           // publisher thread only
@@ -186,10 +196,13 @@ public final class Worker {
         }
     }
 
-    /** Blocks until at least one task thread is free; returns how many are. */
+    /**
+     * Blocks until fewer tasks are pending than the fetch window; returns how many bundles to ask
+     * for: one per free thread, or one when fetching ahead.
+     */
     private int awaitRoom() {
         synchronized (capacity) {
-            while (polling && pending >= config.threads()) {
+            while (polling && pending >= window()) {
                 try {
                     capacity.wait(100);
                 } catch (InterruptedException e) {
@@ -197,8 +210,18 @@ public final class Worker {
                     return 0;
                 }
             }
-            return config.threads() - pending;
+            return Math.max(1, config.threads() - pending);
         }
+    }
+
+    /**
+     * Tasks this worker may hold: one per thread, plus {@link #FETCH_AHEAD_MS} worth of tasks per
+     * thread once it has seen them to be short. Long tasks (or none yet) get no fetch-ahead.
+     */
+    private int window() {
+        double mean = meanTaskMillis;
+        int ahead = mean < 0 ? 0 : (int) Math.min(MAX_AHEAD_PER_THREAD, FETCH_AHEAD_MS / Math.max(mean, 1));
+        return config.threads() * (1 + ahead);
     }
 
     private void accept(Message message) {
@@ -264,6 +287,9 @@ public final class Worker {
                 return;
             }
             tasksRun.incrementAndGet();
+            long took = clock.millis() - started;
+            double mean = meanTaskMillis;
+            meanTaskMillis = mean < 0 ? took : mean * 0.9 + took * 0.1; // a benign race: it is a hint
             finished.add(new Finished(run, new TaskResult(run.jobId(), task.seq(), task.line(), task.command(),
                     out.status(), out.exitCode(), out.stdout(), out.stderr(), out.stdoutTruncated(),
                     out.stderrTruncated(), config.workerId(), run.bundle.dispatchedAt(), started, clock.millis(),
@@ -417,7 +443,7 @@ public final class Worker {
             for (BundleRun run : live) {
                 if (claims.renew(run.bundleId(), config.workerId(), clock.instant(), config.lease(), Set.copyOf(run.reported))) {
                     extend.add(run.message);
-                } else {
+                } else if (runs.containsKey(run.bundleId())) { // else it was completed meanwhile: no loss
                     log.warn("lost the lease on {}; abandoning it", run.bundleId());
                     run.lost = true;
                     runs.remove(run.bundleId());

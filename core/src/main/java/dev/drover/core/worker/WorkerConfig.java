@@ -37,6 +37,10 @@ public record WorkerConfig(String workerId, int threads, Duration lease, Duratio
         return new WorkerConfig(workerId, threads, lease, heartbeat, pollWait, idleTimeout, resultBytes, resultLinger);
     }
 
+    public WorkerConfig withResultLinger(Duration linger) {
+        return new WorkerConfig(workerId, threads, lease, heartbeat, pollWait, idleTimeout, resultBytes, linger);
+    }
+
     public WorkerConfig withPollWait(Duration wait) {
         return new WorkerConfig(workerId, threads, lease, heartbeat, wait, idleTimeout, resultBytes, resultLinger);
     }

@@ -15,7 +15,7 @@ import java.util.Optional;
  * The embedded default: AWS emulators on loopback, SDK clients pointed at them, and the command
  * line that starts a {@code drover worker} process against them.
  */
-public final class LocalStack implements AutoCloseable {
+public final class EmbeddedAws implements AutoCloseable {
     /** Emulated polls cost nothing, and a short wait lets a drained worker exit at once. */
     private static final String LOCAL_POLL_WAIT = "1s";
 
@@ -23,7 +23,7 @@ public final class LocalStack implements AutoCloseable {
     public final AwsClients aws;
     public final Backend backend;
 
-    public LocalStack(Optional<Path> dataDir) {
+    public EmbeddedAws(Optional<Path> dataDir) {
         LocalAwsOptions options = LocalAwsOptions.defaults(LocalAws.defaultEmulatorsDir());
         this.emulators = LocalAws.start(dataDir.map(options::withDataDir).orElse(options));
         this.aws = new AwsClients(emulators.endpoints().awsSettings());
