@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +47,6 @@ public final class Provisioner implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Deque<String> decisions = new ArrayDeque<>();
     private int lastDesired;
-    private int peak;
     private long demandSince; // when the backlog last rose from zero
     private final List<Long> launchDelays = new ArrayList<>();
 
@@ -95,7 +95,6 @@ public final class Provisioner implements AutoCloseable {
         int capped = Math.min(config.maxWorkers(), wanted);
         List<Member> members = launcher.members();
         long live = members.stream().filter(Member::alive).count();
-        peak = (int) Math.max(peak, live);
         lastDesired = capped;
         if (capped > live) {
             int toLaunch = (int) (capped - live);
@@ -105,9 +104,30 @@ public final class Provisioner implements AutoCloseable {
             log.info(decision);
             remember(decision);
             List<String> ids = launcher.launch(toLaunch);
-            peak = (int) Math.max(peak, live + ids.size());
             ids.forEach(id -> launchDelays.add(clock.millis() - demandSince));
         }
+    }
+
+    /**
+     * Most workers alive at once, from their exact lifetimes: right for a fixed fleet too, which
+     * no provisioning tick observes.
+     */
+    static int peak(List<Member> members) {
+        List<long[]> edges = new ArrayList<>(); // {time, +1 at launch / -1 at stop}
+        for (Member m : members) {
+            edges.add(new long[] {m.launchedAt(), 1});
+            if (!m.alive()) {
+                edges.add(new long[] {m.stoppedAt(), -1});
+            }
+        }
+        edges.sort(Comparator.<long[]>comparingLong(e -> e[0]).thenComparingLong(e -> e[1])); // stops first on ties
+        int alive = 0;
+        int peak = 0;
+        for (long[] e : edges) {
+            alive += (int) e[1];
+            peak = Math.max(peak, alive);
+        }
+        return peak;
     }
 
     private void remember(String decision) {
@@ -134,7 +154,7 @@ public final class Provisioner implements AutoCloseable {
         s.put("booting", live - running);
         s.put("running", running);
         s.put("workersLaunched", members.size());
-        s.put("peakWorkers", Math.max(peak, (int) live));
+        s.put("peakWorkers", peak(members));
         s.put("workerSeconds", Math.round(workerMillis / 100.0) / 10.0);
         s.put("costUsd", Math.round(billedSeconds * config.hourlyPriceUsd() / 3600.0 * 1e6) / 1e6);
         s.put("launchDelaysMs", List.copyOf(launchDelays));

@@ -3,6 +3,7 @@ package dev.drover.scheduler.fleet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.drover.core.port.FleetLauncher;
+import dev.drover.core.port.FleetLauncher.Member;
 import dev.drover.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,6 +80,15 @@ class ProvisionerTest {
         assertEquals(List.of(4), launcher.launches);
         assertEquals(4, p.status().get("desired"));
         assertEquals(4, p.status().get("peakWorkers"));
+    }
+
+    @Test
+    void peakCountsWorkersAliveAtOnceFromTheirLifetimes() {
+        List<Member> members = List.of(new Member("a", 0, 10), new Member("b", 5, 15),
+                new Member("c", 10, 20), // launched as a stopped: two at once, not three
+                new Member("d", 12, 0)); // still alive: b, c and d overlap from 12 to 15
+        assertEquals(3, Provisioner.peak(members));
+        assertEquals(0, Provisioner.peak(List.of()));
     }
 
     @Test
