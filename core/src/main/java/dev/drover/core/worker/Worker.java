@@ -88,8 +88,12 @@ public final class Worker {
     private volatile boolean handingBack;
     private volatile boolean publisherStop;
     private volatile long lastBusyMillis;
-    /** Moving average of task run times on this worker; negative until the first task ends. */
+    /**
+     * Moving average of the run times of {@link #meanJob}'s tasks on this worker; negative until
+     * one has ended. Per job, so that one job's short tasks never make the worker hoard another's.
+     */
     private volatile double meanTaskMillis = -1;
+    private volatile String meanJob = "";
     private volatile String lastJob = "";
     private Usage usageReported = Usage.ZERO; // publisher thread only
     private long duplicatesReported;           // publisher thread only
@@ -234,6 +238,10 @@ public final class Worker {
             return;
         }
         lastJob = bundle.jobId();
+        if (!bundle.jobId().equals(meanJob)) {
+            meanJob = bundle.jobId();
+            meanTaskMillis = -1;
+        }
         ClaimOutcome outcome;
         try {
             outcome = claims.claim(bundle.bundleId(), config.workerId(), clock.instant(), config.lease());
@@ -287,9 +295,11 @@ public final class Worker {
                 return;
             }
             tasksRun.incrementAndGet();
-            long took = clock.millis() - started;
-            double mean = meanTaskMillis;
-            meanTaskMillis = mean < 0 ? took : mean * 0.9 + took * 0.1; // a benign race: it is a hint
+            if (run.jobId().equals(meanJob)) { // benign races: the mean is only a hint
+                long took = clock.millis() - started;
+                double mean = meanTaskMillis;
+                meanTaskMillis = mean < 0 ? took : mean * 0.9 + took * 0.1;
+            }
             finished.add(new Finished(run, new TaskResult(run.jobId(), task.seq(), task.line(), task.command(),
                     out.status(), out.exitCode(), out.stdout(), out.stderr(), out.stdoutTruncated(),
                     out.stderrTruncated(), config.workerId(), run.bundle.dispatchedAt(), started, clock.millis(),
