@@ -5,6 +5,7 @@ import dev.drover.core.UsageMeter;
 import dev.drover.core.port.ClaimStore;
 import dev.drover.core.port.Message;
 import dev.drover.core.port.MessageQueue;
+import dev.drover.core.queue.ForwardingMessageQueue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -68,48 +69,42 @@ final class Counting {
         }
     }
 
-    static final class Queue implements MessageQueue {
-        private final MessageQueue inner;
+    static final class Queue extends ForwardingMessageQueue {
         private final Meter meter;
 
         Queue(MessageQueue inner, Meter meter) {
-            this.inner = inner;
+            super(inner);
             this.meter = meter;
         }
 
         @Override
         public void send(List<String> bodies) {
             meter.add(calls(bodies.size()), 0, 0);
-            inner.send(bodies);
+            super.send(bodies);
         }
 
         @Override
         public List<Message> receive(int max, Duration wait, Duration visibility) {
             meter.add(1, 0, 0);
-            return inner.receive(max, wait, visibility);
+            return super.receive(max, wait, visibility);
         }
 
         @Override
         public void delete(List<Message> messages) {
             meter.add(calls(messages.size()), 0, 0);
-            inner.delete(messages);
+            super.delete(messages);
         }
 
         @Override
         public void changeVisibility(List<Message> messages, Duration visibility) {
             meter.add(calls(messages.size()), 0, 0);
-            inner.changeVisibility(messages, visibility);
+            super.changeVisibility(messages, visibility);
         }
 
         @Override
         public QueueDepth depth() {
             meter.add(1, 0, 0);
-            return inner.depth();
-        }
-
-        @Override
-        public int maxMessageBytes() {
-            return inner.maxMessageBytes();
+            return super.depth();
         }
     }
 
