@@ -61,8 +61,7 @@ final class RunCommand implements Callable<Integer> {
 
     private int inJvm(Path data) throws Exception {
         try (InJvmFleet pool = new InJvmFleet(local, Main.CLOCK);
-             Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(data.resolve("scheduler"), pool.size()),
-                     pool.backend(), Main.CLOCK).start();
+             Scheduler scheduler = new Scheduler(pool.schedulerConfig(data.resolve("scheduler")), pool.backend(), Main.CLOCK).start();
              HttpApi api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of).start()) {
             return submit(api, summary -> { });
         }

@@ -98,7 +98,7 @@ final class SchedulerCommand implements Callable<Integer> {
         if (!mode.remote) {
             int workers = mode.localWorkers != null ? mode.localWorkers : Runtime.getRuntime().availableProcessors();
             try (InJvmFleet pool = new InJvmFleet(workers, Main.CLOCK);
-                 Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(dir, workers), pool.backend(), Main.CLOCK).start()) {
+                 Scheduler scheduler = new Scheduler(pool.schedulerConfig(dir), pool.backend(), Main.CLOCK).start()) {
                 return serve(scheduler, Map::of, workers + " in-JVM workers");
             }
         }

@@ -18,6 +18,15 @@ import java.util.stream.IntStream;
  * claim store. The same loop remote workers run, so the pool exercises the real protocol.
  */
 public final class LocalPool implements AutoCloseable {
+    /**
+     * In-JVM queues answer at once: short polls keep shutdown quick, fetching ahead only pays for
+     * tasks under a millisecond, and results can linger longer, since a message costs a JSON round
+     * trip and a worker whose tasks have all ended publishes at once anyway.
+     */
+    private static final Duration POLL_WAIT = Duration.ofMillis(200);
+    private static final Duration FETCH_AHEAD = Duration.ofMillis(1);
+    private static final Duration RESULT_LINGER = Duration.ofMillis(100);
+
     private final List<Worker> workers;
 
     public LocalPool(int size, MessageQueue requests, MessageQueue responses, ClaimStore claims,
@@ -25,10 +34,10 @@ public final class LocalPool implements AutoCloseable {
         if (size < 1) {
             throw new IllegalArgumentException("the local pool needs at least 1 worker");
         }
-        // in-JVM queues answer at once, so short polls keep shutdown quick and cost nothing
         this.workers = IntStream.rangeClosed(1, size)
                 .mapToObj(i -> new Worker(WorkerConfig.defaults("local-" + i, 1, Duration.ZERO)
-                        .withPollWait(Duration.ofMillis(200)), requests, responses, claims, executor, clock,
+                        .withPollWait(POLL_WAIT)
+                        .withFetchAhead(FETCH_AHEAD).withResultLinger(RESULT_LINGER), requests, responses, claims, executor, clock,
                         () -> Usage.ZERO).start())
                 .toList();
     }

@@ -8,11 +8,19 @@ import dev.drover.core.memory.InMemoryPayloadStore;
 import dev.drover.core.port.ClaimStore;
 import dev.drover.core.port.MessageQueue;
 import dev.drover.localworker.LocalPool;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 
 /** The in-JVM pool and the in-memory backend it shares with the scheduler. */
 public final class InJvmFleet implements AutoCloseable {
+    /**
+     * Smallest bundle, in expected work. In-JVM queues answer in microseconds, so the last bundles
+     * of a job can be a task or two, and the workers finish it together.
+     */
+    static final Duration BUNDLE_WORK = Duration.ofMillis(10);
+
     private final Backend backend;
     private final LocalPool pool;
 
@@ -23,6 +31,11 @@ public final class InJvmFleet implements AutoCloseable {
         this.backend = new Backend(requests, responses, Optional.empty(), claims, new InMemoryPayloadStore(),
                 Optional.empty(), UsageMeter.NONE);
         this.pool = new LocalPool(workers, requests, responses, claims, Executors.standard(), clock);
+    }
+
+    /** Scheduler settings for this pool. */
+    public SchedulerConfig schedulerConfig(Path dataDir) {
+        return SchedulerConfig.defaults(dataDir, size()).withBundleWork(BUNDLE_WORK);
     }
 
     public Backend backend() {

@@ -19,4 +19,8 @@ public record SchedulerConfig(Path dataDir, int fleetThreads, Duration bundleWor
     public static SchedulerConfig defaults(Path dataDir, int fleetThreads) {
         return new SchedulerConfig(dataDir, fleetThreads, DEFAULT_BUNDLE_WORK, DEFAULT_MAX_OUTSTANDING, 2);
     }
+
+    public SchedulerConfig withBundleWork(Duration work) {
+        return new SchedulerConfig(dataDir, fleetThreads, work, maxOutstanding, collectorThreads);
+    }
 }

@@ -39,7 +39,7 @@ final class InJvmRunner {
     /** Throw-away jobs of each kind ({@code rounds × tasks × sleep 0}), so the measured ones run on warm code. */
     void warmUp(int tasks, int rounds) throws Exception {
         try (InJvmFleet fleet = new InJvmFleet(4, clock);
-             Scheduler scheduler = scheduler(fleet, 4)) {
+             Scheduler scheduler = scheduler(fleet, null)) {
             for (int i = 0; i < rounds; i++) {
                 Workloads.run(scheduler, Workloads.sleeps(tasks, 0), "warm-up", 120);
             }
@@ -58,7 +58,7 @@ final class InJvmRunner {
         byte[] workload = Workloads.sleeps(tasks, 0);
         double[] walls = new double[repetitions];
         try (InJvmFleet fleet = new InJvmFleet(workers, clock);
-             Scheduler scheduler = scheduler(fleet, workers)) {
+             Scheduler scheduler = scheduler(fleet, null)) {
             for (int i = 0; i < repetitions; i++) {
                 walls[i] = Workloads.run(scheduler, workload, "throughput-pool-" + workers, 300).wallSeconds();
             }
@@ -71,7 +71,7 @@ final class InJvmRunner {
         Path file = writeWorkload(Workloads.sleeps(tasks, 0));
         double[] walls = new double[repetitions];
         try (InJvmFleet fleet = new InJvmFleet(workers, clock);
-             Scheduler scheduler = scheduler(fleet, workers);
+             Scheduler scheduler = scheduler(fleet, null);
              HttpApi api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of).start()) {
             for (int i = 0; i < repetitions; i++) {
                 walls[i] = submitOverHttp(api, file);
@@ -85,7 +85,7 @@ final class InJvmRunner {
         int tasks = workers * perWorker;
         double ideal = perWorker * taskMillis / 1000.0;
         try (InJvmFleet fleet = new InJvmFleet(workers, clock);
-             Scheduler scheduler = scheduler(fleet, workers, bundleWork)) {
+             Scheduler scheduler = scheduler(fleet, bundleWork)) {
             Workloads.Timed t = Workloads.run(scheduler, Workloads.sleeps(tasks, taskMillis),
                     "efficiency-pool-" + workers + "x" + perWorker + "x" + taskMillis, ideal * 3 + 120);
             return efficiencyRow("pool", workers, taskMillis, perWorker, tasks, t.wallSeconds());
@@ -104,12 +104,9 @@ final class InJvmRunner {
                 .put(Keys.IDEAL_SECONDS, ideal).put(Keys.EFFICIENCY, ideal / wall);
     }
 
-    private Scheduler scheduler(InJvmFleet fleet, int workers) throws Exception {
-        return scheduler(fleet, workers, null);
-    }
-
-    private Scheduler scheduler(InJvmFleet fleet, int workers, Duration bundleWork) throws Exception {
-        return new Scheduler(SchedulerConfigs.of(dir.resolve("scheduler-" + runs.incrementAndGet()), workers, bundleWork),
+    /** @param bundleWork null for the pool's default */
+    private Scheduler scheduler(InJvmFleet fleet, Duration bundleWork) throws Exception {
+        return new Scheduler(SchedulerConfigs.of(fleet.schedulerConfig(dir.resolve("scheduler-" + runs.incrementAndGet())), bundleWork),
                 fleet.backend(), clock).start();
     }
 

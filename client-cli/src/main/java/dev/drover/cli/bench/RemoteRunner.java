@@ -5,6 +5,7 @@ import dev.drover.core.model.TaskStatus;
 import dev.drover.core.port.FleetLauncher.Member;
 import dev.drover.scheduler.JobView;
 import dev.drover.scheduler.Scheduler;
+import dev.drover.scheduler.SchedulerConfig;
 import dev.drover.scheduler.fleet.Provisioner;
 import dev.drover.core.codec.Json;
 import dev.drover.core.model.TaskResult;
@@ -103,7 +104,7 @@ final class RemoteRunner {
         int run = runs.incrementAndGet();
         int threads = processes * threadsPerProcess;
         try (RemoteTarget.Launcher fleet = target.launcher(threadsPerProcess, FIXED_IDLE, dir.resolve("workers-" + run));
-             Scheduler scheduler = new Scheduler(SchedulerConfigs.of(dir.resolve("scheduler-" + run), threads, bundleWork),
+             Scheduler scheduler = new Scheduler(SchedulerConfigs.of(SchedulerConfig.defaults(dir.resolve("scheduler-" + run), threads), bundleWork),
                      target.backend(), clock).start()) {
             List<String> ids = fleet.launch(processes);
             awaitReady(scheduler, ids, threads);
@@ -151,7 +152,7 @@ final class RemoteRunner {
     Row elastic(int maxWorkers, int threads, int tasks, int taskMillis) throws Exception {
         int run = runs.incrementAndGet();
         try (RemoteTarget.Launcher launcher = target.launcher(threads, "10s", dir.resolve("workers-" + run));
-             Scheduler scheduler = new Scheduler(SchedulerConfigs.of(dir.resolve("scheduler-" + run), maxWorkers * threads, null),
+             Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(dir.resolve("scheduler-" + run), maxWorkers * threads),
                      target.backend(), clock).start();
              Provisioner provisioner = new Provisioner(new Provisioner.Config(maxWorkers, threads, Duration.ofSeconds(10),
                      Provisioner.Config.DEFAULT_INTERVAL, HOURLY_PRICE), launcher, scheduler::demand, clock).start()) {

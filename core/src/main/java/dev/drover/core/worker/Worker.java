@@ -30,6 +30,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,8 +55,6 @@ public final class Worker {
     private static final int RESULT_OVERHEAD_BYTES = 320;
     /** How soon a cancelled job's running tasks are killed: one read per running job this often. */
     private static final long CANCEL_CHECK_MS = 1000;
-    /** How far ahead, in expected task time, the poller fetches: a little more than its round trips. */
-    private static final double FETCH_AHEAD_MS = 100;
     /** Bound on the tasks queued ahead per thread (for tasks near zero length). */
     private static final int MAX_AHEAD_PER_THREAD = 50;
 
@@ -77,8 +77,12 @@ public final class Worker {
     private final Thread publisher;
     private final Map<String, BundleRun> runs = new ConcurrentHashMap<>();
     private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
-    private final Object capacity = new Object();
-    private int pending; // tasks handed to the pool and not yet ended; guarded by capacity
+    /** Guards {@link #pending} and {@link #unpublishedBytes}; task threads signal the poller and the publisher. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition room = lock.newCondition();
+    private final Condition resultsDue = lock.newCondition();
+    private int pending; // tasks handed to the pool and not yet ended
+    private long unpublishedBytes; // estimated size of the results waiting for the publisher
     private final AtomicLong tasksRun = new AtomicLong();
     private final AtomicLong bundlesRun = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
@@ -153,8 +157,11 @@ public final class Worker {
     private CompletableFuture<WorkerStats> stop(ExitReason reason) {
         if (stopping.getAndIncrement() == 0) {
             polling = false;
-            synchronized (capacity) {
-                capacity.notifyAll();
+            lock.lock();
+            try {
+                room.signalAll();
+            } finally {
+                lock.unlock();
             }
             named(() -> shutdown(reason), "drover-stop-" + config.workerId()).start();
         }
@@ -195,8 +202,11 @@ public final class Worker {
         if (config.idleTimeout().isZero() || !runs.isEmpty()) {
             return false;
         }
-        synchronized (capacity) {
+        lock.lock();
+        try {
             return pending == 0 && clock.millis() - lastBusyMillis >= config.idleTimeout().toMillis();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -205,26 +215,28 @@ public final class Worker {
      * for: one per free thread, or one when fetching ahead.
      */
     private int awaitRoom() {
-        synchronized (capacity) {
+        lock.lock();
+        try {
             while (polling && pending >= window()) {
-                try {
-                    capacity.wait(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return 0;
-                }
+                room.await(100, TimeUnit.MILLISECONDS);
             }
             return Math.max(1, config.threads() - pending);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        } finally {
+            lock.unlock();
         }
     }
 
     /**
-     * Tasks this worker may hold: one per thread, plus {@link #FETCH_AHEAD_MS} worth of tasks per
+     * Tasks this worker may hold: one per thread, plus {@code fetchAhead} worth of tasks per
      * thread once it has seen them to be short. Long tasks (or none yet) get no fetch-ahead.
      */
     private int window() {
         double mean = meanTaskMillis;
-        int ahead = mean < 0 ? 0 : (int) Math.min(MAX_AHEAD_PER_THREAD, FETCH_AHEAD_MS / Math.max(mean, 1));
+        int ahead = mean < 0 ? 0 : (int) Math.min(MAX_AHEAD_PER_THREAD,
+                config.fetchAhead().toNanos() / 1e6 / Math.max(mean, 1));
         return config.threads() * (1 + ahead);
     }
 
@@ -266,8 +278,11 @@ public final class Worker {
             finished.add(new Finished(run, null, null));
             return;
         }
-        synchronized (capacity) {
+        lock.lock();
+        try {
             pending += todo.size();
+        } finally {
+            lock.unlock();
         }
         todo.forEach(task -> pool.execute(() -> runTask(run, task)));
     }
@@ -275,6 +290,7 @@ public final class Worker {
     // ---- executing ----
 
     private void runTask(BundleRun run, Task task) {
+        long resultBytes = 0;
         try {
             if (stopping.get() > 0 || run.lost) {
                 return; // handed back: not settled, so the claim's successor runs it
@@ -300,17 +316,28 @@ public final class Worker {
                 double mean = meanTaskMillis;
                 meanTaskMillis = mean < 0 ? took : mean * 0.9 + took * 0.1;
             }
-            finished.add(new Finished(run, new TaskResult(run.jobId(), task.seq(), task.line(), task.command(),
+            Finished result = new Finished(run, new TaskResult(run.jobId(), task.seq(), task.line(), task.command(),
                     out.status(), out.exitCode(), out.stdout(), out.stderr(), out.stdoutTruncated(),
                     out.stderrTruncated(), config.workerId(), run.bundle.dispatchedAt(), started, clock.millis(),
-                    attempt - 1 + run.claimCount, out.error()), null));
+                    attempt - 1 + run.claimCount, out.error()), null);
+            resultBytes = estimate(result);
+            finished.add(result);
         } catch (RuntimeException e) {
             log.error("task {} crashed the executor", Task.id(run.jobId(), task.seq()), e);
         } finally {
             lastBusyMillis = clock.millis();
-            synchronized (capacity) {
+            lock.lock();
+            try {
                 pending--;
-                capacity.notifyAll();
+                unpublishedBytes += resultBytes;
+                if (pending < window()) {
+                    room.signal();
+                }
+                if (pending == 0 || unpublishedBytes >= config.resultBytes()) {
+                    resultsDue.signal();
+                }
+            } finally {
+                lock.unlock();
             }
         }
     }
@@ -333,15 +360,14 @@ public final class Worker {
                     continue;
                 }
                 batch.add(first);
-                long bytes = estimate(first);
-                long until = System.nanoTime() + config.resultLinger().toNanos();
-                while (bytes < config.resultBytes()) {
-                    Finished next = finished.poll(until - System.nanoTime(), TimeUnit.NANOSECONDS);
-                    if (next == null) {
-                        break;
-                    }
-                    batch.add(next);
-                    bytes += estimate(next);
+                linger(System.nanoTime() + config.resultLinger().toNanos());
+                finished.drainTo(batch);
+                long bytes = batch.stream().mapToLong(Worker::estimate).sum();
+                lock.lock();
+                try {
+                    unpublishedBytes = Math.max(0, unpublishedBytes - bytes);
+                } finally {
+                    lock.unlock();
                 }
                 flush(batch);
                 batch.clear();
@@ -351,6 +377,23 @@ public final class Worker {
             } catch (RuntimeException e) {
                 log.error("publisher error", e);
             }
+        }
+    }
+
+    /**
+     * Waits until {@code deadline} for more results to share the message, but not once a message's
+     * worth is waiting, nor when every task has ended: then none is coming soon, and the job's last
+     * results must not wait out the linger.
+     */
+    private void linger(long deadline) throws InterruptedException {
+        lock.lock();
+        try {
+            long left = deadline - System.nanoTime();
+            while (left > 0 && pending > 0 && unpublishedBytes < config.resultBytes()) {
+                left = resultsDue.awaitNanos(left);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -109,4 +109,23 @@ class WorkerTest {
         assertEquals(1, once.attempts());
         assertEquals(TaskStatus.FAILED, once.status());
     }
+
+    @Test
+    void resultsShareAMessageWhileTasksRunButTheLastOnesDoNotWaitOutTheLinger() throws Exception {
+        Worker w = new Worker(WorkerConfig.defaults("w", 2, Duration.ZERO).withPollWait(Duration.ofMillis(100))
+                .withResultLinger(Duration.ofSeconds(2)), requests, responses, claims, Executors.standard(), clock,
+                () -> Usage.ZERO).start();
+        send("j", task(0, "sleep 0"), task(1, "sleep 0"), task(2, "sleep 300"), task(3, "sleep 300"));
+        List<Integer> sizes = new ArrayList<>();
+        long t0 = System.nanoTime();
+        while (sizes.stream().mapToInt(Integer::intValue).sum() < 4 && System.nanoTime() - t0 < 10_000_000_000L) {
+            List<Message> got = responses.receive(10, Duration.ofMillis(100), Duration.ofSeconds(30));
+            got.forEach(m -> sizes.add(Json.resultBatch(m.body()).results().size()));
+            responses.delete(got);
+        }
+        long took = System.nanoTime() - t0;
+        w.drain().get(10, TimeUnit.SECONDS);
+        assertEquals(List.of(4), sizes, "the early results waited for the running tasks' results");
+        assertTrue(took < 1_500_000_000L, "published when the last task ended, not after the 2 s linger: " + took + " ns");
+    }
 }
