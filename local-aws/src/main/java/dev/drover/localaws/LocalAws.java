@@ -46,10 +46,13 @@ public final class LocalAws implements AutoCloseable {
     /** The account ElasticMQ puts in queue URLs and ARNs. */
     private static final String ACCOUNT_ID = "000000000000";
     /**
-     * Modest emulator JVMs for a laptop: one GC thread, and a heap cap well above what a large
-     * local run keeps in memory (heap is committed only as it is used).
+     * Modest emulator JVMs for a laptop: one GC thread, a heap cap well above what a large local
+     * run keeps in memory (heap is committed only as it is used), and the C1 compiler only. The
+     * emulators share the laptop's cores with Drover, and C2 compiling their HTTP stacks cost more
+     * processor time than it saved: on 2 cores, a 16-thread run of 10 ms tasks reached 52-76 %
+     * efficiency with C2 and 80-91 % with C1 (three runs each, see docs/performance.md).
      */
-    private static final List<String> EMULATOR_JVM_ARGS = List.of("-Xmx1g", "-XX:+UseSerialGC");
+    private static final List<String> EMULATOR_JVM_ARGS = List.of("-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     private final List<EmulatorProcess> processes;
     private final LocalAwsEndpoints endpoints;
