@@ -1,5 +1,7 @@
 package dev.drover.cli;
 
+import static dev.drover.core.queue.CompressingMessageQueue.overCloudQueue;
+
 import dev.drover.aws.AwsClients;
 import dev.drover.aws.AwsUsageMeter;
 import dev.drover.aws.DroverResources;
@@ -9,7 +11,6 @@ import dev.drover.aws.S3PayloadStore;
 import dev.drover.aws.SqsMessageQueue;
 import dev.drover.core.port.JobStore;
 import dev.drover.core.port.MessageQueue;
-import dev.drover.core.queue.OffloadingMessageQueue;
 import dev.drover.scheduler.Backend;
 import java.util.Optional;
 
@@ -19,10 +20,11 @@ final class RemoteBackends {
 
     static Backend create(AwsClients aws, DroverResources names) {
         S3PayloadStore payloads = new S3PayloadStore(aws.s3(), names.bucket());
-        MessageQueue requests = new OffloadingMessageQueue(new SqsMessageQueue(aws.sqs(), names.requestQueueUrl()), payloads);
-        MessageQueue responses = new OffloadingMessageQueue(new SqsMessageQueue(aws.sqs(), names.responseQueueUrl()), payloads);
+        MessageQueue requests = overCloudQueue(new SqsMessageQueue(aws.sqs(), names.requestQueueUrl()), payloads);
+        MessageQueue responses = overCloudQueue(new SqsMessageQueue(aws.sqs(), names.responseQueueUrl()), payloads);
+        // dead letters are request bundles as workers received them: compressed, perhaps offloaded
         Optional<MessageQueue> deadLetters = names.deadLetterQueueUrl().isBlank() ? Optional.empty()
-                : Optional.of(new SqsMessageQueue(aws.sqs(), names.deadLetterQueueUrl()));
+                : Optional.of(overCloudQueue(new SqsMessageQueue(aws.sqs(), names.deadLetterQueueUrl()), payloads));
         Optional<JobStore> jobs = names.jobsTable().isBlank() ? Optional.empty()
                 : Optional.of(new DynamoDbJobStore(aws.dynamoDb(), names.jobsTable()));
         return new Backend(requests, responses, deadLetters, new DynamoDbClaimStore(aws.dynamoDb(), names.claimsTable()),

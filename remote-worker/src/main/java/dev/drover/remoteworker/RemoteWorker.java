@@ -1,5 +1,7 @@
 package dev.drover.remoteworker;
 
+import static dev.drover.core.queue.CompressingMessageQueue.overCloudQueue;
+
 import dev.drover.aws.AwsClients;
 import dev.drover.aws.AwsUsageMeter;
 import dev.drover.aws.DroverResources;
@@ -8,7 +10,6 @@ import dev.drover.aws.S3PayloadStore;
 import dev.drover.aws.SqsMessageQueue;
 import dev.drover.core.exec.Executors;
 import dev.drover.core.port.MessageQueue;
-import dev.drover.core.queue.OffloadingMessageQueue;
 import dev.drover.core.worker.Worker;
 import dev.drover.core.worker.WorkerConfig;
 import dev.drover.core.worker.WorkerStats;
@@ -29,8 +30,8 @@ public final class RemoteWorker {
 
     public RemoteWorker(WorkerConfig config, DroverResources resources, AwsClients aws, Clock clock) {
         S3PayloadStore payloads = new S3PayloadStore(aws.s3(), resources.bucket());
-        MessageQueue requests = new OffloadingMessageQueue(new SqsMessageQueue(aws.sqs(), resources.requestQueueUrl()), payloads);
-        MessageQueue responses = new OffloadingMessageQueue(new SqsMessageQueue(aws.sqs(), resources.responseQueueUrl()), payloads);
+        MessageQueue requests = overCloudQueue(new SqsMessageQueue(aws.sqs(), resources.requestQueueUrl()), payloads);
+        MessageQueue responses = overCloudQueue(new SqsMessageQueue(aws.sqs(), resources.responseQueueUrl()), payloads);
         AwsUsageMeter meter = new AwsUsageMeter();
         this.worker = new Worker(config, requests, responses, new DynamoDbClaimStore(aws.dynamoDb(), resources.claimsTable()),
                 Executors.standard(), clock, meter::total);

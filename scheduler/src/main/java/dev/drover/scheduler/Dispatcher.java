@@ -4,7 +4,6 @@ import dev.drover.core.codec.Json;
 import dev.drover.core.model.Bundle;
 import dev.drover.core.model.Task;
 import dev.drover.core.port.MessageQueue;
-import dev.drover.core.queue.OffloadingMessageQueue;
 import dev.drover.core.workload.TaskSpec;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.core.workload.WorkloadReader;
@@ -42,6 +41,7 @@ final class Dispatcher implements Runnable {
     static final int SHARE_DIVISOR = 2;
     /** Largest bundle, in expected work: bounds what a lost worker's successor may have to redo. */
     static final double MAX_BUNDLE_MILLIS = 30_000;
+    private static final int MAX_BUNDLE_BYTES = 256 * 1024;
     private static final int BUNDLE_MARGIN_BYTES = 2048;
     /** Bytes a task adds to a bundle besides its command: the JSON field names and numbers. */
     static final int TASK_JSON_OVERHEAD_BYTES = 160;
@@ -62,9 +62,8 @@ final class Dispatcher implements Runnable {
         this.clock = clock;
         this.activeJobs = activeJobs;
         this.persistence = persistence;
-        int limit = backend.requests() instanceof OffloadingMessageQueue o ? o.inlineLimitBytes()
-                : backend.requests().maxMessageBytes();
-        this.bundleByteLimit = Math.min(limit, 256 * 1024) - BUNDLE_MARGIN_BYTES;
+        // a bundle always fits one message of SQS's size (before compression), so none goes to S3
+        this.bundleByteLimit = Math.min(backend.requests().maxMessageBytes(), MAX_BUNDLE_BYTES) - BUNDLE_MARGIN_BYTES;
     }
 
     void enqueue(JobState job) {

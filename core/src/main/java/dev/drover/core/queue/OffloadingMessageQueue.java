@@ -56,9 +56,4 @@ public final class OffloadingMessageQueue extends ForwardingMessageQueue {
     public int maxMessageBytes() {
         return Integer.MAX_VALUE;
     }
-
-    /** The limit of the queue underneath, for callers that pack messages to fit without offloading. */
-    public int inlineLimitBytes() {
-        return queue.maxMessageBytes();
-    }
 }

@@ -1,0 +1,71 @@
+package dev.drover.core.queue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.core.memory.InMemoryMessageQueue;
+import dev.drover.core.memory.InMemoryPayloadStore;
+import dev.drover.core.port.Message;
+import dev.drover.core.port.MessageQueue;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class CompressingMessageQueueTest {
+    private final InMemoryMessageQueue wire = new InMemoryMessageQueue(Clock.systemUTC());
+    private final MessageQueue queue = new CompressingMessageQueue(wire);
+
+    private static String bundleLikeJson(int tasks) {
+        StringBuilder sb = new StringBuilder("{\"bundleId\":\"j1:0\",\"tasks\":[");
+        for (int i = 0; i < tasks; i++) {
+            sb.append(i == 0 ? "" : ",").append("{\"seq\":").append(i).append(",\"line\":").append(i + 1)
+                    .append(",\"command\":\"sleep 10\",\"timeoutMs\":0,\"attempt\":1,\"maxAttempts\":1}");
+        }
+        return sb.append("]}").toString();
+    }
+
+    private List<Message> receiveAll(MessageQueue q) {
+        return q.receive(10, Duration.ofMillis(100), Duration.ofSeconds(30));
+    }
+
+    @Test
+    void largeBodiesTravelCompressedAndComeBackWhole() {
+        String body = bundleLikeJson(2000) + " \u00e9\u4e2d\ud83d\ude00"; // multi-byte characters survive
+        queue.send(List.of(body));
+        Message onWire = wire.receive(10, Duration.ofMillis(100), Duration.ZERO).get(0);
+        assertTrue(onWire.body().startsWith(CompressingMessageQueue.MARKER));
+        assertTrue(onWire.body().length() * 5 < body.length(), "compressed " + body.length() + " to " + onWire.body().length());
+        assertEquals(body, receiveAll(queue).get(0).body());
+    }
+
+    @Test
+    void smallBodiesPassUntouched() {
+        queue.send(List.of("{\"small\":true}"));
+        assertEquals("{\"small\":true}", receiveAll(wire).get(0).body());
+    }
+
+    @Test
+    void aCorruptCompressedBodyIsPassedOnAsItCameForTheConsumerToReject() {
+        wire.send(List.of(CompressingMessageQueue.MARKER + "not base64 !", CompressingMessageQueue.MARKER + "AAAA"));
+        List<Message> got = receiveAll(queue);
+        assertEquals(2, got.size());
+        assertTrue(got.stream().allMatch(m -> m.body().startsWith(CompressingMessageQueue.MARKER)));
+    }
+
+    @Test
+    void whatIsStillTooLargeAfterCompressionGoesToThePayloadStore() {
+        InMemoryMessageQueue small = new InMemoryMessageQueue(Clock.systemUTC(), 4096, 5, null);
+        InMemoryPayloadStore store = new InMemoryPayloadStore();
+        MessageQueue stacked = CompressingMessageQueue.overCloudQueue(small, store);
+        byte[] noise = new byte[20_000];
+        new Random(7).nextBytes(noise);
+        String incompressible = java.util.Base64.getEncoder().encodeToString(noise);
+        String compressible = bundleLikeJson(300);
+        stacked.send(List.of(incompressible, compressible));
+        List<Message> got = receiveAll(stacked);
+        assertEquals(List.of(incompressible, compressible).stream().sorted().toList(),
+                got.stream().map(Message::body).sorted().toList());
+    }
+}
