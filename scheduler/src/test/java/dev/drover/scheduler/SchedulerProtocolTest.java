@@ -43,7 +43,8 @@ class SchedulerProtocolTest {
     Scheduler start() throws Exception {
         Backend backend = new Backend(requests, responses, Optional.of(deadLetters), new InMemoryClaimStore(),
                 new InMemoryPayloadStore(), Optional.empty(), UsageMeter.NONE);
-        scheduler = new Scheduler(SchedulerConfig.defaults(dir, 1), backend, clock).start();
+        // a 100 ms bundle floor: the guided self-scheduling sizes below are worked out for it
+        scheduler = new Scheduler(SchedulerConfig.defaults(dir, 1).withBundleWork(Duration.ofMillis(100)), backend, clock).start();
         return scheduler;
     }
 

@@ -16,6 +16,7 @@ import dev.drover.core.port.MessageQueue;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +100,7 @@ public final class Worker {
     private volatile double meanTaskMillis = -1;
     private volatile String meanJob = "";
     private volatile String lastJob = "";
+    private volatile int lastBundleTasks = 1;
     private Usage usageReported = Usage.ZERO; // publisher thread only
     private long duplicatesReported;           // publisher thread only
     private final AtomicInteger stopping = new AtomicInteger();
@@ -194,7 +196,8 @@ public final class Worker {
                 continue;
             }
             lastBusyMillis = clock.millis();
-            messages.forEach(this::accept);
+            Map<String, Boolean> cancelledJobs = new HashMap<>(); // one read per job and receive
+            messages.forEach(m -> accept(m, cancelledJobs));
         }
     }
 
@@ -212,7 +215,8 @@ public final class Worker {
 
     /**
      * Blocks until fewer tasks are pending than the fetch window; returns how many bundles to ask
-     * for: one per free thread, or one when fetching ahead.
+     * for: one per free thread, or when fetching ahead, as many as fill the window at the size of
+     * the last bundle (one round trip then brings what several small tail bundles hold).
      */
     private int awaitRoom() {
         lock.lock();
@@ -220,7 +224,11 @@ public final class Worker {
             while (polling && pending >= window()) {
                 room.await(100, TimeUnit.MILLISECONDS);
             }
-            return Math.max(1, config.threads() - pending);
+            if (pending < config.threads()) {
+                return config.threads() - pending;
+            }
+            int perBundle = Math.max(1, lastBundleTasks);
+            return Math.max(1, (window() - pending + perBundle - 1) / perBundle);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 0;
@@ -240,7 +248,7 @@ public final class Worker {
         return config.threads() * (1 + ahead);
     }
 
-    private void accept(Message message) {
+    private void accept(Message message, Map<String, Boolean> cancelledJobs) {
         Bundle bundle;
         try {
             bundle = Json.bundle(message.body());
@@ -265,15 +273,16 @@ public final class Worker {
             duplicates.incrementAndGet();
             finished.add(new Finished(null, null, message));
         } else if (outcome instanceof ClaimOutcome.Claimed c) {
-            start(new BundleRun(message, bundle, c.claimCount(), c.reported()));
+            start(new BundleRun(message, bundle, c.claimCount(), c.reported()), cancelledJobs);
         }
         // Busy: another worker holds a live lease; the message reappears and is settled by its holder
     }
 
-    private void start(BundleRun run) {
+    private void start(BundleRun run, Map<String, Boolean> cancelledJobs) {
         runs.put(run.bundleId(), run);
-        run.cancelled = claims.isCancelled(run.jobId());
+        run.cancelled = cancelledJobs.computeIfAbsent(run.jobId(), claims::isCancelled);
         List<Task> todo = run.bundle.tasks().stream().filter(t -> !run.reported.contains(t.seq())).toList();
+        lastBundleTasks = todo.size();
         if (todo.isEmpty()) {
             finished.add(new Finished(run, null, null));
             return;
