@@ -8,7 +8,6 @@ import dev.drover.core.codec.Json;
 import dev.drover.scheduler.HttpApi;
 import dev.drover.scheduler.InJvmFleet;
 import dev.drover.scheduler.Scheduler;
-import dev.drover.scheduler.SchedulerConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -40,7 +39,7 @@ class CliEndToEndTest {
     @BeforeAll
     static void startScheduler() throws Exception {
         fleet = new InJvmFleet(4, Clock.systemUTC());
-        scheduler = new Scheduler(SchedulerConfig.defaults(dir.resolve("data"), 4), fleet.backend(), Clock.systemUTC()).start();
+        scheduler = new Scheduler(fleet.schedulerConfig(dir.resolve("data")), fleet.backend(), Clock.systemUTC()).start();
         api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of).start();
         address = "127.0.0.1:" + api.port();
     }

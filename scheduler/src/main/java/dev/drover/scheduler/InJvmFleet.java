@@ -19,7 +19,7 @@ public final class InJvmFleet implements AutoCloseable {
      * Smallest bundle, in expected work. In-JVM queues answer in microseconds, so the last bundles
      * of a job can be a task or two, and the workers finish it together.
      */
-    static final Duration BUNDLE_WORK = Duration.ofMillis(10);
+    public static final Duration BUNDLE_WORK = Duration.ofMillis(10);
 
     private final Backend backend;
     private final LocalPool pool;

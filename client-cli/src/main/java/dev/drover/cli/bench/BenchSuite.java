@@ -1,6 +1,7 @@
 package dev.drover.cli.bench;
 
 import dev.drover.cli.bench.Row.Keys;
+import dev.drover.scheduler.InJvmFleet;
 import dev.drover.scheduler.SchedulerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -49,8 +50,9 @@ final class BenchSuite {
         Report report = new Report(plan, machine(), Instant.now(clock).toString());
         InJvmRunner inJvm = new InJvmRunner(clock, workDir.resolve("in-jvm"), bundleWork);
         if (bundleWork != null) {
-            report.notes.add("scheduler bundle work of the efficiency cases overridden: " + bundleWork.toMillis() + " ms (Drover's default: "
-                    + SchedulerConfig.DEFAULT_BUNDLE_WORK.toMillis() + " ms)");
+            report.notes.add("scheduler bundle work of the efficiency cases overridden: " + bundleWork.toMillis() + " ms (Drover's defaults: "
+                    + InJvmFleet.BUNDLE_WORK.toMillis() + " ms in-JVM, " + SchedulerConfig.DEFAULT_BUNDLE_WORK.toMillis()
+                    + " ms on cloud queues)");
         }
         Files.createDirectories(workDir.resolve("in-jvm"));
         say("warming up the in-JVM path");
