@@ -50,7 +50,8 @@ public final class LocalAws implements AutoCloseable {
      * run keeps in memory (heap is committed only as it is used), and the C1 compiler only. The
      * emulators share the laptop's cores with Drover, and C2 compiling their HTTP stacks cost more
      * processor time than it saved: on 2 cores, a 16-thread run of 10 ms tasks reached 52-76 %
-     * efficiency with C2 and 80-91 % with C1 (three runs each, see docs/performance.md).
+     * efficiency with C2 emulators and 65-77 % with C1 ones (three runs each; with C1 local workers
+     * too, 76-89 %; see docs/performance.md).
      */
     private static final List<String> EMULATOR_JVM_ARGS = List.of("-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
