@@ -41,10 +41,17 @@ public final class AwsErrors {
                     ? "HTTP" + ase.statusCode() : details.errorCode();
             String message = details == null || details.errorMessage() == null
                     ? e.getMessage() : details.errorMessage();
-            return new InfrastructureException(service, code, ase.requestId(), isRetryable(e), message, e);
+            return new InfrastructureException(service, code, ase.requestId(), kind(e), message, e);
         }
-        return new InfrastructureException(service, e.getClass().getSimpleName(), null, isRetryable(e),
+        return new InfrastructureException(service, e.getClass().getSimpleName(), null, kind(e),
                 e.getMessage(), e);
+    }
+
+    private static InfrastructureException.Kind kind(SdkException e) {
+        if (e instanceof AwsServiceException ase && ase.isThrottlingException()) {
+            return InfrastructureException.Kind.THROTTLED;
+        }
+        return isRetryable(e) ? InfrastructureException.Kind.TRANSIENT : InfrastructureException.Kind.PERMANENT;
     }
 
     /**

@@ -134,7 +134,8 @@ public final class SqsMessageQueue implements MessageQueue {
     private static void failIfAny(List<BatchResultErrorEntry> failed, String what) {
         if (!failed.isEmpty()) {
             BatchResultErrorEntry e = failed.get(0);
-            throw new InfrastructureException(SERVICE, e.code(), null, !Boolean.TRUE.equals(e.senderFault()),
+            throw new InfrastructureException(SERVICE, e.code(), null, Boolean.TRUE.equals(e.senderFault())
+                    ? InfrastructureException.Kind.PERMANENT : InfrastructureException.Kind.TRANSIENT,
                     failed.size() + " " + what + " entries failed: " + e.message(), null);
         }
     }

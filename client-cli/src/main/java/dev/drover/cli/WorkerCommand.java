@@ -4,6 +4,7 @@ import dev.drover.aws.AwsClients;
 import dev.drover.aws.AwsSettings;
 import dev.drover.aws.DroverResources;
 import dev.drover.core.workload.Durations;
+import dev.drover.core.worker.ExitReason;
 import dev.drover.core.worker.WorkerConfig;
 import dev.drover.core.worker.WorkerStats;
 import dev.drover.aws.Ec2LaunchSpec;
@@ -47,7 +48,7 @@ final class WorkerCommand implements Callable<Integer> {
                     + "comes back after this long (default: $DROVER_LEASE or 30s).")
     String lease;
 
-    @Option(names = "--result-linger", paramLabel = "D", defaultValue = "${env:DROVER_RESULT_LINGER:-250ms}",
+    @Option(names = "--result-linger", paramLabel = "D", defaultValue = "${env:DROVER_RESULT_LINGER:-" + WorkerConfig.DEFAULT_RESULT_LINGER_TEXT + "}",
             description = "Gather results this long before posting them (default: ${DEFAULT-VALUE}): each result message"
                     + " costs a send, a receive, a delete and a job-store write, so short tasks share one.")
     String resultLinger;
@@ -98,7 +99,7 @@ final class WorkerCommand implements Callable<Integer> {
                     stats.workerId(), stats.exitReason(), stats.lifetimeSeconds(), stats.tasksRun(), stats.bundlesRun(),
                     stats.duplicatesSkipped());
             spec.commandLine().getOut().flush();
-            if (onEc2 && stats.exitReason().equals("IDLE")) {
+            if (onEc2 && stats.exitReason() == ExitReason.IDLE) {
                 powerOff();
             }
             return 0;

@@ -3,7 +3,8 @@ package dev.drover.core.worker;
 import java.time.Duration;
 
 /**
- * How a worker behaves; read once in {@code main}.
+ * How a worker behaves; read once in {@code main}. The {@code DEFAULT_*} values are the one home
+ * of each default; {@link #inJvm} holds the in-JVM pool's own.
  *
  * @param lease        claim lease and message visibility; renewed every {@code heartbeat}
  * @param pollWait     long-poll wait of one receive
@@ -12,16 +13,34 @@ import java.time.Duration;
  * @param resultLinger or when the oldest unpublished result is this old
  * @param fetchAhead   expected task time a worker fetches beyond its free threads, to hide its round
  *                     trips to the queue and the claim store (short tasks only): about those round trips
+ * @param drainTimeout how long a graceful stop waits for running tasks before it kills them and hands them back
+ * @param cancelCheck  how often the held jobs' cancellation flags are read
  */
 public record WorkerConfig(String workerId, int threads, Duration lease, Duration heartbeat, Duration pollWait,
                            Duration idleTimeout, int resultBytes, Duration resultLinger,
-                           Duration fetchAhead) {
+                           Duration fetchAhead, Duration drainTimeout, Duration cancelCheck) {
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_POLL_WAIT = Duration.ofSeconds(5);
     public static final int DEFAULT_RESULT_BYTES = 200 * 1024;
-    public static final Duration DEFAULT_RESULT_LINGER = Duration.ofMillis(20);
+    /**
+     * Each result message costs a send, a receive, a delete and a job-store write, so short tasks
+     * share one; a worker whose tasks have all ended publishes at once anyway.
+     */
+    public static final String DEFAULT_RESULT_LINGER_TEXT = "250ms";
+    public static final Duration DEFAULT_RESULT_LINGER = Duration.ofMillis(250);
     public static final Duration DEFAULT_FETCH_AHEAD = Duration.ofMillis(100);
+    /** Under systemd's default 90 s stop timeout, with room for the hand-back. */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_CANCEL_CHECK = Duration.ofSeconds(1);
+
+    /**
+     * In-JVM queues answer at once: short polls keep shutdown quick, fetching ahead only pays for
+     * tasks under a millisecond, and a message costs only a JSON round trip.
+     */
+    public static final Duration IN_JVM_POLL_WAIT = Duration.ofMillis(200);
+    public static final Duration IN_JVM_FETCH_AHEAD = Duration.ofMillis(1);
+    public static final Duration IN_JVM_RESULT_LINGER = Duration.ofMillis(100);
 
     public WorkerConfig {
         if (threads < 1) {
@@ -34,22 +53,38 @@ public record WorkerConfig(String workerId, int threads, Duration lease, Duratio
 
     public static WorkerConfig defaults(String workerId, int threads, Duration idleTimeout) {
         return new WorkerConfig(workerId, threads, DEFAULT_LEASE, DEFAULT_HEARTBEAT, DEFAULT_POLL_WAIT,
-                idleTimeout, DEFAULT_RESULT_BYTES, DEFAULT_RESULT_LINGER, DEFAULT_FETCH_AHEAD);
+                idleTimeout, DEFAULT_RESULT_BYTES, DEFAULT_RESULT_LINGER, DEFAULT_FETCH_AHEAD, DEFAULT_DRAIN_TIMEOUT,
+                DEFAULT_CANCEL_CHECK);
+    }
+
+    /** A worker of the in-JVM pool: never idles out, polls briefly, fetches ahead only for sub-millisecond tasks. */
+    public static WorkerConfig inJvm(String workerId, int threads) {
+        return defaults(workerId, threads, Duration.ZERO).withPollWait(IN_JVM_POLL_WAIT)
+                .withFetchAhead(IN_JVM_FETCH_AHEAD).withResultLinger(IN_JVM_RESULT_LINGER);
     }
 
     public WorkerConfig withLease(Duration lease, Duration heartbeat) {
-        return new WorkerConfig(workerId, threads, lease, heartbeat, pollWait, idleTimeout, resultBytes, resultLinger, fetchAhead);
+        return new WorkerConfig(workerId, threads, lease, heartbeat, pollWait, idleTimeout, resultBytes, resultLinger,
+                fetchAhead, drainTimeout, cancelCheck);
     }
 
     public WorkerConfig withResultLinger(Duration linger) {
-        return new WorkerConfig(workerId, threads, lease, heartbeat, pollWait, idleTimeout, resultBytes, linger, fetchAhead);
+        return new WorkerConfig(workerId, threads, lease, heartbeat, pollWait, idleTimeout, resultBytes, linger,
+                fetchAhead, drainTimeout, cancelCheck);
     }
 
     public WorkerConfig withPollWait(Duration wait) {
-        return new WorkerConfig(workerId, threads, lease, heartbeat, wait, idleTimeout, resultBytes, resultLinger, fetchAhead);
+        return new WorkerConfig(workerId, threads, lease, heartbeat, wait, idleTimeout, resultBytes, resultLinger,
+                fetchAhead, drainTimeout, cancelCheck);
     }
 
     public WorkerConfig withFetchAhead(Duration ahead) {
-        return new WorkerConfig(workerId, threads, lease, heartbeat, pollWait, idleTimeout, resultBytes, resultLinger, ahead);
+        return new WorkerConfig(workerId, threads, lease, heartbeat, pollWait, idleTimeout, resultBytes, resultLinger,
+                ahead, drainTimeout, cancelCheck);
+    }
+
+    public WorkerConfig withDrainTimeout(Duration timeout) {
+        return new WorkerConfig(workerId, threads, lease, heartbeat, pollWait, idleTimeout, resultBytes, resultLinger,
+                fetchAhead, timeout, cancelCheck);
     }
 }

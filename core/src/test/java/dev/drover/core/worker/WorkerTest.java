@@ -78,7 +78,7 @@ class WorkerTest {
         send("j", task(0, "sleep 500"), task(1, "sleep 500"), task(2, "sleep 500"));
         Thread.sleep(200);
         WorkerStats stats = w.drain().get(10, TimeUnit.SECONDS);
-        assertEquals("DRAINED", stats.exitReason());
+        assertEquals(ExitReason.DRAINED, stats.exitReason());
         List<TaskResult> done = collect(1, Duration.ofSeconds(2));
         assertEquals(1, done.size(), "the running task finished and reported");
         assertEquals(TaskStatus.SUCCEEDED, done.get(0).status());
@@ -92,7 +92,7 @@ class WorkerTest {
     void anIdleWorkerStopsItself() throws Exception {
         long t0 = System.nanoTime();
         WorkerStats stats = worker("idle", 2, Duration.ofMillis(500)).exited().get(5, TimeUnit.SECONDS);
-        assertEquals("IDLE", stats.exitReason());
+        assertEquals(ExitReason.IDLE, stats.exitReason());
         assertTrue(System.nanoTime() - t0 >= 500_000_000L);
     }
 
@@ -127,5 +127,91 @@ class WorkerTest {
         w.drain().get(10, TimeUnit.SECONDS);
         assertEquals(List.of(4), sizes, "the early results waited for the running tasks' results");
         assertTrue(took < 1_500_000_000L, "published when the last task ended, not after the 2 s linger: " + took + " ns");
+    }
+
+    /** A claim store whose cancellation read fails the first {@code failures} times. */
+    static ClaimStore failingCancelReads(ClaimStore real, int failures) {
+        java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(failures);
+        return (ClaimStore) java.lang.reflect.Proxy.newProxyInstance(ClaimStore.class.getClassLoader(),
+                new Class<?>[] {ClaimStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("isCancelled") && left.getAndDecrement() > 0) {
+                        throw new dev.drover.core.InfrastructureException("DynamoDB", "InternalServerError", null,
+                                dev.drover.core.InfrastructureException.Kind.TRANSIENT, "injected", null);
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
+    void aFailedCancellationReadAfterAClaimDoesNotKillThePoller() throws Exception {
+        Worker w = new Worker(WorkerConfig.defaults("w", 1, Duration.ZERO).withPollWait(Duration.ofMillis(100)),
+                requests, responses, failingCancelReads(claims, 1), Executors.standard(), clock, () -> Usage.ZERO).start();
+        send("j", task(0, "sleep 0"));
+        assertEquals(1, collect(1, Duration.ofSeconds(5)).size(), "the first bundle ran although its cancel read failed");
+        requests.send(List.of(Json.write(new Bundle("j:1", "j", clock.millis(), List.of(task(1, "sleep 0"))))));
+        assertEquals(1, collect(1, Duration.ofSeconds(5)).size(), "the poller is still alive");
+        w.drain().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aPermanentQueueFailureStopsTheWorkerCleanly() throws Exception {
+        MessageQueue gone = new dev.drover.core.queue.ForwardingMessageQueue(requests) {
+            @Override
+            public List<Message> receive(int max, Duration wait, Duration visibility) {
+                throw new dev.drover.core.InfrastructureException("SQS", "AWS.SimpleQueueService.NonExistentQueue", "r1",
+                        dev.drover.core.InfrastructureException.Kind.PERMANENT, "no such queue", null);
+            }
+        };
+        Worker w = new Worker(WorkerConfig.defaults("w", 1, Duration.ZERO), gone, responses, claims,
+                Executors.standard(), clock, () -> Usage.ZERO).start();
+        assertEquals(ExitReason.FAILED, w.exited().get(5, TimeUnit.SECONDS).exitReason());
+    }
+
+    @Test
+    void aDrainPastItsDeadlineKillsTheRunningTasksAndHandsThemBack() throws Exception {
+        Worker w = new Worker(WorkerConfig.defaults("w", 1, Duration.ZERO).withPollWait(Duration.ofMillis(100))
+                .withDrainTimeout(Duration.ofMillis(300)), requests, responses, claims, Executors.standard(), clock,
+                () -> Usage.ZERO).start();
+        send("j", task(0, "/bin/sleep 30"));
+        Thread.sleep(500);
+        long t0 = System.nanoTime();
+        WorkerStats stats = w.drain().get(10, TimeUnit.SECONDS);
+        assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "bounded by the deadline, not the task");
+        assertEquals(ExitReason.DRAINED, stats.exitReason());
+        assertTrue(collect(1, Duration.ofMillis(500)).isEmpty(), "the killed task reports nothing: it goes back");
+        assertEquals(1, requests.depth().visible(), "its bundle is visible again at once");
+    }
+
+    @Test
+    void aSlowCancellationCheckNeverDelaysTheLeaseRenewal() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        ClaimStore slowCancelReads = (ClaimStore) java.lang.reflect.Proxy.newProxyInstance(ClaimStore.class.getClassLoader(),
+                new Class<?>[] {ClaimStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("isCancelled") && reads.incrementAndGet() > 1) {
+                        Thread.sleep(3_000); // the watcher's reads hang, as a slow SDK call would
+                    }
+                    try {
+                        return method.invoke(claims, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        WorkerConfig base = WorkerConfig.defaults("slow", 1, Duration.ZERO).withPollWait(Duration.ofMillis(100))
+                .withLease(Duration.ofMillis(600), Duration.ofMillis(200));
+        Worker slow = new Worker(base, requests, responses, slowCancelReads, Executors.standard(), clock, () -> Usage.ZERO).start();
+        send("j", task(0, "sleep 2000"));
+        Thread.sleep(300);
+        Worker rival = new Worker(WorkerConfig.defaults("rival", 1, Duration.ZERO).withPollWait(Duration.ofMillis(100))
+                .withLease(Duration.ofMillis(600), Duration.ofMillis(200)), requests, responses, claims,
+                Executors.standard(), clock, () -> Usage.ZERO).start();
+        List<TaskResult> results = collect(2, Duration.ofSeconds(6));
+        slow.handBack().get(10, TimeUnit.SECONDS);
+        rival.drain().get(10, TimeUnit.SECONDS);
+        assertEquals(1, results.size(), "the lease held: the task ran once, not again by the rival");
+        assertEquals("slow", results.get(0).worker());
     }
 }

@@ -1,0 +1,93 @@
+package dev.drover.core.worker;
+
+import dev.drover.core.RetryPolicy;
+import dev.drover.core.codec.Json;
+import dev.drover.core.model.Bundle;
+import dev.drover.core.port.ClaimStore;
+import dev.drover.core.port.ClaimStore.ClaimOutcome;
+import dev.drover.core.port.Message;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a received bundle is claimed: one conditional write per message. A won claim becomes a
+ * held {@link BundleRun} whose tasks go to the task threads; a bundle already done is a duplicate
+ * delivery, deleted with the next settlement; a bundle another worker holds is left alone.
+ */
+final class Claimer {
+    private static final Logger log = LoggerFactory.getLogger(Claimer.class);
+
+    private final WorkerConfig config;
+    private final ClaimStore claims;
+    private final Clock clock;
+    private final HeldBundles held;
+    private final TaskRunner runner;
+    private final ResultPublisher publisher;
+    private final TaskTimes times;
+    private final Counters counters;
+
+    Claimer(WorkerConfig config, ClaimStore claims, Clock clock, HeldBundles held, TaskRunner runner,
+            ResultPublisher publisher, TaskTimes times, Counters counters) {
+        this.config = config;
+        this.claims = claims;
+        this.clock = clock;
+        this.held = held;
+        this.runner = runner;
+        this.publisher = publisher;
+        this.times = times;
+        this.counters = counters;
+    }
+
+    /** Claims and starts what one receive brought, reading each job's cancellation flag once. */
+    void accept(List<Message> messages) {
+        Map<String, Boolean> cancelledJobs = new HashMap<>();
+        messages.forEach(m -> accept(m, cancelledJobs));
+    }
+
+    private void accept(Message message, Map<String, Boolean> cancelledJobs) {
+        Bundle bundle;
+        try {
+            bundle = Json.bundle(message.body());
+        } catch (IllegalArgumentException e) {
+            // left alone, it is redelivered until the queue dead-letters it
+            log.error("unreadable bundle message {}: {}", message.id(), e.getMessage());
+            return;
+        }
+        counters.lastJob = bundle.jobId();
+        times.bundleOf(bundle.jobId());
+        ClaimOutcome outcome;
+        try {
+            outcome = claims.claim(bundle.bundleId(), config.workerId(), clock.instant(), config.lease());
+        } catch (RuntimeException e) {
+            if (!RetryPolicy.retryable(e)) {
+                throw e; // the worker cannot work at all: the poller stops it
+            }
+            log.warn("claim of {} failed, leaving it for redelivery: {}", bundle.bundleId(), e.toString());
+            return;
+        }
+        if (outcome instanceof ClaimOutcome.Done) {
+            counters.duplicates.incrementAndGet();
+            publisher.add(Finished.duplicate(message));
+        } else if (outcome instanceof ClaimOutcome.Claimed c) {
+            BundleRun run = new BundleRun(message, bundle, c.claimCount(), c.reported());
+            held.add(run);
+            run.cancelled = cancelledJobs.computeIfAbsent(run.jobId(), this::isCancelled);
+            runner.run(run);
+        }
+        // Busy: another worker holds a live lease; the message reappears and is settled by its holder
+    }
+
+    /** A failed read counts as not cancelled: the cancel watcher reads the flag again within a second. */
+    private boolean isCancelled(String jobId) {
+        try {
+            return claims.isCancelled(jobId);
+        } catch (RuntimeException e) {
+            log.warn("cancellation read for job {} failed: {}", jobId, e.toString());
+            return false;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.drover.core.worker;
+
+import dev.drover.core.RetryPolicy;
+import dev.drover.core.port.Message;
+import dev.drover.core.port.MessageQueue;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where bundles are received: waits for room in the {@link Capacity}, receives at most that many
+ * bundles, and hands them to the {@link Claimer}. The loop never dies of a failure: it backs off
+ * by the {@link RetryPolicy} and goes on, except on a failure that trying again cannot fix, which
+ * stops the worker. It also notices when the worker has been idle for its timeout.
+ */
+final class Poller implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(Poller.class);
+
+    /** What the poller tells the worker. */
+    interface Events {
+        void idle();
+
+        void fatal(RuntimeException e);
+    }
+
+    private final WorkerConfig config;
+    private final MessageQueue requests;
+    private final Capacity capacity;
+    private final Claimer claimer;
+    private final HeldBundles held;
+    private final IdleTimer idle;
+    private final Lifecycle lifecycle;
+    private final RetryPolicy retry;
+    private final Events events;
+
+    Poller(WorkerConfig config, MessageQueue requests, Capacity capacity, Claimer claimer, HeldBundles held,
+           IdleTimer idle, Lifecycle lifecycle, RetryPolicy retry, Events events) {
+        this.config = config;
+        this.requests = requests;
+        this.capacity = capacity;
+        this.claimer = claimer;
+        this.held = held;
+        this.idle = idle;
+        this.lifecycle = lifecycle;
+        this.retry = retry;
+        this.events = events;
+    }
+
+    @Override
+    public void run() {
+        int failures = 0;
+        while (lifecycle.polling()) {
+            try {
+                int room = capacity.awaitRoom();
+                if (room == 0 || !lifecycle.polling()) {
+                    return;
+                }
+                List<Message> messages = requests.receive(Math.min(room, MessageQueue.MAX_BATCH), config.pollWait(), config.lease());
+                if (messages.isEmpty()) {
+                    if (held.isEmpty() && capacity.isEmpty() && idle.expired()) {
+                        log.info("worker {} idle for {}; exiting", config.workerId(), config.idleTimeout());
+                        events.idle();
+                    }
+                } else {
+                    idle.busy();
+                    claimer.accept(messages);
+                }
+                failures = 0;
+            } catch (InterruptedException e) {
+                return; // handing back
+            } catch (RuntimeException e) {
+                if (!lifecycle.polling()) {
+                    return; // a receive cut short by the hand-back
+                }
+                if (!RetryPolicy.retryable(e)) {
+                    log.error("worker {} cannot go on: {}", config.workerId(), e.toString());
+                    events.fatal(e);
+                    return;
+                }
+                log.warn("polling failed (attempt {}): {}", ++failures, e.toString());
+                if (!retry.pause(failures, e)) {
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package dev.drover.core.worker;
+
+import dev.drover.core.RetryPolicy;
+import dev.drover.core.Usage;
+import dev.drover.core.codec.Json;
+import dev.drover.core.model.ResultBatch;
+import dev.drover.core.model.TaskResult;
+import dev.drover.core.port.MessageQueue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where results are published: batches finished tasks into result messages and sends them,
+ * retrying until they are out, then hands the batch to the {@link Settler}. Results linger up to
+ * {@code resultLinger} to share a message, but not once a message's worth waits, nor once no task
+ * is running: then none is coming soon, and a job's last results must not wait out the linger.
+ * Each message also carries the calls the worker made since the last one, charged to its job.
+ */
+final class ResultPublisher implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(ResultPublisher.class);
+
+    private final WorkerConfig config;
+    private final MessageQueue responses;
+    private final Settler settler;
+    private final HeldBundles held;
+    private final Capacity capacity;
+    private final Supplier<Usage> usageMeter;
+    private final Counters counters;
+    private final RetryPolicy retry;
+    private final Consumer<RuntimeException> fatal;
+    private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition due = lock.newCondition();
+    private long unpublishedBytes; // guarded by lock
+    private volatile boolean stop;
+    private Usage usageReported = Usage.ZERO; // publisher thread only
+    private long duplicatesReported;           // publisher thread only
+
+    ResultPublisher(WorkerConfig config, MessageQueue responses, Settler settler, HeldBundles held, Capacity capacity,
+                    Supplier<Usage> usageMeter, Counters counters, RetryPolicy retry, Consumer<RuntimeException> fatal) {
+        this.config = config;
+        this.responses = responses;
+        this.settler = settler;
+        this.held = held;
+        this.capacity = capacity;
+        this.usageMeter = usageMeter;
+        this.counters = counters;
+        this.retry = retry;
+        this.fatal = fatal;
+    }
+
+    void add(Finished f) {
+        finished.add(f);
+        long bytes = f.bytes();
+        if (bytes > 0) {
+            lock.lock();
+            try {
+                unpublishedBytes += bytes;
+                if (unpublishedBytes >= config.resultBytes()) {
+                    due.signal();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** No task runs any more: publish what waits now. */
+    void tasksEnded() {
+        lock.lock();
+        try {
+            due.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Publishes what is queued, then ends the loop. */
+    void stop() {
+        stop = true;
+    }
+
+    @Override
+    public void run() {
+        List<Finished> batch = new ArrayList<>();
+        while (true) {
+            try {
+                Finished first = finished.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (stop && finished.isEmpty()) {
+                        return;
+                    }
+                    continue;
+                }
+                batch.add(first);
+                linger(System.nanoTime() + config.resultLinger().toNanos());
+                finished.drainTo(batch);
+                long bytes = batch.stream().mapToLong(Finished::bytes).sum();
+                lock.lock();
+                try {
+                    unpublishedBytes = Math.max(0, unpublishedBytes - bytes);
+                } finally {
+                    lock.unlock();
+                }
+                if (!publish(batch)) {
+                    return;
+                }
+                settler.settle(batch);
+                batch.clear();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // not a queue failure (those are retried above) but one this batch would hit again:
+                // give its bundles up, so their leases lapse and they end on the dead-letter queue
+                log.error("cannot publish {} results; giving their bundles up", batch.size(), e);
+                abandon(batch);
+                batch.clear();
+            }
+        }
+    }
+
+    private void abandon(List<Finished> batch) {
+        for (Finished f : batch) {
+            if (f.run() != null) {
+                f.run().lost = true;
+                held.remove(f.run());
+            }
+        }
+    }
+
+    private void linger(long deadline) throws InterruptedException {
+        lock.lock();
+        try {
+            long left = deadline - System.nanoTime();
+            while (left > 0 && !capacity.isEmpty() && unpublishedBytes < config.resultBytes()) {
+                left = due.awaitNanos(left);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sends the batch's results in messages of at most {@code resultBytes}, retrying until they are
+     * out; false if a permanent failure stopped the worker (its bundles go back unsettled).
+     */
+    private boolean publish(List<Finished> batch) throws InterruptedException {
+        List<List<TaskResult>> chunks = chunks(batch);
+        if (chunks.isEmpty()) {
+            return true;
+        }
+        Usage total = usageMeter.get();
+        long dups = counters.duplicates.get();
+        String usageJob = chunks.get(0).get(0).jobId();
+        List<String> bodies = new ArrayList<>(chunks.size());
+        for (int i = 0; i < chunks.size(); i++) {
+            boolean first = i == 0;
+            bodies.add(Json.write(new ResultBatch(config.workerId(), usageJob,
+                    first ? total.minus(usageReported) : Usage.ZERO, first ? dups - duplicatesReported : 0, chunks.get(i))));
+        }
+        for (int failures = 0; ; ) {
+            try {
+                responses.send(bodies);
+                break;
+            } catch (RuntimeException e) {
+                if (!RetryPolicy.retryable(e)) {
+                    fatal.accept(e);
+                    return false;
+                }
+                log.warn("publishing results failed (attempt {}): {}", ++failures, e.toString());
+                if (!retry.pause(failures, e)) {
+                    throw new InterruptedException();
+                }
+            }
+        }
+        usageReported = total;
+        duplicatesReported = dups;
+        return true;
+    }
+
+    private List<List<TaskResult>> chunks(List<Finished> batch) {
+        List<List<TaskResult>> chunks = new ArrayList<>();
+        List<TaskResult> chunk = new ArrayList<>();
+        long bytes = 0;
+        for (Finished f : batch) {
+            if (f.result() == null) {
+                continue;
+            }
+            if (!chunk.isEmpty() && bytes + f.bytes() > config.resultBytes()) {
+                chunks.add(chunk);
+                chunk = new ArrayList<>();
+                bytes = 0;
+            }
+            chunk.add(f.result());
+            bytes += f.bytes();
+        }
+        if (!chunk.isEmpty()) {
+            chunks.add(chunk);
+        }
+        return chunks;
+    }
+
+    /** Charges the calls made since the last result message (idle polls, the hand-back) to the last job. */
+    void publishLeftoverUsage() {
+        Usage left = usageMeter.get().minus(usageReported);
+        long dups = counters.duplicates.get() - duplicatesReported;
+        if ((left.isZero() && dups == 0) || counters.lastJob.isEmpty()) {
+            return;
+        }
+        responses.send(List.of(Json.write(new ResultBatch(config.workerId(), counters.lastJob, left, dups, List.of()))));
+    }
+}

@@ -1,0 +1,135 @@
+package dev.drover.core.worker;
+
+import dev.drover.core.exec.Outcome;
+import dev.drover.core.exec.TaskExecutor;
+import dev.drover.core.model.Task;
+import dev.drover.core.model.TaskResult;
+import dev.drover.core.model.TaskStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The task threads: where a claimed bundle's tasks run. Each task is retried in place only when
+ * the workload asks ({@code @retries}); its result goes to the publisher. A task that has not
+ * started when the worker stops, or whose bundle's lease was lost, is not run: its bundle goes
+ * back unsettled, so the claim's successor runs it.
+ */
+final class TaskRunner {
+    private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
+
+    private final WorkerConfig config;
+    private final TaskExecutor executor;
+    private final Clock clock;
+    private final Capacity capacity;
+    private final TaskTimes times;
+    private final IdleTimer idle;
+    private final ResultPublisher publisher;
+    private final Lifecycle lifecycle;
+    private final Counters counters;
+    private final ThreadPoolExecutor pool;
+    /** Task id to start time (epoch millis) of every task running now, to name the slow ones at shutdown. */
+    private final Map<String, Long> running = new ConcurrentHashMap<>();
+
+    TaskRunner(WorkerConfig config, TaskExecutor executor, Clock clock, Capacity capacity, TaskTimes times,
+               IdleTimer idle, ResultPublisher publisher, Lifecycle lifecycle, Counters counters) {
+        this.config = config;
+        this.executor = executor;
+        this.clock = clock;
+        this.capacity = capacity;
+        this.times = times;
+        this.idle = idle;
+        this.publisher = publisher;
+        this.lifecycle = lifecycle;
+        this.counters = counters;
+        AtomicInteger n = new AtomicInteger();
+        // unbounded in type, bounded in fact: the poller receives only while the capacity has room
+        this.pool = new ThreadPoolExecutor(config.threads(), config.threads(), 0, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> Worker.daemon(r, "drover-task-" + config.workerId() + "-" + n.incrementAndGet()));
+    }
+
+    /** Queues the bundle's tasks that no earlier claimant reported. */
+    void run(BundleRun run) {
+        List<Task> todo = run.bundle.tasks().stream().filter(t -> !run.reported.contains(t.seq())).toList();
+        if (todo.isEmpty()) {
+            publisher.add(Finished.skipped(run));
+            return;
+        }
+        capacity.hold(todo.size());
+        todo.forEach(task -> pool.execute(() -> runTask(run, task)));
+    }
+
+    private void runTask(BundleRun run, Task task) {
+        try {
+            if (lifecycle.stopping() || run.lost) {
+                return; // handed back: not settled, so the claim's successor runs it
+            }
+            if (run.cancelled) {
+                publisher.add(Finished.skipped(run));
+                return;
+            }
+            TaskResult result = execute(run, task);
+            if (result != null) {
+                counters.tasksRun.incrementAndGet();
+                publisher.add(Finished.result(run, result));
+            }
+        } catch (RuntimeException e) {
+            log.error("task {} crashed the executor", Task.id(run.jobId(), task.seq()), e);
+        } finally {
+            idle.busy();
+            if (capacity.release()) {
+                publisher.tasksEnded();
+            }
+        }
+    }
+
+    /** Runs the task, with its retries; null if it was killed because its bundle is going back. */
+    private TaskResult execute(BundleRun run, Task task) {
+        String taskId = Task.id(run.jobId(), task.seq());
+        long started;
+        Outcome out;
+        int attempt = task.attempt() - 1;
+        do {
+            attempt++;
+            started = clock.millis();
+            running.put(taskId, started);
+            out = executor.run(run.jobId(), task, () -> run.cancelled || run.lost || lifecycle.handingBack());
+        } while (attempt < task.maxAttempts() && retryable(out.status()) && !run.cancelled);
+        running.remove(taskId);
+        if (run.lost || lifecycle.handingBack() && out.status() == TaskStatus.CANCELLED) {
+            return null;
+        }
+        long finished = clock.millis();
+        times.ran(run.jobId(), finished - started);
+        return new TaskResult(run.jobId(), task.seq(), task.line(), task.command(), out.status(), out.exitCode(),
+                out.stdout(), out.stderr(), out.stdoutTruncated(), out.stderrTruncated(), config.workerId(),
+                run.bundle.dispatchedAt(), started, finished, attempt - 1 + run.claimCount, out.error());
+    }
+
+    private static boolean retryable(TaskStatus status) {
+        return status == TaskStatus.FAILED || status == TaskStatus.TIMED_OUT;
+    }
+
+    /**
+     * Lets queued tasks drain (they are skipped, since the worker is stopping) and waits up to
+     * {@code deadline} for running ones; false, naming the slow tasks, if some still run.
+     */
+    boolean finish(Duration deadline) throws InterruptedException {
+        pool.shutdown();
+        if (pool.awaitTermination(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+            return true;
+        }
+        long now = clock.millis();
+        log.warn("worker {}: {} tasks still running after {}: {}", config.workerId(), running.size(), deadline,
+                running.entrySet().stream().limit(10).map(e -> e.getKey() + " for " + (now - e.getValue()) + " ms").toList());
+        return false;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.drover.core.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.core.codec.Json;
+import dev.drover.core.memory.InMemoryClaimStore;
+import dev.drover.core.memory.InMemoryMessageQueue;
+import dev.drover.core.model.Bundle;
+import dev.drover.core.model.Task;
+import dev.drover.core.model.TaskResult;
+import dev.drover.core.model.TaskStatus;
+import dev.drover.core.port.ClaimStore;
+import dev.drover.core.port.ClaimStore.ClaimOutcome;
+import dev.drover.core.port.Message;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SettlerTest {
+    final Clock clock = Clock.systemUTC();
+    final InMemoryMessageQueue requests = new InMemoryMessageQueue(clock);
+    final ClaimStore claims = new InMemoryClaimStore();
+    final HeldBundles held = new HeldBundles();
+    final Counters counters = new Counters();
+    final WorkerConfig config = WorkerConfig.defaults("w", 2, Duration.ZERO);
+    final Settler settler = new Settler(config, requests, claims, clock, held, counters);
+
+    BundleRun claimedRun(String id, int tasks) {
+        List<Task> list = java.util.stream.LongStream.range(0, tasks).mapToObj(s -> new Task(s, 1, "sleep 0", 0, 1, 1)).toList();
+        requests.send(List.of(Json.write(new Bundle(id, "j", 0, list))));
+        Message m = requests.receive(1, Duration.ZERO, Duration.ofSeconds(30)).get(0);
+        ClaimOutcome.Claimed c = (ClaimOutcome.Claimed) claims.claim(id, "w", clock.instant(), Duration.ofSeconds(30));
+        BundleRun run = new BundleRun(m, Json.bundle(m.body()), c.claimCount(), Set.of());
+        held.add(run);
+        return run;
+    }
+
+    static TaskResult result(long seq) {
+        return new TaskResult("j", seq, 1, "sleep 0", TaskStatus.SUCCEEDED, 0, "", "", false, false, "w", 0, 0, 0, 1, null);
+    }
+
+    @Test
+    void aBundleIsDoneAndDeletedOnlyOnceEveryTaskItRanHasReported() {
+        BundleRun run = claimedRun("j:0:2", 2);
+        settler.settle(List.of(Finished.result(run, result(0))));
+        assertTrue(held.holds(run), "one of two reported: still held");
+        assertEquals(1, requests.depth().inFlight());
+        settler.settle(List.of(Finished.result(run, result(1))));
+        assertFalse(held.holds(run));
+        assertEquals(Set.of(0L, 1L), run.reported);
+        assertEquals(1, counters.bundlesRun.get());
+        assertEquals(0, requests.depth().inFlight() + requests.depth().visible(), "its message is deleted");
+        assertInstanceOf(ClaimOutcome.Done.class, claims.claim("j:0:2", "other", clock.instant(), Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void aLostBundleIsNeitherCompletedNorDeleted() {
+        BundleRun run = claimedRun("j:0:1", 1);
+        run.lost = true;
+        settler.settle(List.of(Finished.result(run, result(0))));
+        assertEquals(0, counters.bundlesRun.get());
+        assertEquals(1, requests.depth().inFlight());
+    }
+
+    @Test
+    void duplicatesAreDeletedInTheSameCall() {
+        BundleRun run = claimedRun("j:0:1", 1);
+        requests.send(List.of("dup"));
+        Message dup = requests.receive(1, Duration.ZERO, Duration.ofSeconds(30)).get(0);
+        settler.settle(List.of(Finished.duplicate(dup), Finished.skipped(run)));
+        assertEquals(0, requests.depth().inFlight() + requests.depth().visible());
+    }
+}
