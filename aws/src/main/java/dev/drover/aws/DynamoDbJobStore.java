@@ -11,7 +11,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import dev.drover.core.model.JobStatus;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.stream.Collectors;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,10 +54,12 @@ public final class DynamoDbJobStore implements JobStore {
 
     @Override
     public void save(JobRecord job) {
-        AwsErrors.call(SERVICE, () -> dynamo.putItem(b -> b.tableName(table).item(Map.of(
+        Map<String, AttributeValue> item = new HashMap<>(Map.of(
                 "pk", s("job#" + job.jobId()), "sk", s("meta"), "jobId", s(job.jobId()), "name", s(job.name()),
                 "owner", s(job.owner()), "total", n(job.total()), "dispatched", n(job.dispatched()),
-                "state", s(job.state()), "submittedAt", n(job.submittedAt()), "finishedAt", n(job.finishedAt())))));
+                "state", s(job.state().name()), "submittedAt", n(job.submittedAt()), "finishedAt", n(job.finishedAt())));
+        item.put("sending", s(job.sending().stream().map(String::valueOf).collect(Collectors.joining(","))));
+        AwsErrors.call(SERVICE, () -> dynamo.putItem(b -> b.tableName(table).item(item)));
     }
 
     @Override
@@ -65,8 +71,13 @@ public final class DynamoDbJobStore implements JobStore {
 
     private static JobRecord record(Map<String, AttributeValue> i) {
         return new JobRecord(i.get("jobId").s(), i.get("name").s(), i.get("owner").s(), Long.parseLong(i.get("total").n()),
-                Long.parseLong(i.get("dispatched").n()), i.get("state").s(), Long.parseLong(i.get("submittedAt").n()),
+                Long.parseLong(i.get("dispatched").n()), sending(i.get("sending")), JobStatus.valueOf(i.get("state").s()),
+                Long.parseLong(i.get("submittedAt").n()),
                 Long.parseLong(i.get("finishedAt").n()));
+    }
+
+    private static List<Integer> sending(AttributeValue v) {
+        return v == null || v.s().isEmpty() ? List.of() : Arrays.stream(v.s().split(",")).map(Integer::valueOf).toList();
     }
 
     @Override

@@ -1,73 +1,85 @@
 package dev.drover.scheduler;
 
-import dev.drover.core.codec.Json;
-import dev.drover.core.model.Bundle;
+import dev.drover.core.InfrastructureException;
+import dev.drover.core.RetryPolicy;
 import dev.drover.core.model.Task;
+import dev.drover.core.model.TaskResult;
+import dev.drover.core.model.TaskStatus;
 import dev.drover.core.port.MessageQueue;
 import dev.drover.core.workload.TaskSpec;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.core.workload.WorkloadReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.UUID;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Streams each job's workload onto the request queue, first come first served across jobs.
- * Tasks are packed into bundles by expected work: {@code sleep N} states its duration, shell
- * commands use what the job has measured so far. Bundle sizes follow guided self-scheduling: a
- * bundle carries a {@link #SHARE_DIVISOR}-th of one fleet thread's share of the work still to
- * dispatch (at least {@code bundleWork}, at most {@link #MAX_BUNDLE_MILLIS}), so a long job travels
- * in few large bundles that shrink towards its end, where small ones even out the finish. A bundle
- * also stays under the message size and under a fair share of the job's tasks, so every fleet
- * thread gets work. Messages go out ten per call, and no more than {@code maxOutstanding} tasks
- * wait or run at once.
+ * Streams each job's workload onto the request queue, first come first served across jobs, ten
+ * bundles a call ({@link BundlePlanner} cuts them), and no more than {@code maxOutstanding} tasks
+ * waiting or running at once. A fault in one job is that job's problem: a send that keeps failing
+ * puts the job back in line behind the others, a bundle the queue refuses outright is reported
+ * FAILED with the queue's reason, and the dispatcher goes on with everyone else.
+ *
+ * <p>The dispatch cursor is saved <em>before</em> each send, with the sizes of the bundles being
+ * sent, so a restarted scheduler re-sends exactly those bundles under the same ids (duplicates the
+ * claim store skips) and nothing is sent twice under different ids.
  */
 final class Dispatcher implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
-    /** Per-task cost of the machinery itself, so even {@code sleep 0} bundles have a size. */
-    static final double OVERHEAD_MILLIS = 0.05;
-    /** Assumed run time of a shell command before the job has measured any. */
-    static final double UNMEASURED_SHELL_MILLIS = 100;
-    private static final int MAX_TASKS_PER_BUNDLE = 5000;
-    /** Guided self-scheduling: a bundle takes this fraction of a thread's share of the remaining work. */
-    static final int SHARE_DIVISOR = 2;
-    /** Largest bundle, in expected work: bounds what a lost worker's successor may have to redo. */
-    static final double MAX_BUNDLE_MILLIS = 30_000;
     private static final int MAX_BUNDLE_BYTES = 256 * 1024;
     private static final int BUNDLE_MARGIN_BYTES = 2048;
-    /** Bytes a task adds to a bundle besides its command: the JSON field names and numbers. */
-    static final int TASK_JSON_OVERHEAD_BYTES = 160;
+    /** Send attempts for one batch before its job goes to the back of the line. */
+    private static final int ATTEMPTS_BEFORE_YIELD = 3;
 
     private final SchedulerConfig config;
     private final Backend backend;
     private final Clock clock;
     private final Supplier<Collection<JobState>> activeJobs;
     private final Persistence persistence;
+    private final BiConsumer<JobState, List<TaskResult>> decided;
+    private final RetryPolicy retry = RetryPolicy.DEFAULT;
     private final BlockingQueue<JobState> jobs = new LinkedBlockingQueue<>();
+    private final Set<JobState> lostWork = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Map<JobState, BundlePlanner> planners = new HashMap<>(); // dispatcher thread only
+    private final Map<JobState, List<BundlePlanner.Planned>> unsent = new HashMap<>(); // dispatcher thread only
+    private final Set<JobState> saved = new HashSet<>(); // unsent batches whose cursor is saved; dispatcher thread only
+    private final Map<JobState, Integer> failures = new HashMap<>(); // dispatcher thread only
     private final int bundleByteLimit;
     private volatile boolean running = true;
 
     Dispatcher(SchedulerConfig config, Backend backend, Clock clock, Supplier<Collection<JobState>> activeJobs,
-               Persistence persistence) {
+               Persistence persistence, BiConsumer<JobState, List<TaskResult>> decided) {
         this.config = config;
         this.backend = backend;
         this.clock = clock;
         this.activeJobs = activeJobs;
         this.persistence = persistence;
+        this.decided = decided;
         // a bundle always fits one message of SQS's size (before compression), so none goes to S3
         this.bundleByteLimit = Math.min(backend.requests().maxMessageBytes(), MAX_BUNDLE_BYTES) - BUNDLE_MARGIN_BYTES;
     }
 
     void enqueue(JobState job) {
         jobs.add(job);
+    }
+
+    /** Asks for the job's dispatched tasks without a result to be sent again (see {@link LostWorkWatch}). */
+    void redispatchLost(JobState job) {
+        if (lostWork.add(job)) {
+            jobs.add(job);
+        }
     }
 
     void stop() {
@@ -77,137 +89,175 @@ final class Dispatcher implements Runnable {
     @Override
     public void run() {
         while (running) {
+            JobState job = null;
             try {
-                dispatch(jobs.take());
+                job = jobs.poll(100, TimeUnit.MILLISECONDS);
+                if (job != null && !step(job)) {
+                    jobs.add(job); // more to send: behind every other job in line
+                }
             } catch (InterruptedException e) {
                 return;
+            } catch (RuntimeException | WorkloadException e) {
+                log.error("dispatching job {} failed; it goes on later", job == null ? "?" : job.jobId, e);
+                if (job != null) {
+                    pause(1000);
+                    jobs.add(job);
+                }
+            }
+        }
+        planners.values().forEach(BundlePlanner::close);
+    }
+
+    /**
+     * Sends the job's next batch, or a lost-work batch; true when the job has nothing more to send now.
+     * A job sends batch after batch while it has room and is the only one waiting.
+     */
+    private boolean step(JobState job) throws WorkloadException {
+        if (job.cancelled() || job.done()) {
+            forget(job);
+            return true;
+        }
+        if (!saved.contains(job) && lostWork.remove(job)) { // (a saved batch goes first: its tasks are not lost)
+            resendLost(job);
+        }
+        do {
+            List<BundlePlanner.Planned> batch = unsent.get(job);
+            if (batch == null) {
+                BundlePlanner planner = planner(job);
+                if (!planner.hasNext()) {
+                    forget(job);
+                    return true;
+                }
+                batch = planner.plan(MessageQueue.MAX_BATCH, List.of());
+                unsent.put(job, batch);
+            }
+            if (!saved.contains(job)) {
+                List<Integer> sizes = batch.stream().map(BundlePlanner.Planned::size).toList();
+                if (!hasRoom(sizes.stream().mapToLong(Integer::longValue).sum())) {
+                    pause(5);
+                    return false;
+                }
+                persistence.save(job.recordSending(sizes)); // before the send: a restart re-sends these, under these ids
+                job.sending(sizes);
+                saved.add(job);
+            }
+            if (!send(job, batch)) {
+                return false;
+            }
+            unsent.remove(job);
+            saved.remove(job);
+        } while (running && jobs.isEmpty() && !job.cancelled());
+        return !planner(job).hasNext();
+    }
+
+    /** Sends the batch; false if it must be tried again later. Bundles the queue refuses are reported FAILED. */
+    private boolean send(JobState job, List<BundlePlanner.Planned> batch) {
+        try {
+            charge(job, batch.stream().map(BundlePlanner.Planned::body).toList());
+            failures.remove(job);
+            return true;
+        } catch (RuntimeException e) {
+            if (!RetryPolicy.retryable(e)) {
+                sendEachOrFail(job, batch);
+                failures.remove(job);
+                return true;
+            }
+            int n = failures.merge(job, 1, Integer::sum);
+            log.warn("sending job {} bundles failed (attempt {}): {}", job.jobId, n, e.toString());
+            pause(retry.delayFor(n, e).toMillis());
+            return n % ATTEMPTS_BEFORE_YIELD != 0 && send(job, batch);
+        }
+    }
+
+    /** One bundle at a time, so that only what the queue refuses fails, with the queue's reason. */
+    private void sendEachOrFail(JobState job, List<BundlePlanner.Planned> batch) {
+        for (BundlePlanner.Planned bundle : batch) {
+            try {
+                charge(job, List.of(bundle.body()));
             } catch (RuntimeException e) {
-                log.error("dispatcher error", e);
-            }
-        }
-    }
-
-    private void dispatch(JobState job) {
-        long maxTasks = Math.max(1, Math.min(MAX_TASKS_PER_BUNDLE,
-                (job.total + config.fleetThreads() - 1) / config.fleetThreads()));
-        double targetWork = config.bundleWork().toMillis();
-        try (WorkloadReader reader = WorkloadReader.open(job.workload)) {
-            long seq = 0;
-            for (; seq < job.dispatched(); seq++) {
-                reader.next(); // already on the queue before a restart
-            }
-            List<Task> bundle = new ArrayList<>();
-            List<String> messages = new ArrayList<>();
-            long queuedTasks = 0; // tasks in messages
-            double queuedWork = 0;
-            double work = 0;
-            long bytes = 0;
-            for (TaskSpec spec = reader.next(); spec != null && running && !job.cancelled(); spec = reader.next(), seq++) {
-                Task task = spec.toTask(seq);
-                long taskBytes = task.command().getBytes(StandardCharsets.UTF_8).length + TASK_JSON_OVERHEAD_BYTES;
-                double taskWork = expectedMillis(job, task);
-                // (the tolerance: a float sum of equal parts may fall a hair short of their product)
-                if (!bundle.isEmpty() && (work >= targetWork - 1e-6 || bytes + taskBytes > bundleByteLimit
-                        || bundle.size() >= maxTasks)) {
-                    encode(job, bundle, messages);
-                    queuedTasks += bundle.size();
-                    queuedWork += work;
-                    bundle = new ArrayList<>();
-                    work = 0;
-                    bytes = 0;
-                    if (messages.size() >= MessageQueue.MAX_BATCH) {
-                        send(job, messages, queuedTasks, queuedWork);
-                        queuedTasks = 0;
-                        queuedWork = 0;
-                    }
+                if (RetryPolicy.retryable(e)) {
+                    throw e;
                 }
-                if (bundle.isEmpty()) {
-                    targetWork = bundleTarget(job.total - seq, taskWork);
-                }
-                bundle.add(task);
-                work += taskWork;
-                bytes += taskBytes;
+                String why = "the request queue refused this task's bundle: "
+                        + (e instanceof InfrastructureException ie ? ie.errorCode() : e.getClass().getSimpleName());
+                log.warn("job {}: {} tasks from {} failed: {}", job.jobId, bundle.size(), bundle.firstSeq(), e.toString());
+                long now = clock.millis();
+                decided.accept(job, new ArrayList<>(bundle.tasks().stream()
+                        .map(t -> TaskResult.decided(job.jobId, t, TaskStatus.FAILED, why, now)).toList()));
             }
-            if (!bundle.isEmpty() && !job.cancelled()) {
-                encode(job, bundle, messages);
-                queuedTasks += bundle.size();
-                queuedWork += work;
-            }
-            if (!messages.isEmpty() && !job.cancelled()) {
-                send(job, messages, queuedTasks, queuedWork);
-            }
-        } catch (WorkloadException e) {
-            // validated at submission; only a vanished spool file gets here
-            log.error("job {} cannot be dispatched: {}", job.jobId, e.getMessage());
         }
     }
 
-    private static double expectedMillis(JobState job, Task task) {
-        long sleep = task.sleepMillis();
-        if (sleep >= 0) {
-            return sleep + OVERHEAD_MILLIS;
-        }
-        double measured = job.meanShellMillis();
-        return (measured < 0 ? UNMEASURED_SHELL_MILLIS : measured) + OVERHEAD_MILLIS;
-    }
-
-    /**
-     * The expected work of a bundle that starts with {@code remainingTasks} left to dispatch, each
-     * expected to take about {@code taskMillis}.
-     */
-    private double bundleTarget(long remainingTasks, double taskMillis) {
-        double share = remainingTasks * taskMillis / ((double) SHARE_DIVISOR * config.fleetThreads());
-        return Math.max(config.bundleWork().toMillis(), Math.min(MAX_BUNDLE_MILLIS, share));
-    }
-
-    /**
-     * Adds the bundle's message to {@code messages}; a bundle whose encoding turns out over the
-     * size limit (commands full of escaped characters) is halved until each half fits.
-     */
-    private void encode(JobState job, List<Task> tasks, List<String> messages) {
-        String id = job.jobId + ":" + tasks.get(0).seq() + ":" + UUID.randomUUID().toString().substring(0, 8);
-        String body = Json.write(new Bundle(id, job.jobId, clock.millis(), tasks));
-        if (tasks.size() > 1 && body.getBytes(StandardCharsets.UTF_8).length > bundleByteLimit) {
-            int half = tasks.size() / 2;
-            encode(job, tasks.subList(0, half), messages);
-            encode(job, tasks.subList(half, tasks.size()), messages);
+    /** Sends again, under fresh ids, every dispatched task of the job that has no result. */
+    private void resendLost(JobState job) throws WorkloadException {
+        Set<Long> missing = new HashSet<>(job.unreported());
+        if (missing.isEmpty()) {
             return;
         }
-        messages.add(body);
-    }
-
-    /** Sends and clears {@code messages}, after waiting for room under the outstanding limit. */
-    private void send(JobState job, List<String> messages, long tasks, double expectedMillis) {
-        job.expect(expectedMillis, tasks);
-        awaitRoom(tasks);
-        for (int failures = 0; ; ) {
-            try {
-                backend.meter().charge(job::charge, () -> {
-                    backend.requests().send(messages);
-                    return null;
-                });
-                break;
-            } catch (RuntimeException e) {
-                log.warn("sending job {} bundles failed (attempt {}): {}", job.jobId, ++failures, e.toString());
-                sleep(Math.min(5_000, 100L << Math.min(failures, 6)));
+        List<Task> tasks = new ArrayList<>(missing.size());
+        try (WorkloadReader reader = WorkloadReader.open(job.workload)) {
+            long seq = 0;
+            for (TaskSpec spec = reader.next(); spec != null && seq < job.dispatched(); spec = reader.next(), seq++) {
+                if (missing.contains(seq)) {
+                    tasks.add(spec.toTask(seq));
+                }
             }
         }
-        job.dispatched(job.dispatched() + tasks);
-        persistence.saveCursor(job);
-        messages.clear();
-    }
-
-    private void awaitRoom(long tasks) {
-        while (running) {
-            long outstanding = activeJobs.get().stream().mapToLong(JobState::outstanding).sum();
-            if (outstanding == 0 || outstanding + tasks <= config.maxOutstanding()) {
-                return;
+        List<BundlePlanner.Planned> bundles = BundlePlanner.replan(job, config, clock, bundleByteLimit, tasks,
+                Long.toString(clock.millis(), 36));
+        log.warn("job {}: {} dispatched tasks have neither a result nor a live claim; sending them again", job.jobId, tasks.size());
+        for (int i = 0; i < bundles.size(); i += MessageQueue.MAX_BATCH) {
+            List<BundlePlanner.Planned> batch = bundles.subList(i, Math.min(bundles.size(), i + MessageQueue.MAX_BATCH));
+            while (running && !send(job, batch)) {
+                pause(100);
             }
-            sleep(5);
         }
     }
 
-    private static void sleep(long millis) {
+    private BundlePlanner planner(JobState job) throws WorkloadException {
+        BundlePlanner planner = planners.get(job);
+        if (planner == null) {
+            long from = job.dispatched();
+            planner = new BundlePlanner(job, config, clock, bundleByteLimit, from);
+            planners.put(job, planner);
+        }
+        return planner;
+    }
+
+    private void forget(JobState job) {
+        BundlePlanner planner = planners.remove(job);
+        if (planner != null) {
+            planner.close();
+        }
+        unsent.remove(job);
+        saved.remove(job);
+        failures.remove(job);
+    }
+
+    /** Re-sends what a restarted scheduler may have been sending when it stopped: the same bundles, the same ids. */
+    void resumeSending(JobState job, List<Integer> sizes, long from) throws WorkloadException {
+        if (sizes.isEmpty()) {
+            return;
+        }
+        try (BundlePlanner planner = new BundlePlanner(job, config, clock, bundleByteLimit, from)) {
+            unsent.put(job, planner.plan(sizes.size(), sizes));
+            saved.add(job);
+        }
+    }
+
+    private void charge(JobState job, List<String> bodies) {
+        backend.meter().charge(job::charge, () -> {
+            backend.requests().send(bodies);
+            return null;
+        });
+    }
+
+    private boolean hasRoom(long tasks) {
+        long outstanding = activeJobs.get().stream().mapToLong(JobState::outstanding).sum();
+        return outstanding == 0 || outstanding + tasks <= config.maxOutstanding();
+    }
+
+    private static void pause(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -10,17 +10,10 @@ import dev.drover.core.port.MessageQueue;
 import dev.drover.localworker.LocalPool;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
 
 /** The in-JVM pool and the in-memory backend it shares with the scheduler. */
 public final class InJvmFleet implements AutoCloseable {
-    /**
-     * Smallest bundle, in expected work. In-JVM queues answer in microseconds, so the last bundles
-     * of a job can be a task or two, and the workers finish it together.
-     */
-    public static final Duration BUNDLE_WORK = Duration.ofMillis(10);
-
     private final Backend backend;
     private final LocalPool pool;
 
@@ -35,7 +28,7 @@ public final class InJvmFleet implements AutoCloseable {
 
     /** Scheduler settings for this pool. */
     public SchedulerConfig schedulerConfig(Path dataDir) {
-        return SchedulerConfig.defaults(dataDir, size()).withBundleWork(BUNDLE_WORK);
+        return SchedulerConfig.inJvm(dataDir, size());
     }
 
     public Backend backend() {

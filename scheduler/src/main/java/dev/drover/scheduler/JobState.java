@@ -5,6 +5,7 @@ import dev.drover.core.codec.Json;
 import dev.drover.core.model.Commands;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
+import dev.drover.core.model.JobStatus;
 import dev.drover.core.port.JobRecord;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,6 +37,8 @@ final class JobState {
     private long finishedAt;
     private boolean cancelled;
     private volatile long dispatched;
+    private List<Integer> sending = List.of();
+    private long lastResultAt;
     private Usage usage = Usage.ZERO;
     private long duplicates;
     private long shellMillis;
@@ -58,6 +61,7 @@ final class JobState {
         this.log = new ResultLog(resultFile);
         this.status = new byte[(int) total];
         counts[TaskStatus.QUEUED.ordinal()] = total;
+        this.lastResultAt = submittedAt;
     }
 
     /** Records the results not seen before and returns them; repeats of a task are skipped and counted. */
@@ -88,6 +92,9 @@ final class JobState {
             lines.add(Json.write(r));
         }
         log.append(lines);
+        if (!fresh.isEmpty()) {
+            lastResultAt = now;
+        }
         if (finalCount == total && finishedAt == 0) {
             finishedAt = now;
             notifyAll();
@@ -160,12 +167,41 @@ final class JobState {
         return runs > 0 ? new double[] {runMillis, runs} : new double[] {expectedMillis, expected};
     }
 
-    synchronized String state() {
-        return cancelled ? "CANCELLED" : finishedAt != 0 ? "DONE" : dispatched > 0 ? "RUNNING" : "SUBMITTED";
+    synchronized JobStatus state() {
+        return cancelled ? JobStatus.CANCELLED : finishedAt != 0 ? JobStatus.DONE
+                : dispatched > 0 ? JobStatus.RUNNING : JobStatus.SUBMITTED;
     }
 
     synchronized JobRecord record() {
-        return new JobRecord(jobId, name, owner, total, dispatched, state(), submittedAt, finishedAt);
+        return new JobRecord(jobId, name, owner, total, dispatched, sending, state(), submittedAt, finishedAt);
+    }
+
+    /** The record to save before sending bundles of these sizes: the cursor past them. */
+    synchronized JobRecord recordSending(List<Integer> sizes) {
+        return new JobRecord(jobId, name, owner, total, dispatched + sizes.stream().mapToLong(Integer::longValue).sum(),
+                sizes, state(), submittedAt, finishedAt);
+    }
+
+    /** Moves the cursor past bundles of these sizes, about to be sent (once their record is saved). */
+    synchronized void sending(List<Integer> sizes) {
+        sending = List.copyOf(sizes);
+        dispatched += sizes.stream().mapToLong(Integer::longValue).sum();
+    }
+
+    /** When the job last received a result (or was submitted): how long its work has been silent. */
+    synchronized long lastResultAt() {
+        return lastResultAt;
+    }
+
+    /** The seqs below the dispatch cursor that have no final result yet. */
+    synchronized List<Long> unreported() {
+        List<Long> seqs = new ArrayList<>();
+        for (long seq = 0; seq < dispatched; seq++) {
+            if (!STATUSES[status[(int) seq]].isFinal()) {
+                seqs.add(seq);
+            }
+        }
+        return seqs;
     }
 
     synchronized JobView view(long now) {

@@ -1,6 +1,7 @@
 package dev.drover.scheduler;
 
 import dev.drover.core.model.TaskResult;
+import dev.drover.core.port.JobRecord;
 import dev.drover.core.port.JobStore;
 import dev.drover.core.port.PayloadStore;
 import java.util.List;
@@ -33,6 +34,10 @@ final class Persistence {
 
     void saveCursor(JobState job) {
         store.ifPresent(s -> s.save(job.record()));
+    }
+
+    void save(JobRecord record) {
+        store.ifPresent(s -> s.save(record));
     }
 
     void results(JobState job, String chunkId, List<TaskResult> results) {

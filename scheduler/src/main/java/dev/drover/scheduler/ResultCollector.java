@@ -1,17 +1,20 @@
 package dev.drover.scheduler;
 
+import dev.drover.core.RetryPolicy;
 import dev.drover.core.Usage;
 import dev.drover.core.codec.Json;
 import dev.drover.core.model.Bundle;
 import dev.drover.core.model.ResultBatch;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
+import dev.drover.core.port.ClaimStore.ClaimOutcome;
 import dev.drover.core.port.Message;
 import dev.drover.core.port.MessageQueue;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -28,16 +31,24 @@ final class ResultCollector implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ResultCollector.class);
     private static final Duration WAIT = Duration.ofSeconds(1);
     private static final Duration VISIBILITY = Duration.ofSeconds(60);
+    /** A batch of another scheduler's job is left for it: hidden briefly, so this one does not spin on it. */
+    private static final Duration NOT_MINE = Duration.ofSeconds(5);
+    /** How long the scheduler holds a dead-lettered bundle's claim while it reports its tasks. */
+    private static final Duration DEAD_LETTER_LEASE = Duration.ofSeconds(60);
 
-    /** Applies one batch of results and says where to charge the calls that handled it. */
+    /**
+     * Applies one batch of results and says where to charge the calls that handled it; empty if the
+     * batch is not this scheduler's (another scheduler on the same queues owns its job).
+     */
     interface Sink {
-        Consumer<Usage> accept(String messageId, ResultBatch batch);
+        Optional<Consumer<Usage>> accept(String messageId, ResultBatch batch);
     }
 
     private final MessageQueue queue;
     private final Function<Message, ResultBatch> decode;
     private final Sink sink;
     private final Backend backend;
+    private final RetryPolicy retry = RetryPolicy.DEFAULT;
     private volatile boolean running = true;
 
     private ResultCollector(MessageQueue queue, Function<Message, ResultBatch> decode, Sink sink, Backend backend) {
@@ -51,14 +62,26 @@ final class ResultCollector implements Runnable {
         return new ResultCollector(backend.responses(), m -> Json.resultBatch(m.body()), sink, backend);
     }
 
-    /** Reads dead-lettered bundles and turns each of their tasks into a FAILED result. */
+    /**
+     * Reads dead-lettered bundles. The scheduler claims each, as a worker would: a bundle that is
+     * done, or that a live worker still holds (a duplicate delivery that was answered "busy" too
+     * often, or a bundle running past SQS's 12-hour visibility limit), is not dead and is dropped;
+     * its holder settles it, and the lost-work watch re-sends it should the holder die. Only a
+     * bundle whose lease lapsed, whose workers died each time, has its unreported tasks FAILED.
+     */
     static ResultCollector deadLetters(MessageQueue deadLetters, Backend backend, Sink sink, Clock clock) {
         return new ResultCollector(deadLetters, m -> {
             Bundle b = Json.bundle(m.body());
+            ClaimOutcome outcome = backend.claims().claim(b.bundleId(), "scheduler", clock.instant(), DEAD_LETTER_LEASE);
+            if (!(outcome instanceof ClaimOutcome.Claimed claimed)) {
+                return new ResultBatch("scheduler", b.jobId(), Usage.ZERO, 0, List.of());
+            }
             long now = clock.millis();
-            List<TaskResult> failed = b.tasks().stream().map(t -> TaskResult.decided(b.jobId(), t, TaskStatus.FAILED,
+            List<TaskResult> failed = b.tasks().stream().filter(t -> !claimed.reported().contains(t.seq()))
+                    .map(t -> TaskResult.decided(b.jobId(), t, TaskStatus.FAILED,
                     "dead-lettered: its bundle was delivered too many times and its worker never finished it"
                             + " (the worker died, was killed or ran out of memory each time)", now)).toList();
+            backend.claims().complete(b.bundleId(), "scheduler", clock.instant());
             return new ResultBatch("scheduler", b.jobId(), Usage.ZERO, 0, failed);
         }, sink, backend);
     }
@@ -80,12 +103,17 @@ final class ResultCollector implements Runnable {
                     continue;
                 }
                 List<Message> done = new ArrayList<>(messages.size());
+                List<Message> notMine = new ArrayList<>();
                 Consumer<Usage> charge = u -> { };
                 for (Message m : messages) {
                     try {
-                        Consumer<Usage> c = sink.accept(m.id(), decode.apply(m));
+                        Optional<Consumer<Usage>> c = sink.accept(m.id(), decode.apply(m));
+                        if (c.isEmpty()) {
+                            notMine.add(m);
+                            continue;
+                        }
                         if (done.isEmpty()) {
-                            charge = c;
+                            charge = c.get();
                         }
                     } catch (IllegalArgumentException e) {
                         log.error("dropping unreadable message {}: {}", m.id(), e.getMessage());
@@ -93,15 +121,25 @@ final class ResultCollector implements Runnable {
                     done.add(m);
                 }
                 charge.accept(cost.get());
-                backend.meter().charge(charge, () -> {
+                Consumer<Usage> charged = charge;
+                backend.meter().charge(charged, () -> {
                     queue.delete(done);
+                    if (!notMine.isEmpty()) {
+                        queue.changeVisibility(notMine, NOT_MINE);
+                    }
                     return null;
                 });
             } catch (RuntimeException e) {
-                log.warn("collecting results failed (attempt {}): {}", ++failures, e.toString());
-                try {
-                    Thread.sleep(Math.min(5_000, 100L << Math.min(failures, 6)));
-                } catch (InterruptedException ie) {
+                // the collector never stops: the scheduler is useless without it, so a permanent failure
+                // (a deleted queue, revoked access) is logged loudly and tried again at the slowest pace
+                boolean permanent = !RetryPolicy.retryable(e);
+                failures = permanent ? Math.max(failures + 1, 32) : failures + 1;
+                if (permanent) {
+                    log.error("collecting results cannot work until this is fixed: {}", e.toString());
+                } else {
+                    log.warn("collecting results failed (attempt {}): {}", failures, e.toString());
+                }
+                if (!retry.pause(failures, e)) {
                     return;
                 }
             }

@@ -2,6 +2,7 @@ package dev.drover.scheduler;
 
 import dev.drover.core.Usage;
 import dev.drover.core.codec.Json;
+import dev.drover.core.model.JobStatus;
 import dev.drover.core.model.ResultBatch;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
@@ -50,6 +51,7 @@ public final class Scheduler implements AutoCloseable {
     private final Persistence persistence;
     private final Map<String, JobState> jobs = new ConcurrentHashMap<>();
     private final Dispatcher dispatcher;
+    private final LostWorkWatch lostWork;
     private final List<ResultCollector> collectors = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final Set<String> reportingWorkers = ConcurrentHashMap.newKeySet();
@@ -59,7 +61,9 @@ public final class Scheduler implements AutoCloseable {
         this.backend = backend;
         this.clock = clock;
         this.persistence = new Persistence(backend.jobStore(), backend.payloads());
-        this.dispatcher = new Dispatcher(config, backend, clock, jobs::values, persistence);
+        this.dispatcher = new Dispatcher(config, backend, clock, jobs::values, persistence,
+                (job, results) -> record(job, "failed-" + results.get(0).seq(), results));
+        this.lostWork = new LostWorkWatch(backend.requests(), jobs::values, dispatcher, config.lostAfter(), clock);
         for (int i = 0; i < config.collectorThreads(); i++) {
             collectors.add(ResultCollector.responses(backend, this::collect));
         }
@@ -71,6 +75,7 @@ public final class Scheduler implements AutoCloseable {
         Files.createDirectories(config.dataDir());
         recover();
         threads.add(thread(dispatcher, "drover-dispatcher"));
+        threads.add(thread(lostWork, "drover-lost-work"));
         for (int i = 0; i < collectors.size(); i++) {
             threads.add(thread(collectors.get(i), "drover-collector-" + (i + 1)));
         }
@@ -112,7 +117,11 @@ public final class Scheduler implements AutoCloseable {
         return "j" + Long.toString(clock.millis(), 36) + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
     }
 
-    private Consumer<Usage> collect(String messageId, ResultBatch batch) {
+    /** Records a batch of results; empty if it belongs to no job of this scheduler (another may own it). */
+    private Optional<Consumer<Usage>> collect(String messageId, ResultBatch batch) {
+        if (!batch.results().isEmpty() && batch.results().stream().noneMatch(r -> jobs.containsKey(r.jobId()))) {
+            return Optional.empty();
+        }
         if (!batch.results().isEmpty()) {
             reportingWorkers.add(batch.worker());
         }
@@ -138,7 +147,7 @@ public final class Scheduler implements AutoCloseable {
                 finished(job);
             }
         });
-        return usageJob != null ? usageJob::charge : u -> { };
+        return Optional.of(usageJob != null ? usageJob::charge : u -> { });
     }
 
     private void finished(JobState job) {
@@ -223,6 +232,9 @@ public final class Scheduler implements AutoCloseable {
         });
         job.accept(results, clock.millis());
         results.clear();
+        if (job.done()) {
+            finished(job);
+        }
     }
 
     /** Writes the job's results as JSON lines; with {@code follow}, keeps writing until the job is done. */
@@ -273,7 +285,12 @@ public final class Scheduler implements AutoCloseable {
             JobState job = new JobState(record.jobId(), record.name(), record.owner(), record.total(),
                     record.submittedAt(), spool, dir.resolve("results.jsonl"));
             job.dispatched(record.dispatched());
-            if (record.state().equals("CANCELLED")) {
+            try {
+                dispatcher.resumeSending(job, record.sending(), record.sendingFrom());
+            } catch (WorkloadException e) {
+                log.error("job {}: cannot re-send its last bundles: {}", record.jobId(), e.getMessage());
+            }
+            if (record.state() == JobStatus.CANCELLED) {
                 job.markCancelled();
             }
             List<TaskResult> replay = new ArrayList<>();
@@ -296,6 +313,7 @@ public final class Scheduler implements AutoCloseable {
     @Override
     public void close() {
         dispatcher.stop();
+        lostWork.stop();
         collectors.forEach(ResultCollector::stop);
         if (!threads.isEmpty()) {
             threads.get(0).interrupt(); // the dispatcher may be waiting for a job; collectors end their short poll

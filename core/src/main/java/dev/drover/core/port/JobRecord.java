@@ -1,20 +1,26 @@
 package dev.drover.core.port;
 
+import dev.drover.core.model.JobStatus;
+import java.util.List;
+
 /**
  * A job's durable summary.
  *
- * @param dispatched how many tasks (in workload order) have been put on the request queue;
- *                   a restarted scheduler resumes dispatch from here
- * @param state      SUBMITTED, RUNNING, DONE or CANCELLED
+ * @param dispatched how many tasks (in workload order) have been put on the request queue, or are
+ *                   being put there now: a restarted scheduler resumes dispatch from here
+ * @param sending    the sizes of the bundles being sent when this record was saved, which end at
+ *                   {@code dispatched}: saved before the send, so a restarted scheduler re-sends
+ *                   exactly those bundles under the same ids, and the claim store skips any that ran
  */
-public record JobRecord(String jobId, String name, String owner, long total, long dispatched,
-                        String state, long submittedAt, long finishedAt) {
+public record JobRecord(String jobId, String name, String owner, long total, long dispatched, List<Integer> sending,
+                        JobStatus state, long submittedAt, long finishedAt) {
 
-    public JobRecord withDispatched(long n) {
-        return new JobRecord(jobId, name, owner, total, n, state, submittedAt, finishedAt);
+    public JobRecord {
+        sending = List.copyOf(sending);
     }
 
-    public JobRecord withState(String s, long finished) {
-        return new JobRecord(jobId, name, owner, total, dispatched, s, submittedAt, finished);
+    /** The first task of the bundles in {@link #sending}. */
+    public long sendingFrom() {
+        return dispatched - sending.stream().mapToLong(Integer::longValue).sum();
     }
 }

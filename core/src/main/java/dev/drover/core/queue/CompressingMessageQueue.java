@@ -18,11 +18,15 @@ import java.util.zip.Inflater;
  * tenfold, which cuts the work of every hop per byte (SDK marshalling, the SigV4 payload hash,
  * the queue's own validation and storage) and SQS's billing, which counts each 64 KiB of a body.
  * Bodies without the marker pass through untouched, so plain JSON stays readable; a corrupt
- * compressed body is passed on as it came, for the consumer to reject as unreadable.
+ * compressed body is passed on as it came, for the consumer to reject as unreadable. A body with
+ * characters SQS refuses (U+FFFE, U+FFFF) travels compressed whatever its size, so any workload
+ * line the reader accepts can be queued.
  */
 public final class CompressingMessageQueue extends ForwardingMessageQueue {
     static final String MARKER = "deflate:";
     static final int MIN_BYTES = 1024;
+    /** No legitimate body comes near this (bundles and result batches are cut at 256 KiB): a bomb is refused. */
+    static final int MAX_INFLATED_BYTES = 16 * 1024 * 1024;
 
     public CompressingMessageQueue(MessageQueue queue) {
         super(queue);
@@ -55,7 +59,7 @@ public final class CompressingMessageQueue extends ForwardingMessageQueue {
     }
 
     static String compress(String body) {
-        if (body.length() < MIN_BYTES) {
+        if (body.length() < MIN_BYTES && SqsText.carries(body)) {
             return body;
         }
         byte[] raw = body.getBytes(StandardCharsets.UTF_8);
@@ -88,6 +92,9 @@ public final class CompressingMessageQueue extends ForwardingMessageQueue {
                     throw new IllegalArgumentException("truncated compressed message body");
                 }
                 out.write(buf, 0, n);
+                if (out.size() > MAX_INFLATED_BYTES) {
+                    throw new IllegalArgumentException("compressed message body inflates past " + MAX_INFLATED_BYTES + " bytes");
+                }
             }
             return out.toString(StandardCharsets.UTF_8);
         } catch (DataFormatException e) {

@@ -3,6 +3,9 @@ package dev.drover.core.queue;
 import dev.drover.core.port.Message;
 import dev.drover.core.port.MessageQueue;
 import dev.drover.core.port.PayloadStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +18,9 @@ import java.util.UUID;
  */
 public final class OffloadingMessageQueue extends ForwardingMessageQueue {
     static final String REF_PREFIX = "{\"payloadRef\":\"";
+    static final String KEY_PREFIX = "payloads/";
+    /** Offloaded bodies are bundles and result batches of a few hundred KiB: anything far larger is refused unread. */
+    static final int MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
 
     private final PayloadStore store;
 
@@ -33,7 +39,7 @@ public final class OffloadingMessageQueue extends ForwardingMessageQueue {
         if (bytes.length <= queue.maxMessageBytes()) {
             return body;
         }
-        String key = "payloads/" + UUID.randomUUID();
+        String key = KEY_PREFIX + UUID.randomUUID();
         store.put(key, bytes);
         return REF_PREFIX + key + "\"}";
     }
@@ -47,8 +53,19 @@ public final class OffloadingMessageQueue extends ForwardingMessageQueue {
         if (!m.body().startsWith(REF_PREFIX)) {
             return m;
         }
-        String key = m.body().substring(REF_PREFIX.length(), m.body().length() - 2);
-        return new Message(m.id(), m.receipt(), new String(store.get(key), StandardCharsets.UTF_8), m.receiveCount());
+        String key = m.body().substring(REF_PREFIX.length(), Math.max(REF_PREFIX.length(), m.body().length() - 2));
+        if (!key.startsWith(KEY_PREFIX) || key.contains("..")) {
+            return m; // not a reference this queue made: the consumer rejects it as unreadable
+        }
+        try (InputStream in = store.open(key)) {
+            byte[] bytes = in.readNBytes(MAX_PAYLOAD_BYTES + 1);
+            if (bytes.length > MAX_PAYLOAD_BYTES) {
+                return m;
+            }
+            return new Message(m.id(), m.receipt(), new String(bytes, StandardCharsets.UTF_8), m.receiveCount());
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading offloaded body " + key, e);
+        }
     }
 
     /** Any size goes: large bodies are offloaded. */

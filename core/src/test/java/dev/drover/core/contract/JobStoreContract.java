@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
+import dev.drover.core.model.JobStatus;
 import dev.drover.core.port.JobRecord;
 import dev.drover.core.port.JobStore;
 import java.util.ArrayList;
@@ -25,10 +26,12 @@ public abstract class JobStoreContract {
     @Test
     void savesAndUpdatesJobRecords() {
         String id = "j" + UUID.randomUUID();
-        JobRecord r = new JobRecord(id, "w.txt", "ann", 10, 0, "SUBMITTED", 1000, 0);
+        JobRecord r = new JobRecord(id, "w.txt", "ann", 10, 4, List.of(3, 1), JobStatus.SUBMITTED, 1000, 0);
         store().save(r);
-        store().save(r.withDispatched(10).withState("DONE", 2000));
-        assertEquals(r.withDispatched(10).withState("DONE", 2000), store().get(id).orElseThrow());
+        assertEquals(r, store().get(id).orElseThrow(), "with the bundles being sent");
+        JobRecord done = new JobRecord(id, "w.txt", "ann", 10, 10, List.of(), JobStatus.DONE, 1000, 2000);
+        store().save(done);
+        assertEquals(done, store().get(id).orElseThrow());
         assertTrue(store().list().stream().anyMatch(j -> j.jobId().equals(id)));
     }
 

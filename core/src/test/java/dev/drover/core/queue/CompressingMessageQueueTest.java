@@ -1,6 +1,8 @@
 package dev.drover.core.queue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.core.memory.InMemoryMessageQueue;
@@ -67,5 +69,32 @@ class CompressingMessageQueueTest {
         List<Message> got = receiveAll(stacked);
         assertEquals(List.of(incompressible, compressible).stream().sorted().toList(),
                 got.stream().map(Message::body).sorted().toList());
+    }
+
+    @Test
+    void aSmallBodyWithCharactersSqsRefusesTravelsCompressed() {
+        String body = "{\"command\":\"echo \uffff\"}";
+        assertFalse(SqsText.carries(body));
+        queue.send(List.of(body, "{\"command\":\"echo ok \ud83d\ude00\"}"));
+        List<Message> onWire = wire.receive(10, Duration.ofMillis(100), Duration.ZERO);
+        assertTrue(onWire.stream().allMatch(m -> SqsText.carries(m.body())), "everything on the wire is SQS text");
+        assertEquals(1, onWire.stream().filter(m -> m.body().startsWith(CompressingMessageQueue.MARKER)).count());
+        assertEquals(java.util.Set.of(body, "{\"command\":\"echo ok \ud83d\ude00\"}"),
+                receiveAll(queue).stream().map(Message::body).collect(java.util.stream.Collectors.toSet()));
+    }
+
+    @Test
+    void sqsTextIsSqsDocumentedCharacterSet() {
+        assertTrue(SqsText.carries("tab\tnl\ncr\r \u00e9 \ud7ff \ue000 \ufffd \ud83d\ude00"));
+        assertFalse(SqsText.carries("\u0001"));
+        assertFalse(SqsText.carries("\ufffe"));
+        assertFalse(SqsText.carries("lone \ud83d high"));
+        assertFalse(SqsText.carries("lone \ude00 low"));
+    }
+
+    @Test
+    void aBodyThatInflatesPastTheLimitIsRefusedNotInflated() {
+        String bomb = CompressingMessageQueue.compress("x".repeat(CompressingMessageQueue.MAX_INFLATED_BYTES + 1024));
+        assertThrows(IllegalArgumentException.class, () -> CompressingMessageQueue.decompress(bomb));
     }
 }

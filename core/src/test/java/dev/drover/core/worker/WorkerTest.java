@@ -192,7 +192,7 @@ class WorkerTest {
         ClaimStore slowCancelReads = (ClaimStore) java.lang.reflect.Proxy.newProxyInstance(ClaimStore.class.getClassLoader(),
                 new Class<?>[] {ClaimStore.class}, (proxy, method, args) -> {
                     if (method.getName().equals("isCancelled") && reads.incrementAndGet() > 1) {
-                        Thread.sleep(3_000); // the watcher's reads hang, as a slow SDK call would
+                        Thread.sleep(6_000); // the watcher's reads hang, as a slow SDK call would
                     }
                     try {
                         return method.invoke(claims, args);
@@ -203,12 +203,12 @@ class WorkerTest {
         WorkerConfig base = WorkerConfig.defaults("slow", 1, Duration.ZERO).withPollWait(Duration.ofMillis(100))
                 .withLease(Duration.ofMillis(600), Duration.ofMillis(200));
         Worker slow = new Worker(base, requests, responses, slowCancelReads, Executors.standard(), clock, () -> Usage.ZERO).start();
-        send("j", task(0, "sleep 2000"));
+        send("j", task(0, "sleep 3000"));
         Thread.sleep(300);
         Worker rival = new Worker(WorkerConfig.defaults("rival", 1, Duration.ZERO).withPollWait(Duration.ofMillis(100))
                 .withLease(Duration.ofMillis(600), Duration.ofMillis(200)), requests, responses, claims,
                 Executors.standard(), clock, () -> Usage.ZERO).start();
-        List<TaskResult> results = collect(2, Duration.ofSeconds(6));
+        List<TaskResult> results = collect(2, Duration.ofSeconds(8));
         slow.handBack().get(10, TimeUnit.SECONDS);
         rival.drain().get(10, TimeUnit.SECONDS);
         assertEquals(1, results.size(), "the lease held: the task ran once, not again by the rival");

@@ -1,0 +1,162 @@
+package dev.drover.scheduler;
+
+import dev.drover.core.codec.Json;
+import dev.drover.core.model.Bundle;
+import dev.drover.core.model.Task;
+import dev.drover.core.workload.TaskSpec;
+import dev.drover.core.workload.WorkloadException;
+import dev.drover.core.workload.WorkloadReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Cuts a job's tasks into bundles by expected work: {@code sleep N} states its duration, shell
+ * commands use what the job has measured so far. Sizes follow guided self-scheduling: a bundle
+ * carries a {@link #SHARE_DIVISOR}-th of one fleet thread's share of the work still to dispatch
+ * (at least {@code bundleWork}, at most {@link #MAX_BUNDLE_MILLIS}), so a long job travels in few
+ * large bundles that shrink towards its end, where small ones even out the finish. A bundle also
+ * stays under the message size and under a fair share of the job's tasks.
+ *
+ * <p>A bundle's id is its job, first task and task count: sending the same bundle again (after a
+ * restart, or a send that failed half way) is a duplicate the claim store skips, never a re-run.
+ */
+final class BundlePlanner implements AutoCloseable {
+    /** Per-task cost of the machinery itself, so even {@code sleep 0} bundles have a size. */
+    static final double OVERHEAD_MILLIS = 0.05;
+    /** Assumed run time of a shell command before the job has measured any. */
+    static final double UNMEASURED_SHELL_MILLIS = 100;
+    static final int MAX_TASKS_PER_BUNDLE = 5000;
+    /** Guided self-scheduling: a bundle takes this fraction of a thread's share of the remaining work. */
+    static final int SHARE_DIVISOR = 2;
+    /** Largest bundle, in expected work: bounds what a lost worker's successor may have to redo. */
+    static final double MAX_BUNDLE_MILLIS = 30_000;
+    /** Bytes a task adds to a bundle besides its command: the JSON field names and numbers. */
+    static final int TASK_JSON_OVERHEAD_BYTES = 160;
+
+    /** A bundle ready to send. */
+    record Planned(long firstSeq, int size, String body, List<Task> tasks) {}
+
+    private final JobState job;
+    private final SchedulerConfig config;
+    private final Clock clock;
+    private final int byteLimit;
+    private final WorkloadReader reader;
+    private final long maxTasks;
+    private long seq; // the next task to plan
+    private TaskSpec next;
+
+    BundlePlanner(JobState job, SchedulerConfig config, Clock clock, int byteLimit, long from) throws WorkloadException {
+        this.job = job;
+        this.config = config;
+        this.clock = clock;
+        this.byteLimit = byteLimit;
+        this.reader = WorkloadReader.open(job.workload);
+        this.maxTasks = maxTasks(job, config);
+        for (; seq < from; seq++) {
+            reader.next();
+        }
+        this.next = reader.next();
+    }
+
+    boolean hasNext() {
+        return next != null;
+    }
+
+    /** The next batch: up to {@code maxBundles} bundles, or the bundles of exactly these sizes (a re-send). */
+    List<Planned> plan(int maxBundles, List<Integer> exactSizes) throws WorkloadException {
+        List<Planned> out = new ArrayList<>();
+        while (next != null && (exactSizes.isEmpty() ? out.size() < maxBundles : out.size() < exactSizes.size())) {
+            int want = exactSizes.isEmpty() ? Integer.MAX_VALUE : exactSizes.get(out.size());
+            List<Task> tasks = new ArrayList<>();
+            double target = 0;
+            double work = 0;
+            long bytes = 0;
+            while (next != null && tasks.size() < want) {
+                Task task = next.toTask(seq);
+                long taskBytes = task.command().getBytes(StandardCharsets.UTF_8).length + TASK_JSON_OVERHEAD_BYTES;
+                double taskWork = expectedMillis(task);
+                if (tasks.isEmpty()) {
+                    target = target(job.total - seq, taskWork);
+                } else if (exactSizes.isEmpty() && (work >= target - 1e-6 || bytes + taskBytes > byteLimit
+                        || tasks.size() >= maxTasks)) {
+                    break; // (the tolerance: a float sum of equal parts may fall a hair short of their product)
+                }
+                tasks.add(task);
+                work += taskWork;
+                bytes += taskBytes;
+                seq++;
+                next = reader.next();
+            }
+            encode(tasks, exactSizes.isEmpty(), out);
+            job.expect(work, tasks.size());
+        }
+        return out;
+    }
+
+    /** Bundles for these tasks (not read from the workload): a re-dispatch of lost work, under fresh ids. */
+    static List<Planned> replan(JobState job, SchedulerConfig config, Clock clock, int byteLimit, List<Task> tasks,
+                                String round) {
+        long maxTasks = maxTasks(job, config);
+        List<Planned> out = new ArrayList<>();
+        for (int i = 0; i < tasks.size(); ) {
+            int end = i + 1;
+            while (end < tasks.size() && end - i < maxTasks && tasks.get(end).seq() == tasks.get(end - 1).seq() + 1) {
+                end++;
+            }
+            List<Task> run = tasks.subList(i, end);
+            String body = Json.write(new Bundle(id(job, run) + "~" + round, job.jobId, clock.millis(), run));
+            if (body.getBytes(StandardCharsets.UTF_8).length > byteLimit && run.size() > 1) {
+                end = i + run.size() / 2;
+                run = tasks.subList(i, end);
+                body = Json.write(new Bundle(id(job, run) + "~" + round, job.jobId, clock.millis(), run));
+            }
+            out.add(new Planned(run.get(0).seq(), run.size(), body, List.copyOf(run)));
+            i = end;
+        }
+        return out;
+    }
+
+    static String id(JobState job, List<Task> tasks) {
+        return job.jobId + ":" + tasks.get(0).seq() + ":" + tasks.size();
+    }
+
+    private static long maxTasks(JobState job, SchedulerConfig config) {
+        return Math.max(1, Math.min(MAX_TASKS_PER_BUNDLE, (job.total + config.fleetThreads() - 1) / config.fleetThreads()));
+    }
+
+    /**
+     * Adds the bundle to {@code out}; one whose encoding turns out over the size limit (commands
+     * full of escaped characters) is halved until each half fits, unless its size is fixed (a re-send).
+     */
+    private void encode(List<Task> tasks, boolean mayHalve, List<Planned> out) {
+        String body = Json.write(new Bundle(id(job, tasks), job.jobId, clock.millis(), tasks));
+        if (mayHalve && tasks.size() > 1 && body.getBytes(StandardCharsets.UTF_8).length > byteLimit) {
+            int half = tasks.size() / 2;
+            encode(tasks.subList(0, half), true, out);
+            encode(tasks.subList(half, tasks.size()), true, out);
+            return;
+        }
+        out.add(new Planned(tasks.get(0).seq(), tasks.size(), body, List.copyOf(tasks)));
+    }
+
+    private double expectedMillis(Task task) {
+        long sleep = task.sleepMillis();
+        if (sleep >= 0) {
+            return sleep + OVERHEAD_MILLIS;
+        }
+        double measured = job.meanShellMillis();
+        return (measured < 0 ? UNMEASURED_SHELL_MILLIS : measured) + OVERHEAD_MILLIS;
+    }
+
+    private double target(long remainingTasks, double taskMillis) {
+        double share = remainingTasks * taskMillis / ((double) SHARE_DIVISOR * config.fleetThreads());
+        return Math.max(config.bundleWork().toMillis(), Math.min(MAX_BUNDLE_MILLIS, share));
+    }
+
+    @Override
+    public void close() {
+        reader.close();
+    }
+}

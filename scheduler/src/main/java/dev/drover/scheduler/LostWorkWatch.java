@@ -1,0 +1,78 @@
+package dev.drover.scheduler;
+
+import dev.drover.core.port.MessageQueue;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Notices dispatched tasks that can no longer end: their messages vanished (SQS's retention, a
+ * purge, an emulator restarted without its data) or were dropped as duplicates of a bundle whose
+ * holder then died. A worker holding a bundle keeps its message in flight and a worker that ran
+ * one has posted its results, so when the request queue has held nothing, visible or in flight,
+ * for {@code lostAfter}, and a job with tasks out has had no result for as long, those tasks have
+ * neither a live claim nor a result: the dispatcher sends them again.
+ */
+final class LostWorkWatch implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(LostWorkWatch.class);
+
+    private final MessageQueue requests;
+    private final Supplier<Collection<JobState>> jobs;
+    private final Dispatcher dispatcher;
+    private final Duration lostAfter;
+    private final Clock clock;
+    private volatile boolean running = true;
+    private long quietSince; // watch thread only; 0 while the queue holds something
+
+    LostWorkWatch(MessageQueue requests, Supplier<Collection<JobState>> jobs, Dispatcher dispatcher, Duration lostAfter,
+                  Clock clock) {
+        this.requests = requests;
+        this.jobs = jobs;
+        this.dispatcher = dispatcher;
+        this.lostAfter = lostAfter;
+        this.clock = clock;
+    }
+
+    void stop() {
+        running = false;
+    }
+
+    @Override
+    public void run() {
+        long every = Math.max(100, lostAfter.toMillis() / 4);
+        while (running) {
+            try {
+                Thread.sleep(every);
+                check();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.warn("lost-work check failed: {}", e.toString());
+            }
+        }
+    }
+
+    void check() {
+        long now = clock.millis();
+        MessageQueue.QueueDepth depth = requests.depth();
+        if (depth.visible() + depth.inFlight() > 0) {
+            quietSince = 0;
+            return;
+        }
+        if (quietSince == 0) {
+            quietSince = now;
+        }
+        if (now - quietSince < lostAfter.toMillis()) {
+            return;
+        }
+        for (JobState job : jobs.get()) {
+            if (job.outstanding() > 0 && now - job.lastResultAt() >= lostAfter.toMillis()) {
+                dispatcher.redispatchLost(job);
+            }
+        }
+        quietSince = now; // give the re-sent work a whole period before looking again
+    }
+}
