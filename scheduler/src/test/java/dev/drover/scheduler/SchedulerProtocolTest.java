@@ -40,11 +40,16 @@ class SchedulerProtocolTest {
     @TempDir
     Path dir;
 
+    /** What the scheduler sends through; a test may put a faulty queue in front of {@link #requests}. */
+    MessageQueue sendSide = requests;
+    java.time.Duration lostAfter = SchedulerConfig.DEFAULT_LOST_AFTER;
+
     Scheduler start() throws Exception {
-        Backend backend = new Backend(requests, responses, Optional.of(deadLetters), new InMemoryClaimStore(),
+        Backend backend = new Backend(sendSide, responses, Optional.of(deadLetters), new InMemoryClaimStore(),
                 new InMemoryPayloadStore(), Optional.empty(), UsageMeter.NONE);
         // a 100 ms bundle floor: the guided self-scheduling sizes below are worked out for it
-        scheduler = new Scheduler(SchedulerConfig.defaults(dir, 1).withBundleWork(Duration.ofMillis(100)), backend, clock).start();
+        scheduler = new Scheduler(SchedulerConfig.defaults(dir, 1).withBundleWork(Duration.ofMillis(100))
+                .withLostAfter(lostAfter), backend, clock).start();
         return scheduler;
     }
 
@@ -148,5 +153,82 @@ class SchedulerProtocolTest {
         assertEquals(2, results(jobId).size());
         assertEquals(2, view.duplicatesSkipped(), "the repeated results were seen and skipped");
         assertEquals(6, view.sqsRequests(), "each copy reports the calls behind it");
+    }
+
+    /** Like SQS with a body it will not carry: the whole call fails, as a caller error. */
+    static MessageQueue refusing(MessageQueue queue, String poison) {
+        return new dev.drover.core.queue.ForwardingMessageQueue(queue) {
+            @Override
+            public void send(List<String> bodies) {
+                if (bodies.stream().anyMatch(b -> b.contains(poison))) {
+                    throw new dev.drover.core.InfrastructureException("SQS", "InvalidMessageContents", "r1",
+                            dev.drover.core.InfrastructureException.Kind.PERMANENT, "refused", null);
+                }
+                queue.send(bodies);
+            }
+        };
+    }
+
+    @Test
+    void aBundleTheQueueRefusesFailsItsTasksAndEveryOtherJobGoesOn() throws Exception {
+        sendSide = refusing(requests, "POISON");
+        start();
+        String bad = submit("echo POISON\n");
+        String good = submit("sleep 0\nsleep 0\n");
+        List<Bundle> bundles = bundlesOnQueue(2);
+        assertEquals(List.of(good), bundles.stream().map(Bundle::jobId).distinct().toList(), "the good job was dispatched");
+        awaitDone(bad);
+        TaskResult failed = results(bad).get(0);
+        assertEquals(TaskStatus.FAILED, failed.status());
+        assertTrue(failed.error().contains("InvalidMessageContents"), failed.error());
+    }
+
+    @Test
+    void bundleIdsAreDeterministicSoAReSendIsADuplicate() throws Exception {
+        start();
+        String jobId = submit("sleep 10\n".repeat(400));
+        List<Bundle> bundles = bundlesOnQueue(400);
+        assertEquals(jobId + ":0:200", bundles.get(0).bundleId());
+        assertEquals(jobId + ":200:100", bundles.get(1).bundleId());
+    }
+
+    @Test
+    void resultsOfAJobThisSchedulerDoesNotKnowAreLeftOnTheQueue() throws Exception {
+        start();
+        TaskResult foreign = new TaskResult("jOther", 0, 1, "sleep 0", TaskStatus.SUCCEEDED, 0, "", "", false, false,
+                "w1", 1, 2, 3, 1, null);
+        responses.send(List.of(Json.write(new ResultBatch("w1", "jOther", Usage.ZERO, 0, List.of(foreign)))));
+        Thread.sleep(1500);
+        MessageQueue.QueueDepth depth = responses.depth();
+        assertEquals(1, depth.visible() + depth.inFlight(), "still there for the scheduler that owns it");
+    }
+
+    @Test
+    void dispatchedTasksThatVanishFromTheQueueAreSentAgain() throws Exception {
+        lostAfter = Duration.ofMillis(400);
+        start();
+        String jobId = submit("sleep 0\nsleep 0\nsleep 0\n");
+        List<Message> first = requests.receive(10, Duration.ofSeconds(2), Duration.ofMinutes(5));
+        requests.delete(first); // gone, as after a purge or the end of SQS's retention
+        List<Bundle> again = bundlesOnQueue(3);
+        assertEquals(List.of(0L, 1L, 2L), again.stream().flatMap(b -> b.tasks().stream()).map(t -> t.seq()).sorted().toList());
+        assertTrue(again.get(0).bundleId().startsWith(jobId + ":0:3~"), "a fresh id: " + again.get(0).bundleId());
+    }
+
+    @Test
+    void aDeadLetteredBundleThatALiveWorkerHoldsIsNotFailed() throws Exception {
+        InMemoryClaimStore claims = new InMemoryClaimStore();
+        Backend backend = new Backend(requests, responses, Optional.of(deadLetters), claims,
+                new InMemoryPayloadStore(), Optional.empty(), UsageMeter.NONE);
+        scheduler = new Scheduler(SchedulerConfig.defaults(dir, 1), backend, clock).start();
+        String jobId = submit("sleep 0\n");
+        Message m = requests.receive(1, Duration.ofSeconds(2), Duration.ZERO).get(0);
+        Bundle bundle = Json.bundle(m.body());
+        claims.claim(bundle.bundleId(), "busy-worker", clock.instant(), Duration.ofMinutes(5));
+        deadLetters.send(List.of(m.body())); // its busy duplicates used up the receive count
+        Thread.sleep(1500);
+        assertEquals(0, deadLetters.depth().visible() + deadLetters.depth().inFlight(), "read off the dead-letter queue");
+        assertEquals(TaskStatus.QUEUED, scheduler.status(jobId).orElseThrow().counts().entrySet().stream()
+                .filter(e -> e.getValue() > 0).findFirst().orElseThrow().getKey(), "not failed: its holder is alive");
     }
 }
