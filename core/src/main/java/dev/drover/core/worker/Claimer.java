@@ -6,7 +6,9 @@ import dev.drover.core.model.Bundle;
 import dev.drover.core.port.ClaimStore;
 import dev.drover.core.port.ClaimStore.ClaimOutcome;
 import dev.drover.core.port.Message;
+import dev.drover.core.port.MessageQueue;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +23,11 @@ import org.slf4j.LoggerFactory;
 final class Claimer {
     private static final Logger log = LoggerFactory.getLogger(Claimer.class);
 
+    /** SQS's longest visibility timeout. */
+    private static final Duration MAX_VISIBILITY = Duration.ofHours(12);
+
     private final WorkerConfig config;
+    private final MessageQueue requests;
     private final ClaimStore claims;
     private final Clock clock;
     private final HeldBundles held;
@@ -30,9 +36,10 @@ final class Claimer {
     private final TaskTimes times;
     private final Counters counters;
 
-    Claimer(WorkerConfig config, ClaimStore claims, Clock clock, HeldBundles held, TaskRunner runner,
+    Claimer(WorkerConfig config, MessageQueue requests, ClaimStore claims, Clock clock, HeldBundles held, TaskRunner runner,
             ResultPublisher publisher, TaskTimes times, Counters counters) {
         this.config = config;
+        this.requests = requests;
         this.claims = claims;
         this.clock = clock;
         this.held = held;
@@ -61,7 +68,10 @@ final class Claimer {
         times.bundleOf(bundle.jobId());
         ClaimOutcome outcome;
         try {
-            outcome = claims.claim(bundle.bundleId(), config.workerId(), clock.instant(), config.lease());
+            // a lease lapses only clockSkew after its holder's clock says so: holders and claimers
+            // compare their own clocks, so "now" is taken that much early and the lease that much longer
+            outcome = claims.claim(bundle.bundleId(), config.workerId(), clock.instant().minus(config.clockSkew()),
+                    config.lease().plus(config.clockSkew()));
         } catch (RuntimeException e) {
             if (!RetryPolicy.retryable(e)) {
                 throw e; // the worker cannot work at all: the poller stops it
@@ -77,8 +87,24 @@ final class Claimer {
             held.add(run);
             run.cancelled = cancelledJobs.computeIfAbsent(run.jobId(), this::isCancelled);
             runner.run(run);
+        } else if (outcome instanceof ClaimOutcome.Busy busy) {
+            hideUntilLapse(message, busy);
         }
-        // Busy: another worker holds a live lease; the message reappears and is settled by its holder
+    }
+
+    /**
+     * Another worker holds a live lease: this copy stays hidden until that lease could lapse, so a
+     * duplicate delivery is not received (and counted towards the dead-letter queue) every poll.
+     */
+    private void hideUntilLapse(Message message, ClaimOutcome.Busy busy) {
+        Duration left = Duration.between(clock.instant(), busy.leaseExpiresAt()).plus(config.clockSkew());
+        Duration hide = left.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1)
+                : left.compareTo(MAX_VISIBILITY) > 0 ? MAX_VISIBILITY : left;
+        try {
+            requests.changeVisibility(List.of(message), hide);
+        } catch (RuntimeException e) {
+            log.debug("could not hide busy copy of a bundle: {}", e.toString());
+        }
     }
 
     /** A failed read counts as not cancelled: the cancel watcher reads the flag again within a second. */

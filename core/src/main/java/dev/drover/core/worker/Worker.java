@@ -68,7 +68,7 @@ public final class Worker {
         this.publisher = new ResultPublisher(config, responses, settler, held, capacity, usageMeter, counters, retry,
                 e -> stop(ExitReason.FAILED));
         this.runner = new TaskRunner(config, executor, clock, capacity, times, idle, publisher, lifecycle, counters);
-        Claimer claimer = new Claimer(config, claims, clock, held, runner, publisher, times, counters);
+        Claimer claimer = new Claimer(config, requests, claims, clock, held, runner, publisher, times, counters);
         Poller.Events events = new Poller.Events() {
             @Override
             public void idle() {

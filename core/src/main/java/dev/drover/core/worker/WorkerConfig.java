@@ -15,10 +15,13 @@ import java.time.Duration;
  *                     trips to the queue and the claim store (short tasks only): about those round trips
  * @param drainTimeout how long a graceful stop waits for running tasks before it kills them and hands them back
  * @param cancelCheck  how often the held jobs' cancellation flags are read
+ * @param clockSkew    how far apart two workers' clocks may be: a lease counts as lapsed only this
+ *                     long after the claimer's clock says so
  */
 public record WorkerConfig(String workerId, int threads, Duration lease, Duration heartbeat, Duration pollWait,
                            Duration idleTimeout, int resultBytes, Duration resultLinger,
-                           Duration fetchAhead, Duration drainTimeout, Duration cancelCheck) {
+                           Duration fetchAhead, Duration drainTimeout, Duration cancelCheck,
+                           Duration clockSkew) {
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_POLL_WAIT = Duration.ofSeconds(5);
@@ -33,6 +36,8 @@ public record WorkerConfig(String workerId, int threads, Duration lease, Duratio
     /** Under systemd's default 90 s stop timeout, with room for the hand-back. */
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_CANCEL_CHECK = Duration.ofSeconds(1);
+    /** EC2 instances keep time through the Amazon Time Sync Service, well within a second of each other. */
+    public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(1);
 
     /**
      * In-JVM queues answer at once: short polls keep shutdown quick, fetching ahead only pays for
@@ -54,7 +59,7 @@ public record WorkerConfig(String workerId, int threads, Duration lease, Duratio
     public static WorkerConfig defaults(String workerId, int threads, Duration idleTimeout) {
         return new WorkerConfig(workerId, threads, DEFAULT_LEASE, DEFAULT_HEARTBEAT, DEFAULT_POLL_WAIT,
                 idleTimeout, DEFAULT_RESULT_BYTES, DEFAULT_RESULT_LINGER, DEFAULT_FETCH_AHEAD, DEFAULT_DRAIN_TIMEOUT,
-                DEFAULT_CANCEL_CHECK);
+                DEFAULT_CANCEL_CHECK, DEFAULT_CLOCK_SKEW);
     }
 
     /** A worker of the in-JVM pool: never idles out, polls briefly, fetches ahead only for sub-millisecond tasks. */
@@ -65,26 +70,26 @@ public record WorkerConfig(String workerId, int threads, Duration lease, Duratio
 
     public WorkerConfig withLease(Duration lease, Duration heartbeat) {
         return new WorkerConfig(workerId, threads, lease, heartbeat, pollWait, idleTimeout, resultBytes, resultLinger,
-                fetchAhead, drainTimeout, cancelCheck);
+                fetchAhead, drainTimeout, cancelCheck, clockSkew);
     }
 
     public WorkerConfig withResultLinger(Duration linger) {
         return new WorkerConfig(workerId, threads, lease, heartbeat, pollWait, idleTimeout, resultBytes, linger,
-                fetchAhead, drainTimeout, cancelCheck);
+                fetchAhead, drainTimeout, cancelCheck, clockSkew);
     }
 
     public WorkerConfig withPollWait(Duration wait) {
         return new WorkerConfig(workerId, threads, lease, heartbeat, wait, idleTimeout, resultBytes, resultLinger,
-                fetchAhead, drainTimeout, cancelCheck);
+                fetchAhead, drainTimeout, cancelCheck, clockSkew);
     }
 
     public WorkerConfig withFetchAhead(Duration ahead) {
         return new WorkerConfig(workerId, threads, lease, heartbeat, pollWait, idleTimeout, resultBytes, resultLinger,
-                ahead, drainTimeout, cancelCheck);
+                ahead, drainTimeout, cancelCheck, clockSkew);
     }
 
     public WorkerConfig withDrainTimeout(Duration timeout) {
         return new WorkerConfig(workerId, threads, lease, heartbeat, pollWait, idleTimeout, resultBytes, resultLinger,
-                fetchAhead, timeout, cancelCheck);
+                fetchAhead, timeout, cancelCheck, clockSkew);
     }
 }
