@@ -13,6 +13,7 @@ import dev.drover.core.codec.Json;
 import dev.drover.core.contract.ClaimStoreContract;
 import dev.drover.core.contract.JobStoreContract;
 import dev.drover.core.contract.MessageQueueContract;
+import dev.drover.core.contract.PayloadStoreContract;
 import dev.drover.core.exec.Executors;
 import dev.drover.core.model.Bundle;
 import dev.drover.core.model.ResultBatch;
@@ -22,6 +23,7 @@ import dev.drover.core.port.ClaimStore;
 import dev.drover.core.port.JobStore;
 import dev.drover.core.port.Message;
 import dev.drover.core.port.MessageQueue;
+import dev.drover.core.port.PayloadStore;
 import dev.drover.core.queue.ForwardingMessageQueue;
 import dev.drover.core.queue.OffloadingMessageQueue;
 import dev.drover.core.worker.Worker;
@@ -72,6 +74,19 @@ class AdaptersOnEmulatorsTest {
         @Override
         protected MessageQueue newQueue() {
             return new SqsMessageQueue(aws.sqs(), AdaptersOnEmulatorsTest.newQueue());
+        }
+    }
+
+    @Nested
+    class Payloads extends PayloadStoreContract {
+        @Override
+        protected PayloadStore store() {
+            return new S3PayloadStore(aws.s3(), endpoints.bucket());
+        }
+
+        @Override
+        protected boolean opensWithoutLoadingWhole() {
+            return true;
         }
     }
 

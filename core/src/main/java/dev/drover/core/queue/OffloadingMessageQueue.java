@@ -33,7 +33,7 @@ public final class OffloadingMessageQueue extends ForwardingMessageQueue {
         if (bytes.length <= queue.maxMessageBytes()) {
             return body;
         }
-        String key = "payloads/" + UUID.randomUUID();
+        String key = PayloadStore.PAYLOADS_PREFIX + UUID.randomUUID();
         store.put(key, bytes);
         return REF_PREFIX + key + "\"}";
     }

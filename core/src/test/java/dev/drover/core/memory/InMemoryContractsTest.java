@@ -3,9 +3,11 @@ package dev.drover.core.memory;
 import dev.drover.core.contract.ClaimStoreContract;
 import dev.drover.core.contract.JobStoreContract;
 import dev.drover.core.contract.MessageQueueContract;
+import dev.drover.core.contract.PayloadStoreContract;
 import dev.drover.core.port.ClaimStore;
 import dev.drover.core.port.JobStore;
 import dev.drover.core.port.MessageQueue;
+import dev.drover.core.port.PayloadStore;
 import java.time.Clock;
 import org.junit.jupiter.api.Nested;
 
@@ -34,6 +36,16 @@ class InMemoryContractsTest {
 
         @Override
         protected JobStore store() {
+            return store;
+        }
+    }
+
+    @Nested
+    class Payloads extends PayloadStoreContract {
+        private final PayloadStore store = new InMemoryPayloadStore();
+
+        @Override
+        protected PayloadStore store() {
             return store;
         }
     }
