@@ -8,6 +8,7 @@ import dev.drover.core.port.ClaimStore;
 import dev.drover.core.port.JobStore;
 import dev.drover.core.port.MessageQueue;
 import dev.drover.core.port.PayloadStore;
+import dev.drover.core.queue.CompressingMessageQueue;
 import java.time.Clock;
 import org.junit.jupiter.api.Nested;
 
@@ -17,6 +18,16 @@ class InMemoryContractsTest {
         @Override
         protected MessageQueue newQueue() {
             return new InMemoryMessageQueue(Clock.systemUTC());
+        }
+    }
+
+    /** The production stack (compression, then offloading) over an in-memory queue with SQS's size limit. */
+    @Nested
+    class CloudStackQueue extends MessageQueueContract {
+        @Override
+        protected MessageQueue newQueue() {
+            return CompressingMessageQueue.overCloudQueue(new InMemoryMessageQueue(Clock.systemUTC()),
+                    new InMemoryPayloadStore());
         }
     }
 
