@@ -47,7 +47,7 @@ final class WorkerCommand implements Callable<Integer> {
                     + "comes back after this long (default: $DROVER_LEASE or 30s).")
     String lease;
 
-    @Option(names = "--result-linger", paramLabel = "D", defaultValue = "${env:" + EnvironmentVariables.RESULT_LINGER + ":-250ms}",
+    @Option(names = "--result-linger", paramLabel = "D", defaultValue = "${env:DROVER_RESULT_LINGER:-250ms}",
             description = "Gather results this long before posting them (default: ${DEFAULT-VALUE}): each result message"
                     + " costs a send, a receive, a delete and a job-store write, so short tasks share one.")
     String resultLinger;
