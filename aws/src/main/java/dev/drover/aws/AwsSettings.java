@@ -1,5 +1,16 @@
 package dev.drover.aws;
 
+import static dev.drover.core.EnvironmentVariables.AWS_ACCESS_KEY_ID;
+import static dev.drover.core.EnvironmentVariables.AWS_DEFAULT_REGION;
+import static dev.drover.core.EnvironmentVariables.AWS_ENDPOINT_URL;
+import static dev.drover.core.EnvironmentVariables.AWS_ENDPOINT_URL_DYNAMODB;
+import static dev.drover.core.EnvironmentVariables.AWS_ENDPOINT_URL_EC2;
+import static dev.drover.core.EnvironmentVariables.AWS_ENDPOINT_URL_S3;
+import static dev.drover.core.EnvironmentVariables.AWS_ENDPOINT_URL_SQS;
+import static dev.drover.core.EnvironmentVariables.AWS_PROFILE;
+import static dev.drover.core.EnvironmentVariables.AWS_REGION;
+import static dev.drover.core.EnvironmentVariables.AWS_WEB_IDENTITY_TOKEN_FILE;
+
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -64,8 +75,8 @@ public record AwsSettings(
      * after probing the EC2 metadata service.
      */
     public static AwsSettings fromEnvironment(Map<String, String> env, Optional<URI> endpointFlag) {
-        String region = nonBlank(env.get("AWS_REGION"))
-                .or(() -> nonBlank(env.get("AWS_DEFAULT_REGION")))
+        String region = nonBlank(env.get(AWS_REGION))
+                .or(() -> nonBlank(env.get(AWS_DEFAULT_REGION)))
                 .orElse(DEFAULT_REGION);
         AwsSettings settings;
         if (endpointFlag.isPresent()) {
@@ -73,14 +84,14 @@ public record AwsSettings(
                     Optional.empty(), Optional.empty(), false);
         } else {
             settings = new AwsSettings(region,
-                    uri(env, "AWS_ENDPOINT_URL"),
-                    uri(env, "AWS_ENDPOINT_URL_SQS"),
-                    uri(env, "AWS_ENDPOINT_URL_DYNAMODB"),
-                    uri(env, "AWS_ENDPOINT_URL_S3"),
-                    uri(env, "AWS_ENDPOINT_URL_EC2"),
+                    uri(env, AWS_ENDPOINT_URL),
+                    uri(env, AWS_ENDPOINT_URL_SQS),
+                    uri(env, AWS_ENDPOINT_URL_DYNAMODB),
+                    uri(env, AWS_ENDPOINT_URL_S3),
+                    uri(env, AWS_ENDPOINT_URL_EC2),
                     false);
         }
-        boolean noCredentials = Stream.of("AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE")
+        boolean noCredentials = Stream.of(AWS_ACCESS_KEY_ID, AWS_PROFILE, AWS_WEB_IDENTITY_TOKEN_FILE)
                 .allMatch(name -> nonBlank(env.get(name)).isEmpty());
         boolean allLoopback = Stream.of(settings.sqsEndpointOverride(), settings.dynamoDbEndpointOverride(),
                 settings.s3EndpointOverride()).allMatch(e -> e.filter(AwsSettings::isLoopback).isPresent());

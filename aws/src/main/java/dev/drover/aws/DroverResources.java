@@ -1,5 +1,13 @@
 package dev.drover.aws;
 
+import static dev.drover.core.EnvironmentVariables.BUCKET;
+import static dev.drover.core.EnvironmentVariables.CLAIMS_TABLE;
+import static dev.drover.core.EnvironmentVariables.DEAD_LETTER_QUEUE_URL;
+import static dev.drover.core.EnvironmentVariables.JOBS_TABLE;
+import static dev.drover.core.EnvironmentVariables.REQUEST_QUEUE_URL;
+import static dev.drover.core.EnvironmentVariables.RESPONSE_QUEUE_URL;
+
+import dev.drover.core.EnvironmentVariables;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -7,17 +15,11 @@ import java.util.Optional;
 /**
  * The names of Drover's cloud resources: the contract between the stack (CDK outputs or local
  * AWS), the scheduler and the workers. Travels as {@code DROVER_*} environment variables, which
- * is also how EC2 user data hands it to a worker.
+ * is also how EC2 user data hands it to a worker. The variable names live in {@link EnvironmentVariables};
+ * {@link #toEnvironment} is the one place that writes them, for every launcher (EC2, local processes, local AWS).
  */
 public record DroverResources(String requestQueueUrl, String responseQueueUrl, String deadLetterQueueUrl,
                               String claimsTable, String jobsTable, String bucket) {
-
-    public static final String REQUEST_QUEUE_URL = "DROVER_REQUEST_QUEUE_URL";
-    public static final String RESPONSE_QUEUE_URL = "DROVER_RESPONSE_QUEUE_URL";
-    public static final String DEAD_LETTER_QUEUE_URL = "DROVER_DEAD_LETTER_QUEUE_URL";
-    public static final String CLAIMS_TABLE = "DROVER_CLAIMS_TABLE";
-    public static final String JOBS_TABLE = "DROVER_JOBS_TABLE";
-    public static final String BUCKET = "DROVER_BUCKET";
 
     /** Reads the names from {@code DROVER_*} variables; empty if the request queue is not named. */
     public static Optional<DroverResources> fromEnvironment(Map<String, String> env) {
@@ -37,6 +39,7 @@ public record DroverResources(String requestQueueUrl, String responseQueueUrl, S
         return v;
     }
 
+    /** The {@code DROVER_*} variables that {@link #fromEnvironment} reads back, in {@link EnvironmentVariables#RESOURCES} order. */
     public Map<String, String> toEnvironment() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put(REQUEST_QUEUE_URL, requestQueueUrl);

@@ -1,5 +1,14 @@
 package dev.drover.aws;
 
+import static dev.drover.aws.DynamoDbSchema.Claims.CANCEL_PREFIX;
+import static dev.drover.aws.DynamoDbSchema.Claims.CLAIM_COUNT;
+import static dev.drover.aws.DynamoDbSchema.Claims.DONE;
+import static dev.drover.aws.DynamoDbSchema.Claims.KEY;
+import static dev.drover.aws.DynamoDbSchema.Claims.LEASE_UNTIL;
+import static dev.drover.aws.DynamoDbSchema.Claims.OWNER;
+import static dev.drover.aws.DynamoDbSchema.Claims.REPORTED;
+import static dev.drover.aws.DynamoDbSchema.Claims.TTL;
+
 import dev.drover.core.InfrastructureException;
 import dev.drover.core.port.ClaimStore;
 import java.time.Duration;
@@ -17,13 +26,13 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 /**
  * Claims as conditional writes on one DynamoDB item per bundle. A claim is a single UpdateItem
  * whose failure carries the old item, so "done" and "busy" cost no extra read. The item keeps the
- * seqs of reported tasks as a number set, and a TTL so old claims go away by themselves.
+ * seqs of reported tasks as a number set, and a TTL so old claims go away by themselves. Attribute
+ * names: {@link DynamoDbSchema.Claims}.
  */
 public final class DynamoDbClaimStore implements ClaimStore {
     /** Done records must outlive every possible redelivery: SQS keeps a message 14 days at most. */
     public static final Duration RETENTION = Duration.ofDays(15);
     private static final String SERVICE = "DynamoDB";
-    private static final String CANCEL_PREFIX = "cancel#";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -34,7 +43,7 @@ public final class DynamoDbClaimStore implements ClaimStore {
     }
 
     private static Map<String, AttributeValue> key(String bundleId) {
-        return Map.of("bundleId", AttributeValue.fromS(bundleId));
+        return Map.of(KEY, AttributeValue.fromS(bundleId));
     }
 
     private static AttributeValue n(long v) {
@@ -52,13 +61,14 @@ public final class DynamoDbClaimStore implements ClaimStore {
                 ":false", AttributeValue.fromBool(false), ":one", n(1), ":ttl", n(ttl(now)));
         try {
             var item = AwsErrors.call(SERVICE, () -> dynamo.updateItem(b -> b.tableName(table).key(key(bundleId))
-                    .conditionExpression("attribute_not_exists(bundleId) OR (#done = :false AND leaseUntil < :now)")
-                    .updateExpression("SET #owner = :me, leaseUntil = :until, #done = :false, expiresAt = :ttl ADD claimCount :one")
-                    .expressionAttributeNames(Map.of("#owner", "owner", "#done", "done"))
+                    .conditionExpression("attribute_not_exists(" + KEY + ") OR (#done = :false AND " + LEASE_UNTIL + " < :now)")
+                    .updateExpression("SET #owner = :me, " + LEASE_UNTIL + " = :until, #done = :false, " + TTL + " = :ttl ADD "
+                            + CLAIM_COUNT + " :one")
+                    .expressionAttributeNames(Map.of("#owner", OWNER, "#done", DONE))
                     .expressionAttributeValues(values)
                     .returnValues(ReturnValue.ALL_NEW)
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD))).attributes();
-            return new ClaimOutcome.Claimed(Integer.parseInt(item.get("claimCount").n()), reported(item));
+            return new ClaimOutcome.Claimed(Integer.parseInt(item.get(CLAIM_COUNT).n()), reported(item));
         } catch (InfrastructureException e) {
             if (!(e.getCause() instanceof ConditionalCheckFailedException)) {
                 throw e;
@@ -67,15 +77,15 @@ public final class DynamoDbClaimStore implements ClaimStore {
             if (old == null || old.isEmpty()) {
                 old = AwsErrors.call(SERVICE, () -> dynamo.getItem(b -> b.tableName(table).key(key(bundleId)).consistentRead(true))).item();
             }
-            if (old.containsKey("done") && old.get("done").bool()) {
+            if (old.containsKey(DONE) && old.get(DONE).bool()) {
                 return new ClaimOutcome.Done();
             }
-            return new ClaimOutcome.Busy(Instant.ofEpochMilli(Long.parseLong(old.get("leaseUntil").n())));
+            return new ClaimOutcome.Busy(Instant.ofEpochMilli(Long.parseLong(old.get(LEASE_UNTIL).n())));
         }
     }
 
     private static Set<Long> reported(Map<String, AttributeValue> item) {
-        AttributeValue set = item.get("reported");
+        AttributeValue set = item.get(REPORTED);
         return set == null ? Set.of() : set.ns().stream().map(Long::parseLong).collect(Collectors.toUnmodifiableSet());
     }
 
@@ -93,17 +103,17 @@ public final class DynamoDbClaimStore implements ClaimStore {
     private boolean ownerUpdate(String bundleId, String owner, Instant leaseUntil, Set<Long> reported) {
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":me", AttributeValue.fromS(owner),
                 ":until", n(leaseUntil.toEpochMilli()), ":false", AttributeValue.fromBool(false)));
-        String update = "SET leaseUntil = :until";
+        String update = "SET " + LEASE_UNTIL + " = :until";
         if (!reported.isEmpty()) {
             values.put(":reported", AttributeValue.fromNs(reported.stream().map(String::valueOf).toList()));
-            update += " ADD reported :reported";
+            update += " ADD " + REPORTED + " :reported";
         }
         String expression = update;
         try {
             AwsErrors.call(SERVICE, () -> dynamo.updateItem(b -> b.tableName(table).key(key(bundleId))
                     .conditionExpression("#owner = :me AND #done = :false")
                     .updateExpression(expression)
-                    .expressionAttributeNames(Map.of("#owner", "owner", "#done", "done"))
+                    .expressionAttributeNames(Map.of("#owner", OWNER, "#done", DONE))
                     .expressionAttributeValues(values)
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.NONE)));
             return true;
@@ -118,15 +128,15 @@ public final class DynamoDbClaimStore implements ClaimStore {
     @Override
     public void complete(String bundleId, String owner, Instant now) {
         AwsErrors.call(SERVICE, () -> dynamo.updateItem(b -> b.tableName(table).key(key(bundleId))
-                .updateExpression("SET #done = :true, expiresAt = :ttl")
-                .expressionAttributeNames(Map.of("#done", "done"))
+                .updateExpression("SET #done = :true, " + TTL + " = :ttl")
+                .expressionAttributeNames(Map.of("#done", DONE))
                 .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true), ":ttl", n(ttl(now))))));
     }
 
     @Override
     public void cancelJob(String jobId, Instant now) {
         AwsErrors.call(SERVICE, () -> dynamo.putItem(b -> b.tableName(table).item(Map.of(
-                "bundleId", AttributeValue.fromS(CANCEL_PREFIX + jobId), "expiresAt", n(ttl(now))))));
+                KEY, AttributeValue.fromS(CANCEL_PREFIX + jobId), TTL, n(ttl(now))))));
     }
 
     @Override

@@ -1,5 +1,21 @@
 package dev.drover.aws;
 
+import static dev.drover.aws.DynamoDbSchema.Jobs.CHUNK_PREFIX;
+import static dev.drover.aws.DynamoDbSchema.Jobs.DISPATCHED;
+import static dev.drover.aws.DynamoDbSchema.Jobs.FINISHED_AT;
+import static dev.drover.aws.DynamoDbSchema.Jobs.JOB_ID;
+import static dev.drover.aws.DynamoDbSchema.Jobs.JOB_PREFIX;
+import static dev.drover.aws.DynamoDbSchema.Jobs.META;
+import static dev.drover.aws.DynamoDbSchema.Jobs.NAME;
+import static dev.drover.aws.DynamoDbSchema.Jobs.OWNER;
+import static dev.drover.aws.DynamoDbSchema.Jobs.PARTITION_KEY;
+import static dev.drover.aws.DynamoDbSchema.Jobs.RESULTS;
+import static dev.drover.aws.DynamoDbSchema.Jobs.SENDING;
+import static dev.drover.aws.DynamoDbSchema.Jobs.SORT_KEY;
+import static dev.drover.aws.DynamoDbSchema.Jobs.STATE;
+import static dev.drover.aws.DynamoDbSchema.Jobs.SUBMITTED_AT;
+import static dev.drover.aws.DynamoDbSchema.Jobs.TOTAL;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.drover.core.InfrastructureException;
 import dev.drover.core.codec.Json;
@@ -31,10 +47,11 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * Jobs in one DynamoDB table: per job a {@code meta} item (the record and its dispatch cursor)
  * and one item per chunk of results, gzipped JSON, written once (a repeated chunk is a no-op).
  * A chunk is one response message's worth of results, so a job costs a write per message, not per task.
+ * Key and attribute names: {@link DynamoDbSchema.Jobs}.
  */
 public final class DynamoDbJobStore implements JobStore {
     private static final String SERVICE = "DynamoDB";
-    private static final TypeReference<List<TaskResult>> RESULTS = new TypeReference<>() {};
+    private static final TypeReference<List<TaskResult>> RESULT_LIST = new TypeReference<>() {};
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -55,25 +72,24 @@ public final class DynamoDbJobStore implements JobStore {
     @Override
     public void save(JobRecord job) {
         Map<String, AttributeValue> item = new HashMap<>(Map.of(
-                "pk", s("job#" + job.jobId()), "sk", s("meta"), "jobId", s(job.jobId()), "name", s(job.name()),
-                "owner", s(job.owner()), "total", n(job.total()), "dispatched", n(job.dispatched()),
-                "state", s(job.state().name()), "submittedAt", n(job.submittedAt()), "finishedAt", n(job.finishedAt())));
-        item.put("sending", s(job.sending().stream().map(String::valueOf).collect(Collectors.joining(","))));
+                PARTITION_KEY, s(JOB_PREFIX + job.jobId()), SORT_KEY, s(META), JOB_ID, s(job.jobId()), NAME, s(job.name()),
+                OWNER, s(job.owner()), TOTAL, n(job.total()), DISPATCHED, n(job.dispatched()),
+                STATE, s(job.state().name()), SUBMITTED_AT, n(job.submittedAt()), FINISHED_AT, n(job.finishedAt())));
+        item.put(SENDING, s(job.sending().stream().map(String::valueOf).collect(Collectors.joining(","))));
         AwsErrors.call(SERVICE, () -> dynamo.putItem(b -> b.tableName(table).item(item)));
     }
 
     @Override
     public Optional<JobRecord> get(String jobId) {
         var item = AwsErrors.call(SERVICE, () -> dynamo.getItem(b -> b.tableName(table).consistentRead(true)
-                .key(Map.of("pk", s("job#" + jobId), "sk", s("meta"))))).item();
+                .key(Map.of(PARTITION_KEY, s(JOB_PREFIX + jobId), SORT_KEY, s(META))))).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(record(item));
     }
 
     private static JobRecord record(Map<String, AttributeValue> i) {
-        return new JobRecord(i.get("jobId").s(), i.get("name").s(), i.get("owner").s(), Long.parseLong(i.get("total").n()),
-                Long.parseLong(i.get("dispatched").n()), sending(i.get("sending")), JobStatus.valueOf(i.get("state").s()),
-                Long.parseLong(i.get("submittedAt").n()),
-                Long.parseLong(i.get("finishedAt").n()));
+        return new JobRecord(i.get(JOB_ID).s(), i.get(NAME).s(), i.get(OWNER).s(), Long.parseLong(i.get(TOTAL).n()),
+                Long.parseLong(i.get(DISPATCHED).n()), sending(i.get(SENDING)), JobStatus.valueOf(i.get(STATE).s()),
+                Long.parseLong(i.get(SUBMITTED_AT).n()), Long.parseLong(i.get(FINISHED_AT).n()));
     }
 
     private static List<Integer> sending(AttributeValue v) {
@@ -83,7 +99,7 @@ public final class DynamoDbJobStore implements JobStore {
     @Override
     public List<JobRecord> list() {
         return AwsErrors.call(SERVICE, () -> dynamo.scanPaginator(b -> b.tableName(table).consistentRead(true)
-                        .filterExpression("sk = :meta").expressionAttributeValues(Map.of(":meta", s("meta"))))
+                        .filterExpression(SORT_KEY + " = :meta").expressionAttributeValues(Map.of(":meta", s(META))))
                 .items().stream().map(DynamoDbJobStore::record)
                 .sorted(Comparator.comparingLong(JobRecord::submittedAt).thenComparing(JobRecord::jobId)).toList());
     }
@@ -93,8 +109,9 @@ public final class DynamoDbJobStore implements JobStore {
         SdkBytes data = SdkBytes.fromByteArray(gzip(Json.write(results).getBytes(StandardCharsets.UTF_8)));
         try {
             AwsErrors.call(SERVICE, () -> dynamo.putItem(b -> b.tableName(table)
-                    .item(Map.of("pk", s("job#" + jobId), "sk", s("chunk#" + chunkId), "results", AttributeValue.fromB(data)))
-                    .conditionExpression("attribute_not_exists(sk)")));
+                    .item(Map.of(PARTITION_KEY, s(JOB_PREFIX + jobId), SORT_KEY, s(CHUNK_PREFIX + chunkId),
+                            RESULTS, AttributeValue.fromB(data)))
+                    .conditionExpression("attribute_not_exists(" + SORT_KEY + ")")));
         } catch (InfrastructureException e) {
             if (!(e.getCause() instanceof ConditionalCheckFailedException)) {
                 throw e;
@@ -106,16 +123,16 @@ public final class DynamoDbJobStore implements JobStore {
     public void forEachResult(String jobId, Consumer<TaskResult> consumer) {
         AwsErrors.call(SERVICE, () -> {
             dynamo.queryPaginator(b -> b.tableName(table).consistentRead(true)
-                            .keyConditionExpression("pk = :pk AND begins_with(sk, :chunk)")
-                            .expressionAttributeValues(Map.of(":pk", s("job#" + jobId), ":chunk", s("chunk#"))))
-                    .items().forEach(item -> read(item.get("results").b().asByteArray()).forEach(consumer));
+                            .keyConditionExpression(PARTITION_KEY + " = :pk AND begins_with(" + SORT_KEY + ", :chunk)")
+                            .expressionAttributeValues(Map.of(":pk", s(JOB_PREFIX + jobId), ":chunk", s(CHUNK_PREFIX))))
+                    .items().forEach(item -> read(item.get(RESULTS).b().asByteArray()).forEach(consumer));
             return null;
         });
     }
 
     private static List<TaskResult> read(byte[] gzipped) {
         try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipped))) {
-            return Json.MAPPER.readValue(in, RESULTS);
+            return Json.MAPPER.readValue(in, RESULT_LIST);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

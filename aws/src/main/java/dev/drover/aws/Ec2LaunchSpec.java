@@ -1,5 +1,10 @@
 package dev.drover.aws;
 
+import static dev.drover.core.EnvironmentVariables.AWS_REGION;
+import static dev.drover.core.EnvironmentVariables.IDLE_TIMEOUT;
+import static dev.drover.core.EnvironmentVariables.SHUTDOWN_ON_IDLE;
+import static dev.drover.core.EnvironmentVariables.WORKER_THREADS;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -27,10 +32,6 @@ public record Ec2LaunchSpec(Optional<String> amiId, Optional<String> launchTempl
                             Optional<String> instanceProfile, List<String> subnetIds, List<String> securityGroupIds,
                             boolean spot, Optional<String> spotMaxPrice, String fleetTag,
                             Map<String, String> workerEnvironment) {
-    public static final String WORKER_THREADS = "DROVER_WORKER_THREADS";
-    public static final String IDLE_TIMEOUT = "DROVER_IDLE_TIMEOUT";
-    public static final String SHUTDOWN_ON_IDLE = "DROVER_SHUTDOWN_ON_IDLE";
-    public static final String REGION = "AWS_REGION";
     /** EC2 refuses user data over 16 KB before base64. */
     static final int MAX_USER_DATA_BYTES = 16 * 1024;
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -69,7 +70,10 @@ public record Ec2LaunchSpec(Optional<String> amiId, Optional<String> launchTempl
                 List.of(), List.of(), false, Optional.empty(), fleetTag, env);
     }
 
-    /** The worker's settings: the resource names, its threads and idle timeout, the region, and "power off when idle". */
+    /**
+     * The worker's settings: the resource names, its threads and idle timeout, the region (together
+     * {@link dev.drover.core.EnvironmentVariables#DEPLOYED_WORKER}), and "power off when idle".
+     */
     public static Map<String, String> workerEnvironment(DroverResources resources, int threads, Duration idleTimeout,
                                                         String region) {
         Map<String, String> env = resources.toEnvironment();
@@ -77,7 +81,7 @@ public record Ec2LaunchSpec(Optional<String> amiId, Optional<String> launchTempl
         // In a form `drover worker` parses (Durations.parse): whole seconds, else milliseconds.
         long millis = idleTimeout.toMillis();
         env.put(IDLE_TIMEOUT, millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms");
-        env.put(REGION, region);
+        env.put(AWS_REGION, region);
         env.put(SHUTDOWN_ON_IDLE, "1");
         return env;
     }

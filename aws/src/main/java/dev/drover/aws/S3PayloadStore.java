@@ -3,10 +3,16 @@ package dev.drover.aws;
 import dev.drover.core.port.PayloadStore;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.NoSuchElementException;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
-/** Payloads and workloads as objects in one S3 bucket. */
+/**
+ * Payloads and workloads as objects in one S3 bucket. {@link #open} streams the object from S3 as
+ * it is read; a missing key is a {@link NoSuchElementException}, as the port says.
+ */
 public final class S3PayloadStore implements PayloadStore {
     private static final String SERVICE = "S3";
 
@@ -30,11 +36,24 @@ public final class S3PayloadStore implements PayloadStore {
 
     @Override
     public byte[] get(String key) {
-        return AwsErrors.call(SERVICE, () -> s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
+        return read(key, () -> s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
     }
 
     @Override
     public InputStream open(String key) {
-        return AwsErrors.call(SERVICE, () -> s3.getObject(b -> b.bucket(bucket).key(key)));
+        return read(key, () -> s3.getObject(b -> b.bucket(bucket).key(key)));
+    }
+
+    private <T> T read(String key, Supplier<T> body) {
+        return AwsErrors.call(SERVICE, () -> {
+            try {
+                return body.get();
+            } catch (NoSuchKeyException e) {
+                NoSuchElementException missing = new NoSuchElementException("no object " + key + " in bucket " + bucket
+                        + " (S3 request " + e.requestId() + ")");
+                missing.initCause(e);
+                throw missing;
+            }
+        });
     }
 }

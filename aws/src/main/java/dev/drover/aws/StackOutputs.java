@@ -1,11 +1,13 @@
 package dev.drover.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.drover.core.EnvironmentVariables;
 import dev.drover.core.codec.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,6 +17,20 @@ import java.util.Optional;
  * names by hand.
  */
 public record StackOutputs(String stack, Map<String, String> outputs) {
+    // The output names the CDK app (infra's DroverStack) writes; its tests check they agree.
+    public static final String REQUEST_QUEUE_URL = "RequestQueueUrl";
+    public static final String RESPONSE_QUEUE_URL = "ResponseQueueUrl";
+    public static final String DEAD_LETTER_QUEUE_URL = "DeadLetterQueueUrl";
+    public static final String CLAIMS_TABLE = "ClaimsTable";
+    public static final String JOBS_TABLE = "JobsTable";
+    public static final String BUCKET = "Bucket";
+    public static final String SCHEDULER_URL = "SchedulerUrl";
+    public static final String REGION = "Region";
+    public static final String LAUNCH_TEMPLATE_NAME = "LaunchTemplateName";
+    public static final String SUBNET_IDS = "SubnetIds";
+    /** Every output this class reads. */
+    public static final List<String> READ = List.of(REQUEST_QUEUE_URL, RESPONSE_QUEUE_URL, DEAD_LETTER_QUEUE_URL,
+            CLAIMS_TABLE, JOBS_TABLE, BUCKET, SCHEDULER_URL, REGION, LAUNCH_TEMPLATE_NAME, SUBNET_IDS);
 
     /** Reads the named stack's outputs from the file, or the file's only stack when no name is given. */
     public static StackOutputs read(Path file, Optional<String> stackName) throws IOException {
@@ -47,21 +63,22 @@ public record StackOutputs(String stack, Map<String, String> outputs) {
 
     /** The scheduler's HOST:PORT, from the {@code SchedulerUrl} output. */
     public String schedulerAddress() {
-        return require("SchedulerUrl").replaceFirst("^https?://", "").replaceAll("/+$", "");
+        return require(SCHEDULER_URL).replaceFirst("^https?://", "").replaceAll("/+$", "");
     }
 
     public DroverResources resources() {
-        return new DroverResources(require("RequestQueueUrl"), require("ResponseQueueUrl"),
-                outputs.getOrDefault("DeadLetterQueueUrl", ""), require("ClaimsTable"),
-                outputs.getOrDefault("JobsTable", ""), require("Bucket"));
+        return new DroverResources(require(REQUEST_QUEUE_URL), require(RESPONSE_QUEUE_URL),
+                outputs.getOrDefault(DEAD_LETTER_QUEUE_URL, ""), require(CLAIMS_TABLE),
+                outputs.getOrDefault(JOBS_TABLE, ""), require(BUCKET));
     }
 
     /** The environment a worker or scheduler on this stack needs: names, region, launch template. */
     public Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>(resources().toEnvironment());
-        Optional.ofNullable(outputs.get("Region")).ifPresent(r -> env.put("AWS_REGION", r));
-        Optional.ofNullable(outputs.get("LaunchTemplateName")).ifPresent(t -> env.put("DROVER_LAUNCH_TEMPLATE", t));
-        Optional.ofNullable(outputs.get("SubnetIds")).ifPresent(s -> env.put("DROVER_SUBNET_IDS", s));
+        Optional.ofNullable(outputs.get(REGION)).ifPresent(r -> env.put(EnvironmentVariables.AWS_REGION, r));
+        Optional.ofNullable(outputs.get(LAUNCH_TEMPLATE_NAME))
+                .ifPresent(t -> env.put(EnvironmentVariables.LAUNCH_TEMPLATE, t));
+        Optional.ofNullable(outputs.get(SUBNET_IDS)).ifPresent(s -> env.put(EnvironmentVariables.SUBNET_IDS, s));
         return env;
     }
 }

@@ -31,8 +31,7 @@ public final class EmbeddedAws implements AutoCloseable {
     }
 
     static DroverResources resources(LocalAwsEndpoints e) {
-        return new DroverResources(e.requestQueueUrl(), e.responseQueueUrl(), e.deadLetterQueueUrl(), e.claimsTable(),
-                e.jobsTable(), e.bucket());
+        return e.resources();
     }
 
     /** {@code drover worker} in a new JVM of the same Java, with this process's class path. */

@@ -3,6 +3,7 @@ package dev.drover.cli;
 import dev.drover.aws.AwsClients;
 import dev.drover.aws.AwsSettings;
 import dev.drover.aws.DroverResources;
+import dev.drover.core.EnvironmentVariables;
 import dev.drover.aws.Ec2FleetLauncher;
 import dev.drover.aws.Ec2LaunchSpec;
 import dev.drover.aws.StackOutputs;
@@ -124,7 +125,7 @@ final class SchedulerCommand implements Callable<Integer> {
     }
 
     private Optional<Ec2LaunchSpec> launchSpec(DroverResources names, String region, Map<String, String> env) {
-        String template = image.launchTemplate != null ? image.launchTemplate : env.get("DROVER_LAUNCH_TEMPLATE");
+        String template = image.launchTemplate != null ? image.launchTemplate : env.get(EnvironmentVariables.LAUNCH_TEMPLATE);
         if (image.ami == null && template == null) {
             return Optional.empty();
         }
@@ -136,7 +137,7 @@ final class SchedulerCommand implements Callable<Integer> {
             spec = spec.withInstanceProfile(instanceProfile);
         }
         List<String> subnetIds = subnets != null ? subnets
-                : Optional.ofNullable(env.get("DROVER_SUBNET_IDS")).map(s -> Arrays.asList(s.split(","))).orElse(List.of());
+                : Optional.ofNullable(env.get(EnvironmentVariables.SUBNET_IDS)).map(s -> Arrays.asList(s.split(","))).orElse(List.of());
         if (!subnetIds.isEmpty()) {
             spec = spec.withSubnets(subnetIds);
         }

@@ -1,6 +1,7 @@
 package dev.drover.cli;
 
 import dev.drover.aws.StackOutputs;
+import dev.drover.core.EnvironmentVariables;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Option;
 /** Which scheduler a client command talks to: an address, or a deployed stack's outputs file. */
 final class ServerOption {
     @Option(names = {"-s", "--scheduler"}, paramLabel = "HOST:PORT",
-            defaultValue = "${env:DROVER_SCHEDULER:-127.0.0.1:7070}",
+            defaultValue = "${env:" + EnvironmentVariables.SCHEDULER + ":-127.0.0.1:7070}",
             description = "The scheduler's address (default: $DROVER_SCHEDULER or ${DEFAULT-VALUE}).")
     String address;
 

@@ -3,11 +3,11 @@ package dev.drover.cli;
 import dev.drover.aws.AwsClients;
 import dev.drover.aws.AwsSettings;
 import dev.drover.aws.DroverResources;
+import dev.drover.core.EnvironmentVariables;
 import dev.drover.core.workload.Durations;
 import dev.drover.core.worker.ExitReason;
 import dev.drover.core.worker.WorkerConfig;
 import dev.drover.core.worker.WorkerStats;
-import dev.drover.aws.Ec2LaunchSpec;
 import dev.drover.remoteworker.InstanceMetadata;
 import dev.drover.remoteworker.InstanceShutdown;
 import dev.drover.remoteworker.RemoteWorker;
@@ -31,19 +31,19 @@ final class WorkerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-s", "--queue"}, paramLabel = "QUEUE_URL", defaultValue = "${env:DROVER_REQUEST_QUEUE_URL}",
+    @Option(names = {"-s", "--queue"}, paramLabel = "QUEUE_URL", defaultValue = "${env:" + EnvironmentVariables.REQUEST_QUEUE_URL + "}",
             description = "The request queue (default: $DROVER_REQUEST_QUEUE_URL).")
     String queue;
 
-    @Option(names = {"-t", "--threads"}, paramLabel = "N", defaultValue = "${env:DROVER_WORKER_THREADS:-4}",
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", defaultValue = "${env:" + EnvironmentVariables.WORKER_THREADS + ":-4}",
             description = "Tasks run at once (default: $DROVER_WORKER_THREADS or 4).")
     int threads;
 
-    @Option(names = {"-i", "--idle-timeout"}, paramLabel = "D", defaultValue = "${env:DROVER_IDLE_TIMEOUT:-60}",
+    @Option(names = {"-i", "--idle-timeout"}, paramLabel = "D", defaultValue = "${env:" + EnvironmentVariables.IDLE_TIMEOUT + ":-60}",
             description = "Exit after this long with nothing to do: seconds or 500ms/3s/2m (default: $DROVER_IDLE_TIMEOUT or 60).")
     String idle;
 
-    @Option(names = "--lease", paramLabel = "D", defaultValue = "${env:DROVER_LEASE:-30s}",
+    @Option(names = "--lease", paramLabel = "D", defaultValue = "${env:" + EnvironmentVariables.LEASE + ":-30s}",
             description = "Claim lease and message visibility, renewed every third of it; a dead worker's bundle "
                     + "comes back after this long (default: $DROVER_LEASE or 30s).")
     String lease;
@@ -67,13 +67,13 @@ final class WorkerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, String> env = new HashMap<>(System.getenv());
         if (queue != null) {
-            env.put(DroverResources.REQUEST_QUEUE_URL, queue);
+            env.put(EnvironmentVariables.REQUEST_QUEUE_URL, queue);
         }
         DroverResources names = DroverResources.fromEnvironment(env).orElseThrow(() ->
                 new IllegalArgumentException("no request queue: give -s QUEUE_URL or set DROVER_REQUEST_QUEUE_URL"));
         // on EC2 (a launcher sets DROVER_SHUTDOWN_ON_IDLE) the worker is named after its instance, which
         // is how the provisioner tells a running instance from a booting one
-        boolean onEc2 = "1".equals(System.getenv(Ec2LaunchSpec.SHUTDOWN_ON_IDLE));
+        boolean onEc2 = "1".equals(System.getenv(EnvironmentVariables.SHUTDOWN_ON_IDLE));
         InstanceMetadata metadata = InstanceMetadata.fromEnvironment(System.getenv());
         String workerId = id != null ? id : onEc2 ? metadata.instanceId().orElseThrow()
                 : InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
@@ -83,7 +83,7 @@ final class WorkerCommand implements Callable<Integer> {
                 .withLease(Durations.parse(lease), Durations.parse(lease).dividedBy(3));
         try (AwsClients aws = new AwsClients(AwsSettings.fromEnvironment(System.getenv(), Optional.ofNullable(endpoint)))) {
             RemoteWorker worker = new RemoteWorker(config, names, aws, Main.CLOCK);
-            if ("1".equals(System.getenv("DROVER_PARENT_WATCH"))) {
+            if ("1".equals(System.getenv(EnvironmentVariables.PARENT_WATCH))) {
                 watchParent(worker);
             }
             WorkerStats stats;

@@ -2,6 +2,7 @@ package dev.drover.localaws;
 
 import dev.drover.aws.AwsClients;
 import dev.drover.aws.AwsSettings;
+import dev.drover.aws.DynamoDbSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -249,16 +250,16 @@ public final class LocalAws implements AutoCloseable {
 
             DynamoDbClient dynamoDb = clients.dynamoDb();
             createTable(dynamoDb, options.claimsTable(),
-                    List.of(KeySchemaElement.builder().attributeName("bundleId").keyType(KeyType.HASH).build()));
+                    List.of(KeySchemaElement.builder().attributeName(DynamoDbSchema.Claims.KEY).keyType(KeyType.HASH).build()));
             TimeToLiveStatus ttl = dynamoDb.describeTimeToLive(r -> r.tableName(options.claimsTable()))
                     .timeToLiveDescription().timeToLiveStatus();
             if (ttl != TimeToLiveStatus.ENABLED && ttl != TimeToLiveStatus.ENABLING) {
                 dynamoDb.updateTimeToLive(r -> r.tableName(options.claimsTable())
-                        .timeToLiveSpecification(s -> s.enabled(true).attributeName("expiresAt")));
+                        .timeToLiveSpecification(s -> s.enabled(true).attributeName(DynamoDbSchema.Claims.TTL)));
             }
             createTable(dynamoDb, options.jobsTable(), List.of(
-                    KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
-                    KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build()));
+                    KeySchemaElement.builder().attributeName(DynamoDbSchema.Jobs.PARTITION_KEY).keyType(KeyType.HASH).build(),
+                    KeySchemaElement.builder().attributeName(DynamoDbSchema.Jobs.SORT_KEY).keyType(KeyType.RANGE).build()));
 
             try {
                 clients.s3().createBucket(r -> r.bucket(options.bucket()));

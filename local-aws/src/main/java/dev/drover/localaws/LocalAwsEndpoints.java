@@ -1,6 +1,8 @@
 package dev.drover.localaws;
 
 import dev.drover.aws.AwsSettings;
+import dev.drover.aws.DroverResources;
+import dev.drover.core.EnvironmentVariables;
 import java.net.URI;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -24,25 +26,25 @@ public record LocalAwsEndpoints(
         return AwsSettings.forEmulators(region, sqs, dynamoDb, s3);
     }
 
+    /** The names of the queues, tables and bucket created on the emulators. */
+    public DroverResources resources() {
+        return new DroverResources(requestQueueUrl, responseQueueUrl, deadLetterQueueUrl, claimsTable, jobsTable, bucket);
+    }
+
     /**
      * The environment a {@code drover worker} child process needs to use these emulators:
      * the standard AWS variables (read by {@link AwsSettings#fromEnvironment}) plus Drover's
-     * resource names.
+     * resource names ({@link DroverResources#toEnvironment}).
      */
     public Map<String, String> workerEnvironment() {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("AWS_REGION", region);
-        env.put("AWS_ACCESS_KEY_ID", AwsSettings.DUMMY_ACCESS_KEY_ID);
-        env.put("AWS_SECRET_ACCESS_KEY", AwsSettings.DUMMY_SECRET_ACCESS_KEY);
-        env.put("AWS_ENDPOINT_URL_SQS", sqs.toString());
-        env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.toString());
-        env.put("AWS_ENDPOINT_URL_S3", s3.toString());
-        env.put("DROVER_REQUEST_QUEUE_URL", requestQueueUrl);
-        env.put("DROVER_RESPONSE_QUEUE_URL", responseQueueUrl);
-        env.put("DROVER_DEAD_LETTER_QUEUE_URL", deadLetterQueueUrl);
-        env.put("DROVER_CLAIMS_TABLE", claimsTable);
-        env.put("DROVER_JOBS_TABLE", jobsTable);
-        env.put("DROVER_BUCKET", bucket);
+        env.put(EnvironmentVariables.AWS_REGION, region);
+        env.put(EnvironmentVariables.AWS_ACCESS_KEY_ID, AwsSettings.DUMMY_ACCESS_KEY_ID);
+        env.put(EnvironmentVariables.AWS_SECRET_ACCESS_KEY, AwsSettings.DUMMY_SECRET_ACCESS_KEY);
+        env.put(EnvironmentVariables.AWS_ENDPOINT_URL_SQS, sqs.toString());
+        env.put(EnvironmentVariables.AWS_ENDPOINT_URL_DYNAMODB, dynamoDb.toString());
+        env.put(EnvironmentVariables.AWS_ENDPOINT_URL_S3, s3.toString());
+        env.putAll(resources().toEnvironment());
         return Collections.unmodifiableMap(env);
     }
 }

@@ -13,6 +13,7 @@ import dev.drover.core.codec.Json;
 import dev.drover.core.contract.ClaimStoreContract;
 import dev.drover.core.contract.JobStoreContract;
 import dev.drover.core.contract.MessageQueueContract;
+import dev.drover.core.contract.PayloadStoreContract;
 import dev.drover.core.exec.Executors;
 import dev.drover.core.model.Bundle;
 import dev.drover.core.model.ResultBatch;
@@ -22,6 +23,8 @@ import dev.drover.core.port.ClaimStore;
 import dev.drover.core.port.JobStore;
 import dev.drover.core.port.Message;
 import dev.drover.core.port.MessageQueue;
+import dev.drover.core.port.PayloadStore;
+import dev.drover.core.queue.CompressingMessageQueue;
 import dev.drover.core.queue.ForwardingMessageQueue;
 import dev.drover.core.queue.OffloadingMessageQueue;
 import dev.drover.core.worker.Worker;
@@ -72,6 +75,66 @@ class AdaptersOnEmulatorsTest {
         @Override
         protected MessageQueue newQueue() {
             return new SqsMessageQueue(aws.sqs(), AdaptersOnEmulatorsTest.newQueue());
+        }
+    }
+
+    /**
+     * The stack every cloud queue is used through (compression, then offloading to S3) on SQS and
+     * S3, with checks that bodies really travel compressed or by reference on the wire.
+     */
+    @Nested
+    class CloudStackQueue extends MessageQueueContract {
+        private String url;
+
+        @Override
+        protected MessageQueue newQueue() {
+            url = AdaptersOnEmulatorsTest.newQueue();
+            return CompressingMessageQueue.overCloudQueue(new SqsMessageQueue(aws.sqs(), url),
+                    new S3PayloadStore(aws.s3(), endpoints.bucket()));
+        }
+
+        private Message onTheWire() {
+            MessageQueue bare = new SqsMessageQueue(aws.sqs(), url);
+            for (int i = 0; i < 10; i++) {
+                List<Message> got = bare.receive(1, Duration.ofSeconds(1), Duration.ZERO);
+                if (!got.isEmpty()) {
+                    return got.get(0);
+                }
+            }
+            throw new AssertionError("nothing on the wire");
+        }
+
+        @Test
+        void aCompressibleBodyTravelsCompressed() {
+            MessageQueue q = newQueue();
+            String bundle = bundleLikeJson(1500);
+            q.send(List.of(bundle));
+            Message wire = onTheWire();
+            assertTrue(wire.body().startsWith("deflate:"), wire.body().substring(0, 40));
+            assertTrue(wire.body().length() * 5 < bundle.length(), "compressed to " + wire.body().length());
+        }
+
+        @Test
+        void anIncompressibleBodyOverTheLimitTravelsAsAnS3Reference() {
+            MessageQueue q = newQueue();
+            q.send(List.of(incompressible(SqsMessageQueue.MAX_MESSAGE_BYTES + 40_000, 5)));
+            Message wire = onTheWire();
+            String body = wire.body().startsWith("deflate:") ? null : wire.body();
+            assertTrue(body != null && body.startsWith("{\"payloadRef\":\"" + PayloadStore.PAYLOADS_PREFIX),
+                    "a reference into " + PayloadStore.PAYLOADS_PREFIX + ": " + wire.body().substring(0, 60));
+        }
+    }
+
+    @Nested
+    class Payloads extends PayloadStoreContract {
+        @Override
+        protected PayloadStore store() {
+            return new S3PayloadStore(aws.s3(), endpoints.bucket());
+        }
+
+        @Override
+        protected boolean opensWithoutLoadingWhole() {
+            return true;
         }
     }
 

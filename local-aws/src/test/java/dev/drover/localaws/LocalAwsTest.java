@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.drover.aws.AwsClients;
 import dev.drover.aws.AwsSettings;
 import dev.drover.aws.CallMeter;
+import dev.drover.aws.DroverResources;
 import dev.drover.aws.UsageAccumulator;
+import dev.drover.core.EnvironmentVariables;
 import dev.drover.core.Usage;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -253,6 +255,9 @@ class LocalAwsTest {
         assertEquals(Optional.of(endpoints.dynamoDb()), worker.dynamoDbEndpointOverride());
         assertEquals(Optional.of(endpoints.s3()), worker.s3EndpointOverride());
         assertEquals(AwsSettings.DUMMY_ACCESS_KEY_ID, env.get("AWS_ACCESS_KEY_ID"));
+        // ...and reads back the same resource names, through names it knows.
+        assertEquals(Optional.of(endpoints.resources()), DroverResources.fromEnvironment(env));
+        assertTrue(EnvironmentVariables.READ_BY_WORKER.containsAll(env.keySet()), "unknown names in " + env.keySet());
     }
 
     /** Long-polls until at least {@code count} messages arrived (SQS may return fewer per call). */

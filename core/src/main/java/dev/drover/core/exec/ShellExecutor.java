@@ -1,5 +1,6 @@
 package dev.drover.core.exec;
 
+import dev.drover.core.EnvironmentVariables;
 import dev.drover.core.model.Task;
 import dev.drover.core.model.TaskStatus;
 import java.io.File;
@@ -44,9 +45,9 @@ final class ShellExecutor {
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(out)
                     .redirectError(err);
-            pb.environment().put("DROVER_JOB_ID", jobId);
-            pb.environment().put("DROVER_TASK_ID", Task.id(jobId, task.seq()));
-            pb.environment().put("DROVER_ATTEMPT", Integer.toString(task.attempt()));
+            pb.environment().put(EnvironmentVariables.JOB_ID, jobId);
+            pb.environment().put(EnvironmentVariables.TASK_ID, Task.id(jobId, task.seq()));
+            pb.environment().put(EnvironmentVariables.ATTEMPT, Integer.toString(task.attempt()));
             Process process = pb.start();
             TaskStatus status = waitFor(process, task, cancelled);
             Integer exit = process.exitValue();

@@ -52,7 +52,9 @@ public final class InMemoryClaimStore implements ClaimStore {
 
     @Override
     public void complete(String bundleId, String owner, Instant now) {
-        claims.computeIfPresent(bundleId, (id, r) -> new Record(r.owner, r.leaseUntil, true, r.claimCount, r.reported));
+        // As in DynamoDB (an unconditional update): a bundle with no record gets a done one.
+        claims.compute(bundleId, (id, r) -> r == null ? new Record(owner, now, true, 0, Set.of())
+                : new Record(r.owner, r.leaseUntil, true, r.claimCount, r.reported));
     }
 
     @Override

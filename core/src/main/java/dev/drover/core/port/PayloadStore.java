@@ -3,13 +3,29 @@ package dev.drover.core.port;
 import java.io.InputStream;
 import java.nio.file.Path;
 
-/** Object storage for what does not fit in a message: big payloads and submitted workloads. */
+/**
+ * Object storage for what does not fit in a message: big payloads and submitted workloads.
+ *
+ * <p>Reading a key that holds no object ({@link #get}, {@link #open}) throws
+ * {@link java.util.NoSuchElementException} naming the key, in every adapter. Callers do not expect it:
+ * a missing payload is a lost message body (for example one expired by the bucket's lifecycle rule),
+ * and the exception goes up like any other failure of the store.
+ */
 public interface PayloadStore {
+    /** Where message bodies too large for the queue are kept (they expire by the bucket's lifecycle rule). */
+    String PAYLOADS_PREFIX = "payloads/";
+    /** Where the scheduler keeps submitted workload files. */
+    String WORKLOADS_PREFIX = "workloads/";
+    /** Where task outputs go (they expire like payloads). */
+    String OUTPUTS_PREFIX = "outputs/";
+
     void put(String key, byte[] bytes);
 
+    /** Stores the file's content, streamed where the adapter can. */
     void putFile(String key, Path file);
 
     byte[] get(String key);
 
+    /** The object's content as a stream, read from the store as it is consumed where the adapter can. */
     InputStream open(String key);
 }

@@ -18,7 +18,6 @@ import java.util.UUID;
  */
 public final class OffloadingMessageQueue extends ForwardingMessageQueue {
     static final String REF_PREFIX = "{\"payloadRef\":\"";
-    static final String KEY_PREFIX = "payloads/";
     /** Offloaded bodies are bundles and result batches of a few hundred KiB: anything far larger is refused unread. */
     static final int MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
 
@@ -39,7 +38,7 @@ public final class OffloadingMessageQueue extends ForwardingMessageQueue {
         if (bytes.length <= queue.maxMessageBytes()) {
             return body;
         }
-        String key = KEY_PREFIX + UUID.randomUUID();
+        String key = PayloadStore.PAYLOADS_PREFIX + UUID.randomUUID();
         store.put(key, bytes);
         return REF_PREFIX + key + "\"}";
     }
@@ -54,7 +53,7 @@ public final class OffloadingMessageQueue extends ForwardingMessageQueue {
             return m;
         }
         String key = m.body().substring(REF_PREFIX.length(), Math.max(REF_PREFIX.length(), m.body().length() - 2));
-        if (!key.startsWith(KEY_PREFIX) || key.contains("..")) {
+        if (!key.startsWith(PayloadStore.PAYLOADS_PREFIX) || key.contains("..")) {
             return m; // not a reference this queue made: the consumer rejects it as unreadable
         }
         try (InputStream in = store.open(key)) {

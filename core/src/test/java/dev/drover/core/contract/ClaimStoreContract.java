@@ -42,6 +42,19 @@ public abstract class ClaimStoreContract {
         assertInstanceOf(ClaimOutcome.Done.class, store().claim(b, "w2", t0.plus(Duration.ofDays(1)), LEASE));
     }
 
+    /**
+     * The worker's promise after complete() is "every later delivery is a duplicate" (it deletes the
+     * message next); that must hold even when the bundle has no record, as DynamoDB's unconditional
+     * update gives.
+     */
+    @Test
+    void completingABundleWithNoRecordMarksItDone() {
+        String b = bundle();
+        store().complete(b, "w1", t0);
+        assertInstanceOf(ClaimOutcome.Done.class, store().claim(b, "w2", t0.plusSeconds(1), LEASE));
+        assertFalse(store().renew(b, "w1", t0.plusSeconds(2), LEASE, Set.of(0L)), "a done bundle has no lease to renew");
+    }
+
     @Test
     void aLapsedLeaseCanBeTakenOverAndKeepsTheReportedTasks() {
         String b = bundle();

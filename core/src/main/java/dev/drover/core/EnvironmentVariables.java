@@ -1,0 +1,95 @@
+package dev.drover.core;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The one place where the name of every environment variable a Drover process reads, or sets for
+ * another, is written: the {@code DROVER_*} names and the standard {@code AWS_*} ones Drover uses.
+ * Readers and writers (the worker and scheduler commands, {@code DroverResources}, local AWS, the
+ * EC2 launcher, and the CDK app through its tests) refer to these constants, so a renamed variable
+ * cannot leave one side behind.
+ */
+public final class EnvironmentVariables {
+    private EnvironmentVariables() {}
+
+    // ---- the names of Drover's cloud resources: the contract between the stack, the scheduler and the workers ----
+    public static final String REQUEST_QUEUE_URL = "DROVER_REQUEST_QUEUE_URL";
+    public static final String RESPONSE_QUEUE_URL = "DROVER_RESPONSE_QUEUE_URL";
+    public static final String DEAD_LETTER_QUEUE_URL = "DROVER_DEAD_LETTER_QUEUE_URL";
+    public static final String CLAIMS_TABLE = "DROVER_CLAIMS_TABLE";
+    public static final String JOBS_TABLE = "DROVER_JOBS_TABLE";
+    public static final String BUCKET = "DROVER_BUCKET";
+
+    // ---- a remote worker's settings (drover worker) ----
+    public static final String WORKER_THREADS = "DROVER_WORKER_THREADS";
+    public static final String IDLE_TIMEOUT = "DROVER_IDLE_TIMEOUT";
+    public static final String LEASE = "DROVER_LEASE";
+    public static final String RESULT_LINGER = "DROVER_RESULT_LINGER";
+    /** "1": the worker runs on EC2, launched by the scheduler: named after its instance, powers off when idle. */
+    public static final String SHUTDOWN_ON_IDLE = "DROVER_SHUTDOWN_ON_IDLE";
+    /** "1": the worker exits when its parent (the process fleet's scheduler) dies. */
+    public static final String PARENT_WATCH = "DROVER_PARENT_WATCH";
+    /** Where the instance metadata service is (tests point it at loopback). */
+    public static final String IMDS_ENDPOINT = "DROVER_IMDS_ENDPOINT";
+
+    // ---- the scheduler's settings (drover scheduler -rw) ----
+    public static final String LAUNCH_TEMPLATE = "DROVER_LAUNCH_TEMPLATE";
+    public static final String SUBNET_IDS = "DROVER_SUBNET_IDS";
+    /** Written by the CDK app on the scheduler host; no Drover command reads it yet (--max-workers does not). */
+    public static final String MAX_WORKERS = "DROVER_MAX_WORKERS";
+
+    // ---- the client commands' ----
+    public static final String SCHEDULER = "DROVER_SCHEDULER";
+
+    // ---- set for every shell task ----
+    public static final String JOB_ID = "DROVER_JOB_ID";
+    public static final String TASK_ID = "DROVER_TASK_ID";
+    public static final String ATTEMPT = "DROVER_ATTEMPT";
+
+    // ---- the AWS SDK's own (read by AwsSettings) ----
+    public static final String AWS_REGION = "AWS_REGION";
+    public static final String AWS_DEFAULT_REGION = "AWS_DEFAULT_REGION";
+    public static final String AWS_ACCESS_KEY_ID = "AWS_ACCESS_KEY_ID";
+    public static final String AWS_SECRET_ACCESS_KEY = "AWS_SECRET_ACCESS_KEY";
+    public static final String AWS_PROFILE = "AWS_PROFILE";
+    public static final String AWS_WEB_IDENTITY_TOKEN_FILE = "AWS_WEB_IDENTITY_TOKEN_FILE";
+    public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
+    public static final String AWS_ENDPOINT_URL_SQS = "AWS_ENDPOINT_URL_SQS";
+    public static final String AWS_ENDPOINT_URL_DYNAMODB = "AWS_ENDPOINT_URL_DYNAMODB";
+    public static final String AWS_ENDPOINT_URL_S3 = "AWS_ENDPOINT_URL_S3";
+    public static final String AWS_ENDPOINT_URL_EC2 = "AWS_ENDPOINT_URL_EC2";
+
+    /** The resource names, in the order they are written out. */
+    public static final List<String> RESOURCES =
+            List.of(REQUEST_QUEUE_URL, RESPONSE_QUEUE_URL, DEAD_LETTER_QUEUE_URL, CLAIMS_TABLE, JOBS_TABLE, BUCKET);
+
+    /**
+     * What a worker instance is configured with by its user data (the launch template's env file):
+     * the resource names, its threads and idle timeout, and the region. The scheduler's EC2 launcher
+     * adds {@link #SHUTDOWN_ON_IDLE}.
+     */
+    public static final Set<String> DEPLOYED_WORKER = union(RESOURCES, List.of(WORKER_THREADS, IDLE_TIMEOUT, AWS_REGION));
+
+    /** Every variable {@code drover worker} reads. */
+    public static final Set<String> READ_BY_WORKER = union(DEPLOYED_WORKER, List.of(LEASE, RESULT_LINGER,
+            SHUTDOWN_ON_IDLE, PARENT_WATCH, IMDS_ENDPOINT, AWS_DEFAULT_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+            AWS_PROFILE, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL_DYNAMODB,
+            AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_EC2));
+
+    /** What {@code drover scheduler -rw} reads to find its resources and launch workers. */
+    public static final Set<String> READ_BY_SCHEDULER = union(RESOURCES, List.of(AWS_REGION, LAUNCH_TEMPLATE, SUBNET_IDS));
+
+    /** Every name above. */
+    public static final Set<String> ALL = union(READ_BY_WORKER, READ_BY_SCHEDULER,
+            List.of(MAX_WORKERS, SCHEDULER, JOB_ID, TASK_ID, ATTEMPT));
+
+    @SafeVarargs
+    private static Set<String> union(Collection<String>... parts) {
+        return Stream.of(parts).flatMap(Collection::stream)
+                .collect(Collectors.toUnmodifiableSet());
+    }
+}
