@@ -8,7 +8,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "cancel", description = "Cancel a job: queued tasks never start, running ones are killed.")
+@Command(name = "cancel", mixinStandardHelpOptions = true,
+        description = "Cancel a job: queued tasks never start, running ones are killed.")
 final class CancelCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

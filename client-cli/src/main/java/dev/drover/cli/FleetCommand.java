@@ -7,7 +7,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "fleet", description = "Show the fleet: desired, booting, running, launched so far, worker-seconds, "
+@Command(name = "fleet", mixinStandardHelpOptions = true,
+        description = "Show the fleet: desired, booting, running, launched so far, worker-seconds, "
         + "cost estimate and the provisioner's last decisions.")
 final class FleetCommand implements Callable<Integer> {
     @Spec

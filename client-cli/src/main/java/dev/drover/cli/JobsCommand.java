@@ -8,7 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "jobs", description = "List the scheduler's jobs.")
+@Command(name = "jobs", mixinStandardHelpOptions = true, description = "List the scheduler's jobs.")
 final class JobsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "local-aws", description = "Start the AWS emulators on loopback (SQS, DynamoDB, S3), create Drover's "
+@Command(name = "local-aws", mixinStandardHelpOptions = true,
+        description = "Start the AWS emulators on loopback (SQS, DynamoDB, S3), create Drover's "
         + "queues, tables and bucket, print the endpoints, and stay up until interrupted.")
 final class LocalAwsCommand implements Callable<Integer> {
     @Spec

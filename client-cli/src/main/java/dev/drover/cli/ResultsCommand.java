@@ -9,7 +9,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "results", description = "Print a job's results, one JSON line a task.")
+@Command(name = "results", mixinStandardHelpOptions = true,
+        description = "Print a job's results, one JSON line a task.")
 final class ResultsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

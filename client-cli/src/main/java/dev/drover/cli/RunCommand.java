@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "run", description = "Run a workload end to end and exit. By default it starts AWS emulators on loopback "
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run a workload end to end and exit. By default it starts AWS emulators on loopback "
         + "(SQS, DynamoDB, S3), a scheduler and worker processes; --local N runs on an in-JVM pool instead.")
 final class RunCommand implements Callable<Integer> {
     @Spec

@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "scheduler", description = "Run the scheduler service: the HTTP API, dispatch and result collection, "
+@Command(name = "scheduler", mixinStandardHelpOptions = true,
+        description = "Run the scheduler service: the HTTP API, dispatch and result collection, "
         + "on an in-JVM pool (-lw N) or through SQS/DynamoDB to remote workers (-rw), launching EC2 workers by "
         + "backlog with --ami or --launch-template. Names come from DROVER_* variables or --stack-outputs.")
 final class SchedulerCommand implements Callable<Integer> {

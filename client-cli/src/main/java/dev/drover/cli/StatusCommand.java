@@ -10,7 +10,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "status", description = "Show a job's status: counts per status, throughput, cost; or one task's with --task.")
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Show a job's status: counts per status, throughput, cost; or one task's with --task.")
 final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "submit", description = "Submit a workload to a running scheduler; prints the job id, or follows it with --wait.")
+@Command(name = "submit", mixinStandardHelpOptions = true,
+        description = "Submit a workload to a running scheduler; prints the job id, or follows it with --wait.")
 final class SubmitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

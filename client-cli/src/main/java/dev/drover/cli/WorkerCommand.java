@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "worker", description = "Run a remote worker: take task bundles from the SQS request queue, claim them "
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = "Run a remote worker: take task bundles from the SQS request queue, claim them "
         + "in DynamoDB, run them, post results; exit after the idle timeout. Names come from DROVER_* variables.")
 final class WorkerCommand implements Callable<Integer> {
     @Spec

@@ -1,4 +1,4 @@
-package dev.drover.cli.bench;
+package dev.drover.bench.suite;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.drover.cli.Main;
 import dev.drover.core.codec.Json;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -36,7 +35,7 @@ class BenchSmokeTest {
     static void runSmoke() throws Exception {
         StringWriter o = new StringWriter();
         StringWriter e = new StringWriter();
-        code = Main.run(new String[] {"bench", "--smoke", "--out", dir.resolve("out").toString(),
+        code = BenchCommand.run(new String[] {"--smoke", "--out", dir.resolve("out").toString(),
                 "--json", dir.resolve("figures.json").toString()}, new PrintWriter(o), new PrintWriter(e));
         out = o.toString();
         err = e.toString();

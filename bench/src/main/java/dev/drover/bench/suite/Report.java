@@ -1,6 +1,6 @@
-package dev.drover.cli.bench;
+package dev.drover.bench.suite;
 
-import dev.drover.cli.bench.Row.Keys;
+import dev.drover.bench.suite.Row.Keys;
 import dev.drover.core.codec.Json;
 import java.io.IOException;
 import java.io.Writer;

@@ -1,4 +1,4 @@
-package dev.drover.cli.bench;
+package dev.drover.bench.suite;
 
 import dev.drover.core.Usage;
 import dev.drover.core.UsageMeter;

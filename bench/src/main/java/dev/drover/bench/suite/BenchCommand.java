@@ -1,4 +1,4 @@
-package dev.drover.cli.bench;
+package dev.drover.bench.suite;
 
 import dev.drover.core.workload.Durations;
 import java.io.IOException;
@@ -10,13 +10,17 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code drover bench}: Drover's performance story, reproducible in one command. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = {
+/**
+ * {@code drover bench}: Drover's performance story, reproducible in one command. The main class of
+ * {@code bench/target/drover-bench.jar}, which the {@code ./drover} launcher runs for {@code drover bench}.
+ */
+@Command(name = "drover bench", mixinStandardHelpOptions = true, description = {
         "Measure Drover on this machine: throughput (sleep 0) and efficiency (sleep 10 ms, 1 s, 10 s per worker) with"
                 + " 1 to 16 workers on the in-JVM pool and on local AWS (emulators + worker processes), beside a raw SQS"
                 + " loop and a naive one-task-per-message design on the same emulators, requests per task, cost per"
@@ -57,6 +61,25 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench-results",
             description = "Where bench.md, bench.csv, bench.json and the plots go (default: ${DEFAULT-VALUE}).")
     Path out;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs {@code drover bench} with these arguments (those after "bench") and output; returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        // the same error handling as the other drover commands (dev.drover.cli.Main.run)
+        CommandLine cl = new CommandLine(new BenchCommand()).setOut(out).setErr(err)
+                .setExecutionExceptionHandler((ex, cmd, parsed) -> {
+                    err.println("drover: " + ex.getMessage());
+                    err.flush();
+                    return ex instanceof IOException ? 1 : 2;
+                });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
 
     @Override
     public Integer call() throws Exception {

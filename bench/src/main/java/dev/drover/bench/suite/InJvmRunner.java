@@ -1,8 +1,8 @@
-package dev.drover.cli.bench;
+package dev.drover.bench.suite;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.cli.Main;
-import dev.drover.cli.bench.Row.Keys;
+import dev.drover.bench.suite.Row.Keys;
 import dev.drover.core.codec.Json;
 import dev.drover.scheduler.HttpApi;
 import dev.drover.scheduler.InJvmFleet;
