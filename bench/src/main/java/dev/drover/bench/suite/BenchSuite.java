@@ -1,7 +1,6 @@
 package dev.drover.bench.suite;
 
 import dev.drover.bench.suite.Row.Keys;
-import dev.drover.scheduler.InJvmFleet;
 import dev.drover.scheduler.SchedulerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -51,7 +50,7 @@ final class BenchSuite {
         InJvmRunner inJvm = new InJvmRunner(clock, workDir.resolve("in-jvm"), bundleWork);
         if (bundleWork != null) {
             report.notes.add("scheduler bundle work of the efficiency cases overridden: " + bundleWork.toMillis() + " ms (Drover's defaults: "
-                    + InJvmFleet.BUNDLE_WORK.toMillis() + " ms in-JVM, " + SchedulerConfig.DEFAULT_BUNDLE_WORK.toMillis()
+                    + SchedulerConfig.IN_JVM_BUNDLE_WORK.toMillis() + " ms in-JVM, " + SchedulerConfig.DEFAULT_BUNDLE_WORK.toMillis()
                     + " ms on cloud queues)");
         }
         Files.createDirectories(workDir.resolve("in-jvm"));
