@@ -1,10 +1,10 @@
 package dev.drover.cli;
 
-import dev.drover.scheduler.HttpApi;
-import dev.drover.scheduler.InJvmFleet;
+import dev.drover.scheduler.api.HttpApi;
+import dev.drover.cli.InJvmFleet;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.SchedulerConfig;
-import dev.drover.scheduler.fleet.ProcessFleetLauncher;
+import dev.drover.localaws.ProcessFleetLauncher;
 import dev.drover.scheduler.fleet.Provisioner;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.codec.Json;
-import dev.drover.scheduler.HttpApi;
-import dev.drover.scheduler.InJvmFleet;
+import dev.drover.scheduler.api.HttpApi;
+import dev.drover.cli.InJvmFleet;
 import dev.drover.scheduler.Scheduler;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -9,7 +9,7 @@ import dev.drover.localaws.LocalAwsEndpoints;
 import dev.drover.localaws.LocalAwsOptions;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.SchedulerConfig;
-import dev.drover.scheduler.fleet.ProcessFleetLauncher;
+import dev.drover.localaws.ProcessFleetLauncher;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -1,25 +1,24 @@
 package dev.drover.scheduler;
 
 import dev.drover.core.Usage;
-import dev.drover.core.codec.Json;
-import dev.drover.core.model.JobStatus;
 import dev.drover.core.model.ResultBatch;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
-import dev.drover.core.port.JobRecord;
 import dev.drover.core.workload.TaskSpec;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.core.workload.WorkloadReader;
+import dev.drover.scheduler.collect.ResultCollector;
+import dev.drover.scheduler.dispatch.Dispatcher;
+import dev.drover.scheduler.dispatch.LostWorkWatch;
 import dev.drover.scheduler.fleet.Demand;
-import java.io.BufferedReader;
+import dev.drover.scheduler.intake.Intake;
+import dev.drover.scheduler.job.JobState;
+import dev.drover.scheduler.job.Persistence;
+import dev.drover.scheduler.job.Recovery;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,7 +27,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,16 +38,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class Scheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
-    /** Assumed task time before a job has queued or run anything: err towards launching. */
-    private static final double UNKNOWN_TASK_SECONDS = 1.0;
-    /** Floor for the measured mean, so {@code sleep 0} workloads do not ask for zero workers per task. */
-    private static final double MIN_TASK_SECONDS = 0.001;
 
     private final SchedulerConfig config;
     private final Backend backend;
     private final Clock clock;
     private final Persistence persistence;
     private final Map<String, JobState> jobs = new ConcurrentHashMap<>();
+    private final Intake intake;
     private final Dispatcher dispatcher;
     private final LostWorkWatch lostWork;
     private final List<ResultCollector> collectors = new ArrayList<>();
@@ -61,6 +56,7 @@ public final class Scheduler implements AutoCloseable {
         this.backend = backend;
         this.clock = clock;
         this.persistence = new Persistence(backend.jobStore(), backend.payloads());
+        this.intake = new Intake(config.dataDir(), clock);
         this.dispatcher = new Dispatcher(config, backend, clock, jobs::values, persistence,
                 (job, results) -> record(job, "failed-" + results.get(0).seq(), results));
         this.lostWork = new LostWorkWatch(backend.requests(), jobs::values, dispatcher, config.lostAfter(), clock);
@@ -94,27 +90,12 @@ public final class Scheduler implements AutoCloseable {
      * line is rejected whole, before any of its tasks is queued.
      */
     public JobView submit(InputStream workload, String name, String owner) throws WorkloadException, IOException {
-        String jobId = newJobId();
-        Path dir = Files.createDirectories(config.dataDir().resolve(jobId));
-        Path spool = dir.resolve("workload.txt");
-        Files.copy(workload, spool);
-        long total;
-        try (WorkloadReader reader = new WorkloadReader(Files.newInputStream(spool), name)) {
-            total = reader.forEach(spec -> { });
-        } catch (WorkloadException e) {
-            deleteTree(dir);
-            throw e;
-        }
-        JobState job = new JobState(jobId, name, owner, total, clock.millis(), spool, dir.resolve("results.jsonl"));
+        JobState job = intake.accept(workload, name, owner);
         persistence.submitted(job);
-        jobs.put(jobId, job);
+        jobs.put(job.jobId, job);
         dispatcher.enqueue(job);
-        log.info("job {} ({}): {} tasks queued", jobId, name, total);
+        log.info("job {} ({}): {} tasks queued", job.jobId, name, job.total);
         return job.view(clock.millis());
-    }
-
-    private String newJobId() {
-        return "j" + Long.toString(clock.millis(), 36) + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
     }
 
     /** Records a batch of results; empty if it belongs to no job of this scheduler (another may own it). */
@@ -176,18 +157,7 @@ public final class Scheduler implements AutoCloseable {
         if (!status.isFinal()) {
             return Optional.of(new TaskView(jobId, seq, status, null));
         }
-        String marker = "\"seq\":" + seq + ",";
-        try (BufferedReader in = Files.newBufferedReader(job.workload.resolveSibling("results.jsonl"), StandardCharsets.UTF_8)) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                if (line.contains(marker)) {
-                    TaskResult r = Json.result(line);
-                    if (r.seq() == seq) {
-                        return Optional.of(new TaskView(jobId, seq, status, r));
-                    }
-                }
-            }
-        }
-        return Optional.of(new TaskView(jobId, seq, status, null));
+        return Optional.of(new TaskView(jobId, seq, status, job.log.find(seq).orElse(null)));
     }
 
     /**
@@ -256,57 +226,24 @@ public final class Scheduler implements AutoCloseable {
 
     /** What the fleet must carry: tasks not yet final over all jobs, and how long a task takes. */
     public Demand demand() {
-        long backlog = 0;
-        double millis = 0;
-        double tasks = 0;
-        for (JobState job : jobs.values()) {
-            long remaining = job.remaining();
-            if (remaining > 0 && !job.cancelled()) {
-                backlog += remaining;
-                double[] time = job.taskTime();
-                millis += time[0];
-                tasks += time[1];
-            }
-        }
-        double mean = tasks > 0 ? millis / tasks / 1000.0 : UNKNOWN_TASK_SECONDS;
-        return new Demand(backlog, Math.max(mean, MIN_TASK_SECONDS), Set.copyOf(reportingWorkers));
+        return Demand.of(jobs.values(), reportingWorkers);
     }
 
     private void recover() throws IOException {
         if (backend.jobStore().isEmpty()) {
             return;
         }
-        for (JobRecord record : backend.jobStore().get().list()) {
-            Path dir = Files.createDirectories(config.dataDir().resolve(record.jobId()));
-            Path spool = dir.resolve("workload.txt");
-            try (InputStream in = backend.payloads().open(Persistence.workloadKey(record.jobId()))) {
-                Files.copy(in, spool, StandardCopyOption.REPLACE_EXISTING);
-            }
-            JobState job = new JobState(record.jobId(), record.name(), record.owner(), record.total(),
-                    record.submittedAt(), spool, dir.resolve("results.jsonl"));
-            job.dispatched(record.dispatched());
+        for (Recovery.Recovered r : new Recovery(backend.jobStore().get(), backend.payloads(), config.dataDir(), clock).jobs()) {
+            JobState job = r.job();
+            jobs.put(job.jobId, job);
             try {
-                dispatcher.resumeSending(job, record.sending(), record.sendingFrom());
+                dispatcher.resumeSending(job, r.record().sending(), r.record().sendingFrom());
             } catch (WorkloadException e) {
-                log.error("job {}: cannot re-send its last bundles: {}", record.jobId(), e.getMessage());
+                log.error("job {}: cannot re-send its last bundles: {}", job.jobId, e.getMessage());
             }
-            if (record.state() == JobStatus.CANCELLED) {
-                job.markCancelled();
-            }
-            List<TaskResult> replay = new ArrayList<>();
-            backend.jobStore().get().forEachResult(record.jobId(), r -> {
-                replay.add(r);
-                if (replay.size() == 1000) {
-                    job.accept(replay, record.finishedAt() > 0 ? record.finishedAt() : clock.millis());
-                    replay.clear();
-                }
-            });
-            job.accept(replay, record.finishedAt() > 0 ? record.finishedAt() : clock.millis());
-            jobs.put(record.jobId(), job);
-            if (!job.done() && !job.cancelled() && job.dispatched() < job.total) {
+            if (!job.done() && !job.cancelled() && (job.dispatched() < job.total || !r.record().sending().isEmpty())) {
                 dispatcher.enqueue(job);
             }
-            log.info("recovered job {}: {} of {} tasks have results", record.jobId(), job.total - job.remaining(), job.total);
         }
     }
 
@@ -326,13 +263,5 @@ public final class Scheduler implements AutoCloseable {
             }
         }
         jobs.values().forEach(j -> j.log.close());
-    }
-
-    private static void deleteTree(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

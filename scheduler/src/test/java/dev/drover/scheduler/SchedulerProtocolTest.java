@@ -2,7 +2,6 @@ package dev.drover.scheduler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.drover.core.Usage;
 import dev.drover.core.UsageMeter;
 import dev.drover.core.codec.Json;

@@ -1,7 +1,7 @@
 package dev.drover.scheduler.fleet;
 
-import dev.drover.core.port.FleetLauncher;
 import dev.drover.core.port.FleetLauncher.Member;
+import dev.drover.core.port.FleetLauncher;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;

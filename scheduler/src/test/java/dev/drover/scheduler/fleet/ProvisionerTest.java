@@ -1,9 +1,8 @@
 package dev.drover.scheduler.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import dev.drover.core.port.FleetLauncher;
 import dev.drover.core.port.FleetLauncher.Member;
+import dev.drover.core.port.FleetLauncher;
 import dev.drover.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;

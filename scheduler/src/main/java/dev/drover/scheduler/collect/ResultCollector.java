@@ -1,4 +1,4 @@
-package dev.drover.scheduler;
+package dev.drover.scheduler.collect;
 
 import dev.drover.core.RetryPolicy;
 import dev.drover.core.Usage;
@@ -10,6 +10,7 @@ import dev.drover.core.model.TaskStatus;
 import dev.drover.core.port.ClaimStore.ClaimOutcome;
 import dev.drover.core.port.Message;
 import dev.drover.core.port.MessageQueue;
+import dev.drover.scheduler.Backend;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * pointed at the dead-letter queue, reports the tasks of a bundle that kept killing its workers
  * as FAILED.
  */
-final class ResultCollector implements Runnable {
+public final class ResultCollector implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ResultCollector.class);
     private static final Duration WAIT = Duration.ofSeconds(1);
     private static final Duration VISIBILITY = Duration.ofSeconds(60);
@@ -40,7 +41,7 @@ final class ResultCollector implements Runnable {
      * Applies one batch of results and says where to charge the calls that handled it; empty if the
      * batch is not this scheduler's (another scheduler on the same queues owns its job).
      */
-    interface Sink {
+    public interface Sink {
         Optional<Consumer<Usage>> accept(String messageId, ResultBatch batch);
     }
 
@@ -58,7 +59,7 @@ final class ResultCollector implements Runnable {
         this.backend = backend;
     }
 
-    static ResultCollector responses(Backend backend, Sink sink) {
+    public static ResultCollector responses(Backend backend, Sink sink) {
         return new ResultCollector(backend.responses(), m -> Json.resultBatch(m.body()), sink, backend);
     }
 
@@ -69,7 +70,7 @@ final class ResultCollector implements Runnable {
      * its holder settles it, and the lost-work watch re-sends it should the holder die. Only a
      * bundle whose lease lapsed, whose workers died each time, has its unreported tasks FAILED.
      */
-    static ResultCollector deadLetters(MessageQueue deadLetters, Backend backend, Sink sink, Clock clock) {
+    public static ResultCollector deadLetters(MessageQueue deadLetters, Backend backend, Sink sink, Clock clock) {
         return new ResultCollector(deadLetters, m -> {
             Bundle b = Json.bundle(m.body());
             ClaimOutcome outcome = backend.claims().claim(b.bundleId(), "scheduler", clock.instant(), DEAD_LETTER_LEASE);
@@ -86,7 +87,7 @@ final class ResultCollector implements Runnable {
         }, sink, backend);
     }
 
-    void stop() {
+    public void stop() {
         running = false;
     }
 

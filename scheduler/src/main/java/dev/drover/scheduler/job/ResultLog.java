@@ -1,26 +1,33 @@
-package dev.drover.scheduler;
+package dev.drover.scheduler.job;
 
+
+
+import dev.drover.core.codec.Json;
+import dev.drover.core.model.TaskResult;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
  * A job's results as JSON lines in a file: appended whole lines at a time, read by any number of
  * followers up to the last complete line. Keeps memory flat however many results a job has.
  */
-final class ResultLog implements AutoCloseable {
+public final class ResultLog implements AutoCloseable {
     private final Path file;
     private final FileChannel out;
     private volatile long committed;
 
-    ResultLog(Path file) {
+    public ResultLog(Path file) {
         this.file = file;
         try {
             this.out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -30,7 +37,25 @@ final class ResultLog implements AutoCloseable {
         }
     }
 
-    synchronized void append(List<String> jsonLines) {
+    /** The result of task {@code seq}, read from the log (a scan: for one-off lookups, not for every task). */
+    public Optional<TaskResult> find(long seq) {
+        String marker = "\"seq\":" + seq + ",";
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.contains(marker)) {
+                    TaskResult r = Json.result(line);
+                    if (r.seq() == seq) {
+                        return Optional.of(r);
+                    }
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public synchronized void append(List<String> jsonLines) {
         if (jsonLines.isEmpty()) {
             return;
         }
@@ -52,7 +77,7 @@ final class ResultLog implements AutoCloseable {
      * Copies every line to {@code sink}, following the log as it grows until {@code done} says the
      * job is over and everything is copied.
      */
-    void copyTo(OutputStream sink, BooleanSupplier done) throws IOException {
+    public void copyTo(OutputStream sink, BooleanSupplier done) throws IOException {
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
             long pos = 0;

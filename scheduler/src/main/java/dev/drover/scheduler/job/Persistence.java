@@ -1,4 +1,6 @@
-package dev.drover.scheduler;
+package dev.drover.scheduler.job;
+
+
 
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.port.JobRecord;
@@ -12,41 +14,41 @@ import java.util.Optional;
  * the job record with its dispatch cursor, and every chunk of results. Does nothing when the
  * backend has no job store (the in-JVM pool dies with the scheduler anyway).
  */
-final class Persistence {
+public final class Persistence {
     private final Optional<JobStore> store;
     private final PayloadStore payloads;
 
-    Persistence(Optional<JobStore> store, PayloadStore payloads) {
+    public Persistence(Optional<JobStore> store, PayloadStore payloads) {
         this.store = store;
         this.payloads = payloads;
     }
 
-    static String workloadKey(String jobId) {
+    public static String workloadKey(String jobId) {
         return "workloads/" + jobId;
     }
 
-    void submitted(JobState job) {
+    public void submitted(JobState job) {
         store.ifPresent(s -> {
             payloads.putFile(workloadKey(job.jobId), job.workload);
             s.save(job.record());
         });
     }
 
-    void saveCursor(JobState job) {
+    public void saveCursor(JobState job) {
         store.ifPresent(s -> s.save(job.record()));
     }
 
-    void save(JobRecord record) {
+    public void save(JobRecord record) {
         store.ifPresent(s -> s.save(record));
     }
 
-    void results(JobState job, String chunkId, List<TaskResult> results) {
+    public void results(JobState job, String chunkId, List<TaskResult> results) {
         if (!results.isEmpty()) {
             store.ifPresent(s -> s.appendResults(job.jobId, chunkId, results));
         }
     }
 
-    boolean durable() {
+    public boolean durable() {
         return store.isPresent();
     }
 }

@@ -1,12 +1,13 @@
-package dev.drover.scheduler;
+package dev.drover.scheduler.job;
 
 import dev.drover.core.Usage;
 import dev.drover.core.codec.Json;
 import dev.drover.core.model.Commands;
+import dev.drover.core.model.JobStatus;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
-import dev.drover.core.model.JobStatus;
 import dev.drover.core.port.JobRecord;
+import dev.drover.scheduler.JobView;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -20,16 +21,16 @@ import java.util.Set;
  * megabyte), counts per status, the result log, and what the job has cost so far.
  * Results are idempotent by task id: the first final result of a task wins.
  */
-final class JobState {
+public final class JobState {
     private static final TaskStatus[] STATUSES = TaskStatus.values();
 
-    final String jobId;
-    final String name;
-    final String owner;
-    final long total;
-    final long submittedAt;
-    final Path workload;
-    final ResultLog log;
+    public final String jobId;
+    public final String name;
+    public final String owner;
+    public final long total;
+    public final long submittedAt;
+    public final Path workload;
+    public final ResultLog log;
     private final byte[] status;
     private final long[] counts = new long[STATUSES.length];
     private final Set<String> workers = new HashSet<>();
@@ -48,7 +49,7 @@ final class JobState {
     private double expectedMillis;
     private long expected;
 
-    JobState(String jobId, String name, String owner, long total, long submittedAt, Path workload, Path resultFile) {
+    public JobState(String jobId, String name, String owner, long total, long submittedAt, Path workload, Path resultFile) {
         if (total > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("a job holds at most " + (Integer.MAX_VALUE - 8) + " tasks");
         }
@@ -65,7 +66,7 @@ final class JobState {
     }
 
     /** Records the results not seen before and returns them; repeats of a task are skipped and counted. */
-    synchronized List<TaskResult> accept(List<TaskResult> results, long now) {
+    public synchronized List<TaskResult> accept(List<TaskResult> results, long now) {
         List<TaskResult> fresh = new ArrayList<>(results.size());
         List<String> lines = new ArrayList<>(results.size());
         for (TaskResult r : results) {
@@ -102,99 +103,99 @@ final class JobState {
         return fresh;
     }
 
-    synchronized TaskStatus status(long seq) {
+    public synchronized TaskStatus status(long seq) {
         return STATUSES[status[(int) seq]];
     }
 
     /** Tasks not yet final: waiting to be dispatched, on the queue, or running. */
-    synchronized long remaining() {
+    public synchronized long remaining() {
         return total - finalCount;
     }
 
-    synchronized void markCancelled() {
+    public synchronized void markCancelled() {
         cancelled = true;
     }
 
-    synchronized boolean cancelled() {
+    public synchronized boolean cancelled() {
         return cancelled;
     }
 
-    synchronized boolean done() {
+    public synchronized boolean done() {
         return finishedAt != 0;
     }
 
     /** Waits until every task has a final status. */
-    synchronized void awaitDone() throws InterruptedException {
+    public synchronized void awaitDone() throws InterruptedException {
         while (finishedAt == 0) {
             wait();
         }
     }
 
     /** Tasks on the queue or running: dispatched and not yet final. */
-    synchronized long outstanding() {
+    public synchronized long outstanding() {
         return finishedAt != 0 || cancelled ? 0 : Math.max(0, dispatched - finalCount);
     }
 
-    long dispatched() {
+    public long dispatched() {
         return dispatched;
     }
 
-    void dispatched(long n) {
+    public void dispatched(long n) {
         dispatched = n;
     }
 
-    synchronized void charge(Usage u) {
+    public synchronized void charge(Usage u) {
         usage = usage.plus(u);
     }
 
-    synchronized void addDuplicates(long n) {
+    public synchronized void addDuplicates(long n) {
         duplicates += n;
     }
 
     /** Mean run time of the job's shell tasks so far, or -1 before the first one ends. */
-    synchronized double meanShellMillis() {
+    public synchronized double meanShellMillis() {
         return shellRuns == 0 ? -1 : (double) shellMillis / shellRuns;
     }
 
     /** Records the dispatcher's estimate for tasks just queued, used until results are measured. */
-    synchronized void expect(double millis, long tasks) {
+    public synchronized void expect(double millis, long tasks) {
         expectedMillis += millis;
         expected += tasks;
     }
 
     /** Total measured run time and count of finished tasks, else the dispatcher's estimate: {millis, tasks}. */
-    synchronized double[] taskTime() {
+    public synchronized double[] taskTime() {
         return runs > 0 ? new double[] {runMillis, runs} : new double[] {expectedMillis, expected};
     }
 
-    synchronized JobStatus state() {
+    public synchronized JobStatus state() {
         return cancelled ? JobStatus.CANCELLED : finishedAt != 0 ? JobStatus.DONE
                 : dispatched > 0 ? JobStatus.RUNNING : JobStatus.SUBMITTED;
     }
 
-    synchronized JobRecord record() {
+    public synchronized JobRecord record() {
         return new JobRecord(jobId, name, owner, total, dispatched, sending, state(), submittedAt, finishedAt);
     }
 
     /** The record to save before sending bundles of these sizes: the cursor past them. */
-    synchronized JobRecord recordSending(List<Integer> sizes) {
+    public synchronized JobRecord recordSending(List<Integer> sizes) {
         return new JobRecord(jobId, name, owner, total, dispatched + sizes.stream().mapToLong(Integer::longValue).sum(),
                 sizes, state(), submittedAt, finishedAt);
     }
 
     /** Moves the cursor past bundles of these sizes, about to be sent (once their record is saved). */
-    synchronized void sending(List<Integer> sizes) {
+    public synchronized void sending(List<Integer> sizes) {
         sending = List.copyOf(sizes);
         dispatched += sizes.stream().mapToLong(Integer::longValue).sum();
     }
 
     /** When the job last received a result (or was submitted): how long its work has been silent. */
-    synchronized long lastResultAt() {
+    public synchronized long lastResultAt() {
         return lastResultAt;
     }
 
     /** The seqs below the dispatch cursor that have no final result yet. */
-    synchronized List<Long> unreported() {
+    public synchronized List<Long> unreported() {
         List<Long> seqs = new ArrayList<>();
         for (long seq = 0; seq < dispatched; seq++) {
             if (!STATUSES[status[(int) seq]].isFinal()) {
@@ -204,7 +205,7 @@ final class JobState {
         return seqs;
     }
 
-    synchronized JobView view(long now) {
+    public synchronized JobView view(long now) {
         Map<TaskStatus, Long> byStatus = new EnumMap<>(TaskStatus.class);
         for (TaskStatus s : STATUSES) {
             byStatus.put(s, counts[s.ordinal()]);

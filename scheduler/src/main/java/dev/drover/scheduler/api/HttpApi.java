@@ -1,9 +1,10 @@
-package dev.drover.scheduler;
+package dev.drover.scheduler.api;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.drover.core.codec.Json;
 import dev.drover.core.workload.WorkloadException;
+import dev.drover.scheduler.Scheduler;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package dev.drover.scheduler.fleet;
+package dev.drover.localaws;
 
 import dev.drover.core.contract.FleetLauncherContract;
 import dev.drover.core.port.FleetLauncher;

@@ -1,4 +1,4 @@
-package dev.drover.scheduler;
+package dev.drover.scheduler.dispatch;
 
 import dev.drover.core.InfrastructureException;
 import dev.drover.core.RetryPolicy;
@@ -9,6 +9,10 @@ import dev.drover.core.port.MessageQueue;
 import dev.drover.core.workload.TaskSpec;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.core.workload.WorkloadReader;
+import dev.drover.scheduler.Backend;
+import dev.drover.scheduler.SchedulerConfig;
+import dev.drover.scheduler.job.JobState;
+import dev.drover.scheduler.job.Persistence;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -36,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * sent, so a restarted scheduler re-sends exactly those bundles under the same ids (duplicates the
  * claim store skips) and nothing is sent twice under different ids.
  */
-final class Dispatcher implements Runnable {
+public final class Dispatcher implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     private static final int MAX_BUNDLE_BYTES = 256 * 1024;
     private static final int BUNDLE_MARGIN_BYTES = 2048;
@@ -59,7 +63,7 @@ final class Dispatcher implements Runnable {
     private final int bundleByteLimit;
     private volatile boolean running = true;
 
-    Dispatcher(SchedulerConfig config, Backend backend, Clock clock, Supplier<Collection<JobState>> activeJobs,
+    public Dispatcher(SchedulerConfig config, Backend backend, Clock clock, Supplier<Collection<JobState>> activeJobs,
                Persistence persistence, BiConsumer<JobState, List<TaskResult>> decided) {
         this.config = config;
         this.backend = backend;
@@ -71,18 +75,18 @@ final class Dispatcher implements Runnable {
         this.bundleByteLimit = Math.min(backend.requests().maxMessageBytes(), MAX_BUNDLE_BYTES) - BUNDLE_MARGIN_BYTES;
     }
 
-    void enqueue(JobState job) {
+    public void enqueue(JobState job) {
         jobs.add(job);
     }
 
     /** Asks for the job's dispatched tasks without a result to be sent again (see {@link LostWorkWatch}). */
-    void redispatchLost(JobState job) {
+    public void redispatchLost(JobState job) {
         if (lostWork.add(job)) {
             jobs.add(job);
         }
     }
 
-    void stop() {
+    public void stop() {
         running = false;
     }
 
@@ -235,7 +239,7 @@ final class Dispatcher implements Runnable {
     }
 
     /** Re-sends what a restarted scheduler may have been sending when it stopped: the same bundles, the same ids. */
-    void resumeSending(JobState job, List<Integer> sizes, long from) throws WorkloadException {
+    public void resumeSending(JobState job, List<Integer> sizes, long from) throws WorkloadException {
         if (sizes.isEmpty()) {
             return;
         }

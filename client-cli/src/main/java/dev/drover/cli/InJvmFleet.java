@@ -1,4 +1,4 @@
-package dev.drover.scheduler;
+package dev.drover.cli;
 
 import dev.drover.core.UsageMeter;
 import dev.drover.core.exec.Executors;
@@ -8,6 +8,8 @@ import dev.drover.core.memory.InMemoryPayloadStore;
 import dev.drover.core.port.ClaimStore;
 import dev.drover.core.port.MessageQueue;
 import dev.drover.localworker.LocalPool;
+import dev.drover.scheduler.Backend;
+import dev.drover.scheduler.SchedulerConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.drover.scheduler;
+package dev.drover.scheduler.dispatch;
 
 import dev.drover.core.codec.Json;
 import dev.drover.core.model.Bundle;
@@ -6,6 +6,8 @@ import dev.drover.core.model.Task;
 import dev.drover.core.workload.TaskSpec;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.core.workload.WorkloadReader;
+import dev.drover.scheduler.SchedulerConfig;
+import dev.drover.scheduler.job.JobState;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -22,21 +24,21 @@ import java.util.List;
  * <p>A bundle's id is its job, first task and task count: sending the same bundle again (after a
  * restart, or a send that failed half way) is a duplicate the claim store skips, never a re-run.
  */
-final class BundlePlanner implements AutoCloseable {
+public final class BundlePlanner implements AutoCloseable {
     /** Per-task cost of the machinery itself, so even {@code sleep 0} bundles have a size. */
-    static final double OVERHEAD_MILLIS = 0.05;
+    public static final double OVERHEAD_MILLIS = 0.05;
     /** Assumed run time of a shell command before the job has measured any. */
-    static final double UNMEASURED_SHELL_MILLIS = 100;
-    static final int MAX_TASKS_PER_BUNDLE = 5000;
+    public static final double UNMEASURED_SHELL_MILLIS = 100;
+    public static final int MAX_TASKS_PER_BUNDLE = 5000;
     /** Guided self-scheduling: a bundle takes this fraction of a thread's share of the remaining work. */
-    static final int SHARE_DIVISOR = 2;
+    public static final int SHARE_DIVISOR = 2;
     /** Largest bundle, in expected work: bounds what a lost worker's successor may have to redo. */
-    static final double MAX_BUNDLE_MILLIS = 30_000;
+    public static final double MAX_BUNDLE_MILLIS = 30_000;
     /** Bytes a task adds to a bundle besides its command: the JSON field names and numbers. */
-    static final int TASK_JSON_OVERHEAD_BYTES = 160;
+    public static final int TASK_JSON_OVERHEAD_BYTES = 160;
 
     /** A bundle ready to send. */
-    record Planned(long firstSeq, int size, String body, List<Task> tasks) {}
+    public record Planned(long firstSeq, int size, String body, List<Task> tasks) {}
 
     private final JobState job;
     private final SchedulerConfig config;
@@ -47,7 +49,7 @@ final class BundlePlanner implements AutoCloseable {
     private long seq; // the next task to plan
     private TaskSpec next;
 
-    BundlePlanner(JobState job, SchedulerConfig config, Clock clock, int byteLimit, long from) throws WorkloadException {
+    public BundlePlanner(JobState job, SchedulerConfig config, Clock clock, int byteLimit, long from) throws WorkloadException {
         this.job = job;
         this.config = config;
         this.clock = clock;
@@ -60,12 +62,12 @@ final class BundlePlanner implements AutoCloseable {
         this.next = reader.next();
     }
 
-    boolean hasNext() {
+    public boolean hasNext() {
         return next != null;
     }
 
     /** The next batch: up to {@code maxBundles} bundles, or the bundles of exactly these sizes (a re-send). */
-    List<Planned> plan(int maxBundles, List<Integer> exactSizes) throws WorkloadException {
+    public List<Planned> plan(int maxBundles, List<Integer> exactSizes) throws WorkloadException {
         List<Planned> out = new ArrayList<>();
         while (next != null && (exactSizes.isEmpty() ? out.size() < maxBundles : out.size() < exactSizes.size())) {
             int want = exactSizes.isEmpty() ? Integer.MAX_VALUE : exactSizes.get(out.size());
@@ -96,7 +98,7 @@ final class BundlePlanner implements AutoCloseable {
     }
 
     /** Bundles for these tasks (not read from the workload): a re-dispatch of lost work, under fresh ids. */
-    static List<Planned> replan(JobState job, SchedulerConfig config, Clock clock, int byteLimit, List<Task> tasks,
+    public static List<Planned> replan(JobState job, SchedulerConfig config, Clock clock, int byteLimit, List<Task> tasks,
                                 String round) {
         long maxTasks = maxTasks(job, config);
         List<Planned> out = new ArrayList<>();
@@ -118,7 +120,7 @@ final class BundlePlanner implements AutoCloseable {
         return out;
     }
 
-    static String id(JobState job, List<Task> tasks) {
+    public static String id(JobState job, List<Task> tasks) {
         return job.jobId + ":" + tasks.get(0).seq() + ":" + tasks.size();
     }
 

@@ -1,6 +1,7 @@
-package dev.drover.scheduler;
+package dev.drover.scheduler.dispatch;
 
 import dev.drover.core.port.MessageQueue;
+import dev.drover.scheduler.job.JobState;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * for {@code lostAfter}, and a job with tasks out has had no result for as long, those tasks have
  * neither a live claim nor a result: the dispatcher sends them again.
  */
-final class LostWorkWatch implements Runnable {
+public final class LostWorkWatch implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(LostWorkWatch.class);
 
     private final MessageQueue requests;
@@ -27,7 +28,7 @@ final class LostWorkWatch implements Runnable {
     private volatile boolean running = true;
     private long quietSince; // watch thread only; 0 while the queue holds something
 
-    LostWorkWatch(MessageQueue requests, Supplier<Collection<JobState>> jobs, Dispatcher dispatcher, Duration lostAfter,
+    public LostWorkWatch(MessageQueue requests, Supplier<Collection<JobState>> jobs, Dispatcher dispatcher, Duration lostAfter,
                   Clock clock) {
         this.requests = requests;
         this.jobs = jobs;
@@ -36,7 +37,7 @@ final class LostWorkWatch implements Runnable {
         this.clock = clock;
     }
 
-    void stop() {
+    public void stop() {
         running = false;
     }
 
@@ -55,7 +56,7 @@ final class LostWorkWatch implements Runnable {
         }
     }
 
-    void check() {
+    public void check() {
         long now = clock.millis();
         MessageQueue.QueueDepth depth = requests.depth();
         if (depth.visible() + depth.inFlight() > 0) {

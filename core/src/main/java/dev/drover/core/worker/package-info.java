@@ -1,0 +1,8 @@
+/**
+ * The one worker loop, one class per step: {@code Poller} receives bundles when {@code Capacity}
+ * has room, {@code Claimer} claims them, {@code TaskRunner} runs their tasks, {@code ResultPublisher}
+ * sends results and {@code Settler} marks bundles done and deletes their messages; {@code LeaseKeeper}
+ * renews leases and {@code CancelWatcher} notices cancelled jobs, each on its own thread.
+ * {@code Worker} composes them and owns the lifecycle.
+ */
+package dev.drover.core.worker;

@@ -1,0 +1,56 @@
+package dev.drover.scheduler.intake;
+
+import dev.drover.core.workload.WorkloadException;
+import dev.drover.core.workload.WorkloadReader;
+import dev.drover.scheduler.job.JobState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+/**
+ * Where a job enters: its workload is spooled to the data directory and checked whole, so a
+ * workload with a bad line is refused, with {@code file:line: reason}, before any task is queued.
+ */
+public final class Intake {
+    private final Path dataDir;
+    private final Clock clock;
+
+    public Intake(Path dataDir, Clock clock) {
+        this.dataDir = dataDir;
+        this.clock = clock;
+    }
+
+    /** Spools and validates the workload; returns the new job, not yet queued. */
+    public JobState accept(InputStream workload, String name, String owner) throws WorkloadException, IOException {
+        String jobId = newJobId();
+        Path dir = Files.createDirectories(dataDir.resolve(jobId));
+        Path spool = dir.resolve("workload.txt");
+        Files.copy(workload, spool);
+        long total;
+        try (WorkloadReader reader = new WorkloadReader(Files.newInputStream(spool), name)) {
+            total = reader.forEach(spec -> { });
+        } catch (WorkloadException e) {
+            deleteTree(dir);
+            throw e;
+        }
+        return new JobState(jobId, name, owner, total, clock.millis(), spool, dir.resolve("results.jsonl"));
+    }
+
+    private String newJobId() {
+        return "j" + Long.toString(clock.millis(), 36) + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * A job's live state (one status byte per task), its result log, and what is saved so that a
+ * restarted scheduler loses nothing: persistence and recovery.
+ */
+package dev.drover.scheduler.job;
