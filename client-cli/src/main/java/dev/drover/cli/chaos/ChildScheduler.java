@@ -23,7 +23,8 @@ final class ChildScheduler implements SchedulerHandle {
     private final JobClient client;
     private Process process;
 
-    ChildScheduler(Map<String, String> environment, Path dataDir, int maxWorkers, int threads) {
+    ChildScheduler(Map<String, String> environment, Path dataDir, int maxWorkers, int threads) throws IOException {
+        java.nio.file.Files.createDirectories(dataDir);
         this.port = freePort();
         this.environment = Map.copyOf(environment);
         this.log = dataDir.resolve("scheduler.log");

@@ -41,7 +41,20 @@ final class ScenarioRunner implements AutoCloseable {
     private record Run(boolean ended, double wallSeconds, int total, List<TaskResult> results, Ledger.Counts counts,
                        Optional<Boolean> neighbourEnded, List<String> notes) {}
 
-    Outcome run(Scenario s) throws Exception {
+    /** Runs one scenario; a harness failure (an emulator that will not start...) is a missed target, not an abort. */
+    Outcome run(Scenario s) throws InterruptedException {
+        try {
+            return runOrThrow(s);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            progress.printf("chaos: %s could not run: %s%n", s.name(), e);
+            return new Outcome(s.name(), s.workload().tasks(), 0, 0, 0, 0, 0, 0, false, Double.NaN, Double.NaN, false,
+                    List.of("harness error: " + e));
+        }
+    }
+
+    private Outcome runOrThrow(Scenario s) throws Exception {
         Path dir = workDir.resolve(s.name());
         String key = s.plan() + "/" + s.workload().plain();
         if (!baselines.containsKey(key)) {
