@@ -64,8 +64,14 @@ final class ChaosStack implements AutoCloseable {
 
     /** kill -9 the emulator, wait {@code down}, start its exact command line again and wait until it listens. */
     void killAndRestart(Emulator emulator, Duration down) throws InterruptedException {
+        if (!persistent) {
+            throw new IllegalStateException("a killed emulator can only come back with its data: plan persistence");
+        }
+        // this stack's emulator, not another stack's: its command line names this stack's data directory
+        String dataDir = dir.resolve("aws").toAbsolutePath().toString();
         ProcessHandle victim = ProcessHandle.current().descendants()
                 .filter(p -> p.info().commandLine().orElse("").contains(emulator.mainClass))
+                .filter(p -> p.info().commandLine().orElse("").contains(dataDir))
                 .findFirst().orElseThrow(() -> new IllegalStateException("no " + emulator + " process"));
         List<String> command = new ArrayList<>();
         command.add(victim.info().command().orElseThrow());

@@ -49,6 +49,7 @@ final class ScenarioRunner implements AutoCloseable {
             throw e;
         } catch (Exception e) {
             progress.printf("chaos: %s could not run: %s%n", s.name(), e);
+            close(); // the emulators may be what broke: the next scenario starts on new ones
             return new Outcome(s.name(), s.workload().tasks(), 0, 0, 0, 0, 0, 0, false, Double.NaN, Double.NaN, false,
                     List.of("harness error: " + e));
         }
