@@ -88,7 +88,9 @@ final class WorkerCommand implements Callable<Integer> {
                 watchParent(worker);
             }
             WorkerStats stats;
-            if (onEc2) {
+            // DROVER_SPOT_WATCH=1 watches for spot notices off EC2 too (a local IMDS stand-in, `drover chaos`)
+            // without powering off on idle, which on a laptop would shut the laptop down
+            if (onEc2 || "1".equals(System.getenv("DROVER_SPOT_WATCH"))) {
                 try (SpotInterruptionWatcher spot = new SpotInterruptionWatcher(metadata,
                         SpotInterruptionWatcher.DEFAULT_INTERVAL, worker::handBack).start()) {
                     stats = worker.start().join();

@@ -1,0 +1,110 @@
+package dev.drover.cli.chaos;
+
+import dev.drover.cli.Main;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** {@code drover scheduler -rw} as a child process, so that it can be killed with -9 and started again. */
+final class ChildScheduler implements SchedulerHandle {
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private final List<String> command;
+    private final Map<String, String> environment;
+    private final Path log;
+    private final int port;
+    private final JobClient client;
+    private Process process;
+
+    ChildScheduler(Map<String, String> environment, Path dataDir, int maxWorkers, int threads) throws IOException {
+        java.nio.file.Files.createDirectories(dataDir);
+        this.port = freePort();
+        this.environment = Map.copyOf(environment);
+        this.log = dataDir.resolve("scheduler.log");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(List.of("-Ddrover.role=scheduler", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "scheduler", "-rw",
+                "-s", Integer.toString(port), "--data", dataDir.toString(),
+                "--max-workers", Integer.toString(maxWorkers), "--worker-threads", Integer.toString(threads)));
+        this.command = List.copyOf(cmd);
+        this.client = new JobClient(address());
+        restart();
+    }
+
+    @Override
+    public String address() {
+        return "127.0.0.1:" + port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public synchronized void restart() {
+        try {
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            pb.environment().putAll(environment);
+            process = pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the scheduler: " + command, e);
+        }
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (!client.healthy()) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the child scheduler did not come up; see " + log);
+            }
+            sleep(100);
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.drover.cli.chaos;
+
+import dev.drover.scheduler.Backend;
+import dev.drover.scheduler.api.HttpApi;
+import dev.drover.scheduler.Scheduler;
+import dev.drover.scheduler.SchedulerConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+/** The scheduler in this JVM, as {@code drover run} has it: cheap, and the source of an elastic fleet's demand. */
+final class InProcessScheduler implements SchedulerHandle {
+    final Scheduler scheduler;
+    private final HttpApi api;
+
+    InProcessScheduler(Backend backend, Path dir, int fleetThreads) throws IOException {
+        this.scheduler = new Scheduler(SchedulerConfig.defaults(dir, fleetThreads), backend, Clock.systemUTC()).start();
+        this.api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of).start();
+    }
+
+    @Override
+    public String address() {
+        return "127.0.0.1:" + api.port();
+    }
+
+    @Override
+    public void kill() {
+        throw new UnsupportedOperationException("an in-process scheduler cannot be killed; plan a child scheduler");
+    }
+
+    @Override
+    public void restart() {
+        throw new UnsupportedOperationException("an in-process scheduler cannot be restarted; plan a child scheduler");
+    }
+
+    @Override
+    public void close() {
+        api.close();
+        scheduler.close();
+    }
+}
