@@ -80,6 +80,8 @@ class ProvisionTest {
         assertEquals("drover", worker.one("User"));
         assertEquals("on-failure", worker.one("Restart"));
         assertEquals("poweroff", worker.one("StartLimitAction"));
+        assertEquals("mixed", worker.one("KillMode"), "a stop signals the worker alone, so its tasks are handed back, not killed");
+        assertTrue(Integer.parseInt(worker.one("TimeoutStopSec")) > 60, "the stop outlasts the worker's 60 s drain");
         assertEquals("multi-user.target", worker.one("WantedBy"));
         for (String script : List.of("/opt/drover/bin/fetch-config.sh", "/opt/drover/bin/on-worker-exit.sh")) {
             assertTrue(Files.isExecutable(inRoot(script)), script);

@@ -126,11 +126,22 @@ public final class DynamoDbClaimStore implements ClaimStore {
     }
 
     @Override
-    public void complete(String bundleId, String owner, Instant now) {
-        AwsErrors.call(SERVICE, () -> dynamo.updateItem(b -> b.tableName(table).key(key(bundleId))
-                .updateExpression("SET #done = :true, " + TTL + " = :ttl")
-                .expressionAttributeNames(Map.of("#done", DONE))
-                .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true), ":ttl", n(ttl(now))))));
+    public boolean complete(String bundleId, String owner, Instant now) {
+        try {
+            AwsErrors.call(SERVICE, () -> dynamo.updateItem(b -> b.tableName(table).key(key(bundleId))
+                    .conditionExpression("attribute_not_exists(" + KEY + ") OR #owner = :me")
+                    .updateExpression("SET #done = :true, " + TTL + " = :ttl")
+                    .expressionAttributeNames(Map.of("#done", DONE, "#owner", OWNER))
+                    .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true), ":ttl", n(ttl(now)),
+                            ":me", AttributeValue.fromS(owner)))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.NONE)));
+            return true;
+        } catch (InfrastructureException e) {
+            if (e.getCause() instanceof ConditionalCheckFailedException) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -30,7 +30,6 @@ final class FleetOptions {
     }
 
     Provisioner.Config provisioner() {
-        return new Provisioner.Config(maxWorkers, threads, Durations.parse(targetLatency),
-                Provisioner.Config.DEFAULT_INTERVAL, hourlyPrice);
+        return Provisioner.Config.elastic(maxWorkers, threads, Durations.parse(targetLatency), hourlyPrice);
     }
 }

@@ -74,17 +74,13 @@ final class RunCommand implements Callable<Integer> {
         int maxWorkers = workers != null ? workers : fleet.maxWorkers;
         try (EmbeddedAws stack = new EmbeddedAws(Optional.empty());
              ProcessFleetLauncher launcher = new ProcessFleetLauncher(
-                     EmbeddedAws.workerCommand(fleet.threads, fleet.idleTimeout),
+                     EmbeddedAws.workerCommand(fleet.threads, fleet.idleTimeout, workers != null),
                      stack.emulators.endpoints().workerEnvironment(), data.resolve("workers"), Main.CLOCK);
              Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(data.resolve("scheduler"), maxWorkers * fleet.threads),
                      stack.backend, Main.CLOCK).start();
-             Provisioner provisioner = new Provisioner(fleet.provisioner(), launcher, scheduler::demand, Main.CLOCK);
+             Provisioner provisioner = new Provisioner(workers != null ? fleet.provisioner().fixed(workers) : fleet.provisioner(),
+                     launcher, scheduler::demand, Main.CLOCK).start();
              HttpApi api = new HttpApi(scheduler, "127.0.0.1", 0, provisioner::status).start()) {
-            if (workers != null) {
-                launcher.launch(workers);
-            } else {
-                provisioner.start();
-            }
             return submit(api, summary -> {
                 // the run ends when the fleet has stopped itself: idle timeout, then drain
                 try {

@@ -58,6 +58,14 @@ final class WorkerCommand implements Callable<Integer> {
             description = "Long-poll wait of one receive; also how long a drain may wait for it (default ${DEFAULT-VALUE}).")
     String pollWait;
 
+    @Option(names = "--hold-while-in-flight", description = "Do not idle out while the request queue has work in flight"
+            + " that this worker could take should its holder die (a fixed fleet keeps its size until its work is done).")
+    boolean holdWhileInFlight;
+
+    @Option(names = "--drain-timeout", paramLabel = "D", defaultValue = "60s",
+            description = "On SIGTERM, how long running tasks may finish before they are killed and handed back (default ${DEFAULT-VALUE}).")
+    String drainTimeout;
+
     @Option(names = "--endpoint", paramLabel = "URL", description = "Send every AWS call here (an emulator or LocalStack).")
     URI endpoint;
 
@@ -81,7 +89,9 @@ final class WorkerCommand implements Callable<Integer> {
         WorkerConfig config = WorkerConfig.defaults(workerId, threads, Durations.parse(idle))
                 .withPollWait(Durations.parse(pollWait))
                 .withResultLinger(Durations.parse(resultLinger))
-                .withLease(Durations.parse(lease), Durations.parse(lease).dividedBy(3));
+                .withLease(Durations.parse(lease), Durations.parse(lease).dividedBy(3))
+                .withDrainTimeout(Durations.parse(drainTimeout))
+                .withHoldWhileInFlight(holdWhileInFlight);
         try (AwsClients aws = new AwsClients(AwsSettings.fromEnvironment(System.getenv(), Optional.ofNullable(endpoint)))) {
             RemoteWorker worker = new RemoteWorker(config, names, aws, Main.CLOCK);
             if ("1".equals(System.getenv(EnvironmentVariables.PARENT_WATCH))) {

@@ -59,7 +59,7 @@ public final class Scheduler implements AutoCloseable {
         this.intake = new Intake(config.dataDir(), clock);
         this.dispatcher = new Dispatcher(config, backend, clock, jobs::values, persistence,
                 (job, results) -> record(job, "failed-" + results.get(0).seq(), results));
-        this.lostWork = new LostWorkWatch(backend.requests(), jobs::values, dispatcher, config.lostAfter(), clock);
+        this.lostWork = new LostWorkWatch(backend.requests(), backend.responses(), jobs::values, dispatcher, config.lostAfter(), clock);
         for (int i = 0; i < config.collectorThreads(); i++) {
             collectors.add(ResultCollector.responses(backend, this::collect));
         }

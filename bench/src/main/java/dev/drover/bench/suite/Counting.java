@@ -130,9 +130,9 @@ final class Counting {
         }
 
         @Override
-        public void complete(String bundleId, String owner, Instant now) {
+        public boolean complete(String bundleId, String owner, Instant now) {
             meter.add(0, 1, 0);
-            inner.complete(bundleId, owner, now);
+            return inner.complete(bundleId, owner, now);
         }
 
         @Override

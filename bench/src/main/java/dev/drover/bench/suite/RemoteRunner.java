@@ -154,8 +154,8 @@ final class RemoteRunner {
         try (RemoteTarget.Launcher launcher = target.launcher(threads, "10s", dir.resolve("workers-" + run));
              Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(dir.resolve("scheduler-" + run), maxWorkers * threads),
                      target.backend(), clock).start();
-             Provisioner provisioner = new Provisioner(new Provisioner.Config(maxWorkers, threads, Duration.ofSeconds(10),
-                     Provisioner.Config.DEFAULT_INTERVAL, HOURLY_PRICE), launcher, scheduler::demand, clock).start()) {
+             Provisioner provisioner = new Provisioner(Provisioner.Config.elastic(maxWorkers, threads, Duration.ofSeconds(10),
+                     HOURLY_PRICE), launcher, scheduler::demand, clock).start()) {
             long start = System.nanoTime();
             JobView job = scheduler.submit(new ByteArrayInputStream(Workloads.sleeps(tasks, taskMillis)), "elastic", "bench");
             double firstLaunch = -1;

@@ -92,8 +92,8 @@ final class Deployment implements AutoCloseable {
         }
         if (plan.fleet() == Plan.Fleet.ELASTIC) {
             InProcessScheduler local = (InProcessScheduler) scheduler;
-            provisioner = Optional.of(new Provisioner(new Provisioner.Config(plan.workers(), plan.threads(), TARGET_LATENCY,
-                    Provisioner.Config.DEFAULT_INTERVAL, HOURLY_PRICE), fleet, local.scheduler::demand, clock).start());
+            provisioner = Optional.of(new Provisioner(Provisioner.Config.elastic(plan.workers(), plan.threads(), TARGET_LATENCY,
+                    HOURLY_PRICE), fleet, local.scheduler::demand, clock).start());
         } else {
             provisioner = Optional.empty();
             spotFleet.ifPresent(spot -> spot.launch(1));

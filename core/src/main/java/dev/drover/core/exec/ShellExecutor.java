@@ -12,24 +12,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
  * Runs a shell command with {@code /bin/sh -c} in a fresh working directory. Output goes to files
- * (no pipe can fill and block the task), of which the first {@code outputCap} bytes are kept.
+ * (no pipe can fill and block the task), of which the first {@code outputCap} bytes are kept; a
+ * task whose output files outgrow {@code diskCap} is killed before it fills the worker's disk.
  * A timeout or a cancellation kills the whole process tree.
  */
 final class ShellExecutor {
     private static final long POLL_MS = 50;
+    private static final Optional<String> SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid")
+            .filter(p -> Files.isExecutable(Path.of(p))).findFirst();
 
     private final Path scratch;
     private final int outputCap;
+    private final long diskCap;
 
-    ShellExecutor(Path scratch, int outputCap) {
+    ShellExecutor(Path scratch, int outputCap, long diskCap) {
         this.scratch = scratch;
         this.outputCap = outputCap;
+        this.diskCap = diskCap;
     }
 
     Outcome run(String jobId, Task task, BooleanSupplier cancelled) {
@@ -40,7 +46,7 @@ final class ShellExecutor {
             Path work = Files.createDirectory(dir.resolve("work"));
             File out = dir.resolve("stdout").toFile();
             File err = dir.resolve("stderr").toFile();
-            ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", task.command())
+            ProcessBuilder pb = new ProcessBuilder(command(task.command()))
                     .directory(work.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(out)
@@ -49,17 +55,15 @@ final class ShellExecutor {
             pb.environment().put(EnvironmentVariables.TASK_ID, Task.id(jobId, task.seq()));
             pb.environment().put(EnvironmentVariables.ATTEMPT, Integer.toString(task.attempt()));
             Process process = pb.start();
-            TaskStatus status = waitFor(process, task, cancelled);
+            Kill kill = waitFor(process, task, cancelled, out, err);
             Integer exit = process.exitValue();
-            if (status == null) {
-                status = exit == 0 ? TaskStatus.SUCCEEDED : TaskStatus.FAILED;
-            }
+            TaskStatus status = kill == null ? exit == 0 ? TaskStatus.SUCCEEDED : TaskStatus.FAILED : kill.status;
             Captured o = capture(out.toPath());
             Captured e = capture(err.toPath());
-            String error = switch (status) {
-                case TIMED_OUT -> "timed out after " + task.timeoutMs() + " ms";
-                case CANCELLED -> "cancelled";
-                default -> null;
+            String error = kill == null ? null : switch (kill) {
+                case TIMEOUT -> "timed out after " + task.timeoutMs() + " ms";
+                case CANCEL -> "cancelled";
+                case OUTPUT -> "killed: wrote more than " + diskCap + " bytes of output";
             };
             return new Outcome(status, exit, o.text, e.text, o.truncated, e.truncated, error);
         } catch (IOException e) {
@@ -69,13 +73,34 @@ final class ShellExecutor {
         }
     }
 
-    /** Null when the process exited by itself; TIMED_OUT or CANCELLED when Drover killed it. */
-    private static TaskStatus waitFor(Process process, Task task, BooleanSupplier cancelled) {
+    /** Why Drover killed a task. */
+    private enum Kill {
+        TIMEOUT(TaskStatus.TIMED_OUT), CANCEL(TaskStatus.CANCELLED), OUTPUT(TaskStatus.FAILED);
+
+        final TaskStatus status;
+
+        Kill(TaskStatus status) {
+            this.status = status;
+        }
+    }
+
+    /**
+     * The task runs in a session of its own where {@code setsid} exists, so a signal meant for the
+     * worker (a terminal's Ctrl-C, a service manager's stop) does not reach it: the worker decides.
+     */
+    private static List<String> command(String shellCommand) {
+        return SETSID.isPresent() ? List.of(SETSID.get(), "--wait", "/bin/sh", "-c", shellCommand)
+                : List.of("/bin/sh", "-c", shellCommand);
+    }
+
+    /** Null when the process exited by itself, else why Drover killed it. */
+    private Kill waitFor(Process process, Task task, BooleanSupplier cancelled, File out, File err) {
         long deadline = task.timeoutMs() > 0 ? System.nanoTime() + task.timeoutMs() * 1_000_000 : Long.MAX_VALUE;
         try {
             while (!process.waitFor(POLL_MS, TimeUnit.MILLISECONDS)) {
-                TaskStatus kill = System.nanoTime() - deadline >= 0 ? TaskStatus.TIMED_OUT
-                        : cancelled.getAsBoolean() ? TaskStatus.CANCELLED : null;
+                Kill kill = System.nanoTime() - deadline >= 0 ? Kill.TIMEOUT
+                        : cancelled.getAsBoolean() ? Kill.CANCEL
+                        : out.length() + err.length() > diskCap ? Kill.OUTPUT : null;
                 if (kill != null) {
                     killTree(process);
                     return kill;
@@ -85,7 +110,7 @@ final class ShellExecutor {
         } catch (InterruptedException e) {
             killTree(process);
             Thread.currentThread().interrupt();
-            return TaskStatus.CANCELLED;
+            return Kill.CANCEL;
         }
     }
 

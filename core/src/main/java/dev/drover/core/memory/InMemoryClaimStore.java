@@ -51,10 +51,17 @@ public final class InMemoryClaimStore implements ClaimStore {
     }
 
     @Override
-    public void complete(String bundleId, String owner, Instant now) {
-        // As in DynamoDB (an unconditional update): a bundle with no record gets a done one.
-        claims.compute(bundleId, (id, r) -> r == null ? new Record(owner, now, true, 0, Set.of())
-                : new Record(r.owner, r.leaseUntil, true, r.claimCount, r.reported));
+    public boolean complete(String bundleId, String owner, Instant now) {
+        boolean[] ok = new boolean[1];
+        // As in DynamoDB: a bundle with no record gets a done one; another owner's bundle is left alone.
+        claims.compute(bundleId, (id, r) -> {
+            if (r != null && !r.owner.equals(owner)) {
+                return r;
+            }
+            ok[0] = true;
+            return r == null ? new Record(owner, now, true, 0, Set.of()) : new Record(r.owner, r.leaseUntil, true, r.claimCount, r.reported);
+        });
+        return ok[0];
     }
 
     @Override

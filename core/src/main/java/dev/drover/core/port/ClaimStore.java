@@ -21,11 +21,12 @@ public interface ClaimStore {
     boolean renew(String bundleId, String owner, Instant now, Duration lease, Set<Long> reported);
 
     /**
-     * Marks the bundle done: every later delivery of it is a duplicate. Unconditional: a bundle with
-     * no record (never claimed here, or its record expired) gets a done record too, so the promise
-     * holds whatever happened to the claim. The worker completes only bundles whose lease it did not lose.
+     * Marks the bundle done: every later delivery of it is a duplicate. A bundle with no record
+     * (never claimed here, or its record expired) gets a done record too, so the promise holds
+     * whatever happened to the claim. A bundle another owner holds is left alone and false returned:
+     * a worker that lost its lease without noticing never settles its successor's bundle.
      */
-    void complete(String bundleId, String owner, Instant now);
+    boolean complete(String bundleId, String owner, Instant now);
 
     /** Gives the bundle up at once (lease expires now), keeping what was reported. */
     void release(String bundleId, String owner, Instant now, Set<Long> reported);

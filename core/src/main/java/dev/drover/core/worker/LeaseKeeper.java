@@ -33,21 +33,29 @@ final class LeaseKeeper {
     }
 
     void renew() {
-        try {
-            List<Message> extend = new ArrayList<>();
-            for (BundleRun run : held.snapshot()) {
-                if (claims.renew(run.bundleId(), config.workerId(), clock.instant(), config.lease(), Set.copyOf(run.reported))) {
-                    extend.add(run.message);
-                } else if (held.remove(run)) { // else it was completed meanwhile: no loss
-                    log.warn("lost the lease on {}; abandoning it", run.bundleId());
-                    run.lost = true;
+        List<Message> extend = new ArrayList<>();
+        for (BundleRun run : held.snapshot()) {
+            try {
+                if (!claims.renew(run.bundleId(), config.workerId(), clock.instant(), config.lease(), Set.copyOf(run.reported))) {
+                    if (held.remove(run)) { // else it was completed meanwhile: no loss
+                        log.warn("lost the lease on {}; abandoning it", run.bundleId());
+                        run.lost = true;
+                    }
+                    continue;
                 }
+            } catch (RuntimeException e) {
+                // the claim store is unreachable, which is not a lost lease: keep the message hidden, so
+                // no one else starts the bundle meanwhile, and renew the claim when the store is back
+                log.warn("lease renewal of {} failed: {}", run.bundleId(), e.toString());
             }
+            extend.add(run.message);
+        }
+        try {
             if (!extend.isEmpty()) {
                 requests.changeVisibility(extend, config.lease());
             }
         } catch (RuntimeException e) {
-            log.warn("lease renewal failed: {}", e.toString());
+            log.warn("visibility extension failed: {}", e.toString());
         }
     }
 }

@@ -47,6 +47,19 @@ final class Poller implements Runnable {
         this.events = events;
     }
 
+    /** Only asked when the worker would otherwise idle out: one queue-attributes read. */
+    private boolean workInFlightElsewhere() {
+        if (!config.holdWhileInFlight()) {
+            return false;
+        }
+        MessageQueue.QueueDepth depth = requests.depth();
+        if (depth.inFlight() + depth.visible() == 0) {
+            return false;
+        }
+        idle.busy(); // look again after another idle timeout, not at every poll
+        return true;
+    }
+
     @Override
     public void run() {
         int failures = 0;
@@ -58,7 +71,7 @@ final class Poller implements Runnable {
                 }
                 List<Message> messages = requests.receive(Math.min(room, MessageQueue.MAX_BATCH), config.pollWait(), config.lease());
                 if (messages.isEmpty()) {
-                    if (held.isEmpty() && capacity.isEmpty() && idle.expired()) {
+                    if (held.isEmpty() && capacity.isEmpty() && idle.expired() && !workInFlightElsewhere()) {
                         log.info("worker {} idle for {}; exiting", config.workerId(), config.idleTimeout());
                         events.idle();
                     }

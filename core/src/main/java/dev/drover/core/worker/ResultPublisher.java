@@ -7,7 +7,9 @@ import dev.drover.core.model.ResultBatch;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.port.MessageQueue;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -161,11 +163,10 @@ final class ResultPublisher implements Runnable {
         }
         Usage total = usageMeter.get();
         long dups = counters.duplicates.get();
-        String usageJob = chunks.get(0).get(0).jobId();
         List<String> bodies = new ArrayList<>(chunks.size());
         for (int i = 0; i < chunks.size(); i++) {
             boolean first = i == 0;
-            bodies.add(Json.write(new ResultBatch(config.workerId(), usageJob,
+            bodies.add(Json.write(new ResultBatch(config.workerId(), chunks.get(i).get(0).jobId(),
                     first ? total.minus(usageReported) : Usage.ZERO, first ? dups - duplicatesReported : 0, chunks.get(i))));
         }
         for (int failures = 0; ; ) {
@@ -188,23 +189,24 @@ final class ResultPublisher implements Runnable {
         return true;
     }
 
+    /** Messages of at most {@code resultBytes}, each of one job, so a scheduler takes or leaves a message whole. */
     private List<List<TaskResult>> chunks(List<Finished> batch) {
+        Map<String, List<Finished>> byJob = new LinkedHashMap<>();
+        batch.stream().filter(f -> f.result() != null)
+                .forEach(f -> byJob.computeIfAbsent(f.result().jobId(), j -> new ArrayList<>()).add(f));
         List<List<TaskResult>> chunks = new ArrayList<>();
-        List<TaskResult> chunk = new ArrayList<>();
-        long bytes = 0;
-        for (Finished f : batch) {
-            if (f.result() == null) {
-                continue;
+        for (List<Finished> results : byJob.values()) {
+            List<TaskResult> chunk = new ArrayList<>();
+            long bytes = 0;
+            for (Finished f : results) {
+                if (!chunk.isEmpty() && bytes + f.bytes() > config.resultBytes()) {
+                    chunks.add(chunk);
+                    chunk = new ArrayList<>();
+                    bytes = 0;
+                }
+                chunk.add(f.result());
+                bytes += f.bytes();
             }
-            if (!chunk.isEmpty() && bytes + f.bytes() > config.resultBytes()) {
-                chunks.add(chunk);
-                chunk = new ArrayList<>();
-                bytes = 0;
-            }
-            chunk.add(f.result());
-            bytes += f.bytes();
-        }
-        if (!chunk.isEmpty()) {
             chunks.add(chunk);
         }
         return chunks;

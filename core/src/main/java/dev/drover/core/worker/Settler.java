@@ -53,9 +53,12 @@ final class Settler {
         for (BundleRun run : touched) {
             if (run.settled >= run.toRun && !run.lost && held.remove(run)) {
                 try {
-                    claims.complete(run.bundleId(), config.workerId(), clock.instant());
-                    counters.bundlesRun.incrementAndGet();
-                    deletes.add(run.message);
+                    if (claims.complete(run.bundleId(), config.workerId(), clock.instant())) {
+                        counters.bundlesRun.incrementAndGet();
+                        deletes.add(run.message);
+                    } else {
+                        log.warn("{} is held by another worker now; leaving it to settle", run.bundleId());
+                    }
                 } catch (RuntimeException e) {
                     // results are out; if the bundle is redelivered its successor finds them all reported
                     log.warn("could not mark {} done: {}", run.bundleId(), e.toString());

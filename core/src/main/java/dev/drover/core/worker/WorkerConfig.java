@@ -17,11 +17,13 @@ import java.time.Duration;
  * @param cancelCheck  how often the held jobs' cancellation flags are read
  * @param clockSkew    how far apart two workers' clocks may be: a lease counts as lapsed only this
  *                     long after the claimer's clock says so
+ * @param holdWhileInFlight no idle exit while the request queue has work in flight, which this worker
+ *                     could take should its holder die (a fixed fleet keeps its size until its work is done)
  */
 public record WorkerConfig(String workerId, int threads, Duration lease, Duration heartbeat, Duration pollWait,
                            Duration idleTimeout, int resultBytes, Duration resultLinger,
                            Duration fetchAhead, Duration drainTimeout, Duration cancelCheck,
-                           Duration clockSkew) {
+                           Duration clockSkew, boolean holdWhileInFlight) {
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_POLL_WAIT = Duration.ofSeconds(5);
@@ -59,7 +61,7 @@ public record WorkerConfig(String workerId, int threads, Duration lease, Duratio
     public static WorkerConfig defaults(String workerId, int threads, Duration idleTimeout) {
         return new WorkerConfig(workerId, threads, DEFAULT_LEASE, DEFAULT_HEARTBEAT, DEFAULT_POLL_WAIT,
                 idleTimeout, DEFAULT_RESULT_BYTES, DEFAULT_RESULT_LINGER, DEFAULT_FETCH_AHEAD, DEFAULT_DRAIN_TIMEOUT,
-                DEFAULT_CANCEL_CHECK, DEFAULT_CLOCK_SKEW);
+                DEFAULT_CANCEL_CHECK, DEFAULT_CLOCK_SKEW, false);
     }
 
     /** A worker of the in-JVM pool: never idles out, polls briefly, fetches ahead only for sub-millisecond tasks. */
@@ -70,26 +72,31 @@ public record WorkerConfig(String workerId, int threads, Duration lease, Duratio
 
     public WorkerConfig withLease(Duration lease, Duration heartbeat) {
         return new WorkerConfig(workerId, threads, lease, heartbeat, pollWait, idleTimeout, resultBytes, resultLinger,
-                fetchAhead, drainTimeout, cancelCheck, clockSkew);
+                fetchAhead, drainTimeout, cancelCheck, clockSkew, holdWhileInFlight);
     }
 
     public WorkerConfig withResultLinger(Duration linger) {
         return new WorkerConfig(workerId, threads, lease, heartbeat, pollWait, idleTimeout, resultBytes, linger,
-                fetchAhead, drainTimeout, cancelCheck, clockSkew);
+                fetchAhead, drainTimeout, cancelCheck, clockSkew, holdWhileInFlight);
     }
 
     public WorkerConfig withPollWait(Duration wait) {
         return new WorkerConfig(workerId, threads, lease, heartbeat, wait, idleTimeout, resultBytes, resultLinger,
-                fetchAhead, drainTimeout, cancelCheck, clockSkew);
+                fetchAhead, drainTimeout, cancelCheck, clockSkew, holdWhileInFlight);
     }
 
     public WorkerConfig withFetchAhead(Duration ahead) {
         return new WorkerConfig(workerId, threads, lease, heartbeat, pollWait, idleTimeout, resultBytes, resultLinger,
-                ahead, drainTimeout, cancelCheck, clockSkew);
+                ahead, drainTimeout, cancelCheck, clockSkew, holdWhileInFlight);
     }
 
     public WorkerConfig withDrainTimeout(Duration timeout) {
         return new WorkerConfig(workerId, threads, lease, heartbeat, pollWait, idleTimeout, resultBytes, resultLinger,
-                fetchAhead, timeout, cancelCheck, clockSkew);
+                fetchAhead, timeout, cancelCheck, clockSkew, holdWhileInFlight);
+    }
+
+    public WorkerConfig withHoldWhileInFlight(boolean hold) {
+        return new WorkerConfig(workerId, threads, lease, heartbeat, pollWait, idleTimeout, resultBytes, resultLinger,
+                fetchAhead, drainTimeout, cancelCheck, clockSkew, hold);
     }
 }

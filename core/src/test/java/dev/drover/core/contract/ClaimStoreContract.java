@@ -50,7 +50,7 @@ public abstract class ClaimStoreContract {
     @Test
     void completingABundleWithNoRecordMarksItDone() {
         String b = bundle();
-        store().complete(b, "w1", t0);
+        assertTrue(store().complete(b, "w1", t0));
         assertInstanceOf(ClaimOutcome.Done.class, store().claim(b, "w2", t0.plusSeconds(1), LEASE));
         assertFalse(store().renew(b, "w1", t0.plusSeconds(2), LEASE, Set.of(0L)), "a done bundle has no lease to renew");
     }
@@ -63,6 +63,17 @@ public abstract class ClaimStoreContract {
         ClaimOutcome taken = store().claim(b, "w2", t0.plusSeconds(41), LEASE);
         assertEquals(new ClaimOutcome.Claimed(2, Set.of(0L, 1L)), taken);
         assertFalse(store().renew(b, "w1", t0.plusSeconds(42), LEASE, Set.of(2L)), "the old owner lost its lease");
+    }
+
+    @Test
+    void onlyTheOwnerCompletesABundle() {
+        String b = bundle();
+        store().claim(b, "w1", t0, LEASE);
+        store().claim(b, "w2", t0.plusSeconds(41), LEASE); // w1's lease lapsed without w1 noticing
+        assertFalse(store().complete(b, "w1", t0.plusSeconds(42)), "the old owner cannot settle its successor's bundle");
+        assertInstanceOf(ClaimOutcome.Busy.class, store().claim(b, "w3", t0.plusSeconds(43), LEASE), "still w2's, not done");
+        assertTrue(store().complete(b, "w2", t0.plusSeconds(44)));
+        assertInstanceOf(ClaimOutcome.Done.class, store().claim(b, "w3", t0.plusSeconds(45), LEASE));
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.drover.core.Usage;
 import dev.drover.core.codec.Json;
 import dev.drover.core.model.Bundle;
 import dev.drover.core.model.ResultBatch;
+import dev.drover.core.model.Task;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.core.port.ClaimStore.ClaimOutcome;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class ResultCollector implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ResultCollector.class);
     private static final Duration WAIT = Duration.ofSeconds(1);
-    private static final Duration VISIBILITY = Duration.ofSeconds(60);
+    /** Handling a receive takes milliseconds; a collector that died holding messages gives them back this soon. */
+    private static final Duration VISIBILITY = Duration.ofSeconds(15);
     /** A batch of another scheduler's job is left for it: hidden briefly, so this one does not spin on it. */
     private static final Duration NOT_MINE = Duration.ofSeconds(5);
     /** How long the scheduler holds a dead-lettered bundle's claim while it reports its tasks. */
@@ -67,8 +69,9 @@ public final class ResultCollector implements Runnable {
      * Reads dead-lettered bundles. The scheduler claims each, as a worker would: a bundle that is
      * done, or that a live worker still holds (a duplicate delivery that was answered "busy" too
      * often, or a bundle running past SQS's 12-hour visibility limit), is not dead and is dropped;
-     * its holder settles it, and the lost-work watch re-sends it should the holder die. Only a
-     * bundle whose lease lapsed, whose workers died each time, has its unreported tasks FAILED.
+     * its holder settles it, and the lost-work watch re-sends it should the holder die. A bundle
+     * whose workers died each time is split: each unreported task goes back alone, so only the task
+     * that kills its worker dies again, and a single task that is dead-lettered is reported FAILED.
      */
     public static ResultCollector deadLetters(MessageQueue deadLetters, Backend backend, Sink sink, Clock clock) {
         return new ResultCollector(deadLetters, m -> {
@@ -77,11 +80,17 @@ public final class ResultCollector implements Runnable {
             if (!(outcome instanceof ClaimOutcome.Claimed claimed)) {
                 return new ResultBatch("scheduler", b.jobId(), Usage.ZERO, 0, List.of());
             }
-            long now = clock.millis();
-            List<TaskResult> failed = b.tasks().stream().filter(t -> !claimed.reported().contains(t.seq()))
-                    .map(t -> TaskResult.decided(b.jobId(), t, TaskStatus.FAILED,
-                    "dead-lettered: its bundle was delivered too many times and its worker never finished it"
-                            + " (the worker died, was killed or ran out of memory each time)", now)).toList();
+            List<Task> unreported = b.tasks().stream().filter(t -> !claimed.reported().contains(t.seq())).toList();
+            List<TaskResult> failed = List.of();
+            if (unreported.size() > 1) {
+                backend.requests().send(unreported.stream().map(t -> Json.write(new Bundle(
+                        b.bundleId() + "/" + t.seq(), b.jobId(), b.dispatchedAt(), List.of(t)))).toList());
+            } else {
+                long now = clock.millis();
+                failed = unreported.stream().map(t -> TaskResult.decided(b.jobId(), t, TaskStatus.FAILED,
+                        "dead-lettered: its bundle was delivered too many times and its worker never finished it"
+                                + " (the worker died, was killed or ran out of memory each time)", now)).toList();
+            }
             backend.claims().complete(b.bundleId(), "scheduler", clock.instant());
             return new ResultBatch("scheduler", b.jobId(), Usage.ZERO, 0, failed);
         }, sink, backend);

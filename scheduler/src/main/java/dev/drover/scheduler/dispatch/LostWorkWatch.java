@@ -13,14 +13,16 @@ import org.slf4j.LoggerFactory;
  * Notices dispatched tasks that can no longer end: their messages vanished (SQS's retention, a
  * purge, an emulator restarted without its data) or were dropped as duplicates of a bundle whose
  * holder then died. A worker holding a bundle keeps its message in flight and a worker that ran
- * one has posted its results, so when the request queue has held nothing, visible or in flight,
- * for {@code lostAfter}, and a job with tasks out has had no result for as long, those tasks have
- * neither a live claim nor a result: the dispatcher sends them again.
+ * one has posted its results, so when neither the request nor the response queue has held
+ * anything, visible or in flight, for {@code lostAfter}, and a job with tasks out has had no
+ * result for as long, those tasks have neither a live claim nor a result: the dispatcher sends
+ * them again.
  */
 public final class LostWorkWatch implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(LostWorkWatch.class);
 
     private final MessageQueue requests;
+    private final MessageQueue responses;
     private final Supplier<Collection<JobState>> jobs;
     private final Dispatcher dispatcher;
     private final Duration lostAfter;
@@ -28,9 +30,10 @@ public final class LostWorkWatch implements Runnable {
     private volatile boolean running = true;
     private long quietSince; // watch thread only; 0 while the queue holds something
 
-    public LostWorkWatch(MessageQueue requests, Supplier<Collection<JobState>> jobs, Dispatcher dispatcher, Duration lostAfter,
+    public LostWorkWatch(MessageQueue requests, MessageQueue responses, Supplier<Collection<JobState>> jobs, Dispatcher dispatcher, Duration lostAfter,
                   Clock clock) {
         this.requests = requests;
+        this.responses = responses;
         this.jobs = jobs;
         this.dispatcher = dispatcher;
         this.lostAfter = lostAfter;
@@ -56,10 +59,14 @@ public final class LostWorkWatch implements Runnable {
         }
     }
 
+    private static boolean holdsAny(MessageQueue queue) {
+        MessageQueue.QueueDepth depth = queue.depth();
+        return depth.visible() + depth.inFlight() > 0;
+    }
+
     public void check() {
         long now = clock.millis();
-        MessageQueue.QueueDepth depth = requests.depth();
-        if (depth.visible() + depth.inFlight() > 0) {
+        if (holdsAny(requests) || holdsAny(responses)) {
             quietSince = 0;
             return;
         }

@@ -32,12 +32,23 @@ public final class Provisioner implements AutoCloseable {
 
     /**
      * @param hourlyPriceUsd what one worker costs an hour (EC2 list price of its instance type), for the estimate
+     * @param fixedSize      a fixed fleet of this many workers while there is work (dead or idle ones are
+     *                       replaced), or 0 for an elastic fleet sized by the backlog
      */
     public record Config(int maxWorkers, int threadsPerWorker, Duration targetLatency, Duration interval,
-                         double hourlyPriceUsd) {
+                         double hourlyPriceUsd, int fixedSize) {
         public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(250);
         /** EC2 bills per second with a minimum of 60 s per instance. */
         public static final long BILLING_MINIMUM_SECONDS = 60;
+
+        public static Config elastic(int maxWorkers, int threadsPerWorker, Duration targetLatency, double hourlyPriceUsd) {
+            return new Config(maxWorkers, threadsPerWorker, targetLatency, DEFAULT_INTERVAL, hourlyPriceUsd, 0);
+        }
+
+        /** A fleet whose desired size is constant: the same code path replaces a dead member. */
+        public Config fixed(int workers) {
+            return new Config(workers, threadsPerWorker, targetLatency, interval, hourlyPriceUsd, workers);
+        }
     }
 
     private final Config config;
@@ -78,6 +89,9 @@ public final class Provisioner implements AutoCloseable {
     static int desired(Demand d, Config c) {
         if (d.backlogTasks() <= 0) {
             return 0;
+        }
+        if (c.fixedSize() > 0) {
+            return c.fixedSize();
         }
         double perWorker = c.threadsPerWorker() / Math.max(1e-6, d.meanTaskSeconds()) * c.targetLatency().toMillis() / 1000.0;
         return (int) Math.min(Integer.MAX_VALUE, Math.ceil(d.backlogTasks() / Math.max(1.0, perWorker)));

@@ -52,8 +52,25 @@ class ProvisionerTest {
     Demand demand = new Demand(0, 0.01, Set.of());
 
     Provisioner provisioner(int max, int threads, Duration latency) {
-        return new Provisioner(new Provisioner.Config(max, threads, latency, Duration.ofMillis(250), 0.085),
+        return new Provisioner(new Provisioner.Config(max, threads, latency, Duration.ofMillis(250), 0.085, 0),
                 launcher, () -> demand, clock);
+    }
+
+    @Test
+    void aFixedFleetReplacesADeadMemberWhileThereIsWork() {
+        Provisioner p = new Provisioner(new Provisioner.Config(100, 4, Duration.ofSeconds(10), Duration.ofMillis(250), 0.085, 0)
+                .fixed(2), launcher, () -> demand, clock);
+        demand = new Demand(10_000, 0.01, Set.of());
+        p.tick();
+        assertEquals(List.of(2), launcher.launches, "its size, whatever the backlog");
+        launcher.stopAll(); // both die (kill -9, or idle exits while another holds the work)
+        clock.advance(Duration.ofSeconds(1));
+        p.tick();
+        assertEquals(List.of(2, 2), launcher.launches, "replaced by the same code path");
+        demand = new Demand(0, 0.01, Set.of());
+        launcher.stopAll();
+        p.tick();
+        assertEquals(List.of(2, 2), launcher.launches, "no work, no workers");
     }
 
     @Test
@@ -124,8 +141,8 @@ class ProvisionerTest {
 
     @Test
     void theLawFollowsTheUsersLatency() {
-        Provisioner.Config fast = new Provisioner.Config(1000, 4, Duration.ofMillis(500), Duration.ofMillis(250), 0);
-        Provisioner.Config slow = new Provisioner.Config(1000, 4, Duration.ofSeconds(60), Duration.ofMillis(250), 0);
+        Provisioner.Config fast = new Provisioner.Config(1000, 4, Duration.ofMillis(500), Duration.ofMillis(250), 0, 0);
+        Provisioner.Config slow = new Provisioner.Config(1000, 4, Duration.ofSeconds(60), Duration.ofMillis(250), 0, 0);
         Demand d = new Demand(10_000, 0.1, Set.of());
         assertEquals(500, Provisioner.desired(d, fast)); // 4 threads / 0.1 s × 0.5 s = 20 tasks a worker
         assertEquals(5, Provisioner.desired(d, slow));

@@ -1,0 +1,42 @@
+package dev.drover.core.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.core.model.Task;
+import dev.drover.core.model.TaskStatus;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ShellExecutorTest {
+    @TempDir
+    Path scratch;
+
+    Outcome run(ShellExecutor shell, String command) {
+        return shell.run("j", new Task(0, 1, command, 20_000, 1, 1), () -> false);
+    }
+
+    @Test
+    void aTaskThatWritesForeverIsKilledWithAClearReason() {
+        Outcome out = run(new ShellExecutor(scratch, 1024, 1 << 20), "yes drover");
+        assertEquals(TaskStatus.FAILED, out.status());
+        assertTrue(out.error().contains("more than 1048576 bytes of output"), out.error());
+        assertTrue(out.stdoutTruncated());
+    }
+
+    @Test
+    void aTaskRunsInASessionOfItsOwnSoSignalsForTheWorkerDoNotReachIt() {
+        Outcome out = run(new ShellExecutor(scratch, 1024, 1 << 20), "test \"$(cut -d' ' -f6 /proc/$$/stat)\" = \"$$\"");
+        assertEquals(0, out.exitCode(), "the shell leads its own session: " + out.stderr());
+    }
+
+    @Test
+    void exitCodeAndOutputAreKept() {
+        Outcome out = run(new ShellExecutor(scratch, 1024, 1 << 20), "echo out; echo err >&2; exit 3");
+        assertEquals(TaskStatus.FAILED, out.status());
+        assertEquals(3, out.exitCode());
+        assertEquals("out\n", out.stdout());
+        assertEquals("err\n", out.stderr());
+    }
+}
