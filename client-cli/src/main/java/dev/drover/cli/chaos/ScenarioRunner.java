@@ -64,6 +64,9 @@ final class ScenarioRunner implements AutoCloseable {
         }
         double baseline = baselines.get(key);
         Duration deadline = Double.isNaN(baseline) ? maxDeadline : clamp(Duration.ofMillis((long) (baseline * 10_000)));
+        if (deadline.compareTo(s.minDeadline()) < 0) {
+            deadline = s.minDeadline();
+        }
         Run run = measure(s, dir.resolve("fault"), s.workload(), s.fault(), true, deadline);
         return judge(s, run, baseline, deadline);
     }

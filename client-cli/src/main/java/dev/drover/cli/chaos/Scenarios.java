@@ -58,7 +58,9 @@ final class Scenarios {
                             }
                         }),
                 new Scenario("poison-task", "one task kills its worker JVM every time it runs, on an elastic fleet",
-                        Plan.elastic(3), new Workload(tasks, ms, Flavor.POISON), Fault.NONE),
+                        Plan.elastic(3), new Workload(tasks, ms, Flavor.POISON), Fault.NONE)
+                        // 5 deliveries of its bundle and 5 of the poison alone, each a dead worker and a lease
+                        .atLeast(Duration.ofSeconds(quick ? 150 : 240)),
                 new Scenario("unsendable-line", "a job whose line SQS refuses (U+FFFF) is submitted before a normal one",
                         fixed, new Workload(tasks, ms, Flavor.UNSENDABLE_NEIGHBOUR), Fault.NONE),
                 new Scenario("big-output", "every task writes 300 KB to stdout",

@@ -98,6 +98,7 @@ final class ResultPublisher implements Runnable {
             try {
                 Finished first = finished.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    settler.retryCompletions();
                     if (stop && finished.isEmpty()) {
                         return;
                     }

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Settler {
     private static final Logger log = LoggerFactory.getLogger(Settler.class);
+    private static final long RETRY_NANOS = 1_000_000_000L;
 
     private final WorkerConfig config;
     private final MessageQueue requests;
@@ -25,6 +26,8 @@ final class Settler {
     private final Clock clock;
     private final HeldBundles held;
     private final Counters counters;
+    private final List<BundleRun> uncompleted = new ArrayList<>(); // publisher thread only
+    private long lastRetry;
 
     Settler(WorkerConfig config, MessageQueue requests, ClaimStore claims, Clock clock, HeldBundles held, Counters counters) {
         this.config = config;
@@ -51,20 +54,48 @@ final class Settler {
             }
         }
         for (BundleRun run : touched) {
-            if (run.settled >= run.toRun && !run.lost && held.remove(run)) {
-                try {
-                    if (claims.complete(run.bundleId(), config.workerId(), clock.instant())) {
-                        counters.bundlesRun.incrementAndGet();
-                        deletes.add(run.message);
-                    } else {
-                        log.warn("{} is held by another worker now; leaving it to settle", run.bundleId());
-                    }
-                } catch (RuntimeException e) {
-                    // results are out; if the bundle is redelivered its successor finds them all reported
-                    log.warn("could not mark {} done: {}", run.bundleId(), e.toString());
-                }
+            if (run.settled >= run.toRun && !run.lost && held.holds(run)) {
+                complete(run, deletes);
             }
         }
+        delete(deletes);
+    }
+
+    /** Tries again to mark done the bundles whose completion failed; called often, acts at most once a second. */
+    void retryCompletions() {
+        if (uncompleted.isEmpty() || System.nanoTime() - lastRetry < RETRY_NANOS) {
+            return;
+        }
+        lastRetry = System.nanoTime();
+        List<BundleRun> again = new ArrayList<>(uncompleted);
+        uncompleted.clear();
+        List<Message> deletes = new ArrayList<>();
+        again.stream().filter(held::holds).forEach(run -> complete(run, deletes));
+        delete(deletes);
+    }
+
+    /**
+     * Marks a fully reported bundle done. If the claim store cannot be reached, the bundle stays held
+     * (its lease and message renewed, its reported tasks recorded) and completion is tried again, so
+     * no other worker re-runs tasks whose results are already out.
+     */
+    private void complete(BundleRun run, List<Message> deletes) {
+        try {
+            if (claims.complete(run.bundleId(), config.workerId(), clock.instant())) {
+                counters.bundlesRun.incrementAndGet();
+                deletes.add(run.message);
+            } else {
+                log.warn("{} is held by another worker now; leaving it to settle", run.bundleId());
+                run.lost = true;
+            }
+            held.remove(run);
+        } catch (RuntimeException e) {
+            log.warn("could not mark {} done yet: {}", run.bundleId(), e.toString());
+            uncompleted.add(run);
+        }
+    }
+
+    private void delete(List<Message> deletes) {
         if (!deletes.isEmpty()) {
             try {
                 requests.delete(deletes);

@@ -75,4 +75,27 @@ class SettlerTest {
         settler.settle(List.of(Finished.duplicate(dup), Finished.skipped(run)));
         assertEquals(0, requests.depth().inFlight() + requests.depth().visible());
     }
+
+    @Test
+    void aCompletionThatFailsKeepsTheBundleHeldUntilItCanBeMarkedDone() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger(1);
+        ClaimStore flaky = (ClaimStore) java.lang.reflect.Proxy.newProxyInstance(ClaimStore.class.getClassLoader(),
+                new Class<?>[] {ClaimStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("complete") && failures.getAndDecrement() > 0) {
+                        throw new dev.drover.core.InfrastructureException("DynamoDB", "SdkClientException", null,
+                                dev.drover.core.InfrastructureException.Kind.TRANSIENT, "connection refused", null);
+                    }
+                    return method.invoke(claims, args);
+                });
+        Settler settler = new Settler(config, requests, flaky, clock, held, counters);
+        BundleRun run = claimedRun("j:0:1", 1);
+        settler.settle(List.of(Finished.result(run, result(0))));
+        assertTrue(held.holds(run), "still held: renewed, so no other worker re-runs its reported task");
+        assertEquals(1, requests.depth().inFlight(), "its message is not deleted");
+        Thread.sleep(1100);
+        settler.retryCompletions();
+        assertFalse(held.holds(run));
+        assertEquals(0, requests.depth().inFlight() + requests.depth().visible());
+        assertInstanceOf(ClaimOutcome.Done.class, claims.claim("j:0:1", "other", clock.instant(), Duration.ofSeconds(30)));
+    }
 }
