@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -35,6 +37,12 @@ public final class AwsClients implements AutoCloseable {
     public static final Duration CONNECTION_ACQUISITION_TIMEOUT = Duration.ofSeconds(10);
     /** Standard retry mode: exponential backoff with jitter, throttling-aware, 1 try + 4 retries. */
     public static final int MAX_ATTEMPTS = 5;
+    /**
+     * DynamoDB answers in milliseconds; a call that hangs must fail well within a heartbeat, so a
+     * lease renewal never outlasts the lease it renews (the default would allow 30 s × 5 attempts).
+     */
+    public static final Duration DYNAMODB_ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
+    public static final Duration DYNAMODB_CALL_TIMEOUT = Duration.ofSeconds(5);
 
     private final AwsSettings settings;
     private final AwsCredentialsProvider credentials;
@@ -76,7 +84,8 @@ public final class AwsClients implements AutoCloseable {
 
     public synchronized DynamoDbClient dynamoDb() {
         if (dynamoDb == null) {
-            dynamoDb = track(configure(DynamoDbClient.builder(), settings.dynamoDbEndpointOverride()).build());
+            dynamoDb = track(configure(DynamoDbClient.builder(), settings.dynamoDbEndpointOverride(),
+                    o -> o.apiCallAttemptTimeout(DYNAMODB_ATTEMPT_TIMEOUT).apiCallTimeout(DYNAMODB_CALL_TIMEOUT)).build());
         }
         return dynamoDb;
     }
@@ -113,6 +122,11 @@ public final class AwsClients implements AutoCloseable {
 
     private <B extends AwsClientBuilder<B, ?> & SdkSyncClientBuilder<B, ?>> B configure(
             B builder, Optional<URI> endpoint) {
+        return configure(builder, endpoint, o -> { });
+    }
+
+    private <B extends AwsClientBuilder<B, ?> & SdkSyncClientBuilder<B, ?>> B configure(
+            B builder, Optional<URI> endpoint, Consumer<ClientOverrideConfiguration.Builder> extra) {
         if (closed) {
             throw new IllegalStateException("AwsClients is closed");
         }
@@ -122,7 +136,8 @@ public final class AwsClients implements AutoCloseable {
                 .overrideConfiguration(o -> o
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
                                 .maxAttempts(MAX_ATTEMPTS).build())
-                        .addExecutionInterceptor(meter));
+                        .addExecutionInterceptor(meter)
+                        .applyMutation(extra));
         endpoint.ifPresent(builder::endpointOverride);
         return builder;
     }

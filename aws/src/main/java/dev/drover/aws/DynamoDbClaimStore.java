@@ -108,32 +108,24 @@ public final class DynamoDbClaimStore implements ClaimStore {
             values.put(":reported", AttributeValue.fromNs(reported.stream().map(String::valueOf).toList()));
             update += " ADD " + REPORTED + " :reported";
         }
-        String expression = update;
-        try {
-            AwsErrors.call(SERVICE, () -> dynamo.updateItem(b -> b.tableName(table).key(key(bundleId))
-                    .conditionExpression("#owner = :me AND #done = :false")
-                    .updateExpression(expression)
-                    .expressionAttributeNames(Map.of("#owner", OWNER, "#done", DONE))
-                    .expressionAttributeValues(values)
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.NONE)));
-            return true;
-        } catch (InfrastructureException e) {
-            if (e.getCause() instanceof ConditionalCheckFailedException) {
-                return false;
-            }
-            throw e;
-        }
+        return conditionalUpdate(bundleId, "#owner = :me AND #done = :false", update, values);
     }
 
     @Override
     public boolean complete(String bundleId, String owner, Instant now) {
+        return conditionalUpdate(bundleId, "attribute_not_exists(" + KEY + ") OR #owner = :me",
+                "SET #done = :true, " + TTL + " = :ttl", Map.of(":true", AttributeValue.fromBool(true), ":ttl", n(ttl(now)),
+                        ":me", AttributeValue.fromS(owner)));
+    }
+
+    /** One conditional update of a claim; a failed condition is a value (false), not an exception. */
+    private boolean conditionalUpdate(String bundleId, String condition, String update, Map<String, AttributeValue> values) {
         try {
             AwsErrors.call(SERVICE, () -> dynamo.updateItem(b -> b.tableName(table).key(key(bundleId))
-                    .conditionExpression("attribute_not_exists(" + KEY + ") OR #owner = :me")
-                    .updateExpression("SET #done = :true, " + TTL + " = :ttl")
-                    .expressionAttributeNames(Map.of("#done", DONE, "#owner", OWNER))
-                    .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true), ":ttl", n(ttl(now)),
-                            ":me", AttributeValue.fromS(owner)))
+                    .conditionExpression(condition)
+                    .updateExpression(update)
+                    .expressionAttributeNames(Map.of("#owner", OWNER, "#done", DONE))
+                    .expressionAttributeValues(values)
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.NONE)));
             return true;
         } catch (InfrastructureException e) {

@@ -37,6 +37,10 @@ class AwsErrorsTest {
     @Test
     void throttlingAndServerErrorsAreRetryable() {
         assertTrue(AwsErrors.translate(serviceError("ThrottlingException", 400)).retryable());
+        assertEquals(dev.drover.core.InfrastructureException.Kind.THROTTLED,
+                AwsErrors.translate(serviceError("ThrottlingException", 400)).kind(), "backs off longer");
+        assertEquals(dev.drover.core.InfrastructureException.Kind.PERMANENT,
+                AwsErrors.translate(serviceError("AccessDenied", 403)).kind(), "not retried");
         assertTrue(AwsErrors.translate(serviceError("ProvisionedThroughputExceededException", 400)).retryable());
         assertTrue(AwsErrors.translate(serviceError("InternalError", 500)).retryable());
         assertTrue(AwsErrors.translate(serviceError("ServiceUnavailable", 503)).retryable());

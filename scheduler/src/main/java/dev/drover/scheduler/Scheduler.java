@@ -81,6 +81,7 @@ public final class Scheduler implements AutoCloseable {
     private static Thread thread(Runnable r, String name) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
+        t.setUncaughtExceptionHandler((thread, e) -> log.error("thread {} died", thread.getName(), e));
         t.start();
         return t;
     }

@@ -89,9 +89,11 @@ public final class Worker {
         this.startedAt = clock.millis();
     }
 
+    /** A named daemon thread that says so loudly if it ever dies of something its loop did not catch. */
     static Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
+        t.setUncaughtExceptionHandler((thread, e) -> log.error("thread {} died", thread.getName(), e));
         return t;
     }
 
