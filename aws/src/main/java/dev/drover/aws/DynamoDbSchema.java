@@ -51,4 +51,33 @@ public final class DynamoDbSchema {
         /** Binary: gzipped JSON of the chunk's results. */
         public static final String RESULTS = "results";
     }
+
+    /**
+     * Users, in the jobs table under their own partition-key prefixes (so no new table and no new
+     * permission): per user a {@link #USER_PREFIX} item, per token a {@link #TOKEN_PREFIX} item
+     * keyed by the token's SHA-256, so a request costs one read to authenticate. Removing a user
+     * marks both {@link #REVOKED} (the scheduler may put and update, not delete). Their sort keys
+     * differ from {@link Jobs#META}, so listing jobs never sees them.
+     */
+    public static final class Users {
+        private Users() {}
+
+        /** Partition key (string) of a user's item: this prefix and the name; sort key {@link #USER_SORT_KEY}. */
+        public static final String USER_PREFIX = "user#";
+        public static final String USER_SORT_KEY = "user";
+        /** Partition key (string) of a token's item: this prefix and the token's hex SHA-256; sort key {@link #TOKEN_SORT_KEY}. */
+        public static final String TOKEN_PREFIX = "token#";
+        public static final String TOKEN_SORT_KEY = "token";
+
+        public static final String NAME = "userName";
+        public static final String ADMIN = "admin";
+        /** Epoch millis. */
+        public static final String CREATED_AT = "createdAt";
+        /** String set, on the user's item: the hashes of their tokens. */
+        public static final String TOKEN_HASHES = "tokenHashes";
+        /** On the token's item: the hash again, compared in constant time after the lookup. */
+        public static final String TOKEN_HASH = "tokenHash";
+        /** Boolean: the user was removed, or the token revoked. */
+        public static final String REVOKED = "revoked";
+    }
 }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "drover", mixinStandardHelpOptions = true, version = "drover 0.1.0",
         description = "Run many-task workloads on an elastic fleet of workers (in this JVM, local processes or EC2).",
         subcommands = {RunCommand.class, SchedulerCommand.class, SubmitCommand.class, StatusCommand.class,
-                CancelCommand.class, ResultsCommand.class, JobsCommand.class, WorkerCommand.class,
+                CancelCommand.class, ResultsCommand.class, JobsCommand.class, UsersCommand.class, WorkerCommand.class,
                 LocalAwsCommand.class, FleetCommand.class, BenchCommand.class, dev.drover.cli.chaos.ChaosCommand.class})
 public final class Main implements Runnable {
     static final Clock CLOCK = Clock.systemUTC();
@@ -17,6 +17,14 @@ public final class Main implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** The environment and home the commands see; the process's own unless a caller passes one. */
+    private ClientEnvironment environment = ClientEnvironment.system();
+
+    static ClientEnvironment environment(CommandLine.Model.CommandSpec any) {
+        Object root = any.root().userObject();
+        return root instanceof Main m ? m.environment : ClientEnvironment.system();
+    }
 
     @Override
     public void run() {
@@ -33,7 +41,14 @@ public final class Main implements Runnable {
 
     /** Runs a command line with the given output; returns the exit code (0 ok, 1 tasks not ok, 2 bad input). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main()).setOut(out).setErr(err)
+        return run(args, out, err, ClientEnvironment.system());
+    }
+
+    /** As {@link #run(String[], PrintWriter, PrintWriter)}, with the environment and home given (for tests). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err, ClientEnvironment environment) {
+        Main main = new Main();
+        main.environment = environment;
+        CommandLine cl = new CommandLine(main).setOut(out).setErr(err)
                 .setExecutionExceptionHandler((ex, cmd, parsed) -> {
                     err.println("drover: " + ex.getMessage());
                     err.flush();

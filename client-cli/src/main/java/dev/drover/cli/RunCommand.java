@@ -1,6 +1,7 @@
 package dev.drover.cli;
 
 import dev.drover.scheduler.api.HttpApi;
+import dev.drover.scheduler.auth.Accounts;
 import dev.drover.cli.InJvmFleet;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.SchedulerConfig;
@@ -47,6 +48,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    /** This run's own users: one admin with a fresh token, in memory only, so no other local user can submit to it. */
+    private final Accounts.Local access = Accounts.local(Main.CLOCK);
+
     @Override
     public Integer call() throws Exception {
         if (!Submission.validate(workload, spec.commandLine().getErr())) {
@@ -63,7 +67,7 @@ final class RunCommand implements Callable<Integer> {
     private int inJvm(Path data) throws Exception {
         try (InJvmFleet pool = new InJvmFleet(local, Main.CLOCK);
              Scheduler scheduler = new Scheduler(pool.schedulerConfig(data.resolve("scheduler")), pool.backend(), Main.CLOCK).start();
-             HttpApi api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of).start()) {
+             HttpApi api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of, access.accounts()).start()) {
             return submit(api, summary -> { });
         }
     }
@@ -80,7 +84,7 @@ final class RunCommand implements Callable<Integer> {
                      stack.backend, Main.CLOCK).start();
              Provisioner provisioner = new Provisioner(workers != null ? fleet.provisioner().fixed(workers) : fleet.provisioner(),
                      launcher, scheduler::demand, Main.CLOCK).start();
-             HttpApi api = new HttpApi(scheduler, "127.0.0.1", 0, provisioner::status).start()) {
+             HttpApi api = new HttpApi(scheduler, "127.0.0.1", 0, provisioner::status, access.accounts()).start()) {
             return submit(api, summary -> {
                 // the run ends when the fleet has stopped itself: idle timeout, then drain
                 try {
@@ -100,7 +104,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int submit(HttpApi api, Consumer<Map<String, Object>> enrich) throws Exception {
-        return Submission.run(new SchedulerClient("127.0.0.1:" + api.port()), workload, true, output,
+        return Submission.run(new SchedulerClient("127.0.0.1:" + api.port(), access.adminToken()), workload, true, output,
                 spec.commandLine().getOut(), spec.commandLine().getErr(), Main.CLOCK, enrich);
     }
 

@@ -31,48 +31,74 @@ final class SchedulerClient {
     }
 
     private final URI base;
+    private final String token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    SchedulerClient(String hostPort) {
+    SchedulerClient(String hostPort, String token) {
         this.base = URI.create(hostPort.startsWith("http") ? hostPort : "http://" + hostPort);
+        this.token = token;
     }
 
-    JsonNode submit(Path workload, String name, String owner) throws IOException, InterruptedException {
-        String query = "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8)
-                + "&owner=" + URLEncoder.encode(owner, StandardCharsets.UTF_8);
-        return send(HttpRequest.newBuilder(base.resolve("/jobs" + query))
+    private HttpRequest.Builder request(String pathAndQuery) {
+        return HttpRequest.newBuilder(base.resolve(pathAndQuery)).header("Authorization", "Bearer " + token);
+    }
+
+    /** Submits a workload; the scheduler makes the token's user its owner. */
+    JsonNode submit(Path workload, String name) throws IOException, InterruptedException {
+        String query = "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8);
+        return send(request("/jobs" + query)
                 .POST(HttpRequest.BodyPublishers.ofFile(workload)).build());
     }
 
     JsonNode job(String jobId) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(base.resolve("/jobs/" + jobId)).GET().build());
+        return send(request("/jobs/" + jobId).GET().build());
     }
 
     JsonNode jobs() throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(base.resolve("/jobs")).GET().build());
+        return send(request("/jobs").GET().build());
     }
 
     JsonNode task(String jobId, long seq) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(base.resolve("/jobs/" + jobId + "/tasks/" + seq)).GET().build());
+        return send(request("/jobs/" + jobId + "/tasks/" + seq).GET().build());
     }
 
     JsonNode cancel(String jobId) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(base.resolve("/jobs/" + jobId + "/cancel"))
+        return send(request("/jobs/" + jobId + "/cancel")
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
     }
 
+    JsonNode users() throws IOException, InterruptedException {
+        return send(request("/users").GET().build());
+    }
+
+    JsonNode addUser(String name, boolean admin) throws IOException, InterruptedException {
+        return send(request("/users?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "&admin=" + admin)
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    JsonNode removeUser(String name) throws IOException, InterruptedException {
+        return send(request("/users/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"))
+                .DELETE().build());
+    }
+
     JsonNode fleet() throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(base.resolve("/fleet")).GET().build());
+        return send(request("/fleet").GET().build());
     }
 
     /** Streams the job's results, one JSON line each; with {@code follow}, until the job is done. */
     void results(String jobId, boolean follow, Consumer<String> line) throws IOException, InterruptedException {
-        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(
-                base.resolve("/jobs/" + jobId + "/results?follow=" + follow)).GET().build(),
+        HttpResponse<InputStream> response = http.send(
+                request("/jobs/" + jobId + "/results?follow=" + follow).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8), 1 << 16)) {
             if (response.statusCode() != 200) {
-                throw new ApiException(response.statusCode(), Json.MAPPER.readTree(in));
+                JsonNode body;
+                try {
+                    body = Json.MAPPER.readTree(in);
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    body = Json.MAPPER.createObjectNode().put("error", "HTTP " + response.statusCode());
+                }
+                throw new ApiException(response.statusCode(), body);
             }
             for (String l = in.readLine(); l != null; l = in.readLine()) {
                 line.accept(l);
@@ -82,7 +108,12 @@ final class SchedulerClient {
 
     private JsonNode send(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        JsonNode body = Json.MAPPER.readTree(response.body());
+        JsonNode body;
+        try {
+            body = Json.MAPPER.readTree(response.body());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            body = Json.MAPPER.createObjectNode().put("error", "HTTP " + response.statusCode());
+        }
         if (response.statusCode() >= 300) {
             throw new ApiException(response.statusCode(), body);
         }

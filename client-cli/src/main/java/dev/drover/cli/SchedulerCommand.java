@@ -8,7 +8,10 @@ import dev.drover.aws.Ec2FleetLauncher;
 import dev.drover.aws.Ec2LaunchSpec;
 import dev.drover.aws.StackOutputs;
 import dev.drover.scheduler.Backend;
+import dev.drover.aws.DynamoDbUserStore;
+import dev.drover.core.memory.InMemoryUserStore;
 import dev.drover.scheduler.api.HttpApi;
+import dev.drover.scheduler.auth.Accounts;
 import dev.drover.cli.InJvmFleet;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.SchedulerConfig;
@@ -94,14 +97,23 @@ final class SchedulerCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "Where to spool workloads and results (default: a temporary directory).")
     Path data;
 
+    @Option(names = "--admin-token-file", paramLabel = "FILE",
+            description = "Where a first start writes the new admin's token, mode 0600 (default: ~/.drover/token).")
+    Path adminTokenFile;
+
+    @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "268435456",
+            description = "Largest workload a submission may carry (default ${DEFAULT-VALUE}); more is refused with 413.")
+    long maxBody;
+
     @Override
     public Integer call() throws Exception {
         Path dir = data != null ? data : Files.createTempDirectory("drover-scheduler-");
         if (!mode.remote) {
             int workers = mode.localWorkers != null ? mode.localWorkers : Runtime.getRuntime().availableProcessors();
+            Accounts accounts = new Accounts(new InMemoryUserStore(dir.resolve("users.json")), Main.CLOCK);
             try (InJvmFleet pool = new InJvmFleet(workers, Main.CLOCK);
                  Scheduler scheduler = new Scheduler(pool.schedulerConfig(dir), pool.backend(), Main.CLOCK).start()) {
-                return serve(scheduler, Map::of, workers + " in-JVM workers");
+                return serve(scheduler, accounts, Map::of, workers + " in-JVM workers");
             }
         }
         Map<String, String> env = new HashMap<>(System.getenv());
@@ -114,13 +126,15 @@ final class SchedulerCommand implements Callable<Integer> {
         int fleetThreads = fleet.maxWorkers * fleet.threads;
         try (AwsClients aws = new AwsClients(settings);
              Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(dir, fleetThreads), RemoteBackends.create(aws, names), Main.CLOCK).start()) {
+            Accounts accounts = new Accounts(names.jobsTable().isBlank() ? new InMemoryUserStore(dir.resolve("users.json"))
+                    : new DynamoDbUserStore(aws.dynamoDb(), names.jobsTable()), Main.CLOCK);
             Optional<Ec2LaunchSpec> launch = launchSpec(names, settings.region(), env);
             if (launch.isEmpty()) {
-                return serve(scheduler, Map::of, "remote workers started elsewhere, via " + names.requestQueueUrl());
+                return serve(scheduler, accounts, Map::of, "remote workers started elsewhere, via " + names.requestQueueUrl());
             }
             try (Provisioner provisioner = new Provisioner(fleet.provisioner(), new Ec2FleetLauncher(aws.ec2(), launch.get(),
                     fleet.maxWorkers, Main.CLOCK), scheduler::demand, Main.CLOCK).start()) {
-                return serve(scheduler, provisioner::status, "an EC2 fleet of up to " + fleet.maxWorkers + " workers");
+                return serve(scheduler, accounts, provisioner::status, "an EC2 fleet of up to " + fleet.maxWorkers + " workers");
             }
         }
     }
@@ -148,8 +162,16 @@ final class SchedulerCommand implements Callable<Integer> {
         return Optional.of(spot ? spec.withSpot(Optional.empty()) : spec);
     }
 
-    private int serve(Scheduler scheduler, HttpApi.FleetView fleetView, String what) throws Exception {
-        try (HttpApi api = new HttpApi(scheduler, bind, port, fleetView).start()) {
+    private int serve(Scheduler scheduler, Accounts accounts, HttpApi.FleetView fleetView, String what) throws Exception {
+        Optional<String> admin = accounts.bootstrap();
+        if (admin.isPresent()) {
+            Path file = adminTokenFile != null ? adminTokenFile : Main.environment(spec).defaultTokenFile();
+            TokenFile.write(file, admin.get());
+            spec.commandLine().getOut().printf("first start: created the admin user '%s'; its token is in %s (mode 0600)%n",
+                    Accounts.ADMIN, file);
+        }
+        try (HttpApi api = new HttpApi(scheduler, bind, port, fleetView, accounts,
+                HttpApi.Limits.defaults().withMaxBodyBytes(maxBody)).start()) {
             spec.commandLine().getOut().printf("drover scheduler listening on %s:%d with %s%n", bind, api.port(), what);
             spec.commandLine().getOut().flush();
             CountDownLatch stop = new CountDownLatch(1);

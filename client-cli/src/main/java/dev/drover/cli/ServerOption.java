@@ -5,7 +5,9 @@ import dev.drover.core.EnvironmentVariables;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Which scheduler a client command talks to: an address, or a deployed stack's outputs file. */
 final class ServerOption {
@@ -21,9 +23,17 @@ final class ServerOption {
     @Option(names = "--stack", paramLabel = "NAME", description = "Which stack of the outputs file (default: its only one).")
     String stack;
 
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "Your API token (default: $DROVER_TOKEN, then ~/.drover/token).")
+    Path tokenFile;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
     SchedulerClient client() throws IOException {
+        String token = TokenFile.resolve(tokenFile, Main.environment(mixee));
         String target = stackOutputs == null ? address
                 : StackOutputs.read(stackOutputs, Optional.ofNullable(stack)).schedulerAddress();
-        return new SchedulerClient(target);
+        return new SchedulerClient(target, token);
     }
 }

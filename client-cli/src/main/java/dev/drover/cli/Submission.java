@@ -39,7 +39,7 @@ final class Submission {
         long submittedAt = clock.millis();
         JsonNode job;
         try {
-            job = client.submit(workload, workload.toString(), System.getProperty("user.name", ""));
+            job = client.submit(workload, workload.toString());
         } catch (SchedulerClient.ApiException e) {
             err.println("drover: " + e.getMessage());
             err.flush();

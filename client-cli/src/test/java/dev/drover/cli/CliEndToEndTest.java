@@ -8,6 +8,7 @@ import dev.drover.core.codec.Json;
 import dev.drover.scheduler.api.HttpApi;
 import dev.drover.cli.InJvmFleet;
 import dev.drover.scheduler.Scheduler;
+import dev.drover.scheduler.auth.Accounts;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -35,12 +36,14 @@ class CliEndToEndTest {
     static Scheduler scheduler;
     static HttpApi api;
     static String address;
+    static Accounts.Local access;
 
     @BeforeAll
     static void startScheduler() throws Exception {
         fleet = new InJvmFleet(4, Clock.systemUTC());
         scheduler = new Scheduler(fleet.schedulerConfig(dir.resolve("data")), fleet.backend(), Clock.systemUTC()).start();
-        api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of).start();
+        access = Accounts.local(Clock.systemUTC());
+        api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of, access.accounts()).start();
         address = "127.0.0.1:" + api.port();
     }
 
@@ -56,7 +59,9 @@ class CliEndToEndTest {
     static Run drover(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+        // the admin's token from $DROVER_TOKEN, and a home of the test's own
+        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err),
+                new ClientEnvironment(Map.of(TokenFile.VARIABLE, access.adminToken()), dir.resolve("home")));
         return new Run(code, out.toString(), err.toString());
     }
 
@@ -179,7 +184,7 @@ class CliEndToEndTest {
 
         // the scheduler checks too: a client that skips validation still queues nothing
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://" + address + "/jobs?name=raw.txt"))
+                        URI.create("http://" + address + "/jobs?name=raw.txt")).header("Authorization", "Bearer " + access.adminToken())
                 .POST(HttpRequest.BodyPublishers.ofString("echo 1\necho 2\nsleep x\n")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(400, response.statusCode());

@@ -11,6 +11,7 @@ import dev.drover.scheduler.api.HttpApi;
 import dev.drover.scheduler.JobView;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.SchedulerConfig;
+import dev.drover.scheduler.auth.Accounts;
 import dev.drover.localaws.ProcessFleetLauncher;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The remote path on local AWS: worker processes, SQS, DynamoDB and S3 emulators, real failures. */
 class RemotePathTest {
+    static final Accounts.Local ACCESS = Accounts.local(java.time.Clock.systemUTC());
     static final Clock CLOCK = Clock.systemUTC();
     static EmbeddedAws stack;
 
@@ -113,11 +115,12 @@ class RemotePathTest {
                     Thread.sleep(20);
                 }
             }
-            try (Scheduler second = scheduler("second", 4); HttpApi api = new HttpApi(second, "127.0.0.1", 0, Map::of).start()) {
+            try (Scheduler second = scheduler("second", 4); HttpApi api = new HttpApi(second, "127.0.0.1", 0, Map::of, ACCESS.accounts()).start()) {
                 awaitDone(second, jobId, 90);
                 StringWriter out = new StringWriter();
                 int code = Main.run(new String[] {"results", "-s", "127.0.0.1:" + api.port(), jobId},
-                        new PrintWriter(out), new PrintWriter(new StringWriter()));
+                        new PrintWriter(out), new PrintWriter(new StringWriter()),
+                        new ClientEnvironment(Map.of(TokenFile.VARIABLE, ACCESS.adminToken()), Path.of("/nonexistent-home")));
                 assertEquals(0, code);
                 List<TaskResult> all = out.toString().lines().map(Json::result).toList();
                 assertEquals(40, all.size());

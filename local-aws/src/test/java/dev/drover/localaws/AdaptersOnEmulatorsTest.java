@@ -7,6 +7,7 @@ import dev.drover.aws.AwsClients;
 import dev.drover.aws.AwsUsageMeter;
 import dev.drover.aws.DynamoDbClaimStore;
 import dev.drover.aws.DynamoDbJobStore;
+import dev.drover.aws.DynamoDbUserStore;
 import dev.drover.aws.S3PayloadStore;
 import dev.drover.aws.SqsMessageQueue;
 import dev.drover.core.codec.Json;
@@ -14,6 +15,7 @@ import dev.drover.core.contract.ClaimStoreContract;
 import dev.drover.core.contract.JobStoreContract;
 import dev.drover.core.contract.MessageQueueContract;
 import dev.drover.core.contract.PayloadStoreContract;
+import dev.drover.core.contract.UserStoreContract;
 import dev.drover.core.exec.Executors;
 import dev.drover.core.model.Bundle;
 import dev.drover.core.model.ResultBatch;
@@ -24,6 +26,7 @@ import dev.drover.core.port.JobStore;
 import dev.drover.core.port.Message;
 import dev.drover.core.port.MessageQueue;
 import dev.drover.core.port.PayloadStore;
+import dev.drover.core.port.UserStore;
 import dev.drover.core.queue.CompressingMessageQueue;
 import dev.drover.core.queue.ForwardingMessageQueue;
 import dev.drover.core.queue.OffloadingMessageQueue;
@@ -151,6 +154,22 @@ class AdaptersOnEmulatorsTest {
         @Override
         protected JobStore store() {
             return new DynamoDbJobStore(aws.dynamoDb(), endpoints.jobsTable());
+        }
+    }
+
+    /** Users share the jobs table; listing jobs must not see them. */
+    @Nested
+    class Users extends UserStoreContract {
+        @Override
+        protected UserStore store() {
+            return new DynamoDbUserStore(aws.dynamoDb(), endpoints.jobsTable());
+        }
+
+        @Test
+        void usersAreNotJobs() {
+            store().add(new dev.drover.core.port.User("not-a-job", false, 1), "f".repeat(64));
+            assertTrue(new DynamoDbJobStore(aws.dynamoDb(), endpoints.jobsTable()).list().stream()
+                    .noneMatch(j -> j.jobId() == null || j.jobId().contains("not-a-job")));
         }
     }
 

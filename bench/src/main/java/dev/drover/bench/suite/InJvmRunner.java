@@ -2,6 +2,8 @@ package dev.drover.bench.suite;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.cli.Main;
+import dev.drover.cli.TokenFile;
+import dev.drover.scheduler.auth.Accounts;
 import dev.drover.bench.suite.Row.Keys;
 import dev.drover.core.codec.Json;
 import dev.drover.scheduler.api.HttpApi;
@@ -28,6 +30,8 @@ final class InJvmRunner {
     private final Path dir;
     private final Duration bundleWork;
     private final AtomicInteger runs = new AtomicInteger();
+    /** The schedulers' users: an admin, whose token {@code drover submit} reads from a file. */
+    private final Accounts.Local access = Accounts.local(Clock.systemUTC());
 
     /** @param bundleWork the scheduler's bundle work for the efficiency cases, or null for Drover's default */
     InJvmRunner(Clock clock, Path dir, Duration bundleWork) {
@@ -44,7 +48,7 @@ final class InJvmRunner {
                 Workloads.run(scheduler, Workloads.sleeps(tasks, 0), "warm-up", 120);
             }
             Workloads.run(scheduler, Workloads.sleeps(40, 10), "warm-up", 120);
-            try (HttpApi api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of).start()) {
+            try (HttpApi api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of, access.accounts()).start()) {
                 Path file = writeWorkload(Workloads.sleeps(tasks, 0));
                 for (int i = 0; i < rounds; i++) {
                     submitOverHttp(api, file);
@@ -72,7 +76,7 @@ final class InJvmRunner {
         double[] walls = new double[repetitions];
         try (InJvmFleet fleet = new InJvmFleet(workers, clock);
              Scheduler scheduler = scheduler(fleet, null);
-             HttpApi api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of).start()) {
+             HttpApi api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of, access.accounts()).start()) {
             for (int i = 0; i < repetitions; i++) {
                 walls[i] = submitOverHttp(api, file);
             }
@@ -121,7 +125,12 @@ final class InJvmRunner {
         Path summary = dir.resolve("summary-" + runs.incrementAndGet() + ".json");
         StringWriter err = new StringWriter();
         long start = System.nanoTime();
-        int code = Main.run(new String[] {"submit", "-s", "127.0.0.1:" + api.port(), "-w", workload.toString(), "--wait",
+        Path tokenFile = dir.resolve("token");
+        if (!Files.exists(tokenFile)) {
+            TokenFile.write(tokenFile, access.adminToken());
+        }
+        int code = Main.run(new String[] {"submit", "-s", "127.0.0.1:" + api.port(), "--token-file", tokenFile.toString(),
+                "-w", workload.toString(), "--wait",
                 "-q", "--json", summary.toString()}, new PrintWriter(Writer.nullWriter()), new PrintWriter(err));
         double wall = (System.nanoTime() - start) / 1e9;
         if (code != 0) {

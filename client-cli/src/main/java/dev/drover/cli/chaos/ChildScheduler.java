@@ -20,6 +20,8 @@ final class ChildScheduler implements SchedulerHandle {
     private final Map<String, String> environment;
     private final Path log;
     private final int port;
+    /** Where its first start writes the admin's token (never the real home); a restart keeps the users, and so the token. */
+    private final Path tokenFile;
     private final JobClient client;
     private Process process;
 
@@ -28,20 +30,31 @@ final class ChildScheduler implements SchedulerHandle {
         this.port = freePort();
         this.environment = Map.copyOf(environment);
         this.log = dataDir.resolve("scheduler.log");
+        this.tokenFile = dataDir.resolve("admin-token");
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(List.of("-Ddrover.role=scheduler", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx512m",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "scheduler", "-rw",
                 "-s", Integer.toString(port), "--data", dataDir.toString(),
+                "--admin-token-file", dataDir.resolve("admin-token").toString(),
                 "--max-workers", Integer.toString(maxWorkers), "--worker-threads", Integer.toString(threads)));
         this.command = List.copyOf(cmd);
-        this.client = new JobClient(address());
+        this.client = new JobClient(address(), this::token);
         restart();
     }
 
     @Override
     public String address() {
         return "127.0.0.1:" + port;
+    }
+
+    @Override
+    public String token() {
+        try {
+            return java.nio.file.Files.readString(tokenFile).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the child scheduler wrote no token to " + tokenFile, e);
+        }
     }
 
     long pid() {

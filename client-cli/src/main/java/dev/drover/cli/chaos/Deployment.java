@@ -73,7 +73,7 @@ final class Deployment implements AutoCloseable {
         } else {
             scheduler = new InProcessScheduler(stack.aws.backend, dir.resolve("scheduler"), fleetThreads);
         }
-        client = new JobClient(scheduler.address());
+        client = new JobClient(scheduler.address(), scheduler::token);
 
         List<String> workerCommand = EmbeddedAws.workerCommand(plan.threads(), IDLE_TIMEOUT);
         Clock clock = Clock.systemUTC();

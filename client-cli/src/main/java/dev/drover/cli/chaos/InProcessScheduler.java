@@ -4,6 +4,7 @@ import dev.drover.scheduler.Backend;
 import dev.drover.scheduler.api.HttpApi;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.SchedulerConfig;
+import dev.drover.scheduler.auth.Accounts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -13,15 +14,21 @@ import java.util.Map;
 final class InProcessScheduler implements SchedulerHandle {
     final Scheduler scheduler;
     private final HttpApi api;
+    private final Accounts.Local access = Accounts.local(Clock.systemUTC());
 
     InProcessScheduler(Backend backend, Path dir, int fleetThreads) throws IOException {
         this.scheduler = new Scheduler(SchedulerConfig.defaults(dir, fleetThreads), backend, Clock.systemUTC()).start();
-        this.api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of).start();
+        this.api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of, access.accounts()).start();
     }
 
     @Override
     public String address() {
         return "127.0.0.1:" + api.port();
+    }
+
+    @Override
+    public String token() {
+        return access.adminToken();
     }
 
     @Override

@@ -18,14 +18,21 @@ final class JobClient {
     private static final Duration RESULTS_TIMEOUT = Duration.ofSeconds(60);
 
     private final URI base;
+    private final java.util.function.Supplier<String> token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    JobClient(String hostPort) {
+    /** @param token an admin's token, asked for at each call (a child scheduler writes it when it first starts) */
+    JobClient(String hostPort, java.util.function.Supplier<String> token) {
         this.base = URI.create("http://" + hostPort);
+        this.token = token;
+    }
+
+    private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        return request.header("Authorization", "Bearer " + token.get());
     }
 
     String submit(String workload, String name) throws IOException, InterruptedException {
-        return call(HttpRequest.newBuilder(base.resolve("/jobs?name=" + name + "&owner=chaos"))
+        return call(HttpRequest.newBuilder(base.resolve("/jobs?name=" + name))
                 .POST(HttpRequest.BodyPublishers.ofString(workload, StandardCharsets.UTF_8)), TIMEOUT)
                 .path("jobId").asText();
     }
@@ -45,7 +52,7 @@ final class JobClient {
     }
 
     List<TaskResult> results(String jobId) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("/jobs/" + jobId + "/results?follow=false"))
+        HttpResponse<String> response = http.send(authorized(HttpRequest.newBuilder(base.resolve("/jobs/" + jobId + "/results?follow=false")))
                 .timeout(RESULTS_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("results of " + jobId + ": HTTP " + response.statusCode() + " " + response.body());
@@ -66,7 +73,7 @@ final class JobClient {
     }
 
     private JsonNode call(HttpRequest.Builder request, Duration timeout) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(authorized(request).timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() >= 300) {
             throw new IOException("HTTP " + response.statusCode() + ": " + response.body());
         }

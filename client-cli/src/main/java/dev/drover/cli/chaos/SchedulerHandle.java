@@ -5,6 +5,9 @@ interface SchedulerHandle extends AutoCloseable {
     /** host:port of the HTTP API. */
     String address();
 
+    /** An admin's API token for it. */
+    String token();
+
     /** kill -9; only a child process can do it. */
     void kill();
 

@@ -4,10 +4,19 @@ import dev.drover.core.contract.ClaimStoreContract;
 import dev.drover.core.contract.JobStoreContract;
 import dev.drover.core.contract.MessageQueueContract;
 import dev.drover.core.contract.PayloadStoreContract;
+import dev.drover.core.contract.UserStoreContract;
 import dev.drover.core.port.ClaimStore;
 import dev.drover.core.port.JobStore;
 import dev.drover.core.port.MessageQueue;
 import dev.drover.core.port.PayloadStore;
+import dev.drover.core.port.User;
+import dev.drover.core.port.UserStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.drover.core.queue.CompressingMessageQueue;
 import java.time.Clock;
 import org.junit.jupiter.api.Nested;
@@ -58,6 +67,37 @@ class InMemoryContractsTest {
         @Override
         protected PayloadStore store() {
             return store;
+        }
+    }
+
+    @Nested
+    class Users extends UserStoreContract {
+        private final UserStore store = new InMemoryUserStore();
+
+        @Override
+        protected UserStore store() {
+            return store;
+        }
+    }
+
+    /** The same contract on the file adapter, each call on a store freshly read from the file. */
+    @Nested
+    class UsersInAFile extends UserStoreContract {
+        @TempDir
+        Path dir;
+
+        @Override
+        protected UserStore store() {
+            return new InMemoryUserStore(dir.resolve("users.json"));
+        }
+
+        @Test
+        void theFileIsPrivateAndHoldsNoToken() throws Exception {
+            Path file = dir.resolve("users.json");
+            new InMemoryUserStore(file).add(new User("ann", true, 1), "ab".repeat(32));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+            assertEquals(false, Files.exists(dir.resolve("users.json.tmp")));
+            assertEquals("ann", new InMemoryUserStore(file).byTokenHash("ab".repeat(32)).orElseThrow().name());
         }
     }
 }

@@ -2,65 +2,150 @@ package dev.drover.scheduler.api;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.drover.core.InfrastructureException;
 import dev.drover.core.codec.Json;
+import dev.drover.core.port.User;
 import dev.drover.core.workload.WorkloadException;
+import dev.drover.scheduler.JobView;
 import dev.drover.scheduler.Scheduler;
+import dev.drover.scheduler.auth.Accounts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The scheduler's HTTP/JSON API, on the JDK's own server (no extra dependency; it streams
- * request and response bodies, which is all Drover needs):
+ * request and response bodies, which is all Drover needs). Every request but {@code GET /health}
+ * needs {@code Authorization: Bearer TOKEN}; a user sees only their own jobs (404 for anyone
+ * else's), an admin sees all.
  * <pre>
- * POST /jobs?name=N&amp;owner=O         body: the workload       → 201 job | 400 {error, source, line, reason}
- * GET  /jobs                                                    → [job]
- * GET  /jobs/{id}                                               → job (counts per status, cost)
- * GET  /jobs/{id}/tasks/{seq}                                   → {status, result}
- * GET  /jobs/{id}/results[?follow=true]                         → JSON lines, one result a task
- * POST /jobs/{id}/cancel                                        → job
- * GET  /fleet                                                   → the provisioner's view
+ * GET    /health                                           → {status}              (no token needed)
+ * POST   /jobs?name=N                body: the workload    → 201 job | 400 {error, source, line, reason} | 413
+ * GET    /jobs                                             → [job] (your own; an admin's: all)
+ * GET    /jobs/{id}                                        → job (counts per status, cost)
+ * GET    /jobs/{id}/tasks/{seq}                            → {status, result}
+ * GET    /jobs/{id}/results[?follow=true|false]            → JSON lines, one result a task
+ * POST   /jobs/{id}/cancel                                 → job
+ * GET    /fleet                                            → the provisioner's view
+ * GET    /users                                            → [user]                (admin)
+ * POST   /users?name=N[&amp;admin=true]                       → 201 {name, admin, token} (admin)
+ * DELETE /users/{name}                                     → {name, removed}       (admin)
  * </pre>
+ * Errors are {@code {"error": "..."}} with a short message that never carries internals. No
+ * input gets a 5xx: bad numbers and escapes are 400, unknown paths 404, a wrong method 405 with
+ * {@code Allow}, a body over {@link Limits#maxBodyBytes} 413 (counted while it streams). A 503
+ * with {@code Retry-After} means real overload (every request thread busy, or too many result
+ * followers) or a store that does not answer; a 500 is a bug, logged with an incident id.
+ * A request (headers and body) must arrive within {@code sun.net.httpserver.maxReqTime} seconds
+ * ({@link #DEFAULT_MAX_REQUEST_SECONDS} unless set), or the server closes its connection.
  */
 public final class HttpApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
-    private static final Pattern JOB = Pattern.compile("/jobs/([^/]+)(/tasks/(\\d+)|/results|/cancel)?/?");
+    public static final String MAX_REQ_TIME = "sun.net.httpserver.maxReqTime";
+    public static final int DEFAULT_MAX_REQUEST_SECONDS = 120;
 
-    private final HttpServer server;
-    private final ExecutorService executor;
-    private final Scheduler scheduler;
-    private final FleetView fleet;
+    static {
+        // read once, when the JDK's server class loads; a slow client gets its connection closed
+        if (System.getProperty(MAX_REQ_TIME) == null) {
+            System.setProperty(MAX_REQ_TIME, Integer.toString(DEFAULT_MAX_REQUEST_SECONDS));
+        }
+    }
+
+    /**
+     * @param maxBodyBytes largest workload a submission may carry
+     * @param threads      requests served at once
+     * @param queued       requests that wait for a thread before the rest are told 503
+     * @param followers    {@code results?follow=true} streams at once (each holds a thread)
+     */
+    public record Limits(long maxBodyBytes, int threads, int queued, int followers) {
+        public static Limits defaults() {
+            return new Limits(256L << 20, 32, 256, 16);
+        }
+
+        public Limits withMaxBodyBytes(long bytes) {
+            return new Limits(bytes, threads, queued, followers);
+        }
+    }
 
     /** What the fleet looks like now, for {@code GET /fleet}; empty for the in-JVM pool. */
     public interface FleetView {
         Object snapshot();
     }
 
-    public HttpApi(Scheduler scheduler, String host, int port, FleetView fleet) throws IOException {
+    private static final ThreadLocal<Boolean> SERVING = ThreadLocal.withInitial(() -> false);
+
+    private final HttpServer server;
+    private final ThreadPoolExecutor workers;
+    private final ThreadPoolExecutor refusals;
+    private final Scheduler scheduler;
+    private final FleetView fleet;
+    private final Accounts accounts;
+    private final Limits limits;
+    private final Semaphore followers;
+
+    public HttpApi(Scheduler scheduler, String host, int port, FleetView fleet, Accounts accounts) throws IOException {
+        this(scheduler, host, port, fleet, accounts, Limits.defaults());
+    }
+
+    public HttpApi(Scheduler scheduler, String host, int port, FleetView fleet, Accounts accounts, Limits limits)
+            throws IOException {
         this.scheduler = scheduler;
         this.fleet = fleet;
+        this.accounts = accounts;
+        this.limits = limits;
+        this.followers = new Semaphore(limits.followers());
         this.server = HttpServer.create(new InetSocketAddress(host, port), 256);
-        AtomicInteger n = new AtomicInteger();
-        this.executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "drover-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        BlockingQueue<Runnable> queue = limits.queued() > 0 ? new LinkedBlockingQueue<>(limits.queued()) : new SynchronousQueue<>();
+        this.workers = new ThreadPoolExecutor(limits.threads(), limits.threads(), 30, TimeUnit.SECONDS, queue,
+                threads("drover-http-", true));
+        workers.allowCoreThreadTimeOut(true);
+        // when every request thread is busy and the queue full, these answer 503 at once
+        this.refusals = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(4096),
+                threads("drover-http-busy-", false));
+        refusals.allowCoreThreadTimeOut(true);
+        Executor executor = r -> {
+            try {
+                workers.execute(r);
+            } catch (RejectedExecutionException busy) {
+                try {
+                    refusals.execute(r);
+                } catch (RejectedExecutionException e) {
+                    r.run(); // on the server's own thread: answers 503 too
+                }
+            }
+        };
         server.setExecutor(executor);
         server.createContext("/", this::handle);
+    }
+
+    private static java.util.concurrent.ThreadFactory threads(String prefix, boolean serving) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(() -> {
+                SERVING.set(serving);
+                r.run();
+            }, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     public HttpApi start() {
@@ -72,74 +157,166 @@ public final class HttpApi implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
-            String path = ex.getRequestURI().getPath();
-            String method = ex.getRequestMethod();
-            Map<String, String> query = query(ex.getRequestURI().getRawQuery());
-            if (path.equals("/jobs") || path.equals("/jobs/")) {
-                if (method.equals("POST")) {
-                    submit(ex, query);
-                } else {
-                    json(ex, 200, scheduler.list());
-                }
+    /** A refusal the client can act on: status and a short message, never internals. */
+    static final class Refusal extends Exception {
+        final int status;
+        final Map<String, String> headers;
+
+        Refusal(int status, String message, Map<String, String> headers) {
+            super(message, null, false, false);
+            this.status = status;
+            this.headers = headers;
+        }
+
+        Refusal(int status, String message) {
+            this(status, message, Map.of());
+        }
+    }
+
+    private static Refusal notFound() {
+        return new Refusal(404, "no such resource");
+    }
+
+    private void handle(HttpExchange ex) {
+        try {
+            if (!SERVING.get()) {
+                refuse(ex, new Refusal(503, "the scheduler is busy; try again shortly", Map.of("Retry-After", "1")));
                 return;
             }
-            if (path.equals("/fleet")) {
-                json(ex, 200, fleet.snapshot());
-                return;
-            }
-            if (path.equals("/health")) {
-                json(ex, 200, Map.of("status", "ok"));
-                return;
-            }
-            Matcher m = JOB.matcher(path);
-            if (!m.matches()) {
-                error(ex, 404, "no such resource: " + path);
-                return;
-            }
-            String jobId = m.group(1);
-            String sub = m.group(2) == null ? "" : m.group(2);
-            Optional<?> answer;
-            if (sub.startsWith("/tasks/")) {
-                answer = scheduler.task(jobId, Long.parseLong(m.group(3)));
-            } else if (sub.equals("/results")) {
-                ex.getResponseHeaders().set("Content-Type", "application/x-ndjson");
-                if (scheduler.status(jobId).isEmpty()) {
-                    error(ex, 404, "no such job: " + jobId);
-                    return;
-                }
-                ex.sendResponseHeaders(200, 0);
-                scheduler.streamResults(jobId, ex.getResponseBody(), Boolean.parseBoolean(query.get("follow")));
-                return;
-            } else if (sub.equals("/cancel")) {
-                answer = method.equals("POST") ? scheduler.cancel(jobId) : Optional.empty();
-            } else {
-                answer = scheduler.status(jobId);
-            }
-            if (answer.isPresent()) {
-                json(ex, 200, answer.get());
-            } else {
-                error(ex, 404, "no such job or task: " + path);
-            }
-        } catch (WorkloadException e) {
-            log.error("unexpected workload error", e);
+            route(ex);
+        } catch (Refusal r) {
+            refuse(ex, r);
+        } catch (BodyLimit.TooLarge e) {
+            ex.getResponseHeaders().set("Connection", "close");
+            refuse(ex, new Refusal(413, "the body is over the limit of " + limits.maxBodyBytes() + " bytes"));
+        } catch (InfrastructureException e) {
+            log.warn("{} {}: a store did not answer: {}", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), e.getMessage());
+            refuse(ex, new Refusal(503, "storage unavailable; try again shortly", Map.of("Retry-After", "5")));
         } catch (IOException e) {
-            log.debug("client went away: {}", e.toString());
-        } catch (RuntimeException e) {
-            log.error("request failed", e);
-            try {
-                error(ex, 500, e.toString());
-            } catch (IOException | RuntimeException ignored) {
-                // headers were already sent: the client sees a cut stream
+            // mostly the client went away; if we can still answer, it was ours
+            log.debug("{} {}: {}", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), e.toString());
+            refuse(ex, new Refusal(500, "internal error"));
+        } catch (Exception e) {
+            String incident = UUID.randomUUID().toString().substring(0, 8);
+            log.error("{} {}: request failed (incident {})", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), incident, e);
+            refuse(ex, new Refusal(500, "internal error (incident " + incident + ")"));
+        } finally {
+            ex.close(); // after the catch clauses, which may still answer (a try-with-resources would close first)
+        }
+    }
+
+    private void route(HttpExchange ex) throws Exception {
+        String method = ex.getRequestMethod();
+        URI uri = ex.getRequestURI();
+        List<String> path = Requests.segments(uri.getRawPath());
+        Map<String, String> query = Requests.query(uri.getRawQuery());
+        if (path.equals(List.of("health"))) {
+            allow(method, "GET");
+            json(ex, 200, Map.of("status", "ok"));
+            return;
+        }
+        User user = authenticate(ex);
+        switch (path.isEmpty() ? "" : path.get(0)) {
+            case "jobs" -> jobs(ex, method, path, query, user);
+            case "fleet" -> {
+                if (path.size() != 1) {
+                    throw notFound();
+                }
+                allow(method, "GET");
+                json(ex, 200, fleet.snapshot());
+            }
+            case "users" -> users(ex, method, path, query, user);
+            default -> throw notFound();
+        }
+    }
+
+    private User authenticate(HttpExchange ex) throws Refusal {
+        String header = ex.getRequestHeaders().getFirst("Authorization");
+        if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new Refusal(401, "a token is needed: Authorization: Bearer TOKEN",
+                    Map.of("WWW-Authenticate", "Bearer realm=\"drover\""));
+        }
+        return accounts.authenticate(header.substring(7).trim()).orElseThrow(() -> new Refusal(401, "invalid or revoked token",
+                Map.of("WWW-Authenticate", "Bearer realm=\"drover\", error=\"invalid_token\"")));
+    }
+
+    private static void allow(String method, String... allowed) throws Refusal {
+        for (String a : allowed) {
+            if (a.equals(method)) {
+                return;
+            }
+        }
+        throw new Refusal(405, "method not allowed", Map.of("Allow", String.join(", ", allowed)));
+    }
+
+    private void jobs(HttpExchange ex, String method, List<String> path, Map<String, String> query, User user) throws Exception {
+        if (path.size() == 1) {
+            allow(method, "GET", "POST");
+            if (method.equals("POST")) {
+                submit(ex, query, user);
+            } else {
+                json(ex, 200, scheduler.list().stream().filter(j -> visible(j, user)).toList());
+            }
+            return;
+        }
+        String jobId = path.get(1);
+        String sub = path.size() > 2 ? path.get(2) : "";
+        boolean shape = path.size() == 2 || (path.size() == 3 && (sub.equals("results") || sub.equals("cancel")))
+                || (path.size() == 4 && sub.equals("tasks"));
+        if (!shape) {
+            throw notFound();
+        }
+        allow(method, sub.equals("cancel") ? "POST" : "GET");
+        long seq = sub.equals("tasks") ? Requests.number(path.get(3), "task seq") : -1;
+        boolean follow = sub.equals("results") && Requests.bool(query.get("follow"), "follow");
+        Optional<JobView> job = scheduler.status(jobId).filter(j -> visible(j, user));
+        if (job.isEmpty()) {
+            throw new Refusal(404, "no such job");
+        }
+        switch (sub) {
+            case "tasks" -> json(ex, 200, scheduler.task(jobId, seq).orElseThrow(() -> new Refusal(404, "no such task")));
+            case "results" -> results(ex, jobId, follow);
+            case "cancel" -> json(ex, 200, scheduler.cancel(jobId).orElseThrow(() -> new Refusal(404, "no such job")));
+            default -> json(ex, 200, job.get());
+        }
+    }
+
+    private static boolean visible(JobView job, User user) {
+        return user.admin() || user.name().equals(job.owner());
+    }
+
+    private void results(HttpExchange ex, String jobId, boolean follow) throws Exception {
+        if (follow && !followers.tryAcquire()) {
+            throw new Refusal(503, "too many results being followed; try again shortly", Map.of("Retry-After", "5"));
+        }
+        try {
+            ex.getResponseHeaders().set("Content-Type", "application/x-ndjson");
+            ex.sendResponseHeaders(200, 0);
+            try (OutputStream out = ex.getResponseBody()) {
+                scheduler.streamResults(jobId, out, follow);
+            }
+        } finally {
+            if (follow) {
+                followers.release();
             }
         }
     }
 
-    private void submit(HttpExchange ex, Map<String, String> query) throws IOException {
+    private void submit(HttpExchange ex, Map<String, String> query, User user) throws Exception {
         String name = query.getOrDefault("name", "workload");
+        if (name.isEmpty() || name.length() > 256 || name.chars().anyMatch(Character::isISOControl)) {
+            throw new Refusal(400, "name: 1 to 256 characters, no control characters");
+        }
+        String declared = ex.getRequestHeaders().getFirst("Content-Length");
+        if (declared != null) {
+            long length = Requests.number(declared.trim(), "Content-Length");
+            if (length > limits.maxBodyBytes()) {
+                throw new BodyLimit.TooLarge();
+            }
+        }
         try {
-            json(ex, 201, scheduler.submit(ex.getRequestBody(), name, query.getOrDefault("owner", "")));
+            // the owner is who the token says, whatever the client sends
+            json(ex, 201, scheduler.submit(new BodyLimit(ex.getRequestBody(), limits.maxBodyBytes()), name, user.name()));
         } catch (WorkloadException e) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("error", e.getMessage());
@@ -150,36 +327,74 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
-    private static void error(HttpExchange ex, int code, String message) throws IOException {
-        json(ex, code, Map.of("error", message));
+    private void users(HttpExchange ex, String method, List<String> path, Map<String, String> query, User user) throws Exception {
+        if (path.size() > 2) {
+            throw notFound();
+        }
+        allow(method, path.size() == 1 ? new String[] {"GET", "POST"} : new String[] {"DELETE"});
+        if (!user.admin()) {
+            throw new Refusal(403, "only an admin manages users");
+        }
+        if (path.size() == 2) {
+            String name = path.get(1);
+            if (name.equals(user.name())) {
+                throw new Refusal(400, "you cannot remove yourself");
+            }
+            if (!accounts.remove(name)) {
+                throw new Refusal(404, "no such user");
+            }
+            json(ex, 200, Map.of("name", name, "removed", true));
+        } else if (method.equals("GET")) {
+            json(ex, 200, accounts.list());
+        } else {
+            String name = query.get("name");
+            boolean admin = Requests.bool(query.get("admin"), "admin");
+            String token;
+            try {
+                token = accounts.add(name, admin);
+            } catch (IllegalArgumentException e) {
+                throw new Refusal(400, e.getMessage());
+            } catch (IllegalStateException e) {
+                throw new Refusal(409, "that user exists");
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("name", name);
+            body.put("admin", admin);
+            body.put("token", token);
+            json(ex, 201, body);
+        }
+    }
+
+    /** Answers with an error, if the response has not begun; a client that has gone is let go. */
+    private static void refuse(HttpExchange ex, Refusal r) {
+        if (ex.getResponseCode() != -1) {
+            return; // headers already sent: the client sees a cut stream
+        }
+        try {
+            r.headers.forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+            json(ex, r.status, Map.of("error", r.getMessage()));
+        } catch (IOException | RuntimeException e) {
+            log.debug("could not send {}: {}", r.status, e.toString());
+        }
     }
 
     private static void json(HttpExchange ex, int code, Object value) throws IOException {
         byte[] bytes = Json.write(value).getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/json");
+        if (ex.getRequestMethod().equals("HEAD")) {
+            ex.sendResponseHeaders(code, -1);
+            return;
+        }
         ex.sendResponseHeaders(code, bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);
         }
     }
 
-    private static Map<String, String> query(String raw) {
-        Map<String, String> q = new HashMap<>();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    q.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return q;
-    }
-
     @Override
     public void close() {
         server.stop(0);
-        executor.shutdownNow();
+        workers.shutdownNow();
+        refusals.shutdownNow();
     }
 }

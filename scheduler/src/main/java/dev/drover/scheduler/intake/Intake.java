@@ -31,7 +31,12 @@ public final class Intake {
         String jobId = newJobId();
         Path dir = Files.createDirectories(dataDir.resolve(jobId));
         Path spool = dir.resolve("workload.txt");
-        Files.copy(workload, spool);
+        try {
+            Files.copy(workload, spool);
+        } catch (IOException | RuntimeException e) {
+            deleteTree(dir); // over the size limit, or the client went away: nothing of it stays on disk
+            throw e;
+        }
         long total;
         try (WorkloadReader reader = new WorkloadReader(Files.newInputStream(spool), name)) {
             total = reader.forEach(spec -> { });

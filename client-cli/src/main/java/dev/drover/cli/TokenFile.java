@@ -1,0 +1,69 @@
+package dev.drover.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+
+/** Where a client's token comes from: {@code --token-file FILE}, {@code $DROVER_TOKEN}, or {@code ~/.drover/token}, in that order. */
+public final class TokenFile {
+    public static final String VARIABLE = "DROVER_TOKEN";
+
+    private TokenFile() {}
+
+    /** No token anywhere: a usage error (exit 2) that says how to get one. */
+    static final class Missing extends IllegalArgumentException {
+        Missing(ClientEnvironment env) {
+            super("no token: pass --token-file FILE, set " + VARIABLE + ", or use " + env.defaultTokenFile()
+                    + " (a scheduler writes its admin's token there on its first start); "
+                    + "an admin gives other users one with: drover users add NAME");
+        }
+    }
+
+    static String resolve(Path tokenFile, ClientEnvironment env) throws IOException {
+        if (tokenFile != null) {
+            return read(tokenFile).orElseThrow(() -> new IllegalArgumentException("no token in " + tokenFile));
+        }
+        String variable = env.variables().get(VARIABLE);
+        if (variable != null && !variable.isBlank()) {
+            return variable.trim();
+        }
+        Path home = env.defaultTokenFile();
+        if (Files.isReadable(home)) {
+            Optional<String> t = read(home);
+            if (t.isPresent()) {
+                return t.get();
+            }
+        }
+        throw new Missing(env);
+    }
+
+    private static Optional<String> read(Path file) throws IOException {
+        String t = Files.readString(file, StandardCharsets.UTF_8).trim();
+        return t.isEmpty() ? Optional.empty() : Optional.of(t);
+    }
+
+    /** Writes a token readable by this account only: directory 0700, file 0600, moved into place atomically. */
+    public static void write(Path file, String token) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        if (!Files.exists(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        Path tmp = Files.createTempFile(dir, ".token-", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.writeString(tmp, token + "\n", StandardCharsets.UTF_8);
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

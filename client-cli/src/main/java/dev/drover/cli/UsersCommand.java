@@ -1,0 +1,91 @@
+package dev.drover.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code drover users add|list|remove}: an admin's commands. */
+@Command(name = "users", mixinStandardHelpOptions = true,
+        description = "Manage the scheduler's users (admin only): add prints the new token once, remove revokes.",
+        subcommands = {UsersCommand.Add.class, UsersCommand.List.class, UsersCommand.Remove.class})
+final class UsersCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = "Add a user; their token is printed once, alone on the last line of standard output.")
+    static final class Add implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ServerOption server;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--admin", description = "The user may manage users and see every job.")
+        boolean admin;
+
+        @Override
+        public Integer call() throws Exception {
+            JsonNode added = server.client().addUser(name, admin);
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("added %s%s; their token (shown only now; give it to them, e.g. as ~/.drover/token, mode 0600):%n",
+                    name, admin ? " (admin)" : "");
+            out.println(added.get("token").asText());
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the users.")
+    static final class List implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ServerOption server;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%-24s %-6s %s%n", "NAME", "ADMIN", "CREATED");
+            for (JsonNode u : server.client().users()) {
+                out.printf("%-24s %-6s %s%n", u.get("name").asText(), u.get("admin").asBoolean() ? "yes" : "no",
+                        Instant.ofEpochMilli(u.get("createdAt").asLong()));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a user and revoke their tokens.")
+    static final class Remove implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ServerOption server;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() throws Exception {
+            server.client().removeUser(name);
+            spec.commandLine().getOut().printf("removed %s; their tokens no longer work%n", name);
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.drover.core.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.core.port.User;
+import dev.drover.core.port.UserStore;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link UserStore} adapter must do. */
+public abstract class UserStoreContract {
+    protected abstract UserStore store();
+
+    static String hash(char c) {
+        return String.valueOf(c).repeat(63) + UUID.randomUUID().toString().charAt(0);
+    }
+
+    static String name() {
+        return "u" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void addsAUserOnceAndFindsThemByTokenHash() {
+        String name = name();
+        User user = new User(name, false, 1234);
+        String hash = hash('a') + name;
+        String refused = hash('b') + name;
+        assertTrue(store().add(user, hash));
+        assertFalse(store().add(new User(name, true, 99), refused), "a second user of the same name");
+        assertEquals(user, store().get(name).orElseThrow());
+        assertEquals(user, store().byTokenHash(hash).orElseThrow());
+        assertTrue(store().byTokenHash(refused).isEmpty(), "the refused user's token");
+        assertTrue(store().byTokenHash(hash.substring(1)).isEmpty(), "a prefix of a hash");
+        assertTrue(store().list().contains(user));
+    }
+
+    @Test
+    void removingAUserRevokesTheirTokens() {
+        String name = name();
+        String hash = hash('c') + name;
+        store().add(new User(name, true, 5), hash);
+        assertTrue(store().remove(name));
+        assertTrue(store().byTokenHash(hash).isEmpty());
+        assertTrue(store().get(name).isEmpty());
+        assertTrue(store().list().stream().noneMatch(u -> u.name().equals(name)));
+        assertFalse(store().remove(name), "already gone");
+        String again = hash('d') + name;
+        assertTrue(store().add(new User(name, false, 6), again), "the name is free again");
+        assertTrue(store().byTokenHash(hash).isEmpty(), "the old token stays revoked");
+        assertEquals(false, store().byTokenHash(again).orElseThrow().admin());
+    }
+
+    @Test
+    void anUnknownUserIsNotThere() {
+        assertTrue(store().get(name()).isEmpty());
+        assertFalse(store().remove(name()));
+        assertTrue(store().byTokenHash(hash('e')).isEmpty());
+    }
+}

@@ -1,0 +1,49 @@
+package dev.drover.scheduler.api;
+
+import dev.drover.core.UsageMeter;
+import dev.drover.core.memory.InMemoryClaimStore;
+import dev.drover.core.memory.InMemoryMessageQueue;
+import dev.drover.core.memory.InMemoryPayloadStore;
+import dev.drover.scheduler.Backend;
+import dev.drover.scheduler.Scheduler;
+import dev.drover.scheduler.SchedulerConfig;
+import dev.drover.scheduler.auth.Accounts;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+
+/** A scheduler with no workers (its tasks stay queued) behind a real HTTP API, with an admin and two users. */
+final class ApiFixture implements AutoCloseable {
+    final Path dataDir;
+    final Scheduler scheduler;
+    final Accounts accounts;
+    final String adminToken;
+    final String annToken;
+    final String bobToken;
+    final HttpApi api;
+
+    ApiFixture(Path dir, HttpApi.Limits limits) throws Exception {
+        Clock clock = Clock.systemUTC();
+        this.dataDir = dir.resolve("data");
+        Backend backend = new Backend(new InMemoryMessageQueue(clock), new InMemoryMessageQueue(clock), Optional.empty(),
+                new InMemoryClaimStore(), new InMemoryPayloadStore(), Optional.empty(), UsageMeter.NONE);
+        this.scheduler = new Scheduler(SchedulerConfig.defaults(dataDir, 4), backend, clock).start();
+        Accounts.Local local = Accounts.local(clock);
+        this.accounts = local.accounts();
+        this.adminToken = local.adminToken();
+        this.annToken = accounts.add("ann", false);
+        this.bobToken = accounts.add("bob", false);
+        this.api = new HttpApi(scheduler, "127.0.0.1", 0, () -> Map.of("workers", 0), accounts, limits).start();
+    }
+
+    int port() {
+        return api.port();
+    }
+
+    @Override
+    public void close() {
+        api.close();
+        scheduler.close();
+    }
+}

@@ -1,0 +1,266 @@
+package dev.drover.scheduler.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.drover.core.codec.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The API over real HTTP: identity (401), isolation (404 for another user's job, an admin sees
+ * all), users, and the hardening (400, 404, 405, 413, a slow client cut off, 503 on overload,
+ * error bodies that are short JSON). {@code sun.net.httpserver.maxReqTime} is 2 s in this
+ * module's test JVM (see its pom).
+ */
+class HttpApiTest {
+    @TempDir
+    static Path dir;
+    static ApiFixture f;
+    static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void start() throws Exception {
+        f = new ApiFixture(dir, HttpApi.Limits.defaults().withMaxBodyBytes(64 * 1024));
+    }
+
+    @AfterAll
+    static void stop() {
+        f.close();
+    }
+
+    static HttpResponse<String> call(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + f.port() + path))
+                .timeout(Duration.ofSeconds(10))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode json(HttpResponse<String> r) throws Exception {
+        return Json.MAPPER.readTree(r.body());
+    }
+
+    static String submit(String token, String workload) throws Exception {
+        HttpResponse<String> r = call("POST", "/jobs?name=w.txt&owner=mallory", token, workload);
+        assertEquals(201, r.statusCode(), r.body());
+        return json(r).get("jobId").asText();
+    }
+
+    static void assertError(int status, HttpResponse<String> r) throws Exception {
+        assertEquals(status, r.statusCode(), r.body());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+        JsonNode body = json(r);
+        assertTrue(body.hasNonNull("error"), r.body());
+        assertFalse(r.body().contains("Exception") || r.body().contains(dir.toString()) || r.body().contains("\tat "), r.body());
+    }
+
+    @Test
+    void everyRequestButHealthNeedsAToken() throws Exception {
+        assertEquals(200, call("GET", "/health", null, null).statusCode());
+        for (String[] req : List.of(new String[] {"GET", "/jobs"}, new String[] {"POST", "/jobs"}, new String[] {"GET", "/fleet"},
+                new String[] {"GET", "/jobs/x"}, new String[] {"GET", "/users"}, new String[] {"GET", "/nowhere"})) {
+            HttpResponse<String> r = call(req[0], req[1], null, req[0].equals("POST") ? "echo hi\n" : null);
+            assertError(401, r);
+            assertEquals("Bearer realm=\"drover\"", r.headers().firstValue("WWW-Authenticate").orElse(""));
+        }
+        assertError(401, call("GET", "/jobs", "not-a-token", null));
+        assertError(401, call("GET", "/jobs", f.annToken.substring(1), null));
+        assertEquals(200, call("GET", "/jobs", f.annToken, null).statusCode());
+    }
+
+    @Test
+    void aUserSeesOnlyTheirOwnJobsAndAnAdminSeesAll() throws Exception {
+        String anns = submit(f.annToken, "sleep 60000\nsleep 60000\n");
+        String bobs = submit(f.bobToken, "sleep 60000\n");
+        assertEquals("ann", json(call("GET", "/jobs/" + anns, f.annToken, null)).get("owner").asText(), "the token's user, not ?owner=");
+        for (String path : List.of("/jobs/" + anns, "/jobs/" + anns + "/tasks/0", "/jobs/" + anns + "/results")) {
+            assertError(404, call("GET", path, f.bobToken, null));
+        }
+        assertError(404, call("POST", "/jobs/" + anns + "/cancel", f.bobToken, null));
+        assertFalse(json(call("GET", "/jobs/" + anns, f.annToken, null)).get("state").asText().equals("CANCELLED"), "bob's cancel did nothing");
+        assertEquals(404, call("GET", "/jobs/" + anns, f.bobToken, null).statusCode());
+        assertEquals(json(call("GET", "/jobs/no-such-job", f.bobToken, null)), json(call("GET", "/jobs/" + anns, f.bobToken, null)),
+                "someone else's job looks like no job at all");
+
+        List<String> bobSees = ids(call("GET", "/jobs", f.bobToken, null));
+        assertTrue(bobSees.contains(bobs) && !bobSees.contains(anns), bobSees.toString());
+        List<String> adminSees = ids(call("GET", "/jobs", f.adminToken, null));
+        assertTrue(adminSees.contains(bobs) && adminSees.contains(anns), adminSees.toString());
+        assertEquals(200, call("GET", "/jobs/" + anns + "/tasks/1", f.adminToken, null).statusCode());
+        assertEquals("CANCELLED", json(call("POST", "/jobs/" + bobs + "/cancel", f.adminToken, null)).get("state").asText());
+        assertEquals("CANCELLED", json(call("POST", "/jobs/" + anns + "/cancel", f.annToken, null)).get("state").asText());
+        HttpResponse<String> results = call("GET", "/jobs/" + anns + "/results?follow=true", f.annToken, null);
+        assertEquals(2, results.body().lines().count(), results.body());
+    }
+
+    static List<String> ids(HttpResponse<String> r) throws Exception {
+        return Stream.of(Json.MAPPER.treeToValue(json(r), JsonNode[].class)).map(j -> j.get("jobId").asText()).toList();
+    }
+
+    @Test
+    void anAdminManagesUsersAndARemovedUsersTokenStopsWorking() throws Exception {
+        assertError(403, call("GET", "/users", f.annToken, null));
+        assertError(403, call("POST", "/users?name=eve", f.annToken, null));
+        HttpResponse<String> added = call("POST", "/users?name=carol", f.adminToken, null);
+        assertEquals(201, added.statusCode(), added.body());
+        String token = json(added).get("token").asText();
+        assertEquals(43, token.length(), "256 bits, base64url without padding");
+        assertEquals(200, call("GET", "/jobs", token, null).statusCode());
+        assertError(409, call("POST", "/users?name=carol", f.adminToken, null));
+        assertError(400, call("POST", "/users?name=bad%20name", f.adminToken, null));
+        assertTrue(call("GET", "/users", f.adminToken, null).body().contains("\"carol\""));
+        assertFalse(call("GET", "/users", f.adminToken, null).body().contains(token), "tokens are never listed");
+        assertEquals(200, call("DELETE", "/users/carol", f.adminToken, null).statusCode());
+        assertError(401, call("GET", "/jobs", token, null));
+        assertError(404, call("DELETE", "/users/carol", f.adminToken, null));
+        assertError(400, call("DELETE", "/users/admin", f.adminToken, null));
+    }
+
+    @Test
+    void badInputIsA400NotA500() throws Exception {
+        String job = submit(f.annToken, "sleep 1\n");
+        assertError(400, call("GET", "/jobs/" + job + "/tasks/99999999999999999999999", f.annToken, null));
+        assertError(400, call("GET", "/jobs/" + job + "/tasks/-1", f.annToken, null));
+        assertError(400, call("GET", "/jobs/" + job + "/tasks/x", f.annToken, null));
+        assertError(404, call("GET", "/jobs/" + job + "/tasks/5", f.annToken, null));
+        assertError(400, call("GET", "/jobs/" + job + "/results?follow=yes", f.annToken, null));
+        assertError(400, call("GET", "/jobs?x=%C3%28", f.annToken, null));
+        assertError(400, call("GET", "/jobs/%C3%28", f.annToken, null));
+        HttpResponse<String> bad = call("POST", "/jobs?name=w.txt", f.annToken, "sleep -4\n");
+        assertError(400, bad);
+        assertEquals(1, json(bad).get("line").asInt());
+        // a bad escape never reaches the handler: the JDK's server answers 400 itself, and keeps the connection sane
+        RawHttp.Response raw = RawHttp.exchange(f.port(), "GET /jobs?x=%zz HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + f.annToken + "\r\n",
+                new byte[0], 5000);
+        assertEquals(400, raw.status());
+    }
+
+    @Test
+    void unknownPathsAre404AndWrongMethods405WithAllow() throws Exception {
+        for (String path : List.of("/", "/nope", "/jobs/x/y", "/jobs/x/tasks", "/jobs/x/tasks/1/2", "/fleet/x", "/users/a/b")) {
+            assertError(404, call("GET", path, f.annToken, null));
+        }
+        record Case(String method, String path, String allow) {}
+        for (Case c : List.of(new Case("DELETE", "/jobs", "GET, POST"), new Case("PUT", "/jobs/x", "GET"),
+                new Case("GET", "/jobs/x/cancel", "POST"), new Case("POST", "/health", "GET"), new Case("POST", "/fleet", "GET"),
+                new Case("PATCH", "/users", "GET, POST"), new Case("GET", "/users/bob", "DELETE"))) {
+            HttpResponse<String> r = call(c.method, c.path, f.adminToken, null);
+            assertError(405, r);
+            assertEquals(c.allow, r.headers().firstValue("Allow").orElse(""), c.toString());
+        }
+        assertEquals(405, call("HEAD", "/jobs", f.annToken, null).statusCode());
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413WhileStreamingAndLeavesNothingOnDisk() throws Exception {
+        long before = jobDirs();
+        // declared too large: refused before a byte is read
+        HttpResponse<String> declared = call("POST", "/jobs", f.annToken, "sleep 1\n".repeat(10_000));
+        assertError(413, declared);
+        // chunked, so the size is only known by counting: refused as it streams past the limit
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), f.port())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /jobs?name=big HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + f.annToken
+                    + "\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = "sleep 1\n".repeat(512).getBytes(StandardCharsets.US_ASCII); // 4 KiB
+            try {
+                for (int i = 0; i < 20; i++) {
+                    out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(chunk);
+                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            } catch (IOException closedOnUs) {
+                // the server may stop reading once it has answered
+            }
+            RawHttp.Response r = RawHttp.read(s.getInputStream());
+            assertEquals(413, r.status(), r.body());
+            assertTrue(Json.MAPPER.readTree(r.body()).has("error"));
+        }
+        assertEquals(before, jobDirs(), "no spooled workload is left behind");
+        submit(f.annToken, "sleep 1\n".repeat(1000)); // under the limit is fine
+    }
+
+    static long jobDirs() throws IOException {
+        try (Stream<Path> s = Files.list(f.dataDir)) {
+            return s.count();
+        }
+    }
+
+    @Test
+    void aClientThatSendsItsHeadersSlowlyIsCutOffAndOthersAreServed() throws Exception {
+        try (Socket slow = new Socket(InetAddress.getLoopbackAddress(), f.port())) {
+            slow.setSoTimeout(15_000);
+            OutputStream out = slow.getOutputStream();
+            InputStream in = slow.getInputStream();
+            out.write("GET /jobs HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            long start = System.nanoTime();
+            boolean cut = false;
+            for (int i = 0; i < 20 && !cut; i++) {
+                try {
+                    out.write(("X-Slow-" + i + ": a\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    assertEquals(200, call("GET", "/health", null, null).statusCode(), "others are served meanwhile");
+                    Thread.sleep(500);
+                } catch (IOException e) {
+                    cut = true;
+                }
+                if (slow.isClosed()) {
+                    cut = true;
+                }
+            }
+            if (!cut) {
+                cut = in.read() == -1;
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertTrue(cut, "the slow client was cut off");
+            assertTrue(seconds < 9, "within maxReqTime and a tick: " + seconds + " s");
+        }
+    }
+
+    @Test
+    void realOverloadIs503WithRetryAfter(@TempDir Path own) throws Exception {
+        try (ApiFixture small = new ApiFixture(own, new HttpApi.Limits(1 << 20, 1, 0, 4))) {
+            String job = small.scheduler.submit(new java.io.ByteArrayInputStream("sleep 60000\n".getBytes()), "w", "ann").jobId();
+            // the only request thread follows a job that will not end
+            try (Socket follower = new Socket(InetAddress.getLoopbackAddress(), small.port())) {
+                follower.getOutputStream().write(("GET /jobs/" + job + "/results?follow=true HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                        + small.annToken + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                follower.getOutputStream().flush();
+                follower.setSoTimeout(5000);
+                byte[] head = new byte[12];
+                assertEquals(12, follower.getInputStream().readNBytes(head, 0, 12));
+                assertEquals("HTTP/1.1 200", new String(head, StandardCharsets.US_ASCII));
+                RawHttp.Response busy = RawHttp.exchange(small.port(), "GET /jobs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                        + small.annToken + "\r\n", new byte[0], 5000);
+                assertEquals(503, busy.status());
+                assertEquals("1", busy.header("Retry-After"));
+                assertTrue(Json.MAPPER.readTree(busy.body()).has("error"));
+            }
+        }
+    }
+}
