@@ -1,8 +1,6 @@
 package dev.drover.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.drover.core.workload.WorkloadException;
-import dev.drover.core.workload.WorkloadReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -20,20 +18,14 @@ final class Submission {
 
     /** Checks every line before anything is queued; prints the error and returns false if bad. */
     static boolean validate(Path workload, PrintWriter err) {
-        try {
-            WorkloadReader.validate(workload);
-            return true;
-        } catch (WorkloadException e) {
-            err.println("drover: " + e.getMessage());
-            err.flush();
-            return false;
-        }
+        return LineTally.check(workload, err) != null;
     }
 
     static int run(SchedulerClient client, Path workload, boolean wait, OutputOptions output, PrintWriter out,
                    PrintWriter err, Clock clock, Consumer<Map<String, Object>> enrich)
             throws IOException, InterruptedException {
-        if (!validate(workload, err)) {
+        LineTally tally = LineTally.check(workload, err);
+        if (tally == null) {
             return BAD_INPUT;
         }
         long submittedAt = clock.millis();
@@ -54,9 +46,12 @@ final class Submission {
         err.printf("job %s: %d tasks submitted%n", jobId, job.get("total").asLong());
         err.flush();
         Map<String, Object> summary = new JobFollower(client, out, err, clock)
-                .follow(job, submittedAt, output.resultsFile(), output.quiet);
+                .follow(job, submittedAt, output.resultsFile(), output.quiet, tally::add);
+        tally.summarize(summary);
         enrich.accept(summary);
         JobFollower.printSummary(out, summary);
+        LineTally.print(out, summary);
+        out.flush();
         if (output.json != null) {
             JobFollower.writeJson(output.json, summary);
         }
