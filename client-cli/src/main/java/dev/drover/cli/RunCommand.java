@@ -1,5 +1,6 @@
 package dev.drover.cli;
 
+import dev.drover.core.files.FilesPack;
 import dev.drover.scheduler.api.HttpApi;
 import dev.drover.cli.InJvmFleet;
 import dev.drover.scheduler.Scheduler;
@@ -47,9 +48,18 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    @Mixin
+    FilesOptions files;
+
+    private Optional<FilesPack.Pack> pack = Optional.empty();
+
     @Override
     public Integer call() throws Exception {
         if (!Submission.validate(workload, spec.commandLine().getErr())) {
+            return Submission.BAD_INPUT;
+        }
+        pack = files.prepare(spec.commandLine().getErr());
+        if (pack == null) {
             return Submission.BAD_INPUT;
         }
         Path data = Files.createTempDirectory("drover-run-");
@@ -100,7 +110,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int submit(HttpApi api, Consumer<Map<String, Object>> enrich) throws Exception {
-        return Submission.run(new SchedulerClient("127.0.0.1:" + api.port()), workload, true, output,
+        return Submission.run(new SchedulerClient("127.0.0.1:" + api.port()), workload, pack, true, output,
                 spec.commandLine().getOut(), spec.commandLine().getErr(), Main.CLOCK, enrich);
     }
 

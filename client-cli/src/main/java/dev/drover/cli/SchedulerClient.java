@@ -38,10 +38,36 @@ final class SchedulerClient {
     }
 
     JsonNode submit(Path workload, String name, String owner) throws IOException, InterruptedException {
+        return submit(workload, name, owner, null);
+    }
+
+    /** Submits a job whose tasks start in a copy of the files pack {@code files} (null: none), already uploaded. */
+    JsonNode submit(Path workload, String name, String owner, String files) throws IOException, InterruptedException {
         String query = "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8)
-                + "&owner=" + URLEncoder.encode(owner, StandardCharsets.UTF_8);
+                + "&owner=" + URLEncoder.encode(owner, StandardCharsets.UTF_8)
+                + (files == null ? "" : "&files=" + files);
         return send(HttpRequest.newBuilder(base.resolve("/jobs" + query))
                 .POST(HttpRequest.BodyPublishers.ofFile(workload)).build());
+    }
+
+    /** True if the scheduler's payload store holds this files pack. */
+    boolean hasFiles(String sha256) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("/files/" + sha256)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 404) {
+            return false;
+        }
+        if (response.statusCode() >= 300) {
+            throw new ApiException(response.statusCode(), Json.MAPPER.readTree(response.body()));
+        }
+        return true;
+    }
+
+    /** Uploads a files pack, streamed from its file; true if stored, false if the store had it. */
+    boolean putFiles(String sha256, Path pack) throws IOException, InterruptedException {
+        JsonNode body = send(HttpRequest.newBuilder(base.resolve("/files/" + sha256))
+                .PUT(HttpRequest.BodyPublishers.ofFile(pack)).build());
+        return body.path("uploaded").asBoolean();
     }
 
     JsonNode job(String jobId) throws IOException, InterruptedException {

@@ -6,6 +6,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
+import dev.drover.core.files.FilesPack;
 import java.util.function.Consumer;
 
 /** Validates a workload, submits it over HTTP and, if asked, follows it to its end. */
@@ -24,20 +26,44 @@ final class Submission {
     static int run(SchedulerClient client, Path workload, boolean wait, OutputOptions output, PrintWriter out,
                    PrintWriter err, Clock clock, Consumer<Map<String, Object>> enrich)
             throws IOException, InterruptedException {
+        return run(client, workload, Optional.empty(), wait, output, out, err, clock, enrich);
+    }
+
+    /** Submits the job with its files pack, uploaded first unless the scheduler's store has it already. */
+    static int run(SchedulerClient client, Path workload, Optional<FilesPack.Pack> files, boolean wait, OutputOptions output,
+                   PrintWriter out, PrintWriter err, Clock clock, Consumer<Map<String, Object>> enrich)
+            throws IOException, InterruptedException {
         LineTally tally = LineTally.check(workload, err);
         if (tally == null) {
             return BAD_INPUT;
         }
         long submittedAt = clock.millis();
         JsonNode job;
+        boolean uploaded = false;
         try {
-            job = client.submit(workload, workload.toString(), System.getProperty("user.name", ""));
+            if (files.isPresent()) {
+                FilesPack.Pack pack = files.get();
+                uploaded = !client.hasFiles(pack.sha256()) && client.putFiles(pack.sha256(), pack.file());
+                err.printf("files %s: %s%n", pack.sha256(), uploaded ? "uploaded" : "already in the store, not uploaded again");
+                err.flush();
+            }
+            job = client.submit(workload, workload.toString(), System.getProperty("user.name", ""),
+                    files.map(FilesPack.Pack::sha256).orElse(null));
         } catch (SchedulerClient.ApiException e) {
             err.println("drover: " + e.getMessage());
             err.flush();
             return e.status == 400 ? BAD_INPUT : TASKS_NOT_OK;
         }
         String jobId = job.get("jobId").asText();
+        String filesSha = files.map(FilesPack.Pack::sha256).orElse(null);
+        boolean filesUploaded = uploaded;
+        Consumer<Map<String, Object>> withFiles = summary -> {
+            if (filesSha != null) {
+                summary.put("files", filesSha);
+                summary.put("filesUploaded", filesUploaded);
+            }
+            enrich.accept(summary);
+        };
         if (!wait) {
             out.println(jobId);
             out.flush();
@@ -48,7 +74,7 @@ final class Submission {
         Map<String, Object> summary = new JobFollower(client, out, err, clock)
                 .follow(job, submittedAt, output.resultsFile(), output.quiet, tally::add);
         tally.summarize(summary);
-        enrich.accept(summary);
+        withFiles.accept(summary);
         JobFollower.printSummary(out, summary);
         LineTally.print(out, summary);
         out.flush();

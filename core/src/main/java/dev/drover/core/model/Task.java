@@ -46,6 +46,15 @@ public record Task(long seq, int line, String command, long timeoutMs, int attem
         return new Task(seq, line, command, timeoutMs, attempt, maxAttempts, replica, env, filesSha256);
     }
 
+    /** About how many bytes the replica, env and files add to the task's JSON (for bundle sizing). */
+    public long extraJsonBytes() {
+        long n = (replica == 0 ? 0 : 16) + (files == null ? 0 : 80);
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            n += 8 + e.getKey().length() + (e.getValue() == null ? 4 : e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8).length * 2L);
+        }
+        return n;
+    }
+
     /** Milliseconds of a built-in {@code sleep N}, or -1 for a shell command. */
     public long sleepMillis() {
         return Commands.sleepMillis(command);

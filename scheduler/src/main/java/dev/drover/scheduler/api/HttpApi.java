@@ -3,6 +3,8 @@ package dev.drover.scheduler.api;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.drover.core.codec.Json;
+import dev.drover.core.files.FilesException;
+import dev.drover.core.files.FilesPack;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.scheduler.Scheduler;
 import java.io.IOException;
@@ -26,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * The scheduler's HTTP/JSON API, on the JDK's own server (no extra dependency; it streams
  * request and response bodies, which is all Drover needs):
  * <pre>
- * POST /jobs?name=N&amp;owner=O         body: the workload       → 201 job | 400 {error, source, line, reason}
+ * POST /jobs?name=N&amp;owner=O[&amp;files=SHA] body: the workload → 201 job | 400 {error, source, line, reason}
+ * GET  /files/SHA                      → 200 if the payload store holds that files pack | 404
+ * PUT  /files/SHA                      body: the pack (tar.gz)   → 201 stored | 200 already there | 400 bad pack
  * GET  /jobs                                                    → [job]
  * GET  /jobs/{id}                                               → job (counts per status, cost)
  * GET  /jobs/{id}/tasks/{seq}                                   → {status, result}
@@ -89,6 +93,10 @@ public final class HttpApi implements AutoCloseable {
                 json(ex, 200, fleet.snapshot());
                 return;
             }
+            if (path.startsWith("/files/")) {
+                files(ex, method, path.substring("/files/".length()));
+                return;
+            }
             if (path.equals("/health")) {
                 json(ex, 200, Map.of("status", "ok"));
                 return;
@@ -139,7 +147,7 @@ public final class HttpApi implements AutoCloseable {
     private void submit(HttpExchange ex, Map<String, String> query) throws IOException {
         String name = query.getOrDefault("name", "workload");
         try {
-            json(ex, 201, scheduler.submit(ex.getRequestBody(), name, query.getOrDefault("owner", "")));
+            json(ex, 201, scheduler.submit(ex.getRequestBody(), name, query.getOrDefault("owner", ""), query.get("files")));
         } catch (WorkloadException e) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("error", e.getMessage());
@@ -147,6 +155,29 @@ public final class HttpApi implements AutoCloseable {
             body.put("line", e.line());
             body.put("reason", e.reason());
             json(ex, 400, body);
+        }
+    }
+
+    /** The most a files pack may weigh here, whatever the client's own limit. */
+    static final long MAX_FILES_PACK_BYTES = 16L << 30;
+
+    /** GET /files/SHA: 200 if the store has the pack, 404 if not; PUT /files/SHA: stores it unless it is there. */
+    private void files(HttpExchange ex, String method, String sha256) throws IOException {
+        if (!FilesPack.isSha256(sha256)) {
+            error(ex, 400, "not a SHA-256 (64 lower-case hex digits): " + sha256);
+            return;
+        }
+        if (method.equals("PUT")) {
+            try {
+                boolean uploaded = scheduler.putFiles(sha256, ex.getRequestBody(), MAX_FILES_PACK_BYTES);
+                json(ex, uploaded ? 201 : 200, Map.of("sha256", sha256, "uploaded", uploaded));
+            } catch (FilesException e) {
+                error(ex, 400, e.getMessage());
+            }
+        } else if (scheduler.hasFiles(sha256)) {
+            json(ex, 200, Map.of("sha256", sha256));
+        } else {
+            error(ex, 404, "no files pack " + sha256);
         }
     }
 
