@@ -70,6 +70,26 @@ final class SchedulerClient {
         return body.path("uploaded").asBoolean();
     }
 
+    /** One output file of a task, streamed. */
+    InputStream output(String jobId, long seq, String path) throws IOException, InterruptedException {
+        StringBuilder encoded = new StringBuilder();
+        for (String segment : path.split("/")) {
+            if (encoded.length() > 0) {
+                encoded.append('/');
+            }
+            encoded.append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(
+                URI.create(base + "/jobs/" + jobId + "/outputs/" + seq + "/" + encoded)).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() != 200) {
+            try (InputStream in = response.body()) {
+                throw new ApiException(response.statusCode(), Json.MAPPER.readTree(in));
+            }
+        }
+        return response.body();
+    }
+
     JsonNode job(String jobId) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(base.resolve("/jobs/" + jobId)).GET().build());
     }

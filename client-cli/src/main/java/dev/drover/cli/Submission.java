@@ -74,6 +74,14 @@ final class Submission {
         Map<String, Object> summary = new JobFollower(client, out, err, clock)
                 .follow(job, submittedAt, output.resultsFile(), output.quiet, tally::add);
         tally.summarize(summary);
+        if (output.download != null) {
+            Downloader.Totals t = new Downloader(client, output.download).download(jobId, err);
+            summary.put("outputFiles", t.files());
+            summary.put("outputsDownloaded", t.downloaded());
+            summary.put("outputsSkipped", t.skipped());
+            summary.put("outputBytesDownloaded", t.bytes());
+            summary.put("outputsFailed", t.failures().size());
+        }
         withFiles.accept(summary);
         JobFollower.printSummary(out, summary);
         LineTally.print(out, summary);
@@ -81,6 +89,7 @@ final class Submission {
         if (output.json != null) {
             JobFollower.writeJson(output.json, summary);
         }
-        return JobFollower.exitCode(summary);
+        int code = JobFollower.exitCode(summary);
+        return code == OK && summary.containsKey("outputsFailed") && (Integer) summary.get("outputsFailed") > 0 ? TASKS_NOT_OK : code;
     }
 }

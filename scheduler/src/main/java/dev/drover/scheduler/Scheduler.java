@@ -3,6 +3,7 @@ package dev.drover.scheduler;
 import dev.drover.core.Usage;
 import dev.drover.core.files.FilesException;
 import dev.drover.core.files.FilesPack;
+import dev.drover.core.files.StoreWorkspace;
 import dev.drover.core.model.ResultBatch;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
@@ -262,6 +263,22 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /** Writes the job's results as JSON lines; with {@code follow}, keeps writing until the job is done. */
+    /**
+     * One output file of a task of this scheduler's job, if the task's result lists it (so no other
+     * key of the store can be named through here).
+     */
+    public Optional<InputStream> openOutput(String jobId, long seq, String path) throws IOException {
+        JobState job = jobs.get(jobId);
+        if (job == null || seq < 0 || seq >= job.total) {
+            return Optional.empty();
+        }
+        Optional<TaskResult> result = job.log.find(seq);
+        if (result.isEmpty() || result.get().outputs().stream().noneMatch(f -> f.path().equals(path))) {
+            return Optional.empty();
+        }
+        return Optional.of(backend.payloads().open(StoreWorkspace.outputKey(jobId, seq, path)));
+    }
+
     public boolean streamResults(String jobId, OutputStream out, boolean follow) throws IOException {
         JobState job = jobs.get(jobId);
         if (job == null) {

@@ -8,6 +8,7 @@ import dev.drover.core.files.FilesPack;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.scheduler.Scheduler;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
  * request and response bodies, which is all Drover needs):
  * <pre>
  * POST /jobs?name=N&amp;owner=O[&amp;files=SHA] body: the workload → 201 job | 400 {error, source, line, reason}
+ * GET  /jobs/J/outputs/SEQ/PATH       → 200 the file a task left in its output directory | 404
  * GET  /files/SHA                      → 200 if the payload store holds that files pack | 404
  * PUT  /files/SHA                      body: the pack (tar.gz)   → 201 stored | 200 already there | 400 bad pack
  * GET  /jobs                                                    → [job]
@@ -41,6 +43,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+    private static final Pattern OUTPUT = Pattern.compile("/jobs/([^/]+)/outputs/(\\d+)/(.+)");
     private static final Pattern JOB = Pattern.compile("/jobs/([^/]+)(/tasks/(\\d+)|/results|/cancel)?/?");
 
     private final HttpServer server;
@@ -101,6 +104,11 @@ public final class HttpApi implements AutoCloseable {
                 json(ex, 200, Map.of("status", "ok"));
                 return;
             }
+            Matcher o = OUTPUT.matcher(path);
+            if (o.matches()) {
+                output(ex, o.group(1), Long.parseLong(o.group(2)), o.group(3));
+                return;
+            }
             Matcher m = JOB.matcher(path);
             if (!m.matches()) {
                 error(ex, 404, "no such resource: " + path);
@@ -155,6 +163,20 @@ public final class HttpApi implements AutoCloseable {
             body.put("line", e.line());
             body.put("reason", e.reason());
             json(ex, 400, body);
+        }
+    }
+
+    /** GET /jobs/JOB/outputs/SEQ/PATH: one output file of a task, streamed from the payload store. */
+    private void output(HttpExchange ex, String jobId, long seq, String path) throws IOException {
+        Optional<InputStream> in = scheduler.openOutput(jobId, seq, path);
+        if (in.isEmpty()) {
+            error(ex, 404, "no output " + path + " of task " + seq + " of job " + jobId);
+            return;
+        }
+        ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
+        ex.sendResponseHeaders(200, 0);
+        try (InputStream body = in.get(); OutputStream out = ex.getResponseBody()) {
+            body.transferTo(out);
         }
     }
 
