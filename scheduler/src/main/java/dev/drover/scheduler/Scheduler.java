@@ -264,19 +264,21 @@ public final class Scheduler implements AutoCloseable {
 
     /** Writes the job's results as JSON lines; with {@code follow}, keeps writing until the job is done. */
     /**
-     * One output file of a task of this scheduler's job, if the task's result lists it (so no other
-     * key of the store can be named through here).
+     * One output file of a task of this scheduler's job, from under that task's own prefix
+     * {@code outputs/<job>/<seq>/}: a path with an empty, {@code .} or {@code ..} segment is refused
+     * (S3 keys do not resolve them, but nothing else should be nameable here). Empty if no such task.
      */
-    public Optional<InputStream> openOutput(String jobId, long seq, String path) throws IOException {
+    public Optional<InputStream> openOutput(String jobId, long seq, String path) {
         JobState job = jobs.get(jobId);
-        if (job == null || seq < 0 || seq >= job.total) {
+        if (job == null || seq < 0 || seq >= job.total || path.isEmpty()
+                || java.util.Arrays.stream(path.split("/", -1)).anyMatch(s -> s.isEmpty() || s.equals(".") || s.equals(".."))) {
             return Optional.empty();
         }
-        Optional<TaskResult> result = job.log.find(seq);
-        if (result.isEmpty() || result.get().outputs().stream().noneMatch(f -> f.path().equals(path))) {
+        try {
+            return Optional.of(backend.payloads().open(StoreWorkspace.outputKey(jobId, seq, path)));
+        } catch (java.util.NoSuchElementException e) {
             return Optional.empty();
         }
-        return Optional.of(backend.payloads().open(StoreWorkspace.outputKey(jobId, seq, path)));
     }
 
     public boolean streamResults(String jobId, OutputStream out, boolean follow) throws IOException {
