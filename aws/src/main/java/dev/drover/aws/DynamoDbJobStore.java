@@ -6,6 +6,7 @@ import static dev.drover.aws.DynamoDbSchema.Jobs.FINISHED_AT;
 import static dev.drover.aws.DynamoDbSchema.Jobs.JOB_ID;
 import static dev.drover.aws.DynamoDbSchema.Jobs.JOB_PREFIX;
 import static dev.drover.aws.DynamoDbSchema.Jobs.META;
+import static dev.drover.aws.DynamoDbSchema.Jobs.FILES;
 import static dev.drover.aws.DynamoDbSchema.Jobs.NAME;
 import static dev.drover.aws.DynamoDbSchema.Jobs.OWNER;
 import static dev.drover.aws.DynamoDbSchema.Jobs.PARTITION_KEY;
@@ -76,6 +77,9 @@ public final class DynamoDbJobStore implements JobStore {
                 OWNER, s(job.owner()), TOTAL, n(job.total()), DISPATCHED, n(job.dispatched()),
                 STATE, s(job.state().name()), SUBMITTED_AT, n(job.submittedAt()), FINISHED_AT, n(job.finishedAt())));
         item.put(SENDING, s(job.sending().stream().map(String::valueOf).collect(Collectors.joining(","))));
+        if (job.files() != null) {
+            item.put(FILES, s(job.files()));
+        }
         AwsErrors.call(SERVICE, () -> dynamo.putItem(b -> b.tableName(table).item(item)));
     }
 
@@ -89,7 +93,8 @@ public final class DynamoDbJobStore implements JobStore {
     private static JobRecord record(Map<String, AttributeValue> i) {
         return new JobRecord(i.get(JOB_ID).s(), i.get(NAME).s(), i.get(OWNER).s(), Long.parseLong(i.get(TOTAL).n()),
                 Long.parseLong(i.get(DISPATCHED).n()), sending(i.get(SENDING)), JobStatus.valueOf(i.get(STATE).s()),
-                Long.parseLong(i.get(SUBMITTED_AT).n()), Long.parseLong(i.get(FINISHED_AT).n()));
+                Long.parseLong(i.get(SUBMITTED_AT).n()), Long.parseLong(i.get(FINISHED_AT).n()),
+                i.containsKey(FILES) ? i.get(FILES).s() : null);
     }
 
     private static List<Integer> sending(AttributeValue v) {

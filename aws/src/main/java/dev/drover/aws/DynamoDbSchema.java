@@ -48,6 +48,8 @@ public final class DynamoDbSchema {
         public static final String STATE = "state";
         public static final String SUBMITTED_AT = "submittedAt";
         public static final String FINISHED_AT = "finishedAt";
+        /** String, absent without files: the SHA-256 of the job's files pack. */
+        public static final String FILES = "files";
         /** Binary: gzipped JSON of the chunk's results. */
         public static final String RESULTS = "results";
     }

@@ -1,27 +1,66 @@
 package dev.drover.aws;
 
 import dev.drover.core.port.PayloadStore;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Payloads and workloads as objects in one S3 bucket. {@link #open} streams the object from S3 as
- * it is read; a missing key is a {@link NoSuchElementException}, as the port says.
+ * it is read; a missing key is a {@link NoSuchElementException}, as the port says. A file over
+ * {@link #MULTIPART_THRESHOLD} is uploaded in parts of {@link #PART_SIZE}, one part in memory at a time.
  */
 public final class S3PayloadStore implements PayloadStore {
     private static final String SERVICE = "S3";
 
+    /** Files larger than this go up as multipart uploads. */
+    public static final long MULTIPART_THRESHOLD = 16L << 20;
+    /** The size of each part but the last (S3's minimum is 5 MiB). */
+    public static final int PART_SIZE = 8 << 20;
+
     private final S3Client s3;
     private final String bucket;
+    private final long multipartThreshold;
+    private final int partSize;
 
     public S3PayloadStore(S3Client s3, String bucket) {
+        this(s3, bucket, MULTIPART_THRESHOLD, PART_SIZE);
+    }
+
+    /** With other multipart settings, for tests (S3 refuses parts under 5 MiB but the last). */
+    public S3PayloadStore(S3Client s3, String bucket, long multipartThreshold, int partSize) {
         this.s3 = s3;
         this.bucket = bucket;
+        this.multipartThreshold = multipartThreshold;
+        this.partSize = partSize;
+    }
+
+    @Override
+    public boolean exists(String key) {
+        return AwsErrors.call(SERVICE, () -> {
+            try {
+                s3.headObject(b -> b.bucket(bucket).key(key));
+                return true;
+            } catch (NoSuchKeyException e) {
+                return false;
+            } catch (S3Exception e) {
+                if (e.statusCode() == 404) {
+                    return false;
+                }
+                throw e;
+            }
+        });
     }
 
     @Override
@@ -31,7 +70,46 @@ public final class S3PayloadStore implements PayloadStore {
 
     @Override
     public void putFile(String key, Path file) {
-        AwsErrors.call(SERVICE, () -> s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(file)));
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (size <= multipartThreshold) {
+            AwsErrors.call(SERVICE, () -> s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(file)));
+            return;
+        }
+        String uploadId = AwsErrors.call(SERVICE, () -> s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId());
+        try (InputStream in = Files.newInputStream(file)) {
+            List<CompletedPart> parts = new ArrayList<>();
+            byte[] buf = new byte[partSize];
+            for (int number = 1; ; number++) {
+                int n = in.readNBytes(buf, 0, partSize);
+                if (n == 0 && number > 1) {
+                    break;
+                }
+                int part = number;
+                String etag = AwsErrors.call(SERVICE, () -> s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                        .partNumber(part).contentLength((long) n), RequestBody.fromBytes(java.util.Arrays.copyOf(buf, n))).eTag());
+                parts.add(CompletedPart.builder().partNumber(part).eTag(etag).build());
+                if (n < partSize) {
+                    break;
+                }
+            }
+            AwsErrors.call(SERVICE, () -> s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                    .multipartUpload(m -> m.parts(parts))));
+        } catch (IOException | RuntimeException e) {
+            try {
+                s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+            } catch (RuntimeException ignored) {
+                // the upload's parts expire by the bucket's lifecycle rule
+            }
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException(io);
+            }
+            throw (RuntimeException) e;
+        }
     }
 
     @Override

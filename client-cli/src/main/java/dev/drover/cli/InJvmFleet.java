@@ -2,6 +2,11 @@ package dev.drover.cli;
 
 import dev.drover.core.UsageMeter;
 import dev.drover.core.exec.Executors;
+import dev.drover.core.files.FilesCache;
+import dev.drover.core.files.FilesCacheSettings;
+import dev.drover.core.files.StoreWorkspace;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import dev.drover.core.memory.InMemoryClaimStore;
 import dev.drover.core.memory.InMemoryMessageQueue;
 import dev.drover.core.memory.InMemoryPayloadStore;
@@ -18,19 +23,32 @@ import java.util.Optional;
 public final class InJvmFleet implements AutoCloseable {
     private final Backend backend;
     private final LocalPool pool;
+    /** One cache for the whole pool: it is one process. */
+    private final FilesCache files;
 
     public InJvmFleet(int workers, Clock clock) {
         MessageQueue requests = new InMemoryMessageQueue(clock);
         MessageQueue responses = new InMemoryMessageQueue(clock);
         ClaimStore claims = new InMemoryClaimStore();
-        this.backend = new Backend(requests, responses, Optional.empty(), claims, new InMemoryPayloadStore(),
-                Optional.empty(), UsageMeter.NONE);
-        this.pool = new LocalPool(workers, requests, responses, claims, Executors.standard(), clock);
+        InMemoryPayloadStore payloads = new InMemoryPayloadStore();
+        this.backend = new Backend(requests, responses, Optional.empty(), claims, payloads, Optional.empty(), UsageMeter.NONE);
+        try {
+            this.files = FilesCacheSettings.defaults().open(payloads);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the files cache", e);
+        }
+        this.pool = new LocalPool(workers, requests, responses, claims,
+                Executors.withWorkspace(new StoreWorkspace(payloads, files)), clock);
     }
 
     /** Scheduler settings for this pool. */
     public SchedulerConfig schedulerConfig(Path dataDir) {
         return SchedulerConfig.inJvm(dataDir, size());
+    }
+
+    /** The pool's files cache (one for the whole pool), so tests can count its fetches. */
+    public FilesCache filesCache() {
+        return files;
     }
 
     public Backend backend() {
@@ -44,5 +62,6 @@ public final class InJvmFleet implements AutoCloseable {
     @Override
     public void close() {
         pool.close();
+        files.close();
     }
 }

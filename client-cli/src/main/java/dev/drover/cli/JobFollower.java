@@ -43,6 +43,13 @@ final class JobFollower {
 
     Map<String, Object> follow(JsonNode job, long submittedAtMillis, Optional<Path> resultsFile, boolean quiet)
             throws IOException, InterruptedException {
+        return follow(job, submittedAtMillis, resultsFile, quiet, r -> { });
+    }
+
+    /** Follows the job, handing each result to {@code each} as well. */
+    Map<String, Object> follow(JsonNode job, long submittedAtMillis, Optional<Path> resultsFile, boolean quiet,
+                               java.util.function.Consumer<TaskResult> each)
+            throws IOException, InterruptedException {
         String jobId = job.get("jobId").asText();
         long total = job.get("total").asLong();
         Progress progress = new Progress(err, Progress.isTerminal(), clock, total);
@@ -60,6 +67,7 @@ final class JobFollower {
                     throw new UncheckedIOException(e);
                 }
                 counts.merge(r.status(), 1L, Long::sum);
+                each.accept(r);
                 if (seen[0] < latencies.length) {
                     latencies[seen[0]] = r.latencyMillis();
                 }
@@ -86,7 +94,8 @@ final class JobFollower {
 
     private void printTask(TaskResult r) {
         String exit = r.exitCode() == null ? "" : ", exit " + r.exitCode();
-        out.printf("[%s] line %d (%d ms%s): %s%n", r.status(), r.line(), r.durationMillis(), exit, r.command());
+        String replica = r.replica() > 0 ? " replica " + r.replica() : "";
+        out.printf("[%s] line %d%s (%d ms%s): %s%n", r.status(), r.line(), replica, r.durationMillis(), exit, r.command());
         indent("out", r.stdout(), r.stdoutTruncated());
         if (r.status() != TaskStatus.SUCCEEDED) {
             indent("err", r.stderr(), r.stderrTruncated());

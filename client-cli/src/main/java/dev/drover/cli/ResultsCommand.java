@@ -24,9 +24,20 @@ final class ResultsCommand implements Callable<Integer> {
     @Option(names = {"-f", "--follow"}, description = "Keep printing until the job is done.")
     boolean follow;
 
+    @Option(names = "--download", paramLabel = "DIR",
+            description = "Write every task's output files to DIR/<seq>/ (SHA-256 checked; files already there and intact are skipped, so it resumes).")
+    java.nio.file.Path download;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (download != null) {
+            if (follow) {
+                server.client().results(jobId, true, line -> { }); // wait for the job's end
+            }
+            Downloader.Totals t = new Downloader(server.client(), download).download(jobId, spec.commandLine().getErr());
+            return t.failures().isEmpty() ? 0 : 1;
+        }
         server.client().results(jobId, follow, out::println);
         out.flush();
         return 0;

@@ -1,5 +1,6 @@
 package dev.drover.cli;
 
+import dev.drover.core.files.FilesPack;
 import dev.drover.scheduler.api.HttpApi;
 import dev.drover.scheduler.auth.Accounts;
 import dev.drover.cli.InJvmFleet;
@@ -51,9 +52,18 @@ final class RunCommand implements Callable<Integer> {
     /** This run's own users: one admin with a fresh token, in memory only, so no other local user can submit to it. */
     private final Accounts.Local access = Accounts.local(Main.CLOCK);
 
+    @Mixin
+    FilesOptions files;
+
+    private Optional<FilesPack.Pack> pack = Optional.empty();
+
     @Override
     public Integer call() throws Exception {
         if (!Submission.validate(workload, spec.commandLine().getErr())) {
+            return Submission.BAD_INPUT;
+        }
+        pack = files.prepare(spec.commandLine().getErr());
+        if (pack == null) {
             return Submission.BAD_INPUT;
         }
         Path data = Files.createTempDirectory("drover-run-");
@@ -104,7 +114,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int submit(HttpApi api, Consumer<Map<String, Object>> enrich) throws Exception {
-        return Submission.run(new SchedulerClient("127.0.0.1:" + api.port(), access.adminToken()), workload, true, output,
+        return Submission.run(new SchedulerClient("127.0.0.1:" + api.port(), access.adminToken()), workload, pack, true, output,
                 spec.commandLine().getOut(), spec.commandLine().getErr(), Main.CLOCK, enrich);
     }
 

@@ -45,9 +45,53 @@ final class SchedulerClient {
 
     /** Submits a workload; the scheduler makes the token's user its owner. */
     JsonNode submit(Path workload, String name) throws IOException, InterruptedException {
-        String query = "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8);
+        return submit(workload, name, null);
+    }
+
+    /** Submits a job whose tasks start in a copy of the files pack {@code files} (null: none), already uploaded. */
+    JsonNode submit(Path workload, String name, String files) throws IOException, InterruptedException {
+        String query = "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + (files == null ? "" : "&files=" + files);
         return send(request("/jobs" + query)
                 .POST(HttpRequest.BodyPublishers.ofFile(workload)).build());
+    }
+
+    /** True if the scheduler's payload store holds this files pack. */
+    boolean hasFiles(String sha256) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request("/files/" + sha256).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 404) {
+            return false;
+        }
+        if (response.statusCode() >= 300) {
+            throw new ApiException(response.statusCode(), Json.MAPPER.readTree(response.body()));
+        }
+        return true;
+    }
+
+    /** Uploads a files pack, streamed from its file; true if stored, false if the store had it. */
+    boolean putFiles(String sha256, Path pack) throws IOException, InterruptedException {
+        JsonNode body = send(request("/files/" + sha256)
+                .PUT(HttpRequest.BodyPublishers.ofFile(pack)).build());
+        return body.path("uploaded").asBoolean();
+    }
+
+    /** One output file of a task, streamed. */
+    InputStream output(String jobId, long seq, String path) throws IOException, InterruptedException {
+        StringBuilder encoded = new StringBuilder();
+        for (String segment : path.split("/")) {
+            if (encoded.length() > 0) {
+                encoded.append('/');
+            }
+            encoded.append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        HttpResponse<InputStream> response = http.send(request("/jobs/" + jobId + "/outputs/" + seq + "/" + encoded).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() != 200) {
+            try (InputStream in = response.body()) {
+                throw new ApiException(response.statusCode(), Json.MAPPER.readTree(in));
+            }
+        }
+        return response.body();
     }
 
     JsonNode job(String jobId) throws IOException, InterruptedException {

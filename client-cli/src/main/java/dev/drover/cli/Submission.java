@@ -1,13 +1,13 @@
 package dev.drover.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.drover.core.workload.WorkloadException;
-import dev.drover.core.workload.WorkloadReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
+import dev.drover.core.files.FilesPack;
 import java.util.function.Consumer;
 
 /** Validates a workload, submits it over HTTP and, if asked, follows it to its end. */
@@ -20,32 +20,49 @@ final class Submission {
 
     /** Checks every line before anything is queued; prints the error and returns false if bad. */
     static boolean validate(Path workload, PrintWriter err) {
-        try {
-            WorkloadReader.validate(workload);
-            return true;
-        } catch (WorkloadException e) {
-            err.println("drover: " + e.getMessage());
-            err.flush();
-            return false;
-        }
+        return LineTally.check(workload, err) != null;
     }
 
     static int run(SchedulerClient client, Path workload, boolean wait, OutputOptions output, PrintWriter out,
                    PrintWriter err, Clock clock, Consumer<Map<String, Object>> enrich)
             throws IOException, InterruptedException {
-        if (!validate(workload, err)) {
+        return run(client, workload, Optional.empty(), wait, output, out, err, clock, enrich);
+    }
+
+    /** Submits the job with its files pack, uploaded first unless the scheduler's store has it already. */
+    static int run(SchedulerClient client, Path workload, Optional<FilesPack.Pack> files, boolean wait, OutputOptions output,
+                   PrintWriter out, PrintWriter err, Clock clock, Consumer<Map<String, Object>> enrich)
+            throws IOException, InterruptedException {
+        LineTally tally = LineTally.check(workload, err);
+        if (tally == null) {
             return BAD_INPUT;
         }
         long submittedAt = clock.millis();
         JsonNode job;
+        boolean uploaded = false;
         try {
-            job = client.submit(workload, workload.toString());
+            if (files.isPresent()) {
+                FilesPack.Pack pack = files.get();
+                uploaded = !client.hasFiles(pack.sha256()) && client.putFiles(pack.sha256(), pack.file());
+                err.printf("files %s: %s%n", pack.sha256(), uploaded ? "uploaded" : "already in the store, not uploaded again");
+                err.flush();
+            }
+            job = client.submit(workload, workload.toString(), files.map(FilesPack.Pack::sha256).orElse(null));
         } catch (SchedulerClient.ApiException e) {
             err.println("drover: " + e.getMessage());
             err.flush();
             return e.status == 400 ? BAD_INPUT : TASKS_NOT_OK;
         }
         String jobId = job.get("jobId").asText();
+        String filesSha = files.map(FilesPack.Pack::sha256).orElse(null);
+        boolean filesUploaded = uploaded;
+        Consumer<Map<String, Object>> withFiles = summary -> {
+            if (filesSha != null) {
+                summary.put("files", filesSha);
+                summary.put("filesUploaded", filesUploaded);
+            }
+            enrich.accept(summary);
+        };
         if (!wait) {
             out.println(jobId);
             out.flush();
@@ -54,12 +71,24 @@ final class Submission {
         err.printf("job %s: %d tasks submitted%n", jobId, job.get("total").asLong());
         err.flush();
         Map<String, Object> summary = new JobFollower(client, out, err, clock)
-                .follow(job, submittedAt, output.resultsFile(), output.quiet);
-        enrich.accept(summary);
+                .follow(job, submittedAt, output.resultsFile(), output.quiet, tally::add);
+        tally.summarize(summary);
+        if (output.download != null) {
+            Downloader.Totals t = new Downloader(client, output.download).download(jobId, err);
+            summary.put("outputFiles", t.files());
+            summary.put("outputsDownloaded", t.downloaded());
+            summary.put("outputsSkipped", t.skipped());
+            summary.put("outputBytesDownloaded", t.bytes());
+            summary.put("outputsFailed", t.failures().size());
+        }
+        withFiles.accept(summary);
         JobFollower.printSummary(out, summary);
+        LineTally.print(out, summary);
+        out.flush();
         if (output.json != null) {
             JobFollower.writeJson(output.json, summary);
         }
-        return JobFollower.exitCode(summary);
+        int code = JobFollower.exitCode(summary);
+        return code == OK && summary.containsKey("outputsFailed") && (Integer) summary.get("outputsFailed") > 0 ? TASKS_NOT_OK : code;
     }
 }

@@ -26,9 +26,19 @@ final class SubmitCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    @Mixin
+    FilesOptions files;
+
     @Override
     public Integer call() throws Exception {
-        return Submission.run(server.client(), workload, wait, output, spec.commandLine().getOut(),
+        if (!Submission.validate(workload, spec.commandLine().getErr())) {
+            return Submission.BAD_INPUT;
+        }
+        var pack = files.prepare(spec.commandLine().getErr());
+        if (pack == null) {
+            return Submission.BAD_INPUT;
+        }
+        return Submission.run(server.client(), workload, pack, wait, output, spec.commandLine().getOut(),
                 spec.commandLine().getErr(), Main.CLOCK, summary -> { });
     }
 }

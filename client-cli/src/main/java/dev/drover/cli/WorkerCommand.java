@@ -93,7 +93,8 @@ final class WorkerCommand implements Callable<Integer> {
                 .withDrainTimeout(Durations.parse(drainTimeout))
                 .withHoldWhileInFlight(holdWhileInFlight);
         try (AwsClients aws = new AwsClients(AwsSettings.fromEnvironment(System.getenv(), Optional.ofNullable(endpoint)))) {
-            RemoteWorker worker = new RemoteWorker(config, names, aws, Main.CLOCK);
+            RemoteWorker worker = new RemoteWorker(config, names, aws, Main.CLOCK,
+                    dev.drover.core.files.FilesCacheSettings.fromEnvironment(System.getenv()));
             if ("1".equals(System.getenv(EnvironmentVariables.PARENT_WATCH))) {
                 watchParent(worker);
             }

@@ -45,10 +45,22 @@ public final class EnvironmentVariables {
     // ---- the client commands' ----
     public static final String SCHEDULER = "DROVER_SCHEDULER";
 
-    // ---- set for every shell task ----
+    // ---- set for every shell task (see TaskEnvironment: a task sees these, a small base and its @env, nothing else) ----
     public static final String JOB_ID = "DROVER_JOB_ID";
     public static final String TASK_ID = "DROVER_TASK_ID";
     public static final String ATTEMPT = "DROVER_ATTEMPT";
+    /** Which replica of its line the task is ({@code @replicas N}): 0 … N-1. */
+    public static final String REPLICA = "DROVER_REPLICA";
+    /** The task's own empty directory: every file left there is uploaded when the task ends. */
+    public static final String OUTPUT_DIR = "DROVER_OUTPUT_DIR";
+    /** The variables that describe a task, set for it by the executor. */
+    public static final List<String> TASK = List.of(JOB_ID, TASK_ID, ATTEMPT, REPLICA, OUTPUT_DIR);
+
+    // ---- a worker's task workspace ----
+    /** Where a worker caches job files packs (default: under the system temp directory). */
+    public static final String FILES_CACHE = "DROVER_FILES_CACHE";
+    /** How many bytes of unpacked files the cache keeps before it evicts the least recently used. */
+    public static final String FILES_CACHE_LIMIT = "DROVER_FILES_CACHE_LIMIT";
 
     // ---- the AWS SDK's own (read by AwsSettings) ----
     public static final String AWS_REGION = "AWS_REGION";
@@ -78,14 +90,14 @@ public final class EnvironmentVariables {
     public static final Set<String> READ_BY_WORKER = union(DEPLOYED_WORKER, List.of(LEASE, RESULT_LINGER,
             SHUTDOWN_ON_IDLE, PARENT_WATCH, IMDS_ENDPOINT, AWS_DEFAULT_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
             AWS_PROFILE, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL_DYNAMODB,
-            AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_EC2));
+            AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_EC2, FILES_CACHE, FILES_CACHE_LIMIT));
 
     /** What {@code drover scheduler -rw} reads to find its resources and launch workers. */
     public static final Set<String> READ_BY_SCHEDULER = union(RESOURCES, List.of(AWS_REGION, LAUNCH_TEMPLATE, SUBNET_IDS));
 
     /** Every name above. */
     public static final Set<String> ALL = union(READ_BY_WORKER, READ_BY_SCHEDULER,
-            List.of(MAX_WORKERS, SCHEDULER, JOB_ID, TASK_ID, ATTEMPT));
+            List.of(MAX_WORKERS, SCHEDULER), TASK);
 
     @SafeVarargs
     private static Set<String> union(Collection<String>... parts) {

@@ -141,6 +141,20 @@ class AdaptersOnEmulatorsTest {
         }
     }
 
+    /** The same contract with files over 1 MiB uploaded in 5 MiB parts, so the large-file tests go multipart. */
+    @Nested
+    class MultipartPayloads extends PayloadStoreContract {
+        @Override
+        protected PayloadStore store() {
+            return new S3PayloadStore(aws.s3(), endpoints.bucket(), 1 << 20, 5 << 20);
+        }
+
+        @Override
+        protected boolean opensWithoutLoadingWhole() {
+            return true;
+        }
+    }
+
     @Nested
     class Claims extends ClaimStoreContract {
         @Override

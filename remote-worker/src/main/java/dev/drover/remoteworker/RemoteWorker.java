@@ -9,6 +9,11 @@ import dev.drover.aws.DynamoDbClaimStore;
 import dev.drover.aws.S3PayloadStore;
 import dev.drover.aws.SqsMessageQueue;
 import dev.drover.core.exec.Executors;
+import dev.drover.core.files.FilesCache;
+import dev.drover.core.files.FilesCacheSettings;
+import dev.drover.core.files.StoreWorkspace;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import dev.drover.core.port.MessageQueue;
 import dev.drover.core.worker.Worker;
 import dev.drover.core.worker.WorkerConfig;
@@ -27,14 +32,25 @@ public final class RemoteWorker {
     private static final Logger log = LoggerFactory.getLogger(RemoteWorker.class);
 
     private final Worker worker;
+    private final FilesCache files;
 
     public RemoteWorker(WorkerConfig config, DroverResources resources, AwsClients aws, Clock clock) {
+        this(config, resources, aws, clock, FilesCacheSettings.defaults());
+    }
+
+    /** The worker with its job files cache (tasks get files and send outputs through S3). */
+    public RemoteWorker(WorkerConfig config, DroverResources resources, AwsClients aws, Clock clock, FilesCacheSettings cache) {
         S3PayloadStore payloads = new S3PayloadStore(aws.s3(), resources.bucket());
         MessageQueue requests = overCloudQueue(new SqsMessageQueue(aws.sqs(), resources.requestQueueUrl()), payloads);
         MessageQueue responses = overCloudQueue(new SqsMessageQueue(aws.sqs(), resources.responseQueueUrl()), payloads);
         AwsUsageMeter meter = new AwsUsageMeter();
+        try {
+            this.files = cache.open(payloads);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the files cache", e);
+        }
         this.worker = new Worker(config, requests, responses, new DynamoDbClaimStore(aws.dynamoDb(), resources.claimsTable()),
-                Executors.standard(), clock, meter::total);
+                Executors.withWorkspace(new StoreWorkspace(payloads, files)), clock, meter::total);
     }
 
     /** Starts the worker and a SIGTERM hook that drains it; completes when the worker stops. */
@@ -44,7 +60,7 @@ public final class RemoteWorker {
             worker.drain().join();
         }, "drover-sigterm");
         Runtime.getRuntime().addShutdownHook(hook);
-        return worker.start().exited();
+        return worker.start().exited().whenComplete((stats, e) -> files.close());
     }
 
     /** Spot interruption: kill running tasks and hand every bundle back at once. */

@@ -1,6 +1,9 @@
 package dev.drover.scheduler;
 
 import dev.drover.core.Usage;
+import dev.drover.core.files.FilesException;
+import dev.drover.core.files.FilesPack;
+import dev.drover.core.files.StoreWorkspace;
 import dev.drover.core.model.ResultBatch;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
@@ -91,12 +94,64 @@ public final class Scheduler implements AutoCloseable {
      * line is rejected whole, before any of its tasks is queued.
      */
     public JobView submit(InputStream workload, String name, String owner) throws WorkloadException, IOException {
-        JobState job = intake.accept(workload, name, owner);
+        return submit(workload, name, owner, null);
+    }
+
+    /**
+     * The same, for a job whose every task starts in a fresh copy of the files pack named by its
+     * SHA-256 {@code files} (null: none), which must already be in the payload store ({@link #putFiles}).
+     */
+    public JobView submit(InputStream workload, String name, String owner, String files) throws WorkloadException, IOException {
+        if (files != null && !(FilesPack.isSha256(files) && hasFiles(files))) {
+            throw new WorkloadException(name, 0, "no files pack " + files + " in the store: upload it first");
+        }
+        JobState job = intake.accept(workload, name, owner, files);
         persistence.submitted(job);
         jobs.put(job.jobId, job);
         dispatcher.enqueue(job);
         log.info("job {} ({}): {} tasks queued", job.jobId, name, job.total);
         return job.view(clock.millis());
+    }
+
+    /** True if the payload store holds the files pack named by this SHA-256 (one HeadObject on S3). */
+    public boolean hasFiles(String sha256) {
+        return FilesPack.isSha256(sha256) && backend.payloads().exists(FilesPack.PREFIX + sha256);
+    }
+
+    /**
+     * Stores a files pack under its SHA-256 unless the store has it already: the bytes are spooled to
+     * disk and checked against the name first. Returns true if it was uploaded, false if already there.
+     */
+    public boolean putFiles(String sha256, InputStream pack, long limit) throws IOException, FilesException {
+        if (!FilesPack.isSha256(sha256)) {
+            throw new FilesException("not a SHA-256: " + sha256);
+        }
+        if (hasFiles(sha256)) {
+            return false;
+        }
+        Files.createDirectories(config.dataDir());
+        java.nio.file.Path spool = Files.createTempFile(config.dataDir(), "files-", ".tar.gz");
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            long n;
+            try (java.io.OutputStream out = new java.security.DigestOutputStream(Files.newOutputStream(spool), sha)) {
+                n = pack.transferTo(out);
+            }
+            if (n > limit) {
+                throw new FilesException("the files pack is over the size limit of " + limit + " bytes");
+            }
+            String got = java.util.HexFormat.of().formatHex(sha.digest());
+            if (!got.equals(sha256)) {
+                throw new FilesException("the files pack's SHA-256 is " + got + ", not " + sha256);
+            }
+            backend.payloads().putFile(FilesPack.PREFIX + sha256, spool);
+            log.info("files pack {} stored ({} bytes)", sha256, n);
+            return true;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            Files.deleteIfExists(spool);
+        }
     }
 
     /** Records a batch of results; empty if it belongs to no job of this scheduler (another may own it). */
@@ -209,6 +264,24 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /** Writes the job's results as JSON lines; with {@code follow}, keeps writing until the job is done. */
+    /**
+     * One output file of a task of this scheduler's job, from under that task's own prefix
+     * {@code outputs/<job>/<seq>/}: a path with an empty, {@code .} or {@code ..} segment is refused
+     * (S3 keys do not resolve them, but nothing else should be nameable here). Empty if no such task.
+     */
+    public Optional<InputStream> openOutput(String jobId, long seq, String path) {
+        JobState job = jobs.get(jobId);
+        if (job == null || seq < 0 || seq >= job.total || path.isEmpty()
+                || java.util.Arrays.stream(path.split("/", -1)).anyMatch(s -> s.isEmpty() || s.equals(".") || s.equals(".."))) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(backend.payloads().open(StoreWorkspace.outputKey(jobId, seq, path)));
+        } catch (java.util.NoSuchElementException e) {
+            return Optional.empty();
+        }
+    }
+
     public boolean streamResults(String jobId, OutputStream out, boolean follow) throws IOException {
         JobState job = jobs.get(jobId);
         if (job == null) {

@@ -13,12 +13,28 @@ public final class Executors implements TaskExecutor {
     private final SleepExecutor sleep = new SleepExecutor();
     private final ShellExecutor shell;
 
-    public Executors(Path scratch, int outputCap, long diskCap) {
-        this.shell = new ShellExecutor(scratch, outputCap, diskCap);
+    public Executors(Path scratch, int outputCap, long diskCap, TaskEnvironment environment, Workspace workspace) {
+        this.shell = new ShellExecutor(scratch, outputCap, diskCap, environment, workspace);
     }
 
+    public Executors(Path scratch, int outputCap, long diskCap) {
+        this(scratch, outputCap, diskCap, TaskEnvironment.fromWorker(System.getenv()), Workspace.NONE);
+    }
+
+    /** The default scratch directory, where each shell task gets a fresh directory of its own. */
+    public static Path defaultScratch() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "drover-tasks");
+    }
+
+    /** Tasks with this worker's PATH, LANG and USER as their base environment, and no files store. */
     public static Executors standard() {
-        return new Executors(Path.of(System.getProperty("java.io.tmpdir"), "drover-tasks"), DEFAULT_OUTPUT_CAP, DEFAULT_DISK_CAP);
+        return new Executors(defaultScratch(), DEFAULT_OUTPUT_CAP, DEFAULT_DISK_CAP);
+    }
+
+    /** Tasks with job files and outputs through this workspace. */
+    public static Executors withWorkspace(Workspace workspace) {
+        return new Executors(defaultScratch(), DEFAULT_OUTPUT_CAP, DEFAULT_DISK_CAP,
+                TaskEnvironment.fromWorker(System.getenv()), workspace);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.drover.core.exec;
 
-import dev.drover.core.EnvironmentVariables;
+import dev.drover.core.model.OutputFile;
 import dev.drover.core.model.Task;
 import dev.drover.core.model.TaskStatus;
 import java.io.File;
@@ -31,11 +31,19 @@ final class ShellExecutor {
     private final Path scratch;
     private final int outputCap;
     private final long diskCap;
+    private final TaskEnvironment environment;
+    private final Workspace workspace;
 
     ShellExecutor(Path scratch, int outputCap, long diskCap) {
+        this(scratch, outputCap, diskCap, TaskEnvironment.fromWorker(System.getenv()), Workspace.NONE);
+    }
+
+    ShellExecutor(Path scratch, int outputCap, long diskCap, TaskEnvironment environment, Workspace workspace) {
         this.scratch = scratch;
         this.outputCap = outputCap;
         this.diskCap = diskCap;
+        this.environment = environment;
+        this.workspace = workspace;
     }
 
     Outcome run(String jobId, Task task, BooleanSupplier cancelled) {
@@ -44,6 +52,15 @@ final class ShellExecutor {
             Files.createDirectories(scratch);
             dir = Files.createTempDirectory(scratch, "task-");
             Path work = Files.createDirectory(dir.resolve("work"));
+            Path tmp = Files.createDirectory(dir.resolve("tmp"));
+            Path output = Files.createDirectory(dir.resolve("output"));
+            if (task.files() != null) {
+                try {
+                    workspace.populate(task.files(), work);
+                } catch (IOException | RuntimeException e) {
+                    return Outcome.of(TaskStatus.FAILED, "could not fetch the job's files " + task.files() + ": " + e.getMessage());
+                }
+            }
             File out = dir.resolve("stdout").toFile();
             File err = dir.resolve("stderr").toFile();
             ProcessBuilder pb = new ProcessBuilder(command(task.command()))
@@ -51,9 +68,8 @@ final class ShellExecutor {
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(out)
                     .redirectError(err);
-            pb.environment().put(EnvironmentVariables.JOB_ID, jobId);
-            pb.environment().put(EnvironmentVariables.TASK_ID, Task.id(jobId, task.seq()));
-            pb.environment().put(EnvironmentVariables.ATTEMPT, Integer.toString(task.attempt()));
+            pb.environment().clear();
+            pb.environment().putAll(environment.of(jobId, task, work, tmp, output));
             Process process = pb.start();
             Kill kill = waitFor(process, task, cancelled, out, err);
             Integer exit = process.exitValue();
@@ -65,7 +81,15 @@ final class ShellExecutor {
                 case CANCEL -> "cancelled";
                 case OUTPUT -> "killed: wrote more than " + diskCap + " bytes of output";
             };
-            return new Outcome(status, exit, o.text, e.text, o.truncated, e.truncated, error);
+            List<OutputFile> outputs;
+            try {
+                outputs = workspace.collect(jobId, task, output);
+            } catch (IOException | RuntimeException x) {
+                outputs = List.of();
+                status = TaskStatus.FAILED;
+                error = (error == null ? "" : error + "; ") + "could not upload its outputs: " + x.getMessage();
+            }
+            return new Outcome(status, exit, o.text, e.text, o.truncated, e.truncated, error, outputs);
         } catch (IOException e) {
             return Outcome.of(TaskStatus.FAILED, "could not start: " + e.getMessage());
         } finally {

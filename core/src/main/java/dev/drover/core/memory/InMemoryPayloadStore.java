@@ -21,6 +21,11 @@ public final class InMemoryPayloadStore implements PayloadStore {
     }
 
     @Override
+    public boolean exists(String key) {
+        return objects.containsKey(key);
+    }
+
+    @Override
     public void putFile(String key, Path file) {
         try {
             objects.put(key, Files.readAllBytes(file));

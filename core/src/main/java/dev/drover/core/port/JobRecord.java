@@ -11,12 +11,18 @@ import java.util.List;
  * @param sending    the sizes of the bundles being sent when this record was saved, which end at
  *                   {@code dispatched}: saved before the send, so a restarted scheduler re-sends
  *                   exactly those bundles under the same ids, and the claim store skips any that ran
+ * @param files      the SHA-256 of the job's files pack ({@code files/<sha256>} in the payload store), or null
  */
 public record JobRecord(String jobId, String name, String owner, long total, long dispatched, List<Integer> sending,
-                        JobStatus state, long submittedAt, long finishedAt) {
+                        JobStatus state, long submittedAt, long finishedAt, String files) {
 
     public JobRecord {
         sending = List.copyOf(sending);
+    }
+
+    public JobRecord(String jobId, String name, String owner, long total, long dispatched, List<Integer> sending,
+                     JobStatus state, long submittedAt, long finishedAt) {
+        this(jobId, name, owner, total, dispatched, sending, state, submittedAt, finishedAt, null);
     }
 
     /** The first task of the bundles in {@link #sending}. */

@@ -18,10 +18,15 @@ public interface PayloadStore {
     String WORKLOADS_PREFIX = "workloads/";
     /** Where task outputs go (they expire like payloads). */
     String OUTPUTS_PREFIX = "outputs/";
+    /** Where job files packs go, named by their SHA-256 (so the same files are uploaded once). */
+    String FILES_PREFIX = "files/";
 
     void put(String key, byte[] bytes);
 
-    /** Stores the file's content, streamed where the adapter can. */
+    /** True if the key holds an object (S3: one HeadObject; the object is not read). */
+    boolean exists(String key);
+
+    /** Stores the file's content, streamed where the adapter can (S3: multipart for large files). */
     void putFile(String key, Path file);
 
     byte[] get(String key);

@@ -111,7 +111,8 @@ final class TaskRunner {
         times.ran(run.jobId(), finished - started);
         return new TaskResult(run.jobId(), task.seq(), task.line(), task.command(), out.status(), out.exitCode(),
                 out.stdout(), out.stderr(), out.stdoutTruncated(), out.stderrTruncated(), config.workerId(),
-                run.bundle.dispatchedAt(), started, finished, attempt - 1 + run.claimCount, out.error());
+                run.bundle.dispatchedAt(), started, finished, attempt - 1 + run.claimCount, out.error(),
+                task.replica(), out.outputs());
     }
 
     private static boolean retryable(TaskStatus status) {

@@ -14,7 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * Streams a workload file, one task a line, holding one line in memory at a time.
@@ -22,10 +27,20 @@ import java.util.function.Consumer;
  * <p>Format: blank lines and lines starting with {@code #} are skipped; CRLF is accepted;
  * {@code sleep N} sleeps N milliseconds without a process; directives {@code @timeout D}
  * and {@code @retries N} apply to the lines after them; any other line is a shell command.
+ * {@code @env NAME=VALUE} sets a variable for the tasks after it ({@code @env NAME=} unsets it);
+ * {@code @replicas N} makes each task line after it N tasks, replicas 0 … N-1 ({@code @replicas 1} ends it).
  */
 public final class WorkloadReader implements Closeable {
     /** Longest line accepted, in bytes. Larger tasks belong in a script file. */
     public static final int MAX_LINE_BYTES = 64 * 1024;
+    /** Most replicas of one line. */
+    public static final int MAX_REPLICAS = 10_000;
+    /** Most variables the {@code @env} directives may set at once, and their total size in chars. */
+    public static final int MAX_ENV_VARS = 100;
+    public static final int MAX_ENV_CHARS = 16 * 1024;
+    /** The base variables a task gets from its worker (see the executor), which {@code @env NAME=} can unset. */
+    public static final Set<String> BASE_ENV = Set.of("PATH", "HOME", "LANG", "TMPDIR", "USER");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private final InputStream in;
     private final String source;
@@ -36,6 +51,11 @@ public final class WorkloadReader implements Closeable {
     private int lineNo;
     private long timeoutMs;
     private int maxAttempts = 1;
+    private int replicas = 1;
+    private Map<String, String> env = Map.of();
+    /** The line being expanded into replicas, and the next replica to hand out. */
+    private TaskSpec replicating;
+    private int nextReplica;
     private boolean eof;
 
     public WorkloadReader(InputStream in, String source) {
@@ -78,6 +98,14 @@ public final class WorkloadReader implements Closeable {
 
     /** The next task, or null at the end of the file. */
     public TaskSpec next() throws WorkloadException {
+        if (replicating != null) {
+            TaskSpec r = replicating;
+            int replica = nextReplica++;
+            if (nextReplica == replicas) {
+                replicating = null;
+            }
+            return new TaskSpec(r.line(), r.command(), r.timeoutMs(), r.maxAttempts(), replica, r.env());
+        }
         String text;
         while ((text = readLine()) != null) {
             String line = text.strip();
@@ -96,7 +124,12 @@ public final class WorkloadReader implements Closeable {
                 }
                 line = "sleep " + Commands.sleepMillis(line);
             }
-            return new TaskSpec(lineNo, line, timeoutMs, maxAttempts);
+            TaskSpec spec = new TaskSpec(lineNo, line, timeoutMs, maxAttempts, 0, env);
+            if (replicas > 1) {
+                replicating = spec;
+                nextReplica = 1;
+            }
+            return spec;
         }
         return null;
     }
@@ -118,8 +151,49 @@ public final class WorkloadReader implements Closeable {
                 }
                 maxAttempts = 1 + Integer.parseInt(arg);
             }
-            default -> throw error("unknown directive '" + parts[0] + "' (known: @timeout D, @retries N)");
+            case "@replicas" -> {
+                if (!arg.matches("\\d{1,9}") || Integer.parseInt(arg) < 1 || Integer.parseInt(arg) > MAX_REPLICAS) {
+                    throw error("bad @replicas: expected a whole number from 1 to " + MAX_REPLICAS);
+                }
+                replicas = Integer.parseInt(arg);
+            }
+            case "@env" -> env(arg);
+            default -> throw error("unknown directive '" + parts[0]
+                    + "' (known: @timeout D, @retries N, @replicas N, @env NAME=VALUE)");
         }
+    }
+
+    private void env(String arg) throws WorkloadException {
+        int eq = arg.indexOf('=');
+        if (eq < 0) {
+            throw error("bad @env: expected NAME=VALUE (or NAME= to unset)");
+        }
+        String name = arg.substring(0, eq);
+        String value = arg.substring(eq + 1);
+        if (!ENV_NAME.matcher(name).matches()) {
+            throw error("bad @env: '" + name + "' is not a variable name (letters, digits and _, not starting with a digit)");
+        }
+        if (name.startsWith("DROVER_")) {
+            throw error("bad @env: " + name + ": DROVER_* variables are set by Drover and describe the task");
+        }
+        if (value.indexOf('\0') >= 0) {
+            throw error("bad @env: a value cannot hold a NUL character");
+        }
+        Map<String, String> next = new LinkedHashMap<>(env);
+        if (value.isEmpty()) {
+            next.remove(name);
+            if (BASE_ENV.contains(name)) {
+                next.put(name, null); // unsets the base variable
+            }
+        } else {
+            next.put(name, value);
+        }
+        int chars = next.entrySet().stream()
+                .mapToInt(e -> e.getKey().length() + (e.getValue() == null ? 0 : e.getValue().length())).sum();
+        if (next.size() > MAX_ENV_VARS || chars > MAX_ENV_CHARS) {
+            throw error("bad @env: at most " + MAX_ENV_VARS + " variables of " + MAX_ENV_CHARS + " characters in all");
+        }
+        env = Collections.unmodifiableMap(next);
     }
 
     /** Next raw line without its terminator, or null at end of input. */

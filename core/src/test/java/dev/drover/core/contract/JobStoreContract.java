@@ -36,6 +36,20 @@ public abstract class JobStoreContract {
     }
 
     @Test
+    void keepsTheJobsFilesHashAndResultsWithReplicasAndOutputs() {
+        String id = "j" + UUID.randomUUID();
+        JobRecord r = new JobRecord(id, "w.txt", "ann", 3, 0, List.of(), JobStatus.SUBMITTED, 1000, 0, "ab".repeat(32));
+        store().save(r);
+        assertEquals(r, store().get(id).orElseThrow());
+        TaskResult withOutputs = new TaskResult(id, 2, 1, "make run", dev.drover.core.model.TaskStatus.SUCCEEDED, 0, "", "",
+                false, false, "w", 1, 2, 3, 1, null, 2, List.of(new dev.drover.core.model.OutputFile("sub/a.txt", 5, "cd".repeat(32))));
+        store().appendResults(id, "c1", List.of(withOutputs));
+        List<TaskResult> all = new ArrayList<>();
+        store().forEachResult(id, all::add);
+        assertEquals(List.of(withOutputs), all);
+    }
+
+    @Test
     void keepsEveryChunkOfResultsOnceEach() {
         String id = "j" + UUID.randomUUID();
         store().appendResults(id, "c1", IntStream.range(0, 300).mapToObj(i -> result(id, i)).toList());

@@ -127,6 +127,18 @@ public abstract class PayloadStoreContract {
         assertTrue(opened.getMessage().contains(key), opened.getMessage());
     }
 
+    @Test
+    void existsSaysWhetherAKeyHoldsAnObjectWithoutReadingIt() throws IOException {
+        String key = PayloadStore.FILES_PREFIX + "contract-" + UUID.randomUUID();
+        assertEquals(false, store().exists(key));
+        store().putFile(key, Files.write(dir.resolve("pack.bin"), random(1000, 4)));
+        assertEquals(true, store().exists(key));
+        assertEquals(false, store().exists(key + "x"), "a longer key is another key");
+        String empty = key();
+        store().put(empty, new byte[0]);
+        assertEquals(true, store().exists(empty), "an empty object exists");
+    }
+
     private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");

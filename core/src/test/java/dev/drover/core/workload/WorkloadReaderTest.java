@@ -47,7 +47,15 @@ class WorkloadReaderTest {
             "echo ok\\n\\n@frobnicate 3|3|unknown directive '@frobnicate'",
             "@timeout soon|1|bad @timeout",
             "@retries many|1|bad @retries",
-            "# only a comment\\n|0|the workload has no tasks"})
+            "# only a comment\\n|0|the workload has no tasks",
+            "@replicas 0|1|bad @replicas",
+            "@replicas 10001|1|bad @replicas: expected a whole number from 1 to 10000",
+            "@replicas ten|1|bad @replicas",
+            "echo\\n@env 1X=a|2|bad @env: '1X' is not a variable name",
+            "@env A-B=1|1|bad @env: 'A-B' is not a variable name",
+            "@env =1|1|bad @env: '' is not a variable name",
+            "@env NOVALUE|1|bad @env: expected NAME=VALUE",
+            "@env DROVER_REPLICA=3|1|bad @env: DROVER_REPLICA: DROVER_* variables are set by Drover"})
     void rejectsBadLinesNamingFileLineAndReason(String text, int line, String reason) {
         WorkloadException e = assertThrows(WorkloadException.class, () -> read(text.replace("\\n", "\n")));
         assertEquals("w.txt", e.source());
@@ -97,5 +105,51 @@ class WorkloadReaderTest {
         };
         new WorkloadReader(in, "gen").forEach(s -> count[0]++);
         assertEquals(1_000_000, count[0]);
+    }
+
+    @Test
+    void replicasMakeEachLineNTasksUntilReplicasOne() throws Exception {
+        List<TaskSpec> specs = read("echo a\n@replicas 3\necho b\nsleep 5\n@replicas 1\necho c\n");
+        assertEquals(1 + 3 + 3 + 1, specs.size());
+        assertEquals(new TaskSpec(1, "echo a", 0, 1, 0, java.util.Map.of()), specs.get(0));
+        for (int r = 0; r < 3; r++) {
+            assertEquals(new TaskSpec(3, "echo b", 0, 1, r, java.util.Map.of()), specs.get(1 + r));
+            assertEquals(new TaskSpec(4, "sleep 5", 0, 1, r, java.util.Map.of()), specs.get(4 + r));
+        }
+        assertEquals(new TaskSpec(6, "echo c", 0, 1, 0, java.util.Map.of()), specs.get(7));
+        assertEquals(8, WorkloadReader.validate(write("echo a\n@replicas 3\necho b\nsleep 5\n@replicas 1\necho c\n")),
+                "a job's task count counts every replica");
+    }
+
+    @Test
+    void envAppliesToTheLinesAfterItAndAnEmptyValueUnsets() throws Exception {
+        List<TaskSpec> specs = read("@env A=1\necho 1\n@env B=x = y\n@env A=\n@env PATH=\necho 2\n@env A=3\necho 3\n");
+        assertEquals(java.util.Map.of("A", "1"), specs.get(0).env());
+        java.util.Map<String, String> second = new java.util.HashMap<>();
+        second.put("B", "x = y");
+        second.put("PATH", null);
+        assertEquals(second, specs.get(1).env(), "A= removes A; PATH= unsets the base PATH");
+        assertEquals("3", specs.get(2).env().get("A"));
+        assertEquals("x = y", specs.get(2).env().get("B"));
+    }
+
+    @Test
+    void replicasAndEnvTravelOnTheTask() throws Exception {
+        List<TaskSpec> specs = read("@env K=v\n@replicas 2\necho hi\n");
+        dev.drover.core.model.Task task = specs.get(1).toTask(5, "ab12");
+        assertEquals(1, task.replica());
+        assertEquals("v", task.env().get("K"));
+        assertEquals("ab12", task.files());
+        String json = dev.drover.core.codec.Json.write(task);
+        assertEquals(task, dev.drover.core.codec.Json.read(json, dev.drover.core.model.Task.class));
+        String plain = dev.drover.core.codec.Json.write(new dev.drover.core.model.Task(1, 1, "sleep 1", 0, 1, 1));
+        assertEquals(false, plain.contains("replica") || plain.contains("env") || plain.contains("files"),
+                "a plain task's message carries none of them: " + plain);
+    }
+
+    private Path write(String text) throws java.io.IOException {
+        Path file = java.nio.file.Files.createTempFile("workload", ".txt");
+        file.toFile().deleteOnExit();
+        return java.nio.file.Files.writeString(file, text);
     }
 }

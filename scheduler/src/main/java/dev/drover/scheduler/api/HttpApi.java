@@ -4,12 +4,15 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.drover.core.InfrastructureException;
 import dev.drover.core.codec.Json;
+import dev.drover.core.files.FilesException;
+import dev.drover.core.files.FilesPack;
 import dev.drover.core.port.User;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.scheduler.JobView;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.auth.Accounts;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -48,6 +51,10 @@ import org.slf4j.LoggerFactory;
  * GET    /users                                            → [user]                (admin)
  * POST   /users?name=N[&amp;admin=true]                       → 201 {name, admin, token} (admin)
  * DELETE /users/{name}                                     → {name, removed}       (admin)
+ * POST   /jobs?name=N&amp;files=SHA   a job whose tasks start in a copy of that files pack
+ * GET    /jobs/{id}/outputs/{seq}/{path}                   → the file a task left in its output directory
+ * GET    /files/{sha}                                      → 200 if the payload store holds that pack | 404
+ * PUT    /files/{sha}               body: the pack (tar.gz) → 201 stored | 200 already there | 400 bad pack
  * </pre>
  * Errors are {@code {"error": "..."}} with a short message that never carries internals. No
  * input gets a 5xx: bad numbers and escapes are 400, unknown paths 404, a wrong method 405 with
@@ -226,6 +233,7 @@ public final class HttpApi implements AutoCloseable {
                 json(ex, 200, fleet.snapshot());
             }
             case "users" -> users(ex, method, path, query, user);
+            case "files" -> files(ex, method, path);
             default -> throw notFound();
         }
     }
@@ -262,12 +270,12 @@ public final class HttpApi implements AutoCloseable {
         String jobId = path.get(1);
         String sub = path.size() > 2 ? path.get(2) : "";
         boolean shape = path.size() == 2 || (path.size() == 3 && (sub.equals("results") || sub.equals("cancel")))
-                || (path.size() == 4 && sub.equals("tasks"));
+                || (path.size() == 4 && sub.equals("tasks")) || (path.size() >= 5 && sub.equals("outputs"));
         if (!shape) {
             throw notFound();
         }
         allow(method, sub.equals("cancel") ? "POST" : "GET");
-        long seq = sub.equals("tasks") ? Requests.number(path.get(3), "task seq") : -1;
+        long seq = sub.equals("tasks") || sub.equals("outputs") ? Requests.number(path.get(3), "task seq") : -1;
         boolean follow = sub.equals("results") && Requests.bool(query.get("follow"), "follow");
         Optional<JobView> job = scheduler.status(jobId).filter(j -> visible(j, user));
         if (job.isEmpty()) {
@@ -277,6 +285,7 @@ public final class HttpApi implements AutoCloseable {
             case "tasks" -> json(ex, 200, scheduler.task(jobId, seq).orElseThrow(() -> new Refusal(404, "no such task")));
             case "results" -> results(ex, jobId, follow);
             case "cancel" -> json(ex, 200, scheduler.cancel(jobId).orElseThrow(() -> new Refusal(404, "no such job")));
+            case "outputs" -> output(ex, jobId, seq, String.join("/", path.subList(4, path.size())));
             default -> json(ex, 200, job.get());
         }
     }
@@ -316,7 +325,8 @@ public final class HttpApi implements AutoCloseable {
         }
         try {
             // the owner is who the token says, whatever the client sends
-            json(ex, 201, scheduler.submit(new BodyLimit(ex.getRequestBody(), limits.maxBodyBytes()), name, user.name()));
+            json(ex, 201, scheduler.submit(new BodyLimit(ex.getRequestBody(), limits.maxBodyBytes()), name, user.name(),
+                    query.get("files")));
         } catch (WorkloadException e) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("error", e.getMessage());
@@ -362,6 +372,46 @@ public final class HttpApi implements AutoCloseable {
             body.put("admin", admin);
             body.put("token", token);
             json(ex, 201, body);
+        }
+    }
+
+    /** GET /jobs/J/outputs/SEQ/PATH: one file a task left in its output directory, streamed from the payload store. */
+    private void output(HttpExchange ex, String jobId, long seq, String path) throws Exception {
+        InputStream in = scheduler.openOutput(jobId, seq, path).orElseThrow(() -> new Refusal(404, "no such output"));
+        try (in) {
+            ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
+            ex.sendResponseHeaders(200, 0);
+            try (OutputStream out = ex.getResponseBody()) {
+                in.transferTo(out);
+            }
+        }
+    }
+
+    /** The most a files pack may weigh here, whatever the client's own limit. */
+    static final long MAX_FILES_PACK_BYTES = 16L << 30;
+
+    /** GET /files/SHA: 200 if the store has the pack, else 404; PUT /files/SHA: stores it unless it is there. */
+    private void files(HttpExchange ex, String method, List<String> path) throws Exception {
+        if (path.size() != 2) {
+            throw notFound();
+        }
+        allow(method, "GET", "PUT");
+        String sha256 = path.get(1);
+        if (!FilesPack.isSha256(sha256)) {
+            throw new Refusal(400, "not a SHA-256 (64 lower-case hex digits)");
+        }
+        if (method.equals("PUT")) {
+            try {
+                boolean uploaded = scheduler.putFiles(sha256, new BodyLimit(ex.getRequestBody(), MAX_FILES_PACK_BYTES),
+                        MAX_FILES_PACK_BYTES);
+                json(ex, uploaded ? 201 : 200, Map.of("sha256", sha256, "uploaded", uploaded));
+            } catch (FilesException e) {
+                throw new Refusal(400, e.getMessage());
+            }
+        } else if (scheduler.hasFiles(sha256)) {
+            json(ex, 200, Map.of("sha256", sha256));
+        } else {
+            throw new Refusal(404, "no such files pack");
         }
     }
 

@@ -76,8 +76,9 @@ public final class BundlePlanner implements AutoCloseable {
             double work = 0;
             long bytes = 0;
             while (next != null && tasks.size() < want) {
-                Task task = next.toTask(seq);
-                long taskBytes = task.command().getBytes(StandardCharsets.UTF_8).length + TASK_JSON_OVERHEAD_BYTES;
+                Task task = next.toTask(seq, job.files);
+                long taskBytes = task.command().getBytes(StandardCharsets.UTF_8).length + TASK_JSON_OVERHEAD_BYTES
+                        + task.extraJsonBytes();
                 double taskWork = expectedMillis(task);
                 if (tasks.isEmpty()) {
                     target = target(job.total - seq, taskWork);

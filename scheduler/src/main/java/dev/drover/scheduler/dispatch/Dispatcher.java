@@ -203,7 +203,7 @@ public final class Dispatcher implements Runnable {
             long seq = 0;
             for (TaskSpec spec = reader.next(); spec != null && seq < job.dispatched(); spec = reader.next(), seq++) {
                 if (missing.contains(seq)) {
-                    tasks.add(spec.toTask(seq));
+                    tasks.add(spec.toTask(seq, job.files));
                 }
             }
         }

@@ -28,6 +28,11 @@ public final class Intake {
 
     /** Spools and validates the workload; returns the new job, not yet queued. */
     public JobState accept(InputStream workload, String name, String owner) throws WorkloadException, IOException {
+        return accept(workload, name, owner, null);
+    }
+
+    /** The same, for a job whose tasks start in a copy of the files pack named by {@code files} (null: none). */
+    public JobState accept(InputStream workload, String name, String owner, String files) throws WorkloadException, IOException {
         String jobId = newJobId();
         Path dir = Files.createDirectories(dataDir.resolve(jobId));
         Path spool = dir.resolve("workload.txt");
@@ -44,7 +49,7 @@ public final class Intake {
             deleteTree(dir);
             throw e;
         }
-        return new JobState(jobId, name, owner, total, clock.millis(), spool, dir.resolve("results.jsonl"));
+        return new JobState(jobId, name, owner, total, clock.millis(), spool, dir.resolve("results.jsonl"), files);
     }
 
     private String newJobId() {

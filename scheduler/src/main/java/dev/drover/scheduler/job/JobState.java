@@ -31,6 +31,8 @@ public final class JobState {
     public final long submittedAt;
     public final Path workload;
     public final ResultLog log;
+    /** The SHA-256 of the job's files pack, or null: every task of the job carries it. */
+    public final String files;
     private final byte[] status;
     private final long[] counts = new long[STATUSES.length];
     private final Set<String> workers = new HashSet<>();
@@ -50,6 +52,12 @@ public final class JobState {
     private long expected;
 
     public JobState(String jobId, String name, String owner, long total, long submittedAt, Path workload, Path resultFile) {
+        this(jobId, name, owner, total, submittedAt, workload, resultFile, null);
+    }
+
+    public JobState(String jobId, String name, String owner, long total, long submittedAt, Path workload, Path resultFile,
+                    String files) {
+        this.files = files;
         if (total > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("a job holds at most " + (Integer.MAX_VALUE - 8) + " tasks");
         }
@@ -174,13 +182,13 @@ public final class JobState {
     }
 
     public synchronized JobRecord record() {
-        return new JobRecord(jobId, name, owner, total, dispatched, sending, state(), submittedAt, finishedAt);
+        return new JobRecord(jobId, name, owner, total, dispatched, sending, state(), submittedAt, finishedAt, files);
     }
 
     /** The record to save before sending bundles of these sizes: the cursor past them. */
     public synchronized JobRecord recordSending(List<Integer> sizes) {
         return new JobRecord(jobId, name, owner, total, dispatched + sizes.stream().mapToLong(Integer::longValue).sum(),
-                sizes, state(), submittedAt, finishedAt);
+                sizes, state(), submittedAt, finishedAt, files);
     }
 
     /** Moves the cursor past bundles of these sizes, about to be sent (once their record is saved). */

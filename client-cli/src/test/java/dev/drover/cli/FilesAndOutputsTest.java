@@ -1,0 +1,190 @@
+package dev.drover.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.drover.core.codec.Json;
+import dev.drover.core.files.FilesPack;
+import dev.drover.scheduler.Scheduler;
+import dev.drover.scheduler.auth.Accounts;
+import dev.drover.scheduler.api.HttpApi;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** --files and --download through a real scheduler over HTTP, on the in-JVM pool. */
+class FilesAndOutputsTest {
+    /** This test's scheduler users: one admin, in memory. */
+    static final Accounts.Local ACCESS = Accounts.local(Clock.systemUTC());
+    static final Path HOME = Path.of(System.getProperty("java.io.tmpdir"), "drover-test-home-" + ProcessHandle.current().pid());
+
+    @TempDir
+    static Path dir;
+    static InJvmFleet fleet;
+    static Scheduler scheduler;
+    static HttpApi api;
+    static String address;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fleet = new InJvmFleet(3, Clock.systemUTC());
+        scheduler = new Scheduler(fleet.schedulerConfig(dir.resolve("data")), fleet.backend(), Clock.systemUTC()).start();
+        api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of, ACCESS.accounts()).start();
+        address = "127.0.0.1:" + api.port();
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+        scheduler.close();
+        fleet.close();
+    }
+
+    static CliEndToEndTest.Run drover(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        // the admin's token from $DROVER_TOKEN, and a home of the test's own
+        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err),
+                new ClientEnvironment(Map.of(TokenFile.VARIABLE, ACCESS.adminToken()), HOME));
+        return new CliEndToEndTest.Run(code, out.toString(), err.toString());
+    }
+
+    static Path project() throws Exception {
+        Path p = dir.resolve("project");
+        if (Files.exists(p)) {
+            return p;
+        }
+        Files.createDirectories(p.resolve("data"));
+        Files.writeString(p.resolve("data/in.txt"), "original\n");
+        Files.writeString(p.resolve("run.sh"), String.join("\n",
+                "cat data/in.txt",
+                "echo changed > data/in.txt",          // a task changes its copy: no other task sees it
+                "mkdir -p \"$DROVER_OUTPUT_DIR/sub\"",
+                "printf 'replica %s of %s\\n' \"$DROVER_REPLICA\" \"$DROVER_JOB_ID\" > \"$DROVER_OUTPUT_DIR/sub/r.txt\"",
+                "head -c 100000 /dev/zero | tr '\\0' x > \"$DROVER_OUTPUT_DIR/big.bin\"",
+                "test \"$DROVER_REPLICA\" != 2", ""));
+        return p;
+    }
+
+    private static int jobs() throws Exception {
+        return scheduler.list().size();
+    }
+
+    @Test
+    void tasksStartInACopyOfTheFilesAndTheirOutputsAreDownloadedResumably() throws Exception {
+        Path w = Files.writeString(dir.resolve("w.txt"), "@replicas 4\nsh run.sh\n");
+        Path out = dir.resolve("out");
+        Path json = dir.resolve("s.json");
+        Path results = dir.resolve("r.jsonl");
+        CliEndToEndTest.Run run = drover("submit", "-s", address, "-w", w.toString(), "--files", project().toString(),
+                "--wait", "--download", out.toString(), "--json", json.toString(), "--results", results.toString());
+        assertEquals(1, run.code(), "replica 2 fails on purpose, and still uploads its outputs: " + run.out() + run.err());
+        assertTrue(run.err().contains("uploaded"), run.err());
+        JsonNode summary = Json.MAPPER.readTree(json.toFile());
+        String jobId = summary.get("jobId").asText();
+        assertEquals(true, summary.get("filesUploaded").asBoolean());
+        assertEquals(8, summary.get("outputsDownloaded").asInt());
+        List<JsonNode> lines = CliEndToEndTest.lines(results);
+        assertEquals(4, lines.size());
+        for (JsonNode r : lines) {
+            assertEquals("original\n", r.get("stdout").asText(), "each task starts in a fresh copy: " + r);
+            assertEquals(2, r.get("outputs").size(), r.toString());
+            long seq = r.get("seq").asLong();
+            int replica = r.get("replica").asInt();
+            assertEquals("replica " + replica + " of " + jobId + "\n", Files.readString(out.resolve(seq + "/sub/r.txt")));
+            assertEquals(100_000, Files.size(out.resolve(seq + "/big.bin")));
+            for (JsonNode f : r.get("outputs")) {
+                Path local = out.resolve(seq + "/" + f.get("path").asText());
+                assertEquals(f.get("bytes").asLong(), Files.size(local));
+                assertEquals(f.get("sha256").asText(), FilesPack.sha256(local));
+            }
+        }
+        assertEquals(1, fleet.filesCache().fetches(), "the pool fetched the pack once for its 4 tasks");
+
+        // resumable: everything intact is skipped; a damaged file and a missing one are fetched again
+        Files.writeString(out.resolve("0/sub/r.txt"), "damaged");
+        Files.delete(out.resolve("1/big.bin"));
+        CliEndToEndTest.Run again = drover("results", "-s", address, jobId, "--download", out.toString());
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.err().contains("8 output files, 2 downloaded (" + (100_000 + ("replica 0 of " + jobId + "\n").length())
+                + " bytes), 6 already there and intact"), again.err());
+        assertEquals("replica 0 of " + jobId + "\n", Files.readString(out.resolve("0/sub/r.txt")));
+
+        // the same files again: not uploaded, not fetched again by the pool
+        CliEndToEndTest.Run second = drover("submit", "-s", address, "-w", w.toString(), "--files", project().toString(),
+                "--wait", "--json", json.toString());
+        assertTrue(second.err().contains("already in the store, not uploaded again"), second.err());
+        assertEquals(false, Json.MAPPER.readTree(json.toFile()).get("filesUploaded").asBoolean());
+        assertEquals(1, fleet.filesCache().fetches());
+    }
+
+    @Test
+    void runWithLocalPoolTakesFilesToo() throws Exception {
+        Path w = Files.writeString(dir.resolve("cat.txt"), "cat data/in.txt\n");
+        CliEndToEndTest.Run run = drover("run", "--local", "1", w.toString(), "--files", project().toString());
+        assertEquals(0, run.code(), run.out() + run.err());
+        assertTrue(run.out().contains("original"), run.out());
+    }
+
+    @Test
+    void badFilesAreRefusedWithExitTwoAndNothingIsQueued() throws Exception {
+        Path w = Files.writeString(dir.resolve("bad.txt"), "echo hi\n");
+        int before = jobs();
+        Path outside = Files.createDirectories(dir.resolve("escape"));
+        Files.createSymbolicLink(outside.resolve("secrets"), Path.of("/etc"));
+        Path plain = Files.writeString(dir.resolve("plain.txt"), "x");
+        Path evil = dir.resolve("evil.zip");
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(evil))) {
+            z.putNextEntry(new ZipEntry("../../evil.sh"));
+            z.write('x');
+        }
+        Object[][] cases = {
+                {dir.resolve("missing").toString(), "no such file or directory", "2GiB"},
+                {plain.toString(), "neither a directory nor a .tar.gz, .tgz or .zip archive", "2GiB"},
+                {outside.toString(), "the symlink secrets points outside it", "2GiB"},
+                {evil.toString(), "the archive entry '../../evil.sh' would land outside it", "2GiB"},
+                {project().toString(), "over the size limit of 10 bytes", "10"},
+                {project().toString(), "bad --files-limit", "lots"}};
+        for (Object[] c : cases) {
+            CliEndToEndTest.Run run = drover("submit", "-s", address, "-w", w.toString(), "--files", (String) c[0],
+                    "--files-limit", (String) c[2]);
+            assertEquals(2, run.code(), c[0] + ": " + run.err());
+            assertTrue(run.err().contains((String) c[1]), run.err());
+            assertFalse(run.err().contains("Exception"), run.err());
+            CliEndToEndTest.Run local = drover("run", "--local", "1", w.toString(), "--files", (String) c[0],
+                    "--files-limit", (String) c[2]);
+            assertEquals(2, local.code(), local.err());
+            assertTrue(local.err().contains((String) c[1]), local.err());
+        }
+        assertEquals(before, jobs(), "nothing was queued");
+    }
+
+    @Test
+    void aJobNamingFilesTheStoreLacksIsRefused() throws Exception {
+        SchedulerClient client = new SchedulerClient(address, ACCESS.adminToken());
+        Path w = Files.writeString(dir.resolve("nofiles.txt"), "echo hi\n");
+        SchedulerClient.ApiException e = org.junit.jupiter.api.Assertions.assertThrows(SchedulerClient.ApiException.class,
+                () -> client.submit(w, "nofiles", "0".repeat(64)));
+        assertEquals(400, e.status);
+        assertTrue(e.getMessage().contains("no files pack"), e.getMessage());
+    }
+
+    @Test
+    void sizesParse() {
+        assertEquals(2L << 30, FilesOptions.parseSize("2GiB"));
+        assertEquals(500L << 20, FilesOptions.parseSize("500M"));
+        assertEquals(1234, FilesOptions.parseSize("1234"));
+    }
+}

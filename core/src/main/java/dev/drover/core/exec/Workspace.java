@@ -1,0 +1,29 @@
+package dev.drover.core.exec;
+
+import dev.drover.core.model.OutputFile;
+import dev.drover.core.model.Task;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Where a shell task's files come from and its outputs go: the worker's files cache and the payload store. */
+public interface Workspace {
+    /** Fills the task's fresh working directory with the job's files pack (fetched once per worker). */
+    void populate(String filesSha256, Path workDir) throws IOException;
+
+    /** Uploads every file left in the task's output directory, returning what was uploaded. */
+    List<OutputFile> collect(String jobId, Task task, Path outputDir) throws IOException;
+
+    /** No files store: a job with files fails its tasks; outputs stay unlisted. */
+    Workspace NONE = new Workspace() {
+        @Override
+        public void populate(String filesSha256, Path workDir) throws IOException {
+            throw new IOException("this worker has no files store for the job's files " + filesSha256);
+        }
+
+        @Override
+        public List<OutputFile> collect(String jobId, Task task, Path outputDir) {
+            return List.of();
+        }
+    };
+}

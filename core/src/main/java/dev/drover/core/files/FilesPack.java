@@ -1,0 +1,403 @@
+package dev.drover.core.files;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipParameters;
+
+/**
+ * A job's files as one content-addressed pack: a tar.gz with its entries sorted by path, every
+ * mtime, owner and group fixed, and modes reduced to 0755/0644, so the same files always make the
+ * same bytes and so the same SHA-256, which names the pack in the payload store
+ * ({@code files/<sha256>}). A directory is packed as it is; a {@code .tar.gz}, {@code .tgz} or
+ * {@code .zip} archive is unpacked first (every entry checked) and packed the same way.
+ *
+ * <p>Refused with a {@link FilesException}: a path that is missing or unreadable, that is neither a
+ * directory nor such an archive, whose contents are over the limit, that holds a symlink pointing
+ * outside it (or anything but files, directories and symlinks), or an archive entry that would land
+ * outside it. Unpacking checks every entry the same way, so a worker trusts no pack's paths either.
+ */
+public final class FilesPack {
+    /** The default limit on a job's files (their unpacked size, and the pack's). */
+    public static final long DEFAULT_LIMIT = 2L << 30;
+    /** Where packs live in the payload store. */
+    public static final String PREFIX = dev.drover.core.port.PayloadStore.FILES_PREFIX;
+    private static final FileTime EPOCH = FileTime.fromMillis(0);
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+    private FilesPack() {}
+
+    /**
+     * @param file         the pack, a tar.gz (the caller deletes it)
+     * @param sha256       lower-case hex SHA-256 of its bytes
+     * @param bytes        its size
+     * @param contentBytes the unpacked size of its files
+     * @param entries      how many files, directories and symlinks it holds
+     */
+    public record Pack(Path file, String sha256, long bytes, long contentBytes, int entries) {
+        public String key() {
+            return PREFIX + sha256;
+        }
+    }
+
+    public static boolean isSha256(String s) {
+        return s != null && SHA256.matcher(s).matches();
+    }
+
+    /** Packs a directory or archive into {@code scratch} (a directory the caller owns). */
+    public static Pack pack(Path source, long limit, Path scratch) throws FilesException, IOException {
+        String name = source.getFileName() == null ? "" : source.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS) && !Files.exists(source)) {
+            throw new FilesException(source + ": no such file or directory");
+        }
+        if (!Files.isReadable(source)) {
+            throw new FilesException(source + ": cannot read it");
+        }
+        Path root = source.toAbsolutePath().normalize();
+        if (Files.isDirectory(root)) {
+            return packDirectory(root, source.toString(), limit, scratch);
+        }
+        boolean tar = name.endsWith(".tar.gz") || name.endsWith(".tgz");
+        boolean zip = name.endsWith(".zip");
+        if (!Files.isRegularFile(root) || !tar && !zip) {
+            throw new FilesException(source + ": neither a directory nor a .tar.gz, .tgz or .zip archive");
+        }
+        Path tree = Files.createTempDirectory(scratch, "unpacked-");
+        try {
+            if (tar) {
+                try (InputStream in = Files.newInputStream(root)) {
+                    unpackTarGz(in, tree, limit, source.toString());
+                } catch (IOException e) {
+                    throw new FilesException(source + ": not a readable .tar.gz archive: " + e.getMessage());
+                }
+            } else {
+                unpackZip(root, tree, limit, source.toString());
+            }
+            return packDirectory(tree, source.toString(), limit, scratch);
+        } finally {
+            deleteTree(tree);
+        }
+    }
+
+    private static Pack packDirectory(Path root, String shown, long limit, Path scratch) throws FilesException, IOException {
+        List<Path> paths = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.filter(p -> !p.equals(root)).forEach(paths::add);
+        } catch (UncheckedIOException e) {
+            throw new FilesException(shown + ": cannot read " + e.getCause().getMessage());
+        } catch (AccessDeniedException e) {
+            throw new FilesException(shown + ": cannot read " + e.getFile());
+        }
+        paths.sort(Comparator.comparing(p -> relative(root, p)));
+        Path pack = Files.createTempFile(scratch, "pack-", ".tar.gz");
+        MessageDigest sha = sha256();
+        long content = 0;
+        GzipParameters gzip = new GzipParameters();
+        gzip.setModificationTime(0);
+        try (OutputStream file = Files.newOutputStream(pack);
+             DigestOutputStream digest = new DigestOutputStream(new BufferedOutputStream(file, 1 << 16), sha);
+             TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(digest, gzip))) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            for (Path p : paths) {
+                String rel = relative(root, p);
+                TarArchiveEntry entry;
+                boolean regular = false;
+                if (Files.isSymbolicLink(p)) {
+                    String target = Files.readSymbolicLink(p).toString();
+                    checkLink(root, p, target, shown, rel);
+                    entry = new TarArchiveEntry(rel, TarConstants.LF_SYMLINK);
+                    entry.setLinkName(target);
+                    entry.setMode(0120777);
+                } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    if (!Files.isReadable(p) || !Files.isExecutable(p)) {
+                        throw new FilesException(shown + ": cannot read the directory " + rel);
+                    }
+                    entry = new TarArchiveEntry(rel + "/");
+                    entry.setMode(040755);
+                } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    if (!Files.isReadable(p)) {
+                        throw new FilesException(shown + ": cannot read the file " + rel);
+                    }
+                    entry = new TarArchiveEntry(rel);
+                    regular = true;
+                    entry.setMode(Files.isExecutable(p) ? 0100755 : 0100644);
+                    entry.setSize(Files.size(p));
+                    content += entry.getSize();
+                    if (content > limit) {
+                        throw overLimit(shown, limit);
+                    }
+                } else {
+                    throw new FilesException(shown + ": " + rel + " is neither a file, a directory nor a symlink");
+                }
+                entry.setModTime(EPOCH);
+                entry.setUserId(0);
+                entry.setGroupId(0);
+                entry.setUserName("");
+                entry.setGroupName("");
+                tar.putArchiveEntry(entry);
+                if (regular) {
+                    Files.copy(p, tar);
+                }
+                tar.closeArchiveEntry();
+            }
+            tar.finish();
+        } catch (FilesException | IOException e) {
+            Files.deleteIfExists(pack);
+            throw e;
+        }
+        long bytes = Files.size(pack);
+        if (bytes > limit) {
+            Files.deleteIfExists(pack);
+            throw overLimit(shown, limit);
+        }
+        return new Pack(pack, HexFormat.of().formatHex(sha.digest()), bytes, content, paths.size());
+    }
+
+    private static FilesException overLimit(String shown, long limit) {
+        return new FilesException(shown + ": over the size limit of " + limit + " bytes (--files-limit changes it)");
+    }
+
+    private static String relative(Path root, Path p) {
+        return root.relativize(p).toString().replace('\\', '/');
+    }
+
+    /** A link must be relative and resolve inside the root. */
+    private static void checkLink(Path root, Path link, String target, String shown, String rel) throws FilesException {
+        Path resolved = link.getParent().resolve(target).normalize();
+        if (Path.of(target).isAbsolute() || !resolved.startsWith(root)) {
+            throw new FilesException(shown + ": the symlink " + rel + " points outside it (to " + target + ")");
+        }
+    }
+
+    /** Where an entry named {@code name} lands under {@code root}; refused if outside. */
+    private static Path inside(Path root, String name, String shown) throws FilesException {
+        String clean = name.replace('\\', '/');
+        Path p = root.resolve(clean).normalize();
+        if (clean.startsWith("/") || clean.isEmpty() || !p.startsWith(root) || Path.of(clean).isAbsolute()) {
+            throw new FilesException(shown + ": the archive entry '" + name + "' would land outside it");
+        }
+        return p;
+    }
+
+    /**
+     * Unpacks a tar.gz into {@code root} (an empty directory), checking every entry: its path stays
+     * inside, a symlink's target stays inside, no devices, and the files' sizes add up to at most {@code limit}.
+     */
+    public static void unpackTarGz(InputStream in, Path root, long limit, String shown) throws FilesException, IOException {
+        Path base = root.toAbsolutePath().normalize();
+        long content = 0;
+        List<Path[]> links = new ArrayList<>();
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(new BufferedInputStream(in, 1 << 16)))) {
+            TarArchiveEntry e;
+            while ((e = tar.getNextEntry()) != null) {
+                Path p = inside(base, e.getName(), shown);
+                if (p.equals(base)) {
+                    continue; // "./"
+                }
+                Files.createDirectories(p.getParent());
+                if (e.isDirectory()) {
+                    Files.createDirectories(p);
+                } else if (e.isSymbolicLink()) {
+                    checkLink(base, p, e.getLinkName(), shown, e.getName());
+                    Files.createSymbolicLink(p, Path.of(e.getLinkName()));
+                } else if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
+                    throw new FilesException(shown + ": the archive entry '" + e.getName() + "' is neither a file, a directory nor a symlink");
+                } else if (e.isLink()) {
+                    links.add(new Path[] {p, inside(base, e.getLinkName(), shown)});
+                } else if (e.isFile()) {
+                    content += e.getSize();
+                    if (content > limit) {
+                        throw overLimit(shown, limit);
+                    }
+                    try {
+                        Files.copy(tar, p);
+                    } catch (FileAlreadyExistsException x) {
+                        throw new FilesException(shown + ": the archive holds " + e.getName() + " twice");
+                    }
+                    if ((e.getMode() & 0100) != 0) {
+                        p.toFile().setExecutable(true, false);
+                    }
+                } else {
+                    throw new FilesException(shown + ": the archive entry '" + e.getName() + "' is neither a file, a directory nor a symlink");
+                }
+            }
+        }
+        for (Path[] link : links) { // a hard link becomes a copy of what it names, which must be a file inside
+            if (!Files.isRegularFile(link[1], LinkOption.NOFOLLOW_LINKS)) {
+                throw new FilesException(shown + ": the hard link " + base.relativize(link[0]) + " names no file in the archive");
+            }
+            Files.copy(link[1], link[0], StandardCopyOption.COPY_ATTRIBUTES);
+        }
+    }
+
+    private static void unpackZip(Path zipFile, Path root, long limit, String shown) throws FilesException, IOException {
+        Path base = root.toAbsolutePath().normalize();
+        long content = 0;
+        try (ZipFile zip = ZipFile.builder().setPath(zipFile).get()) {
+            for (ZipArchiveEntry e : java.util.Collections.list(zip.getEntries())) {
+                Path p = inside(base, e.getName(), shown);
+                if (p.equals(base)) {
+                    continue;
+                }
+                Files.createDirectories(p.getParent());
+                if (e.isDirectory()) {
+                    Files.createDirectories(p);
+                } else if (e.isUnixSymlink()) {
+                    String target = zip.getUnixSymlink(e);
+                    checkLink(base, p, target, shown, e.getName());
+                    Files.createSymbolicLink(p, Path.of(target));
+                } else {
+                    try (InputStream in = zip.getInputStream(e)) {
+                        long n = copyBounded(in, p, limit - content, shown, limit);
+                        content += n;
+                    } catch (FileAlreadyExistsException x) {
+                        throw new FilesException(shown + ": the archive holds " + e.getName() + " twice");
+                    }
+                    if ((e.getUnixMode() & 0100) != 0) {
+                        p.toFile().setExecutable(true, false);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new FilesException(shown + ": not a readable .zip archive: " + e.getMessage());
+        }
+    }
+
+    /** Copies at most {@code room} bytes (a zip's stated sizes are not trusted). */
+    private static long copyBounded(InputStream in, Path target, long room, String shown, long limit)
+            throws IOException, FilesException {
+        long n = 0;
+        byte[] buf = new byte[1 << 16];
+        try (OutputStream out = Files.newOutputStream(target, java.nio.file.StandardOpenOption.CREATE_NEW)) {
+            int r;
+            while ((r = in.read(buf)) > 0) {
+                n += r;
+                if (n > room) {
+                    throw overLimit(shown, limit);
+                }
+                out.write(buf, 0, r);
+            }
+        }
+        return n;
+    }
+
+    /** Reads a stream to its end, returning the lower-case hex SHA-256 of its bytes. */
+    public static String sha256(InputStream in) throws IOException {
+        MessageDigest sha = sha256();
+        try (DigestInputStream d = new DigestInputStream(in, sha)) {
+            d.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    public static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return sha256(in);
+        }
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Deletes a tree, read-only parts included. */
+    public static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                Path parent = p.getParent();
+                if (parent != null) {
+                    parent.toFile().setWritable(true, true);
+                }
+                p.toFile().delete();
+            });
+        } catch (IOException | UncheckedIOException ignored) {
+            // best effort: a leftover directory wastes disk, loses nothing
+        }
+    }
+
+    /** Makes a tree read-only: files r--/r-x, directories r-x; symlinks are left as they are. */
+    static void makeReadOnly(Path dir) throws IOException {
+        List<Path> all;
+        try (Stream<Path> paths = Files.walk(dir)) {
+            all = paths.sorted(Comparator.reverseOrder()).toList();
+        }
+        for (Path p : all) {
+            if (Files.isSymbolicLink(p)) {
+                continue;
+            }
+            Set<PosixFilePermission> perms = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.GROUP_READ,
+                    PosixFilePermission.OTHERS_READ);
+            if (Files.isDirectory(p) || Files.isExecutable(p)) {
+                perms.addAll(EnumSet.of(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_EXECUTE,
+                        PosixFilePermission.OTHERS_EXECUTE));
+            }
+            Files.setPosixFilePermissions(p, perms);
+        }
+    }
+
+    /**
+     * Copies a tree into {@code target} (an existing empty directory): the copies are the caller's
+     * own, writable, so changing them changes nothing in the tree.
+     */
+    public static void copyTree(Path tree, Path target) throws IOException {
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(tree)) {
+            for (Path child : children) {
+                Path to = target.resolve(child.getFileName().toString());
+                if (Files.isSymbolicLink(child)) {
+                    Files.createSymbolicLink(to, Files.readSymbolicLink(child));
+                } else if (Files.isDirectory(child)) {
+                    Files.createDirectory(to);
+                    copyTree(child, to);
+                } else {
+                    Files.copy(child, to);
+                    to.toFile().setWritable(true, true);
+                    if (Files.isExecutable(child)) {
+                        to.toFile().setExecutable(true, false);
+                    }
+                }
+            }
+        }
+    }
+
+}
