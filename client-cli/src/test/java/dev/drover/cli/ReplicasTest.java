@@ -19,6 +19,15 @@ class ReplicasTest {
     @TempDir
     Path dir;
 
+    /** {@code drover run} needs no token (it starts a scheduler of its own); a home of the test's own. */
+    CliEndToEndTest.Run drover(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = Main.run(args, new java.io.PrintWriter(out), new java.io.PrintWriter(err),
+                new ClientEnvironment(java.util.Map.of(), dir.resolve("home")));
+        return new CliEndToEndTest.Run(code, out.toString(), err.toString());
+    }
+
     @Test
     void eachReplicaIsItsOwnTaskAndALineIsCompleteOnlyWhenAllItsReplicasAre() throws Exception {
         Path w = Files.writeString(dir.resolve("replicas.txt"), String.join("\n",
@@ -30,7 +39,7 @@ class ReplicasTest {
                 "echo last", ""));
         Path results = dir.resolve("results.jsonl");
         Path json = dir.resolve("summary.json");
-        CliEndToEndTest.Run run = CliEndToEndTest.drover("run", "--local", "2", w.toString(),
+        CliEndToEndTest.Run run = drover("run", "--local", "2", w.toString(),
                 "--results", results.toString(), "--json", json.toString());
         assertEquals(1, run.code(), "replica 1 of line 4 fails: " + run.out() + run.err());
 
@@ -62,7 +71,7 @@ class ReplicasTest {
     @Test
     void tooManyReplicasAreRefusedBeforeAnythingIsQueued() throws Exception {
         Path w = Files.writeString(dir.resolve("many.txt"), "@replicas 20000\necho x\n");
-        CliEndToEndTest.Run run = CliEndToEndTest.drover("run", "--local", "1", w.toString());
+        CliEndToEndTest.Run run = drover("run", "--local", "1", w.toString());
         assertEquals(2, run.code());
         assertTrue(run.err().contains("many.txt:1: bad @replicas: expected a whole number from 1 to 10000"), run.err());
     }
