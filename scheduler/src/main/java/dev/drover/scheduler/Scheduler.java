@@ -3,7 +3,6 @@ package dev.drover.scheduler;
 import dev.drover.core.Usage;
 import dev.drover.core.files.FilesException;
 import dev.drover.core.files.FilesPack;
-import dev.drover.core.files.StoreWorkspace;
 import dev.drover.core.model.ResultBatch;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
@@ -14,6 +13,7 @@ import dev.drover.scheduler.collect.ResultCollector;
 import dev.drover.scheduler.dispatch.Dispatcher;
 import dev.drover.scheduler.dispatch.LostWorkWatch;
 import dev.drover.scheduler.fleet.Demand;
+import dev.drover.scheduler.files.JobFiles;
 import dev.drover.scheduler.intake.Intake;
 import dev.drover.scheduler.job.JobState;
 import dev.drover.scheduler.job.Persistence;
@@ -48,6 +48,7 @@ public final class Scheduler implements AutoCloseable {
     private final Persistence persistence;
     private final Map<String, JobState> jobs = new ConcurrentHashMap<>();
     private final Intake intake;
+    private final JobFiles files;
     private final Dispatcher dispatcher;
     private final LostWorkWatch lostWork;
     private final List<ResultCollector> collectors = new ArrayList<>();
@@ -60,6 +61,7 @@ public final class Scheduler implements AutoCloseable {
         this.clock = clock;
         this.persistence = new Persistence(backend.jobStore(), backend.payloads());
         this.intake = new Intake(config.dataDir(), clock);
+        this.files = new JobFiles(backend.payloads(), config.dataDir());
         this.dispatcher = new Dispatcher(config, backend, clock, jobs::values, persistence,
                 (job, results) -> record(job, "failed-" + results.get(0).seq(), results));
         this.lostWork = new LostWorkWatch(backend.requests(), backend.responses(), jobs::values, dispatcher, config.lostAfter(), clock);
@@ -115,43 +117,12 @@ public final class Scheduler implements AutoCloseable {
 
     /** True if the payload store holds the files pack named by this SHA-256 (one HeadObject on S3). */
     public boolean hasFiles(String sha256) {
-        return FilesPack.isSha256(sha256) && backend.payloads().exists(FilesPack.PREFIX + sha256);
+        return files.has(sha256);
     }
 
-    /**
-     * Stores a files pack under its SHA-256 unless the store has it already: the bytes are spooled to
-     * disk and checked against the name first. Returns true if it was uploaded, false if already there.
-     */
+    /** Stores a files pack under its SHA-256 unless the store has it already; true if it was uploaded. */
     public boolean putFiles(String sha256, InputStream pack, long limit) throws IOException, FilesException {
-        if (!FilesPack.isSha256(sha256)) {
-            throw new FilesException("not a SHA-256: " + sha256);
-        }
-        if (hasFiles(sha256)) {
-            return false;
-        }
-        Files.createDirectories(config.dataDir());
-        java.nio.file.Path spool = Files.createTempFile(config.dataDir(), "files-", ".tar.gz");
-        try {
-            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-            long n;
-            try (java.io.OutputStream out = new java.security.DigestOutputStream(Files.newOutputStream(spool), sha)) {
-                n = pack.transferTo(out);
-            }
-            if (n > limit) {
-                throw new FilesException("the files pack is over the size limit of " + limit + " bytes");
-            }
-            String got = java.util.HexFormat.of().formatHex(sha.digest());
-            if (!got.equals(sha256)) {
-                throw new FilesException("the files pack's SHA-256 is " + got + ", not " + sha256);
-            }
-            backend.payloads().putFile(FilesPack.PREFIX + sha256, spool);
-            log.info("files pack {} stored ({} bytes)", sha256, n);
-            return true;
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        } finally {
-            Files.deleteIfExists(spool);
-        }
+        return files.put(sha256, pack, limit);
     }
 
     /** Records a batch of results; empty if it belongs to no job of this scheduler (another may own it). */
@@ -263,25 +234,13 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    /** Writes the job's results as JSON lines; with {@code follow}, keeps writing until the job is done. */
-    /**
-     * One output file of a task of this scheduler's job, from under that task's own prefix
-     * {@code outputs/<job>/<seq>/}: a path with an empty, {@code .} or {@code ..} segment is refused
-     * (S3 keys do not resolve them, but nothing else should be nameable here). Empty if no such task.
-     */
+    /** One output file a task of this scheduler's job left; empty if no such job, task or file. */
     public Optional<InputStream> openOutput(String jobId, long seq, String path) {
         JobState job = jobs.get(jobId);
-        if (job == null || seq < 0 || seq >= job.total || path.isEmpty()
-                || java.util.Arrays.stream(path.split("/", -1)).anyMatch(s -> s.isEmpty() || s.equals(".") || s.equals(".."))) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(backend.payloads().open(StoreWorkspace.outputKey(jobId, seq, path)));
-        } catch (java.util.NoSuchElementException e) {
-            return Optional.empty();
-        }
+        return job == null || seq < 0 || seq >= job.total ? Optional.empty() : files.output(jobId, seq, path);
     }
 
+    /** Writes the job's results as JSON lines; with {@code follow}, keeps writing until the job is done. */
     public boolean streamResults(String jobId, OutputStream out, boolean follow) throws IOException {
         JobState job = jobs.get(jobId);
         if (job == null) {
