@@ -77,20 +77,23 @@ final class EmulatorProcess {
     }
 
     /**
-     * Copies {@link ParentWatch}'s class file into {@code dir} so that children get the launcher
-     * and nothing else of Drover's class path (which, in a fat jar, holds conflicting libraries).
+     * Copies the launchers' class files ({@link ParentWatch}, {@link LoopbackDynamoDbLocal}) into
+     * {@code dir} so that children get them and nothing else of Drover's class path (which, in a fat
+     * jar, holds conflicting libraries).
      */
     static void installLauncher(Path dir) {
-        String resource = ParentWatch.class.getSimpleName() + ".class";
-        Path target = dir.resolve(ParentWatch.class.getName().replace('.', '/') + ".class");
-        try (InputStream in = ParentWatch.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("class file not found: " + resource);
+        for (Class<?> launcher : List.of(ParentWatch.class, LoopbackDynamoDbLocal.class)) {
+            String resource = launcher.getSimpleName() + ".class";
+            Path target = dir.resolve(launcher.getName().replace('.', '/') + ".class");
+            try (InputStream in = launcher.getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IllegalStateException("class file not found: " + resource);
+                }
+                Files.createDirectories(target.getParent());
+                Files.write(target, in.readAllBytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            Files.createDirectories(target.getParent());
-            Files.write(target, in.readAllBytes());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

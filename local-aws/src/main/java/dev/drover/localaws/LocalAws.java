@@ -192,8 +192,8 @@ public final class LocalAws implements AutoCloseable {
         int port = EmulatorProcess.freePort();
         List<String> jvmArgs = new ArrayList<>(EMULATOR_JVM_ARGS);
         jvmArgs.add("-Dsqlite4java.library.path=" + emulators.resolve("dynamodb-native"));
-        // -sharedDb: one database whatever the credentials/region; -port has no host option,
-        // so DynamoDB Local listens on every interface.
+        // -sharedDb: one database whatever the credentials/region; -port has no host option, so
+        // LoopbackDynamoDbLocal binds the server it builds to loopback.
         List<String> args = new ArrayList<>(
                 List.of("-disableTelemetry", "-sharedDb", "-port", String.valueOf(port)));
         if (dataDir.isPresent()) {
@@ -202,7 +202,7 @@ public final class LocalAws implements AutoCloseable {
             args.add("-inMemory");
         }
         return EmulatorProcess.start("dynamodb", port, jarsIn(emulators, "dynamodb"), jvmArgs,
-                "software.amazon.dynamodb.services.local.main.ServerRunner", args, launcherDir, logDir);
+                LoopbackDynamoDbLocal.class.getName(), args, launcherDir, logDir);
     }
 
     private static EmulatorProcess startS3Proxy(Path emulators, Optional<Path> dataDir, Path workDir,

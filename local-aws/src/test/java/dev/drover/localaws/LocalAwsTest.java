@@ -74,6 +74,34 @@ class LocalAwsTest {
         }
     }
 
+    /** A non-loopback address of this machine, if it has one. */
+    static java.util.Optional<java.net.InetAddress> externalAddress() throws java.io.IOException {
+        return java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+                .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress())
+                .findFirst();
+    }
+
+    static boolean accepts(java.net.InetAddress address, int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(address, port), 1000);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void everyEmulatorListensOnLoopbackOnly() throws Exception {
+        java.util.Optional<java.net.InetAddress> external = externalAddress();
+        org.junit.jupiter.api.Assumptions.assumeTrue(external.isPresent(), "this machine has no non-loopback address");
+        for (java.net.URI endpoint : List.of(endpoints.sqs(), endpoints.dynamoDb(), endpoints.s3())) {
+            assertTrue(accepts(java.net.InetAddress.getLoopbackAddress(), endpoint.getPort()), endpoint + " on loopback");
+            assertFalse(accepts(external.get(), endpoint.getPort()),
+                    endpoint.getPort() + " must not be reachable on " + external.get() + ": anyone on the network could use it");
+        }
+    }
+
     @Test
     void sqsMovesMessagesInBatchesOfTenOverTheJsonProtocol() {
         SqsClient sqs = clients.sqs();
