@@ -7,14 +7,18 @@ import picocli.CommandLine.Option;
 
 /** How an elastic fleet grows and shrinks. */
 final class FleetOptions {
-    @Option(names = "--max-workers", paramLabel = "N", defaultValue = "4", description = "Never more workers than this (default ${DEFAULT-VALUE}).")
+    // the defaults come from the environment too, where a deployed scheduler host gets the stack's settings
+    @Option(names = "--max-workers", paramLabel = "N", defaultValue = "${env:DROVER_MAX_WORKERS:-4}",
+            description = "Never more workers than this (default: $DROVER_MAX_WORKERS or 4; now ${DEFAULT-VALUE}).")
     int maxWorkers;
 
-    @Option(names = "--worker-threads", paramLabel = "N", defaultValue = "4", description = "Tasks each worker runs at once (default ${DEFAULT-VALUE}).")
+    @Option(names = "--worker-threads", paramLabel = "N", defaultValue = "${env:DROVER_WORKER_THREADS:-4}",
+            description = "Tasks each worker runs at once (default: $DROVER_WORKER_THREADS or 4; now ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--idle-timeout", paramLabel = "D", defaultValue = "10s",
-            description = "A worker with nothing to do for this long stops itself: the cost/latency knob (default ${DEFAULT-VALUE}).")
+    @Option(names = "--idle-timeout", paramLabel = "D", defaultValue = "${env:DROVER_IDLE_TIMEOUT:-10s}",
+            description = "A worker with nothing to do for this long stops itself: the cost/latency knob"
+                    + " (default: $DROVER_IDLE_TIMEOUT or 10s; now ${DEFAULT-VALUE}).")
     String idleTimeout;
 
     @Option(names = "--target-latency", paramLabel = "D", defaultValue = "10s",

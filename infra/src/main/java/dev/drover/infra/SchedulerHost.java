@@ -79,7 +79,11 @@ public final class SchedulerHost extends Construct {
         Map<String, String> env = DroverEnvironment.shared(props.queues(), props.tables(), props.storage());
         env.put("DROVER_LAUNCH_TEMPLATE", props.fleet().launchTemplateName);
         env.put("DROVER_SUBNET_IDS", Fn.join(",", props.subnetIds()));
+        // the scheduler's fleet options default to these, and its launches pass threads and idle timeout
+        // on to the workers, so the stack's -c maxWorkers, workerThreads and idleTimeout reach the fleet
         env.put("DROVER_MAX_WORKERS", String.valueOf(props.config().maxWorkers()));
+        env.put("DROVER_WORKER_THREADS", String.valueOf(props.config().workerThreads()));
+        env.put("DROVER_IDLE_TIMEOUT", props.config().idleTimeout());
         UserData userData = UserData.forLinux();
         userData.addCommands(
                 "set -euo pipefail",

@@ -285,6 +285,8 @@ class DroverStackTest {
                 "DROVER_LAUNCH_TEMPLATE=Drover-workers",
                 "DROVER_SUBNET_IDS=" + subnets,
                 "DROVER_MAX_WORKERS=7",
+                "DROVER_WORKER_THREADS=4",
+                "DROVER_IDLE_TIMEOUT=90s",
                 "DROVER_ENV",
                 "systemctl disable drover-worker.service",
                 "systemctl enable --now --no-block drover-scheduler.service"), script);

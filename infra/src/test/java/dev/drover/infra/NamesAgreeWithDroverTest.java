@@ -109,10 +109,7 @@ class NamesAgreeWithDroverTest {
     void theSchedulersEnvFileHasEverythingTheSchedulerReads() {
         Set<String> set = schedulerEnvFile();
         assertEquals(Set.of(), minus(EnvironmentVariables.READ_BY_SCHEDULER, set), "missing from the scheduler host");
-        // DROVER_MAX_WORKERS is written for the scheduler but no Drover command reads it (the unit's
-        // ExecStart passes no --max-workers, and that option has no environment default).
-        assertEquals(Set.of(EnvironmentVariables.MAX_WORKERS), minus(set, EnvironmentVariables.READ_BY_SCHEDULER),
-                "written for the scheduler but not read by it");
+        assertEquals(Set.of(), minus(set, EnvironmentVariables.READ_BY_SCHEDULER), "written for the scheduler but not read by it");
     }
 
     // --- tables ---------------------------------------------------------------------------------
