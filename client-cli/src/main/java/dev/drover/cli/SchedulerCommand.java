@@ -14,6 +14,7 @@ import dev.drover.scheduler.api.HttpApi;
 import dev.drover.scheduler.auth.Accounts;
 import dev.drover.cli.InJvmFleet;
 import dev.drover.scheduler.Scheduler;
+import dev.drover.scheduler.Quotas;
 import dev.drover.scheduler.SchedulerConfig;
 import dev.drover.scheduler.fleet.Provisioner;
 import java.net.URI;
@@ -101,6 +102,18 @@ final class SchedulerCommand implements Callable<Integer> {
             description = "Where a first start writes the new admin's token, mode 0600 (default: ~/.drover/token).")
     Path adminTokenFile;
 
+    @Option(names = "--max-queued-per-user", paramLabel = "N", defaultValue = "" + Quotas.DEFAULT_MAX_QUEUED_TASKS,
+            description = "A user's tasks queued or running at once, the new job's included; more is refused with 429 (default ${DEFAULT-VALUE}).")
+    long maxQueuedPerUser;
+
+    @Option(names = "--max-running-per-user", paramLabel = "N", defaultValue = "" + Quotas.DEFAULT_MAX_RUNNING_TASKS,
+            description = "A user's tasks on the queue or running at once; the rest waits at the scheduler (default ${DEFAULT-VALUE}).")
+    long maxRunningPerUser;
+
+    private Quotas quotas() {
+        return new Quotas(maxQueuedPerUser, maxRunningPerUser);
+    }
+
     @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "268435456",
             description = "Largest workload a submission may carry (default ${DEFAULT-VALUE}); more is refused with 413.")
     long maxBody;
@@ -112,7 +125,7 @@ final class SchedulerCommand implements Callable<Integer> {
             int workers = mode.localWorkers != null ? mode.localWorkers : Runtime.getRuntime().availableProcessors();
             Accounts accounts = new Accounts(new InMemoryUserStore(dir.resolve("users.json")), Main.CLOCK);
             try (InJvmFleet pool = new InJvmFleet(workers, Main.CLOCK);
-                 Scheduler scheduler = new Scheduler(pool.schedulerConfig(dir), pool.backend(), Main.CLOCK).start()) {
+                 Scheduler scheduler = new Scheduler(pool.schedulerConfig(dir).withQuotas(quotas()), pool.backend(), Main.CLOCK).start()) {
                 return serve(scheduler, accounts, Map::of, workers + " in-JVM workers");
             }
         }

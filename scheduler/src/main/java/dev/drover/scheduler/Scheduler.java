@@ -95,7 +95,8 @@ public final class Scheduler implements AutoCloseable {
      * Takes a workload, spools it, validates every line, and queues the job. A workload with a bad
      * line is rejected whole, before any of its tasks is queued.
      */
-    public JobView submit(InputStream workload, String name, String owner) throws WorkloadException, IOException {
+    public JobView submit(InputStream workload, String name, String owner)
+            throws WorkloadException, IOException, Quotas.Exceeded {
         return submit(workload, name, owner, null);
     }
 
@@ -103,11 +104,20 @@ public final class Scheduler implements AutoCloseable {
      * The same, for a job whose every task starts in a fresh copy of the files pack named by its
      * SHA-256 {@code files} (null: none), which must already be in the payload store ({@link #putFiles}).
      */
-    public JobView submit(InputStream workload, String name, String owner, String files) throws WorkloadException, IOException {
+    public JobView submit(InputStream workload, String name, String owner, String files)
+            throws WorkloadException, IOException, Quotas.Exceeded {
         if (files != null && !(FilesPack.isSha256(files) && hasFiles(files))) {
             throw new WorkloadException(name, 0, "no files pack " + files + " in the store: upload it first");
         }
         JobState job = intake.accept(workload, name, owner, files);
+        long queued = jobs.values().stream().filter(j -> j.owner.equals(owner) && !j.cancelled())
+                .mapToLong(JobState::remaining).sum();
+        if (queued + job.total > config.quotas().maxQueuedTasks()) {
+            intake.discard(job);
+            throw new Quotas.Exceeded(String.format("user %s has %,d tasks queued or running; %,d more would pass the"
+                    + " quota of %,d: wait for some to end, or submit fewer", owner, queued, job.total,
+                    config.quotas().maxQueuedTasks()));
+        }
         persistence.submitted(job);
         jobs.put(job.jobId, job);
         dispatcher.enqueue(job);

@@ -12,9 +12,10 @@ import java.time.Duration;
  * @param maxOutstanding tasks on the queue or running at once, across jobs (flow control)
  * @param lostAfter      how long the request queue must be empty, and a job with tasks out silent,
  *                       before those tasks count as lost and are dispatched again
+ * @param quotas         what one user may hold at once
  */
 public record SchedulerConfig(Path dataDir, int fleetThreads, Duration bundleWork, long maxOutstanding,
-                              int collectorThreads, Duration lostAfter) {
+                              int collectorThreads, Duration lostAfter, Quotas quotas) {
     /**
      * Smallest bundle for cloud queues, in expected work. A worker process runs a bundle on all its
      * threads, and each bundle costs a receive and a claim: with 100 ms, four-thread workers of 10 ms
@@ -31,7 +32,8 @@ public record SchedulerConfig(Path dataDir, int fleetThreads, Duration bundleWor
     public static final Duration DEFAULT_LOST_AFTER = Duration.ofSeconds(60);
 
     public static SchedulerConfig defaults(Path dataDir, int fleetThreads) {
-        return new SchedulerConfig(dataDir, fleetThreads, DEFAULT_BUNDLE_WORK, DEFAULT_MAX_OUTSTANDING, 2, DEFAULT_LOST_AFTER);
+        return new SchedulerConfig(dataDir, fleetThreads, DEFAULT_BUNDLE_WORK, DEFAULT_MAX_OUTSTANDING, 2, DEFAULT_LOST_AFTER,
+                Quotas.defaults());
     }
 
     /** For the in-JVM pool of {@code workers} single-threaded workers. */
@@ -40,10 +42,14 @@ public record SchedulerConfig(Path dataDir, int fleetThreads, Duration bundleWor
     }
 
     public SchedulerConfig withBundleWork(Duration work) {
-        return new SchedulerConfig(dataDir, fleetThreads, work, maxOutstanding, collectorThreads, lostAfter);
+        return new SchedulerConfig(dataDir, fleetThreads, work, maxOutstanding, collectorThreads, lostAfter, quotas);
     }
 
     public SchedulerConfig withLostAfter(Duration after) {
-        return new SchedulerConfig(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, after);
+        return new SchedulerConfig(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, after, quotas);
+    }
+
+    public SchedulerConfig withQuotas(Quotas q) {
+        return new SchedulerConfig(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, lostAfter, q);
     }
 }

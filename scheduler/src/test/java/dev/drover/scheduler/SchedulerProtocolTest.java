@@ -42,13 +42,14 @@ class SchedulerProtocolTest {
     /** What the scheduler sends through; a test may put a faulty queue in front of {@link #requests}. */
     MessageQueue sendSide = requests;
     java.time.Duration lostAfter = SchedulerConfig.DEFAULT_LOST_AFTER;
+    Quotas quotas = Quotas.defaults();
 
     Scheduler start() throws Exception {
         Backend backend = new Backend(sendSide, responses, Optional.of(deadLetters), new InMemoryClaimStore(),
                 new InMemoryPayloadStore(), Optional.empty(), UsageMeter.NONE);
         // a 100 ms bundle floor: the guided self-scheduling sizes below are worked out for it
         scheduler = new Scheduler(SchedulerConfig.defaults(dir, 1).withBundleWork(Duration.ofMillis(100))
-                .withLostAfter(lostAfter), backend, clock).start();
+                .withLostAfter(lostAfter).withQuotas(quotas), backend, clock).start();
         return scheduler;
     }
 
@@ -244,5 +245,31 @@ class SchedulerProtocolTest {
         assertEquals(0, deadLetters.depth().visible() + deadLetters.depth().inFlight(), "read off the dead-letter queue");
         assertEquals(TaskStatus.QUEUED, scheduler.status(jobId).orElseThrow().counts().entrySet().stream()
                 .filter(e -> e.getValue() > 0).findFirst().orElseThrow().getKey(), "not failed: its holder is alive");
+    }
+
+    @Test
+    void aSubmissionOverTheUsersQueuedQuotaIsRefusedAndOtherUsersAreNot() throws Exception {
+        quotas = new Quotas(5, Quotas.DEFAULT_MAX_RUNNING_TASKS);
+        start();
+        scheduler.submit(new ByteArrayInputStream("sleep 60000\n".repeat(4).getBytes(StandardCharsets.UTF_8)), "a.txt", "ann");
+        Quotas.Exceeded e = org.junit.jupiter.api.Assertions.assertThrows(Quotas.Exceeded.class, () -> scheduler.submit(
+                new ByteArrayInputStream("sleep 0\nsleep 0\n".getBytes(StandardCharsets.UTF_8)), "b.txt", "ann"));
+        assertTrue(e.getMessage().contains("quota of 5"), e.getMessage());
+        assertEquals(1, scheduler.list().size(), "nothing of the refused job stays");
+        scheduler.submit(new ByteArrayInputStream("sleep 0\nsleep 0\n".getBytes(StandardCharsets.UTF_8)), "c.txt", "bob");
+    }
+
+    @Test
+    void aUsersRunningQuotaHoldsTheirTasksBackButNotAnotherUsers() throws Exception {
+        quotas = new Quotas(Quotas.DEFAULT_MAX_QUEUED_TASKS, 2);
+        start();
+        scheduler.submit(new ByteArrayInputStream("sleep 10\n".repeat(6).getBytes(StandardCharsets.UTF_8)), "a.txt", "ann");
+        String bobs = scheduler.submit(new ByteArrayInputStream("sleep 10\n".getBytes(StandardCharsets.UTF_8)), "b.txt", "bob").jobId();
+        List<Bundle> seen = bundlesOnQueue(3);
+        Thread.sleep(300); // nothing more arrives: ann's other tasks wait at the scheduler
+        seen.addAll(requests.receive(10, Duration.ofMillis(200), Duration.ofMinutes(5)).stream().map(m -> Json.bundle(m.body())).toList());
+        long anns = seen.stream().filter(b -> !b.jobId().equals(bobs)).mapToLong(b -> b.tasks().size()).sum();
+        assertEquals(2, anns, "ann has 2 tasks out, her quota");
+        assertTrue(seen.stream().anyMatch(b -> b.jobId().equals(bobs)), "bob's task went out beside hers");
     }
 }

@@ -3,6 +3,7 @@ package dev.drover.bench.suite;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.scheduler.JobView;
+import dev.drover.scheduler.Quotas;
 import dev.drover.scheduler.Scheduler;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -36,7 +37,12 @@ final class Workloads {
             throws IOException, WorkloadException, InterruptedException, TimeoutException {
         long submittedAt = System.currentTimeMillis();
         long start = System.nanoTime();
-        JobView submitted = scheduler.submit(new ByteArrayInputStream(workload), name, "bench");
+        JobView submitted;
+        try {
+            submitted = scheduler.submit(new ByteArrayInputStream(workload), name, "bench");
+        } catch (Quotas.Exceeded e) {
+            throw new IllegalStateException("a benchmark job over the default quotas: " + e.getMessage(), e);
+        }
         AtomicLong end = new AtomicLong();
         Thread waiter = new Thread(() -> {
             try {

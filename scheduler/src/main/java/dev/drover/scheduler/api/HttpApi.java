@@ -9,6 +9,7 @@ import dev.drover.core.files.FilesPack;
 import dev.drover.core.port.User;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.scheduler.JobView;
+import dev.drover.scheduler.Quotas;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.auth.Accounts;
 import java.io.IOException;
@@ -327,6 +328,8 @@ public final class HttpApi implements AutoCloseable {
             // the owner is who the token says, whatever the client sends
             json(ex, 201, scheduler.submit(new BodyLimit(ex.getRequestBody(), limits.maxBodyBytes()), name, user.name(),
                     query.get("files")));
+        } catch (Quotas.Exceeded e) {
+            throw new Refusal(429, e.getMessage(), Map.of("Retry-After", "60"));
         } catch (WorkloadException e) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("error", e.getMessage());

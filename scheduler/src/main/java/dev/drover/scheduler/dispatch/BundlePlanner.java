@@ -66,11 +66,15 @@ public final class BundlePlanner implements AutoCloseable {
         return next != null;
     }
 
-    /** The next batch: up to {@code maxBundles} bundles, or the bundles of exactly these sizes (a re-send). */
-    public List<Planned> plan(int maxBundles, List<Integer> exactSizes) throws WorkloadException {
+    /**
+     * The next batch: up to {@code maxBundles} bundles of at most {@code maxTasks} tasks in all, or the
+     * bundles of exactly these sizes (a re-send).
+     */
+    public List<Planned> plan(int maxBundles, long maxTasks, List<Integer> exactSizes) throws WorkloadException {
         List<Planned> out = new ArrayList<>();
-        while (next != null && (exactSizes.isEmpty() ? out.size() < maxBundles : out.size() < exactSizes.size())) {
-            int want = exactSizes.isEmpty() ? Integer.MAX_VALUE : exactSizes.get(out.size());
+        long left = exactSizes.isEmpty() ? Math.max(1, maxTasks) : Long.MAX_VALUE;
+        while (next != null && left > 0 && (exactSizes.isEmpty() ? out.size() < maxBundles : out.size() < exactSizes.size())) {
+            long want = exactSizes.isEmpty() ? left : exactSizes.get(out.size());
             List<Task> tasks = new ArrayList<>();
             double target = 0;
             double work = 0;
@@ -92,6 +96,7 @@ public final class BundlePlanner implements AutoCloseable {
                 seq++;
                 next = reader.next();
             }
+            left -= tasks.size();
             encode(tasks, exactSizes.isEmpty(), out);
             job.expect(work, tasks.size());
         }

@@ -132,12 +132,12 @@ public final class Dispatcher implements Runnable {
                     forget(job);
                     return true;
                 }
-                batch = planner.plan(MessageQueue.MAX_BATCH, List.of());
+                batch = planner.plan(MessageQueue.MAX_BATCH, config.quotas().maxRunningTasks() - userOutstanding(job), List.of());
                 unsent.put(job, batch);
             }
             if (!saved.contains(job)) {
                 List<Integer> sizes = batch.stream().map(BundlePlanner.Planned::size).toList();
-                if (!hasRoom(sizes.stream().mapToLong(Integer::longValue).sum())) {
+                if (!hasRoom(job, sizes.stream().mapToLong(Integer::longValue).sum())) {
                     pause(5);
                     return false;
                 }
@@ -244,7 +244,7 @@ public final class Dispatcher implements Runnable {
             return;
         }
         try (BundlePlanner planner = new BundlePlanner(job, config, clock, bundleByteLimit, from)) {
-            unsent.put(job, planner.plan(sizes.size(), sizes));
+            unsent.put(job, planner.plan(sizes.size(), Long.MAX_VALUE, sizes));
             saved.add(job);
         }
     }
@@ -256,9 +256,24 @@ public final class Dispatcher implements Runnable {
         });
     }
 
-    private boolean hasRoom(long tasks) {
-        long outstanding = activeJobs.get().stream().mapToLong(JobState::outstanding).sum();
-        return outstanding == 0 || outstanding + tasks <= config.maxOutstanding();
+    private long userOutstanding(JobState job) {
+        return activeJobs.get().stream().filter(j -> j.owner.equals(job.owner)).mapToLong(JobState::outstanding).sum();
+    }
+
+    /** Room under the outstanding limit of all jobs, and under the job's user's running-task quota. */
+    private boolean hasRoom(JobState job, long tasks) {
+        long outstanding = 0;
+        long users = 0;
+        for (JobState j : activeJobs.get()) {
+            long o = j.outstanding();
+            outstanding += o;
+            if (j.owner.equals(job.owner)) {
+                users += o;
+            }
+        }
+        boolean overall = outstanding == 0 || outstanding + tasks <= config.maxOutstanding();
+        boolean user = users == 0 || users + tasks <= config.quotas().maxRunningTasks();
+        return overall && user;
     }
 
     private static void pause(long millis) {

@@ -56,6 +56,11 @@ public final class Intake {
         return "j" + Long.toString(clock.millis(), 36) + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
     }
 
+    /** Removes a job that was accepted but will not be queued (a quota refused it). */
+    public void discard(JobState job) {
+        deleteTree(job.workload.getParent());
+    }
+
     private static void deleteTree(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

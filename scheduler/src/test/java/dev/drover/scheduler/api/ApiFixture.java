@@ -6,6 +6,7 @@ import dev.drover.core.memory.InMemoryMessageQueue;
 import dev.drover.core.memory.InMemoryPayloadStore;
 import dev.drover.scheduler.Backend;
 import dev.drover.scheduler.Scheduler;
+import dev.drover.scheduler.Quotas;
 import dev.drover.scheduler.SchedulerConfig;
 import dev.drover.scheduler.auth.Accounts;
 import java.nio.file.Path;
@@ -24,11 +25,15 @@ final class ApiFixture implements AutoCloseable {
     final HttpApi api;
 
     ApiFixture(Path dir, HttpApi.Limits limits) throws Exception {
+        this(dir, limits, Quotas.defaults());
+    }
+
+    ApiFixture(Path dir, HttpApi.Limits limits, Quotas quotas) throws Exception {
         Clock clock = Clock.systemUTC();
         this.dataDir = dir.resolve("data");
         Backend backend = new Backend(new InMemoryMessageQueue(clock), new InMemoryMessageQueue(clock), Optional.empty(),
                 new InMemoryClaimStore(), new InMemoryPayloadStore(), Optional.empty(), UsageMeter.NONE);
-        this.scheduler = new Scheduler(SchedulerConfig.defaults(dataDir, 4), backend, clock).start();
+        this.scheduler = new Scheduler(SchedulerConfig.defaults(dataDir, 4).withQuotas(quotas), backend, clock).start();
         Accounts.Local local = Accounts.local(clock);
         this.accounts = local.accounts();
         this.adminToken = local.adminToken();

@@ -263,4 +263,20 @@ class HttpApiTest {
             }
         }
     }
+
+    @Test
+    void aQuotaRefusalIs429WithAClearMessage(@TempDir Path own) throws Exception {
+        try (ApiFixture small = new ApiFixture(own, HttpApi.Limits.defaults(), new dev.drover.scheduler.Quotas(3, 100))) {
+            HttpRequest.Builder post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + small.port() + "/jobs?name=w.txt"))
+                    .header("Authorization", "Bearer " + small.annToken);
+            HttpResponse<String> first = http.send(post.POST(HttpRequest.BodyPublishers.ofString("sleep 60000\nsleep 60000\n")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, first.statusCode(), first.body());
+            HttpResponse<String> second = http.send(post.POST(HttpRequest.BodyPublishers.ofString("sleep 0\nsleep 0\n")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertError(429, second);
+            assertTrue(json(second).get("error").asText().contains("quota of 3"), second.body());
+            assertEquals("60", second.headers().firstValue("Retry-After").orElse(""));
+        }
+    }
 }
