@@ -46,6 +46,11 @@ final class ChaosStack implements AutoCloseable {
     }
 
     /** With {@code persistent}, queues and tables live under {@code dir}, so a killed emulator comes back with them. */
+    /** Where the first child scheduler on this stack writes the admin token of the stack's users. */
+    Path adminTokenFile() {
+        return dir.resolve("admin-token");
+    }
+
     static ChaosStack start(boolean persistent, Path dir) {
         return new ChaosStack(new EmbeddedAws(persistent ? Optional.of(dir.resolve("aws")) : Optional.empty()), persistent, dir);
     }

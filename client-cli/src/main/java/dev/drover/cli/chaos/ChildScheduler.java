@@ -20,23 +20,27 @@ final class ChildScheduler implements SchedulerHandle {
     private final Map<String, String> environment;
     private final Path log;
     private final int port;
-    /** Where its first start writes the admin's token (never the real home); a restart keeps the users, and so the token. */
+    /**
+     * Where the first scheduler on a stack writes the admin's token (never the real home). The
+     * users live in the stack's jobs table, so every later scheduler on the stack (a restart, the
+     * next scenario's) finds them and writes none: the token file belongs to the stack.
+     */
     private final Path tokenFile;
     private final JobClient client;
     private Process process;
 
-    ChildScheduler(Map<String, String> environment, Path dataDir, int maxWorkers, int threads) throws IOException {
+    ChildScheduler(Map<String, String> environment, Path dataDir, Path tokenFile, int maxWorkers, int threads) throws IOException {
         java.nio.file.Files.createDirectories(dataDir);
         this.port = freePort();
         this.environment = Map.copyOf(environment);
         this.log = dataDir.resolve("scheduler.log");
-        this.tokenFile = dataDir.resolve("admin-token");
+        this.tokenFile = tokenFile;
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(List.of("-Ddrover.role=scheduler", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx512m",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "scheduler", "-rw",
                 "-s", Integer.toString(port), "--data", dataDir.toString(),
-                "--admin-token-file", dataDir.resolve("admin-token").toString(),
+                "--admin-token-file", tokenFile.toString(),
                 "--max-workers", Integer.toString(maxWorkers), "--worker-threads", Integer.toString(threads)));
         this.command = List.copyOf(cmd);
         this.client = new JobClient(address(), this::token);

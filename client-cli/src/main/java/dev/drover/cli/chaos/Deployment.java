@@ -69,7 +69,8 @@ final class Deployment implements AutoCloseable {
         }
         int fleetThreads = plan.workers() * plan.threads();
         if (plan.childScheduler()) {
-            scheduler = new ChildScheduler(schedulerEnv, dir.resolve("scheduler"), plan.workers(), plan.threads());
+            scheduler = new ChildScheduler(schedulerEnv, dir.resolve("scheduler"), stack.adminTokenFile(), plan.workers(),
+                    plan.threads());
         } else {
             scheduler = new InProcessScheduler(stack.aws.backend, dir.resolve("scheduler"), fleetThreads);
         }
