@@ -21,8 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * and a fleet of worker processes. Closing it stops every one of them.
  */
 final class Deployment implements AutoCloseable {
-    /** Short, so that a dead worker's bundle comes back within seconds. */
-    static final String LEASE = "4s";
     /** Long enough that a fixed fleet outlives a scheduler restart; runs end by closing the fleet anyway. */
     static final String IDLE_TIMEOUT = "20s";
     private static final Duration TARGET_LATENCY = Duration.ofSeconds(5);
@@ -48,7 +46,6 @@ final class Deployment implements AutoCloseable {
         LocalAwsEndpoints e = stack.endpoints();
         Map<String, String> schedulerEnv = new HashMap<>(e.workerEnvironment());
         Map<String, String> workerEnv = new HashMap<>(e.workerEnvironment());
-        workerEnv.put("DROVER_LEASE", LEASE);
         sqsProxy = switch (plan.hop()) {
             case DUPLICATE_SENDS -> Optional.of(new SqsTamperProxy(SqsTamperProxy.Tamper.DUPLICATE_SENDS, e.sqs()));
             case EXPIRE_VISIBILITY -> Optional.of(new SqsTamperProxy(SqsTamperProxy.Tamper.EXPIRE_VISIBILITY, e.sqs()));
@@ -76,7 +73,8 @@ final class Deployment implements AutoCloseable {
         }
         client = new JobClient(scheduler.address(), scheduler::token);
 
-        List<String> workerCommand = EmbeddedAws.workerCommand(plan.threads(), IDLE_TIMEOUT);
+        boolean fixed = plan.fleet() != Plan.Fleet.ELASTIC;
+        List<String> workerCommand = EmbeddedAws.workerCommand(plan.threads(), IDLE_TIMEOUT, fixed);
         Clock clock = Clock.systemUTC();
         ProcessFleetLauncher fleet = new ProcessFleetLauncher(workerCommand, workerEnv, dir.resolve("workers"), clock);
         fleets.add(fleet);
@@ -91,11 +89,12 @@ final class Deployment implements AutoCloseable {
             imds = Optional.empty();
             spotFleet = Optional.empty();
         }
-        if (plan.fleet() == Plan.Fleet.ELASTIC) {
-            InProcessScheduler local = (InProcessScheduler) scheduler;
-            provisioner = Optional.of(new Provisioner(Provisioner.Config.elastic(plan.workers(), plan.threads(), TARGET_LATENCY,
-                    HOURLY_PRICE), fleet, local.scheduler::demand, clock).start());
-        } else {
+        if (scheduler instanceof InProcessScheduler local && spotFleet.isEmpty()) {
+            // as drover run does: an elastic fleet, or a fixed one whose dead members are replaced
+            Provisioner.Config elastic = Provisioner.Config.elastic(plan.workers(), plan.threads(), TARGET_LATENCY, HOURLY_PRICE);
+            provisioner = Optional.of(new Provisioner(fixed ? elastic.fixed(plan.workers()) : elastic, fleet,
+                    local.scheduler::demand, clock).start());
+        } else { // a child scheduler or a spot worker: the fleet is launched once, by hand
             provisioner = Optional.empty();
             spotFleet.ifPresent(spot -> spot.launch(1));
             fleet.launch(plan.workers() - (spotFleet.isPresent() ? 1 : 0));
