@@ -9,6 +9,7 @@ import dev.drover.core.model.TaskStatus;
 import dev.drover.core.workload.TaskSpec;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.core.workload.WorkloadReader;
+import dev.drover.scheduler.collect.Isolation;
 import dev.drover.scheduler.collect.ResultCollector;
 import dev.drover.scheduler.dispatch.Dispatcher;
 import dev.drover.scheduler.dispatch.LostWorkWatch;
@@ -48,6 +49,7 @@ public final class Scheduler implements AutoCloseable {
     private final Persistence persistence;
     private final Map<String, JobState> jobs = new ConcurrentHashMap<>();
     private final Intake intake;
+    private final Isolation isolation;
     private final JobFiles files;
     private final Dispatcher dispatcher;
     private final LostWorkWatch lostWork;
@@ -61,6 +63,7 @@ public final class Scheduler implements AutoCloseable {
         this.clock = clock;
         this.persistence = new Persistence(backend.jobStore(), backend.payloads());
         this.intake = new Intake(config.dataDir(), clock);
+        this.isolation = new Isolation(backend.requests());
         this.files = new JobFiles(backend.payloads(), config.dataDir());
         this.dispatcher = new Dispatcher(config, backend, clock, jobs::values, persistence,
                 (job, results) -> record(job, "failed-" + results.get(0).seq(), results));
@@ -68,7 +71,8 @@ public final class Scheduler implements AutoCloseable {
         for (int i = 0; i < config.collectorThreads(); i++) {
             collectors.add(ResultCollector.responses(backend, this::collect));
         }
-        backend.deadLetters().ifPresent(dlq -> collectors.add(ResultCollector.deadLetters(dlq, backend, this::collect, clock)));
+        backend.deadLetters().ifPresent(dlq -> collectors.add(
+                ResultCollector.deadLetters(dlq, backend, this::collect, clock, isolation)));
     }
 
     /** Recovers the jobs of an earlier run from the job store, then starts dispatching and collecting. */
@@ -161,6 +165,7 @@ public final class Scheduler implements AutoCloseable {
                 return null;
             });
             job.accept(results, clock.millis());
+            isolation.reported(jobId, seq -> job.status(seq).isFinal());
             if (job.done()) {
                 finished(job);
             }

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 final class ChaosStack implements AutoCloseable {
     enum Emulator {
         SQS("org.elasticmq.server.Main", "elasticmq"),
-        DYNAMODB("software.amazon.dynamodb.services.local.main.ServerRunner", "dynamodb");
+        DYNAMODB(dev.drover.localaws.LoopbackDynamoDbLocal.class.getName(), "dynamodb");
 
         final String mainClass;
         final String logName;

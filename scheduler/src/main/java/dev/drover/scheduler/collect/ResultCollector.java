@@ -73,7 +73,8 @@ public final class ResultCollector implements Runnable {
      * whose workers died each time is split: each unreported task goes back alone, so only the task
      * that kills its worker dies again, and a single task that is dead-lettered is reported FAILED.
      */
-    public static ResultCollector deadLetters(MessageQueue deadLetters, Backend backend, Sink sink, Clock clock) {
+    public static ResultCollector deadLetters(MessageQueue deadLetters, Backend backend, Sink sink, Clock clock,
+                                              Isolation isolation) {
         return new ResultCollector(deadLetters, m -> {
             Bundle b = Json.bundle(m.body());
             ClaimOutcome outcome = backend.claims().claim(b.bundleId(), "scheduler", clock.instant(), DEAD_LETTER_LEASE);
@@ -83,8 +84,7 @@ public final class ResultCollector implements Runnable {
             List<Task> unreported = b.tasks().stream().filter(t -> !claimed.reported().contains(t.seq())).toList();
             List<TaskResult> failed = List.of();
             if (unreported.size() > 1) {
-                backend.requests().send(unreported.stream().map(t -> Json.write(new Bundle(
-                        b.bundleId() + "/" + t.seq(), b.jobId(), b.dispatchedAt(), List.of(t)))).toList());
+                isolation.split(b, unreported);
             } else {
                 long now = clock.millis();
                 failed = unreported.stream().map(t -> TaskResult.decided(b.jobId(), t, TaskStatus.FAILED,

@@ -1,0 +1,65 @@
+package dev.drover.scheduler.collect;
+
+import dev.drover.core.codec.Json;
+import dev.drover.core.model.Bundle;
+import dev.drover.core.model.Task;
+import dev.drover.core.port.MessageQueue;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongPredicate;
+
+/**
+ * The unreported tasks of a dead-lettered bundle go back one at a time, per job, each alone in its
+ * bundle: the next is sent only when the one before it has a result. So the task that kills its
+ * worker dies again alone, and its neighbours never share a worker with it (sent together, they
+ * would land on the same workers and die with it). In memory: after a scheduler restart, the
+ * lost-work watch sends whatever was still waiting.
+ */
+public final class Isolation {
+    private final MessageQueue requests;
+    private final Map<String, Deque<Bundle>> waiting = new HashMap<>(); // by job; guarded by this
+    private final Map<String, Long> trying = new HashMap<>();          // job → seq of the single out now
+
+    public Isolation(MessageQueue requests) {
+        this.requests = requests;
+    }
+
+    /** Queues these tasks of the dead bundle {@code b} to be tried alone, one after another. */
+    public void split(Bundle b, List<Task> tasks) {
+        Deque<Bundle> singles = new ArrayDeque<>();
+        tasks.forEach(t -> singles.add(new Bundle(b.bundleId() + "/" + t.seq(), b.jobId(), b.dispatchedAt(), List.of(t))));
+        synchronized (this) {
+            waiting.computeIfAbsent(b.jobId(), j -> new ArrayDeque<>()).addAll(singles);
+        }
+        sendNext(b.jobId(), seq -> true);
+    }
+
+    /** Results arrived for the job: if the single out now is final, the next one goes. */
+    public void reported(String jobId, LongPredicate isFinal) {
+        sendNext(jobId, isFinal);
+    }
+
+    private void sendNext(String jobId, LongPredicate isFinal) {
+        Bundle next;
+        synchronized (this) {
+            Long out = trying.get(jobId);
+            Deque<Bundle> queue = waiting.get(jobId);
+            if (out != null && !isFinal.test(out) || queue == null) {
+                return;
+            }
+            next = queue.poll();
+            if (queue.isEmpty()) {
+                waiting.remove(jobId);
+            }
+            if (next == null) {
+                trying.remove(jobId);
+                return;
+            }
+            trying.put(jobId, next.tasks().get(0).seq());
+        }
+        requests.send(List.of(Json.write(next)));
+    }
+}
