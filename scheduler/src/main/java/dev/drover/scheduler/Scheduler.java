@@ -6,6 +6,7 @@ import dev.drover.core.files.FilesPack;
 import dev.drover.core.files.StoreWorkspace;
 import dev.drover.core.model.ResultBatch;
 import dev.drover.core.model.TaskResult;
+import dev.drover.core.model.TaskStart;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.core.workload.TaskSpec;
 import dev.drover.core.workload.WorkloadException;
@@ -156,12 +157,23 @@ public final class Scheduler implements AutoCloseable {
 
     /** Records a batch of results; empty if it belongs to no job of this scheduler (another may own it). */
     private Optional<Consumer<Usage>> collect(String messageId, ResultBatch batch) {
-        if (!batch.results().isEmpty() && batch.results().stream().noneMatch(r -> jobs.containsKey(r.jobId()))) {
+        boolean reports = !batch.results().isEmpty() || !batch.started().isEmpty();
+        if (reports && batch.results().stream().noneMatch(r -> jobs.containsKey(r.jobId()))
+                && batch.started().stream().noneMatch(s -> jobs.containsKey(s.jobId()))) {
             return Optional.empty();
         }
-        if (!batch.results().isEmpty()) {
+        if (reports) {
             reportingWorkers.add(batch.worker());
         }
+        // starts first: a result in the same batch then ends the task, and a start never undoes a result
+        Map<String, List<TaskStart>> startsByJob = new java.util.HashMap<>();
+        batch.started().forEach(s -> startsByJob.computeIfAbsent(s.jobId(), j -> new ArrayList<>()).add(s));
+        startsByJob.forEach((jobId, starts) -> {
+            JobState job = jobs.get(jobId);
+            if (job != null) {
+                job.started(batch.worker(), starts);
+            }
+        });
         JobState usageJob = jobs.get(batch.usageJob());
         if (usageJob != null) {
             usageJob.charge(batch.usage());
@@ -211,9 +223,13 @@ public final class Scheduler implements AutoCloseable {
         }
         TaskStatus status = job.status(seq);
         if (!status.isFinal()) {
-            return Optional.of(new TaskView(jobId, seq, status, null));
+            Optional<JobState.Running> run = job.running(seq);
+            return Optional.of(new TaskView(jobId, seq, status, run.map(JobState.Running::worker).orElse(null),
+                    run.map(JobState.Running::startedAt).orElse(null), null));
         }
-        return Optional.of(new TaskView(jobId, seq, status, job.log.find(seq).orElse(null)));
+        TaskResult result = job.log.find(seq).orElse(null);
+        return Optional.of(new TaskView(jobId, seq, status, result == null ? null : result.worker(),
+                result == null ? null : result.startedAt(), result));
     }
 
     /**

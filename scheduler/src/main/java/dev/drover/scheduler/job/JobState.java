@@ -5,12 +5,14 @@ import dev.drover.core.codec.Json;
 import dev.drover.core.model.Commands;
 import dev.drover.core.model.JobStatus;
 import dev.drover.core.model.TaskResult;
+import dev.drover.core.model.TaskStart;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.core.port.JobRecord;
 import dev.drover.scheduler.JobView;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +38,8 @@ public final class JobState {
     private final byte[] status;
     private final long[] counts = new long[STATUSES.length];
     private final Set<String> workers = new HashSet<>();
+    /** The tasks running now: as many as the fleet has threads, not as the job has tasks. */
+    private final Map<Long, Running> running = new HashMap<>();
     private long finalCount;
     private long finishedAt;
     private boolean cancelled;
@@ -73,6 +77,51 @@ public final class JobState {
         this.lastResultAt = submittedAt;
     }
 
+    /** A task that has started and has no final result yet: where it runs and since when. */
+    public record Running(long seq, String worker, long startedAt) {}
+
+    /**
+     * Marks tasks as RUNNING on {@code worker}. A start never changes a final task, and of two starts
+     * of one task (a repeat, or a re-run after its first worker died) the later one wins, whatever
+     * order they arrive in; so starts may be late, repeated or reordered. Returns how many applied.
+     */
+    public synchronized int started(String worker, List<TaskStart> starts) {
+        int applied = 0;
+        for (TaskStart s : starts) {
+            if (s.seq() < 0 || s.seq() >= total) {
+                continue;
+            }
+            int i = (int) s.seq();
+            TaskStatus was = STATUSES[status[i]];
+            if (was.isFinal()) {
+                continue;
+            }
+            Running now = running.get(s.seq());
+            if (now != null && now.startedAt() > s.startedAt()) {
+                continue;
+            }
+            if (was == TaskStatus.QUEUED) {
+                status[i] = (byte) TaskStatus.RUNNING.ordinal();
+                counts[TaskStatus.QUEUED.ordinal()]--;
+                counts[TaskStatus.RUNNING.ordinal()]++;
+            }
+            running.put(s.seq(), new Running(s.seq(), worker, s.startedAt()));
+            applied++;
+        }
+        return applied;
+    }
+
+    /** The task's run if it is RUNNING now, else empty. */
+    public synchronized java.util.Optional<Running> running(long seq) {
+        return java.util.Optional.ofNullable(running.get(seq));
+    }
+
+    /** Up to {@code limit} of the tasks running now, longest-running first. */
+    public synchronized List<Running> runningTasks(int limit) {
+        return running.values().stream().sorted(java.util.Comparator.comparingLong(Running::startedAt)
+                .thenComparingLong(Running::seq)).limit(limit).toList();
+    }
+
     /** Records the results not seen before and returns them; repeats of a task are skipped and counted. */
     public synchronized List<TaskResult> accept(List<TaskResult> results, long now) {
         List<TaskResult> fresh = new ArrayList<>(results.size());
@@ -82,8 +131,9 @@ public final class JobState {
                 duplicates++;
                 continue;
             }
+            counts[status[(int) r.seq()]]--;
             status[(int) r.seq()] = (byte) r.status().ordinal();
-            counts[TaskStatus.QUEUED.ordinal()]--;
+            running.remove(r.seq());
             counts[r.status().ordinal()]++;
             finalCount++;
             if (!r.worker().isEmpty()) {
