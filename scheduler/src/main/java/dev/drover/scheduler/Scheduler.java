@@ -19,6 +19,7 @@ import dev.drover.scheduler.intake.Intake;
 import dev.drover.scheduler.job.JobState;
 import dev.drover.scheduler.job.Persistence;
 import dev.drover.scheduler.job.Recovery;
+import dev.drover.scheduler.metrics.SchedulerMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -54,6 +55,7 @@ public final class Scheduler implements AutoCloseable {
     private final List<ResultCollector> collectors = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final Set<String> reportingWorkers = ConcurrentHashMap.newKeySet();
+    private final SchedulerMetrics metrics;
 
     public Scheduler(SchedulerConfig config, Backend backend, Clock clock) {
         this.config = config;
@@ -68,6 +70,22 @@ public final class Scheduler implements AutoCloseable {
             collectors.add(ResultCollector.responses(backend, this::collect));
         }
         backend.deadLetters().ifPresent(dlq -> collectors.add(ResultCollector.deadLetters(dlq, backend, this::collect, clock)));
+        this.metrics = new SchedulerMetrics(this::list, () -> backend.requests().depth(), () -> backend.meter().total());
+    }
+
+    /** The scheduler's figures, for {@code GET /metrics} and the dashboard. */
+    public SchedulerMetrics metrics() {
+        return metrics;
+    }
+
+    /** Up to {@code limit} of the job's tasks running now, longest-running first; empty if no such job. */
+    public Optional<List<JobState.Running>> running(String jobId, int limit) {
+        return Optional.ofNullable(jobs.get(jobId)).map(j -> j.runningTasks(limit));
+    }
+
+    /** The job's live state, for the dashboard; empty if no such job. */
+    public Optional<JobState> job(String jobId) {
+        return Optional.ofNullable(jobs.get(jobId));
     }
 
     /** Recovers the jobs of an earlier run from the job store, then starts dispatching and collecting. */
@@ -191,7 +209,8 @@ public final class Scheduler implements AutoCloseable {
                 persistence.results(job, messageId, results);
                 return null;
             });
-            job.accept(results, clock.millis());
+            long now = clock.millis();
+            metrics.collected(job.accept(results, now), now);
             if (job.done()) {
                 finished(job);
             }

@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class Provisioner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Provisioner.class);
     private static final int DECISIONS_KEPT = 20;
+    /** The fleet's status names each of the most recently launched workers, up to this many. */
+    private static final int MEMBERS_SHOWN = 100;
 
     /**
      * @param hourlyPriceUsd what one worker costs an hour (EC2 list price of its instance type), for the estimate
@@ -173,6 +175,18 @@ public final class Provisioner implements AutoCloseable {
         s.put("costUsd", Math.round(billedSeconds * config.hourlyPriceUsd() / 3600.0 * 1e6) / 1e6);
         s.put("launchDelaysMs", List.copyOf(launchDelays));
         s.put("decisions", List.copyOf(decisions));
+        List<Map<String, Object>> each = new ArrayList<>();
+        for (Member m : members.subList(Math.max(0, members.size() - MEMBERS_SHOWN), members.size())) {
+            Map<String, Object> w = new LinkedHashMap<>();
+            w.put("id", m.id());
+            w.put("state", !m.alive() ? "stopped" : d.reportingWorkers().contains(m.id()) ? "running" : "booting");
+            w.put("launchedAt", m.launchedAt());
+            w.put("uptimeSeconds", Math.round(m.lifetimeMillis(now) / 100.0) / 10.0);
+            long billed = Math.max(Config.BILLING_MINIMUM_SECONDS, (m.lifetimeMillis(now) + 999) / 1000);
+            w.put("costUsd", Math.round(billed * config.hourlyPriceUsd() / 3600.0 * 1e6) / 1e6);
+            each.add(w);
+        }
+        s.put("members", each);
         return s;
     }
 
