@@ -159,7 +159,7 @@ final class Dashboard {
             }
         }
         for (String id : new TreeSet<>(tasks.keySet())) {
-            workers.computeIfAbsent(id, k -> new LinkedHashMap<>(Map.of("id", k, "state", "reporting")));
+            workers.computeIfAbsent(id, k -> new LinkedHashMap<>(Map.of("id", k, "state", "running")));
         }
         workers.forEach((id, w) -> w.put("tasks", tasks.getOrDefault(id, 0L)));
         m.put("workers", new ArrayList<>(workers.values()));

@@ -4,7 +4,7 @@
 
 const ORDER = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED', 'RUNNING'];
 const state = { user: null, admin: false, csrf: null, jobs: new Map(), queue: null, fleet: null,
-  selected: null, detail: null, rate: [], source: null };
+  selected: null, detail: null, history: new Map(), source: null };
 
 const $ = (sel) => document.querySelector(sel);
 function el(tag, attrs, ...kids) {
@@ -17,7 +17,7 @@ function el(tag, attrs, ...kids) {
 }
 function fig(label, value) { return el('div', { class: 'fig' }, el('b', {}, value), el('small', {}, label)); }
 function done(job) { return ORDER.filter((s) => s !== 'RUNNING').reduce((n, s) => n + (job.counts[s] || 0), 0); }
-function usd(x) { return x == null ? '–' : '$' + (x < 0.01 ? x.toFixed(6) : x.toFixed(2)); }
+function usd(x) { return x == null ? '–' : x === 0 ? '$0' : '$' + (x < 0.01 ? x.toFixed(6) : x.toFixed(2)); }
 function ago(ms) { const s = Math.max(0, Math.round((Date.now() - ms) / 1000)); return s < 90 ? s + ' s' : Math.round(s / 60) + ' min'; }
 function isFinal(job) { return job.state === 'DONE' || job.state === 'CANCELLED'; }
 
@@ -50,14 +50,17 @@ function apply(d) {
   render();
 }
 
-// tasks/s over time for the selected job, sampled once a second from what the stream told us
+// tasks/s over time of every unfinished job, sampled once a second from what the stream told us
 setInterval(() => {
-  const j = state.selected && state.jobs.get(state.selected);
-  if (!j) return;
   const now = Date.now();
-  state.rate.push({ t: now, done: done(j) });
-  while (state.rate.length > 301) state.rate.shift();
-  renderRate();
+  for (const j of state.jobs.values()) {
+    const h = state.history.get(j.jobId) || [];
+    if (isFinal(j) && h.length && h[h.length - 1].done === done(j)) continue;
+    h.push({ t: now, done: done(j) });
+    while (h.length > 301) h.shift();
+    state.history.set(j.jobId, h);
+  }
+  if (state.selected) renderRate();
 }, 1000);
 
 function render() { renderJobs(); renderDetail(); renderQueue(); renderFleet(); }
@@ -105,7 +108,7 @@ async function cancel(jobId, btn) {
 
 function select(jobId) {
   if (state.selected === jobId) return;
-  state.selected = jobId; state.detail = null; state.rate = [];
+  state.selected = jobId; state.detail = null;
   connect();
   render();
 }
@@ -137,8 +140,9 @@ function renderDetail() {
 function renderRate() {
   const svg = $('#d-rate');
   const pts = [];
-  for (let i = 1; i < state.rate.length; i++) {
-    const a = state.rate[i - 1], b = state.rate[i];
+  const h = state.history.get(state.selected) || [];
+  for (let i = 1; i < h.length; i++) {
+    const a = h[i - 1], b = h[i];
     pts.push({ t: b.t, v: Math.max(0, (b.done - a.done) * 1000 / Math.max(1, b.t - a.t)) });
   }
   const max = Math.max(1, ...pts.map((p) => p.v));
