@@ -56,6 +56,8 @@ class RunningTasksTest {
                 assertTrue(task.get("worker").asText().startsWith("local-"), task.toString());
                 assertTrue(task.get("startedAt").asLong() >= t0, task.toString());
                 assertTrue(task.get("result").isNull());
+                String why = drover(env, "why", job, "--task", "1", "-s", address);
+                assertTrue(why.contains("task 1: RUNNING") && why.contains("held by worker local-"), why);
 
                 scheduler.cancel(job);
                 assertEquals(TaskStatus.CANCELLED, scheduler.task(job, 1).orElseThrow().status());

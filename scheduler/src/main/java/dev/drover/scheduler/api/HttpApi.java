@@ -56,6 +56,7 @@ import org.slf4j.LoggerFactory;
  * GET    /jobs/{id}/outputs/{seq}/{path}                   → the file a task left in its output directory
  * GET    /files/{sha}                                      → 200 if the payload store holds that pack | 404
  * PUT    /files/{sha}               body: the pack (tar.gz) → 201 stored | 200 already there | 400 bad pack
+ * GET    /jobs/{id}/why[?task=SEQ]                         → {seq, status, reasons: [{code, text}]}: why it is not running
  * GET    /metrics                                          → Prometheus text format
  * GET    /?login=CODE                                      → 303 to / with the session cookie (no token needed)
  * GET    /, /ui/{file}                                     → the dashboard's page       (no token needed; holds no data)
@@ -121,6 +122,7 @@ public final class HttpApi implements AutoCloseable {
     private final Semaphore streams;
     private final Sessions sessions = new Sessions(java.time.Clock.systemUTC());
     private final Dashboard dashboard;
+    private final dev.drover.scheduler.Why why;
 
     public HttpApi(Scheduler scheduler, String host, int port, FleetView fleet, Accounts accounts) throws IOException {
         this(scheduler, host, port, fleet, accounts, Limits.defaults());
@@ -135,6 +137,7 @@ public final class HttpApi implements AutoCloseable {
         this.followers = new Semaphore(limits.followers());
         this.streams = new Semaphore(limits.followers());
         this.dashboard = new Dashboard(scheduler);
+        this.why = new dev.drover.scheduler.Why(scheduler, () -> scheduler.metrics().fleetStatus(), () -> scheduler.metrics().queue());
         scheduler.metrics().fleet(() -> fleet.snapshot() instanceof Map<?, ?> m ? stringKeys(m) : Map.of());
         this.server = HttpServer.create(new InetSocketAddress(host, port), 256);
         BlockingQueue<Runnable> queue = limits.queued() > 0 ? new LinkedBlockingQueue<>(limits.queued()) : new SynchronousQueue<>();
@@ -415,7 +418,7 @@ public final class HttpApi implements AutoCloseable {
         }
         String jobId = path.get(1);
         String sub = path.size() > 2 ? path.get(2) : "";
-        boolean shape = path.size() == 2 || (path.size() == 3 && (sub.equals("results") || sub.equals("cancel")))
+        boolean shape = path.size() == 2 || (path.size() == 3 && (sub.equals("results") || sub.equals("cancel") || sub.equals("why")))
                 || (path.size() == 4 && sub.equals("tasks")) || (path.size() >= 5 && sub.equals("outputs"));
         if (!shape) {
             throw notFound();
@@ -431,6 +434,10 @@ public final class HttpApi implements AutoCloseable {
             case "tasks" -> json(ex, 200, scheduler.task(jobId, seq).orElseThrow(() -> new Refusal(404, "no such task")));
             case "results" -> results(ex, jobId, follow);
             case "cancel" -> json(ex, 200, scheduler.cancel(jobId).orElseThrow(() -> new Refusal(404, "no such job")));
+            case "why" -> {
+                Long task = query.containsKey("task") ? Requests.number(query.get("task"), "task") : null;
+                json(ex, 200, why.explain(jobId, task).orElseThrow(() -> new Refusal(404, "no such task")));
+            }
             case "outputs" -> output(ex, jobId, seq, String.join("/", path.subList(4, path.size())));
             default -> json(ex, 200, job.get());
         }

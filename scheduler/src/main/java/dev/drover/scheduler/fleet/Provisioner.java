@@ -60,6 +60,9 @@ public final class Provisioner implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Deque<String> decisions = new ArrayDeque<>();
     private int lastDesired;
+    private int lastWanted;
+    /** The last launch the launcher refused (EC2's error: quota, capacity), or null since a launch worked. */
+    private Map<String, Object> lastLaunchError;
     private long demandSince; // when the backlog last rose from zero
     private final List<Long> launchDelays = new ArrayList<>();
 
@@ -112,6 +115,7 @@ public final class Provisioner implements AutoCloseable {
         List<Member> members = launcher.members();
         long live = members.stream().filter(Member::alive).count();
         lastDesired = capped;
+        lastWanted = wanted;
         if (capped > live) {
             int toLaunch = (int) (capped - live);
             String decision = String.format("backlog %d tasks × %.3f s / (%d threads × %.1f s) → %d workers%s; live %d → launch %d",
@@ -119,7 +123,19 @@ public final class Provisioner implements AutoCloseable {
                     wanted, wanted > capped ? " (capped at " + capped + ")" : "", live, toLaunch);
             log.info(decision);
             remember(decision);
-            List<String> ids = launcher.launch(toLaunch);
+            List<String> ids;
+            try {
+                ids = launcher.launch(toLaunch);
+            } catch (RuntimeException e) {
+                Map<String, Object> error = new LinkedHashMap<>();
+                error.put("at", clock.millis());
+                error.put("workers", toLaunch);
+                error.put("error", String.valueOf(e.getMessage()));
+                lastLaunchError = error;
+                remember("launch of " + toLaunch + " refused: " + e.getMessage());
+                throw e;
+            }
+            lastLaunchError = null;
             ids.forEach(id -> launchDelays.add(clock.millis() - demandSince));
         }
     }
@@ -166,6 +182,8 @@ public final class Provisioner implements AutoCloseable {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("maxWorkers", config.maxWorkers());
         s.put("desired", lastDesired);
+        s.put("wanted", lastWanted);
+        s.put("lastLaunchError", lastLaunchError);
         s.put("live", live);
         s.put("booting", live - running);
         s.put("running", running);

@@ -118,6 +118,27 @@ public final class JobState {
         return applied;
     }
 
+    /** The lowest seq that is QUEUED (not started, not final), or -1. */
+    public synchronized long firstQueued() {
+        for (int i = 0; i < status.length; i++) {
+            if (status[i] == TaskStatus.QUEUED.ordinal()) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** QUEUED tasks below this seq. */
+    public synchronized long queuedBefore(long seq) {
+        long n = 0;
+        for (int i = 0; i < Math.min(seq, status.length); i++) {
+            if (status[i] == TaskStatus.QUEUED.ordinal()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** The task's run if it is RUNNING now, else empty. */
     public synchronized java.util.Optional<Running> running(long seq) {
         return java.util.Optional.ofNullable(running.get(seq));
