@@ -114,6 +114,11 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int submit(HttpApi api, Consumer<Map<String, Object>> enrich) throws Exception {
+        // stderr, like the other progress lines: stdout carries the results
+        access.accounts().list().stream().filter(u -> u.name().equals(Accounts.ADMIN)).findFirst().ifPresent(u -> {
+            spec.commandLine().getErr().printf("dashboard: %s%n", api.dashboardUrl("127.0.0.1", u));
+            spec.commandLine().getErr().flush();
+        });
         return Submission.run(new SchedulerClient("127.0.0.1:" + api.port(), access.adminToken()), workload, pack, true, output,
                 spec.commandLine().getOut(), spec.commandLine().getErr(), Main.CLOCK, enrich);
     }

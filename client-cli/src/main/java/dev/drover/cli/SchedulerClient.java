@@ -106,6 +106,16 @@ final class SchedulerClient {
         return send(request("/jobs/" + jobId + "/tasks/" + seq).GET().build());
     }
 
+    JsonNode why(String jobId, Long seq) throws IOException, InterruptedException {
+        return send(request("/jobs/" + jobId + "/why" + (seq != null ? "?task=" + seq : "")).GET().build());
+    }
+
+    /** A one-time sign-in link for the token's user: the dashboard's URL. */
+    String dashboardUrl() throws IOException, InterruptedException {
+        JsonNode r = send(request("/session/login").POST(HttpRequest.BodyPublishers.noBody()).build());
+        return base.resolve(r.get("path").asText()).toString();
+    }
+
     JsonNode cancel(String jobId) throws IOException, InterruptedException {
         return send(request("/jobs/" + jobId + "/cancel")
                 .POST(HttpRequest.BodyPublishers.noBody()).build());

@@ -186,6 +186,8 @@ final class SchedulerCommand implements Callable<Integer> {
         try (HttpApi api = new HttpApi(scheduler, bind, port, fleetView, accounts,
                 HttpApi.Limits.defaults().withMaxBodyBytes(maxBody)).start()) {
             spec.commandLine().getOut().printf("drover scheduler listening on %s:%d with %s%n", bind, api.port(), what);
+            accounts.list().stream().filter(u -> u.name().equals(Accounts.ADMIN)).findFirst().ifPresent(u ->
+                    spec.commandLine().getOut().printf("dashboard: %s%n", api.dashboardUrl(bind, u)));
             spec.commandLine().getOut().flush();
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "drover-shutdown"));

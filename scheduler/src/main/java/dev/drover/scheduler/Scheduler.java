@@ -5,6 +5,7 @@ import dev.drover.core.files.FilesException;
 import dev.drover.core.files.FilesPack;
 import dev.drover.core.model.ResultBatch;
 import dev.drover.core.model.TaskResult;
+import dev.drover.core.model.TaskStart;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.core.workload.TaskSpec;
 import dev.drover.core.workload.WorkloadException;
@@ -19,6 +20,7 @@ import dev.drover.scheduler.intake.Intake;
 import dev.drover.scheduler.job.JobState;
 import dev.drover.scheduler.job.Persistence;
 import dev.drover.scheduler.job.Recovery;
+import dev.drover.scheduler.metrics.SchedulerMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -56,6 +58,7 @@ public final class Scheduler implements AutoCloseable {
     private final List<ResultCollector> collectors = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final Set<String> reportingWorkers = ConcurrentHashMap.newKeySet();
+    private final SchedulerMetrics metrics;
 
     public Scheduler(SchedulerConfig config, Backend backend, Clock clock) {
         this.config = config;
@@ -73,6 +76,22 @@ public final class Scheduler implements AutoCloseable {
         }
         backend.deadLetters().ifPresent(dlq -> collectors.add(
                 ResultCollector.deadLetters(dlq, backend, this::collect, clock, isolation)));
+        this.metrics = new SchedulerMetrics(this::list, () -> backend.requests().depth(), () -> backend.meter().total());
+    }
+
+    /** The scheduler's figures, for {@code GET /metrics} and the dashboard. */
+    public SchedulerMetrics metrics() {
+        return metrics;
+    }
+
+    /** Up to {@code limit} of the job's tasks running now, longest-running first; empty if no such job. */
+    public Optional<List<JobState.Running>> running(String jobId, int limit) {
+        return Optional.ofNullable(jobs.get(jobId)).map(j -> j.runningTasks(limit));
+    }
+
+    /** The job's live state, for the dashboard; empty if no such job. */
+    public Optional<JobState> job(String jobId) {
+        return Optional.ofNullable(jobs.get(jobId));
     }
 
     /** Recovers the jobs of an earlier run from the job store, then starts dispatching and collecting. */
@@ -141,12 +160,23 @@ public final class Scheduler implements AutoCloseable {
 
     /** Records a batch of results; empty if it belongs to no job of this scheduler (another may own it). */
     private Optional<Consumer<Usage>> collect(String messageId, ResultBatch batch) {
-        if (!batch.results().isEmpty() && batch.results().stream().noneMatch(r -> jobs.containsKey(r.jobId()))) {
+        boolean reports = !batch.results().isEmpty() || !batch.started().isEmpty();
+        if (reports && batch.results().stream().noneMatch(r -> jobs.containsKey(r.jobId()))
+                && batch.started().stream().noneMatch(s -> jobs.containsKey(s.jobId()))) {
             return Optional.empty();
         }
-        if (!batch.results().isEmpty()) {
+        if (reports) {
             reportingWorkers.add(batch.worker());
         }
+        // starts first: a result in the same batch then ends the task, and a start never undoes a result
+        Map<String, List<TaskStart>> startsByJob = new java.util.HashMap<>();
+        batch.started().forEach(s -> startsByJob.computeIfAbsent(s.jobId(), j -> new ArrayList<>()).add(s));
+        startsByJob.forEach((jobId, starts) -> {
+            JobState job = jobs.get(jobId);
+            if (job != null) {
+                job.started(batch.worker(), starts);
+            }
+        });
         JobState usageJob = jobs.get(batch.usageJob());
         if (usageJob != null) {
             usageJob.charge(batch.usage());
@@ -164,7 +194,8 @@ public final class Scheduler implements AutoCloseable {
                 persistence.results(job, messageId, results);
                 return null;
             });
-            job.accept(results, clock.millis());
+            long now = clock.millis();
+            metrics.collected(job.accept(results, now), now);
             isolation.reported(jobId, seq -> job.status(seq).isFinal());
             if (job.done()) {
                 finished(job);
@@ -197,9 +228,13 @@ public final class Scheduler implements AutoCloseable {
         }
         TaskStatus status = job.status(seq);
         if (!status.isFinal()) {
-            return Optional.of(new TaskView(jobId, seq, status, null));
+            Optional<JobState.Running> run = job.running(seq);
+            return Optional.of(new TaskView(jobId, seq, status, run.map(JobState.Running::worker).orElse(null),
+                    run.map(JobState.Running::startedAt).orElse(null), null));
         }
-        return Optional.of(new TaskView(jobId, seq, status, job.log.find(seq).orElse(null)));
+        TaskResult result = job.log.find(seq).orElse(null);
+        return Optional.of(new TaskView(jobId, seq, status, result == null ? null : result.worker(),
+                result == null ? null : result.startedAt(), result));
     }
 
     /**

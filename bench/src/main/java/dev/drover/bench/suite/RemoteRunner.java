@@ -175,7 +175,8 @@ final class RemoteRunner {
                 if (members.size() >= maxWorkers && members.stream().allMatch(m -> reporting.contains(m.id()))) {
                     allRunning = now;
                 }
-                if (scheduler.status(job.jobId()).orElseThrow().counts().get(TaskStatus.QUEUED) == 0) {
+                if (scheduler.status(job.jobId()).orElseThrow().counts().get(TaskStatus.QUEUED)
+                        + scheduler.status(job.jobId()).orElseThrow().counts().get(TaskStatus.RUNNING) == 0) {
                     break; // the burst ended before the fleet was full
                 }
                 Thread.sleep(20);

@@ -58,7 +58,7 @@ final class Workloads {
         if (waiter.isAlive()) {
             waiter.interrupt();
             JobView v = scheduler.status(submitted.jobId()).orElseThrow();
-            throw new TimeoutException(name + ": " + (v.total() - v.counts().get(TaskStatus.QUEUED)) + " of " + v.total()
+            throw new TimeoutException(name + ": " + (v.total() - v.counts().get(TaskStatus.QUEUED) - v.counts().get(TaskStatus.RUNNING)) + " of " + v.total()
                     + " tasks done after " + timeoutSeconds + " s");
         }
         JobView done = scheduler.status(submitted.jobId()).orElseThrow();

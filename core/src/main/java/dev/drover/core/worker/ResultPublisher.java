@@ -4,7 +4,9 @@ import dev.drover.core.RetryPolicy;
 import dev.drover.core.Usage;
 import dev.drover.core.codec.Json;
 import dev.drover.core.model.ResultBatch;
+import dev.drover.core.model.Task;
 import dev.drover.core.model.TaskResult;
+import dev.drover.core.model.TaskStart;
 import dev.drover.core.port.MessageQueue;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * {@code resultLinger} to share a message, but not once a message's worth waits, nor once no task
  * is running: then none is coming soon, and a job's last results must not wait out the linger.
  * Each message also carries the calls the worker made since the last one, charged to its job.
+ *
+ * <p>Task starts ride along: each message carries the starts not yet sent (so a task shows RUNNING),
+ * a start whose result is already waiting is dropped (the result says more), and starts with no
+ * result to ride on go alone, but at most once per {@link #START_INTERVAL}: never a message a task.
  */
 final class ResultPublisher implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ResultPublisher.class);
@@ -39,7 +45,13 @@ final class ResultPublisher implements Runnable {
     private final Counters counters;
     private final RetryPolicy retry;
     private final Consumer<RuntimeException> fatal;
+    /** Starts with no result to ride on wait at most this long, and go alone at most this often. */
+    static final long START_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /** At most this many starts in one message (about 60 bytes each), the rest in the next. */
+    static final int MAX_STARTS = 1000;
     private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
+    private final Map<String, TaskStart> starts = new LinkedHashMap<>(); // guarded by lock
+    private long startsSentAt = System.nanoTime() - START_INTERVAL_NANOS; // publisher thread only
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition due = lock.newCondition();
     private long unpublishedBytes; // guarded by lock
@@ -60,7 +72,25 @@ final class ResultPublisher implements Runnable {
         this.fatal = fatal;
     }
 
+    /** A task has started: it goes out with the next message. */
+    void started(TaskStart start) {
+        lock.lock();
+        try {
+            starts.put(Task.id(start.jobId(), start.seq()), start);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     void add(Finished f) {
+        if (f.result() != null) {
+            lock.lock();
+            try {
+                starts.remove(f.result().taskId());
+            } finally {
+                lock.unlock();
+            }
+        }
         finished.add(f);
         long bytes = f.bytes();
         if (bytes > 0) {
@@ -96,8 +126,11 @@ final class ResultPublisher implements Runnable {
         List<Finished> batch = new ArrayList<>();
         while (true) {
             try {
-                Finished first = finished.poll(100, TimeUnit.MILLISECONDS);
+                Finished first = finished.poll(pollNanos(), TimeUnit.NANOSECONDS);
                 if (first == null) {
+                    if (startsDue() && !publishStarts()) {
+                        return;
+                    }
                     settler.retryCompletions();
                     if (stop && finished.isEmpty()) {
                         return;
@@ -132,6 +165,56 @@ final class ResultPublisher implements Runnable {
         }
     }
 
+    /** How long to wait for a result: 100 ms, or less if waiting starts fall due sooner. */
+    private long pollNanos() {
+        long max = TimeUnit.MILLISECONDS.toNanos(100);
+        lock.lock();
+        try {
+            if (starts.isEmpty()) {
+                return max;
+            }
+        } finally {
+            lock.unlock();
+        }
+        return Math.max(1, Math.min(max, startsSentAt + START_INTERVAL_NANOS - System.nanoTime()));
+    }
+
+    private boolean startsDue() {
+        lock.lock();
+        try {
+            return !starts.isEmpty() && System.nanoTime() - startsSentAt >= START_INTERVAL_NANOS;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes up to {@link #MAX_STARTS} waiting starts, oldest first. */
+    private List<TaskStart> takeStarts() {
+        lock.lock();
+        try {
+            List<TaskStart> taken = new ArrayList<>(Math.min(starts.size(), MAX_STARTS));
+            var it = starts.values().iterator();
+            while (it.hasNext() && taken.size() < MAX_STARTS) {
+                taken.add(it.next());
+                it.remove();
+            }
+            return taken;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sends waiting starts alone, when no result is there to carry them. */
+    private boolean publishStarts() throws InterruptedException {
+        List<TaskStart> taken = takeStarts();
+        startsSentAt = System.nanoTime();
+        if (taken.isEmpty()) {
+            return true;
+        }
+        return send(List.of(Json.write(new ResultBatch(config.workerId(), taken.get(0).jobId(), Usage.ZERO, 0,
+                List.of(), taken))));
+    }
+
     private void abandon(List<Finished> batch) {
         for (Finished f : batch) {
             if (f.run() != null) {
@@ -164,12 +247,25 @@ final class ResultPublisher implements Runnable {
         }
         Usage total = usageMeter.get();
         long dups = counters.duplicates.get();
+        List<TaskStart> started = takeStarts();
+        startsSentAt = System.nanoTime();
         List<String> bodies = new ArrayList<>(chunks.size());
         for (int i = 0; i < chunks.size(); i++) {
             boolean first = i == 0;
             bodies.add(Json.write(new ResultBatch(config.workerId(), chunks.get(i).get(0).jobId(),
-                    first ? total.minus(usageReported) : Usage.ZERO, first ? dups - duplicatesReported : 0, chunks.get(i))));
+                    first ? total.minus(usageReported) : Usage.ZERO, first ? dups - duplicatesReported : 0, chunks.get(i),
+                    first ? started : List.of())));
         }
+        if (!send(bodies)) {
+            return false;
+        }
+        usageReported = total;
+        duplicatesReported = dups;
+        return true;
+    }
+
+    /** Sends the bodies, retrying until they are out; false if a permanent failure stopped the worker. */
+    private boolean send(List<String> bodies) throws InterruptedException {
         for (int failures = 0; ; ) {
             try {
                 responses.send(bodies);
@@ -185,8 +281,6 @@ final class ResultPublisher implements Runnable {
                 }
             }
         }
-        usageReported = total;
-        duplicatesReported = dups;
         return true;
     }
 

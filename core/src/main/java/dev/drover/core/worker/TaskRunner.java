@@ -4,6 +4,7 @@ import dev.drover.core.exec.Outcome;
 import dev.drover.core.exec.TaskExecutor;
 import dev.drover.core.model.Task;
 import dev.drover.core.model.TaskResult;
+import dev.drover.core.model.TaskStart;
 import dev.drover.core.model.TaskStatus;
 import java.time.Clock;
 import java.time.Duration;
@@ -97,6 +98,7 @@ final class TaskRunner {
         long started;
         Outcome out;
         int attempt = task.attempt() - 1;
+        publisher.started(new TaskStart(run.jobId(), task.seq(), clock.millis()));
         do {
             attempt++;
             started = clock.millis();

@@ -129,6 +129,57 @@ class WorkerTest {
         assertTrue(took < 1_500_000_000L, "published when the last task ended, not after the 2 s linger: " + took + " ns");
     }
 
+    List<dev.drover.core.model.ResultBatch> batches(Duration within, java.util.function.Predicate<List<dev.drover.core.model.ResultBatch>> enough)
+            throws InterruptedException {
+        List<dev.drover.core.model.ResultBatch> all = new ArrayList<>();
+        long end = System.nanoTime() + within.toNanos();
+        while (!enough.test(all) && System.nanoTime() < end) {
+            List<Message> got = responses.receive(10, Duration.ofMillis(50), Duration.ofSeconds(30));
+            got.forEach(m -> all.add(Json.resultBatch(m.body())));
+            responses.delete(got);
+        }
+        return all;
+    }
+
+    @Test
+    void aLongTaskIsReportedStartedSoonAndFewStartMessagesAreSent() throws Exception {
+        Worker w = worker("w", 8, Duration.ZERO);
+        long t0 = clock.millis();
+        Task[] tasks = new Task[8];
+        for (int i = 0; i < 8; i++) {
+            tasks[i] = task(i, "sleep 1500");
+        }
+        send("j", tasks);
+        List<dev.drover.core.model.ResultBatch> early = batches(Duration.ofSeconds(1),
+                b -> b.stream().mapToLong(x -> x.started().size()).sum() >= 8);
+        long arrived = clock.millis() - t0;
+        List<dev.drover.core.model.TaskStart> starts = early.stream().flatMap(b -> b.started().stream()).toList();
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L), starts.stream().map(dev.drover.core.model.TaskStart::seq).sorted().toList(),
+                "every start reported before any task ended");
+        assertTrue(arrived < 1000, "within about the start interval: " + arrived + " ms");
+        assertTrue(early.size() <= 2, "starts share a message, not one a task: " + early.size());
+        assertTrue(early.stream().allMatch(b -> b.results().isEmpty()), "no result yet");
+        assertTrue(starts.stream().allMatch(s -> s.jobId().equals("j") && s.startedAt() >= t0));
+        assertEquals("w", early.get(0).worker());
+        List<TaskResult> results = collect(8, Duration.ofSeconds(5));
+        assertEquals(8, results.size());
+        w.drain().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aShortTaskSendsNoStartOnlyItsResult() throws Exception {
+        Worker w = worker("w", 2, Duration.ZERO);
+        send("j", task(0, "sleep 0"), task(1, "sleep 0"), task(2, "sleep 0"));
+        List<dev.drover.core.model.ResultBatch> got = batches(Duration.ofSeconds(3),
+                b -> b.stream().mapToLong(x -> x.results().size()).sum() >= 3);
+        Thread.sleep(400);
+        got.addAll(batches(Duration.ofMillis(300), b -> false));
+        w.drain().get(10, TimeUnit.SECONDS);
+        assertEquals(3, got.stream().mapToLong(x -> x.results().size()).sum());
+        assertEquals(0, got.stream().mapToLong(x -> x.started().size()).sum(),
+                "a start whose result was waiting is dropped: the result says more");
+    }
+
     /** A claim store whose cancellation read fails the first {@code failures} times. */
     static ClaimStore failingCancelReads(ClaimStore real, int failures) {
         java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(failures);

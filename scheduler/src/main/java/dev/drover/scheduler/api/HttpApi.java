@@ -12,6 +12,7 @@ import dev.drover.scheduler.JobView;
 import dev.drover.scheduler.Quotas;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.auth.Accounts;
+import dev.drover.scheduler.auth.Sessions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -56,7 +57,18 @@ import org.slf4j.LoggerFactory;
  * GET    /jobs/{id}/outputs/{seq}/{path}                   → the file a task left in its output directory
  * GET    /files/{sha}                                      → 200 if the payload store holds that pack | 404
  * PUT    /files/{sha}               body: the pack (tar.gz) → 201 stored | 200 already there | 400 bad pack
+ * GET    /jobs/{id}/why[?task=SEQ]                         → {seq, status, reasons: [{code, text}]}: why it is not running
+ * GET    /metrics                                          → Prometheus text format
+ * GET    /?login=CODE                                      → 303 to / with the session cookie (no token needed)
+ * GET    /, /ui/{file}                                     → the dashboard's page       (no token needed; holds no data)
+ * GET    /session                                          → {user, admin, csrf}
+ * POST   /session/login                                    → {code, path}: a one-time sign-in link
+ * GET    /events[?job=ID]                                  → server-sent events: a snapshot, then deltas
+ * GET    /dashboard/jobs/{id}                              → one job's detail for the dashboard
  * </pre>
+ * A browser signed in through a one-time link sends the session cookie ({@code HttpOnly},
+ * {@code SameSite=Strict}) instead of a token; any request of its that is not a GET must also carry
+ * {@code X-Drover-CSRF} with the value {@code GET /session} gave it, so another site cannot act for it.
  * Errors are {@code {"error": "..."}} with a short message that never carries internals. No
  * input gets a 5xx: bad numbers and escapes are 400, unknown paths 404, a wrong method 405 with
  * {@code Allow}, a body over {@link Limits#maxBodyBytes} 413 (counted while it streams). A 503
@@ -108,6 +120,10 @@ public final class HttpApi implements AutoCloseable {
     private final Accounts accounts;
     private final Limits limits;
     private final Semaphore followers;
+    private final Semaphore streams;
+    private final Sessions sessions = new Sessions(java.time.Clock.systemUTC());
+    private final Dashboard dashboard;
+    private final dev.drover.scheduler.Why why;
 
     public HttpApi(Scheduler scheduler, String host, int port, FleetView fleet, Accounts accounts) throws IOException {
         this(scheduler, host, port, fleet, accounts, Limits.defaults());
@@ -120,6 +136,10 @@ public final class HttpApi implements AutoCloseable {
         this.accounts = accounts;
         this.limits = limits;
         this.followers = new Semaphore(limits.followers());
+        this.streams = new Semaphore(limits.followers());
+        this.dashboard = new Dashboard(scheduler);
+        this.why = new dev.drover.scheduler.Why(scheduler, () -> scheduler.metrics().fleetStatus(), () -> scheduler.metrics().queue());
+        scheduler.metrics().fleet(() -> fleet.snapshot() instanceof Map<?, ?> m ? stringKeys(m) : Map.of());
         this.server = HttpServer.create(new InetSocketAddress(host, port), 256);
         BlockingQueue<Runnable> queue = limits.queued() > 0 ? new LinkedBlockingQueue<>(limits.queued()) : new SynchronousQueue<>();
         this.workers = new ThreadPoolExecutor(limits.threads(), limits.threads(), 30, TimeUnit.SECONDS, queue,
@@ -154,6 +174,22 @@ public final class HttpApi implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> stringKeys(Map<?, ?> m) {
+        return (Map<String, Object>) m;
+    }
+
+    /** A one-time sign-in link's path and query for this user: {@code /?login=CODE}. */
+    public String loginPath(User user) {
+        return "/?login=" + sessions.loginCode(user);
+    }
+
+    /** The dashboard's sign-in URL for this user, on the address the server listens on. */
+    public String dashboardUrl(String host, User user) {
+        String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+        return "http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port() + loginPath(user);
     }
 
     public HttpApi start() {
@@ -223,8 +259,47 @@ public final class HttpApi implements AutoCloseable {
             json(ex, 200, Map.of("status", "ok"));
             return;
         }
+        if (path.isEmpty() || path.get(0).equals("ui")) {
+            page(ex, method, path, query);
+            return;
+        }
         User user = authenticate(ex);
-        switch (path.isEmpty() ? "" : path.get(0)) {
+        switch (path.get(0)) {
+            case "metrics" -> {
+                if (path.size() != 1) {
+                    throw notFound();
+                }
+                allow(method, "GET");
+                byte[] bytes = scheduler.metrics().scrape().getBytes(StandardCharsets.UTF_8);
+                ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+                ex.sendResponseHeaders(200, bytes.length);
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(bytes);
+                }
+            }
+            case "session" -> session(ex, method, path, user);
+            case "events" -> {
+                if (path.size() != 1) {
+                    throw notFound();
+                }
+                allow(method, "GET");
+                if (!streams.tryAcquire()) {
+                    throw new Refusal(503, "too many live dashboards; try again shortly", Map.of("Retry-After", "5"));
+                }
+                try {
+                    String job = query.get("job");
+                    dashboard.stream(ex, user, job == null || job.isEmpty() ? null : job);
+                } finally {
+                    streams.release();
+                }
+            }
+            case "dashboard" -> {
+                if (path.size() != 3 || !path.get(1).equals("jobs")) {
+                    throw notFound();
+                }
+                allow(method, "GET");
+                json(ex, 200, dashboard.detail(path.get(2), user).orElseThrow(() -> new Refusal(404, "no such job")));
+            }
             case "jobs" -> jobs(ex, method, path, query, user);
             case "fleet" -> {
                 if (path.size() != 1) {
@@ -239,8 +314,82 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
+    /** GET / (the page, or a sign-in with ?login=CODE) and GET /ui/FILE: no token, since they hold no data. */
+    private void page(HttpExchange ex, String method, List<String> path, Map<String, String> query) throws Exception {
+        allow(method, "GET");
+        if (path.isEmpty() && query.containsKey("login")) {
+            Optional<String> cookie = sessions.exchange(query.get("login"));
+            if (cookie.isEmpty()) {
+                throw new Refusal(403, "this sign-in link was used already or has expired: ask for a new one (drover dashboard)");
+            }
+            ex.getResponseHeaders().add("Set-Cookie", Sessions.COOKIE + "=" + cookie.get()
+                    + "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" + Sessions.SESSION_TTL.toSeconds());
+            ex.getResponseHeaders().set("Location", "/"); // the code leaves the address bar and the history
+            ex.getResponseHeaders().set("Cache-Control", "no-store");
+            ex.getResponseHeaders().set("Referrer-Policy", "no-referrer");
+            ex.sendResponseHeaders(303, -1);
+            return;
+        }
+        String name = path.isEmpty() ? "index.html" : path.size() == 2 ? path.get(1) : "";
+        if (!dashboard.serveStatic(ex, name)) {
+            throw notFound();
+        }
+    }
+
+    /** GET /session: who is signed in, and the CSRF value a cookie session must echo; POST /session/login: a sign-in link. */
+    private void session(HttpExchange ex, String method, List<String> path, User user) throws Exception {
+        if (path.size() == 2 && path.get(1).equals("login")) {
+            allow(method, "POST");
+            String where = loginPath(user);
+            json(ex, 200, Map.of("path", where, "code", where.substring("/?login=".length())));
+            return;
+        }
+        if (path.size() != 1) {
+            throw notFound();
+        }
+        allow(method, "GET");
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("user", user.name());
+        body.put("admin", user.admin());
+        sessionOf(ex).ifPresent(s -> body.put("csrf", s.csrf()));
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        json(ex, 200, body);
+    }
+
+    private Optional<Sessions.Session> sessionOf(HttpExchange ex) {
+        return cookie(ex, Sessions.COOKIE).flatMap(sessions::session);
+    }
+
+    /** A cookie's value from the request's Cookie headers. */
+    static Optional<String> cookie(HttpExchange ex, String name) {
+        List<String> headers = ex.getRequestHeaders().get("Cookie");
+        if (headers == null) {
+            return Optional.empty();
+        }
+        for (String header : headers) {
+            for (String part : header.split(";")) {
+                String p = part.trim();
+                if (p.startsWith(name + "=")) {
+                    return Optional.of(p.substring(name.length() + 1));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     private User authenticate(HttpExchange ex) throws Refusal {
         String header = ex.getRequestHeaders().getFirst("Authorization");
+        if (header == null) {
+            Optional<Sessions.Session> session = sessionOf(ex);
+            if (session.isPresent()) {
+                String method = ex.getRequestMethod();
+                if (!method.equals("GET") && !method.equals("HEAD")
+                        && !Sessions.csrfMatches(session.get(), ex.getRequestHeaders().getFirst(Sessions.CSRF_HEADER))) {
+                    throw new Refusal(403, "a signed-in browser must send " + Sessions.CSRF_HEADER + " with this request");
+                }
+                return session.get().user();
+            }
+        }
         if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new Refusal(401, "a token is needed: Authorization: Bearer TOKEN",
                     Map.of("WWW-Authenticate", "Bearer realm=\"drover\""));
@@ -270,7 +419,7 @@ public final class HttpApi implements AutoCloseable {
         }
         String jobId = path.get(1);
         String sub = path.size() > 2 ? path.get(2) : "";
-        boolean shape = path.size() == 2 || (path.size() == 3 && (sub.equals("results") || sub.equals("cancel")))
+        boolean shape = path.size() == 2 || (path.size() == 3 && (sub.equals("results") || sub.equals("cancel") || sub.equals("why")))
                 || (path.size() == 4 && sub.equals("tasks")) || (path.size() >= 5 && sub.equals("outputs"));
         if (!shape) {
             throw notFound();
@@ -286,6 +435,10 @@ public final class HttpApi implements AutoCloseable {
             case "tasks" -> json(ex, 200, scheduler.task(jobId, seq).orElseThrow(() -> new Refusal(404, "no such task")));
             case "results" -> results(ex, jobId, follow);
             case "cancel" -> json(ex, 200, scheduler.cancel(jobId).orElseThrow(() -> new Refusal(404, "no such job")));
+            case "why" -> {
+                Long task = query.containsKey("task") ? Requests.number(query.get("task"), "task") : null;
+                json(ex, 200, why.explain(jobId, task).orElseThrow(() -> new Refusal(404, "no such task")));
+            }
             case "outputs" -> output(ex, jobId, seq, String.join("/", path.subList(4, path.size())));
             default -> json(ex, 200, job.get());
         }

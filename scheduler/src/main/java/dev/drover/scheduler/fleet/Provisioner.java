@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class Provisioner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Provisioner.class);
     private static final int DECISIONS_KEPT = 20;
+    /** The fleet's status names each of the most recently launched workers, up to this many. */
+    private static final int MEMBERS_SHOWN = 100;
 
     /**
      * @param hourlyPriceUsd what one worker costs an hour (EC2 list price of its instance type), for the estimate
@@ -58,6 +60,9 @@ public final class Provisioner implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Deque<String> decisions = new ArrayDeque<>();
     private int lastDesired;
+    private int lastWanted;
+    /** The last launch the launcher refused (EC2's error: quota, capacity), or null since a launch worked. */
+    private Map<String, Object> lastLaunchError;
     private long demandSince; // when the backlog last rose from zero
     private final List<Long> launchDelays = new ArrayList<>();
 
@@ -110,6 +115,7 @@ public final class Provisioner implements AutoCloseable {
         List<Member> members = launcher.members();
         long live = members.stream().filter(Member::alive).count();
         lastDesired = capped;
+        lastWanted = wanted;
         if (capped > live) {
             int toLaunch = (int) (capped - live);
             String decision = String.format("backlog %d tasks × %.3f s / (%d threads × %.1f s) → %d workers%s; live %d → launch %d",
@@ -117,7 +123,19 @@ public final class Provisioner implements AutoCloseable {
                     wanted, wanted > capped ? " (capped at " + capped + ")" : "", live, toLaunch);
             log.info(decision);
             remember(decision);
-            List<String> ids = launcher.launch(toLaunch);
+            List<String> ids;
+            try {
+                ids = launcher.launch(toLaunch);
+            } catch (RuntimeException e) {
+                Map<String, Object> error = new LinkedHashMap<>();
+                error.put("at", clock.millis());
+                error.put("workers", toLaunch);
+                error.put("error", String.valueOf(e.getMessage()));
+                lastLaunchError = error;
+                remember("launch of " + toLaunch + " refused: " + e.getMessage());
+                throw e;
+            }
+            lastLaunchError = null;
             ids.forEach(id -> launchDelays.add(clock.millis() - demandSince));
         }
     }
@@ -164,6 +182,8 @@ public final class Provisioner implements AutoCloseable {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("maxWorkers", config.maxWorkers());
         s.put("desired", lastDesired);
+        s.put("wanted", lastWanted);
+        s.put("lastLaunchError", lastLaunchError);
         s.put("live", live);
         s.put("booting", live - running);
         s.put("running", running);
@@ -173,6 +193,18 @@ public final class Provisioner implements AutoCloseable {
         s.put("costUsd", Math.round(billedSeconds * config.hourlyPriceUsd() / 3600.0 * 1e6) / 1e6);
         s.put("launchDelaysMs", List.copyOf(launchDelays));
         s.put("decisions", List.copyOf(decisions));
+        List<Map<String, Object>> each = new ArrayList<>();
+        for (Member m : members.subList(Math.max(0, members.size() - MEMBERS_SHOWN), members.size())) {
+            Map<String, Object> w = new LinkedHashMap<>();
+            w.put("id", m.id());
+            w.put("state", !m.alive() ? "stopped" : d.reportingWorkers().contains(m.id()) ? "running" : "booting");
+            w.put("launchedAt", m.launchedAt());
+            w.put("uptimeSeconds", Math.round(m.lifetimeMillis(now) / 100.0) / 10.0);
+            long billed = Math.max(Config.BILLING_MINIMUM_SECONDS, (m.lifetimeMillis(now) + 999) / 1000);
+            w.put("costUsd", Math.round(billed * config.hourlyPriceUsd() / 3600.0 * 1e6) / 1e6);
+            each.add(w);
+        }
+        s.put("members", each);
         return s;
     }
 

@@ -5,12 +5,14 @@ import dev.drover.core.codec.Json;
 import dev.drover.core.model.Commands;
 import dev.drover.core.model.JobStatus;
 import dev.drover.core.model.TaskResult;
+import dev.drover.core.model.TaskStart;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.core.port.JobRecord;
 import dev.drover.scheduler.JobView;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +38,15 @@ public final class JobState {
     private final byte[] status;
     private final long[] counts = new long[STATUSES.length];
     private final Set<String> workers = new HashSet<>();
+    /** The tasks running now: as many as the fleet has threads, not as the job has tasks. */
+    private final Map<Long, Running> running = new HashMap<>();
+    /** Latencies (queued to done) of the tasks that ran, in buckets a quarter of a power of 2 wide. */
+    private final long[] latencyBuckets = new long[LATENCY_BUCKETS];
+    /** Failures by cause (exit code and first line of stderr), at most {@link #MAX_FAILURE_GROUPS}. */
+    private final Map<String, FailureGroup> failures = new java.util.LinkedHashMap<>();
+    static final int LATENCY_BUCKETS = 120;
+    static final int MAX_FAILURE_GROUPS = 50;
+    static final int SAMPLES = 5;
     private long finalCount;
     private long finishedAt;
     private boolean cancelled;
@@ -73,6 +84,139 @@ public final class JobState {
         this.lastResultAt = submittedAt;
     }
 
+    /** A task that has started and has no final result yet: where it runs and since when. */
+    public record Running(long seq, String worker, long startedAt) {}
+
+    /**
+     * Marks tasks as RUNNING on {@code worker}. A start never changes a final task, and of two starts
+     * of one task (a repeat, or a re-run after its first worker died) the later one wins, whatever
+     * order they arrive in; so starts may be late, repeated or reordered. Returns how many applied.
+     */
+    public synchronized int started(String worker, List<TaskStart> starts) {
+        int applied = 0;
+        for (TaskStart s : starts) {
+            if (s.seq() < 0 || s.seq() >= total) {
+                continue;
+            }
+            int i = (int) s.seq();
+            TaskStatus was = STATUSES[status[i]];
+            if (was.isFinal()) {
+                continue;
+            }
+            Running now = running.get(s.seq());
+            if (now != null && now.startedAt() > s.startedAt()) {
+                continue;
+            }
+            if (was == TaskStatus.QUEUED) {
+                status[i] = (byte) TaskStatus.RUNNING.ordinal();
+                counts[TaskStatus.QUEUED.ordinal()]--;
+                counts[TaskStatus.RUNNING.ordinal()]++;
+            }
+            running.put(s.seq(), new Running(s.seq(), worker, s.startedAt()));
+            applied++;
+        }
+        return applied;
+    }
+
+    /** The lowest seq that is QUEUED (not started, not final), or -1. */
+    public synchronized long firstQueued() {
+        for (int i = 0; i < status.length; i++) {
+            if (status[i] == TaskStatus.QUEUED.ordinal()) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** QUEUED tasks below this seq. */
+    public synchronized long queuedBefore(long seq) {
+        long n = 0;
+        for (int i = 0; i < Math.min(seq, status.length); i++) {
+            if (status[i] == TaskStatus.QUEUED.ordinal()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The task's run if it is RUNNING now, else empty. */
+    public synchronized java.util.Optional<Running> running(long seq) {
+        return java.util.Optional.ofNullable(running.get(seq));
+    }
+
+    /** Up to {@code limit} of the tasks running now, longest-running first. */
+    public synchronized List<Running> runningTasks(int limit) {
+        return running.values().stream().sorted(java.util.Comparator.comparingLong(Running::startedAt)
+                .thenComparingLong(Running::seq)).limit(limit).toList();
+    }
+
+    /** Tasks that failed for one cause: its exit code (null: none, e.g. a timeout) and first line of stderr. */
+    public record FailureGroup(TaskStatus status, Integer exitCode, String firstLine, long count, List<Long> sampleSeqs) {}
+
+    private void recordRun(TaskResult r) {
+        if (!r.worker().isEmpty() && r.status() != TaskStatus.CANCELLED) {
+            double ms = Math.max(0, r.latencyMillis());
+            latencyBuckets[(int) Math.min(LATENCY_BUCKETS - 1, Math.floor(4 * Math.log(ms + 1) / Math.log(2)))]++;
+        }
+        if (r.status() != TaskStatus.FAILED && r.status() != TaskStatus.TIMED_OUT) {
+            return;
+        }
+        String text = r.stderr() != null && !r.stderr().isBlank() ? r.stderr() : r.error() != null ? r.error() : "";
+        String first = text.strip().lines().findFirst().orElse("");
+        if (first.length() > 200) {
+            first = first.substring(0, 200) + "…";
+        }
+        String key = r.status() + "|" + r.exitCode() + "|" + first;
+        FailureGroup g = failures.get(key);
+        if (g == null && failures.size() >= MAX_FAILURE_GROUPS) {
+            key = "other";
+            g = failures.get(key);
+            if (g == null) {
+                g = new FailureGroup(r.status(), null, "(other causes: more than " + MAX_FAILURE_GROUPS + " kinds)", 0, List.of());
+            }
+        } else if (g == null) {
+            g = new FailureGroup(r.status(), r.exitCode(), first, 0, List.of());
+        }
+        List<Long> samples = g.sampleSeqs();
+        if (samples.size() < SAMPLES) {
+            samples = new ArrayList<>(samples);
+            samples.add(r.seq());
+        }
+        failures.put(key, new FailureGroup(g.status(), g.exitCode(), g.firstLine(), g.count() + 1, List.copyOf(samples)));
+    }
+
+    /** Failures grouped by cause, the largest group first. */
+    public synchronized List<FailureGroup> failureGroups() {
+        return failures.values().stream().sorted(java.util.Comparator.comparingLong(FailureGroup::count).reversed()).toList();
+    }
+
+    /**
+     * Latency percentiles (queued to done) of the tasks that ran, in ms: each the upper edge of its
+     * bucket, so within 19 % above the true value. Empty before the first result.
+     */
+    public synchronized Map<String, Long> latencyPercentiles() {
+        long n = 0;
+        for (long c : latencyBuckets) {
+            n += c;
+        }
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        if (n == 0) {
+            return out;
+        }
+        for (double p : new double[] {0.5, 0.95, 0.99}) {
+            long rank = (long) Math.ceil(p * n);
+            long seen = 0;
+            for (int i = 0; i < LATENCY_BUCKETS; i++) {
+                seen += latencyBuckets[i];
+                if (seen >= rank) {
+                    out.put("p" + Math.round(p * 100), Math.round(Math.pow(2, (i + 1) / 4.0) - 1));
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
     /** Records the results not seen before and returns them; repeats of a task are skipped and counted. */
     public synchronized List<TaskResult> accept(List<TaskResult> results, long now) {
         List<TaskResult> fresh = new ArrayList<>(results.size());
@@ -82,8 +226,10 @@ public final class JobState {
                 duplicates++;
                 continue;
             }
+            counts[status[(int) r.seq()]]--;
             status[(int) r.seq()] = (byte) r.status().ordinal();
-            counts[TaskStatus.QUEUED.ordinal()]--;
+            running.remove(r.seq());
+            recordRun(r);
             counts[r.status().ordinal()]++;
             finalCount++;
             if (!r.worker().isEmpty()) {

@@ -159,7 +159,8 @@ class HttpApiTest {
 
     @Test
     void unknownPathsAre404AndWrongMethods405WithAllow() throws Exception {
-        for (String path : List.of("/", "/nope", "/jobs/x/y", "/jobs/x/tasks", "/jobs/x/tasks/1/2", "/fleet/x", "/users/a/b")) {
+        // "/" is the dashboard's page now (DashboardApiTest)
+        for (String path : List.of("/nope", "/ui/nope.js", "/jobs/x/y", "/jobs/x/tasks", "/jobs/x/tasks/1/2", "/fleet/x", "/users/a/b")) {
             assertError(404, call("GET", path, f.annToken, null));
         }
         record Case(String method, String path, String allow) {}
