@@ -89,7 +89,17 @@ final class ShellExecutor {
                 status = TaskStatus.FAILED;
                 error = (error == null ? "" : error + "; ") + "could not upload its outputs: " + x.getMessage();
             }
-            return new Outcome(status, exit, o.text, e.text, o.truncated, e.truncated, error, outputs);
+            OutputFile stdoutObject = null;
+            OutputFile stderrObject = null;
+            try {
+                stdoutObject = o.truncated ? workspace.keepStream(jobId, task, "stdout", out.toPath()) : null;
+                stderrObject = e.truncated ? workspace.keepStream(jobId, task, "stderr", err.toPath()) : null;
+            } catch (IOException | RuntimeException x) {
+                // the inline head is still there: a task's own result does not fail for its log
+                error = (error == null ? "" : error + "; ") + "could not keep its whole stdout/stderr: " + x.getMessage();
+            }
+            return new Outcome(status, exit, o.text, e.text, o.truncated, e.truncated, error, outputs,
+                    stdoutObject, stderrObject);
         } catch (IOException e) {
             return Outcome.of(TaskStatus.FAILED, "could not start: " + e.getMessage());
         } finally {
