@@ -105,6 +105,10 @@ public final class Scheduler implements AutoCloseable {
         if (files != null && !(FilesPack.isSha256(files) && hasFiles(files))) {
             throw new WorkloadException(name, 0, "no files pack " + files + " in the store: upload it first");
         }
+        if (files != null) {
+            // the pack may be another job's, written long ago: its age starts anew, so it outlives this job
+            backend.payloads().touch(FilesPack.PREFIX + files);
+        }
         JobState job = intake.accept(workload, name, owner, files);
         persistence.submitted(job);
         jobs.put(job.jobId, job);
