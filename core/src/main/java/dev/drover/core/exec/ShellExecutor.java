@@ -48,6 +48,7 @@ final class ShellExecutor {
 
     Outcome run(String jobId, Task task, BooleanSupplier cancelled) {
         Path dir = null;
+        Path populated = null;
         try {
             Files.createDirectories(scratch);
             dir = Files.createTempDirectory(scratch, "task-");
@@ -57,6 +58,7 @@ final class ShellExecutor {
             if (task.files() != null) {
                 try {
                     workspace.populate(task.files(), work);
+                    populated = work;
                 } catch (IOException | RuntimeException e) {
                     return Outcome.of(TaskStatus.FAILED, "could not fetch the job's files " + task.files() + ": " + e.getMessage());
                 }
@@ -103,6 +105,13 @@ final class ShellExecutor {
         } catch (IOException e) {
             return Outcome.of(TaskStatus.FAILED, "could not start: " + e.getMessage());
         } finally {
+            if (populated != null) {
+                try {
+                    workspace.release(populated);
+                } catch (RuntimeException e) {
+                    // the copy is deleted with the task's directory
+                }
+            }
             deleteTree(dir);
         }
     }

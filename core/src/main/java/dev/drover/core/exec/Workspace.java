@@ -11,6 +11,12 @@ public interface Workspace {
     /** Fills the task's fresh working directory with the job's files pack (fetched once per worker). */
     void populate(String filesSha256, Path workDir) throws IOException;
 
+    /**
+     * Takes back the working directory {@link #populate} filled, once the task has ended and before
+     * the directory is deleted (the files cache may lend the copy again, after checking it).
+     */
+    default void release(Path workDir) {}
+
     /** Uploads every file left in the task's output directory, returning what was uploaded. */
     List<OutputFile> collect(String jobId, Task task, Path outputDir) throws IOException;
 

@@ -47,7 +47,12 @@ public final class StoreWorkspace implements Workspace {
 
     @Override
     public void populate(String filesSha256, Path workDir) throws IOException {
-        cache.populate(filesSha256, workDir);
+        cache.checkout(filesSha256, workDir);
+    }
+
+    @Override
+    public void release(Path workDir) {
+        cache.giveBack(workDir);
     }
 
     @Override
