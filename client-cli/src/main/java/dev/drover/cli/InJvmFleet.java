@@ -35,13 +35,19 @@ public final class InJvmFleet implements AutoCloseable {
     }
 
     public InJvmFleet(int workers, Clock clock, Duration retention) {
+        this(workers, clock, retention, true);
+    }
+
+    /** @param reuseFilesCopies lend a task's untouched copy of the job's files again (false: a fresh copy each task) */
+    public InJvmFleet(int workers, Clock clock, Duration retention, boolean reuseFilesCopies) {
         MessageQueue requests = new InMemoryMessageQueue(clock);
         MessageQueue responses = new InMemoryMessageQueue(clock);
         ClaimStore claims = new InMemoryClaimStore();
         InMemoryPayloadStore payloads = new InMemoryPayloadStore(clock);
         this.backend = new Backend(requests, responses, Optional.empty(), claims, payloads, Optional.empty(), UsageMeter.NONE);
         try {
-            this.files = FilesCacheSettings.defaults().open(payloads);
+            this.files = new FilesCache(payloads, java.nio.file.Files.createTempDirectory("drover-files-"),
+                    FilesCacheSettings.defaults().limit(), reuseFilesCopies);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make the files cache", e);
         }
