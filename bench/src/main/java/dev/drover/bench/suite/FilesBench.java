@@ -185,6 +185,35 @@ final class FilesBench {
                 String local = "head -c " + bytes + " /dev/zero > out.bin\n";
                 Job noOutputs = job(scheduler, local.repeat(tasks).getBytes(StandardCharsets.UTF_8), null);
                 figures.put("outputs.noUploadSeconds", noOutputs.wallSeconds);
+                figures.put("outputs.droverTaskMs", drover.meanAfterFirstMs);
+                figures.put("outputs.noUploadTaskMs", noOutputs.meanAfterFirstMs);
+                say(String.format(Locale.ROOT, "  a task took %.1f ms writing and uploading its output, %.1f ms writing it only",
+                        drover.meanAfterFirstMs, noOutputs.meanAfterFirstMs));
+                say("the same uploads through Drover's store code in this JVM");
+                {
+                    AtomicInteger next = new AtomicInteger();
+                    ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(concurrency);
+                    long t0 = System.nanoTime();
+                    List<Future<?>> done = new ArrayList<>();
+                    for (int t = 0; t < concurrency; t++) {
+                        done.add(pool.submit(() -> {
+                            for (int i; (i = next.getAndIncrement()) < tasks; ) {
+                                FilesPack.sha256(file);
+                                store.putFile(PayloadStore.OUTPUTS_PREFIX + "store/" + i, file);
+                            }
+                            return null;
+                        }));
+                    }
+                    for (Future<?> f : done) {
+                        f.get();
+                    }
+                    pool.shutdown();
+                    double storeSeconds = (System.nanoTime() - t0) / 1e9;
+                    figures.put("outputs.storeLoopSeconds", storeSeconds);
+                    say(String.format(Locale.ROOT, "the same uploads through Drover's store code (SHA-256, then putFile) in this JVM: %.2f s",
+                            storeSeconds));
+                    clean(store);
+                }
                 say("raw PutObject loop again");
                 double raw2 = rawLoop(s3, bucket, file, concurrency, tasks, "raw2/");
                 clean(store);
@@ -262,11 +291,18 @@ final class FilesBench {
                     (double) figures.get("outputs.rawSeconds"), (double) figures.get("outputs.rawMBps")));
             sb.append(String.format(Locale.ROOT, "| Drover (submit to last result) | %.2f | %.1f |%n",
                     (double) figures.get("outputs.droverSeconds"), (double) figures.get("outputs.droverMBps")));
+            sb.append(String.format(Locale.ROOT, "| Drover's store code alone in the bench JVM (SHA-256 + putFile, same threads) | %.2f | %.1f |%n",
+                    (double) figures.get("outputs.storeLoopSeconds"),
+                    (int) figures.get("outputs.tasks") * (double) (int) figures.get("outputs.mbPerTask")
+                            / (double) figures.get("outputs.storeLoopSeconds")));
             sb.append(String.format(Locale.ROOT, "| the same tasks, writing to their working directory (no upload) | %.2f | (%.1f) |%n",
                     (double) figures.get("outputs.noUploadSeconds"),
                     (int) figures.get("outputs.tasks") * (double) (int) figures.get("outputs.mbPerTask")
                             / (double) figures.get("outputs.noUploadSeconds")));
-            sb.append(String.format(Locale.ROOT, "%nDrover / raw: %.0f %%%n", 100 * (double) figures.get("outputs.ratio")));
+            sb.append(String.format(Locale.ROOT, "%nDrover / raw: %.0f %%. A task took %.1f ms writing and uploading its"
+                            + " output, %.1f ms writing it only (each worker's first task left out).%n",
+                    100 * (double) figures.get("outputs.ratio"), (double) figures.get("outputs.droverTaskMs"),
+                    (double) figures.get("outputs.noUploadTaskMs")));
         }
         return sb.toString();
     }
