@@ -125,15 +125,19 @@ public final class FilesCache implements AutoCloseable {
                     try {
                         Files.delete(workDir);
                         Files.move(c.dir, workDir, StandardCopyOption.ATOMIC_MOVE);
+                        lent.incrementAndGet();
+                        out.put(workDir, new Lent(e, c.stamps));
+                        return;
                     } catch (IOException moved) {
+                        reuse = false;
+                        log.warn("files cache: cannot move a copy into {} ({}): copying afresh for every task from now on",
+                                workDir, moved.toString());
                         FilesPack.deleteTree(c.dir);
-                        throw moved;
+                        Files.createDirectories(workDir);
+                        break;
                     }
-                    lent.incrementAndGet();
-                    out.put(workDir, new Lent(e, c.stamps));
-                    return;
                 }
-                log.info("files cache: a copy of {} was changed by the task that had it: made afresh", sha256);
+                log.debug("files cache: a copy of {} was changed by the task that had it: made afresh", sha256);
                 FilesPack.deleteTree(c.dir);
             }
             FilesPack.copyTree(e.tree, workDir);
