@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -120,6 +121,25 @@ public final class S3PayloadStore implements PayloadStore {
     @Override
     public InputStream open(String key) {
         return read(key, () -> s3.getObject(b -> b.bucket(bucket).key(key)));
+    }
+
+    @Override
+    public List<StoredObject> list(String prefix) {
+        return AwsErrors.call(SERVICE, () -> s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()
+                .stream().map(o -> new StoredObject(o.key(), o.size(), o.lastModified())).toList());
+    }
+
+    @Override
+    public void delete(String key) {
+        AwsErrors.call(SERVICE, () -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
+    }
+
+    /** A CopyObject onto itself, which S3 allows only with new metadata: REPLACE (up to 5 GB, CopyObject's limit). */
+    @Override
+    public void touch(String key) {
+        read(key, () -> s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket)
+                .destinationKey(key).metadataDirective(MetadataDirective.REPLACE)
+                .metadata(java.util.Map.of("drover-touched", Long.toString(System.currentTimeMillis())))));
     }
 
     private <T> T read(String key, Supplier<T> body) {

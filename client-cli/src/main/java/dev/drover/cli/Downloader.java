@@ -14,7 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code --download DIR}: every output file of a job's tasks, written to {@code DIR/<seq>/<path>}
+ * {@code --download DIR}: every output file of a job's tasks, written to {@code DIR/<seq>/<path>}, and
+ * a task's whole stdout and stderr where they outgrew the result ({@code DIR/<seq>/.drover/stdout}),
  * through the scheduler, each checked against its SHA-256. A file already there and intact is
  * skipped, so an interrupted download resumes where it stopped; a file is written under a temporary
  * name and moved into place only once its hash matches.
@@ -34,7 +35,7 @@ final class Downloader {
         List<TaskResult> results = new ArrayList<>();
         client.results(jobId, false, line -> {
             TaskResult r = Json.result(line);
-            if (!r.outputs().isEmpty()) {
+            if (!r.downloads().isEmpty()) {
                 results.add(r);
             }
         });
@@ -45,7 +46,7 @@ final class Downloader {
         long bytes = 0;
         List<String> failures = new ArrayList<>();
         for (TaskResult r : results) {
-            for (OutputFile f : r.outputs()) {
+            for (OutputFile f : r.downloads()) {
                 files++;
                 Path target = dir.resolve(Long.toString(r.seq())).resolve(f.path()).normalize();
                 if (!target.startsWith(dir.resolve(Long.toString(r.seq())))) {

@@ -16,7 +16,9 @@ import dev.drover.localworker.LocalPool;
 import dev.drover.scheduler.Backend;
 import dev.drover.scheduler.SchedulerConfig;
 import java.nio.file.Path;
+import dev.drover.core.retention.StoreRetention;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 
 /** The in-JVM pool and the in-memory backend it shares with the scheduler. */
@@ -25,18 +27,31 @@ public final class InJvmFleet implements AutoCloseable {
     private final LocalPool pool;
     /** One cache for the whole pool: it is one process. */
     private final FilesCache files;
+    /** The bucket's lifecycle rule, for the pool's in-memory store (a long-running scheduler's). */
+    private final StoreRetention retention;
 
     public InJvmFleet(int workers, Clock clock) {
+        this(workers, clock, StoreRetention.DEFAULT_RETENTION);
+    }
+
+    public InJvmFleet(int workers, Clock clock, Duration retention) {
+        this(workers, clock, retention, true);
+    }
+
+    /** @param reuseFilesCopies lend a task's untouched copy of the job's files again (false: a fresh copy each task) */
+    public InJvmFleet(int workers, Clock clock, Duration retention, boolean reuseFilesCopies) {
         MessageQueue requests = new InMemoryMessageQueue(clock);
         MessageQueue responses = new InMemoryMessageQueue(clock);
         ClaimStore claims = new InMemoryClaimStore();
-        InMemoryPayloadStore payloads = new InMemoryPayloadStore();
+        InMemoryPayloadStore payloads = new InMemoryPayloadStore(clock);
         this.backend = new Backend(requests, responses, Optional.empty(), claims, payloads, Optional.empty(), UsageMeter.NONE);
         try {
-            this.files = FilesCacheSettings.defaults().open(payloads);
+            this.files = new FilesCache(payloads, java.nio.file.Files.createTempDirectory("drover-files-"),
+                    FilesCacheSettings.defaults().limit(), reuseFilesCopies);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make the files cache", e);
         }
+        this.retention = new StoreRetention(payloads, retention, clock).start(StoreRetention.DEFAULT_SWEEP_EVERY);
         this.pool = new LocalPool(workers, requests, responses, claims,
                 Executors.withWorkspace(new StoreWorkspace(payloads, files)), clock);
     }
@@ -51,6 +66,11 @@ public final class InJvmFleet implements AutoCloseable {
         return files;
     }
 
+    /** The pool's store retention: tests sweep it with a clock of their own. */
+    public StoreRetention retention() {
+        return retention;
+    }
+
     public Backend backend() {
         return backend;
     }
@@ -61,6 +81,7 @@ public final class InJvmFleet implements AutoCloseable {
 
     @Override
     public void close() {
+        retention.close();
         pool.close();
         files.close();
     }

@@ -147,6 +147,31 @@ class ExamplesOnLocalAwsTest {
         }
     }
 
+    /** A 20 MB stdout goes to s3proxy whole (multipart: over 16 MiB) from a worker process, and comes back byte for byte. */
+    @Test
+    void aWholeStdoutOverTheInlineCapIsKeptInS3AndDownloaded() throws Exception {
+        Path w = Files.writeString(dir.resolve("loud.txt"), "yes abcdefghi | head -c 20000000; yes E | head -c 70000 >&2\n");
+        Path out = dir.resolve("loud-out");
+        Path results = dir.resolve("loud.jsonl");
+        try (ProcessFleetLauncher fleet = workers(1, 1);
+             Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(dir.resolve("scheduler"), 1), stack.backend, CLOCK).start();
+             HttpApi api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of, ACCESS.accounts()).start()) {
+            String address = "127.0.0.1:" + api.port();
+            CliEndToEndTest.Run run = drover("submit", "-s", address, "-w", w.toString(), "--wait", "-q",
+                    "--download", out.toString(), "--results", results.toString());
+            assertEquals(0, run.code(), run.out() + run.err());
+            JsonNode r = CliEndToEndTest.lines(results).get(0);
+            assertTrue(r.get("stdoutTruncated").asBoolean());
+            assertEquals(20_000_000, r.get("stdoutObject").get("bytes").asLong());
+            Path stdout = out.resolve(r.get("seq").asText()).resolve(".drover/stdout");
+            assertEquals(20_000_000, Files.size(stdout));
+            assertEquals(r.get("stdoutObject").get("sha256").asText(), FilesPack.sha256(stdout));
+            byte[] expected = "abcdefghi\n".repeat(2_000_000).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected, Files.readAllBytes(stdout));
+            assertEquals("E\n".repeat(35_000), Files.readString(out.resolve(r.get("seq").asText()).resolve(".drover/stderr")));
+        }
+    }
+
     @Test
     void theMakefileTarballRunsMakeRunAsReplicas() throws Exception {
         assumeTrue(has("make"), "make is not on this machine");

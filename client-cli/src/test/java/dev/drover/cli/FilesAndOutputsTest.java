@@ -131,6 +131,54 @@ class FilesAndOutputsTest {
     }
 
     @Test
+    void aWholeStdoutAndStderrOverTheInlineCapAreKeptAndDownloaded() throws Exception {
+        // 1,000,000 bytes on stdout, 70,000 on stderr: both over the 64 KiB kept inline; a small task beside
+        Path w = Files.writeString(dir.resolve("loud.txt"), String.join("\n",
+                "yes abcdefghi | head -c 1000000; yes E | head -c 70000 >&2", "echo small", ""));
+        Path out = dir.resolve("loud-out");
+        Path results = dir.resolve("loud.jsonl");
+        Path json = dir.resolve("loud.json");
+        CliEndToEndTest.Run run = drover("submit", "-s", address, "-w", w.toString(), "--wait", "--download", out.toString(),
+                "--results", results.toString(), "--json", json.toString());
+        assertEquals(0, run.code(), run.out() + run.err());
+        List<JsonNode> lines = CliEndToEndTest.lines(results);
+        JsonNode loud = lines.stream().filter(r -> r.get("line").asInt() == 1).findFirst().orElseThrow();
+        JsonNode small = lines.stream().filter(r -> r.get("line").asInt() == 2).findFirst().orElseThrow();
+        assertTrue(loud.get("stdoutTruncated").asBoolean());
+        assertEquals(64 * 1024, loud.get("stdout").asText().length(), "the inline head stays as it was");
+        assertEquals(".drover/stdout", loud.get("stdoutObject").get("path").asText());
+        assertEquals(1_000_000, loud.get("stdoutObject").get("bytes").asLong());
+        assertEquals(70_000, loud.get("stderrObject").get("bytes").asLong());
+        assertEquals(0, loud.get("outputs").size(), "outputs stay what the task wrote to $DROVER_OUTPUT_DIR");
+        assertFalse(small.has("stdoutObject"), "a whole inline stdout is not kept again: " + small);
+        assertFalse(small.has("stderrObject"), small.toString());
+
+        byte[] expected = "abcdefghi\n".repeat(100_000).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Path stdout = out.resolve(loud.get("seq").asLong() + "/.drover/stdout");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, Files.readAllBytes(stdout), "all 1 MB, byte for byte");
+        assertEquals(loud.get("stdoutObject").get("sha256").asText(), FilesPack.sha256(stdout));
+        assertEquals("E\n".repeat(35_000), Files.readString(out.resolve(loud.get("seq").asLong() + "/.drover/stderr")));
+        assertEquals(2, Json.MAPPER.readTree(json.toFile()).get("outputsDownloaded").asInt());
+
+        CliEndToEndTest.Run again = drover("results", "-s", address, Json.MAPPER.readTree(json.toFile()).get("jobId").asText(),
+                "--download", out.toString());
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.err().contains("2 output files, 0 downloaded (0 bytes), 2 already there and intact"), again.err());
+    }
+
+    @Test
+    void aTaskCannotOverwriteDroversOwnFilesFromItsOutputDirectory() throws Exception {
+        Path w = Files.writeString(dir.resolve("sneaky.txt"),
+                "mkdir -p \"$DROVER_OUTPUT_DIR/.drover\"; echo fake > \"$DROVER_OUTPUT_DIR/.drover/stdout\"; echo ok > \"$DROVER_OUTPUT_DIR/ok.txt\"\n");
+        Path results = dir.resolve("sneaky.jsonl");
+        CliEndToEndTest.Run run = drover("submit", "-s", address, "-w", w.toString(), "--wait", "--results", results.toString());
+        assertEquals(0, run.code(), run.out() + run.err());
+        JsonNode r = CliEndToEndTest.lines(results).get(0);
+        assertEquals(1, r.get("outputs").size(), r.toString());
+        assertEquals("ok.txt", r.get("outputs").get(0).get("path").asText());
+    }
+
+    @Test
     void runWithLocalPoolTakesFilesToo() throws Exception {
         Path w = Files.writeString(dir.resolve("cat.txt"), "cat data/in.txt\n");
         CliEndToEndTest.Run run = drover("run", "--local", "1", w.toString(), "--files", project().toString());

@@ -14,9 +14,12 @@ import software.constructs.Node;
  * @param maxWorkers cap on concurrently running workers, handed to the scheduler
  * @param workerThreads tasks one worker runs at once
  * @param idleTimeout how long a worker waits for work before it exits and its instance terminates
+ * @param retentionDays how long a job's objects (its workload, payloads, files and outputs) are kept in
+ *                      the bucket after they were written, by lifecycle rules; locally the same expiry is
+ *                      {@code dev.drover.core.retention.StoreRetention}
  */
 public record DroverConfig(String amiId, String allowedCidr, String instanceType, String schedulerInstanceType,
-        int maxWorkers, int workerThreads, String idleTimeout) {
+        int maxWorkers, int workerThreads, String idleTimeout, int retentionDays) {
 
     /** Not a real image: lets `cdk synth` and the tests run without one. Deploy with -c amiId=ami-... */
     public static final String PLACEHOLDER_AMI = "ami-00000000000000000";
@@ -25,6 +28,15 @@ public record DroverConfig(String amiId, String allowedCidr, String instanceType
     public static final int DEFAULT_MAX_WORKERS = 10;
     public static final int DEFAULT_WORKER_THREADS = 2; // c6i.large has 2 vCPUs
     public static final String DEFAULT_IDLE_TIMEOUT = "2m"; // EC2 bills a 60 s minimum anyway
+    /** As long as the local store keeps a job's objects ({@code StoreRetention.DEFAULT_RETENTION}). */
+    public static final int DEFAULT_RETENTION_DAYS = 30;
+
+    /** The settings before {@code retentionDays} existed, with its default. */
+    public DroverConfig(String amiId, String allowedCidr, String instanceType, String schedulerInstanceType,
+                        int maxWorkers, int workerThreads, String idleTimeout) {
+        this(amiId, allowedCidr, instanceType, schedulerInstanceType, maxWorkers, workerThreads, idleTimeout,
+                DEFAULT_RETENTION_DAYS);
+    }
 
     private static final Pattern AMI = Pattern.compile("ami-[0-9a-f]{8,17}");
     private static final Pattern CIDR = Pattern.compile(
@@ -39,6 +51,7 @@ public record DroverConfig(String amiId, String allowedCidr, String instanceType
         require(maxWorkers > 0, "maxWorkers must be positive, got: " + maxWorkers);
         require(workerThreads > 0, "workerThreads must be positive, got: " + workerThreads);
         require(DURATION.matcher(idleTimeout).matches(), "idleTimeout must be seconds or like 30s/2m, got: " + idleTimeout);
+        require(retentionDays > 0, "retentionDays must be a positive number of days, got: " + retentionDays);
     }
 
     public boolean placeholderAmi() {
@@ -53,7 +66,8 @@ public record DroverConfig(String amiId, String allowedCidr, String instanceType
                 string(node, "schedulerInstanceType", DEFAULT_SCHEDULER_INSTANCE_TYPE),
                 integer(node, "maxWorkers", DEFAULT_MAX_WORKERS),
                 integer(node, "workerThreads", DEFAULT_WORKER_THREADS),
-                string(node, "idleTimeout", DEFAULT_IDLE_TIMEOUT));
+                string(node, "idleTimeout", DEFAULT_IDLE_TIMEOUT),
+                integer(node, "retentionDays", DEFAULT_RETENTION_DAYS));
     }
 
     private static String string(Node node, String key, String fallback) {

@@ -29,7 +29,7 @@ public final class DroverStack extends Stack {
         }
         queues = new Queues(this, "Queues");
         tables = new Tables(this, "Tables");
-        storage = new Storage(this, "Storage");
+        storage = new Storage(this, "Storage", config.retentionDays());
         network = new Network(this, "Network");
         fleet = new Fleet(this, "Fleet", new Fleet.Props(network.vpc, queues, tables, storage, config));
         scheduler = new SchedulerHost(this, "SchedulerHost", new SchedulerHost.Props(

@@ -89,7 +89,9 @@ public final class Fleet extends Construct {
                 allow("WriteClaims", List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"),
                         List.of(props.tables().claims.getTableArn())),
                 // Bodies too big for a message travel through payloads/, in both directions.
-                allow("ReadPayloads", List.of("s3:GetObject"), List.of(storage.objects(Storage.PAYLOADS))),
+                // ... and so do a job's files packs, which each worker fetches once.
+                allow("ReadPayloads", List.of("s3:GetObject"),
+                        List.of(storage.objects(Storage.PAYLOADS), storage.objects(Storage.FILES))),
                 allow("WriteOutputsAndPayloads", List.of("s3:PutObject"),
                         List.of(storage.objects(Storage.OUTPUTS), storage.objects(Storage.PAYLOADS))));
     }

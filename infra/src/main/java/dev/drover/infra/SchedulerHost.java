@@ -127,8 +127,12 @@ public final class SchedulerHost extends Construct {
                 // Cancelling a job is a record in the claims table that workers check.
                 allow("WriteClaims", List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"),
                         List.of(props.tables().claims.getTableArn())),
+                // files/: HeadObject (is the pack there?), PutObject, and a copy onto itself that renews its age
                 allow("WriteInputs", List.of("s3:PutObject", "s3:GetObject"),
-                        List.of(storage.objects(Storage.PAYLOADS), storage.objects(Storage.WORKLOADS))),
+                        List.of(storage.objects(Storage.PAYLOADS), storage.objects(Storage.WORKLOADS),
+                                storage.objects(Storage.FILES))),
+                // without it, a HeadObject of a pack not there yet is a 403, not the 404 that means "upload it"
+                allow("ListBucket", List.of("s3:ListBucket"), List.of(storage.bucket.getBucketArn())),
                 allow("ReadOutputs", List.of("s3:GetObject"), List.of(storage.objects(Storage.OUTPUTS))),
                 // Every resource RunInstances touches must come through the fleet's launch template.
                 PolicyStatement.Builder.create().sid("RunWorkersFromLaunchTemplate").effect(Effect.ALLOW)

@@ -30,6 +30,8 @@ class DroverConfigTest {
         assertThrows(IllegalArgumentException.class, () -> config(Map.of("allowedCidr", "203.0.113.0/24", "maxWorkers", "0")));
         assertThrows(IllegalArgumentException.class, () -> config(Map.of("allowedCidr", "203.0.113.0/24", "maxWorkers", "ten")));
         assertThrows(IllegalArgumentException.class, () -> config(Map.of("allowedCidr", "203.0.113.0/24", "idleTimeout", "soon")));
+        assertThrows(IllegalArgumentException.class, () -> config(Map.of("allowedCidr", "203.0.113.0/24", "retentionDays", "0")));
+        assertThrows(IllegalArgumentException.class, () -> config(Map.of("allowedCidr", "203.0.113.0/24", "retentionDays", "a month")));
     }
 
     @Test

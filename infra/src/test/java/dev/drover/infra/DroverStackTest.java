@@ -137,11 +137,27 @@ class DroverStackTest {
                 "LifecycleConfiguration", Map.of("Rules", Match.arrayEquals(List.of(
                         Match.objectEquals(Map.of("Id", "ExpireOutputs", "Prefix", "outputs/",
                                 "ExpirationInDays", 30, "Status", "Enabled")),
+                        Match.objectEquals(Map.of("Id", "ExpireFiles", "Prefix", "files/",
+                                "ExpirationInDays", 30, "Status", "Enabled")),
                         Match.objectEquals(Map.of("Id", "ExpirePayloads", "Prefix", "payloads/",
+                                "ExpirationInDays", 30, "Status", "Enabled")),
+                        Match.objectEquals(Map.of("Id", "ExpireWorkloads", "Prefix", "workloads/",
                                 "ExpirationInDays", 30, "Status", "Enabled")),
                         Match.objectEquals(Map.of("Id", "AbortIncompleteUploads", "Status", "Enabled",
                                 "AbortIncompleteMultipartUpload", Map.of("DaysAfterInitiation", 7))))))));
         template.resourceCountIs("AWS::S3::Bucket", 1);
+    }
+
+    @Test
+    void aJobsObjectsExpireAfterTheRetentionGivenAsContext() {
+        App app = new App(AppProps.builder().context(Map.of("allowedCidr", CIDR, "retentionDays", "7")).build());
+        DroverStack short_ = new DroverStack(app, "Short", StackProps.builder().build(), DroverConfig.fromContext(app.getNode()));
+        List<Object> rules = new java.util.ArrayList<>();
+        for (String prefix : List.of("outputs/", "files/", "payloads/", "workloads/")) {
+            rules.add(Match.objectLike(Map.of("Prefix", prefix, "ExpirationInDays", 7, "Status", "Enabled")));
+        }
+        Template.fromStack(short_).hasResourceProperties("AWS::S3::Bucket", Map.of(
+                "LifecycleConfiguration", Map.of("Rules", Match.arrayWith(rules))));
     }
 
     @Test
@@ -303,7 +319,7 @@ class DroverStackTest {
                 statement("SendResponses", List.of("sqs:SendMessage"), List.of(arn(stack.queues.responses)), null),
                 statement("WriteClaims", List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"),
                         List.of(arn(stack.tables.claims)), null),
-                statement("ReadPayloads", List.of("s3:GetObject"), List.of(objects("payloads/")), null),
+                statement("ReadPayloads", List.of("s3:GetObject"), List.of(objects("payloads/"), objects("files/")), null),
                 statement("WriteOutputsAndPayloads", List.of("s3:PutObject"),
                         List.of(objects("outputs/"), objects("payloads/")), null)));
     }
@@ -333,7 +349,8 @@ class DroverStackTest {
                 statement("WriteClaims", List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"),
                         List.of(arn(stack.tables.claims)), null),
                 statement("WriteInputs", List.of("s3:PutObject", "s3:GetObject"),
-                        List.of(objects("payloads/"), objects("workloads/")), null),
+                        List.of(objects("payloads/"), objects("workloads/"), objects("files/")), null),
+                statement("ListBucket", List.of("s3:ListBucket"), List.of(arn(stack.storage.bucket)), null),
                 statement("ReadOutputs", List.of("s3:GetObject"), List.of(objects("outputs/")), null),
                 statement("RunWorkersFromLaunchTemplate", List.of("ec2:RunInstances"), launchResources,
                         Map.of("ArnLike", Map.of("ec2:LaunchTemplate", launchTemplateArn))),
@@ -348,8 +365,8 @@ class DroverStackTest {
     @Test
     void noPolicyAnywhereGrantsAWildcardActionOnAWildcardResource() {
         List<Map<String, Object>> statements = TemplateJson.statements(json);
-        // 5 worker + 10 scheduler + 2 trust policies + 4 queue policies + 1 bucket policy: the walk saw them all.
-        assertEquals(22, statements.size(), "policy statements found");
+        // 5 worker + 11 scheduler + 2 trust policies + 4 queue policies + 1 bucket policy: the walk saw them all.
+        assertEquals(23, statements.size(), "policy statements found");
         for (Map<String, Object> statement : statements) {
             assertNull(TemplateJson.wildcardViolation(statement));
         }

@@ -151,9 +151,12 @@ class NamesAgreeWithDroverTest {
         assertEquals(PayloadStore.PAYLOADS_PREFIX, Storage.PAYLOADS);
         assertEquals(PayloadStore.WORKLOADS_PREFIX, Storage.WORKLOADS);
         assertEquals(PayloadStore.OUTPUTS_PREFIX, Storage.OUTPUTS);
+        assertEquals(PayloadStore.FILES_PREFIX, Storage.FILES);
         List<?> rules = (List<?>) asMap(properties(stack.storage.bucket).get("LifecycleConfiguration")).get("Rules");
         Set<Object> expiring = rules.stream().map(r -> asMap(r).get("Prefix")).filter(p -> p != null)
                 .collect(Collectors.toSet());
         assertTrue(expiring.contains(PayloadStore.PAYLOADS_PREFIX), "offloaded message bodies expire: " + expiring);
+        assertEquals(Set.copyOf(dev.drover.core.retention.StoreRetention.PREFIXES), expiring,
+                "the bucket expires what the local store's retention expires");
     }
 }

@@ -3,12 +3,15 @@ package dev.drover.localaws;
 import dev.drover.aws.AwsClients;
 import dev.drover.aws.AwsSettings;
 import dev.drover.aws.DynamoDbSchema;
+import dev.drover.aws.S3PayloadStore;
+import dev.drover.core.retention.StoreRetention;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,6 +63,9 @@ public final class LocalAws implements AutoCloseable {
     private final LocalAwsEndpoints endpoints;
     private final Optional<Path> temporaryDir;
     private final Thread shutdownHook;
+    /** The deployed bucket's lifecycle rule, for s3proxy's bucket, with the S3 client it sweeps with. */
+    private final AwsClients retentionClients;
+    private final StoreRetention retention;
     private boolean closed;
 
     private LocalAws(List<EmulatorProcess> processes, LocalAwsEndpoints endpoints, Optional<Path> temporaryDir,
@@ -68,6 +74,15 @@ public final class LocalAws implements AutoCloseable {
         this.endpoints = endpoints;
         this.temporaryDir = temporaryDir;
         this.shutdownHook = shutdownHook;
+        this.retentionClients = new AwsClients(AwsSettings.forEmulators(REGION, endpoints.sqs(), endpoints.dynamoDb(),
+                endpoints.s3()));
+        this.retention = new StoreRetention(new S3PayloadStore(retentionClients.s3(), endpoints.bucket()),
+                StoreRetention.DEFAULT_RETENTION, Clock.systemUTC()).start(StoreRetention.DEFAULT_SWEEP_EVERY);
+    }
+
+    /** What expires a job's objects in the emulated bucket, as the deployed bucket's lifecycle rules do. */
+    public StoreRetention retention() {
+        return retention;
     }
 
     /**
@@ -145,6 +160,8 @@ public final class LocalAws implements AutoCloseable {
             return;
         }
         closed = true;
+        retention.close();
+        retentionClients.close();
         removeShutdownHook(shutdownHook);
         stopAndCleanUp(processes, temporaryDir);
     }

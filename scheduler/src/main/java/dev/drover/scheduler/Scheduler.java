@@ -132,6 +132,15 @@ public final class Scheduler implements AutoCloseable {
         if (files != null && !(FilesPack.isSha256(files) && hasFiles(files))) {
             throw new WorkloadException(name, 0, "no files pack " + files + " in the store: upload it first");
         }
+        if (files != null) {
+            // the pack may be another job's, written long ago: its age starts anew, so it outlives this job
+            try {
+                backend.payloads().touch(FilesPack.PREFIX + files);
+            } catch (RuntimeException e) {
+                // e.g. a pack over CopyObject's 5 GB: the job still runs; the pack keeps its first write's age
+                log.warn("files pack {}: could not renew its age ({}); it expires by its first upload's", files, e.toString());
+            }
+        }
         JobState job = intake.accept(workload, name, owner, files);
         long queued = jobs.values().stream().filter(j -> j.owner.equals(owner) && !j.cancelled())
                 .mapToLong(JobState::remaining).sum();

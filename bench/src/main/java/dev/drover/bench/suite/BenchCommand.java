@@ -55,6 +55,16 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Experiment: in the efficiency cases, cut bundles for this much expected work (e.g. 1s) instead of Drover's default.")
     String bundleWork;
 
+    @Option(names = "--files", description = "Only the files cases: a task's added time with a 100 MB files directory"
+            + " (in-JVM pool), and 1 MB outputs beside a raw S3 PutObject loop (local AWS). Writes files.md and files.json.")
+    boolean files;
+
+    @Option(names = "--files-tasks", paramLabel = "N", defaultValue = "1000", description = "Tasks in each --files case (default: ${DEFAULT-VALUE}).")
+    int filesTasks;
+
+    @Option(names = "--files-case", paramLabel = "in|out", description = "With --files: only this case (default: both).")
+    String filesCase;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write every figure as JSON to FILE.")
     Path json;
 
@@ -89,6 +99,9 @@ public final class BenchCommand implements Callable<Integer> {
             err.println("drover: choose one of --quick, --all");
             return 2;
         }
+        if (files) {
+            return runFiles(stdout, err);
+        }
         Plan plan = (smoke ? Plan.smoke() : quick ? Plan.quick() : all ? Plan.all() : Plan.full())
                 .only(workers, taskMillis);
         Clock clock = Clock.systemUTC();
@@ -120,6 +133,38 @@ public final class BenchCommand implements Callable<Integer> {
                 json != null ? " and " + json : "");
         stdout.flush();
         return report.failures.isEmpty() ? 0 : 1;
+    }
+
+    private int runFiles(PrintWriter stdout, PrintWriter err) throws Exception {
+        Path work = Files.createTempDirectory("drover-bench-files-");
+        FilesBench bench = new FilesBench(work, err);
+        List<String> failures = new java.util.ArrayList<>();
+        try {
+            try {
+                if (!"out".equals(filesCase)) bench.filesIn(2, filesTasks, 100);
+            } catch (Exception e) {
+                failures.add("files in: " + e);
+                err.println("files in FAILED: " + e);
+            }
+            if (!noRemote && !"in".equals(filesCase)) {
+                try {
+                    bench.outputsOut(2, 2, filesTasks, 1);
+                } catch (Exception e) {
+                    failures.add("outputs out: " + e);
+                    err.println("outputs out FAILED: " + e);
+                }
+            }
+        } finally {
+            deleteTree(work);
+        }
+        String markdown = bench.markdown() + (failures.isEmpty() ? "" : "\nFailed: " + failures + "\n");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("files.md"), markdown);
+        dev.drover.core.codec.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("files.json").toFile(), bench.figures);
+        stdout.println(markdown);
+        stdout.printf("written: %s (files.md, files.json)%n", out);
+        stdout.flush();
+        return failures.isEmpty() ? 0 : 1;
     }
 
     private static void deleteTree(Path dir) {

@@ -48,6 +48,7 @@ final class ShellExecutor {
 
     Outcome run(String jobId, Task task, BooleanSupplier cancelled) {
         Path dir = null;
+        Path populated = null;
         try {
             Files.createDirectories(scratch);
             dir = Files.createTempDirectory(scratch, "task-");
@@ -57,6 +58,7 @@ final class ShellExecutor {
             if (task.files() != null) {
                 try {
                     workspace.populate(task.files(), work);
+                    populated = work;
                 } catch (IOException | RuntimeException e) {
                     return Outcome.of(TaskStatus.FAILED, "could not fetch the job's files " + task.files() + ": " + e.getMessage());
                 }
@@ -89,10 +91,27 @@ final class ShellExecutor {
                 status = TaskStatus.FAILED;
                 error = (error == null ? "" : error + "; ") + "could not upload its outputs: " + x.getMessage();
             }
-            return new Outcome(status, exit, o.text, e.text, o.truncated, e.truncated, error, outputs);
+            OutputFile stdoutObject = null;
+            OutputFile stderrObject = null;
+            try {
+                stdoutObject = o.truncated ? workspace.keepStream(jobId, task, "stdout", out.toPath()) : null;
+                stderrObject = e.truncated ? workspace.keepStream(jobId, task, "stderr", err.toPath()) : null;
+            } catch (IOException | RuntimeException x) {
+                // the inline head is still there: a task's own result does not fail for its log
+                error = (error == null ? "" : error + "; ") + "could not keep its whole stdout/stderr: " + x.getMessage();
+            }
+            return new Outcome(status, exit, o.text, e.text, o.truncated, e.truncated, error, outputs,
+                    stdoutObject, stderrObject);
         } catch (IOException e) {
             return Outcome.of(TaskStatus.FAILED, "could not start: " + e.getMessage());
         } finally {
+            if (populated != null) {
+                try {
+                    workspace.release(populated);
+                } catch (RuntimeException e) {
+                    // the copy is deleted with the task's directory
+                }
+            }
             deleteTree(dir);
         }
     }

@@ -11,8 +11,23 @@ public interface Workspace {
     /** Fills the task's fresh working directory with the job's files pack (fetched once per worker). */
     void populate(String filesSha256, Path workDir) throws IOException;
 
+    /**
+     * Takes back the working directory {@link #populate} filled, once the task has ended and before
+     * the directory is deleted (the files cache may lend the copy again, after checking it).
+     */
+    default void release(Path workDir) {}
+
     /** Uploads every file left in the task's output directory, returning what was uploaded. */
     List<OutputFile> collect(String jobId, Task task, Path outputDir) throws IOException;
+
+    /**
+     * Keeps a task's whole stdout or stderr ({@code name} is {@code stdout} or {@code stderr}) when it
+     * outgrew what the result holds inline: uploaded, streamed from {@code file}, under the task's
+     * output prefix as {@code .drover/<name>}. Null where there is no store to keep it in.
+     */
+    default OutputFile keepStream(String jobId, Task task, String name, Path file) throws IOException {
+        return null;
+    }
 
     /** No files store: a job with files fails its tasks; outputs stay unlisted. */
     Workspace NONE = new Workspace() {

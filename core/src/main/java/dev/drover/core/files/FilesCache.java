@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,8 +24,19 @@ import org.slf4j.LoggerFactory;
  * fetched from the payload store once per worker (concurrent tasks of a job wait for the one fetch),
  * its bytes checked against its name, and unpacked with every entry checked. The cache is bounded
  * by the unpacked size of what it holds: past its limit the least recently used packs that no task
- * is copying from are deleted. Each task gets its own copy ({@link #populate}), so no task can change
- * what the next one sees.
+ * is copying from are deleted. Each task gets its own copy, so no task can change what the next one sees.
+ *
+ * <p>A copy is made once and lent again ({@link #checkout}, {@link #giveBack}): copying 100 MB for every
+ * task costs tens of milliseconds, checking that a returned copy is untouched costs one {@code lstat} a
+ * file. When a copy is made, every entry's inode number, inode change time ({@code ctime}), size and mode
+ * are recorded; before it is lent again they are read anew, and a copy with any entry added, removed or
+ * changed is deleted and a fresh one made. Every change a process can make to a file or a directory
+ * (writing, truncating, chmod, chown, a link, a rename, an entry added or removed) sets its ctime to the
+ * current time, and no unprivileged process can set it back. A copy is lent only once the clock has moved
+ * past the newest ctime it holds by more than a timestamp tick, so a change just after the record cannot
+ * leave the same ctime behind. Not covered: a process that a task leaves running after it ended, writing
+ * later into the copy that a later task then has; and root, who can do anything (including writing the
+ * cache itself). {@link #populate} still copies afresh every time.
  */
 public final class FilesCache implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FilesCache.class);
@@ -39,11 +51,24 @@ public final class FilesCache implements AutoCloseable {
     private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
     private long held;
     private final AtomicLong fetches = new AtomicLong();
+    private final AtomicLong copies = new AtomicLong();
+    private final AtomicLong lent = new AtomicLong();
+    /** Copies lent out, by the working directory they are in. */
+    private final Map<Path, Lent> out = new ConcurrentHashMap<>();
+    /** False once a copy could not be moved (another file system), or when turned off: copies afresh. */
+    private volatile boolean reuse;
+
+    /** At most this many idle copies of one pack are kept for reuse (each is the pack's size on disk). */
+    public static final int MAX_IDLE_COPIES = 64;
+    /** Longer than a coarse file timestamp tick (a jiffy at HZ=100 is 10 ms). */
+    static final long TIMESTAMP_TICK_NANOS = 20_000_000L;
 
     private static final class Entry {
         final Path tree;
         final long bytes;
         int users;
+        /** Idle copies, guarded by the cache. */
+        final java.util.ArrayDeque<Copy> idle = new java.util.ArrayDeque<>();
 
         Entry(Path tree, long bytes) {
             this.tree = tree;
@@ -51,8 +76,19 @@ public final class FilesCache implements AutoCloseable {
         }
     }
 
+    /** A copy of a pack's tree and what each entry looked like when it was made. */
+    private record Copy(Path dir, Map<String, List<Object>> stamps) {}
+
+    private record Lent(Entry entry, Map<String, List<Object>> stamps) {}
+
     /** A cache in {@code root}, which it owns: whatever is there is deleted first. */
     public FilesCache(PayloadStore store, Path root, long limit) throws IOException {
+        this(store, root, limit, true);
+    }
+
+    /** The same, lending copies again ({@code reuse}) or copying afresh for every task. */
+    public FilesCache(PayloadStore store, Path root, long limit, boolean reuse) throws IOException {
+        this.reuse = reuse && stampsReadable();
         this.store = store;
         this.root = root.toAbsolutePath().normalize();
         this.limit = limit;
@@ -67,6 +103,167 @@ public final class FilesCache implements AutoCloseable {
             FilesPack.copyTree(e.tree, workDir);
         } finally {
             release(e);
+        }
+    }
+
+    /**
+     * Fills {@code workDir} (a fresh, empty directory) with a copy of the pack's files: a copy lent
+     * before and checked untouched since, or a fresh one. Give it back with {@link #giveBack} when the
+     * task has ended; until then the pack stays in the cache.
+     */
+    public void checkout(String sha256, Path workDir) throws IOException {
+        Entry e = acquire(sha256);
+        try {
+            if (!reuse) {
+                FilesPack.copyTree(e.tree, workDir);
+                out.put(workDir, new Lent(e, null));
+                return;
+            }
+            Copy c;
+            while ((c = pollIdle(e)) != null) {
+                if (c.stamps.equals(stamps(c.dir))) {
+                    try {
+                        Files.delete(workDir);
+                        Files.move(c.dir, workDir, StandardCopyOption.ATOMIC_MOVE);
+                        lent.incrementAndGet();
+                        out.put(workDir, new Lent(e, c.stamps));
+                        return;
+                    } catch (IOException moved) {
+                        reuse = false;
+                        log.warn("files cache: cannot move a copy into {} ({}): copying afresh for every task from now on",
+                                workDir, moved.toString());
+                        FilesPack.deleteTree(c.dir);
+                        Files.createDirectories(workDir);
+                        break;
+                    }
+                }
+                log.debug("files cache: a copy of {} was changed by the task that had it: made afresh", sha256);
+                FilesPack.deleteTree(c.dir);
+            }
+            FilesPack.copyTree(e.tree, workDir);
+            copies.incrementAndGet();
+            Map<String, List<Object>> stamps = stamps(workDir);
+            awaitTickAfter(stamps);
+            out.put(workDir, new Lent(e, stamps));
+        } catch (IOException | RuntimeException x) {
+            release(e);
+            throw x;
+        }
+    }
+
+    /**
+     * Takes back the copy in {@code workDir} once its task has ended (the directory is gone afterwards):
+     * kept to be lent again after a check, or deleted. Nothing happens for a directory not lent.
+     */
+    public void giveBack(Path workDir) {
+        Lent l = out.remove(workDir);
+        if (l == null) {
+            return;
+        }
+        try {
+            if (l.stamps == null || !reuse) {
+                return;
+            }
+            Path dir = l.entry.tree.resolveSibling("copies").resolve(java.util.UUID.randomUUID().toString());
+            try {
+                Files.createDirectories(dir.getParent());
+                Files.move(workDir, dir, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                reuse = false;
+                log.warn("files cache: cannot move a task's copy back into {} ({}): copying afresh for every task from now on",
+                        dir.getParent(), e.toString());
+                return;
+            }
+            synchronized (this) {
+                if (l.entry.idle.size() < MAX_IDLE_COPIES && entries.get(sha(l.entry)) == l.entry) {
+                    l.entry.idle.add(new Copy(dir, l.stamps));
+                    dir = null;
+                }
+            }
+            if (dir != null) {
+                FilesPack.deleteTree(dir);
+            }
+        } finally {
+            release(l.entry);
+        }
+    }
+
+    /** How many copies of packs this cache made, and how many times it lent one again. */
+    public long copiesMade() {
+        return copies.get();
+    }
+
+    public long copiesLentAgain() {
+        return lent.get();
+    }
+
+    private String sha(Entry e) {
+        return e.tree.getParent().getFileName().toString();
+    }
+
+    private synchronized Copy pollIdle(Entry e) {
+        return e.idle.pollLast();
+    }
+
+    /** Every entry under {@code dir} (not following symlinks): inode, ctime, size, mode. */
+    private static Map<String, List<Object>> stamps(Path dir) throws IOException {
+        Map<String, List<Object>> stamps = new java.util.HashMap<>();
+        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult preVisitDirectory(Path d, java.nio.file.attribute.BasicFileAttributes a)
+                    throws IOException {
+                // the copy's own directory is renamed in and out, which sets its ctime: its mode, then
+                // (an entry added or removed in it shows as a key more or less)
+                stamps.put(dir.relativize(d).toString(), d.equals(dir) ? List.of(mode(d)) : stamp(d));
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a)
+                    throws IOException {
+                stamps.put(dir.relativize(f).toString(), stamp(f));
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
+        return stamps;
+    }
+
+    private static List<Object> stamp(Path p) throws IOException {
+        Map<String, Object> a = Files.readAttributes(p, "unix:ino,ctime,size,mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        return List.of(a.get("ino"), ((java.nio.file.attribute.FileTime) a.get("ctime")).to(java.util.concurrent.TimeUnit.NANOSECONDS),
+                a.get("size"), a.get("mode"));
+    }
+
+    private static Object mode(Path p) throws IOException {
+        return Files.getAttribute(p, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** Waits until the clock is a timestamp tick past the newest ctime among the stamps. */
+    private static void awaitTickAfter(Map<String, List<Object>> stamps) {
+        long newest = stamps.values().stream().filter(s -> s.size() > 1).mapToLong(s -> (Long) s.get(1)).max().orElse(0);
+        long waitNanos = newest + TIMESTAMP_TICK_NANOS - nowNanos();
+        if (waitNanos > 0) {
+            try {
+                Thread.sleep(waitNanos / 1_000_000, (int) (waitNanos % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static long nowNanos() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /** The "unix" attribute view (inode, ctime) is there on Linux and other Unix JDKs; without it, no reuse. */
+    private boolean stampsReadable() {
+        try {
+            stamp(Path.of(System.getProperty("java.io.tmpdir")));
+            return true;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            log.info("files cache: no inode change times here ({}): copying afresh for every task", e.toString());
+            return false;
         }
     }
 
@@ -134,6 +331,7 @@ public final class FilesCache implements AutoCloseable {
                 continue;
             }
             it.remove();
+            eldest.getValue().idle.clear();
             held -= eldest.getValue().bytes;
             FilesPack.deleteTree(eldest.getValue().tree.getParent());
             log.info("files cache: evicted {} ({} bytes)", eldest.getKey(), eldest.getValue().bytes);

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A worker's workspace on a payload store: job files from the {@link FilesCache}, and every regular
@@ -19,6 +21,7 @@ import java.util.stream.Stream;
  * (a task could otherwise upload any file the worker can read).
  */
 public final class StoreWorkspace implements Workspace {
+    private static final Logger log = LoggerFactory.getLogger(StoreWorkspace.class);
     private final PayloadStore store;
     private final FilesCache cache;
 
@@ -31,6 +34,12 @@ public final class StoreWorkspace implements Workspace {
         return cache;
     }
 
+    /**
+     * Under a task's output prefix, where Drover keeps the task's own files (its whole stdout and
+     * stderr): a file the task itself leaves in {@code $DROVER_OUTPUT_DIR/.drover/} is not uploaded.
+     */
+    public static final String RESERVED_DIR = ".drover/";
+
     /** The key of one output file of a task. */
     public static String outputKey(String jobId, long seq, String path) {
         return PayloadStore.OUTPUTS_PREFIX + jobId + "/" + seq + "/" + path;
@@ -38,7 +47,12 @@ public final class StoreWorkspace implements Workspace {
 
     @Override
     public void populate(String filesSha256, Path workDir) throws IOException {
-        cache.populate(filesSha256, workDir);
+        cache.checkout(filesSha256, workDir);
+    }
+
+    @Override
+    public void release(Path workDir) {
+        cache.giveBack(workDir);
     }
 
     @Override
@@ -50,11 +64,25 @@ public final class StoreWorkspace implements Workspace {
         List<OutputFile> outputs = new ArrayList<>(files.size());
         for (Path file : files) {
             String rel = outputDir.relativize(file).toString().replace('\\', '/');
+            if (rel.startsWith(RESERVED_DIR)) {
+                log.warn("task {}: not uploading {} from its output directory: {} is Drover's own", Task.id(jobId, task.seq()),
+                        rel, RESERVED_DIR);
+                continue;
+            }
             long bytes = Files.size(file);
             String sha = FilesPack.sha256(file);
             store.putFile(outputKey(jobId, task.seq(), rel), file);
             outputs.add(new OutputFile(rel, bytes, sha));
         }
         return outputs;
+    }
+
+    @Override
+    public OutputFile keepStream(String jobId, Task task, String name, Path file) throws IOException {
+        String rel = RESERVED_DIR + name;
+        long bytes = Files.size(file);
+        String sha = FilesPack.sha256(file);
+        store.putFile(outputKey(jobId, task.seq(), rel), file);
+        return new OutputFile(rel, bytes, sha);
     }
 }

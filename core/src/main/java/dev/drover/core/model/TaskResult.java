@@ -2,6 +2,7 @@ package dev.drover.core.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
@@ -14,13 +15,20 @@ import java.util.List;
  * @param replica  which replica of its line the task is ({@code @replicas N}), 0 without replicas
  * @param outputs  the files the task left in {@code $DROVER_OUTPUT_DIR}, uploaded under
  *                 {@code outputs/<job>/<seq>/<path>}
+ * @param stdoutObject the task's whole stdout, kept in the payload store when it outgrew what is kept
+ *                 inline ({@code stdoutTruncated}): its {@code path} is under the task's own output
+ *                 prefix ({@code .drover/stdout}, so {@code outputs/<job>/<seq>/.drover/stdout}), with
+ *                 its bytes and SHA-256; null (and left out of the JSON) when the inline text is whole
+ * @param stderrObject the same for stderr ({@code .drover/stderr})
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record TaskResult(String jobId, long seq, int line, String command, TaskStatus status,
                          Integer exitCode, String stdout, String stderr,
                          boolean stdoutTruncated, boolean stderrTruncated,
                          String worker, long queuedAt, long startedAt, long finishedAt,
-                         int attempts, String error, int replica, List<OutputFile> outputs) {
+                         int attempts, String error, int replica, List<OutputFile> outputs,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) OutputFile stdoutObject,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) OutputFile stderrObject) {
 
     public TaskResult {
         outputs = outputs == null ? List.of() : List.copyOf(outputs);
@@ -30,9 +38,37 @@ public record TaskResult(String jobId, long seq, int line, String command, TaskS
                       Integer exitCode, String stdout, String stderr,
                       boolean stdoutTruncated, boolean stderrTruncated,
                       String worker, long queuedAt, long startedAt, long finishedAt,
+                      int attempts, String error, int replica, List<OutputFile> outputs) {
+        this(jobId, seq, line, command, status, exitCode, stdout, stderr, stdoutTruncated, stderrTruncated, worker,
+                queuedAt, startedAt, finishedAt, attempts, error, replica, outputs, null, null);
+    }
+
+    /**
+     * Every object of this task's own to download: its output files, then its whole stdout and stderr
+     * where they were kept in the payload store. Each path is relative to the task's output prefix.
+     */
+    @JsonIgnore
+    public List<OutputFile> downloads() {
+        if (stdoutObject == null && stderrObject == null) {
+            return outputs;
+        }
+        List<OutputFile> all = new java.util.ArrayList<>(outputs);
+        if (stdoutObject != null) {
+            all.add(stdoutObject);
+        }
+        if (stderrObject != null) {
+            all.add(stderrObject);
+        }
+        return all;
+    }
+
+    public TaskResult(String jobId, long seq, int line, String command, TaskStatus status,
+                      Integer exitCode, String stdout, String stderr,
+                      boolean stdoutTruncated, boolean stderrTruncated,
+                      String worker, long queuedAt, long startedAt, long finishedAt,
                       int attempts, String error) {
         this(jobId, seq, line, command, status, exitCode, stdout, stderr, stdoutTruncated, stderrTruncated, worker,
-                queuedAt, startedAt, finishedAt, attempts, error, 0, List.of());
+                queuedAt, startedAt, finishedAt, attempts, error, 0, List.of(), null, null);
     }
 
     @JsonProperty("taskId")
@@ -53,6 +89,6 @@ public record TaskResult(String jobId, long seq, int line, String command, TaskS
     /** A result that Drover itself decides, with no run behind it (cancelled, dead-lettered). */
     public static TaskResult decided(String jobId, Task task, TaskStatus status, String error, long now) {
         return new TaskResult(jobId, task.seq(), task.line(), task.command(), status, null, "", "",
-                false, false, "", now, now, now, task.attempt() - 1, error, task.replica(), List.of());
+                false, false, "", now, now, now, task.attempt() - 1, error, task.replica(), List.of(), null, null);
     }
 }

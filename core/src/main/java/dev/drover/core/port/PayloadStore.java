@@ -2,6 +2,8 @@ package dev.drover.core.port;
 
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 
 /**
  * Object storage for what does not fit in a message: big payloads and submitted workloads.
@@ -33,4 +35,20 @@ public interface PayloadStore {
 
     /** The object's content as a stream, read from the store as it is consumed where the adapter can. */
     InputStream open(String key);
+
+    /** One object as a listing names it: {@code modified} is when it was last written. */
+    record StoredObject(String key, long bytes, Instant modified) {}
+
+    /** Every object whose key starts with {@code prefix}, in key order (S3: ListObjectsV2, 1,000 a page). */
+    List<StoredObject> list(String prefix);
+
+    /** Deletes the object; a key holding none is not an error. */
+    void delete(String key);
+
+    /**
+     * Writes the object again with the same content, so that its age, by which the bucket's lifecycle
+     * rule expires it, starts anew (S3: a CopyObject onto itself); a missing key is
+     * {@link java.util.NoSuchElementException}.
+     */
+    void touch(String key);
 }

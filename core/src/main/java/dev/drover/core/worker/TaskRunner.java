@@ -114,7 +114,7 @@ final class TaskRunner {
         return new TaskResult(run.jobId(), task.seq(), task.line(), task.command(), out.status(), out.exitCode(),
                 out.stdout(), out.stderr(), out.stdoutTruncated(), out.stderrTruncated(), config.workerId(),
                 run.bundle.dispatchedAt(), started, finished, attempt - 1 + run.claimCount, out.error(),
-                task.replica(), out.outputs());
+                task.replica(), out.outputs(), out.stdoutObject(), out.stderrObject());
     }
 
     private static boolean retryable(TaskStatus status) {

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.UUID;
@@ -137,6 +138,36 @@ public abstract class PayloadStoreContract {
         String empty = key();
         store().put(empty, new byte[0]);
         assertEquals(true, store().exists(empty), "an empty object exists");
+    }
+
+    @Test
+    void listNamesWhatIsUnderAPrefixWithSizeAndAgeAndDeleteRemovesIt() {
+        String prefix = PayloadStore.OUTPUTS_PREFIX + "contract-" + UUID.randomUUID() + "/";
+        java.time.Instant before = java.time.Instant.now().minusSeconds(60);
+        store().put(prefix + "b", random(10, 5));
+        store().put(prefix + "a/x", random(3, 6));
+        store().put(prefix.substring(0, prefix.length() - 1) + "-other", random(1, 7));
+        List<PayloadStore.StoredObject> listed = store().list(prefix);
+        assertEquals(List.of(prefix + "a/x", prefix + "b"), listed.stream().map(PayloadStore.StoredObject::key).toList());
+        assertEquals(List.of(3L, 10L), listed.stream().map(PayloadStore.StoredObject::bytes).toList());
+        assertTrue(listed.stream().allMatch(o -> o.modified().isAfter(before)), listed.toString());
+        store().delete(prefix + "b");
+        store().delete(prefix + "never-there");
+        assertEquals(false, store().exists(prefix + "b"));
+        assertEquals(List.of(prefix + "a/x"), store().list(prefix).stream().map(PayloadStore.StoredObject::key).toList());
+    }
+
+    @Test
+    void touchKeepsTheContentAndRenewsTheAge() throws InterruptedException {
+        String key = PayloadStore.FILES_PREFIX + "contract-" + UUID.randomUUID();
+        byte[] bytes = random(2000, 8);
+        store().put(key, bytes);
+        java.time.Instant first = store().list(key).get(0).modified();
+        Thread.sleep(1100); // S3 keeps Last-Modified to the second
+        store().touch(key);
+        assertArrayEquals(bytes, store().get(key));
+        assertTrue(store().list(key).get(0).modified().isAfter(first), store().list(key).toString());
+        assertThrows(NoSuchElementException.class, () -> store().touch(key + "-missing"));
     }
 
     private static MessageDigest sha256() {

@@ -115,4 +115,106 @@ class FilesCacheTest {
         assertTrue(e.getMessage().contains("has SHA-256"), e.getMessage());
         assertThrows(IOException.class, () -> cache.populate("../../etc", fresh()));
     }
+
+    /** What a task may do to its copy; after each, the next task's copy is the pack's files exactly. */
+    interface Change {
+        void apply(Path work) throws IOException;
+    }
+
+    @Test
+    void aCopyIsLentAgainOnlyWhenNothingInItChanged() throws Exception {
+        Path src = Files.createDirectories(dir.resolve("src-lend/sub"));
+        Files.writeString(src.resolve("a.txt"), "aaaa");
+        Files.writeString(src.getParent().resolve("top.txt"), "top!");
+        FilesPack.Pack pack = FilesPack.pack(src.getParent(), FilesPack.DEFAULT_LIMIT, Files.createDirectories(dir.resolve("scratch")));
+        upload(pack);
+        String sha = pack.sha256();
+        FilesCache cache = new FilesCache(store, dir.resolve("cache"), 1 << 20);
+
+        // untouched: the same copy again, not a new one
+        Path w1 = fresh();
+        cache.checkout(sha, w1);
+        cache.giveBack(w1);
+        assertFalse(Files.exists(w1), "the copy went back to the cache");
+        Path w2 = fresh();
+        cache.checkout(sha, w2);
+        assertEquals(1, cache.copiesMade());
+        assertEquals(1, cache.copiesLentAgain());
+        assertEquals("aaaa", Files.readString(w2.resolve("sub/a.txt")));
+        cache.giveBack(w2);
+
+        List<Change> changes = List.of(
+                w -> Files.writeString(w.resolve("sub/a.txt"), "bbbb"),                      // same size, same second
+                w -> Files.writeString(w.resolve("top.txt"), "t"),                           // truncated
+                w -> Files.delete(w.resolve("sub/a.txt")),
+                w -> Files.writeString(w.resolve("sub/new.txt"), "x"),                       // an entry added below
+                w -> Files.writeString(w.resolve("new-top.txt"), "x"),                       // ... and at the top
+                w -> w.resolve("top.txt").toFile().setExecutable(true),                      // chmod
+                w -> {                                                                       // replaced, mtime put back
+                    java.nio.file.attribute.FileTime t = Files.getLastModifiedTime(w.resolve("sub/a.txt"));
+                    Files.delete(w.resolve("sub/a.txt"));
+                    Files.writeString(w.resolve("sub/a.txt"), "cccc");
+                    Files.setLastModifiedTime(w.resolve("sub/a.txt"), t);
+                },
+                w -> {                                                                       // written in place, mtime put back
+                    java.nio.file.attribute.FileTime t = Files.getLastModifiedTime(w.resolve("sub/a.txt"));
+                    Files.write(w.resolve("sub/a.txt"), "dddd".getBytes(), java.nio.file.StandardOpenOption.WRITE);
+                    Files.setLastModifiedTime(w.resolve("sub/a.txt"), t);
+                },
+                w -> Files.createLink(dir.resolve("kept-" + System.nanoTime()), w.resolve("top.txt")), // a link elsewhere
+                w -> Files.move(w.resolve("sub"), w.resolve("moved")));
+        for (Change change : changes) {
+            Path w = fresh();
+            cache.checkout(sha, w);
+            change.apply(w);
+            cache.giveBack(w);
+            Path next = fresh();
+            long made = cache.copiesMade();
+            cache.checkout(sha, next);
+            assertEquals(made + 1, cache.copiesMade(), "a changed copy is not lent again");
+            assertEquals("aaaa", Files.readString(next.resolve("sub/a.txt")));
+            assertEquals("top!", Files.readString(next.resolve("top.txt")));
+            try (var files = Files.list(next)) {
+                assertEquals(2, files.count());
+            }
+            assertFalse(Files.isExecutable(next.resolve("top.txt")));
+            cache.giveBack(next);
+        }
+        assertEquals(1, cache.fetches());
+        cache.close();
+    }
+
+    @Test
+    void copiesInUseKeepTheirPackFromEvictionAndIdleOnesGoWithIt() throws Exception {
+        String a = upload("a", 600);
+        String b = upload("b", 600);
+        FilesCache cache = new FilesCache(store, dir.resolve("cache"), 1000);
+        Path wa = fresh();
+        cache.checkout(a, wa);
+        Path wb = fresh();
+        cache.checkout(b, wb); // over the limit, but a is in use
+        assertTrue(cache.holds(a));
+        cache.giveBack(wa);    // now a can go
+        assertFalse(cache.holds(a));
+        assertFalse(Files.exists(dir.resolve("cache").resolve(a)));
+        cache.giveBack(wb);
+        Path again = fresh();
+        cache.checkout(b, again);
+        assertEquals(1, cache.copiesLentAgain());
+        cache.giveBack(again);
+    }
+
+    @Test
+    void withoutReuseEveryTaskGetsAFreshCopy() throws Exception {
+        String sha = upload("n", 10);
+        FilesCache cache = new FilesCache(store, dir.resolve("cache"), 1 << 20, false);
+        for (int i = 0; i < 3; i++) {
+            Path w = fresh();
+            cache.checkout(sha, w);
+            assertEquals("n", Files.readString(w.resolve("name.txt")));
+            cache.giveBack(w);
+            assertTrue(Files.exists(w), "left for the executor to delete");
+        }
+        assertEquals(0, cache.copiesLentAgain());
+    }
 }

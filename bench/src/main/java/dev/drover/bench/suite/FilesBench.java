@@ -1,0 +1,322 @@
+package dev.drover.bench.suite;
+
+import dev.drover.cli.EmbeddedAws;
+import dev.drover.cli.InJvmFleet;
+import dev.drover.core.codec.Json;
+import dev.drover.core.files.FilesPack;
+import dev.drover.core.model.TaskResult;
+import dev.drover.core.model.TaskStatus;
+import dev.drover.core.port.PayloadStore;
+import dev.drover.core.retention.StoreRetention;
+import dev.drover.localaws.ProcessFleetLauncher;
+import dev.drover.scheduler.JobView;
+import dev.drover.scheduler.Scheduler;
+import dev.drover.scheduler.SchedulerConfig;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * {@code drover bench --files}: what a job's files and outputs cost.
+ * <ul>
+ *   <li>Files in: {@code tasks × true} on the in-JVM pool, without files and with a files directory of
+ *       {@code filesMb} MB ({@code filesMb} files of 1 MB), in one run; the time each task took
+ *       (its result's {@code finishedAt - startedAt}, which covers filling its working directory), after
+ *       each worker's first task, with files minus without. With the cache lending untouched copies
+ *       again (Drover's default), and with a fresh copy for every task (how it was before).</li>
+ *   <li>Outputs out: {@code tasks} tasks each writing {@code outputMb} MB to {@code $DROVER_OUTPUT_DIR} on
+ *       local AWS (worker processes, s3proxy on disk), beside a raw PutObject loop of the same files with
+ *       the same concurrency on the same s3proxy: MB/s of each and the ratio.</li>
+ * </ul>
+ */
+final class FilesBench {
+    private final Path dir;
+    private final PrintWriter log;
+    private final Clock clock = Clock.systemUTC();
+    private final long started = System.nanoTime();
+    final Map<String, Object> figures = new LinkedHashMap<>();
+
+    FilesBench(Path dir, PrintWriter log) {
+        this.dir = dir;
+        this.log = log;
+    }
+
+    // --- files in --------------------------------------------------------------------------------
+
+    void filesIn(int workers, int tasks, int filesMb) throws Exception {
+        Path files = Files.createDirectories(dir.resolve("files"));
+        Random random = new Random(1);
+        byte[] mb = new byte[1 << 20];
+        for (int i = 0; i < filesMb; i++) {
+            random.nextBytes(mb);
+            Files.write(Files.createDirectories(files.resolve("d" + i % 10)).resolve("part-" + i + ".bin"), mb);
+        }
+        say("packing " + filesMb + " MB of files");
+        FilesPack.Pack pack = FilesPack.pack(files, FilesPack.DEFAULT_LIMIT, Files.createDirectories(dir.resolve("scratch")));
+        byte[] workload = ("true\n").repeat(tasks).getBytes(StandardCharsets.UTF_8);
+        figures.put("files.tasks", tasks);
+        figures.put("files.workers", workers);
+        figures.put("files.mb", filesMb);
+        figures.put("files.entries", pack.entries());
+        for (boolean reuse : new boolean[] {true, false}) {
+            String mode = reuse ? "lent" : "copied";
+            try (InJvmFleet fleet = new InJvmFleet(workers, clock, StoreRetention.DEFAULT_RETENTION, reuse);
+                 Scheduler scheduler = new Scheduler(SchedulerConfig.inJvm(dir.resolve("sched-" + mode), workers),
+                         fleet.backend(), clock).start()) {
+                try (InputStream in = Files.newInputStream(pack.file())) {
+                    scheduler.putFiles(pack.sha256(), in, FilesPack.DEFAULT_LIMIT);
+                }
+                say("files in (" + mode + "): warm-up");
+                job(scheduler, ("true\n").repeat(50).getBytes(StandardCharsets.UTF_8), null);
+                job(scheduler, ("true\n").repeat(50).getBytes(StandardCharsets.UTF_8), pack.sha256());
+                say("files in (" + mode + "): " + tasks + " x true without files, with files, without again");
+                Job without1 = job(scheduler, workload, null);
+                Job with = job(scheduler, workload, pack.sha256());
+                Job without2 = job(scheduler, workload, null);
+                double base = (without1.meanAfterFirstMs + without2.meanAfterFirstMs) / 2;
+                double added = with.meanAfterFirstMs - base;
+                double addedWall = (with.wallSeconds - (without1.wallSeconds + without2.wallSeconds) / 2) * 1000 * workers / tasks;
+                figures.put("files." + mode + ".withoutMsPerTask", base);
+                figures.put("files." + mode + ".withMsPerTask", with.meanAfterFirstMs);
+                figures.put("files." + mode + ".addedMsPerTask", added);
+                figures.put("files." + mode + ".addedWallMsPerTask", addedWall);
+                figures.put("files." + mode + ".withoutWallSeconds", (without1.wallSeconds + without2.wallSeconds) / 2);
+                figures.put("files." + mode + ".withWallSeconds", with.wallSeconds);
+                figures.put("files." + mode + ".copiesMade", fleet.filesCache().copiesMade());
+                figures.put("files." + mode + ".copiesLentAgain", fleet.filesCache().copiesLentAgain());
+                say(String.format(Locale.ROOT, "  %s: %.3f ms a task without files (%.3f then %.3f), %.3f with: %+.3f ms"
+                                + " added a task after each worker's first (from wall times: %+.3f ms)", mode, base,
+                        without1.meanAfterFirstMs, without2.meanAfterFirstMs, with.meanAfterFirstMs, added, addedWall));
+            }
+        }
+    }
+
+    private record Job(double wallSeconds, double meanAfterFirstMs) {}
+
+    private Job job(Scheduler scheduler, byte[] workload, String files) throws Exception {
+        long t0 = System.nanoTime();
+        JobView v = scheduler.submit(new ByteArrayInputStream(workload), "files-bench", "bench", files);
+        scheduler.awaitDone(v.jobId());
+        double wall = (System.nanoTime() - t0) / 1e9;
+        List<TaskResult> results = results(scheduler, v.jobId());
+        Map<String, TaskResult> first = new HashMap<>();
+        for (TaskResult r : results) {
+            if (r.status() != TaskStatus.SUCCEEDED) {
+                throw new IllegalStateException("task " + r.seq() + " " + r.status() + ": " + r.error() + " " + r.stderr());
+            }
+            first.merge(r.worker(), r, (a, b) -> a.startedAt() <= b.startedAt() ? a : b);
+        }
+        long sum = 0;
+        int n = 0;
+        for (TaskResult r : results) {
+            if (first.get(r.worker()) != r) {
+                sum += r.durationMillis();
+                n++;
+            }
+        }
+        return new Job(wall, n == 0 ? 0 : (double) sum / n);
+    }
+
+    private static List<TaskResult> results(Scheduler scheduler, String jobId) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        scheduler.streamResults(jobId, out, false);
+        List<TaskResult> results = new ArrayList<>();
+        for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (!line.isBlank()) {
+                results.add(Json.result(line));
+            }
+        }
+        return results;
+    }
+
+    // --- outputs out ------------------------------------------------------------------------------
+
+    void outputsOut(int processes, int threadsPerProcess, int tasks, int outputMb) throws Exception {
+        int concurrency = processes * threadsPerProcess;
+        long bytes = (long) outputMb << 20;
+        figures.put("outputs.tasks", tasks);
+        figures.put("outputs.mbPerTask", outputMb);
+        figures.put("outputs.concurrency", concurrency);
+        say("starting local AWS (s3proxy on disk)");
+        try (EmbeddedAws aws = new EmbeddedAws(Optional.of(Files.createDirectories(dir.resolve("local-aws"))))) {
+            S3Client s3 = aws.aws.s3();
+            String bucket = aws.emulators.endpoints().bucket();
+            PayloadStore store = aws.backend.payloads();
+            // the raw loop: the same bytes from a file, PutObject, the same number of threads
+            Path file = dir.resolve("raw.bin");
+            Files.write(file, new byte[(int) bytes]);
+            say("raw PutObject loop: warm-up");
+            rawLoop(s3, bucket, file, concurrency, 50, "raw-warm/");
+            try (ProcessFleetLauncher fleet = new ProcessFleetLauncher(EmbeddedAws.workerCommand(threadsPerProcess, "120s"),
+                    aws.emulators.endpoints().workerEnvironment(), dir.resolve("workers"), clock);
+                 Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(dir.resolve("sched-out"), concurrency),
+                         aws.backend, clock).start()) {
+                fleet.launch(processes);
+                String line = "head -c " + bytes + " /dev/zero > \"$DROVER_OUTPUT_DIR/out.bin\"\n";
+                say("outputs out: warm-up (" + processes + " worker processes x " + threadsPerProcess + " threads)");
+                job(scheduler, line.repeat(Math.max(50, concurrency * 10)).getBytes(StandardCharsets.UTF_8), null);
+                clean(store);
+                say("raw PutObject loop: " + tasks + " x " + outputMb + " MB, " + concurrency + " threads");
+                double raw = rawLoop(s3, bucket, file, concurrency, tasks, "raw/");
+                clean(store);
+                say("outputs out: " + tasks + " tasks x " + outputMb + " MB");
+                Job drover = job(scheduler, line.repeat(tasks).getBytes(StandardCharsets.UTF_8), null);
+                clean(store);
+                say("the same tasks writing to their working directory instead (nothing uploaded)");
+                String local = "head -c " + bytes + " /dev/zero > out.bin\n";
+                Job noOutputs = job(scheduler, local.repeat(tasks).getBytes(StandardCharsets.UTF_8), null);
+                figures.put("outputs.noUploadSeconds", noOutputs.wallSeconds);
+                figures.put("outputs.droverTaskMs", drover.meanAfterFirstMs);
+                figures.put("outputs.noUploadTaskMs", noOutputs.meanAfterFirstMs);
+                say(String.format(Locale.ROOT, "  a task took %.1f ms writing and uploading its output, %.1f ms writing it only",
+                        drover.meanAfterFirstMs, noOutputs.meanAfterFirstMs));
+                say("the same uploads through Drover's store code in this JVM");
+                {
+                    AtomicInteger next = new AtomicInteger();
+                    ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(concurrency);
+                    long t0 = System.nanoTime();
+                    List<Future<?>> done = new ArrayList<>();
+                    for (int t = 0; t < concurrency; t++) {
+                        done.add(pool.submit(() -> {
+                            for (int i; (i = next.getAndIncrement()) < tasks; ) {
+                                FilesPack.sha256(file);
+                                store.putFile(PayloadStore.OUTPUTS_PREFIX + "store/" + i, file);
+                            }
+                            return null;
+                        }));
+                    }
+                    for (Future<?> f : done) {
+                        f.get();
+                    }
+                    pool.shutdown();
+                    double storeSeconds = (System.nanoTime() - t0) / 1e9;
+                    figures.put("outputs.storeLoopSeconds", storeSeconds);
+                    say(String.format(Locale.ROOT, "the same uploads through Drover's store code (SHA-256, then putFile) in this JVM: %.2f s",
+                            storeSeconds));
+                    clean(store);
+                }
+                say("raw PutObject loop again");
+                double raw2 = rawLoop(s3, bucket, file, concurrency, tasks, "raw2/");
+                clean(store);
+                double rawMbs = tasks * (double) outputMb / ((raw + raw2) / 2);
+                double droverMbs = tasks * (double) outputMb / drover.wallSeconds;
+                figures.put("outputs.rawSeconds", (raw + raw2) / 2);
+                figures.put("outputs.droverSeconds", drover.wallSeconds);
+                figures.put("outputs.rawMBps", rawMbs);
+                figures.put("outputs.droverMBps", droverMbs);
+                figures.put("outputs.ratio", droverMbs / rawMbs);
+                say(String.format(Locale.ROOT, "  raw %.1f MB/s (%.1f s, then %.1f s), Drover %.1f MB/s (%.1f s): %.0f %%", rawMbs,
+                        raw, raw2, droverMbs, drover.wallSeconds, 100 * droverMbs / rawMbs));
+            }
+        }
+    }
+
+    /** Seconds for {@code count} PutObjects of the file on {@code threads} threads. */
+    private static double rawLoop(S3Client s3, String bucket, Path file, int threads, int count, String prefix)
+            throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        long t0 = System.nanoTime();
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            done.add(pool.submit(() -> {
+                for (int i; (i = next.getAndIncrement()) < count; ) {
+                    String key = PayloadStore.OUTPUTS_PREFIX + prefix + i;
+                    s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(file));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        pool.shutdown();
+        return seconds;
+    }
+
+    /** Deletes every output, so the emulator's disk holds one phase's objects at a time. */
+    private static void clean(PayloadStore store) {
+        store.list(PayloadStore.OUTPUTS_PREFIX).forEach(o -> store.delete(o.key()));
+    }
+
+    // --- report -----------------------------------------------------------------------------------
+
+    String markdown() {
+        StringBuilder sb = new StringBuilder("## Files in, outputs out\n\n");
+        if (figures.containsKey("files.tasks")) {
+            sb.append(String.format(Locale.ROOT, "%s x `true` on the in-JVM pool, %s workers, files: %s MB in %s entries."
+                            + " Time a task took after each worker's first task (its result's finishedAt - startedAt):%n%n",
+                    figures.get("files.tasks"), figures.get("files.workers"), figures.get("files.mb"), figures.get("files.entries")));
+            sb.append("| files copy | without files, ms/task | with files, ms/task | added, ms/task | added, from wall time | copies made | lent again |\n");
+            sb.append("|---|---:|---:|---:|---:|---:|---:|\n");
+            for (String mode : List.of("lent", "copied")) {
+                if (figures.containsKey("files." + mode + ".addedMsPerTask")) {
+                    sb.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %+.3f | %+.3f | %s | %s |%n",
+                            mode.equals("lent") ? "lent again when untouched (default)" : "fresh copy each task",
+                            (double) figures.get("files." + mode + ".withoutMsPerTask"),
+                            (double) figures.get("files." + mode + ".withMsPerTask"),
+                            (double) figures.get("files." + mode + ".addedMsPerTask"),
+                            (double) figures.get("files." + mode + ".addedWallMsPerTask"),
+                            figures.get("files." + mode + ".copiesMade"), figures.get("files." + mode + ".copiesLentAgain")));
+                }
+            }
+            sb.append('\n');
+        }
+        if (figures.containsKey("outputs.ratio")) {
+            sb.append(String.format(Locale.ROOT, "%s tasks x %s MB to `$DROVER_OUTPUT_DIR` on local AWS (s3proxy on disk),"
+                            + " concurrency %s, beside a raw PutObject loop of the same bytes:%n%n",
+                    figures.get("outputs.tasks"), figures.get("outputs.mbPerTask"), figures.get("outputs.concurrency")));
+            sb.append("| | seconds | MB/s |\n|---|---:|---:|\n");
+            sb.append(String.format(Locale.ROOT, "| raw PutObject loop (mean of two) | %.2f | %.1f |%n",
+                    (double) figures.get("outputs.rawSeconds"), (double) figures.get("outputs.rawMBps")));
+            sb.append(String.format(Locale.ROOT, "| Drover (submit to last result) | %.2f | %.1f |%n",
+                    (double) figures.get("outputs.droverSeconds"), (double) figures.get("outputs.droverMBps")));
+            sb.append(String.format(Locale.ROOT, "| Drover's store code alone in the bench JVM (SHA-256 + putFile, same threads) | %.2f | %.1f |%n",
+                    (double) figures.get("outputs.storeLoopSeconds"),
+                    (int) figures.get("outputs.tasks") * (double) (int) figures.get("outputs.mbPerTask")
+                            / (double) figures.get("outputs.storeLoopSeconds")));
+            sb.append(String.format(Locale.ROOT, "| the same tasks, writing to their working directory (no upload) | %.2f | (%.1f) |%n",
+                    (double) figures.get("outputs.noUploadSeconds"),
+                    (int) figures.get("outputs.tasks") * (double) (int) figures.get("outputs.mbPerTask")
+                            / (double) figures.get("outputs.noUploadSeconds")));
+            sb.append(String.format(Locale.ROOT, "%nDrover / raw: %.0f %%. A task took %.1f ms writing and uploading its"
+                            + " output, %.1f ms writing it only (each worker's first task left out).%n",
+                    100 * (double) figures.get("outputs.ratio"), (double) figures.get("outputs.droverTaskMs"),
+                    (double) figures.get("outputs.noUploadTaskMs")));
+        }
+        return sb.toString();
+    }
+
+    private void say(String line) {
+        log.printf(Locale.ROOT, "[%6.1fs] %s%n", (System.nanoTime() - started) / 1e9, line);
+        log.flush();
+    }
+
+    static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception e) {
+            // a leftover temp folder is harmless
+        }
+    }
+}
