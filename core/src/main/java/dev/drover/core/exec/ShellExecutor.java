@@ -75,6 +75,11 @@ final class ShellExecutor {
             Process process = pb.start();
             Kill kill = waitFor(process, task, cancelled, out, err);
             Integer exit = process.exitValue();
+            if (SETSID.isPresent()) {
+                // nothing of a task outlives it: a background job it left could go on using the worker, or
+                // write into the files copy that the next task (perhaps another user's) is lent
+                TaskSession.kill(process.pid());
+            }
             TaskStatus status = kill == null ? exit == 0 ? TaskStatus.SUCCEEDED : TaskStatus.FAILED : kill.status;
             Captured o = capture(out.toPath());
             Captured e = capture(err.toPath());

@@ -39,4 +39,17 @@ class ShellExecutorTest {
         assertEquals("out\n", out.stdout());
         assertEquals("err\n", out.stderr());
     }
+
+    @Test
+    void nothingATaskLeftRunningOutlivesIt() throws Exception {
+        Path pidFile = scratch.resolve("background.pid");
+        Outcome out = run(new ShellExecutor(scratch, 1024, 1 << 20), "/bin/sleep 60 & echo $! > " + pidFile + "; exit 0");
+        assertEquals(0, out.exitCode(), out.stderr());
+        long pid = Long.parseLong(java.nio.file.Files.readString(pidFile).trim());
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true), "the background sleep was killed with its task");
+    }
 }
