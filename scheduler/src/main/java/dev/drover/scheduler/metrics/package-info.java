@@ -1,0 +1,5 @@
+/**
+ * The scheduler's figures for {@code GET /metrics} (Micrometer's Prometheus registry) and the dashboard:
+ * tasks and jobs by state, queue depth, fleet size and cost, latency histograms, AWS calls.
+ */
+package dev.drover.scheduler.metrics;
