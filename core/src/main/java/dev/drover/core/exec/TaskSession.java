@@ -9,6 +9,9 @@ import java.nio.file.Path;
  * The processes of a task's session (it runs under {@code setsid}, so its shell leads a session of
  * its own, and whatever it starts stays in it unless it calls setsid itself). Read from Linux's
  * {@code /proc}: the session id is the sixth field of {@code /proc/PID/stat}, after the command name.
+ * Only processes started after the session's leader are read: Linux hands out pids in rising order
+ * (up to {@code pid_max}, 4M on 64-bit), so the scan skips the machine's older processes and costs
+ * a directory listing and a few reads per task, not a read of every process.
  */
 final class TaskSession {
     private static final Path PROC = Path.of("/proc");
@@ -20,15 +23,22 @@ final class TaskSession {
         if (!Files.isDirectory(PROC)) {
             return;
         }
-        try (DirectoryStream<Path> pids = Files.newDirectoryStream(PROC, p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
-            for (Path dir : pids) {
-                if (sessionOf(dir) == sid) {
-                    ProcessHandle.of(Long.parseLong(dir.getFileName().toString())).ifPresent(ProcessHandle::destroyForcibly);
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC)) {
+            for (Path dir : entries) {
+                long pid = pidOf(dir);
+                if (pid > sid && sessionOf(dir) == sid) {
+                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
                 }
             }
         } catch (IOException e) {
             // /proc unreadable: the processes live on, as they did before
         }
+    }
+
+    /** The pid a /proc entry names, or -1 for the entries that are not processes. */
+    private static long pidOf(Path procDir) {
+        String name = procDir.getFileName().toString();
+        return !name.isEmpty() && name.chars().allMatch(Character::isDigit) ? Long.parseLong(name) : -1;
     }
 
     private static long sessionOf(Path procDir) {
