@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -55,7 +56,7 @@ public final class Dispatcher implements Runnable {
     private final BiConsumer<JobState, List<TaskResult>> decided;
     private final RetryPolicy retry = RetryPolicy.DEFAULT;
     private final BlockingQueue<JobState> jobs = new LinkedBlockingQueue<>();
-    private final Set<JobState> lostWork = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<JobState> lostWork = ConcurrentHashMap.newKeySet();
     private final Map<JobState, BundlePlanner> planners = new HashMap<>(); // dispatcher thread only
     private final Map<JobState, List<BundlePlanner.Planned>> unsent = new HashMap<>(); // dispatcher thread only
     private final Set<JobState> saved = new HashSet<>(); // unsent batches whose cursor is saved; dispatcher thread only
