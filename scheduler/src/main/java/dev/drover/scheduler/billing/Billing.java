@@ -47,7 +47,8 @@ public final class Billing implements AutoCloseable {
     private final Ec2Attribution ec2 = new Ec2Attribution();
     private final Forecaster forecaster = new Forecaster(prices);
     private final Map<String, Double> monthly = new ConcurrentHashMap<>();
-    private volatile long usersReadAt = Long.MIN_VALUE;
+    private volatile long usersReadAt;
+    private volatile boolean usersRead;
     private final ScheduledExecutorService timer;
 
     /**
@@ -109,9 +110,10 @@ public final class Billing implements AutoCloseable {
 
     private void refreshUsers() {
         long now = clock.millis();
-        if (now - usersReadAt < USERS_FOR.toMillis()) {
+        if (usersRead && now - usersReadAt < USERS_FOR.toMillis()) {
             return;
         }
+        usersRead = true;
         usersReadAt = now;
         for (User u : users.get()) {
             remember(u);
