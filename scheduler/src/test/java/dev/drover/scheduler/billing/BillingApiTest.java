@@ -149,6 +149,9 @@ class BillingApiTest {
         assertEquals(400, bad.statusCode(), bad.body());
         assertTrue(json(bad).get("error").asText().startsWith("since:"), bad.body());
         assertEquals(0, json(call("GET", "/bill?since=2999-01-01", admin, null)).get("users").size());
+        for (String odd : List.of("%2B999999999-12-31", "2026-13-01", "2026-12-01T25:00:00Z", "T")) {
+            assertEquals(400, call("GET", "/bill?since=" + odd, admin, null).statusCode(), odd);
+        }
         // the job view carries its EC2 share and its request cost
         JsonNode view = json(call("GET", "/jobs/" + a, ann, null));
         assertTrue(view.has("ec2Usd") && view.has("requestUsd") && view.has("taskSeconds"), view.toString());
