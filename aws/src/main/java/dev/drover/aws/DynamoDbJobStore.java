@@ -6,6 +6,8 @@ import static dev.drover.aws.DynamoDbSchema.Jobs.FINISHED_AT;
 import static dev.drover.aws.DynamoDbSchema.Jobs.JOB_ID;
 import static dev.drover.aws.DynamoDbSchema.Jobs.JOB_PREFIX;
 import static dev.drover.aws.DynamoDbSchema.Jobs.META;
+import static dev.drover.aws.DynamoDbSchema.Jobs.BUDGET_USD;
+import static dev.drover.aws.DynamoDbSchema.Jobs.CANCEL_REASON;
 import static dev.drover.aws.DynamoDbSchema.Jobs.FILES;
 import static dev.drover.aws.DynamoDbSchema.Jobs.NAME;
 import static dev.drover.aws.DynamoDbSchema.Jobs.OWNER;
@@ -80,6 +82,12 @@ public final class DynamoDbJobStore implements JobStore {
         if (job.files() != null) {
             item.put(FILES, s(job.files()));
         }
+        if (job.budgetUsd() != null) {
+            item.put(BUDGET_USD, AttributeValue.fromN(Double.toString(job.budgetUsd())));
+        }
+        if (job.cancelReason() != null) {
+            item.put(CANCEL_REASON, s(job.cancelReason()));
+        }
         AwsErrors.call(SERVICE, () -> dynamo.putItem(b -> b.tableName(table).item(item)));
     }
 
@@ -94,7 +102,9 @@ public final class DynamoDbJobStore implements JobStore {
         return new JobRecord(i.get(JOB_ID).s(), i.get(NAME).s(), i.get(OWNER).s(), Long.parseLong(i.get(TOTAL).n()),
                 Long.parseLong(i.get(DISPATCHED).n()), sending(i.get(SENDING)), JobStatus.valueOf(i.get(STATE).s()),
                 Long.parseLong(i.get(SUBMITTED_AT).n()), Long.parseLong(i.get(FINISHED_AT).n()),
-                i.containsKey(FILES) ? i.get(FILES).s() : null);
+                i.containsKey(FILES) ? i.get(FILES).s() : null,
+                i.containsKey(BUDGET_USD) ? Double.valueOf(i.get(BUDGET_USD).n()) : null,
+                i.containsKey(CANCEL_REASON) ? i.get(CANCEL_REASON).s() : null);
     }
 
     private static List<Integer> sending(AttributeValue v) {

@@ -50,6 +50,10 @@ public final class DynamoDbSchema {
         public static final String FINISHED_AT = "finishedAt";
         /** String, absent without files: the SHA-256 of the job's files pack. */
         public static final String FILES = "files";
+        /** Number, absent without a budget: what the job may spend, USD. */
+        public static final String BUDGET_USD = "budgetUsd";
+        /** String, absent unless cancelled: why ("cancelled", "budget"). */
+        public static final String CANCEL_REASON = "cancelReason";
         /** Binary: gzipped JSON of the chunk's results. */
         public static final String RESULTS = "results";
     }
@@ -75,6 +79,8 @@ public final class DynamoDbSchema {
         public static final String ADMIN = "admin";
         /** Epoch millis. */
         public static final String CREATED_AT = "createdAt";
+        /** Number, absent for none (and on older items): the user's monthly budget, USD. */
+        public static final String MONTHLY_BUDGET_USD = "monthlyBudgetUsd";
         /** String set, on the user's item: the hashes of their tokens. */
         public static final String TOKEN_HASHES = "tokenHashes";
         /** On the token's item: the hash again, compared in constant time after the lookup. */

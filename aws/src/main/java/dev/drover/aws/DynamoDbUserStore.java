@@ -60,6 +60,9 @@ public final class DynamoDbUserStore implements UserStore {
         item.putAll(Map.of(NAME, s(user.name()), ADMIN, AttributeValue.fromBool(user.admin()),
                 CREATED_AT, AttributeValue.fromN(Long.toString(user.createdAt())),
                 TOKEN_HASHES, AttributeValue.fromSs(List.of(tokenHash)), REVOKED, AttributeValue.fromBool(false)));
+        if (user.monthlyBudgetUsd() != null) {
+            item.put(DynamoDbSchema.Users.MONTHLY_BUDGET_USD, AttributeValue.fromN(Double.toString(user.monthlyBudgetUsd())));
+        }
         try {
             AwsErrors.call(SERVICE, () -> dynamo.putItem(b -> b.tableName(table).item(item)
                     .conditionExpression("attribute_not_exists(" + PARTITION_KEY + ") OR " + REVOKED + " = :yes")
@@ -88,7 +91,9 @@ public final class DynamoDbUserStore implements UserStore {
     }
 
     private static User user(Map<String, AttributeValue> i) {
-        return new User(i.get(NAME).s(), Boolean.TRUE.equals(i.get(ADMIN).bool()), Long.parseLong(i.get(CREATED_AT).n()));
+        AttributeValue budget = i.get(DynamoDbSchema.Users.MONTHLY_BUDGET_USD);
+        return new User(i.get(NAME).s(), Boolean.TRUE.equals(i.get(ADMIN).bool()), Long.parseLong(i.get(CREATED_AT).n()),
+                budget == null ? null : Double.valueOf(budget.n()));
     }
 
     @Override

@@ -46,6 +46,10 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     FleetOptions fleet;
 
+    @Option(names = "--budget", paramLabel = "USD",
+            description = "Cancel the job's remaining tasks (reason \"budget\") once its spend, AWS requests and its share of EC2, reaches USD.")
+    Double budget;
+
     @Mixin
     OutputOptions output;
 
@@ -60,6 +64,10 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!Submission.validate(workload, spec.commandLine().getErr())) {
+            return Submission.BAD_INPUT;
+        }
+        if (budget != null && !(budget >= 0 && Double.isFinite(budget))) {
+            spec.commandLine().getErr().println("drover: --budget: a number of US dollars, 0 or more");
             return Submission.BAD_INPUT;
         }
         pack = files.prepare(spec.commandLine().getErr());
@@ -119,7 +127,7 @@ final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().printf("dashboard: %s%n", api.dashboardUrl("127.0.0.1", u));
             spec.commandLine().getErr().flush();
         });
-        return Submission.run(new SchedulerClient("127.0.0.1:" + api.port(), access.adminToken()), workload, pack, true, output,
+        return Submission.run(new SchedulerClient("127.0.0.1:" + api.port(), access.adminToken()).withBudget(budget), workload, pack, true, output,
                 spec.commandLine().getOut(), spec.commandLine().getErr(), Main.CLOCK, enrich);
     }
 

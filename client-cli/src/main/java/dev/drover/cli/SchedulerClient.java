@@ -33,6 +33,8 @@ final class SchedulerClient {
     private final URI base;
     private final String token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    /** The budget, USD, of the jobs this client submits; null: none. */
+    private Double budgetUsd;
 
     SchedulerClient(String hostPort, String token) {
         this.base = URI.create(hostPort.startsWith("http") ? hostPort : "http://" + hostPort);
@@ -50,9 +52,36 @@ final class SchedulerClient {
 
     /** Submits a job whose tasks start in a copy of the files pack {@code files} (null: none), already uploaded. */
     JsonNode submit(Path workload, String name, String files) throws IOException, InterruptedException {
-        String query = "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + (files == null ? "" : "&files=" + files);
+        String query = "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + (files == null ? "" : "&files=" + files)
+                + (budgetUsd == null ? "" : "&budget=" + budgetUsd);
         return send(request("/jobs" + query)
                 .POST(HttpRequest.BodyPublishers.ofFile(workload)).build());
+    }
+
+    /** Jobs submitted through this client are cancelled with reason "budget" once they spend {@code usd} (null: none). */
+    SchedulerClient withBudget(Double usd) {
+        this.budgetUsd = usd;
+        return this;
+    }
+
+    /** Forecasts a workload's cost and duration from the task times measured so far; nothing is queued. */
+    JsonNode dryRun(Path workload, String name) throws IOException, InterruptedException {
+        return send(request("/jobs?dryRun=true&name=" + URLEncoder.encode(name, StandardCharsets.UTF_8))
+                .POST(HttpRequest.BodyPublishers.ofFile(workload)).build());
+    }
+
+    /** The bill of {@code user} (null: the token's own, or an admin's of everyone) for jobs since {@code since} (null: all). */
+    JsonNode bill(String user, String since) throws IOException, InterruptedException {
+        StringBuilder q = new StringBuilder("/bill");
+        char sep = '?';
+        if (user != null) {
+            q.append(sep).append("user=").append(URLEncoder.encode(user, StandardCharsets.UTF_8));
+            sep = '&';
+        }
+        if (since != null) {
+            q.append(sep).append("since=").append(URLEncoder.encode(since, StandardCharsets.UTF_8));
+        }
+        return send(request(q.toString()).GET().build());
     }
 
     /** True if the scheduler's payload store holds this files pack. */
@@ -128,6 +157,14 @@ final class SchedulerClient {
     JsonNode addUser(String name, boolean admin) throws IOException, InterruptedException {
         return send(request("/users?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "&admin=" + admin)
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    JsonNode addUser(String name, boolean admin, Double monthlyBudgetUsd) throws IOException, InterruptedException {
+        if (monthlyBudgetUsd == null) {
+            return addUser(name, admin);
+        }
+        return send(request("/users?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "&admin=" + admin
+                + "&monthlyBudget=" + monthlyBudgetUsd).POST(HttpRequest.BodyPublishers.noBody()).build());
     }
 
     JsonNode removeUser(String name) throws IOException, InterruptedException {

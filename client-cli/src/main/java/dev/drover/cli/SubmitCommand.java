@@ -23,6 +23,14 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--wait", description = "Follow the job to its end: progress, results and a summary.")
     boolean wait;
 
+    @Option(names = "--budget", paramLabel = "USD",
+            description = "Cancel the job's remaining tasks (reason \"budget\") once its spend, AWS requests and its share of EC2, reaches USD.")
+    Double budget;
+
+    @Option(names = "--dry-run", description = "Queue nothing: forecast the job's tasks, task-seconds, duration and dollars"
+            + " from the task times measured so far (with --json FILE, or --json - for standard output, as JSON).")
+    boolean dryRun;
+
     @Mixin
     OutputOptions output;
 
@@ -34,11 +42,18 @@ final class SubmitCommand implements Callable<Integer> {
         if (!Submission.validate(workload, spec.commandLine().getErr())) {
             return Submission.BAD_INPUT;
         }
+        if (budget != null && !(budget >= 0 && Double.isFinite(budget))) {
+            spec.commandLine().getErr().println("drover: --budget: a number of US dollars, 0 or more");
+            return Submission.BAD_INPUT;
+        }
+        if (dryRun) {
+            return DryRun.print(server.client(), workload, output.json, spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
         var pack = files.prepare(spec.commandLine().getErr());
         if (pack == null) {
             return Submission.BAD_INPUT;
         }
-        return Submission.run(server.client(), workload, pack, wait, output, spec.commandLine().getOut(),
+        return Submission.run(server.client().withBudget(budget), workload, pack, wait, output, spec.commandLine().getOut(),
                 spec.commandLine().getErr(), Main.CLOCK, summary -> { });
     }
 }

@@ -39,9 +39,18 @@ final class UsersCommand implements Runnable {
         @Option(names = "--admin", description = "The user may manage users and see every job.")
         boolean admin;
 
+        @Option(names = "--monthly-budget", paramLabel = "USD",
+                description = "What the user's jobs may spend a calendar month (UTC): then their running jobs are cancelled"
+                        + " with reason \"budget\" and new submissions get 429 (default: no limit).")
+        Double monthlyBudget;
+
         @Override
         public Integer call() throws Exception {
-            JsonNode added = server.client().addUser(name, admin);
+            if (monthlyBudget != null && !(monthlyBudget >= 0 && Double.isFinite(monthlyBudget))) {
+                spec.commandLine().getErr().println("drover: --monthly-budget: a number of US dollars, 0 or more");
+                return 2;
+            }
+            JsonNode added = server.client().addUser(name, admin, monthlyBudget);
             PrintWriter out = spec.commandLine().getOut();
             out.printf("added %s%s; their token (shown only now; give it to them, e.g. as ~/.drover/token, mode 0600):%n",
                     name, admin ? " (admin)" : "");

@@ -89,6 +89,21 @@ public final class Scheduler implements AutoCloseable {
         return Optional.ofNullable(jobs.get(jobId)).map(j -> j.runningTasks(limit));
     }
 
+    /** Every job's live state, for billing. */
+    public List<JobState> jobStates() {
+        return List.copyOf(jobs.values());
+    }
+
+    /** What one user may hold at once. */
+    public Quotas quotas() {
+        return config.quotas();
+    }
+
+    /** Task threads the fleet has (or will have). */
+    public int fleetThreads() {
+        return config.fleetThreads();
+    }
+
     /** The job's live state, for the dashboard; empty if no such job. */
     public Optional<JobState> job(String jobId) {
         return Optional.ofNullable(jobs.get(jobId));
@@ -129,6 +144,12 @@ public final class Scheduler implements AutoCloseable {
      */
     public JobView submit(InputStream workload, String name, String owner, String files)
             throws WorkloadException, IOException, Quotas.Exceeded {
+        return submit(workload, name, owner, files, null);
+    }
+
+    /** The same, for a job cancelled with reason "budget" once it has spent {@code budgetUsd} (null: no budget). */
+    public JobView submit(InputStream workload, String name, String owner, String files, Double budgetUsd)
+            throws WorkloadException, IOException, Quotas.Exceeded {
         if (files != null && !(FilesPack.isSha256(files) && hasFiles(files))) {
             throw new WorkloadException(name, 0, "no files pack " + files + " in the store: upload it first");
         }
@@ -150,6 +171,7 @@ public final class Scheduler implements AutoCloseable {
                     + " quota of %,d: wait for some to end, or submit fewer", owner, queued, job.total,
                     config.quotas().maxQueuedTasks()));
         }
+        job.budgetUsd(budgetUsd);
         persistence.submitted(job);
         jobs.put(job.jobId, job);
         dispatcher.enqueue(job);
@@ -251,12 +273,17 @@ public final class Scheduler implements AutoCloseable {
      * task without a result is reported CANCELLED now.
      */
     public Optional<JobView> cancel(String jobId) throws WorkloadException {
+        return cancel(jobId, JobState.CANCELLED_BY_USER);
+    }
+
+    /** Cancels a job for a reason ({@link JobState#CANCELLED_FOR_BUDGET}): its tasks without a result say it. */
+    public Optional<JobView> cancel(String jobId, String reason) throws WorkloadException {
         JobState job = jobs.get(jobId);
         if (job == null) {
             return Optional.empty();
         }
         if (!job.done()) {
-            job.markCancelled();
+            job.markCancelled(reason);
             backend.meter().charge(job::charge, () -> {
                 backend.claims().cancelJob(jobId, clock.instant());
                 return null;
@@ -267,7 +294,7 @@ public final class Scheduler implements AutoCloseable {
                 long seq = 0;
                 for (TaskSpec spec = reader.next(); spec != null; spec = reader.next(), seq++) {
                     if (!job.status(seq).isFinal()) {
-                        cancelled.add(TaskResult.decided(jobId, spec.toTask(seq), TaskStatus.CANCELLED, "cancelled", now));
+                        cancelled.add(TaskResult.decided(jobId, spec.toTask(seq), TaskStatus.CANCELLED, reason, now));
                     }
                     if (cancelled.size() == 1000) {
                         record(job, "cancel-" + seq, cancelled);
@@ -276,7 +303,7 @@ public final class Scheduler implements AutoCloseable {
             }
             record(job, "cancel-end", cancelled);
             finished(job);
-            log.info("job {} cancelled", jobId);
+            log.info("job {} cancelled ({})", jobId, reason);
         }
         return status(jobId);
     }

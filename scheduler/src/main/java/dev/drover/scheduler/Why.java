@@ -68,6 +68,8 @@ public final class Why {
                 reasons.add(new Reason("retries-used-up", status + " after " + r.attempts() + " attempt" + (r.attempts() == 1 ? "" : "s")
                         + (r.exitCode() != null ? " (exit " + r.exitCode() + ")" : "") + (r.error() != null ? ": " + r.error() : "")
                         + "; its retries are used up, so it will not run again"));
+            } else if (status == TaskStatus.CANCELLED && JobState.CANCELLED_FOR_BUDGET.equals(job.cancelReason())) {
+                reasons.add(budget(job));
             } else {
                 reasons.add(new Reason("final", "it is " + status + ": it will not run again"));
             }
@@ -83,8 +85,17 @@ public final class Why {
 
     private void queued(JobState job, long task, List<Reason> reasons) {
         if (job.cancelled()) {
-            reasons.add(new Reason("cancelled", "the job is cancelled"));
+            reasons.add(JobState.CANCELLED_FOR_BUDGET.equals(job.cancelReason()) ? budget(job)
+                    : new Reason("cancelled", "the job is cancelled"));
             return;
+        }
+        long userOutstanding = scheduler.jobStates().stream().filter(j -> j.owner.equals(job.owner))
+                .mapToLong(JobState::outstanding).sum();
+        long maxRunning = scheduler.quotas().maxRunningTasks();
+        if (task >= job.dispatched() && userOutstanding >= maxRunning) {
+            reasons.add(new Reason("running-quota", "the user's running quota (Quotas.maxRunningTasks) is reached: "
+                    + userOutstanding + " of " + maxRunning + " tasks on the queue or running; the rest waits at the"
+                    + " scheduler until some end"));
         }
         long ahead = job.queuedBefore(task);
         long others = 0;
@@ -136,6 +147,18 @@ public final class Why {
         } else if (booting == 0 && live > 0 && live < max) {
             reasons.add(new Reason("fleet-busy", "every one of the " + live + " workers is busy"));
         }
+    }
+
+    /** Budget reached: the job's own (spend at or over it), else its user's monthly budget. */
+    private static Reason budget(JobState job) {
+        JobView v = job.view(System.currentTimeMillis());
+        double spent = v.requestUsd() + v.ec2Usd();
+        if (v.budgetUsd() != null && spent >= v.budgetUsd()) {
+            return new Reason("budget", String.format("budget reached: the job spent $%.6f of its budget of $%.6f, so its"
+                    + " remaining tasks were cancelled", spent, v.budgetUsd()));
+        }
+        return new Reason("budget", "budget reached: user " + job.owner + "'s monthly budget is spent, so the job's"
+                + " remaining tasks were cancelled");
     }
 
     private static long number(Object o) {

@@ -12,9 +12,12 @@ import java.util.List;
  *                   {@code dispatched}: saved before the send, so a restarted scheduler re-sends
  *                   exactly those bundles under the same ids, and the claim store skips any that ran
  * @param files      the SHA-256 of the job's files pack ({@code files/<sha256>} in the payload store), or null
+ * @param budgetUsd  what the job may spend (requests and its share of EC2), or null: no budget
+ * @param cancelReason why a cancelled job was cancelled ("cancelled" by a user, "budget"), or null
  */
 public record JobRecord(String jobId, String name, String owner, long total, long dispatched, List<Integer> sending,
-                        JobStatus state, long submittedAt, long finishedAt, String files) {
+                        JobStatus state, long submittedAt, long finishedAt, String files, Double budgetUsd,
+                        String cancelReason) {
 
     public JobRecord {
         sending = List.copyOf(sending);
@@ -23,6 +26,11 @@ public record JobRecord(String jobId, String name, String owner, long total, lon
     public JobRecord(String jobId, String name, String owner, long total, long dispatched, List<Integer> sending,
                      JobStatus state, long submittedAt, long finishedAt) {
         this(jobId, name, owner, total, dispatched, sending, state, submittedAt, finishedAt, null);
+    }
+
+    public JobRecord(String jobId, String name, String owner, long total, long dispatched, List<Integer> sending,
+                     JobStatus state, long submittedAt, long finishedAt, String files) {
+        this(jobId, name, owner, total, dispatched, sending, state, submittedAt, finishedAt, files, null, null);
     }
 
     /** The first task of the bundles in {@link #sending}. */

@@ -50,6 +50,17 @@ public abstract class JobStoreContract {
     }
 
     @Test
+    void keepsTheJobsBudgetAndWhyItWasCancelled() {
+        String id = "j" + UUID.randomUUID();
+        JobRecord r = new JobRecord(id, "w.txt", "ann", 3, 3, List.of(), JobStatus.CANCELLED, 1000, 2000, null, 0.25, "budget");
+        store().save(r);
+        assertEquals(r, store().get(id).orElseThrow());
+        JobRecord none = new JobRecord(id, "w.txt", "ann", 3, 0, List.of(), JobStatus.SUBMITTED, 1000, 0);
+        store().save(none);
+        assertEquals(none, store().get(id).orElseThrow(), "no budget, no reason: read as null");
+    }
+
+    @Test
     void keepsEveryChunkOfResultsOnceEach() {
         String id = "j" + UUID.randomUUID();
         store().appendResults(id, "c1", IntStream.range(0, 300).mapToObj(i -> result(id, i)).toList());

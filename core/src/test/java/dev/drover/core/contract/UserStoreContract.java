@@ -37,6 +37,19 @@ public abstract class UserStoreContract {
     }
 
     @Test
+    void keepsAUsersMonthlyBudgetAndReadsNoneAsNull() {
+        String name = name();
+        User budgeted = new User(name, false, 1234, 12.5);
+        String hash = hash('c') + name;
+        assertTrue(store().add(budgeted, hash));
+        assertEquals(budgeted, store().get(name).orElseThrow());
+        assertEquals(budgeted, store().byTokenHash(hash).orElseThrow());
+        String other = name();
+        assertTrue(store().add(new User(other, false, 1), hash('d') + other));
+        assertEquals(null, store().get(other).orElseThrow().monthlyBudgetUsd());
+    }
+
+    @Test
     void removingAUserRevokesTheirTokens() {
         String name = name();
         String hash = hash('c') + name;

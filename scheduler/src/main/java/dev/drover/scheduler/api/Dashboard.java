@@ -178,6 +178,10 @@ final class Dashboard {
         m.put("latencyMs", state.get().latencyPercentiles());
         m.put("calls", Map.of("sqs", j.sqsRequests(), "dynamoWrites", j.dynamoWrites(), "dynamoReads", j.dynamoReads(),
                 "s3", j.s3Requests()));
+        m.put("ec2Usd", Math.round(j.ec2Usd() * 1e6) / 1e6); // its share of the fleet, by task-seconds
+        m.put("workerSeconds", j.workerSeconds());
+        m.put("budgetUsd", j.budgetUsd());
+        m.put("cancelReason", j.cancelReason());
         m.put("failures", state.get().failureGroups().stream().limit(20).toList());
         m.put("running", state.get().runningTasks(RUNNING_SHOWN));
         return Optional.of(m);

@@ -13,6 +13,8 @@ import dev.drover.scheduler.Quotas;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.auth.Accounts;
 import dev.drover.scheduler.auth.Sessions;
+import dev.drover.scheduler.billing.Billing;
+import dev.drover.scheduler.billing.Since;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -58,6 +60,11 @@ import org.slf4j.LoggerFactory;
  * GET    /files/{sha}                                      → 200 if the payload store holds that pack | 404
  * PUT    /files/{sha}               body: the pack (tar.gz) → 201 stored | 200 already there | 400 bad pack
  * GET    /jobs/{id}/why[?task=SEQ]                         → {seq, status, reasons: [{code, text}]}: why it is not running
+ * POST   /jobs?name=N&amp;budget=USD    a job cancelled with reason "budget" once its spend reaches USD
+ * POST   /jobs?name=N&amp;dryRun=true   → 200 forecast {tasks, taskSeconds, ec2Usd, requestUsd, basis}: nothing queued
+ * GET    /bill[?user=U&amp;since=DATE]   → per user and per job: task-seconds, worker-seconds, calls, bytes, USD
+ *                                      (your own; an admin's: everyone's; another user's: 403)
+ * POST   /users?name=N&amp;monthlyBudget=USD  a user whose jobs stop (and submissions get 429) when the month's spend reaches USD
  * GET    /metrics                                          → Prometheus text format
  * GET    /?login=CODE                                      → 303 to / with the session cookie (no token needed)
  * GET    /, /ui/{file}                                     → the dashboard's page       (no token needed; holds no data)
@@ -124,6 +131,7 @@ public final class HttpApi implements AutoCloseable {
     private final Sessions sessions = new Sessions(java.time.Clock.systemUTC());
     private final Dashboard dashboard;
     private final dev.drover.scheduler.Why why;
+    private final Billing billing;
 
     public HttpApi(Scheduler scheduler, String host, int port, FleetView fleet, Accounts accounts) throws IOException {
         this(scheduler, host, port, fleet, accounts, Limits.defaults());
@@ -131,6 +139,13 @@ public final class HttpApi implements AutoCloseable {
 
     public HttpApi(Scheduler scheduler, String host, int port, FleetView fleet, Accounts accounts, Limits limits)
             throws IOException {
+        this(scheduler, host, port, fleet, accounts, limits, java.time.Clock.systemUTC(), Billing.DEFAULT_EVERY);
+    }
+
+    /** With the clock that says which month it is, and how often budgets are checked. */
+    public HttpApi(Scheduler scheduler, String host, int port, FleetView fleet, Accounts accounts, Limits limits,
+                   java.time.Clock billingClock, java.time.Duration billingEvery) throws IOException {
+        this.billing = new Billing(scheduler, () -> scheduler.metrics().fleetStatus(), accounts::list, billingClock, billingEvery);
         this.scheduler = scheduler;
         this.fleet = fleet;
         this.accounts = accounts;
@@ -192,7 +207,13 @@ public final class HttpApi implements AutoCloseable {
         return "http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port() + loginPath(user);
     }
 
+    /** Per-job EC2 shares, budgets, bills and forecasts. */
+    public Billing billing() {
+        return billing;
+    }
+
     public HttpApi start() {
+        billing.start();
         server.start();
         return this;
     }
@@ -309,6 +330,7 @@ public final class HttpApi implements AutoCloseable {
                 json(ex, 200, fleet.snapshot());
             }
             case "users" -> users(ex, method, path, query, user);
+            case "bill" -> bill(ex, method, path, query, user);
             case "files" -> files(ex, method, path);
             default -> throw notFound();
         }
@@ -477,10 +499,17 @@ public final class HttpApi implements AutoCloseable {
                 throw new BodyLimit.TooLarge();
             }
         }
+        Double budget = query.containsKey("budget") ? usd(query.get("budget"), "budget") : null;
+        boolean dryRun = Requests.bool(query.get("dryRun"), "dryRun");
         try {
+            if (dryRun) {
+                json(ex, 200, billing.forecast(new BodyLimit(ex.getRequestBody(), limits.maxBodyBytes()), name, user.name()));
+                return;
+            }
+            billing.admit(user);
             // the owner is who the token says, whatever the client sends
             json(ex, 201, scheduler.submit(new BodyLimit(ex.getRequestBody(), limits.maxBodyBytes()), name, user.name(),
-                    query.get("files")));
+                    query.get("files"), budget));
         } catch (Quotas.Exceeded e) {
             throw new Refusal(429, e.getMessage(), Map.of("Retry-After", "60"));
         } catch (WorkloadException e) {
@@ -515,9 +544,10 @@ public final class HttpApi implements AutoCloseable {
         } else {
             String name = query.get("name");
             boolean admin = Requests.bool(query.get("admin"), "admin");
+            Double monthlyBudget = query.containsKey("monthlyBudget") ? usd(query.get("monthlyBudget"), "monthlyBudget") : null;
             String token;
             try {
-                token = accounts.add(name, admin);
+                token = accounts.add(name, admin, monthlyBudget);
             } catch (IllegalArgumentException e) {
                 throw new Refusal(400, e.getMessage());
             } catch (IllegalStateException e) {
@@ -526,9 +556,53 @@ public final class HttpApi implements AutoCloseable {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("name", name);
             body.put("admin", admin);
+            if (monthlyBudget != null) {
+                body.put("monthlyBudgetUsd", monthlyBudget);
+            }
             body.put("token", token);
             json(ex, 201, body);
         }
+    }
+
+    /** A dollar amount in a query: a finite number, 0 or more. */
+    private static double usd(String text, String what) throws Refusal {
+        try {
+            double v = Double.parseDouble(text == null ? "" : text.strip());
+            if (Double.isFinite(v) && v >= 0 && v < 1e12 && !text.strip().matches(".*[a-zA-Z].*")) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new Refusal(400, what + ": a number of US dollars, 0 or more (e.g. 2.50)");
+    }
+
+    /**
+     * GET /bill[?user=U&amp;since=DATE]: a user's own bill, an admin's of everyone (or of {@code user});
+     * a user asking for another's gets 403, since their own name is no secret to them and the refusal says why.
+     */
+    private void bill(HttpExchange ex, String method, List<String> path, Map<String, String> query, User user) throws Exception {
+        if (path.size() != 1) {
+            throw notFound();
+        }
+        allow(method, "GET");
+        String who = query.get("user");
+        if (who != null && who.isEmpty()) {
+            who = null;
+        }
+        if (!user.admin()) {
+            if (who != null && !who.equals(user.name())) {
+                throw new Refusal(403, "only an admin sees another user's bill");
+            }
+            who = user.name();
+        }
+        long since;
+        try {
+            since = Since.parse(query.get("since"));
+        } catch (IllegalArgumentException e) {
+            throw new Refusal(400, e.getMessage());
+        }
+        json(ex, 200, billing.bill(who, since));
     }
 
     /** GET /jobs/J/outputs/SEQ/PATH: one file a task left in its output directory, streamed from the payload store. */
@@ -599,6 +673,7 @@ public final class HttpApi implements AutoCloseable {
 
     @Override
     public void close() {
+        billing.close();
         server.stop(0);
         workers.shutdownNow();
         refusals.shutdownNow();

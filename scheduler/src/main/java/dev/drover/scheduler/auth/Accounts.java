@@ -111,11 +111,19 @@ public final class Accounts {
 
     /** Adds a user; returns their token, the only time it is seen. */
     public String add(String name, boolean admin) {
+        return add(name, admin, null);
+    }
+
+    /** Adds a user whose jobs may spend at most {@code monthlyBudgetUsd} a calendar month (null: no limit). */
+    public String add(String name, boolean admin, Double monthlyBudgetUsd) {
+        if (monthlyBudgetUsd != null && !(monthlyBudgetUsd >= 0 && monthlyBudgetUsd < 1e12)) {
+            throw new IllegalArgumentException("a monthly budget is a number of US dollars, 0 or more");
+        }
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("a user name is 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
         String token = newToken();
-        if (!store.add(new User(name, admin, clock.millis()), hash(token))) {
+        if (!store.add(new User(name, admin, clock.millis(), monthlyBudgetUsd), hash(token))) {
             throw new IllegalStateException("user " + name + " exists");
         }
         log.info("added user '{}'{}", name, admin ? " (admin)" : "");

@@ -191,6 +191,7 @@ public final class Provisioner implements AutoCloseable {
         s.put("peakWorkers", peak(members));
         s.put("workerSeconds", Math.round(workerMillis / 100.0) / 10.0);
         s.put("costUsd", Math.round(billedSeconds * config.hourlyPriceUsd() / 3600.0 * 1e6) / 1e6);
+        s.put("billedWorkerSeconds", billedSeconds); // with the 60 s minimum: what jobs' EC2 shares divide
         s.put("launchDelaysMs", List.copyOf(launchDelays));
         s.put("decisions", List.copyOf(decisions));
         List<Map<String, Object>> each = new ArrayList<>();

@@ -61,6 +61,14 @@ public final class JobState {
     private long runs;
     private double expectedMillis;
     private long expected;
+    private Double budgetUsd;
+    private String cancelReason;
+    private double ec2WorkerSeconds;
+    private double ec2Usd;
+    private long outputBytes;
+    /** Run time per command line, {millis, runs}, for forecasts: at most {@link #COMMANDS_KEPT} lines a job. */
+    private final Map<String, long[]> commandTimes = new HashMap<>();
+    static final int COMMANDS_KEPT = 1000;
 
     public JobState(String jobId, String name, String owner, long total, long submittedAt, Path workload, Path resultFile) {
         this(jobId, name, owner, total, submittedAt, workload, resultFile, null);
@@ -235,9 +243,20 @@ public final class JobState {
             if (!r.worker().isEmpty()) {
                 workers.add(r.worker());
             }
+            for (dev.drover.core.model.OutputFile o : r.outputs()) {
+                outputBytes += o.bytes();
+            }
             if (!r.worker().isEmpty() && r.status() != TaskStatus.CANCELLED) {
                 runMillis += r.durationMillis();
                 runs++;
+                long[] t = commandTimes.get(r.command());
+                if (t == null && commandTimes.size() < COMMANDS_KEPT) {
+                    commandTimes.put(r.command(), t = new long[2]);
+                }
+                if (t != null) {
+                    t[0] += r.durationMillis();
+                    t[1]++;
+                }
                 if (Commands.sleepMillis(r.command()) < 0) {
                     shellMillis += r.durationMillis();
                     shellRuns++;
@@ -267,7 +286,60 @@ public final class JobState {
     }
 
     public synchronized void markCancelled() {
+        markCancelled(CANCELLED_BY_USER);
+    }
+
+    /** Why a job was cancelled: by its user, or on reaching a budget. */
+    public static final String CANCELLED_BY_USER = "cancelled";
+    public static final String CANCELLED_FOR_BUDGET = "budget";
+
+    /** Marks the job cancelled for this reason; the first reason given stays. */
+    public synchronized void markCancelled(String reason) {
         cancelled = true;
+        if (cancelReason == null) {
+            cancelReason = reason;
+        }
+    }
+
+    /** Why the job was cancelled, or null if it was not. */
+    public synchronized String cancelReason() {
+        return cancelReason;
+    }
+
+    /** What the job may spend in USD, or null: no budget. */
+    public synchronized Double budgetUsd() {
+        return budgetUsd;
+    }
+
+    public synchronized void budgetUsd(Double usd) {
+        budgetUsd = usd;
+    }
+
+    /** Seconds its tasks ran on workers (cancelled ones not counted): what its share of the fleet is measured by. */
+    public synchronized double taskSeconds() {
+        return runMillis / 1000.0;
+    }
+
+    /** Adds a share of the fleet's billed worker-seconds, and what they cost. */
+    public synchronized void chargeEc2(double workerSeconds, double usd) {
+        ec2WorkerSeconds += workerSeconds;
+        ec2Usd += usd;
+    }
+
+    public synchronized Usage usage() {
+        return usage;
+    }
+
+    /** Bytes of the output files its tasks uploaded. */
+    public synchronized long outputBytes() {
+        return outputBytes;
+    }
+
+    /** Run time per command line so far: {millis, runs} (a copy). */
+    public synchronized Map<String, long[]> commandTimes() {
+        Map<String, long[]> copy = new HashMap<>();
+        commandTimes.forEach((k, v) -> copy.put(k, v.clone()));
+        return copy;
     }
 
     public synchronized boolean cancelled() {
@@ -311,6 +383,11 @@ public final class JobState {
         return shellRuns == 0 ? -1 : (double) shellMillis / shellRuns;
     }
 
+    /** Total run time and count of the job's shell tasks so far: {millis, runs}. */
+    public synchronized long[] shellTime() {
+        return new long[] {shellMillis, shellRuns};
+    }
+
     /** Records the dispatcher's estimate for tasks just queued, used until results are measured. */
     public synchronized void expect(double millis, long tasks) {
         expectedMillis += millis;
@@ -328,13 +405,14 @@ public final class JobState {
     }
 
     public synchronized JobRecord record() {
-        return new JobRecord(jobId, name, owner, total, dispatched, sending, state(), submittedAt, finishedAt, files);
+        return new JobRecord(jobId, name, owner, total, dispatched, sending, state(), submittedAt, finishedAt, files,
+                budgetUsd, cancelReason);
     }
 
     /** The record to save before sending bundles of these sizes: the cursor past them. */
     public synchronized JobRecord recordSending(List<Integer> sizes) {
         return new JobRecord(jobId, name, owner, total, dispatched + sizes.stream().mapToLong(Integer::longValue).sum(),
-                sizes, state(), submittedAt, finishedAt, files);
+                sizes, state(), submittedAt, finishedAt, files, budgetUsd, cancelReason);
     }
 
     /** Moves the cursor past bundles of these sizes, about to be sent (once their record is saved). */
@@ -368,6 +446,7 @@ public final class JobState {
         double wall = Math.max(1, end - submittedAt) / 1000.0;
         return new JobView(jobId, name, owner, state(), total, dispatched, byStatus, submittedAt, finishedAt,
                 wall, finalCount / wall, usage.sqsRequests(), usage.dynamoWrites(), usage.dynamoReads(),
-                usage.s3Requests(), duplicates, workers.size());
+                usage.s3Requests(), duplicates, workers.size(), runMillis / 1000.0, ec2WorkerSeconds,
+                dev.drover.scheduler.billing.Prices.LIST.requestsUsd(usage), ec2Usd, budgetUsd, cancelReason);
     }
 }

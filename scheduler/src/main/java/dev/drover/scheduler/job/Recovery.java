@@ -47,8 +47,9 @@ public final class Recovery {
             JobState job = new JobState(record.jobId(), record.name(), record.owner(), record.total(),
                     record.submittedAt(), spool, dir.resolve("results.jsonl"), record.files());
             job.dispatched(record.dispatched());
+            job.budgetUsd(record.budgetUsd());
             if (record.state() == JobStatus.CANCELLED) {
-                job.markCancelled();
+                job.markCancelled(record.cancelReason() != null ? record.cancelReason() : JobState.CANCELLED_BY_USER);
             }
             long finishedAt = record.finishedAt() > 0 ? record.finishedAt() : clock.millis();
             List<TaskResult> replay = new ArrayList<>();

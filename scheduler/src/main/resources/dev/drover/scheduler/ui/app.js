@@ -124,8 +124,8 @@ function renderDetail() {
   for (const s of ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED']) counts.append(fig(s.toLowerCase(), d.counts[s] || 0));
   const lat = $('#d-latency'); lat.replaceChildren();
   for (const p of ['p50', 'p95', 'p99']) lat.append(fig('latency ' + p, d.latencyMs[p] == null ? '–' : d.latencyMs[p] + ' ms'));
-  $('#d-cost').replaceChildren(fig('AWS calls cost', usd(d.costUsd)), fig('SQS requests', d.calls.sqs),
-    fig('DynamoDB writes', d.calls.dynamoWrites), fig('tasks/s overall', d.tasksPerSecond));
+  $('#d-cost').replaceChildren(fig('AWS calls cost', usd(d.costUsd)), fig('EC2 share', usd(d.ec2Usd)),
+    fig('SQS requests', d.calls.sqs), fig('DynamoDB writes', d.calls.dynamoWrites), fig('tasks/s overall', d.tasksPerSecond));
   const fb = el('tbody');
   for (const f of d.failures) fb.append(el('tr', {}, el('td', {}, f.status), el('td', {}, f.exitCode == null ? '–' : f.exitCode),
     el('td', { class: 'wrap mono' }, f.firstLine || '(empty)'), el('td', {}, f.count), el('td', { class: 'mono' }, f.sampleSeqs.join(', '))));
