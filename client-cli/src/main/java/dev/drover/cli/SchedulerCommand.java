@@ -114,6 +114,9 @@ final class SchedulerCommand implements Callable<Integer> {
         return new Quotas(maxQueuedPerUser, maxRunningPerUser);
     }
 
+    @Mixin
+    TlsOptions tls;
+
     @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "268435456",
             description = "Largest workload a submission may carry (default ${DEFAULT-VALUE}); more is refused with 413.")
     long maxBody;
@@ -176,15 +179,17 @@ final class SchedulerCommand implements Callable<Integer> {
     }
 
     private int serve(Scheduler scheduler, Accounts accounts, HttpApi.FleetView fleetView, String what) throws Exception {
+        // the certificate first: a bad one stops the start before a first start uses up the admin's bootstrap
+        dev.drover.scheduler.tls.Transport transport = tls.transport(bind, Main.CLOCK, spec.commandLine().getOut());
+        tls.publish(transport, System.getenv());
         Optional<String> admin = accounts.bootstrap();
         if (admin.isPresent()) {
             Path file = adminTokenFile != null ? adminTokenFile : Main.environment(spec).defaultTokenFile();
-            TokenFile.write(file, admin.get());
-            spec.commandLine().getOut().printf("first start: created the admin user '%s'; its token is in %s (mode 0600)%n",
-                    Accounts.ADMIN, file);
+            spec.commandLine().getOut().printf("first start: created the admin user '%s'; its token is in %s%n",
+                    Accounts.ADMIN, tls.storeAdminToken(admin.get(), file, System.getenv()));
         }
         try (HttpApi api = new HttpApi(scheduler, bind, port, fleetView, accounts,
-                HttpApi.Limits.defaults().withMaxBodyBytes(maxBody)).start()) {
+                HttpApi.Limits.defaults().withMaxBodyBytes(maxBody), transport).start()) {
             spec.commandLine().getOut().printf("drover scheduler listening on %s:%d with %s%n", bind, api.port(), what);
             accounts.list().stream().filter(u -> u.name().equals(Accounts.ADMIN)).findFirst().ifPresent(u ->
                     spec.commandLine().getOut().printf("dashboard: %s%n", api.dashboardUrl(bind, u)));

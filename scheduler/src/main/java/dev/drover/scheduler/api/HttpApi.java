@@ -124,6 +124,7 @@ public final class HttpApi implements AutoCloseable {
     private final Sessions sessions = new Sessions(java.time.Clock.systemUTC());
     private final Dashboard dashboard;
     private final dev.drover.scheduler.Why why;
+    private final dev.drover.scheduler.tls.Transport transport;
 
     public HttpApi(Scheduler scheduler, String host, int port, FleetView fleet, Accounts accounts) throws IOException {
         this(scheduler, host, port, fleet, accounts, Limits.defaults());
@@ -131,6 +132,13 @@ public final class HttpApi implements AutoCloseable {
 
     public HttpApi(Scheduler scheduler, String host, int port, FleetView fleet, Accounts accounts, Limits limits)
             throws IOException {
+        this(scheduler, host, port, fleet, accounts, limits, dev.drover.scheduler.tls.Transport.plain());
+    }
+
+    /** As above, served over {@code transport}: plain HTTP or HTTPS. */
+    public HttpApi(Scheduler scheduler, String host, int port, FleetView fleet, Accounts accounts, Limits limits,
+            dev.drover.scheduler.tls.Transport transport) throws IOException {
+        this.transport = transport;
         this.scheduler = scheduler;
         this.fleet = fleet;
         this.accounts = accounts;
@@ -140,7 +148,7 @@ public final class HttpApi implements AutoCloseable {
         this.dashboard = new Dashboard(scheduler);
         this.why = new dev.drover.scheduler.Why(scheduler, () -> scheduler.metrics().fleetStatus(), () -> scheduler.metrics().queue());
         scheduler.metrics().fleet(() -> fleet.snapshot() instanceof Map<?, ?> m ? stringKeys(m) : Map.of());
-        this.server = HttpServer.create(new InetSocketAddress(host, port), 256);
+        this.server = transport.create(new InetSocketAddress(host, port), 256);
         BlockingQueue<Runnable> queue = limits.queued() > 0 ? new LinkedBlockingQueue<>(limits.queued()) : new SynchronousQueue<>();
         this.workers = new ThreadPoolExecutor(limits.threads(), limits.threads(), 30, TimeUnit.SECONDS, queue,
                 threads("drover-http-", true));
@@ -189,7 +197,7 @@ public final class HttpApi implements AutoCloseable {
     /** The dashboard's sign-in URL for this user, on the address the server listens on. */
     public String dashboardUrl(String host, User user) {
         String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
-        return "http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port() + loginPath(user);
+        return transport.scheme() + "://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port() + loginPath(user);
     }
 
     public HttpApi start() {
