@@ -21,6 +21,7 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
@@ -67,7 +68,8 @@ public final class PemFiles {
                     return converter.getPrivateKey(pkcs8);
                 }
                 if (o instanceof PEMKeyPair pair) {
-                    return converter.getKeyPair(pair).getPrivate();
+                    // the private part only: an "EC PRIVATE KEY" may leave its public key out
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
                 }
                 if (o instanceof PKCS8EncryptedPrivateKeyInfo || o instanceof PEMEncryptedKeyPair) {
                     throw new IllegalArgumentException(file + ": the key is encrypted; give it unencrypted, "
@@ -80,11 +82,28 @@ public final class PemFiles {
         throw new IllegalArgumentException(file + ": no private key in it (expected PEM: PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)");
     }
 
-    /** PEM text of a key (PKCS#8) or a certificate. */
-    public static String pem(Object keyOrCertificate) {
+    /** PEM text of a certificate. */
+    public static String pem(X509Certificate certificate) {
+        return write(certificate);
+    }
+
+    /** PEM text of a key, as PKCS#8 ({@code PRIVATE KEY}), unencrypted. */
+    public static String pem(PrivateKey key) {
+        try {
+            return write(new JcaPKCS8Generator(key, null).generate());
+        } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
+            throw new IllegalArgumentException("cannot encode the key: " + e.getMessage(), e);
+        }
+    }
+
+    private static String write(Object pemObject) {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(keyOrCertificate);
+            if (pemObject instanceof org.bouncycastle.util.io.pem.PemObject ready) {
+                writer.writeObject(ready);
+            } else {
+                writer.writeObject(pemObject);
+            }
         } catch (IOException e) {
             throw new IllegalStateException(e); // a StringWriter does not fail
         }
