@@ -117,12 +117,16 @@ final class SchedulerCommand implements Callable<Integer> {
     @Mixin
     TlsOptions tls;
 
+    private dev.drover.scheduler.tls.Transport transport;
+
     @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "268435456",
             description = "Largest workload a submission may carry (default ${DEFAULT-VALUE}); more is refused with 413.")
     long maxBody;
 
     @Override
     public Integer call() throws Exception {
+        // the certificate first: bad TLS options stop the start before anything runs or a first start uses up the bootstrap
+        transport = tls.transport(bind, Main.CLOCK, spec.commandLine().getOut());
         Path dir = data != null ? data : Files.createTempDirectory("drover-scheduler-");
         if (!mode.remote) {
             int workers = mode.localWorkers != null ? mode.localWorkers : Runtime.getRuntime().availableProcessors();
@@ -179,8 +183,6 @@ final class SchedulerCommand implements Callable<Integer> {
     }
 
     private int serve(Scheduler scheduler, Accounts accounts, HttpApi.FleetView fleetView, String what) throws Exception {
-        // the certificate first: a bad one stops the start before a first start uses up the admin's bootstrap
-        dev.drover.scheduler.tls.Transport transport = tls.transport(bind, Main.CLOCK, spec.commandLine().getOut());
         tls.publish(transport, System.getenv());
         Optional<String> admin = accounts.bootstrap();
         if (admin.isPresent()) {
