@@ -153,6 +153,17 @@ class TlsEndToEndTest {
     }
 
     @Test
+    void overHttpsTheDashboardsSessionCookieIsSecure() throws Exception {
+        var http = java.net.http.HttpClient.newBuilder().sslContext(PinnedTrust.context(pin)).build();
+        var response = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(https + selfSignedApi.loginPath(accounts.list().get(0)))).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+        assertEquals(303, response.statusCode());
+        String cookie = response.headers().firstValue("Set-Cookie").orElseThrow();
+        assertTrue(cookie.endsWith("; Secure") && cookie.contains("HttpOnly"), cookie);
+    }
+
+    @Test
     void aRestartedSchedulerPresentsTheSameCertificate() throws Exception {
         TlsIdentity reloaded = SelfSigned.loadOrCreate(dir.resolve("tls"), Clock.systemUTC()).identity();
         try (HttpApi again = serve(Transport.tls(reloaded))) {

@@ -331,7 +331,8 @@ public final class HttpApi implements AutoCloseable {
                 throw new Refusal(403, "this sign-in link was used already or has expired: ask for a new one (drover dashboard)");
             }
             ex.getResponseHeaders().add("Set-Cookie", Sessions.COOKIE + "=" + cookie.get()
-                    + "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" + Sessions.SESSION_TTL.toSeconds());
+                    + "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" + Sessions.SESSION_TTL.toSeconds()
+                    + (transport.fingerprint().isPresent() ? "; Secure" : "")); // over HTTPS, never sent in the clear
             ex.getResponseHeaders().set("Location", "/"); // the code leaves the address bar and the history
             ex.getResponseHeaders().set("Cache-Control", "no-store");
             ex.getResponseHeaders().set("Referrer-Policy", "no-referrer");
