@@ -183,12 +183,12 @@ final class SchedulerCommand implements Callable<Integer> {
     }
 
     private int serve(Scheduler scheduler, Accounts accounts, HttpApi.FleetView fleetView, String what) throws Exception {
-        tls.publish(transport, System.getenv());
+        tls.publish(transport, Main.environment(spec).variables());
         Optional<String> admin = accounts.bootstrap();
         if (admin.isPresent()) {
             Path file = adminTokenFile != null ? adminTokenFile : Main.environment(spec).defaultTokenFile();
             spec.commandLine().getOut().printf("first start: created the admin user '%s'; its token is in %s%n",
-                    Accounts.ADMIN, tls.storeAdminToken(admin.get(), file, System.getenv()));
+                    Accounts.ADMIN, tls.storeAdminToken(admin.get(), file, Main.environment(spec).variables()));
         }
         try (HttpApi api = new HttpApi(scheduler, bind, port, fleetView, accounts,
                 HttpApi.Limits.defaults().withMaxBodyBytes(maxBody), transport).start()) {
