@@ -92,7 +92,9 @@ class ProvisionTest {
     void theSchedulerUnitRunsTheSchedulerWithTheLaunchTemplateFromItsEnvFile() throws IOException {
         SystemdUnit scheduler = unit("drover-scheduler.service");
         assertEquals("/etc/drover/scheduler.env", scheduler.one("EnvironmentFile"));
-        assertEquals(JAVA + " -jar /opt/drover/drover.jar scheduler -s 8080 --bind 0.0.0.0 -rw --launch-template ${DROVER_LAUNCH_TEMPLATE}",
+        assertEquals(JAVA + " -jar /opt/drover/drover.jar scheduler -s 8443 --bind 0.0.0.0 -rw --launch-template ${DROVER_LAUNCH_TEMPLATE}"
+                + " --tls-self-signed ${STATE_DIRECTORY}/tls --admin-token-ssm ${DROVER_ADMIN_TOKEN_PARAMETER}"
+                + " --fingerprint-ssm ${DROVER_TLS_FINGERPRINT_PARAMETER}",
                 scheduler.one("ExecStart"));
         assertEquals("drover", scheduler.one("User"));
     }

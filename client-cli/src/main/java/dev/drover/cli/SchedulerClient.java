@@ -2,6 +2,7 @@ package dev.drover.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.codec.Json;
+import dev.drover.scheduler.tls.Fingerprint;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +15,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
 
 /** The scheduler's HTTP API, from the client side. */
 final class SchedulerClient {
@@ -32,13 +35,40 @@ final class SchedulerClient {
 
     private final URI base;
     private final String token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http;
+    private final boolean pinned;
     /** The budget, USD, of the jobs this client submits; null: none. */
     private Double budgetUsd;
 
     SchedulerClient(String hostPort, String token) {
-        this.base = URI.create(hostPort.startsWith("http") ? hostPort : "http://" + hostPort);
+        this(hostPort, token, Optional.empty());
+    }
+
+    /**
+     * With a pin, the address is HTTPS (HOST:PORT or https://) and only the certificate with that
+     * SHA-256 is trusted; without, HOST:PORT is plain HTTP and https:// uses the JDK's trust store.
+     */
+    SchedulerClient(String hostPort, String token, Optional<Fingerprint> pin) {
+        if (pin.isPresent() && hostPort.startsWith("http://")) {
+            throw new IllegalArgumentException("--tls-fingerprint pins a certificate, but " + hostPort
+                    + " is plain HTTP: give https://HOST:PORT or HOST:PORT");
+        }
+        this.base = URI.create(hostPort.startsWith("http") ? hostPort : (pin.isPresent() ? "https://" : "http://") + hostPort);
         this.token = token;
+        this.pinned = pin.isPresent();
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        pin.ifPresent(p -> builder.sslContext(PinnedTrust.context(p)));
+        this.http = builder.build();
+    }
+
+    /** Every exchange goes through here, so a TLS refusal is one clear message (exit 2), never a stack trace. */
+    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body)
+            throws IOException, InterruptedException {
+        try {
+            return http.send(request, body);
+        } catch (SSLException e) {
+            throw UntrustedScheduler.of(base, pinned, e);
+        }
     }
 
     private HttpRequest.Builder request(String pathAndQuery) {
@@ -86,7 +116,7 @@ final class SchedulerClient {
 
     /** True if the scheduler's payload store holds this files pack. */
     boolean hasFiles(String sha256) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(request("/files/" + sha256).GET().build(),
+        HttpResponse<String> response = exchange(request("/files/" + sha256).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 404) {
             return false;
@@ -113,7 +143,7 @@ final class SchedulerClient {
             }
             encoded.append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
         }
-        HttpResponse<InputStream> response = http.send(request("/jobs/" + jobId + "/outputs/" + seq + "/" + encoded).GET().build(),
+        HttpResponse<InputStream> response = exchange(request("/jobs/" + jobId + "/outputs/" + seq + "/" + encoded).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() != 200) {
             try (InputStream in = response.body()) {
@@ -178,7 +208,7 @@ final class SchedulerClient {
 
     /** Streams the job's results, one JSON line each; with {@code follow}, until the job is done. */
     void results(String jobId, boolean follow, Consumer<String> line) throws IOException, InterruptedException {
-        HttpResponse<InputStream> response = http.send(
+        HttpResponse<InputStream> response = exchange(
                 request("/jobs/" + jobId + "/results?follow=" + follow).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8), 1 << 16)) {
@@ -198,7 +228,7 @@ final class SchedulerClient {
     }
 
     private JsonNode send(HttpRequest request) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = exchange(request, HttpResponse.BodyHandlers.ofString());
         JsonNode body;
         try {
             body = Json.MAPPER.readTree(response.body());

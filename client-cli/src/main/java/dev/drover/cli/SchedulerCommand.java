@@ -114,12 +114,19 @@ final class SchedulerCommand implements Callable<Integer> {
         return new Quotas(maxQueuedPerUser, maxRunningPerUser);
     }
 
+    @Mixin
+    TlsOptions tls;
+
+    private dev.drover.scheduler.tls.Transport transport;
+
     @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "268435456",
             description = "Largest workload a submission may carry (default ${DEFAULT-VALUE}); more is refused with 413.")
     long maxBody;
 
     @Override
     public Integer call() throws Exception {
+        // the certificate first: bad TLS options stop the start before anything runs or a first start uses up the bootstrap
+        transport = tls.transport(bind, Main.CLOCK, spec.commandLine().getOut());
         Path dir = data != null ? data : Files.createTempDirectory("drover-scheduler-");
         if (!mode.remote) {
             int workers = mode.localWorkers != null ? mode.localWorkers : Runtime.getRuntime().availableProcessors();
@@ -176,15 +183,15 @@ final class SchedulerCommand implements Callable<Integer> {
     }
 
     private int serve(Scheduler scheduler, Accounts accounts, HttpApi.FleetView fleetView, String what) throws Exception {
+        tls.publish(transport, Main.environment(spec).variables());
         Optional<String> admin = accounts.bootstrap();
         if (admin.isPresent()) {
             Path file = adminTokenFile != null ? adminTokenFile : Main.environment(spec).defaultTokenFile();
-            TokenFile.write(file, admin.get());
-            spec.commandLine().getOut().printf("first start: created the admin user '%s'; its token is in %s (mode 0600)%n",
-                    Accounts.ADMIN, file);
+            spec.commandLine().getOut().printf("first start: created the admin user '%s'; its token is in %s%n",
+                    Accounts.ADMIN, tls.storeAdminToken(admin.get(), file, Main.environment(spec).variables()));
         }
         try (HttpApi api = new HttpApi(scheduler, bind, port, fleetView, accounts,
-                HttpApi.Limits.defaults().withMaxBodyBytes(maxBody)).start()) {
+                HttpApi.Limits.defaults().withMaxBodyBytes(maxBody), transport).start()) {
             spec.commandLine().getOut().printf("drover scheduler listening on %s:%d with %s%n", bind, api.port(), what);
             accounts.list().stream().filter(u -> u.name().equals(Accounts.ADMIN)).findFirst().ifPresent(u ->
                     spec.commandLine().getOut().printf("dashboard: %s%n", api.dashboardUrl(bind, u)));

@@ -2,6 +2,7 @@ package dev.drover.cli;
 
 import dev.drover.aws.StackOutputs;
 import dev.drover.core.EnvironmentVariables;
+import dev.drover.scheduler.tls.Fingerprint;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -27,6 +28,14 @@ final class ServerOption {
             description = "Your API token (default: $DROVER_TOKEN, then ~/.drover/token).")
     Path tokenFile;
 
+    /** The variable that pins the scheduler's certificate when --tls-fingerprint is not given. */
+    static final String TLS_FINGERPRINT = EnvironmentVariables.TLS_FINGERPRINT;
+
+    @Option(names = "--tls-fingerprint", paramLabel = "SHA256HEX",
+            description = "Talk HTTPS and trust only the scheduler certificate with this SHA-256 (64 hex digits, colons allowed;"
+            + " default: $" + EnvironmentVariables.TLS_FINGERPRINT + "). Without it, https:// uses the JDK's trust store.")
+    String tlsFingerprint;
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
 
@@ -34,6 +43,9 @@ final class ServerOption {
         String token = TokenFile.resolve(tokenFile, Main.environment(mixee));
         String target = stackOutputs == null ? address
                 : StackOutputs.read(stackOutputs, Optional.ofNullable(stack)).schedulerAddress();
-        return new SchedulerClient(target, token);
+        String pin = tlsFingerprint != null ? tlsFingerprint
+                : Main.environment(mixee).variables().get(EnvironmentVariables.TLS_FINGERPRINT);
+        return new SchedulerClient(target, token,
+                pin == null || pin.isBlank() ? Optional.empty() : Optional.of(Fingerprint.parse(pin)));
     }
 }

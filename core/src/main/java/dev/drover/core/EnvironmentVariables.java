@@ -44,6 +44,14 @@ public final class EnvironmentVariables {
 
     // ---- the client commands' ----
     public static final String SCHEDULER = "DROVER_SCHEDULER";
+    /** The SHA-256 of the scheduler's certificate: the client talks HTTPS and trusts only that one. */
+    public static final String TLS_FINGERPRINT = "DROVER_TLS_FINGERPRINT";
+
+    // ---- the scheduler host's unit (drover-scheduler.service) passes these as options ----
+    /** {@code --admin-token-ssm}: the SSM SecureString parameter a first start writes the admin's token to. */
+    public static final String ADMIN_TOKEN_PARAMETER = "DROVER_ADMIN_TOKEN_PARAMETER";
+    /** {@code --fingerprint-ssm}: the SSM String parameter that gets the certificate's fingerprint. */
+    public static final String TLS_FINGERPRINT_PARAMETER = "DROVER_TLS_FINGERPRINT_PARAMETER";
 
     // ---- set for every shell task (see TaskEnvironment: a task sees these, a small base and its @env, nothing else) ----
     public static final String JOB_ID = "DROVER_JOB_ID";
@@ -94,10 +102,10 @@ public final class EnvironmentVariables {
 
     /** What {@code drover scheduler -rw} reads to find its resources, size its fleet and launch workers. */
     public static final Set<String> READ_BY_SCHEDULER = union(RESOURCES, List.of(AWS_REGION, LAUNCH_TEMPLATE, SUBNET_IDS,
-            MAX_WORKERS, WORKER_THREADS, IDLE_TIMEOUT));
+            MAX_WORKERS, WORKER_THREADS, IDLE_TIMEOUT), List.of(ADMIN_TOKEN_PARAMETER, TLS_FINGERPRINT_PARAMETER));
 
     /** Every name above. */
-    public static final Set<String> ALL = union(READ_BY_WORKER, READ_BY_SCHEDULER, List.of(SCHEDULER), TASK);
+    public static final Set<String> ALL = union(READ_BY_WORKER, READ_BY_SCHEDULER, List.of(SCHEDULER, TLS_FINGERPRINT), TASK);
 
     @SafeVarargs
     private static Set<String> union(Collection<String>... parts) {

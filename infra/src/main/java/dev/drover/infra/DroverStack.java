@@ -49,6 +49,9 @@ public final class DroverStack extends Stack {
         output("WorkerSecurityGroupId", fleet.securityGroup.getSecurityGroupId());
         output("SubnetIds", Fn.join(",", network.subnetIds()));
         output("SchedulerUrl", scheduler.url());
+        // Read with: aws ssm get-parameter --name NAME [--with-decryption]; the fingerprint is what clients pin.
+        output("AdminTokenParameter", scheduler.adminTokenParameter);
+        output("TlsFingerprintParameter", scheduler.fingerprintParameter);
         // Not read by the CLI: to stop and start the scheduler host (docs/deploy.md).
         output("SchedulerInstanceId", scheduler.instance.getInstanceId());
         output("Region", Aws.REGION);

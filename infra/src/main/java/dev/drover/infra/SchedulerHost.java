@@ -27,11 +27,13 @@ import software.constructs.Construct;
 
 /**
  * One EC2 instance from the worker image that runs {@code drover-scheduler.service} instead of the
- * worker: its user data writes the scheduler's env file and enables that unit. Its HTTP API listens
- * on {@value #PORT}, reachable only from the CIDR the user gave.
+ * worker: its user data writes the scheduler's env file and enables that unit. Its API serves HTTPS
+ * only, on {@value #PORT}, reachable only from the CIDR the user gave, with a self-signed certificate
+ * made at first boot; the unit hands the first admin's token to an SSM SecureString parameter and
+ * the certificate's fingerprint to an SSM String parameter, both named in the stack's outputs.
  */
 public final class SchedulerHost extends Construct {
-    public static final int PORT = 8080;
+    public static final int PORT = 8443;
 
     public record Props(IVpc vpc, List<String> subnetIds, Queues queues, Tables tables, Storage storage,
             Fleet fleet, DroverConfig config) {}
@@ -39,22 +41,33 @@ public final class SchedulerHost extends Construct {
     public final SecurityGroup securityGroup;
     public final Role role;
     public final Instance instance;
+    /** The SSM SecureString parameter a first start writes the admin's token to (the scheduler creates it: CloudFormation cannot make a SecureString). */
+    public final String adminTokenParameter;
+    /** The SSM String parameter that holds the certificate's SHA-256 fingerprint, for clients to pin. */
+    public final String fingerprintParameter;
 
     public SchedulerHost(Construct scope, String id, Props props) {
         super(scope, id);
+        String stackName = Stack.of(this).getStackName();
+        adminTokenParameter = "/drover/" + stackName + "/admin-token";
+        fingerprintParameter = "/drover/" + stackName + "/tls-fingerprint";
         securityGroup = SecurityGroup.Builder.create(this, "SchedulerSecurityGroup")
                 .vpc(props.vpc())
-                .description("Drover scheduler: HTTP API from the allowed CIDR only")
+                .description("Drover scheduler: HTTPS API from the allowed CIDR only")
                 .allowAllOutbound(true)
                 .build();
         securityGroup.addIngressRule(Peer.ipv4(props.config().allowedCidr()), Port.tcp(PORT),
-                "Drover scheduler API from the allowed CIDR");
+                "Drover scheduler HTTPS API from the allowed CIDR");
 
         role = Role.Builder.create(this, "SchedulerRole")
                 .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
                 .description("Drover scheduler: queue work, collect results, launch workers from the fleet's template")
                 .build();
         schedulerPolicy(props).forEach(role::addToPolicy);
+        // Write only, these two names only: the role cannot read the token back, and no other role of the
+        // stack may read it. The default aws/ssm key encrypts it and needs no KMS grant to write.
+        role.addToPolicy(allow("HandOverTokenAndFingerprint", List.of("ssm:PutParameter"),
+                List.of(parameterArn(adminTokenParameter), parameterArn(fingerprintParameter))));
 
         instance = Instance.Builder.create(this, "Scheduler")
                 .instanceName(Stack.of(this).getStackName() + "-scheduler")
@@ -72,10 +85,10 @@ public final class SchedulerHost extends Construct {
     }
 
     public String url() {
-        return "http://" + instance.getInstancePublicDnsName() + ":" + PORT;
+        return "https://" + instance.getInstancePublicDnsName() + ":" + PORT;
     }
 
-    private static UserData userData(Props props) {
+    private UserData userData(Props props) {
         Map<String, String> env = DroverEnvironment.shared(props.queues(), props.tables(), props.storage());
         env.put("DROVER_LAUNCH_TEMPLATE", props.fleet().launchTemplateName);
         env.put("DROVER_SUBNET_IDS", Fn.join(",", props.subnetIds()));
@@ -84,6 +97,9 @@ public final class SchedulerHost extends Construct {
         env.put("DROVER_MAX_WORKERS", String.valueOf(props.config().maxWorkers()));
         env.put("DROVER_WORKER_THREADS", String.valueOf(props.config().workerThreads()));
         env.put("DROVER_IDLE_TIMEOUT", props.config().idleTimeout());
+        // the unit passes them as --admin-token-ssm and --fingerprint-ssm
+        env.put("DROVER_ADMIN_TOKEN_PARAMETER", adminTokenParameter);
+        env.put("DROVER_TLS_FINGERPRINT_PARAMETER", fingerprintParameter);
         UserData userData = UserData.forLinux();
         userData.addCommands(
                 "set -euo pipefail",
@@ -153,6 +169,12 @@ public final class SchedulerHost extends Construct {
                         .build(),
                 // EC2's Describe calls support no resource-level permissions: one read-only action on "*".
                 allow("CountWorkers", List.of("ec2:DescribeInstances"), List.of("*")));
+    }
+
+    private String parameterArn(String name) {
+        // a name that starts with "/" is joined to "parameter" without another slash
+        return Stack.of(this).formatArn(ArnComponents.builder().service("ssm").resource("parameter")
+                .resourceName(name.substring(1)).arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
     }
 
     private static String ec2Arn(Props props, String type, String name) {

@@ -196,9 +196,9 @@ class DroverStackTest {
     }
 
     @Test
-    void schedulerSecurityGroupAdmitsOnlyPort8080FromTheAllowedCidr() {
-        assertEquals(List.of(Map.of("CidrIp", CIDR, "Description", "Drover scheduler API from the allowed CIDR",
-                        "FromPort", 8080, "ToPort", 8080, "IpProtocol", "tcp")),
+    void schedulerSecurityGroupAdmitsOnlyTheHttpsPortFromTheAllowedCidr() {
+        assertEquals(List.of(Map.of("CidrIp", CIDR, "Description", "Drover scheduler HTTPS API from the allowed CIDR",
+                        "FromPort", 8443, "ToPort", 8443, "IpProtocol", "tcp")),
                 properties(stack.scheduler.securityGroup).get("SecurityGroupIngress"));
     }
 
@@ -303,6 +303,8 @@ class DroverStackTest {
                 "DROVER_MAX_WORKERS=7",
                 "DROVER_WORKER_THREADS=4",
                 "DROVER_IDLE_TIMEOUT=90s",
+                "DROVER_ADMIN_TOKEN_PARAMETER=/drover/Drover/admin-token",
+                "DROVER_TLS_FINGERPRINT_PARAMETER=/drover/Drover/tls-fingerprint",
                 "DROVER_ENV",
                 "systemctl disable drover-worker.service",
                 "systemctl enable --now --no-block drover-scheduler.service"), script);
@@ -359,14 +361,28 @@ class DroverStackTest {
                         Map.of("StringEquals", Map.of("ec2:CreateAction", "RunInstances"))),
                 statement("PassWorkerRole", List.of("iam:PassRole"), List.of(arn(stack.fleet.role)),
                         Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com"))),
-                statement("CountWorkers", List.of("ec2:DescribeInstances"), List.of("*"), null)));
+                statement("CountWorkers", List.of("ec2:DescribeInstances"), List.of("*"), null),
+                statement("HandOverTokenAndFingerprint", List.of("ssm:PutParameter"),
+                        List.of(ssmArn("parameter/drover/Drover/admin-token"), ssmArn("parameter/drover/Drover/tls-fingerprint")),
+                        null)));
+    }
+
+    @Test
+    void nothingElseMayTouchSsmAndNoOneMayReadTheToken() {
+        List<Map<String, Object>> ssm = TemplateJson.statements(json).stream()
+                .filter(st -> asList(st.get("Action")).stream().anyMatch(a -> a.toString().startsWith("ssm:")))
+                .toList();
+        assertEquals(1, ssm.size(), "only the scheduler's PutParameter: " + ssm);
+        assertEquals("ssm:PutParameter", ssm.get(0).get("Action"));
+        assertFalse(json.toString().contains("ssm:GetParameter"), "no principal of the stack reads a parameter");
+        assertFalse(json.toString().contains("kms:"), "the default aws/ssm key: no KMS grant to anyone");
     }
 
     @Test
     void noPolicyAnywhereGrantsAWildcardActionOnAWildcardResource() {
         List<Map<String, Object>> statements = TemplateJson.statements(json);
-        // 5 worker + 11 scheduler + 2 trust policies + 4 queue policies + 1 bucket policy: the walk saw them all.
-        assertEquals(23, statements.size(), "policy statements found");
+        // 5 worker + 12 scheduler + 2 trust policies + 4 queue policies + 1 bucket policy: the walk saw them all.
+        assertEquals(24, statements.size(), "policy statements found");
         for (Map<String, Object> statement : statements) {
             assertNull(TemplateJson.wildcardViolation(statement));
         }
@@ -418,8 +434,10 @@ class DroverStackTest {
         expected.put("WorkerSecurityGroupId", Map.of("Fn::GetAtt", List.of(id(stack.fleet.securityGroup), "GroupId")));
         expected.put("SubnetIds", Map.of("Fn::Join", List.of(",",
                 stack.network.vpc.getPublicSubnets().stream().map(s -> (Object) ref(s)).toList())));
-        expected.put("SchedulerUrl", Map.of("Fn::Join", List.of("", List.of("http://",
-                Map.of("Fn::GetAtt", List.of(id(stack.scheduler.instance), "PublicDnsName")), ":8080"))));
+        expected.put("SchedulerUrl", Map.of("Fn::Join", List.of("", List.of("https://",
+                Map.of("Fn::GetAtt", List.of(id(stack.scheduler.instance), "PublicDnsName")), ":8443"))));
+        expected.put("AdminTokenParameter", "/drover/Drover/admin-token");
+        expected.put("TlsFingerprintParameter", "/drover/Drover/tls-fingerprint");
         expected.put("SchedulerInstanceId", ref(stack.scheduler.instance));
         expected.put("Region", Map.of("Ref", "AWS::Region"));
 
@@ -470,6 +488,11 @@ class DroverStackTest {
     }
 
     /** arn:PARTITION:ec2:REGION:ACCOUNT:<suffix>[<tail>], as Stack.formatArn renders it. */
+    static Object ssmArn(String suffix) {
+        return Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"), ":ssm:",
+                Map.of("Ref", "AWS::Region"), ":", Map.of("Ref", "AWS::AccountId"), ":" + suffix)));
+    }
+
     static Object ec2Arn(String suffix, Object... tail) {
         List<Object> parts = new ArrayList<>(List.of("arn:", Map.of("Ref", "AWS::Partition"), ":ec2:",
                 Map.of("Ref", "AWS::Region"), ":", Map.of("Ref", "AWS::AccountId"), ":" + suffix));

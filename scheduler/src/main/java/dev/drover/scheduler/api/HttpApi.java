@@ -132,6 +132,7 @@ public final class HttpApi implements AutoCloseable {
     private final Dashboard dashboard;
     private final dev.drover.scheduler.Why why;
     private final Billing billing;
+    private final dev.drover.scheduler.tls.Transport transport;
 
     public HttpApi(Scheduler scheduler, String host, int port, FleetView fleet, Accounts accounts) throws IOException {
         this(scheduler, host, port, fleet, accounts, Limits.defaults());
@@ -139,12 +140,26 @@ public final class HttpApi implements AutoCloseable {
 
     public HttpApi(Scheduler scheduler, String host, int port, FleetView fleet, Accounts accounts, Limits limits)
             throws IOException {
-        this(scheduler, host, port, fleet, accounts, limits, java.time.Clock.systemUTC(), Billing.DEFAULT_EVERY);
+        this(scheduler, host, port, fleet, accounts, limits, dev.drover.scheduler.tls.Transport.plain());
+    }
+
+    /** As above, served over {@code transport}: plain HTTP or HTTPS. */
+    public HttpApi(Scheduler scheduler, String host, int port, FleetView fleet, Accounts accounts, Limits limits,
+            dev.drover.scheduler.tls.Transport transport) throws IOException {
+        this(scheduler, host, port, fleet, accounts, limits, transport, java.time.Clock.systemUTC(), Billing.DEFAULT_EVERY);
     }
 
     /** With the clock that says which month it is, and how often budgets are checked. */
     public HttpApi(Scheduler scheduler, String host, int port, FleetView fleet, Accounts accounts, Limits limits,
                    java.time.Clock billingClock, java.time.Duration billingEvery) throws IOException {
+        this(scheduler, host, port, fleet, accounts, limits, dev.drover.scheduler.tls.Transport.plain(), billingClock,
+                billingEvery);
+    }
+
+    private HttpApi(Scheduler scheduler, String host, int port, FleetView fleet, Accounts accounts, Limits limits,
+                    dev.drover.scheduler.tls.Transport transport, java.time.Clock billingClock,
+                    java.time.Duration billingEvery) throws IOException {
+        this.transport = transport;
         this.billing = new Billing(scheduler, () -> scheduler.metrics().fleetStatus(), accounts::list, billingClock, billingEvery);
         this.scheduler = scheduler;
         this.fleet = fleet;
@@ -155,7 +170,7 @@ public final class HttpApi implements AutoCloseable {
         this.dashboard = new Dashboard(scheduler);
         this.why = new dev.drover.scheduler.Why(scheduler, () -> scheduler.metrics().fleetStatus(), () -> scheduler.metrics().queue());
         scheduler.metrics().fleet(() -> fleet.snapshot() instanceof Map<?, ?> m ? stringKeys(m) : Map.of());
-        this.server = HttpServer.create(new InetSocketAddress(host, port), 256);
+        this.server = transport.create(new InetSocketAddress(host, port), 256);
         BlockingQueue<Runnable> queue = limits.queued() > 0 ? new LinkedBlockingQueue<>(limits.queued()) : new SynchronousQueue<>();
         this.workers = new ThreadPoolExecutor(limits.threads(), limits.threads(), 30, TimeUnit.SECONDS, queue,
                 threads("drover-http-", true));
@@ -204,7 +219,7 @@ public final class HttpApi implements AutoCloseable {
     /** The dashboard's sign-in URL for this user, on the address the server listens on. */
     public String dashboardUrl(String host, User user) {
         String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
-        return "http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port() + loginPath(user);
+        return transport.scheme() + "://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port() + loginPath(user);
     }
 
     /** Per-job EC2 shares, budgets, bills and forecasts. */
@@ -345,7 +360,8 @@ public final class HttpApi implements AutoCloseable {
                 throw new Refusal(403, "this sign-in link was used already or has expired: ask for a new one (drover dashboard)");
             }
             ex.getResponseHeaders().add("Set-Cookie", Sessions.COOKIE + "=" + cookie.get()
-                    + "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" + Sessions.SESSION_TTL.toSeconds());
+                    + "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" + Sessions.SESSION_TTL.toSeconds()
+                    + (transport.fingerprint().isPresent() ? "; Secure" : "")); // over HTTPS, never sent in the clear
             ex.getResponseHeaders().set("Location", "/"); // the code leaves the address bar and the history
             ex.getResponseHeaders().set("Cache-Control", "no-store");
             ex.getResponseHeaders().set("Referrer-Policy", "no-referrer");

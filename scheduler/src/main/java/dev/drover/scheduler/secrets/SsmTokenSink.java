@@ -1,0 +1,12 @@
+package dev.drover.scheduler.secrets;
+
+import java.io.IOException;
+
+/** The token as an SSM SecureString parameter: on the deployed stack, only the account's administrators can read it. */
+public record SsmTokenSink(SsmParameters ssm, String name) implements AdminTokenSink {
+    @Override
+    public String store(String token) throws IOException {
+        ssm.createSecure(name, token);
+        return "the SSM SecureString parameter " + name;
+    }
+}
