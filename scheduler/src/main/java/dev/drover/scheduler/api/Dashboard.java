@@ -5,6 +5,7 @@ import dev.drover.core.codec.Json;
 import dev.drover.core.port.MessageQueue.QueueDepth;
 import dev.drover.core.port.User;
 import dev.drover.scheduler.JobView;
+import dev.drover.scheduler.Rerun;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.job.JobState;
 import dev.drover.scheduler.metrics.SchedulerMetrics;
@@ -178,9 +179,21 @@ final class Dashboard {
         m.put("latencyMs", state.get().latencyPercentiles());
         m.put("calls", Map.of("sqs", j.sqsRequests(), "dynamoWrites", j.dynamoWrites(), "dynamoReads", j.dynamoReads(),
                 "s3", j.s3Requests()));
-        m.put("failures", state.get().failureGroups().stream().limit(20).toList());
+        m.put("failures", state.get().failureGroups().stream().limit(20).map(Dashboard::failure).toList());
         m.put("running", state.get().runningTasks(RUNNING_SHOWN));
         return Optional.of(m);
+    }
+
+    /** A failure group as the page shows it, with the id that {@code POST /jobs/{id}/rerun} takes. */
+    static Map<String, Object> failure(JobState.FailureGroup g) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", Rerun.groupId(g));
+        m.put("status", g.status());
+        m.put("exitCode", g.exitCode());
+        m.put("firstLine", g.firstLine());
+        m.put("count", g.count());
+        m.put("sampleSeqs", g.sampleSeqs());
+        return m;
     }
 
     /**

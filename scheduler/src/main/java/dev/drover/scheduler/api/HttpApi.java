@@ -58,6 +58,7 @@ import org.slf4j.LoggerFactory;
  * GET    /files/{sha}                                      → 200 if the payload store holds that pack | 404
  * PUT    /files/{sha}               body: the pack (tar.gz) → 201 stored | 200 already there | 400 bad pack
  * GET    /jobs/{id}/why[?task=SEQ]                         → {seq, status, reasons: [{code, text}]}: why it is not running
+ * POST   /jobs/{id}/rerun   body: {"failed": true} | {"group": ID} → 201 the new job of just those tasks | 404 | 409 none
  * GET    /metrics                                          → Prometheus text format
  * GET    /?login=CODE                                      → 303 to / with the session cookie (no token needed)
  * GET    /, /ui/{file}                                     → the dashboard's page       (no token needed; holds no data)
@@ -124,6 +125,7 @@ public final class HttpApi implements AutoCloseable {
     private final Sessions sessions = new Sessions(java.time.Clock.systemUTC());
     private final Dashboard dashboard;
     private final dev.drover.scheduler.Why why;
+    private final dev.drover.scheduler.Rerun rerun;
 
     public HttpApi(Scheduler scheduler, String host, int port, FleetView fleet, Accounts accounts) throws IOException {
         this(scheduler, host, port, fleet, accounts, Limits.defaults());
@@ -138,6 +140,7 @@ public final class HttpApi implements AutoCloseable {
         this.followers = new Semaphore(limits.followers());
         this.streams = new Semaphore(limits.followers());
         this.dashboard = new Dashboard(scheduler);
+        this.rerun = new dev.drover.scheduler.Rerun(scheduler);
         this.why = new dev.drover.scheduler.Why(scheduler, () -> scheduler.metrics().fleetStatus(), () -> scheduler.metrics().queue());
         scheduler.metrics().fleet(() -> fleet.snapshot() instanceof Map<?, ?> m ? stringKeys(m) : Map.of());
         this.server = HttpServer.create(new InetSocketAddress(host, port), 256);
@@ -419,12 +422,13 @@ public final class HttpApi implements AutoCloseable {
         }
         String jobId = path.get(1);
         String sub = path.size() > 2 ? path.get(2) : "";
-        boolean shape = path.size() == 2 || (path.size() == 3 && (sub.equals("results") || sub.equals("cancel") || sub.equals("why")))
+        boolean shape = path.size() == 2 || (path.size() == 3 && (sub.equals("results") || sub.equals("cancel") || sub.equals("why")
+                || sub.equals("rerun")))
                 || (path.size() == 4 && sub.equals("tasks")) || (path.size() >= 5 && sub.equals("outputs"));
         if (!shape) {
             throw notFound();
         }
-        allow(method, sub.equals("cancel") ? "POST" : "GET");
+        allow(method, sub.equals("cancel") || sub.equals("rerun") ? "POST" : "GET");
         long seq = sub.equals("tasks") || sub.equals("outputs") ? Requests.number(path.get(3), "task seq") : -1;
         boolean follow = sub.equals("results") && Requests.bool(query.get("follow"), "follow");
         Optional<JobView> job = scheduler.status(jobId).filter(j -> visible(j, user));
@@ -440,6 +444,7 @@ public final class HttpApi implements AutoCloseable {
                 json(ex, 200, why.explain(jobId, task).orElseThrow(() -> new Refusal(404, "no such task")));
             }
             case "outputs" -> output(ex, jobId, seq, String.join("/", path.subList(4, path.size())));
+            case "rerun" -> json(ex, 201, RerunRequest.run(rerun, ex, jobId, user));
             default -> json(ex, 200, job.get());
         }
     }
