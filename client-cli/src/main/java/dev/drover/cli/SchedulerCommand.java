@@ -118,6 +118,10 @@ final class SchedulerCommand implements Callable<Integer> {
             description = "Largest workload a submission may carry (default ${DEFAULT-VALUE}); more is refused with 413.")
     long maxBody;
 
+    @Option(names = "--cloudwatch-namespace", paramLabel = "NS",
+            description = "Also push the figures of GET /metrics to CloudWatch under this namespace, once a minute (default: off).")
+    String cloudWatchNamespace;
+
     @Override
     public Integer call() throws Exception {
         Path dir = data != null ? data : Files.createTempDirectory("drover-scheduler-");
@@ -184,7 +188,9 @@ final class SchedulerCommand implements Callable<Integer> {
                     Accounts.ADMIN, file);
         }
         try (HttpApi api = new HttpApi(scheduler, bind, port, fleetView, accounts,
-                HttpApi.Limits.defaults().withMaxBodyBytes(maxBody)).start()) {
+                HttpApi.Limits.defaults().withMaxBodyBytes(maxBody)).start();
+             CloudWatchExport cloudWatch = CloudWatchExport.start(scheduler, cloudWatchNamespace, System.getenv(),
+                     dev.drover.scheduler.metrics.MetricsPusher.DEFAULT_STEP)) {
             spec.commandLine().getOut().printf("drover scheduler listening on %s:%d with %s%n", bind, api.port(), what);
             accounts.list().stream().filter(u -> u.name().equals(Accounts.ADMIN)).findFirst().ifPresent(u ->
                     spec.commandLine().getOut().printf("dashboard: %s%n", api.dashboardUrl(bind, u)));
