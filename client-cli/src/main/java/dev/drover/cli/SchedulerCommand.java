@@ -119,7 +119,9 @@ final class SchedulerCommand implements Callable<Integer> {
     long maxBody;
 
     @Option(names = "--cloudwatch-namespace", paramLabel = "NS",
-            description = "Also push the figures of GET /metrics to CloudWatch under this namespace, once a minute (default: off).")
+            defaultValue = "${env:" + dev.drover.core.EnvironmentVariables.CLOUDWATCH_NAMESPACE + "}",
+            description = "Also push the figures of GET /metrics to CloudWatch under this namespace, once a minute "
+                    + "(default: $DROVER_CLOUDWATCH_NAMESPACE; unset: off).")
     String cloudWatchNamespace;
 
     @Override

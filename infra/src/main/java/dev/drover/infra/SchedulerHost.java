@@ -84,6 +84,8 @@ public final class SchedulerHost extends Construct {
         env.put("DROVER_MAX_WORKERS", String.valueOf(props.config().maxWorkers()));
         env.put("DROVER_WORKER_THREADS", String.valueOf(props.config().workerThreads()));
         env.put("DROVER_IDLE_TIMEOUT", props.config().idleTimeout());
+        // the scheduler pushes its /metrics figures to CloudWatch under the namespace its role may write
+        env.put("DROVER_CLOUDWATCH_NAMESPACE", DroverDashboard.NAMESPACE);
         UserData userData = UserData.forLinux();
         userData.addCommands(
                 "set -euo pipefail",
@@ -150,6 +152,12 @@ public final class SchedulerHost extends Construct {
                         .actions(List.of("iam:PassRole"))
                         .resources(List.of(fleet.role.getRoleArn()))
                         .conditions(Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com")))
+                        .build(),
+                // PutMetricData has no resources: the namespace condition keeps the role to Drover's own metrics.
+                PolicyStatement.Builder.create().sid("PutDroverMetrics").effect(Effect.ALLOW)
+                        .actions(List.of("cloudwatch:PutMetricData"))
+                        .resources(List.of("*"))
+                        .conditions(Map.of("StringEquals", Map.of("cloudwatch:namespace", DroverDashboard.NAMESPACE)))
                         .build(),
                 // EC2's Describe calls support no resource-level permissions: one read-only action on "*".
                 allow("CountWorkers", List.of("ec2:DescribeInstances"), List.of("*")));

@@ -303,9 +303,40 @@ class DroverStackTest {
                 "DROVER_MAX_WORKERS=7",
                 "DROVER_WORKER_THREADS=4",
                 "DROVER_IDLE_TIMEOUT=90s",
+                "DROVER_CLOUDWATCH_NAMESPACE=Drover",
                 "DROVER_ENV",
                 "systemctl disable drover-worker.service",
                 "systemctl enable --now --no-block drover-scheduler.service"), script);
+    }
+
+    // --- CloudWatch dashboard -----------------------------------------------------------------
+
+    @Test
+    void theDashboardGraphsTasksQueueFleetLatencyAndCostFromTheSchedulersNamespace() {
+        template.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
+        Map<String, Object> props = properties(stack.dashboard.dashboard);
+        assertEquals("Drover", props.get("DashboardName"));
+        String body = render(props.get("DashboardBody"));
+        Map<String, Object> parsed = TemplateJson.asMap(parse(body));
+        List<Object> widgets = asList(parsed.get("widgets"));
+        List<String> titles = widgets.stream().map(w -> asMap(asMap(w).get("properties")).get("title").toString()).toList();
+        assertEquals(List.of("Tasks by status", "Request queue: bundles", "Fleet: workers", "Task latency (ms)",
+                "Fleet cost so far (USD)", "Tasks finished per minute"), titles);
+        for (String status : List.of("QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "CANCELLED")) {
+            assertTrue(body.contains("[\"Drover\",\"drover.tasks\",\"status\",\"" + status + "\""), status + " in " + body);
+        }
+        for (String metric : List.of("\"drover.queue.messages\",\"state\",\"in_flight\"", "\"drover.fleet.workers\",\"state\",\"live\"",
+                "\"drover.task.latency.avg\"", "\"drover.fleet.cost\"", "\"AWS/SQS\",\"ApproximateNumberOfMessagesVisible\"")) {
+            assertTrue(body.contains(metric), metric + " in " + body);
+        }
+    }
+
+    static Object parse(String json) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, Object.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new AssertionError("the dashboard body is JSON: " + json, e);
+        }
     }
 
     // --- IAM: every statement, exactly -------------------------------------------------------
@@ -359,26 +390,29 @@ class DroverStackTest {
                         Map.of("StringEquals", Map.of("ec2:CreateAction", "RunInstances"))),
                 statement("PassWorkerRole", List.of("iam:PassRole"), List.of(arn(stack.fleet.role)),
                         Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com"))),
+                statement("PutDroverMetrics", List.of("cloudwatch:PutMetricData"), List.of("*"),
+                        Map.of("StringEquals", Map.of("cloudwatch:namespace", "Drover"))),
                 statement("CountWorkers", List.of("ec2:DescribeInstances"), List.of("*"), null)));
     }
 
     @Test
     void noPolicyAnywhereGrantsAWildcardActionOnAWildcardResource() {
         List<Map<String, Object>> statements = TemplateJson.statements(json);
-        // 5 worker + 11 scheduler + 2 trust policies + 4 queue policies + 1 bucket policy: the walk saw them all.
-        assertEquals(23, statements.size(), "policy statements found");
+        // 5 worker + 12 scheduler + 2 trust policies + 4 queue policies + 1 bucket policy: the walk saw them all.
+        assertEquals(24, statements.size(), "policy statements found");
         for (Map<String, Object> statement : statements) {
             assertNull(TemplateJson.wildcardViolation(statement));
         }
     }
 
     @Test
-    void theOnlyAllowOnEveryResourceIsDescribeInstances() {
-        List<Object> allowedOnStar = TemplateJson.statements(json).stream()
+    void theOnlyAllowsOnEveryResourceAreDescribeInstancesAndPutMetricDataInDroversNamespace() {
+        List<Map<String, Object>> onStar = TemplateJson.statements(json).stream()
                 .filter(s -> "Allow".equals(s.get("Effect")) && asList(s.get("Resource")).contains("*"))
-                .map(s -> s.get("Action"))
                 .toList();
-        assertEquals(List.of("ec2:DescribeInstances"), allowedOnStar);
+        assertEquals(List.of("cloudwatch:PutMetricData", "ec2:DescribeInstances"), onStar.stream().map(s -> s.get("Action")).toList());
+        // PutMetricData has no resource to name: only the namespace condition narrows it
+        assertEquals(Map.of("StringEquals", Map.of("cloudwatch:namespace", "Drover")), onStar.get(0).get("Condition"));
     }
 
     @Test
