@@ -261,7 +261,13 @@ final class Dashboard {
                     out.flush();
                     quietSince = now;
                 }
-                Thread.sleep(TICK.toMillis());
+                try {
+                    Thread.sleep(TICK.toMillis());
+                } catch (InterruptedException e) {
+                    // the server is stopping: the stream ends (the browser reconnects), it did not fail
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }
