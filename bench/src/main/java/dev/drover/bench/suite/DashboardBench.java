@@ -75,6 +75,9 @@ final class DashboardBench {
                 Thread.sleep(2000); // the big job is under way
 
                 String base = "http://127.0.0.1:" + api.port();
+                // warms this JVM's HTTP client (a browser's is warm), not the scheduler's page path
+                check(http.send(HttpRequest.newBuilder(URI.create(base + "/health")).GET().build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode(), "/health");
                 double[] renders = new double[RENDERS];
                 double[] snapshots = new double[RENDERS];
                 long snapshotBytes = 0;
@@ -94,6 +97,7 @@ final class DashboardBench {
                 }
                 log.printf("dashboard bench: first renders %s ms, of which the snapshot %s ms%n", Arrays.toString(renders),
                         Arrays.toString(snapshots));
+                figures.put("firstRenderColdMs", round(renders[0]));
                 Arrays.sort(renders);
                 JobView during = scheduler.status(big).orElseThrow();
                 long doneBefore = finals(during);
@@ -201,12 +205,12 @@ final class DashboardBench {
                 | figure | value | target |
                 |---|---|---|
                 | jobs in the scheduler | %s (one of %,d tasks, running) | |
-                | first render (page + script + css + /session + first /events snapshot), median of %d | %s ms (max %s ms) | < %.0f ms |
+                | first render (page + script + css + /session + first /events snapshot), median of %d | %s ms (the first, cold: %s ms) | < %.0f ms |
                 | first snapshot | %,d bytes | |
                 | event stream, big job selected, over %s s | %s KB/s | < %.0f KB/s |
                 | big job's rate meanwhile | %s tasks/s | |
                 """, figures.get("jobs"), (Integer) figures.get("bigJobTasks"), RENDERS, figures.get("firstRenderMedianMs"),
-                figures.get("firstRenderMaxMs"), FIRST_RENDER_TARGET_MS, (Long) figures.get("firstSnapshotBytes"),
+                figures.get("firstRenderColdMs"), FIRST_RENDER_TARGET_MS, (Long) figures.get("firstSnapshotBytes"),
                 figures.get("streamSeconds"), figures.get("streamKBps"), STREAM_TARGET_KBPS,
                 figures.get("bigJobTasksPerSecondDuringStream"));
     }
