@@ -17,6 +17,7 @@ import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -57,6 +58,7 @@ public final class AwsClients implements AutoCloseable {
     private DynamoDbClient dynamoDb;
     private S3Client s3;
     private Ec2Client ec2;
+    private CloudWatchClient cloudWatch;
     private boolean closed;
 
     public AwsClients(AwsSettings settings) {
@@ -104,6 +106,14 @@ public final class AwsClients implements AutoCloseable {
             ec2 = track(configure(Ec2Client.builder(), settings.ec2EndpointOverride()).build());
         }
         return ec2;
+    }
+
+    /** CloudWatch, for the scheduler's metrics (no emulator: always the region's endpoint). */
+    public synchronized CloudWatchClient cloudWatch() {
+        if (cloudWatch == null) {
+            cloudWatch = track(configure(CloudWatchClient.builder(), Optional.empty()).build());
+        }
+        return cloudWatch;
     }
 
     /** Closes every client built so far and the credentials provider; later calls fail. */

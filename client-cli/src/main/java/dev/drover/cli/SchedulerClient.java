@@ -180,6 +180,13 @@ final class SchedulerClient {
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
     }
 
+    /** Submits some of a job's tasks anew: {@code group} a failure group's id, or null for every failed task. */
+    JsonNode rerun(String jobId, String group) throws IOException, InterruptedException {
+        String body = group == null ? "{\"failed\":true}" : Json.write(java.util.Map.of("group", group));
+        return send(request("/jobs/" + jobId + "/rerun").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
     JsonNode users() throws IOException, InterruptedException {
         return send(request("/users").GET().build());
     }

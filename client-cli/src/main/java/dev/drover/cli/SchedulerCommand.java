@@ -123,6 +123,12 @@ final class SchedulerCommand implements Callable<Integer> {
             description = "Largest workload a submission may carry (default ${DEFAULT-VALUE}); more is refused with 413.")
     long maxBody;
 
+    @Option(names = "--cloudwatch-namespace", paramLabel = "NS",
+            defaultValue = "${env:" + dev.drover.core.EnvironmentVariables.CLOUDWATCH_NAMESPACE + "}",
+            description = "Also push the figures of GET /metrics to CloudWatch under this namespace, once a minute "
+                    + "(default: $DROVER_CLOUDWATCH_NAMESPACE; unset: off).")
+    String cloudWatchNamespace;
+
     @Override
     public Integer call() throws Exception {
         // the certificate first: bad TLS options stop the start before anything runs or a first start uses up the bootstrap
@@ -191,7 +197,9 @@ final class SchedulerCommand implements Callable<Integer> {
                     Accounts.ADMIN, tls.storeAdminToken(admin.get(), file, Main.environment(spec).variables()));
         }
         try (HttpApi api = new HttpApi(scheduler, bind, port, fleetView, accounts,
-                HttpApi.Limits.defaults().withMaxBodyBytes(maxBody), transport).start()) {
+                HttpApi.Limits.defaults().withMaxBodyBytes(maxBody), transport).start();
+             CloudWatchExport cloudWatch = CloudWatchExport.start(scheduler, cloudWatchNamespace, System.getenv(),
+                     dev.drover.scheduler.metrics.MetricsPusher.DEFAULT_STEP)) {
             spec.commandLine().getOut().printf("drover scheduler listening on %s:%d with %s%n", bind, api.port(), what);
             accounts.list().stream().filter(u -> u.name().equals(Accounts.ADMIN)).findFirst().ifPresent(u ->
                     spec.commandLine().getOut().printf("dashboard: %s%n", api.dashboardUrl(bind, u)));

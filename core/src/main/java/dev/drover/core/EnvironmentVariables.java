@@ -100,9 +100,12 @@ public final class EnvironmentVariables {
             AWS_PROFILE, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL_DYNAMODB,
             AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_EC2, FILES_CACHE, FILES_CACHE_LIMIT));
 
+    /** The CloudWatch namespace {@code drover scheduler} pushes its metrics under (none: no push). */
+    public static final String CLOUDWATCH_NAMESPACE = "DROVER_CLOUDWATCH_NAMESPACE";
+
     /** What {@code drover scheduler -rw} reads to find its resources, size its fleet and launch workers. */
     public static final Set<String> READ_BY_SCHEDULER = union(RESOURCES, List.of(AWS_REGION, LAUNCH_TEMPLATE, SUBNET_IDS,
-            MAX_WORKERS, WORKER_THREADS, IDLE_TIMEOUT), List.of(ADMIN_TOKEN_PARAMETER, TLS_FINGERPRINT_PARAMETER));
+            MAX_WORKERS, WORKER_THREADS, IDLE_TIMEOUT, CLOUDWATCH_NAMESPACE), List.of(ADMIN_TOKEN_PARAMETER, TLS_FINGERPRINT_PARAMETER));
 
     /** Every name above. */
     public static final Set<String> ALL = union(READ_BY_WORKER, READ_BY_SCHEDULER, List.of(SCHEDULER, TLS_FINGERPRINT), TASK);

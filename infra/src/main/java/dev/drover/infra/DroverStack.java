@@ -20,6 +20,7 @@ public final class DroverStack extends Stack {
     public final Fleet fleet;
     public final SchedulerHost scheduler;
     public final Alarms alarms;
+    public final DroverDashboard dashboard;
 
     public DroverStack(Construct scope, String id, StackProps props, DroverConfig config) {
         super(scope, id, props);
@@ -35,6 +36,7 @@ public final class DroverStack extends Stack {
         scheduler = new SchedulerHost(this, "SchedulerHost", new SchedulerHost.Props(
                 network.vpc, network.subnetIds(), queues, tables, storage, fleet, config));
         alarms = new Alarms(this, "Alarms", queues);
+        dashboard = new DroverDashboard(this, "Dashboard", queues);
 
         output("RequestQueueUrl", queues.requests.getQueueUrl());
         output("ResponseQueueUrl", queues.responses.getQueueUrl());

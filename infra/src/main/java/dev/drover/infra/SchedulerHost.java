@@ -100,6 +100,8 @@ public final class SchedulerHost extends Construct {
         // the unit passes them as --admin-token-ssm and --fingerprint-ssm
         env.put("DROVER_ADMIN_TOKEN_PARAMETER", adminTokenParameter);
         env.put("DROVER_TLS_FINGERPRINT_PARAMETER", fingerprintParameter);
+        // the scheduler pushes its /metrics figures to CloudWatch under the namespace its role may write
+        env.put("DROVER_CLOUDWATCH_NAMESPACE", DroverDashboard.NAMESPACE);
         UserData userData = UserData.forLinux();
         userData.addCommands(
                 "set -euo pipefail",
@@ -166,6 +168,12 @@ public final class SchedulerHost extends Construct {
                         .actions(List.of("iam:PassRole"))
                         .resources(List.of(fleet.role.getRoleArn()))
                         .conditions(Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com")))
+                        .build(),
+                // PutMetricData has no resources: the namespace condition keeps the role to Drover's own metrics.
+                PolicyStatement.Builder.create().sid("PutDroverMetrics").effect(Effect.ALLOW)
+                        .actions(List.of("cloudwatch:PutMetricData"))
+                        .resources(List.of("*"))
+                        .conditions(Map.of("StringEquals", Map.of("cloudwatch:namespace", DroverDashboard.NAMESPACE)))
                         .build(),
                 // EC2's Describe calls support no resource-level permissions: one read-only action on "*".
                 allow("CountWorkers", List.of("ec2:DescribeInstances"), List.of("*")));

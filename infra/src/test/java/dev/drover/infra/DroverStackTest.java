@@ -305,9 +305,40 @@ class DroverStackTest {
                 "DROVER_IDLE_TIMEOUT=90s",
                 "DROVER_ADMIN_TOKEN_PARAMETER=/drover/Drover/admin-token",
                 "DROVER_TLS_FINGERPRINT_PARAMETER=/drover/Drover/tls-fingerprint",
+                "DROVER_CLOUDWATCH_NAMESPACE=Drover",
                 "DROVER_ENV",
                 "systemctl disable drover-worker.service",
                 "systemctl enable --now --no-block drover-scheduler.service"), script);
+    }
+
+    // --- CloudWatch dashboard -----------------------------------------------------------------
+
+    @Test
+    void theDashboardGraphsTasksQueueFleetLatencyAndCostFromTheSchedulersNamespace() {
+        template.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
+        Map<String, Object> props = properties(stack.dashboard.dashboard);
+        assertEquals("Drover", props.get("DashboardName"));
+        String body = render(props.get("DashboardBody"));
+        Map<String, Object> parsed = TemplateJson.asMap(parse(body));
+        List<Object> widgets = asList(parsed.get("widgets"));
+        List<String> titles = widgets.stream().map(w -> asMap(asMap(w).get("properties")).get("title").toString()).toList();
+        assertEquals(List.of("Tasks by status", "Request queue: bundles", "Fleet: workers", "Task latency (ms)",
+                "Fleet cost so far (USD)", "Tasks finished per minute"), titles);
+        for (String status : List.of("QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "CANCELLED")) {
+            assertTrue(body.contains("[\"Drover\",\"drover.tasks\",\"status\",\"" + status + "\""), status + " in " + body);
+        }
+        for (String metric : List.of("\"drover.queue.messages\",\"state\",\"in_flight\"", "\"drover.fleet.workers\",\"state\",\"live\"",
+                "\"drover.task.latency.avg\"", "\"drover.fleet.cost\"", "\"AWS/SQS\",\"ApproximateNumberOfMessagesVisible\"")) {
+            assertTrue(body.contains(metric), metric + " in " + body);
+        }
+    }
+
+    static Object parse(String json) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, Object.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new AssertionError("the dashboard body is JSON: " + json, e);
+        }
     }
 
     // --- IAM: every statement, exactly -------------------------------------------------------
@@ -361,6 +392,8 @@ class DroverStackTest {
                         Map.of("StringEquals", Map.of("ec2:CreateAction", "RunInstances"))),
                 statement("PassWorkerRole", List.of("iam:PassRole"), List.of(arn(stack.fleet.role)),
                         Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com"))),
+                statement("PutDroverMetrics", List.of("cloudwatch:PutMetricData"), List.of("*"),
+                        Map.of("StringEquals", Map.of("cloudwatch:namespace", "Drover"))),
                 statement("CountWorkers", List.of("ec2:DescribeInstances"), List.of("*"), null),
                 statement("HandOverTokenAndFingerprint", List.of("ssm:PutParameter"),
                         List.of(ssmArn("parameter/drover/Drover/admin-token"), ssmArn("parameter/drover/Drover/tls-fingerprint")),
@@ -382,19 +415,20 @@ class DroverStackTest {
     void noPolicyAnywhereGrantsAWildcardActionOnAWildcardResource() {
         List<Map<String, Object>> statements = TemplateJson.statements(json);
         // 5 worker + 12 scheduler + 2 trust policies + 4 queue policies + 1 bucket policy: the walk saw them all.
-        assertEquals(24, statements.size(), "policy statements found");
+        assertEquals(25, statements.size(), "policy statements found");
         for (Map<String, Object> statement : statements) {
             assertNull(TemplateJson.wildcardViolation(statement));
         }
     }
 
     @Test
-    void theOnlyAllowOnEveryResourceIsDescribeInstances() {
-        List<Object> allowedOnStar = TemplateJson.statements(json).stream()
+    void theOnlyAllowsOnEveryResourceAreDescribeInstancesAndPutMetricDataInDroversNamespace() {
+        List<Map<String, Object>> onStar = TemplateJson.statements(json).stream()
                 .filter(s -> "Allow".equals(s.get("Effect")) && asList(s.get("Resource")).contains("*"))
-                .map(s -> s.get("Action"))
                 .toList();
-        assertEquals(List.of("ec2:DescribeInstances"), allowedOnStar);
+        assertEquals(List.of("cloudwatch:PutMetricData", "ec2:DescribeInstances"), onStar.stream().map(s -> s.get("Action")).toList());
+        // PutMetricData has no resource to name: only the namespace condition narrows it
+        assertEquals(Map.of("StringEquals", Map.of("cloudwatch:namespace", "Drover")), onStar.get(0).get("Condition"));
     }
 
     @Test

@@ -65,6 +65,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--files-case", paramLabel = "in|out", description = "With --files: only this case (default: both).")
     String filesCase;
 
+    @Option(names = "--dashboard", description = "Only the dashboard case: its first render and its event stream's"
+            + " bytes/s with 1,000 jobs and one of --dashboard-tasks tasks running on the in-JVM pool. Writes dashboard.md and dashboard.json.")
+    boolean dashboard;
+
+    @Option(names = "--dashboard-tasks", paramLabel = "N", defaultValue = "1000000",
+            description = "Tasks of the big job in --dashboard (default: ${DEFAULT-VALUE}).")
+    int dashboardTasks;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write every figure as JSON to FILE.")
     Path json;
 
@@ -101,6 +109,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (files) {
             return runFiles(stdout, err);
+        }
+        if (dashboard) {
+            return runDashboard(stdout, err);
         }
         Plan plan = (smoke ? Plan.smoke() : quick ? Plan.quick() : all ? Plan.all() : Plan.full())
                 .only(workers, taskMillis);
@@ -165,6 +176,25 @@ public final class BenchCommand implements Callable<Integer> {
         stdout.printf("written: %s (files.md, files.json)%n", out);
         stdout.flush();
         return failures.isEmpty() ? 0 : 1;
+    }
+
+    private int runDashboard(PrintWriter stdout, PrintWriter err) throws Exception {
+        Path work = Files.createTempDirectory("drover-bench-dashboard-");
+        DashboardBench bench = new DashboardBench(work, err);
+        try {
+            bench.run(1000, dashboardTasks, 20, 2);
+        } finally {
+            deleteTree(work);
+        }
+        String markdown = bench.markdown();
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("dashboard.md"), markdown);
+        dev.drover.core.codec.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("dashboard.json").toFile(),
+                bench.figures);
+        stdout.println(markdown);
+        stdout.printf("written: %s (dashboard.md, dashboard.json)%n", out);
+        stdout.flush();
+        return bench.met() ? 0 : 1;
     }
 
     private static void deleteTree(Path dir) {

@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
  * and {@code @retries N} apply to the lines after them; any other line is a shell command.
  * {@code @env NAME=VALUE} sets a variable for the tasks after it ({@code @env NAME=} unsets it);
  * {@code @replicas N} makes each task line after it N tasks, replicas 0 … N-1 ({@code @replicas 1} ends it).
+ * {@code @replica K} makes each task line after it one task numbered replica K (a rerun keeps a replica's number).
  */
 public final class WorkloadReader implements Closeable {
     /** Longest line accepted, in bytes. Larger tasks belong in a script file. */
@@ -52,6 +53,8 @@ public final class WorkloadReader implements Closeable {
     private long timeoutMs;
     private int maxAttempts = 1;
     private int replicas = 1;
+    /** The replica number of single tasks ({@code @replica K}); 0 unless set. */
+    private int replica;
     private Map<String, String> env = Map.of();
     /** The line being expanded into replicas, and the next replica to hand out. */
     private TaskSpec replicating;
@@ -124,7 +127,7 @@ public final class WorkloadReader implements Closeable {
                 }
                 line = "sleep " + Commands.sleepMillis(line);
             }
-            TaskSpec spec = new TaskSpec(lineNo, line, timeoutMs, maxAttempts, 0, env);
+            TaskSpec spec = new TaskSpec(lineNo, line, timeoutMs, maxAttempts, replica, env);
             if (replicas > 1) {
                 replicating = spec;
                 nextReplica = 1;
@@ -156,10 +159,18 @@ public final class WorkloadReader implements Closeable {
                     throw error("bad @replicas: expected a whole number from 1 to " + MAX_REPLICAS);
                 }
                 replicas = Integer.parseInt(arg);
+                replica = 0;
+            }
+            case "@replica" -> {
+                if (!arg.matches("\\d{1,9}") || Integer.parseInt(arg) >= MAX_REPLICAS) {
+                    throw error("bad @replica: expected a whole number from 0 to " + (MAX_REPLICAS - 1));
+                }
+                replica = Integer.parseInt(arg);
+                replicas = 1;
             }
             case "@env" -> env(arg);
             default -> throw error("unknown directive '" + parts[0]
-                    + "' (known: @timeout D, @retries N, @replicas N, @env NAME=VALUE)");
+                    + "' (known: @timeout D, @retries N, @replicas N, @replica K, @env NAME=VALUE)");
         }
     }
 

@@ -5,6 +5,7 @@ import dev.drover.core.codec.Json;
 import dev.drover.core.port.MessageQueue.QueueDepth;
 import dev.drover.core.port.User;
 import dev.drover.scheduler.JobView;
+import dev.drover.scheduler.Rerun;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.job.JobState;
 import dev.drover.scheduler.metrics.SchedulerMetrics;
@@ -182,9 +183,21 @@ final class Dashboard {
         m.put("workerSeconds", j.workerSeconds());
         m.put("budgetUsd", j.budgetUsd());
         m.put("cancelReason", j.cancelReason());
-        m.put("failures", state.get().failureGroups().stream().limit(20).toList());
+        m.put("failures", state.get().failureGroups().stream().limit(20).map(Dashboard::failure).toList());
         m.put("running", state.get().runningTasks(RUNNING_SHOWN));
         return Optional.of(m);
+    }
+
+    /** A failure group as the page shows it, with the id that {@code POST /jobs/{id}/rerun} takes. */
+    static Map<String, Object> failure(JobState.FailureGroup g) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", Rerun.groupId(g));
+        m.put("status", g.status());
+        m.put("exitCode", g.exitCode());
+        m.put("firstLine", g.firstLine());
+        m.put("count", g.count());
+        m.put("sampleSeqs", g.sampleSeqs());
+        return m;
     }
 
     /**
@@ -252,7 +265,13 @@ final class Dashboard {
                     out.flush();
                     quietSince = now;
                 }
-                Thread.sleep(TICK.toMillis());
+                try {
+                    Thread.sleep(TICK.toMillis());
+                } catch (InterruptedException e) {
+                    // the server is stopping: the stream ends (the browser reconnects), it did not fail
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }

@@ -65,6 +65,7 @@ import org.slf4j.LoggerFactory;
  * GET    /bill[?user=U&amp;since=DATE]   → per user and per job: task-seconds, worker-seconds, calls, bytes, USD
  *                                      (your own; an admin's: everyone's; another user's: 403)
  * POST   /users?name=N&amp;monthlyBudget=USD  a user whose jobs stop (and submissions get 429) when the month's spend reaches USD
+ * POST   /jobs/{id}/rerun   body: {"failed": true} | {"group": ID} → 201 the new job of just those tasks | 404 | 409 none
  * GET    /metrics                                          → Prometheus text format
  * GET    /?login=CODE                                      → 303 to / with the session cookie (no token needed)
  * GET    /, /ui/{file}                                     → the dashboard's page       (no token needed; holds no data)
@@ -133,6 +134,7 @@ public final class HttpApi implements AutoCloseable {
     private final dev.drover.scheduler.Why why;
     private final Billing billing;
     private final dev.drover.scheduler.tls.Transport transport;
+    private final dev.drover.scheduler.Rerun rerun;
 
     public HttpApi(Scheduler scheduler, String host, int port, FleetView fleet, Accounts accounts) throws IOException {
         this(scheduler, host, port, fleet, accounts, Limits.defaults());
@@ -168,6 +170,7 @@ public final class HttpApi implements AutoCloseable {
         this.followers = new Semaphore(limits.followers());
         this.streams = new Semaphore(limits.followers());
         this.dashboard = new Dashboard(scheduler);
+        this.rerun = new dev.drover.scheduler.Rerun(scheduler);
         this.why = new dev.drover.scheduler.Why(scheduler, () -> scheduler.metrics().fleetStatus(), () -> scheduler.metrics().queue());
         scheduler.metrics().fleet(() -> fleet.snapshot() instanceof Map<?, ?> m ? stringKeys(m) : Map.of());
         this.server = transport.create(new InetSocketAddress(host, port), 256);
@@ -457,12 +460,13 @@ public final class HttpApi implements AutoCloseable {
         }
         String jobId = path.get(1);
         String sub = path.size() > 2 ? path.get(2) : "";
-        boolean shape = path.size() == 2 || (path.size() == 3 && (sub.equals("results") || sub.equals("cancel") || sub.equals("why")))
+        boolean shape = path.size() == 2 || (path.size() == 3 && (sub.equals("results") || sub.equals("cancel") || sub.equals("why")
+                || sub.equals("rerun")))
                 || (path.size() == 4 && sub.equals("tasks")) || (path.size() >= 5 && sub.equals("outputs"));
         if (!shape) {
             throw notFound();
         }
-        allow(method, sub.equals("cancel") ? "POST" : "GET");
+        allow(method, sub.equals("cancel") || sub.equals("rerun") ? "POST" : "GET");
         long seq = sub.equals("tasks") || sub.equals("outputs") ? Requests.number(path.get(3), "task seq") : -1;
         boolean follow = sub.equals("results") && Requests.bool(query.get("follow"), "follow");
         Optional<JobView> job = scheduler.status(jobId).filter(j -> visible(j, user));
@@ -478,6 +482,7 @@ public final class HttpApi implements AutoCloseable {
                 json(ex, 200, why.explain(jobId, task).orElseThrow(() -> new Refusal(404, "no such task")));
             }
             case "outputs" -> output(ex, jobId, seq, String.join("/", path.subList(4, path.size())));
+            case "rerun" -> json(ex, 201, RerunRequest.run(rerun, ex, jobId, user));
             default -> json(ex, 200, job.get());
         }
     }

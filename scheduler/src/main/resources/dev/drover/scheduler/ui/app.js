@@ -4,7 +4,7 @@
 
 const ORDER = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED', 'RUNNING'];
 const state = { user: null, admin: false, csrf: null, jobs: new Map(), queue: null, fleet: null,
-  selected: null, detail: null, history: new Map(), source: null };
+  selected: null, detail: null, history: new Map(), source: null, why: null, whyBusy: false, whyAgain: false };
 
 const $ = (sel) => document.querySelector(sel);
 function el(tag, attrs, ...kids) {
@@ -46,7 +46,7 @@ function apply(d) {
   if (d.jobs) for (const j of d.jobs) state.jobs.set(j.jobId, j);
   if (d.queue) state.queue = d.queue;
   if (d.fleet) state.fleet = d.fleet;
-  if ('detail' in d) state.detail = d.detail;
+  if ('detail' in d) { state.detail = d.detail; if (d.detail) loadWhy(); }
   render();
 }
 
@@ -63,7 +63,7 @@ setInterval(() => {
   if (state.selected) renderRate();
 }, 1000);
 
-function render() { renderJobs(); renderDetail(); renderQueue(); renderFleet(); }
+function render() { renderJobs(); renderDetail(); renderWhy(); renderQueue(); renderFleet(); }
 
 function bar(job) {
   const b = el('div', { class: 'bar' });
@@ -108,7 +108,7 @@ async function cancel(jobId, btn) {
 
 function select(jobId) {
   if (state.selected === jobId) return;
-  state.selected = jobId; state.detail = null;
+  state.selected = jobId; state.detail = null; state.why = null;
   connect();
   render();
 }
@@ -128,13 +128,65 @@ function renderDetail() {
     fig('SQS requests', d.calls.sqs), fig('DynamoDB writes', d.calls.dynamoWrites), fig('tasks/s overall', d.tasksPerSecond));
   const fb = el('tbody');
   for (const f of d.failures) fb.append(el('tr', {}, el('td', {}, f.status), el('td', {}, f.exitCode == null ? '–' : f.exitCode),
-    el('td', { class: 'wrap mono' }, f.firstLine || '(empty)'), el('td', {}, f.count), el('td', { class: 'mono' }, f.sampleSeqs.join(', '))));
-  if (!d.failures.length) fb.append(el('tr', {}, el('td', { class: 'muted', colSpan: 5 }, 'none')));
+    el('td', { class: 'wrap mono' }, f.firstLine || '(empty)'), el('td', {}, f.count), el('td', { class: 'mono' }, f.sampleSeqs.join(', ')),
+    el('td', {}, mayRerun(d) ? rerunButton(d.jobId, f.id) : '')));
+  if (!d.failures.length) fb.append(el('tr', {}, el('td', { class: 'muted', colSpan: 6 }, 'none')));
   $('#d-failures tbody').replaceWith(fb);
   const rb = el('tbody');
   for (const r of d.running) rb.append(el('tr', {}, el('td', { class: 'mono' }, r.seq), el('td', { class: 'mono' }, r.worker), el('td', {}, ago(r.startedAt))));
   if (!d.running.length) rb.append(el('tr', {}, el('td', { class: 'muted', colSpan: 3 }, 'none')));
   $('#d-running tbody').replaceWith(rb);
+}
+
+function mayRerun(d) { return d.owner === state.user || state.admin; }
+
+function rerunButton(jobId, group) {
+  const btn = el('button', { class: 'rerun', type: 'button', 'data-group': group }, 'Rerun this group');
+  btn.addEventListener('click', () => rerun(jobId, group, btn));
+  return btn;
+}
+
+// submits only the group's tasks as a new job of ours; the stream then brings the new job's row
+async function rerun(jobId, group, btn) {
+  btn.disabled = true;
+  const headers = { 'Content-Type': 'application/json' };
+  if (state.csrf) headers['X-Drover-CSRF'] = state.csrf;
+  const r = await fetch('/jobs/' + encodeURIComponent(jobId) + '/rerun', { method: 'POST', credentials: 'same-origin', headers,
+    body: JSON.stringify({ group }) });
+  btn.disabled = false;
+  const note = $('#d-rerun');
+  if (r.ok) {
+    const v = await r.json();
+    state.jobs.set(v.jobId, { jobId: v.jobId, name: v.name, owner: v.owner, state: v.state, total: v.total, counts: {},
+      submittedAt: v.submittedAt, tasksPerSecond: 0, costUsd: 0 });
+    note.dataset.job = v.jobId;
+    note.textContent = 'rerun of ' + v.total + ' task(s) submitted as job ' + v.jobId;
+    render();
+  } else {
+    note.textContent = 'rerun failed: ' + ((await r.json().catch(() => ({}))).error || r.status);
+  }
+}
+
+// the why panel follows the detail: fetched when the detail changes, one request at a time
+async function loadWhy() {
+  if (state.whyBusy) { state.whyAgain = true; return; }
+  const job = state.selected;
+  state.whyBusy = true;
+  try {
+    const r = await fetch('/jobs/' + encodeURIComponent(job) + '/why', { credentials: 'same-origin' });
+    if (job === state.selected) { state.why = r.ok ? await r.json() : { reasons: [{ code: 'error', text: 'no explanation (' + r.status + ')' }] }; renderWhy(); }
+  } finally {
+    state.whyBusy = false;
+    if (state.whyAgain) { state.whyAgain = false; loadWhy(); }
+  }
+}
+
+function renderWhy() {
+  const ul = $('#d-why'); ul.replaceChildren();
+  const w = state.why;
+  if (!w) { ul.append(el('li', { class: 'muted' }, 'asking…')); return; }
+  if (w.seq != null) ul.append(el('li', { class: 'muted' }, 'task ' + w.seq + ': ' + w.status));
+  for (const r of w.reasons || []) ul.append(el('li', { 'data-code': r.code }, r.text, ' ', el('small', { class: 'muted mono' }, '[' + r.code + ']')));
 }
 
 function renderRate() {

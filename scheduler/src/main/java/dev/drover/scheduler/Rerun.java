@@ -1,0 +1,238 @@
+package dev.drover.scheduler;
+
+import dev.drover.core.codec.Json;
+import dev.drover.core.model.TaskResult;
+import dev.drover.core.model.TaskStatus;
+import dev.drover.core.workload.TaskSpec;
+import dev.drover.core.workload.WorkloadException;
+import dev.drover.core.workload.WorkloadReader;
+import dev.drover.scheduler.job.JobState;
+import java.io.BufferedWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.BitSet;
+import java.util.HexFormat;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Reruns some of a job's tasks as a new job: its failed ones, or one failure group (exit code and
+ * first line of stderr, as the dashboard groups them). The new job gets the same command lines,
+ * directives ({@code @timeout}, {@code @retries}, {@code @env}, replica number) and files pack;
+ * it is written as a workload file and submitted like any other, so quotas and validation apply.
+ */
+public final class Rerun {
+    /** Which tasks to rerun: every failed one (FAILED or TIMED_OUT), or one failure group by its id. */
+    public record Selection(boolean failed, String group) {
+        public Selection {
+            if (failed == (group != null)) {
+                throw new IllegalArgumentException("name either a failure group or failed, not both");
+            }
+        }
+    }
+
+    /** Nothing matches the selection: no failed task, or no group of that id. */
+    public static final class NothingToRerun extends Exception {
+        public final boolean noSuchGroup;
+
+        NothingToRerun(String message, boolean noSuchGroup) {
+            super(message, null, false, false);
+            this.noSuchGroup = noSuchGroup;
+        }
+    }
+
+    /** Names longer than this are refused at submission. */
+    static final int MAX_NAME = 256;
+    /** JobState names the group of causes past its limit so; it holds every failure no named group holds. */
+    private static final String OVERFLOW_PREFIX = "(other causes: ";
+
+    private final Scheduler scheduler;
+
+    public Rerun(Scheduler scheduler) {
+        this.scheduler = scheduler;
+    }
+
+    /** A failure group's stable id: a short hash of its status, exit code and first line of stderr. */
+    public static String groupId(TaskStatus status, Integer exitCode, String firstLine) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(
+                    (status + "|" + exitCode + "|" + firstLine).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JRE has SHA-256", e);
+        }
+    }
+
+    public static String groupId(JobState.FailureGroup g) {
+        return groupId(g.status(), g.exitCode(), g.firstLine());
+    }
+
+    /** The first line of a failed task's stderr (or error), cut as {@link JobState} cuts it when it groups failures. */
+    static String firstLine(TaskResult r) {
+        String text = r.stderr() != null && !r.stderr().isBlank() ? r.stderr() : r.error() != null ? r.error() : "";
+        String first = text.strip().lines().findFirst().orElse("");
+        return first.length() > 200 ? first.substring(0, 200) + "…" : first;
+    }
+
+    private static boolean failed(TaskStatus s) {
+        return s == TaskStatus.FAILED || s == TaskStatus.TIMED_OUT;
+    }
+
+    /**
+     * Submits the selected tasks of {@code jobId} as a new job owned by {@code owner}; empty if there
+     * is no such job. The caller has checked that {@code owner} may see the job.
+     */
+    public Optional<JobView> rerun(String jobId, Selection selection, String owner)
+            throws IOException, WorkloadException, Quotas.Exceeded, NothingToRerun {
+        Optional<JobState> found = scheduler.job(jobId);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        JobState job = found.get();
+        BitSet chosen = selection.failed() ? failedTasks(job) : groupTasks(job, selection.group());
+        if (chosen.isEmpty()) {
+            throw new NothingToRerun("job " + jobId + " has no failed task to rerun", false);
+        }
+        Path workload = Files.createTempFile("drover-rerun-", ".txt");
+        try {
+            write(job, chosen, workload);
+            String name = "rerun of " + job.name;
+            name = name.length() > MAX_NAME ? name.substring(0, MAX_NAME) : name;
+            try (InputStream in = Files.newInputStream(workload)) {
+                return Optional.of(scheduler.submit(in, name, owner, job.files));
+            }
+        } finally {
+            Files.deleteIfExists(workload);
+        }
+    }
+
+    private static BitSet failedTasks(JobState job) {
+        BitSet chosen = new BitSet();
+        for (long seq = 0; seq < job.total; seq++) {
+            if (failed(job.status(seq))) {
+                chosen.set((int) seq);
+            }
+        }
+        return chosen;
+    }
+
+    /** The tasks of one failure group, read from the job's result log (the groups keep only samples). */
+    private static BitSet groupTasks(JobState job, String group) throws IOException, NothingToRerun {
+        List<JobState.FailureGroup> groups = job.failureGroups();
+        JobState.FailureGroup wanted = groups.stream().filter(g -> groupId(g).equals(group)).findFirst()
+                .orElseThrow(() -> new NothingToRerun("job " + job.jobId + " has no failure group " + group, true));
+        boolean overflow = wanted.exitCode() == null && wanted.firstLine().startsWith(OVERFLOW_PREFIX);
+        Set<String> named = new HashSet<>();
+        groups.stream().filter(g -> g != wanted).forEach(g -> named.add(groupId(g)));
+        BitSet chosen = new BitSet();
+        job.log.copyTo(new Lines(line -> {
+            TaskResult r = Json.result(line);
+            if (failed(r.status())) {
+                String id = groupId(r.status(), r.exitCode(), firstLine(r));
+                if (overflow ? !named.contains(id) : id.equals(group)) {
+                    chosen.set((int) r.seq());
+                }
+            }
+        }), () -> true);
+        return chosen;
+    }
+
+    /** Writes the chosen tasks as a workload, each directive written only where its value changes. */
+    private static void write(JobState job, BitSet chosen, Path file) throws IOException, WorkloadException {
+        long timeout = 0;
+        int attempts = 1;
+        int replica = 0;
+        Map<String, String> env = Map.of();
+        try (WorkloadReader reader = WorkloadReader.open(job.workload);
+             BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            long seq = 0;
+            for (TaskSpec t = reader.next(); t != null; t = reader.next(), seq++) {
+                if (!chosen.get((int) seq)) {
+                    continue;
+                }
+                if (t.timeoutMs() != timeout) {
+                    out.write(t.timeoutMs() == 0 ? "@timeout none\n" : "@timeout " + t.timeoutMs() + "ms\n");
+                    timeout = t.timeoutMs();
+                }
+                if (t.maxAttempts() != attempts) {
+                    out.write("@retries " + (t.maxAttempts() - 1) + "\n");
+                    attempts = t.maxAttempts();
+                }
+                if (t.replica() != replica) {
+                    out.write("@replica " + t.replica() + "\n");
+                    replica = t.replica();
+                }
+                if (!t.env().equals(env)) {
+                    writeEnv(out, env, t.env());
+                    env = t.env();
+                }
+                out.write(t.command());
+                out.write('\n');
+            }
+        }
+    }
+
+    /**
+     * {@code @env} lines that turn one task's variables into the next's. {@code NAME=} removes a
+     * variable, or unsets a base one (a null value); tasks come in the original order, so a base
+     * variable never has to go back from set to inherited.
+     */
+    private static void writeEnv(BufferedWriter out, Map<String, String> from, Map<String, String> to) throws IOException {
+        for (String name : from.keySet()) {
+            if (!to.containsKey(name)) {
+                out.write("@env " + name + "=\n");
+            }
+        }
+        for (Map.Entry<String, String> e : to.entrySet()) {
+            if (!from.containsKey(e.getKey()) || !Objects.equals(from.get(e.getKey()), e.getValue())) {
+                out.write("@env " + e.getKey() + "=" + (e.getValue() == null ? "" : e.getValue()) + "\n");
+            }
+        }
+    }
+
+    /** An output stream that hands on each complete line (the result log writes whole lines). */
+    private static final class Lines extends OutputStream {
+        private final Consumer<String> line;
+        private final ByteArrayOutputStream buf = new ByteArrayOutputStream(512);
+
+        Lines(Consumer<String> line) {
+            this.line = line;
+        }
+
+        @Override
+        public void write(int b) {
+            if (b == '\n') {
+                line.accept(buf.toString(StandardCharsets.UTF_8));
+                buf.reset();
+            } else {
+                buf.write(b);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            int start = off;
+            for (int i = off; i < off + len; i++) {
+                if (b[i] == '\n') {
+                    buf.write(b, start, i - start);
+                    line.accept(buf.toString(StandardCharsets.UTF_8));
+                    buf.reset();
+                    start = i + 1;
+                }
+            }
+            buf.write(b, start, off + len - start);
+        }
+    }
+}
