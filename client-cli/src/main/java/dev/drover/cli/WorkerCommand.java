@@ -79,6 +79,14 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Optional<dev.drover.core.exec.TaskUser> runAs;
+        try {
+            runAs = taskUser == null || taskUser.isBlank() ? Optional.empty()
+                    : Optional.of(dev.drover.core.exec.TaskUser.lookup(taskUser.strip()));
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("drover worker: --task-user: " + e.getMessage());
+            return 2;
+        }
         Map<String, String> env = new HashMap<>(System.getenv());
         if (queue != null) {
             env.put(EnvironmentVariables.REQUEST_QUEUE_URL, queue);
@@ -97,14 +105,6 @@ final class WorkerCommand implements Callable<Integer> {
                 .withLease(Durations.parse(lease), Durations.parse(lease).dividedBy(3))
                 .withDrainTimeout(Durations.parse(drainTimeout))
                 .withHoldWhileInFlight(holdWhileInFlight);
-        Optional<dev.drover.core.exec.TaskUser> runAs;
-        try {
-            runAs = taskUser == null || taskUser.isBlank() ? Optional.empty()
-                    : Optional.of(dev.drover.core.exec.TaskUser.lookup(taskUser.strip()));
-        } catch (IllegalArgumentException e) {
-            spec.commandLine().getErr().println("drover worker: --task-user: " + e.getMessage());
-            return 2;
-        }
         try (AwsClients aws = new AwsClients(AwsSettings.fromEnvironment(System.getenv(), Optional.ofNullable(endpoint)))) {
             RemoteWorker worker = new RemoteWorker(config, names, aws, Main.CLOCK,
                     dev.drover.core.files.FilesCacheSettings.fromEnvironment(System.getenv()), runAs);

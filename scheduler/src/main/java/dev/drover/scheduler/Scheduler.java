@@ -66,7 +66,7 @@ public final class Scheduler implements AutoCloseable {
 
     public Scheduler(SchedulerConfig config, Backend backend, Clock clock) {
         this.config = config;
-        BundleProofs proofs = bundleProofs(config);
+        BundleProofs proofs = bundleProofs(config, backend);
         this.resultGate = new ResultGate(proofs, jobs::containsKey);
         this.backend = backend = SealingQueue.over(backend, proofs); // every bundle sent is sealed
         this.clock = clock;
@@ -85,9 +85,9 @@ public final class Scheduler implements AutoCloseable {
         this.metrics = new SchedulerMetrics(this::list, () -> this.backend.requests().depth(), () -> this.backend.meter().total());
     }
 
-    private static BundleProofs bundleProofs(SchedulerConfig config) {
+    private static BundleProofs bundleProofs(SchedulerConfig config, Backend backend) {
         try {
-            return BundleProofs.inDataDir(config.dataDir());
+            return BundleProofs.of(backend, config.dataDir());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot read or make the result-proof key in " + config.dataDir(), e);
         }

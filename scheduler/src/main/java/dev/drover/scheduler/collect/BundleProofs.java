@@ -3,6 +3,8 @@ package dev.drover.scheduler.collect;
 import dev.drover.core.model.BundleSeal;
 import dev.drover.core.model.ResultProof;
 import dev.drover.core.model.Task;
+import dev.drover.core.port.PayloadStore;
+import dev.drover.scheduler.Backend;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -20,11 +22,16 @@ import java.util.Optional;
  * A bundle's secret is HMAC-SHA256(key, scope) cut to 128 bits, where the scope names the job and the
  * bundle's task seqs: nothing is stored per bundle, a restarted scheduler with the same key verifies
  * what it sealed before, and a worker holding one bundle's secret can prove nothing outside that scope.
- * The 256-bit key lives in the scheduler's data directory ({@value #KEY_FILE}, mode 0600), made at the
- * first start; it never leaves the scheduler, so neither workers nor tasks can make a secret.
+ * The 256-bit key is made at the first start and kept where the jobs are: with a job store, in the
+ * payload store beside the workloads ({@value #KEY_OBJECT}: the recovery of any job reads that prefix
+ * anyway, a scheduler on another host finds it, and workers cannot read it: their role reads only
+ * {@code payloads/} and {@code files/}); without one (jobs die with the process), in the data
+ * directory ({@value #KEY_FILE}, mode 0600). Neither workers nor tasks can make a secret.
  */
 public final class BundleProofs {
     public static final String KEY_FILE = "result-proof.key";
+    public static final String KEY_OBJECT = PayloadStore.WORKLOADS_PREFIX + ".drover-result-proof-key";
+    private static final int KEY_BYTES = 32;
     private static final int SECRET_BYTES = 16;
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
@@ -34,12 +41,32 @@ public final class BundleProofs {
         this.key = key.clone();
     }
 
+    /** The key where the backend keeps its jobs (see above), made if there is none yet. */
+    public static BundleProofs of(Backend backend, Path dataDir) throws IOException {
+        if (backend.jobStore().isEmpty()) {
+            return inDataDir(dataDir);
+        }
+        PayloadStore store = backend.payloads();
+        if (store.exists(KEY_OBJECT)) {
+            store.touch(KEY_OBJECT); // its age starts anew, so the retention rule of workloads never expires it in use
+        } else {
+            byte[] fresh = new byte[KEY_BYTES];
+            new SecureRandom().nextBytes(fresh);
+            store.put(KEY_OBJECT, fresh);
+        }
+        byte[] key = store.get(KEY_OBJECT); // read back: of two first starts at once, both use the one written last
+        if (key.length < KEY_BYTES) {
+            throw new IOException(KEY_OBJECT + ": the result-proof key is " + key.length + " bytes, not " + KEY_BYTES);
+        }
+        return new BundleProofs(key);
+    }
+
     /** The key in {@code dataDir}, made (256 random bits, mode 0600) if there is none yet. */
     public static BundleProofs inDataDir(Path dataDir) throws IOException {
         Files.createDirectories(dataDir);
         Path file = dataDir.resolve(KEY_FILE);
         if (!Files.exists(file)) {
-            byte[] fresh = new byte[32];
+            byte[] fresh = new byte[KEY_BYTES];
             new SecureRandom().nextBytes(fresh);
             Path tmp = Files.createTempFile(dataDir, KEY_FILE, ".tmp", PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rw-------")));
@@ -53,8 +80,9 @@ public final class BundleProofs {
             }
         }
         byte[] key = Files.readAllBytes(file);
-        if (key.length < 32) {
-            throw new IOException(file + ": the result-proof key is " + key.length + " bytes, not 32: delete it to make a new one");
+        if (key.length < KEY_BYTES) {
+            throw new IOException(file + ": the result-proof key is " + key.length + " bytes, not " + KEY_BYTES
+                    + ": delete it to make a new one");
         }
         return new BundleProofs(key);
     }

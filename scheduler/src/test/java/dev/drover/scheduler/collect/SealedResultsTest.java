@@ -62,9 +62,13 @@ class SealedResultsTest {
     Path dir;
 
     Scheduler start(int fleetThreads) throws Exception {
+        return start(fleetThreads, "data");
+    }
+
+    Scheduler start(int fleetThreads, String dataDir) throws Exception {
         Backend backend = new Backend(requests, responses, Optional.empty(), claims, payloads,
                 Optional.of(jobStore), UsageMeter.NONE);
-        Scheduler s = new Scheduler(SchedulerConfig.defaults(dir.resolve("data"), fleetThreads), backend, clock).start();
+        Scheduler s = new Scheduler(SchedulerConfig.defaults(dir.resolve(dataDir), fleetThreads), backend, clock).start();
         open.add(s);
         return s;
     }
@@ -193,16 +197,27 @@ class SealedResultsTest {
     }
 
     @Test
+    void withoutAJobStoreTheKeyIsTheDataDirectorysOwnAndStaysTheSame() throws Exception {
+        Path data = dir.resolve("local");
+        BundleProofs first = BundleProofs.inDataDir(data);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve(BundleProofs.KEY_FILE))));
+        List<dev.drover.core.model.Task> tasks = List.of(new dev.drover.core.model.Task(3, 4, "x", 0, 1, 1));
+        assertEquals(first.seal("j", tasks), BundleProofs.inDataDir(data).seal("j", tasks));
+        assertFalse(first.seal("j", tasks).equals(BundleProofs.inDataDir(dir.resolve("other")).seal("j", tasks)),
+                "another key, another secret");
+        assertEquals("3-3@j", first.seal("j", tasks).scope());
+    }
+
+    @Test
     void aRestartedSchedulerStillVerifiesTheSealsItMadeBefore() throws Exception {
         Scheduler before = start(1);
         String job = submit(before, "echo a\n");
         Bundle bundle = takeBundles(1).get(0);
         before.close();
         open.remove(before);
-        assertEquals("rw-------", PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(dir.resolve("data").resolve(BundleProofs.KEY_FILE))));
+        assertTrue(payloads.exists(BundleProofs.KEY_OBJECT), "the key is kept beside the workloads");
 
-        Scheduler after = start(1); // same data directory and job store: the job comes back
+        Scheduler after = start(1, "another-host"); // the same job store, a new data directory: the job comes back
         TaskResult a = result(job, 0, "a");
         send(new ResultBatch("w1", job, Usage.ZERO, 0, List.of(a), List.of(),
                 List.of(ResultProof.sign(bundle.seal(), List.of(a), List.of()))));
