@@ -76,6 +76,8 @@ build {
       "${path.root}/on-worker-exit.sh",
       "${path.root}/drover-worker.service",
       "${path.root}/drover-scheduler.service",
+      "${path.root}/drover-task-firewall.service",
+      "${path.root}/task-firewall.nft",
     ]
     destination = "/tmp/drover/"
   }

@@ -66,6 +66,6 @@ fi
 out=$1
 tmp=$(mktemp "$out.XXXXXX")
 env_lines >"$tmp"
-chmod 0644 "$tmp"
+chmod 0600 "$tmp"
 mv -f "$tmp" "$out"
 echo "fetch-config.sh: wrote $(wc -l <"$out") settings to $out"

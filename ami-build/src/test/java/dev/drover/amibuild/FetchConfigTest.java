@@ -65,6 +65,8 @@ class FetchConfigTest {
         assertEquals(0, result.exitCode(), result.output());
         assertEquals("DROVER_REQUEST_QUEUE_URL=https://sqs.eu-west-1.amazonaws.com/1/q\nDROVER_IDLE_TIMEOUT=2m\n"
                 + "AWS_REGION=eu-west-1\n", Files.readString(out));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(out)),
+                "the worker's settings are its own: a task (another user) cannot read them");
         assertEquals(List.of(out), Files.list(dir).toList(), "no temporary file left behind");
     }
 

@@ -24,6 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ProvisionTest {
     /** The JRE comes from dnf, which a scratch-root run skips. */
     static final String JAVA = "/usr/bin/java";
+    /** nftables too comes from dnf. */
+    static final String NFT = "/usr/sbin/nft";
+    static final List<String> UNITS = List.of("drover-worker.service", "drover-scheduler.service",
+            "drover-task-firewall.service");
     static final List<String> SCRIPTS = List.of("provision.sh", "fetch-config.sh", "on-worker-exit.sh");
 
     @TempDir
@@ -49,6 +53,52 @@ class ProvisionTest {
         assertEquals(0, firstRun.exitCode(), firstRun.output());
         assertTrue(firstRun.output().contains("skipped: dnf install -y java-21-amazon-corretto-headless"), firstRun.output());
         assertTrue(firstRun.output().contains("skipped: useradd --system"), firstRun.output());
+        assertTrue(firstRun.output().contains("skipped: dnf install -y java-21-amazon-corretto-headless nftables"),
+                firstRun.output());
+    }
+
+    @Test
+    void theImageHasAnUnprivilegedTaskUserWithoutLoginOrHome() {
+        assertTrue(firstRun.output().contains("skipped: useradd --system --user-group --home-dir /nonexistent"
+                + " --no-create-home --shell /sbin/nologin drover-task"), firstRun.output());
+    }
+
+    @Test
+    void theWorkerRunsTasksAsTheTaskUserWithOnlyTheCapabilitiesThatNeeds() throws IOException {
+        SystemdUnit worker = unit("drover-worker.service");
+        assertTrue(worker.one("ExecStart").endsWith(" worker --task-user drover-task"), worker.one("ExecStart"));
+        assertEquals("root", worker.one("User"), "root: a change from uid 0 to the task user clears every capability");
+        assertEquals(List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_KILL", "CAP_SETGID", "CAP_SETUID"),
+                java.util.Arrays.stream(worker.one("CapabilityBoundingSet").split("\\s+")).sorted().toList());
+        assertEquals("yes", worker.one("NoNewPrivileges"));
+        assertEquals("0700", worker.one("StateDirectoryMode"));
+        assertEquals("drover-task-firewall.service", worker.one("Requires"), "no worker runs without the firewall rule");
+        assertTrue(worker.all("After").contains("drover-task-firewall.service"));
+    }
+
+    @Test
+    void aBootUnitLoadsTheRuleThatDropsTheTaskUsersTrafficToTheMetadataService() throws IOException {
+        SystemdUnit firewall = unit("drover-task-firewall.service");
+        assertEquals("oneshot", firewall.one("Type"));
+        assertEquals("yes", firewall.one("RemainAfterExit"));
+        assertEquals(NFT + " -f /etc/drover/task-firewall.nft", firewall.one("ExecStart"));
+        assertEquals(Path.of("/etc/systemd/system/drover-task-firewall.service"), Files.readSymbolicLink(
+                inRoot("/etc/systemd/system/multi-user.target.wants/drover-task-firewall.service")));
+        List<String> rules = Files.readAllLines(inRoot("/etc/drover/task-firewall.nft")).stream().map(String::strip)
+                .filter(l -> l.startsWith("meta skuid")).toList();
+        assertEquals(List.of("meta skuid \"drover-task\" ip daddr 169.254.169.254 counter drop",
+                "meta skuid \"drover-task\" ip6 daddr fd00:ec2::254 counter drop"), rules);
+    }
+
+    /** nft's own check of the rule file, with a user that exists here in place of drover-task. */
+    @Test
+    void theFirewallRulesPassNftsCheck(@TempDir Path dir) throws IOException {
+        assumeTrue(Shell.onPath("nft") || Files.isExecutable(Path.of(NFT)), "nft is not installed (apt-get install nftables)");
+        assumeTrue("root".equals(System.getProperty("user.name")), "nft -c needs root");
+        Path rules = dir.resolve("rules.nft");
+        Files.writeString(rules, Files.readString(inRoot("/etc/drover/task-firewall.nft")).replace("\"drover-task\"", "root"));
+        Shell.Result result = Shell.run(List.of(Files.isExecutable(Path.of(NFT)) ? NFT : "nft", "-c", "-f", rules.toString()), Map.of());
+        assertEquals(0, result.exitCode(), result.output());
     }
 
     @Test
@@ -58,11 +108,11 @@ class ProvisionTest {
 
     @Test
     void everyPathTheUnitsNameExistsInTheScratchRoot() throws IOException {
-        for (String unit : List.of("drover-worker.service", "drover-scheduler.service")) {
+        for (String unit : UNITS) {
             List<String> paths = unit(unit).paths();
-            assertTrue(paths.contains("/opt/drover/drover.jar"), unit + " runs the jar: " + paths);
+            assertTrue(unit.contains("firewall") || paths.contains("/opt/drover/drover.jar"), unit + " runs the jar: " + paths);
             for (String path : paths) {
-                if (!path.equals(JAVA)) {
+                if (!path.equals(JAVA) && !path.equals(NFT)) {
                     assertTrue(Files.exists(inRoot(path)), unit + " names " + path + ", missing from the image");
                 }
             }
@@ -75,9 +125,8 @@ class ProvisionTest {
         assertEquals("/opt/drover/bin/fetch-config.sh --check", worker.one("ExecCondition"));
         assertEquals("+/opt/drover/bin/fetch-config.sh /etc/drover/worker.env", worker.one("ExecStartPre"));
         assertEquals("/etc/drover/worker.env", worker.one("EnvironmentFile"));
-        assertEquals(JAVA + " -jar /opt/drover/drover.jar worker", worker.one("ExecStart"));
+        assertEquals(JAVA + " -jar /opt/drover/drover.jar worker --task-user drover-task", worker.one("ExecStart"));
         assertEquals("+/opt/drover/bin/on-worker-exit.sh", worker.one("ExecStopPost"));
-        assertEquals("drover", worker.one("User"));
         assertEquals("on-failure", worker.one("Restart"));
         assertEquals("poweroff", worker.one("StartLimitAction"));
         assertEquals("mixed", worker.one("KillMode"), "a stop signals the worker alone, so its tasks are handed back, not killed");
@@ -108,11 +157,12 @@ class ProvisionTest {
     }
 
     @Test
-    void envFilesStartEmptyAndWorldReadable() throws IOException {
-        for (String env : List.of("/etc/drover/worker.env", "/etc/drover/scheduler.env")) {
-            assertEquals(0, Files.size(inRoot(env)), env);
-            assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
-                    Files.getPosixFilePermissions(inRoot(env))), env);
+    void envFilesStartEmptyAndTheWorkersIsItsAlone() throws IOException {
+        Map<String, String> modes = Map.of("/etc/drover/worker.env", "rw-------", "/etc/drover/scheduler.env", "rw-r--r--");
+        for (Map.Entry<String, String> env : modes.entrySet()) {
+            assertEquals(0, Files.size(inRoot(env.getKey())), env.getKey());
+            assertEquals(env.getValue(), java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(inRoot(env.getKey()))), env.getKey());
         }
     }
 
@@ -153,9 +203,10 @@ class ProvisionTest {
     void unitsPassSystemdAnalyzeVerify(@TempDir Path units) throws IOException {
         assumeTrue(Shell.onPath("systemd-analyze"), "systemd-analyze is not installed");
         List<String> command = new java.util.ArrayList<>(List.of("systemd-analyze", "verify"));
-        for (String unit : List.of("drover-worker.service", "drover-scheduler.service")) {
+        for (String unit : UNITS) {
             String text = Files.readString(inRoot("/etc/systemd/system/" + unit))
                     .replace(JAVA, "/bin/true")
+                    .replace(NFT, "/bin/true")
                     .replace("/opt/drover/", root + "/opt/drover/")
                     .replace("/etc/drover/", root + "/etc/drover/");
             Files.writeString(units.resolve(unit), text);

@@ -72,8 +72,21 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--id", paramLabel = "ID", description = "This worker's name in results (default: host and pid).")
     String id;
 
+    @Option(names = "--task-user", paramLabel = "NAME", defaultValue = "${env:DROVER_TASK_USER}",
+            description = "Run shell tasks as this unprivileged user (through setpriv; the worker must run as root),"
+                    + " so they cannot read the worker's files or environment (default: $DROVER_TASK_USER; none: as the worker).")
+    String taskUser;
+
     @Override
     public Integer call() throws Exception {
+        Optional<dev.drover.core.exec.TaskUser> runAs;
+        try {
+            runAs = taskUser == null || taskUser.isBlank() ? Optional.empty()
+                    : Optional.of(dev.drover.core.exec.TaskUser.lookup(taskUser.strip()));
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("drover worker: --task-user: " + e.getMessage());
+            return 2;
+        }
         Map<String, String> env = new HashMap<>(System.getenv());
         if (queue != null) {
             env.put(EnvironmentVariables.REQUEST_QUEUE_URL, queue);
@@ -94,7 +107,7 @@ final class WorkerCommand implements Callable<Integer> {
                 .withHoldWhileInFlight(holdWhileInFlight);
         try (AwsClients aws = new AwsClients(AwsSettings.fromEnvironment(System.getenv(), Optional.ofNullable(endpoint)))) {
             RemoteWorker worker = new RemoteWorker(config, names, aws, Main.CLOCK,
-                    dev.drover.core.files.FilesCacheSettings.fromEnvironment(System.getenv()));
+                    dev.drover.core.files.FilesCacheSettings.fromEnvironment(System.getenv()), runAs);
             if ("1".equals(System.getenv(EnvironmentVariables.PARENT_WATCH))) {
                 watchParent(worker);
             }

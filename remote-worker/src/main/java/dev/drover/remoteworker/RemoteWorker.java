@@ -9,6 +9,7 @@ import dev.drover.aws.DynamoDbClaimStore;
 import dev.drover.aws.S3PayloadStore;
 import dev.drover.aws.SqsMessageQueue;
 import dev.drover.core.exec.Executors;
+import dev.drover.core.exec.TaskUser;
 import dev.drover.core.files.FilesCache;
 import dev.drover.core.files.FilesCacheSettings;
 import dev.drover.core.files.StoreWorkspace;
@@ -19,6 +20,7 @@ import dev.drover.core.worker.Worker;
 import dev.drover.core.worker.WorkerConfig;
 import dev.drover.core.worker.WorkerStats;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +42,12 @@ public final class RemoteWorker {
 
     /** The worker with its job files cache (tasks get files and send outputs through S3). */
     public RemoteWorker(WorkerConfig config, DroverResources resources, AwsClients aws, Clock clock, FilesCacheSettings cache) {
+        this(config, resources, aws, clock, cache, Optional.empty());
+    }
+
+    /** The same, running shell tasks as {@code taskUser} (empty: as the worker's own user). */
+    public RemoteWorker(WorkerConfig config, DroverResources resources, AwsClients aws, Clock clock, FilesCacheSettings cache,
+                        Optional<TaskUser> taskUser) {
         S3PayloadStore payloads = new S3PayloadStore(aws.s3(), resources.bucket());
         MessageQueue requests = overCloudQueue(new SqsMessageQueue(aws.sqs(), resources.requestQueueUrl()), payloads);
         MessageQueue responses = overCloudQueue(new SqsMessageQueue(aws.sqs(), resources.responseQueueUrl()), payloads);
@@ -50,7 +58,7 @@ public final class RemoteWorker {
             throw new UncheckedIOException("cannot make the files cache", e);
         }
         this.worker = new Worker(config, requests, responses, new DynamoDbClaimStore(aws.dynamoDb(), resources.claimsTable()),
-                Executors.withWorkspace(new StoreWorkspace(payloads, files)), clock, meter::total);
+                Executors.withWorkspace(new StoreWorkspace(payloads, files), taskUser), clock, meter::total);
     }
 
     /** Starts the worker and a SIGTERM hook that drains it; completes when the worker stops. */

@@ -10,8 +10,11 @@ import dev.drover.core.model.TaskStatus;
 import dev.drover.core.workload.TaskSpec;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.core.workload.WorkloadReader;
+import dev.drover.scheduler.collect.BundleProofs;
 import dev.drover.scheduler.collect.Isolation;
 import dev.drover.scheduler.collect.ResultCollector;
+import dev.drover.scheduler.collect.ResultGate;
+import dev.drover.scheduler.collect.SealingQueue;
 import dev.drover.scheduler.dispatch.Dispatcher;
 import dev.drover.scheduler.dispatch.LostWorkWatch;
 import dev.drover.scheduler.fleet.Demand;
@@ -59,10 +62,13 @@ public final class Scheduler implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final Set<String> reportingWorkers = ConcurrentHashMap.newKeySet();
     private final SchedulerMetrics metrics;
+    private final ResultGate resultGate;
 
     public Scheduler(SchedulerConfig config, Backend backend, Clock clock) {
         this.config = config;
-        this.backend = backend;
+        BundleProofs proofs = bundleProofs(config, backend);
+        this.resultGate = new ResultGate(proofs, jobs::containsKey);
+        this.backend = backend = SealingQueue.over(backend, proofs); // every bundle sent is sealed
         this.clock = clock;
         this.persistence = new Persistence(backend.jobStore(), backend.payloads());
         this.intake = new Intake(config.dataDir(), clock);
@@ -72,11 +78,24 @@ public final class Scheduler implements AutoCloseable {
                 (job, results) -> record(job, "failed-" + results.get(0).seq(), results));
         this.lostWork = new LostWorkWatch(backend.requests(), backend.responses(), jobs::values, dispatcher, config.lostAfter(), clock);
         for (int i = 0; i < config.collectorThreads(); i++) {
-            collectors.add(ResultCollector.responses(backend, this::collect));
+            collectors.add(ResultCollector.responses(backend, this::collect, resultGate));
         }
         backend.deadLetters().ifPresent(dlq -> collectors.add(
-                ResultCollector.deadLetters(dlq, backend, this::collect, clock, isolation)));
-        this.metrics = new SchedulerMetrics(this::list, () -> backend.requests().depth(), () -> backend.meter().total());
+                ResultCollector.deadLetters(dlq, this.backend, this::collect, clock, isolation)));
+        this.metrics = new SchedulerMetrics(this::list, () -> this.backend.requests().depth(), () -> this.backend.meter().total());
+    }
+
+    private static BundleProofs bundleProofs(SchedulerConfig config, Backend backend) {
+        try {
+            return BundleProofs.of(backend, config.dataDir());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read or make the result-proof key in " + config.dataDir(), e);
+        }
+    }
+
+    /** Results and starts dropped because no bundle seal of this scheduler proves them (forged, or not dispatched here). */
+    public long unprovenResultsDropped() {
+        return resultGate.dropped();
     }
 
     /** The scheduler's figures, for {@code GET /metrics} and the dashboard. */

@@ -10,6 +10,7 @@ import dev.drover.core.memory.InMemoryMessageQueue;
 import dev.drover.core.memory.InMemoryPayloadStore;
 import dev.drover.core.model.Bundle;
 import dev.drover.core.model.ResultBatch;
+import dev.drover.core.model.ResultProof;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.core.port.Message;
@@ -134,7 +135,8 @@ class SchedulerProtocolTest {
                 if (b.tasks().get(0).seq() == 1) { // task 1 is fine: its worker runs it and reports
                     TaskResult ok = new TaskResult(jobId, 1, 2, "sleep 0", TaskStatus.SUCCEEDED, 0, "", "", false, false,
                             "w1", 1, 2, 3, 1, null);
-                    responses.send(List.of(Json.write(new ResultBatch("w1", jobId, Usage.ZERO, 0, List.of(ok)))));
+                    responses.send(List.of(Json.write(new ResultBatch("w1", jobId, Usage.ZERO, 0, List.of(ok), List.of(),
+                            List.of(ResultProof.sign(b.seal(), List.of(ok), List.of()))))));
                     requests.delete(List.of(m));
                 }
             }
@@ -159,7 +161,8 @@ class SchedulerProtocolTest {
         requests.delete(got);
         List<TaskResult> done = bundle.tasks().stream().map(t -> new TaskResult(jobId, t.seq(), t.line(), t.command(),
                 TaskStatus.SUCCEEDED, 0, "", "", false, false, "w1", 1, 2, 3, 1, null)).toList();
-        String batch = Json.write(new ResultBatch("w1", jobId, new Usage(3, 2, 0, 0), 0, done));
+        String batch = Json.write(new ResultBatch("w1", jobId, new Usage(3, 2, 0, 0), 0, done, List.of(),
+                List.of(ResultProof.sign(bundle.seal(), done, List.of()))));
         responses.send(List.of(batch, batch));
         awaitDone(jobId);
         Thread.sleep(300); // let the second copy arrive too

@@ -139,10 +139,15 @@ class WhyTest {
         try (Provisioner p = provisioner(new Launcher(), 4)) {
             assertTrue(why(p, job, 2L).get("queued").contains("30 queued tasks of other users"), why(p, job, 2L).toString());
             long now = clock.millis();
-            responses.send(List.of(Json.write(new ResultBatch("worker-7", job, Usage.ZERO, 0,
-                    List.of(new TaskResult(job, 1, 2, "exit 3", TaskStatus.FAILED, 3, "", "", false, false, "worker-7",
-                            now, now, now, 3, null)),
-                    List.of(new TaskStart(job, 0, now))))));
+            List<TaskResult> failed = List.of(new TaskResult(job, 1, 2, "exit 3", TaskStatus.FAILED, 3, "", "", false, false,
+                    "worker-7", now, now, now, 3, null));
+            List<TaskStart> started = List.of(new TaskStart(job, 0, now));
+            // signed as a worker holding the bundle of tasks 0 and 1 would (the seal comes from this scheduler's key)
+            dev.drover.core.model.BundleSeal seal = dev.drover.scheduler.collect.BundleProofs.inDataDir(dir)
+                    .seal(job, List.of(new dev.drover.core.model.Task(0, 1, "sleep 1000", 0, 1, 1),
+                            new dev.drover.core.model.Task(1, 2, "exit 3", 0, 1, 1)));
+            responses.send(List.of(Json.write(new ResultBatch("worker-7", job, Usage.ZERO, 0, failed, started,
+                    List.of(dev.drover.core.model.ResultProof.sign(seal, failed, started))))));
             await(() -> scheduler.status(job).orElseThrow().counts().get(TaskStatus.FAILED) == 1);
             assertTrue(why(p, job, 0L).get("held").startsWith("held by worker worker-7 since"), why(p, job, 0L).toString());
             assertTrue(why(p, job, 1L).get("retries-used-up").contains("FAILED after 3 attempts (exit 3)"), why(p, job, 1L).toString());

@@ -2,6 +2,7 @@ package dev.drover.core.exec;
 
 import dev.drover.core.model.Task;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /** The standard executor: the built-in {@code sleep N}, else a shell command. */
@@ -15,6 +16,12 @@ public final class Executors implements TaskExecutor {
 
     public Executors(Path scratch, int outputCap, long diskCap, TaskEnvironment environment, Workspace workspace) {
         this.shell = new ShellExecutor(scratch, outputCap, diskCap, environment, workspace);
+    }
+
+    /** Shell tasks run as {@code user} (empty: as the worker's own user). */
+    public Executors(Path scratch, int outputCap, long diskCap, TaskEnvironment environment, Workspace workspace,
+                     Optional<TaskUser> user) {
+        this.shell = new ShellExecutor(scratch, outputCap, diskCap, environment, workspace, user);
     }
 
     public Executors(Path scratch, int outputCap, long diskCap) {
@@ -35,6 +42,12 @@ public final class Executors implements TaskExecutor {
     public static Executors withWorkspace(Workspace workspace) {
         return new Executors(defaultScratch(), DEFAULT_OUTPUT_CAP, DEFAULT_DISK_CAP,
                 TaskEnvironment.fromWorker(System.getenv()), workspace);
+    }
+
+    /** Tasks with job files and outputs through this workspace, run as {@code user} (empty: as the worker). */
+    public static Executors withWorkspace(Workspace workspace, Optional<TaskUser> user) {
+        return new Executors(defaultScratch(), DEFAULT_OUTPUT_CAP, DEFAULT_DISK_CAP,
+                TaskEnvironment.fromWorker(System.getenv()), workspace, user);
     }
 
     @Override

@@ -33,17 +33,25 @@ final class ShellExecutor {
     private final long diskCap;
     private final TaskEnvironment environment;
     private final Workspace workspace;
+    private final Optional<TaskUser> user;
 
     ShellExecutor(Path scratch, int outputCap, long diskCap) {
         this(scratch, outputCap, diskCap, TaskEnvironment.fromWorker(System.getenv()), Workspace.NONE);
     }
 
     ShellExecutor(Path scratch, int outputCap, long diskCap, TaskEnvironment environment, Workspace workspace) {
+        this(scratch, outputCap, diskCap, environment, workspace, Optional.empty());
+    }
+
+    /** The same, running each task as {@code user} (empty: as the worker's own user). */
+    ShellExecutor(Path scratch, int outputCap, long diskCap, TaskEnvironment environment, Workspace workspace,
+                  Optional<TaskUser> user) {
         this.scratch = scratch;
         this.outputCap = outputCap;
         this.diskCap = diskCap;
         this.environment = environment;
         this.workspace = workspace;
+        this.user = user;
     }
 
     Outcome run(String jobId, Task task, BooleanSupplier cancelled) {
@@ -63,15 +71,23 @@ final class ShellExecutor {
                     return Outcome.of(TaskStatus.FAILED, "could not fetch the job's files " + task.files() + ": " + e.getMessage());
                 }
             }
+            if (user.isPresent()) {
+                // after populating: a copy the files cache lends is moved in as the working directory
+                user.get().prepare(scratch, dir, List.of(work, tmp, output));
+            }
             File out = dir.resolve("stdout").toFile();
             File err = dir.resolve("stderr").toFile();
-            ProcessBuilder pb = new ProcessBuilder(command(task.command()))
+            ProcessBuilder pb = new ProcessBuilder(command(task.command(), user))
                     .directory(work.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(out)
                     .redirectError(err);
             pb.environment().clear();
             pb.environment().putAll(environment.of(jobId, task, work, tmp, output));
+            user.ifPresent(u -> {
+                pb.environment().put("USER", u.name());
+                pb.environment().put("LOGNAME", u.name());
+            });
             Process process = pb.start();
             Kill kill = waitFor(process, task, cancelled, out, err);
             Integer exit = process.exitValue();
@@ -90,6 +106,9 @@ final class ShellExecutor {
             };
             List<OutputFile> outputs;
             try {
+                if (user.isPresent()) {
+                    user.get().dropForeign(output, Task.id(jobId, task.seq()));
+                }
                 outputs = workspace.collect(jobId, task, output);
             } catch (IOException | RuntimeException x) {
                 outputs = List.of();
@@ -136,9 +155,16 @@ final class ShellExecutor {
      * The task runs in a session of its own where {@code setsid} exists, so a signal meant for the
      * worker (a terminal's Ctrl-C, a service manager's stop) does not reach it: the worker decides.
      */
-    private static List<String> command(String shellCommand) {
-        return SETSID.isPresent() ? List.of(SETSID.get(), "--wait", "/bin/sh", "-c", shellCommand)
+    private static List<String> command(String shellCommand, Optional<TaskUser> user) {
+        List<String> shell = user.isPresent() ? user.get().wrap(List.of("/bin/sh", "-c", shellCommand))
                 : List.of("/bin/sh", "-c", shellCommand);
+        if (SETSID.isEmpty()) {
+            return shell;
+        }
+        // setsid first: it execs setpriv, which execs the shell, so the process Java started leads the session
+        List<String> all = new java.util.ArrayList<>(List.of(SETSID.get(), "--wait"));
+        all.addAll(shell);
+        return all;
     }
 
     /** Null when the process exited by itself, else why Drover killed it. */

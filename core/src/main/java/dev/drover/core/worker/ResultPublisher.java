@@ -3,12 +3,14 @@ package dev.drover.core.worker;
 import dev.drover.core.RetryPolicy;
 import dev.drover.core.Usage;
 import dev.drover.core.codec.Json;
+import dev.drover.core.model.BundleSeal;
 import dev.drover.core.model.ResultBatch;
 import dev.drover.core.model.Task;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStart;
 import dev.drover.core.port.MessageQueue;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +52,7 @@ final class ResultPublisher implements Runnable {
     /** At most this many starts in one message (about 60 bytes each), the rest in the next. */
     static final int MAX_STARTS = 1000;
     private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
-    private final Map<String, TaskStart> starts = new LinkedHashMap<>(); // guarded by lock
+    private final Map<String, SealedStart> starts = new LinkedHashMap<>(); // guarded by lock
     private long startsSentAt = System.nanoTime() - START_INTERVAL_NANOS; // publisher thread only
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition due = lock.newCondition();
@@ -72,11 +74,14 @@ final class ResultPublisher implements Runnable {
         this.fatal = fatal;
     }
 
-    /** A task has started: it goes out with the next message. */
-    void started(TaskStart start) {
+    /** A start and the seal of its bundle, which signs it. */
+    private record SealedStart(TaskStart start, BundleSeal seal) {}
+
+    /** A task of the bundle sealed with {@code seal} has started: it goes out with the next message. */
+    void started(TaskStart start, BundleSeal seal) {
         lock.lock();
         try {
-            starts.put(Task.id(start.jobId(), start.seq()), start);
+            starts.put(Task.id(start.jobId(), start.seq()), new SealedStart(start, seal));
         } finally {
             lock.unlock();
         }
@@ -189,10 +194,10 @@ final class ResultPublisher implements Runnable {
     }
 
     /** Takes up to {@link #MAX_STARTS} waiting starts, oldest first. */
-    private List<TaskStart> takeStarts() {
+    private List<SealedStart> takeStarts() {
         lock.lock();
         try {
-            List<TaskStart> taken = new ArrayList<>(Math.min(starts.size(), MAX_STARTS));
+            List<SealedStart> taken = new ArrayList<>(Math.min(starts.size(), MAX_STARTS));
             var it = starts.values().iterator();
             while (it.hasNext() && taken.size() < MAX_STARTS) {
                 taken.add(it.next());
@@ -206,13 +211,15 @@ final class ResultPublisher implements Runnable {
 
     /** Sends waiting starts alone, when no result is there to carry them. */
     private boolean publishStarts() throws InterruptedException {
-        List<TaskStart> taken = takeStarts();
+        List<SealedStart> taken = takeStarts();
         startsSentAt = System.nanoTime();
         if (taken.isEmpty()) {
             return true;
         }
-        return send(List.of(Json.write(new ResultBatch(config.workerId(), taken.get(0).jobId(), Usage.ZERO, 0,
-                List.of(), taken))));
+        BatchProofs proofs = new BatchProofs();
+        taken.forEach(s -> proofs.start(s.seal(), s.start()));
+        return send(List.of(Json.write(new ResultBatch(config.workerId(), taken.get(0).start().jobId(), Usage.ZERO, 0,
+                List.of(), taken.stream().map(SealedStart::start).toList(), proofs.proofs()))));
     }
 
     private void abandon(List<Finished> batch) {
@@ -247,14 +254,21 @@ final class ResultPublisher implements Runnable {
         }
         Usage total = usageMeter.get();
         long dups = counters.duplicates.get();
-        List<TaskStart> started = takeStarts();
+        List<SealedStart> started = takeStarts();
         startsSentAt = System.nanoTime();
+        Map<TaskResult, BundleSeal> seals = new IdentityHashMap<>();
+        batch.stream().filter(f -> f.result() != null).forEach(f -> seals.put(f.result(), f.run().bundle.seal()));
         List<String> bodies = new ArrayList<>(chunks.size());
         for (int i = 0; i < chunks.size(); i++) {
             boolean first = i == 0;
+            BatchProofs proofs = new BatchProofs();
+            chunks.get(i).forEach(r -> proofs.result(seals.get(r), r));
+            if (first) {
+                started.forEach(s -> proofs.start(s.seal(), s.start()));
+            }
             bodies.add(Json.write(new ResultBatch(config.workerId(), chunks.get(i).get(0).jobId(),
                     first ? total.minus(usageReported) : Usage.ZERO, first ? dups - duplicatesReported : 0, chunks.get(i),
-                    first ? started : List.of())));
+                    first ? started.stream().map(SealedStart::start).toList() : List.of(), proofs.proofs())));
         }
         if (!send(bodies)) {
             return false;

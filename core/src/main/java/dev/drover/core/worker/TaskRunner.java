@@ -98,7 +98,7 @@ final class TaskRunner {
         long started;
         Outcome out;
         int attempt = task.attempt() - 1;
-        publisher.started(new TaskStart(run.jobId(), task.seq(), clock.millis()));
+        publisher.started(new TaskStart(run.jobId(), task.seq(), clock.millis()), run.bundle.seal());
         do {
             attempt++;
             started = clock.millis();

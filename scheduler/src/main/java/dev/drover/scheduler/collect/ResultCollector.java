@@ -61,8 +61,9 @@ public final class ResultCollector implements Runnable {
         this.backend = backend;
     }
 
-    public static ResultCollector responses(Backend backend, Sink sink) {
-        return new ResultCollector(backend.responses(), m -> Json.resultBatch(m.body()), sink, backend);
+    /** Reads workers' result messages, of which only what {@code gate} proves reaches the sink. */
+    public static ResultCollector responses(Backend backend, Sink sink, ResultGate gate) {
+        return new ResultCollector(backend.responses(), m -> gate.admit(Json.resultBatch(m.body())), sink, backend);
     }
 
     /**
