@@ -1,6 +1,8 @@
 package dev.drover.aws;
 
 import static dev.drover.aws.DynamoDbSchema.Jobs.CHUNK_PREFIX;
+import static dev.drover.aws.DynamoDbSchema.Jobs.COUNTS;
+import static dev.drover.aws.DynamoDbSchema.Jobs.TTL;
 import static dev.drover.aws.DynamoDbSchema.Jobs.DISPATCHED;
 import static dev.drover.aws.DynamoDbSchema.Jobs.FINISHED_AT;
 import static dev.drover.aws.DynamoDbSchema.Jobs.JOB_ID;
@@ -29,7 +31,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import dev.drover.core.model.JobStatus;
+import dev.drover.core.model.TaskStatus;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.stream.Collectors;
@@ -43,12 +49,15 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Jobs in one DynamoDB table: per job a {@code meta} item (the record and its dispatch cursor)
  * and one item per chunk of results, gzipped JSON, written once (a repeated chunk is a no-op).
  * A chunk is one response message's worth of results, so a job costs a write per message, not per task.
- * Key and attribute names: {@link DynamoDbSchema.Jobs}.
+ * Key and attribute names: {@link DynamoDbSchema.Jobs}. Once a job has ended, every item of it carries
+ * the table's TTL attribute ({@link #expireAt}); a save updates the meta item in place so it keeps it.
  */
 public final class DynamoDbJobStore implements JobStore {
     private static final String SERVICE = "DynamoDB";
@@ -72,15 +81,35 @@ public final class DynamoDbJobStore implements JobStore {
 
     @Override
     public void save(JobRecord job) {
-        Map<String, AttributeValue> item = new HashMap<>(Map.of(
-                PARTITION_KEY, s(JOB_PREFIX + job.jobId()), SORT_KEY, s(META), JOB_ID, s(job.jobId()), NAME, s(job.name()),
+        Map<String, AttributeValue> attributes = new HashMap<>(Map.of(
+                JOB_ID, s(job.jobId()), NAME, s(job.name()),
                 OWNER, s(job.owner()), TOTAL, n(job.total()), DISPATCHED, n(job.dispatched()),
                 STATE, s(job.state().name()), SUBMITTED_AT, n(job.submittedAt()), FINISHED_AT, n(job.finishedAt())));
-        item.put(SENDING, s(job.sending().stream().map(String::valueOf).collect(Collectors.joining(","))));
+        attributes.put(SENDING, s(job.sending().stream().map(String::valueOf).collect(Collectors.joining(","))));
         if (job.files() != null) {
-            item.put(FILES, s(job.files()));
+            attributes.put(FILES, s(job.files()));
         }
-        AwsErrors.call(SERVICE, () -> dynamo.putItem(b -> b.tableName(table).item(item)));
+        if (!job.counts().isEmpty()) {
+            attributes.put(COUNTS, s(job.counts().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .map(e -> e.getKey().name() + "=" + e.getValue()).collect(Collectors.joining(","))));
+        }
+        // an update, not a put: the item keeps its TTL attribute once the job has ended
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        List<String> sets = new ArrayList<>();
+        attributes.forEach((name, value) -> {
+            String i = Integer.toString(sets.size());
+            names.put("#a" + i, name);
+            values.put(":v" + i, value);
+            sets.add("#a" + i + " = :v" + i);
+        });
+        AwsErrors.call(SERVICE, () -> dynamo.updateItem(b -> b.tableName(table).key(metaKey(job.jobId()))
+                .updateExpression("SET " + String.join(", ", sets))
+                .expressionAttributeNames(names).expressionAttributeValues(values)));
+    }
+
+    private static Map<String, AttributeValue> metaKey(String jobId) {
+        return Map.of(PARTITION_KEY, s(JOB_PREFIX + jobId), SORT_KEY, s(META));
     }
 
     @Override
@@ -94,7 +123,18 @@ public final class DynamoDbJobStore implements JobStore {
         return new JobRecord(i.get(JOB_ID).s(), i.get(NAME).s(), i.get(OWNER).s(), Long.parseLong(i.get(TOTAL).n()),
                 Long.parseLong(i.get(DISPATCHED).n()), sending(i.get(SENDING)), JobStatus.valueOf(i.get(STATE).s()),
                 Long.parseLong(i.get(SUBMITTED_AT).n()), Long.parseLong(i.get(FINISHED_AT).n()),
-                i.containsKey(FILES) ? i.get(FILES).s() : null);
+                i.containsKey(FILES) ? i.get(FILES).s() : null, counts(i.get(COUNTS)));
+    }
+
+    private static Map<TaskStatus, Long> counts(AttributeValue v) {
+        Map<TaskStatus, Long> counts = new EnumMap<>(TaskStatus.class);
+        if (v != null && !v.s().isEmpty()) {
+            for (String pair : v.s().split(",")) {
+                int eq = pair.indexOf('=');
+                counts.put(TaskStatus.valueOf(pair.substring(0, eq)), Long.parseLong(pair.substring(eq + 1)));
+            }
+        }
+        return counts;
     }
 
     private static List<Integer> sending(AttributeValue v) {
@@ -133,6 +173,59 @@ public final class DynamoDbJobStore implements JobStore {
                     .items().forEach(item -> read(item.get(RESULTS).b().asByteArray()).forEach(consumer));
             return null;
         });
+    }
+
+    /** The keys of every item of the job: its meta item and its chunks. */
+    private List<Map<String, AttributeValue>> keys(String jobId) {
+        return AwsErrors.call(SERVICE, () -> dynamo.queryPaginator(b -> b.tableName(table).consistentRead(true)
+                        .keyConditionExpression(PARTITION_KEY + " = :pk")
+                        .projectionExpression(PARTITION_KEY + ", " + SORT_KEY)
+                        .expressionAttributeValues(Map.of(":pk", s(JOB_PREFIX + jobId))))
+                .items().stream().map(Map::copyOf).toList());
+    }
+
+    /** Sets the TTL on each of the job's items (one write an item; AWS's TTL deletes are free). */
+    @Override
+    public void expireAt(String jobId, Instant at) {
+        AttributeValue epochSeconds = n(at.getEpochSecond());
+        for (Map<String, AttributeValue> key : keys(jobId)) {
+            try {
+                AwsErrors.call(SERVICE, () -> dynamo.updateItem(b -> b.tableName(table).key(key)
+                        .updateExpression("SET " + TTL + " = :t").conditionExpression("attribute_exists(" + SORT_KEY + ")")
+                        .expressionAttributeValues(Map.of(":t", epochSeconds))));
+            } catch (InfrastructureException e) {
+                if (!(e.getCause() instanceof ConditionalCheckFailedException)) {
+                    throw e; // else deleted meanwhile: nothing to mark
+                }
+            }
+        }
+    }
+
+    /** Deletes every item of the job, 25 a BatchWriteItem (its limit), until none is left unprocessed. */
+    @Override
+    public void delete(String jobId) {
+        List<WriteRequest> deletes = keys(jobId).stream()
+                .map(k -> WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(k).build()).build()).toList();
+        for (int from = 0; from < deletes.size(); from += 25) {
+            List<WriteRequest> batch = deletes.subList(from, Math.min(deletes.size(), from + 25));
+            for (int attempt = 0; !batch.isEmpty(); attempt++) {
+                if (attempt > 0) {
+                    pause(attempt);
+                }
+                List<WriteRequest> pending = batch;
+                batch = AwsErrors.call(SERVICE, () -> dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, pending))))
+                        .unprocessedItems().getOrDefault(table, List.of());
+            }
+        }
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(Math.min(1000L, 50L << Math.min(attempt, 5)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while deleting a job", e);
+        }
     }
 
     private static List<TaskResult> read(byte[] gzipped) {

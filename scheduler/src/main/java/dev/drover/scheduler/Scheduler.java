@@ -20,6 +20,8 @@ import dev.drover.scheduler.intake.Intake;
 import dev.drover.scheduler.job.JobState;
 import dev.drover.scheduler.job.Persistence;
 import dev.drover.scheduler.job.Recovery;
+import dev.drover.scheduler.job.Retention;
+import dev.drover.scheduler.job.RetentionSweeper;
 import dev.drover.scheduler.metrics.SchedulerMetrics;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,12 +61,13 @@ public final class Scheduler implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final Set<String> reportingWorkers = ConcurrentHashMap.newKeySet();
     private final SchedulerMetrics metrics;
+    private final RetentionSweeper retention;
 
     public Scheduler(SchedulerConfig config, Backend backend, Clock clock) {
         this.config = config;
         this.backend = backend;
         this.clock = clock;
-        this.persistence = new Persistence(backend.jobStore(), backend.payloads());
+        this.persistence = new Persistence(backend.jobStore(), backend.payloads(), new Retention(config.retention()));
         this.intake = new Intake(config.dataDir(), clock);
         this.isolation = new Isolation(backend.requests());
         this.files = new JobFiles(backend.payloads(), config.dataDir());
@@ -77,6 +80,12 @@ public final class Scheduler implements AutoCloseable {
         backend.deadLetters().ifPresent(dlq -> collectors.add(
                 ResultCollector.deadLetters(dlq, backend, this::collect, clock, isolation)));
         this.metrics = new SchedulerMetrics(this::list, () -> backend.requests().depth(), () -> backend.meter().total());
+        this.retention = new RetentionSweeper(jobs, persistence, config.dataDir(), new Retention(config.retention()), clock);
+    }
+
+    /** Forgets the jobs that ended more than the retention ago (the sweeper does it hourly); returns how many. */
+    public int sweepExpired() {
+        return retention.sweep();
     }
 
     /** The scheduler's figures, for {@code GET /metrics} and the dashboard. */
@@ -103,6 +112,7 @@ public final class Scheduler implements AutoCloseable {
         for (int i = 0; i < collectors.size(); i++) {
             threads.add(thread(collectors.get(i), "drover-collector-" + (i + 1)));
         }
+        threads.add(thread(retention, "drover-retention"));
         return this;
     }
 
@@ -325,7 +335,8 @@ public final class Scheduler implements AutoCloseable {
         if (backend.jobStore().isEmpty()) {
             return;
         }
-        for (Recovery.Recovered r : new Recovery(backend.jobStore().get(), backend.payloads(), config.dataDir(), clock).jobs()) {
+        for (Recovery.Recovered r : new Recovery(backend.jobStore().get(), backend.payloads(), config.dataDir(), clock,
+                new Retention(config.retention())).jobs()) {
             JobState job = r.job();
             jobs.put(job.jobId, job);
             try {
@@ -343,6 +354,7 @@ public final class Scheduler implements AutoCloseable {
     public void close() {
         dispatcher.stop();
         lostWork.stop();
+        retention.stop();
         collectors.forEach(ResultCollector::stop);
         if (!threads.isEmpty()) {
             threads.get(0).interrupt(); // the dispatcher may be waiting for a job; collectors end their short poll

@@ -1,7 +1,9 @@
 package dev.drover.core.port;
 
 import dev.drover.core.model.JobStatus;
+import dev.drover.core.model.TaskStatus;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A job's durable summary.
@@ -12,17 +14,35 @@ import java.util.List;
  *                   {@code dispatched}: saved before the send, so a restarted scheduler re-sends
  *                   exactly those bundles under the same ids, and the claim store skips any that ran
  * @param files      the SHA-256 of the job's files pack ({@code files/<sha256>} in the payload store), or null
+ * @param counts     tasks per final status once the job has ended (empty before, or if not known): a
+ *                   restarted scheduler shows an ended job from these without reading its results
  */
 public record JobRecord(String jobId, String name, String owner, long total, long dispatched, List<Integer> sending,
-                        JobStatus state, long submittedAt, long finishedAt, String files) {
+                        JobStatus state, long submittedAt, long finishedAt, String files, Map<TaskStatus, Long> counts) {
 
     public JobRecord {
         sending = List.copyOf(sending);
+        counts = Map.copyOf(counts);
+    }
+
+    public JobRecord(String jobId, String name, String owner, long total, long dispatched, List<Integer> sending,
+                     JobStatus state, long submittedAt, long finishedAt, String files) {
+        this(jobId, name, owner, total, dispatched, sending, state, submittedAt, finishedAt, files, Map.of());
     }
 
     public JobRecord(String jobId, String name, String owner, long total, long dispatched, List<Integer> sending,
                      JobStatus state, long submittedAt, long finishedAt) {
         this(jobId, name, owner, total, dispatched, sending, state, submittedAt, finishedAt, null);
+    }
+
+    /** True once every task has a final status (done, or cancelled and every task reported). */
+    public boolean ended() {
+        return finishedAt > 0;
+    }
+
+    /** The same record without bundles being sent: an ended job re-sends nothing. */
+    public JobRecord withoutSending() {
+        return new JobRecord(jobId, name, owner, total, dispatched, List.of(), state, submittedAt, finishedAt, files, counts);
     }
 
     /** The first task of the bundles in {@link #sending}. */
