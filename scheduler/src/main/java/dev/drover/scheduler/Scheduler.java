@@ -147,7 +147,7 @@ public final class Scheduler implements AutoCloseable {
             try {
                 backend.payloads().touch(FilesPack.PREFIX + files);
             } catch (RuntimeException e) {
-                // e.g. a pack over CopyObject's 5 GB: the job still runs; the pack keeps its first write's age
+                // e.g. S3 unreachable for a moment: the job still runs; the pack keeps its last write's age
                 log.warn("files pack {}: could not renew its age ({}); it expires by its first upload's", files, e.toString());
             }
         }
