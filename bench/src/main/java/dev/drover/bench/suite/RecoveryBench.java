@@ -32,8 +32,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.HashMap;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -63,7 +67,7 @@ final class RecoveryBench {
             createTable(stack.aws, empty);
             Path fullDir = Files.createDirectories(work.resolve("full"));
             long t0 = System.nanoTime();
-            write(new DynamoDbJobStore(stack.aws.dynamoDb(), full), fullDir, jobs, tasks);
+            write(stack.aws, full, fullDir, jobs, tasks);
             double writeSeconds = (System.nanoTime() - t0) / 1e9;
             err.printf("wrote %,d ended jobs of %d tasks in %.1f s%n", jobs, tasks, writeSeconds);
             figures.put("recovery.jobs", jobs);
@@ -95,51 +99,81 @@ final class RecoveryBench {
                         .attributeType(ScalarAttributeType.S).build()).toList()));
     }
 
-    /** N ended jobs through the real adapter, 8 at a time; each job's spool as the scheduler writes it. */
-    private static void write(JobStore store, Path dataDir, int jobs, int tasks) throws Exception {
+    /**
+     * N ended jobs: the first through the real adapter, the others as copies of its items (new keys and
+     * job id) put 25 a BatchWriteItem, so 10,000 jobs take seconds to write; each job's spool as the
+     * scheduler writes it. A copy's results still name the first job: recovery does not read them.
+     */
+    private static void write(AwsClients aws, String table, Path dataDir, int jobs, int tasks) throws Exception {
         long now = System.currentTimeMillis();
-        ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8, r -> new Thread(r, "drover-bench-writer"));
-        AtomicInteger failures = new AtomicInteger();
+        String template = "jbench-template";
+        JobStore store = new DynamoDbJobStore(aws.dynamoDb(), table);
+        List<TaskResult> results = new ArrayList<>(tasks);
+        StringBuilder workload = new StringBuilder();
+        for (int seq = 0; seq < tasks; seq++) {
+            TaskStatus status = seq % 50 == 49 ? TaskStatus.FAILED : TaskStatus.SUCCEEDED;
+            TaskResult r = new TaskResult(template, seq, seq + 1, "./simulate.sh --seed " + seq, status,
+                    status == TaskStatus.FAILED ? 1 : 0, "result " + seq + ": 0.73519\n",
+                    status == TaskStatus.FAILED ? "diverged at step 17\n" : "",
+                    false, false, "w-" + (seq % 4), now - 60_000 + seq, now - 59_000 + seq, now - 58_000 + seq, 1, null);
+            results.add(r);
+            workload.append(r.command()).append('\n');
+        }
+        store.appendResults(template, "c1", results);
+        store.save(new JobRecord(template, "w.txt", "ann", tasks, tasks, List.of(), JobStatus.DONE, now - 60_000, now - 1000,
+                null, Map.of(TaskStatus.SUCCEEDED, (long) tasks - tasks / 50, TaskStatus.FAILED, (long) tasks / 50)));
+        List<Map<String, AttributeValue>> items = aws.dynamoDb().query(b -> b.tableName(table).consistentRead(true)
+                .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("job#" + template))))
+                .items();
+        String log = results.stream().map(Json::write).collect(Collectors.joining("\n", "", "\n"));
+        ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4, r -> new Thread(r, "drover-bench-writer"));
         List<Future<?>> done = new ArrayList<>();
-        for (int j = 0; j < jobs; j++) {
-            String id = String.format("jbench%05d", j);
+        int perBatch = 25 / items.size();
+        for (int first = 1; first < jobs; first += perBatch) {
+            int from = first;
+            int to = Math.min(jobs, first + perBatch);
             done.add(pool.submit(() -> {
-                List<TaskResult> results = new ArrayList<>(tasks);
-                StringBuilder workload = new StringBuilder();
-                StringBuilder log = new StringBuilder();
-                for (int seq = 0; seq < tasks; seq++) {
-                    TaskStatus status = seq % 50 == 49 ? TaskStatus.FAILED : TaskStatus.SUCCEEDED;
-                    TaskResult r = new TaskResult(id, seq, seq + 1, "./simulate.sh --seed " + seq, status, status == TaskStatus.FAILED ? 1 : 0,
-                            "result " + seq + ": 0.73519\n", status == TaskStatus.FAILED ? "diverged at step 17\n" : "",
-                            false, false, "w-" + (seq % 4), now - 60_000 + seq, now - 59_000 + seq, now - 58_000 + seq, 1, null);
-                    results.add(r);
-                    workload.append(r.command()).append('\n');
-                    log.append(Json.write(r)).append('\n');
+                List<WriteRequest> puts = new ArrayList<>();
+                for (int j = from; j < to; j++) {
+                    String id = String.format("jbench%05d", j);
+                    for (Map<String, AttributeValue> item : items) {
+                        Map<String, AttributeValue> copy = new HashMap<>(item);
+                        copy.put("pk", AttributeValue.fromS("job#" + id));
+                        if (copy.containsKey("jobId")) {
+                            copy.put("jobId", AttributeValue.fromS(id));
+                        }
+                        puts.add(WriteRequest.builder().putRequest(PutRequest.builder().item(copy).build()).build());
+                    }
+                    spool(dataDir, id, workload, log);
                 }
-                store.appendResults(id, "c1", results);
-                store.save(new JobRecord(id, "w.txt", "ann", tasks, tasks, List.of(), JobStatus.DONE, now - 60_000, now - 1000,
-                        null, Map.of(TaskStatus.SUCCEEDED, (long) tasks - tasks / 50, TaskStatus.FAILED, (long) tasks / 50)));
-                Path dir = Files.createDirectories(dataDir.resolve(id));
-                Files.writeString(dir.resolve("workload.txt"), workload);
-                Files.writeString(dir.resolve("results.jsonl"), log);
+                for (List<WriteRequest> left = puts; !left.isEmpty(); ) {
+                    List<WriteRequest> batch = left;
+                    left = aws.dynamoDb().batchWriteItem(b -> b.requestItems(Map.of(table, batch)))
+                            .unprocessedItems().getOrDefault(table, List.of());
+                }
                 return null;
             }));
         }
-        for (Future<?> f : done) {
-            try {
+        spool(dataDir, template, workload, log);
+        try {
+            for (Future<?> f : done) {
                 f.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                failures.incrementAndGet();
-                throw e;
             }
+        } finally {
+            pool.shutdownNow();
         }
-        pool.shutdown();
+    }
+
+    private static void spool(Path dataDir, String id, CharSequence workload, String log) throws java.io.IOException {
+        Path dir = Files.createDirectories(dataDir.resolve(id));
+        Files.writeString(dir.resolve("workload.txt"), workload);
+        Files.writeString(dir.resolve("results.jsonl"), log);
     }
 
     /** Starts {@link Child} in its own JVM: {ready ms, heap bytes, list ms, heap bytes after listing}. */
     private long[] child(Map<String, String> env, String table, Path dataDir) throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder pb = new ProcessBuilder(javaBin.toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 Child.class.getName(), table, dataDir.toString()).redirectErrorStream(true);
         pb.environment().putAll(env);
         Process p = pb.start();
