@@ -24,6 +24,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -68,9 +69,11 @@ class RetentionTest {
     }
 
     Scheduler start(Optional<JobStore> jobStore) throws Exception {
-        Backend backend = new Backend(new InMemoryMessageQueue(clock), new InMemoryMessageQueue(clock), Optional.empty(),
+        // the queues on the real clock, so their long polls end and close() is quick; the scheduler on the test's
+        Backend backend = new Backend(new InMemoryMessageQueue(Clock.systemUTC()), new InMemoryMessageQueue(Clock.systemUTC()), Optional.empty(),
                 new InMemoryClaimStore(), payloads, jobStore, UsageMeter.NONE);
-        Scheduler s = new Scheduler(SchedulerConfig.defaults(dir, 1).withRetention(Duration.ofDays(30)), backend, clock).start();
+        Scheduler s = new Scheduler(SchedulerConfig.defaults(dir, 1).withRetention(Duration.ofDays(30))
+                .withLostAfter(Duration.ofMillis(400)) /* its watch then sleeps 100 ms: close() is quick */, backend, clock).start();
         schedulers.add(s);
         return s;
     }
