@@ -1,6 +1,8 @@
 package dev.drover.aws;
 
 import static dev.drover.aws.DynamoDbSchema.Jobs.CHUNK_PREFIX;
+import static dev.drover.aws.DynamoDbSchema.Jobs.COUNTS;
+import static dev.drover.aws.DynamoDbSchema.Jobs.TTL;
 import static dev.drover.aws.DynamoDbSchema.Jobs.DISPATCHED;
 import static dev.drover.aws.DynamoDbSchema.Jobs.FINISHED_AT;
 import static dev.drover.aws.DynamoDbSchema.Jobs.JOB_ID;
@@ -31,7 +33,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import dev.drover.core.model.JobStatus;
+import dev.drover.core.model.TaskStatus;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.stream.Collectors;
@@ -45,16 +51,26 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Jobs in one DynamoDB table: per job a {@code meta} item (the record and its dispatch cursor)
  * and one item per chunk of results, gzipped JSON, written once (a repeated chunk is a no-op).
  * A chunk is one response message's worth of results, so a job costs a write per message, not per task.
- * Key and attribute names: {@link DynamoDbSchema.Jobs}.
+ * Key and attribute names: {@link DynamoDbSchema.Jobs}. Once a job has ended, every item of it carries
+ * the table's TTL attribute ({@link #expireAt}); a save updates the meta item in place so it keeps it.
  */
 public final class DynamoDbJobStore implements JobStore {
     private static final String SERVICE = "DynamoDB";
     private static final TypeReference<List<TaskResult>> RESULT_LIST = new TypeReference<>() {};
+
+    /**
+     * Items a list() page evaluates. DynamoDB Local slows down more than linearly with page size: 10,000
+     * jobs (20,000 items) took 6.5 s to scan in 1 MB pages, one page near the client's 5 s call timeout
+     * under load, and 1.5 s in pages of 200 (drover bench --recovery).
+     */
+    static final int SCAN_PAGE = 200;
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -74,21 +90,53 @@ public final class DynamoDbJobStore implements JobStore {
 
     @Override
     public void save(JobRecord job) {
-        Map<String, AttributeValue> item = new HashMap<>(Map.of(
-                PARTITION_KEY, s(JOB_PREFIX + job.jobId()), SORT_KEY, s(META), JOB_ID, s(job.jobId()), NAME, s(job.name()),
+        Map<String, AttributeValue> attributes = new HashMap<>(Map.of(
+                JOB_ID, s(job.jobId()), NAME, s(job.name()),
                 OWNER, s(job.owner()), TOTAL, n(job.total()), DISPATCHED, n(job.dispatched()),
                 STATE, s(job.state().name()), SUBMITTED_AT, n(job.submittedAt()), FINISHED_AT, n(job.finishedAt())));
-        item.put(SENDING, s(job.sending().stream().map(String::valueOf).collect(Collectors.joining(","))));
+        attributes.put(SENDING, s(job.sending().stream().map(String::valueOf).collect(Collectors.joining(","))));
+        Map<String, AttributeValue> optional = new HashMap<>();
         if (job.files() != null) {
-            item.put(FILES, s(job.files()));
+            optional.put(FILES, s(job.files()));
         }
         if (job.budgetUsd() != null) {
-            item.put(BUDGET_USD, AttributeValue.fromN(Double.toString(job.budgetUsd())));
+            optional.put(BUDGET_USD, AttributeValue.fromN(Double.toString(job.budgetUsd())));
         }
         if (job.cancelReason() != null) {
-            item.put(CANCEL_REASON, s(job.cancelReason()));
+            optional.put(CANCEL_REASON, s(job.cancelReason()));
         }
-        AwsErrors.call(SERVICE, () -> dynamo.putItem(b -> b.tableName(table).item(item)));
+        if (!job.counts().isEmpty()) {
+            optional.put(COUNTS, s(job.counts().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .map(e -> e.getKey().name() + "=" + e.getValue()).collect(Collectors.joining(","))));
+        }
+        attributes.putAll(optional);
+        // an update, not a put: the item keeps its TTL attribute once the job has ended; an optional
+        // attribute the record no longer has is removed, so the item reads back as the record
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        List<String> sets = new ArrayList<>();
+        attributes.forEach((name, value) -> {
+            String i = Integer.toString(names.size());
+            names.put("#a" + i, name);
+            values.put(":v" + i, value);
+            sets.add("#a" + i + " = :v" + i);
+        });
+        List<String> removes = new ArrayList<>();
+        for (String name : List.of(FILES, BUDGET_USD, CANCEL_REASON, COUNTS)) {
+            if (!optional.containsKey(name)) {
+                String i = Integer.toString(names.size());
+                names.put("#a" + i, name);
+                removes.add("#a" + i);
+            }
+        }
+        String expression = "SET " + String.join(", ", sets) + (removes.isEmpty() ? "" : " REMOVE " + String.join(", ", removes));
+        AwsErrors.call(SERVICE, () -> dynamo.updateItem(b -> b.tableName(table).key(metaKey(job.jobId()))
+                .updateExpression(expression)
+                .expressionAttributeNames(names).expressionAttributeValues(values)));
+    }
+
+    private static Map<String, AttributeValue> metaKey(String jobId) {
+        return Map.of(PARTITION_KEY, s(JOB_PREFIX + jobId), SORT_KEY, s(META));
     }
 
     @Override
@@ -104,7 +152,18 @@ public final class DynamoDbJobStore implements JobStore {
                 Long.parseLong(i.get(SUBMITTED_AT).n()), Long.parseLong(i.get(FINISHED_AT).n()),
                 i.containsKey(FILES) ? i.get(FILES).s() : null,
                 i.containsKey(BUDGET_USD) ? Double.valueOf(i.get(BUDGET_USD).n()) : null,
-                i.containsKey(CANCEL_REASON) ? i.get(CANCEL_REASON).s() : null);
+                i.containsKey(CANCEL_REASON) ? i.get(CANCEL_REASON).s() : null, counts(i.get(COUNTS)));
+    }
+
+    private static Map<TaskStatus, Long> counts(AttributeValue v) {
+        Map<TaskStatus, Long> counts = new EnumMap<>(TaskStatus.class);
+        if (v != null && !v.s().isEmpty()) {
+            for (String pair : v.s().split(",")) {
+                int eq = pair.indexOf('=');
+                counts.put(TaskStatus.valueOf(pair.substring(0, eq)), Long.parseLong(pair.substring(eq + 1)));
+            }
+        }
+        return counts;
     }
 
     private static List<Integer> sending(AttributeValue v) {
@@ -113,7 +172,7 @@ public final class DynamoDbJobStore implements JobStore {
 
     @Override
     public List<JobRecord> list() {
-        return AwsErrors.call(SERVICE, () -> dynamo.scanPaginator(b -> b.tableName(table).consistentRead(true)
+        return AwsErrors.call(SERVICE, () -> dynamo.scanPaginator(b -> b.tableName(table).consistentRead(true).limit(SCAN_PAGE)
                         .filterExpression(SORT_KEY + " = :meta").expressionAttributeValues(Map.of(":meta", s(META))))
                 .items().stream().map(DynamoDbJobStore::record)
                 .sorted(Comparator.comparingLong(JobRecord::submittedAt).thenComparing(JobRecord::jobId)).toList());
@@ -143,6 +202,59 @@ public final class DynamoDbJobStore implements JobStore {
                     .items().forEach(item -> read(item.get(RESULTS).b().asByteArray()).forEach(consumer));
             return null;
         });
+    }
+
+    /** The keys of every item of the job: its meta item and its chunks. */
+    private List<Map<String, AttributeValue>> keys(String jobId) {
+        return AwsErrors.call(SERVICE, () -> dynamo.queryPaginator(b -> b.tableName(table).consistentRead(true)
+                        .keyConditionExpression(PARTITION_KEY + " = :pk")
+                        .projectionExpression(PARTITION_KEY + ", " + SORT_KEY)
+                        .expressionAttributeValues(Map.of(":pk", s(JOB_PREFIX + jobId))))
+                .items().stream().map(Map::copyOf).toList());
+    }
+
+    /** Sets the TTL on each of the job's items (one write an item; AWS's TTL deletes are free). */
+    @Override
+    public void expireAt(String jobId, Instant at) {
+        AttributeValue epochSeconds = n(at.getEpochSecond());
+        for (Map<String, AttributeValue> key : keys(jobId)) {
+            try {
+                AwsErrors.call(SERVICE, () -> dynamo.updateItem(b -> b.tableName(table).key(key)
+                        .updateExpression("SET " + TTL + " = :t").conditionExpression("attribute_exists(" + SORT_KEY + ")")
+                        .expressionAttributeValues(Map.of(":t", epochSeconds))));
+            } catch (InfrastructureException e) {
+                if (!(e.getCause() instanceof ConditionalCheckFailedException)) {
+                    throw e; // else deleted meanwhile: nothing to mark
+                }
+            }
+        }
+    }
+
+    /** Deletes every item of the job, 25 a BatchWriteItem (its limit), until none is left unprocessed. */
+    @Override
+    public void delete(String jobId) {
+        List<WriteRequest> deletes = keys(jobId).stream()
+                .map(k -> WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(k).build()).build()).toList();
+        for (int from = 0; from < deletes.size(); from += 25) {
+            List<WriteRequest> batch = deletes.subList(from, Math.min(deletes.size(), from + 25));
+            for (int attempt = 0; !batch.isEmpty(); attempt++) {
+                if (attempt > 0) {
+                    pause(attempt);
+                }
+                List<WriteRequest> pending = batch;
+                batch = AwsErrors.call(SERVICE, () -> dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, pending))))
+                        .unprocessedItems().getOrDefault(table, List.of());
+            }
+        }
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(Math.min(1000L, 50L << Math.min(attempt, 5)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while deleting a job", e);
+        }
     }
 
     private static List<TaskResult> read(byte[] gzipped) {

@@ -56,6 +56,13 @@ public final class DynamoDbSchema {
         public static final String CANCEL_REASON = "cancelReason";
         /** Binary: gzipped JSON of the chunk's results. */
         public static final String RESULTS = "results";
+        /** String, on an ended job's meta item: tasks per final status, {@code SUCCEEDED=98,FAILED=2}. */
+        public static final String COUNTS = "counts";
+        /**
+         * The jobs table's TTL attribute (epoch seconds), set on every item of a job once it has ended:
+         * AWS deletes the job by itself after the retention; users' and tokens' items never carry it.
+         */
+        public static final String TTL = "expiresAt";
     }
 
     /**

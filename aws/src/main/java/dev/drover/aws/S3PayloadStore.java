@@ -13,7 +13,6 @@ import java.util.function.Supplier;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
-import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -34,6 +33,7 @@ public final class S3PayloadStore implements PayloadStore {
     private final String bucket;
     private final long multipartThreshold;
     private final int partSize;
+    private final S3Renewal renewal;
 
     public S3PayloadStore(S3Client s3, String bucket) {
         this(s3, bucket, MULTIPART_THRESHOLD, PART_SIZE);
@@ -41,6 +41,12 @@ public final class S3PayloadStore implements PayloadStore {
 
     /** With other multipart settings, for tests (S3 refuses parts under 5 MiB but the last). */
     public S3PayloadStore(S3Client s3, String bucket, long multipartThreshold, int partSize) {
+        this(s3, bucket, multipartThreshold, partSize,
+                new S3Renewal(s3, bucket, S3Renewal.SINGLE_COPY_LIMIT, S3Renewal.COPY_PART_SIZE));
+    }
+
+    private S3PayloadStore(S3Client s3, String bucket, long multipartThreshold, int partSize, S3Renewal renewal) {
+        this.renewal = renewal;
         this.s3 = s3;
         this.bucket = bucket;
         this.multipartThreshold = multipartThreshold;
@@ -134,12 +140,18 @@ public final class S3PayloadStore implements PayloadStore {
         AwsErrors.call(SERVICE, () -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
     }
 
-    /** A CopyObject onto itself, which S3 allows only with new metadata: REPLACE (up to 5 GB, CopyObject's limit). */
+    /** A copy onto itself inside S3 (with new metadata, as S3 requires): multipart above CopyObject's 5 GB. */
     @Override
     public void touch(String key) {
-        read(key, () -> s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket)
-                .destinationKey(key).metadataDirective(MetadataDirective.REPLACE)
-                .metadata(java.util.Map.of("drover-touched", Long.toString(System.currentTimeMillis())))));
+        read(key, () -> {
+            renewal.renew(key, s3.headObject(b -> b.bucket(bucket).key(key)), System.currentTimeMillis());
+            return null;
+        });
+    }
+
+    /** The same store renewing objects over {@code singleCopyLimit} bytes by multipart copy in parts of {@code partSize}, for tests. */
+    public S3PayloadStore withCopyLimit(long singleCopyLimit, long partSize) {
+        return new S3PayloadStore(s3, bucket, multipartThreshold, this.partSize, new S3Renewal(s3, bucket, singleCopyLimit, partSize));
     }
 
     private <T> T read(String key, Supplier<T> body) {

@@ -129,8 +129,22 @@ final class SchedulerCommand implements Callable<Integer> {
                     + "(default: $DROVER_CLOUDWATCH_NAMESPACE; unset: off).")
     String cloudWatchNamespace;
 
+    @Option(names = "--retention", paramLabel = "D", defaultValue = "30d",
+            description = "How long an ended job is kept: then its state, record (DynamoDB: TTL), spooled workload and result log "
+                    + "are deleted; running and queued jobs never expire (default ${DEFAULT-VALUE}; 12h, 7d, ...).")
+    String retention;
+
+    private java.time.Duration retention() {
+        java.time.Duration keep = dev.drover.core.workload.Durations.parse(retention);
+        if (keep.isZero()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--retention must be more than 0");
+        }
+        return keep;
+    }
+
     @Override
     public Integer call() throws Exception {
+        java.time.Duration keep = retention();
         // the certificate first: bad TLS options stop the start before anything runs or a first start uses up the bootstrap
         transport = tls.transport(bind, Main.CLOCK, spec.commandLine().getOut());
         Path dir = data != null ? data : Files.createTempDirectory("drover-scheduler-");
@@ -138,7 +152,7 @@ final class SchedulerCommand implements Callable<Integer> {
             int workers = mode.localWorkers != null ? mode.localWorkers : Runtime.getRuntime().availableProcessors();
             Accounts accounts = new Accounts(new InMemoryUserStore(dir.resolve("users.json")), Main.CLOCK);
             try (InJvmFleet pool = new InJvmFleet(workers, Main.CLOCK);
-                 Scheduler scheduler = new Scheduler(pool.schedulerConfig(dir).withQuotas(quotas()), pool.backend(), Main.CLOCK).start()) {
+                 Scheduler scheduler = new Scheduler(pool.schedulerConfig(dir).withQuotas(quotas()).withRetention(keep), pool.backend(), Main.CLOCK).start()) {
                 return serve(scheduler, accounts, Map::of, workers + " in-JVM workers");
             }
         }
@@ -151,7 +165,7 @@ final class SchedulerCommand implements Callable<Integer> {
         AwsSettings settings = AwsSettings.fromEnvironment(env, Optional.ofNullable(endpoint));
         int fleetThreads = fleet.maxWorkers * fleet.threads;
         try (AwsClients aws = new AwsClients(settings);
-             Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(dir, fleetThreads), RemoteBackends.create(aws, names), Main.CLOCK).start()) {
+             Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(dir, fleetThreads).withQuotas(quotas()).withRetention(keep), RemoteBackends.create(aws, names), Main.CLOCK).start()) {
             Accounts accounts = new Accounts(names.jobsTable().isBlank() ? new InMemoryUserStore(dir.resolve("users.json"))
                     : new DynamoDbUserStore(aws.dynamoDb(), names.jobsTable()), Main.CLOCK);
             Optional<Ec2LaunchSpec> launch = launchSpec(names, settings.region(), env);

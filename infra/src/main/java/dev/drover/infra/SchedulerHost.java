@@ -138,9 +138,10 @@ public final class SchedulerHost extends Construct {
                         List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
                                 "sqs:GetQueueAttributes"),
                         List.of(queues.responses.getQueueArn(), queues.requestDeadLetters.getQueueArn())),
+                // BatchWriteItem: the retention sweeper deletes a job's items once it has expired
                 allow("ReadWriteJobs",
                         List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query",
-                                "dynamodb:Scan"),
+                                "dynamodb:Scan", "dynamodb:BatchWriteItem"),
                         List.of(props.tables().jobs.getTableArn())),
                 // Cancelling a job is a record in the claims table that workers check.
                 allow("WriteClaims", List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"),

@@ -106,12 +106,12 @@ class DroverStackTest {
     }
 
     @Test
-    void jobsTableIsOnDemandKeyedByPkAndSkWithPointInTimeRecovery() {
+    void jobsTableIsOnDemandKeyedByPkAndSkWithTtlAndPointInTimeRecovery() {
         Map<String, Object> jobs = properties(stack.tables.jobs);
         assertEquals("PAY_PER_REQUEST", jobs.get("BillingMode"));
         assertEquals(List.of(Map.of("AttributeName", "pk", "KeyType", "HASH"), Map.of("AttributeName", "sk", "KeyType", "RANGE")),
                 jobs.get("KeySchema"));
-        assertNull(jobs.get("TimeToLiveSpecification"));
+        assertEquals(Map.of("AttributeName", "expiresAt", "Enabled", true), jobs.get("TimeToLiveSpecification"));
         assertPointInTimeRecovery(jobs);
     }
 
@@ -377,7 +377,7 @@ class DroverStackTest {
                         List.of(arn(stack.queues.responses), arn(stack.queues.requestDeadLetters)), null),
                 statement("ReadWriteJobs",
                         List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query",
-                                "dynamodb:Scan"),
+                                "dynamodb:Scan", "dynamodb:BatchWriteItem"),
                         List.of(arn(stack.tables.jobs)), null),
                 statement("WriteClaims", List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"),
                         List.of(arn(stack.tables.claims)), null),

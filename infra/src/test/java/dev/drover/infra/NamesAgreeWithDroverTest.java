@@ -126,14 +126,15 @@ class NamesAgreeWithDroverTest {
     }
 
     @Test
-    void theJobsTableHasTheKeysTheAdapterUsesAndNoTtl() {
+    void theJobsTableHasTheKeysAndTtlTheAdapterUses() {
         Map<String, Object> jobs = properties(stack.tables.jobs);
         assertEquals(List.of(Map.of("AttributeName", DynamoDbSchema.Jobs.PARTITION_KEY, "KeyType", "HASH"),
                 Map.of("AttributeName", DynamoDbSchema.Jobs.SORT_KEY, "KeyType", "RANGE")), jobs.get("KeySchema"));
         assertEquals(Set.of(Map.of("AttributeName", DynamoDbSchema.Jobs.PARTITION_KEY, "AttributeType", "S"),
                 Map.of("AttributeName", DynamoDbSchema.Jobs.SORT_KEY, "AttributeType", "S")),
                 Set.copyOf((List<?>) jobs.get("AttributeDefinitions")));
-        assertEquals(null, jobs.get("TimeToLiveSpecification"));
+        assertEquals(DynamoDbSchema.Jobs.TTL, asMap(jobs.get("TimeToLiveSpecification")).get("AttributeName"));
+        assertEquals(DynamoDbSchema.Jobs.TTL, Tables.JOBS_TTL);
         assertEquals(DynamoDbSchema.Jobs.PARTITION_KEY, Tables.JOBS_PARTITION_KEY);
         assertEquals(DynamoDbSchema.Jobs.SORT_KEY, Tables.JOBS_SORT_KEY);
     }

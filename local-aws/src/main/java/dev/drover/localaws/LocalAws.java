@@ -268,15 +268,12 @@ public final class LocalAws implements AutoCloseable {
             DynamoDbClient dynamoDb = clients.dynamoDb();
             createTable(dynamoDb, options.claimsTable(),
                     List.of(KeySchemaElement.builder().attributeName(DynamoDbSchema.Claims.KEY).keyType(KeyType.HASH).build()));
-            TimeToLiveStatus ttl = dynamoDb.describeTimeToLive(r -> r.tableName(options.claimsTable()))
-                    .timeToLiveDescription().timeToLiveStatus();
-            if (ttl != TimeToLiveStatus.ENABLED && ttl != TimeToLiveStatus.ENABLING) {
-                dynamoDb.updateTimeToLive(r -> r.tableName(options.claimsTable())
-                        .timeToLiveSpecification(s -> s.enabled(true).attributeName(DynamoDbSchema.Claims.TTL)));
-            }
+            enableTtl(dynamoDb, options.claimsTable(), DynamoDbSchema.Claims.TTL);
             createTable(dynamoDb, options.jobsTable(), List.of(
                     KeySchemaElement.builder().attributeName(DynamoDbSchema.Jobs.PARTITION_KEY).keyType(KeyType.HASH).build(),
                     KeySchemaElement.builder().attributeName(DynamoDbSchema.Jobs.SORT_KEY).keyType(KeyType.RANGE).build()));
+            // as on AWS; DynamoDB Local records the setting but never deletes, so the scheduler's sweeper does
+            enableTtl(dynamoDb, options.jobsTable(), DynamoDbSchema.Jobs.TTL);
 
             try {
                 clients.s3().createBucket(r -> r.bucket(options.bucket()));
@@ -292,6 +289,14 @@ public final class LocalAws implements AutoCloseable {
     /** CreateQueue returns the existing queue's URL when the name exists with the same attributes (none). */
     private static String createQueue(SqsClient sqs, String name) {
         return sqs.createQueue(r -> r.queueName(name)).queueUrl();
+    }
+
+    private static void enableTtl(DynamoDbClient dynamoDb, String table, String attribute) {
+        TimeToLiveStatus ttl = dynamoDb.describeTimeToLive(r -> r.tableName(table)).timeToLiveDescription().timeToLiveStatus();
+        if (ttl != TimeToLiveStatus.ENABLED && ttl != TimeToLiveStatus.ENABLING) {
+            dynamoDb.updateTimeToLive(r -> r.tableName(table)
+                    .timeToLiveSpecification(s -> s.enabled(true).attributeName(attribute)));
+        }
     }
 
     private static void createTable(DynamoDbClient dynamoDb, String name, List<KeySchemaElement> keys) {

@@ -169,6 +169,45 @@ class AdaptersOnEmulatorsTest {
         protected JobStore store() {
             return new DynamoDbJobStore(aws.dynamoDb(), endpoints.jobsTable());
         }
+
+        /** DynamoDB Local never deletes by TTL, but it keeps the setting and the attribute AWS would act on. */
+        @Test
+        void anEndedJobsItemsCarryTheTablesTtlAttributeAndASaveKeepsIt() {
+            assertEquals(dev.drover.aws.DynamoDbSchema.Jobs.TTL, aws.dynamoDb().describeTimeToLive(b -> b.tableName(endpoints.jobsTable()))
+                    .timeToLiveDescription().attributeName());
+            String id = "j" + UUID.randomUUID();
+            JobStore store = store();
+            store.appendResults(id, "c1", List.of());
+            store.appendResults(id, "c2", List.of());
+            dev.drover.core.port.JobRecord done = new dev.drover.core.port.JobRecord(id, "w.txt", "ann", 0, 0, List.of(),
+                    dev.drover.core.model.JobStatus.DONE, 1000, 2000);
+            store.save(done);
+            store.expireAt(id, java.time.Instant.ofEpochSecond(1_900_000_000L));
+            store.save(done);
+            var items = aws.dynamoDb().query(b -> b.tableName(endpoints.jobsTable())
+                    .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk",
+                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("job#" + id)))).items();
+            assertEquals(3, items.size());
+            items.forEach(i -> assertEquals("1900000000", i.get(dev.drover.aws.DynamoDbSchema.Jobs.TTL).n(), i.toString()));
+        }
+    }
+
+    /** Over CopyObject's limit (lowered here to 5 MiB) a pack is renewed by a multipart copy onto itself. */
+    @Test
+    void aPackOverTheSingleCopyLimitIsRenewedByAMultipartCopyOntoItself() throws Exception {
+        S3PayloadStore s3 = new S3PayloadStore(aws.s3(), endpoints.bucket()).withCopyLimit(5 << 20, 5 << 20);
+        byte[] bytes = new byte[(12 << 20) + 7];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        String key = "files/" + UUID.randomUUID();
+        s3.put(key, bytes);
+        java.time.Instant first = aws.s3().headObject(b -> b.bucket(endpoints.bucket()).key(key)).lastModified();
+        Thread.sleep(1100); // Last-Modified has whole seconds
+        s3.touch(key);
+        var head = aws.s3().headObject(b -> b.bucket(endpoints.bucket()).key(key));
+        assertTrue(head.lastModified().isAfter(first), head.lastModified() + " after " + first);
+        assertTrue(head.metadata().containsKey("drover-touched"), head.metadata().toString());
+        assertTrue(head.eTag().contains("-3"), "a multipart object of 3 parts: " + head.eTag());
+        assertTrue(java.util.Arrays.equals(bytes, s3.get(key)), "the same bytes");
     }
 
     /** Users share the jobs table; listing jobs must not see them. */

@@ -23,6 +23,8 @@ import dev.drover.scheduler.intake.Intake;
 import dev.drover.scheduler.job.JobState;
 import dev.drover.scheduler.job.Persistence;
 import dev.drover.scheduler.job.Recovery;
+import dev.drover.scheduler.job.Retention;
+import dev.drover.scheduler.job.RetentionSweeper;
 import dev.drover.scheduler.metrics.SchedulerMetrics;
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,6 +65,7 @@ public final class Scheduler implements AutoCloseable {
     private final Set<String> reportingWorkers = ConcurrentHashMap.newKeySet();
     private final SchedulerMetrics metrics;
     private final ResultGate resultGate;
+    private final RetentionSweeper retention;
 
     public Scheduler(SchedulerConfig config, Backend backend, Clock clock) {
         this.config = config;
@@ -70,7 +73,7 @@ public final class Scheduler implements AutoCloseable {
         this.resultGate = new ResultGate(proofs, jobs::containsKey);
         this.backend = backend = SealingQueue.over(backend, proofs); // every bundle sent is sealed
         this.clock = clock;
-        this.persistence = new Persistence(backend.jobStore(), backend.payloads());
+        this.persistence = new Persistence(backend.jobStore(), backend.payloads(), new Retention(config.retention()));
         this.intake = new Intake(config.dataDir(), clock);
         this.isolation = new Isolation(backend.requests());
         this.files = new JobFiles(backend.payloads(), config.dataDir());
@@ -83,6 +86,12 @@ public final class Scheduler implements AutoCloseable {
         backend.deadLetters().ifPresent(dlq -> collectors.add(
                 ResultCollector.deadLetters(dlq, this.backend, this::collect, clock, isolation)));
         this.metrics = new SchedulerMetrics(this::list, () -> this.backend.requests().depth(), () -> this.backend.meter().total());
+        this.retention = new RetentionSweeper(jobs, persistence, config.dataDir(), new Retention(config.retention()), clock);
+    }
+
+    /** Forgets the jobs that ended more than the retention ago (the sweeper does it hourly); returns how many. */
+    public int sweepExpired() {
+        return retention.sweep();
     }
 
     private static BundleProofs bundleProofs(SchedulerConfig config, Backend backend) {
@@ -137,6 +146,7 @@ public final class Scheduler implements AutoCloseable {
         for (int i = 0; i < collectors.size(); i++) {
             threads.add(thread(collectors.get(i), "drover-collector-" + (i + 1)));
         }
+        threads.add(thread(retention, "drover-retention"));
         return this;
     }
 
@@ -177,7 +187,7 @@ public final class Scheduler implements AutoCloseable {
             try {
                 backend.payloads().touch(FilesPack.PREFIX + files);
             } catch (RuntimeException e) {
-                // e.g. a pack over CopyObject's 5 GB: the job still runs; the pack keeps its first write's age
+                // e.g. S3 unreachable for a moment: the job still runs; the pack keeps its last write's age
                 log.warn("files pack {}: could not renew its age ({}); it expires by its first upload's", files, e.toString());
             }
         }
@@ -371,7 +381,8 @@ public final class Scheduler implements AutoCloseable {
         if (backend.jobStore().isEmpty()) {
             return;
         }
-        for (Recovery.Recovered r : new Recovery(backend.jobStore().get(), backend.payloads(), config.dataDir(), clock).jobs()) {
+        for (Recovery.Recovered r : new Recovery(backend.jobStore().get(), backend.payloads(), config.dataDir(), clock,
+                new Retention(config.retention())).jobs()) {
             JobState job = r.job();
             jobs.put(job.jobId, job);
             try {
@@ -389,6 +400,7 @@ public final class Scheduler implements AutoCloseable {
     public void close() {
         dispatcher.stop();
         lostWork.stop();
+        retention.stop();
         collectors.forEach(ResultCollector::stop);
         if (!threads.isEmpty()) {
             threads.get(0).interrupt(); // the dispatcher may be waiting for a job; collectors end their short poll

@@ -13,9 +13,10 @@ import java.time.Duration;
  * @param lostAfter      how long the request queue must be empty, and a job with tasks out silent,
  *                       before those tasks count as lost and are dispatched again
  * @param quotas         what one user may hold at once
+ * @param retention      how long an ended job is kept (state, record, spool, result log) before it is forgotten
  */
 public record SchedulerConfig(Path dataDir, int fleetThreads, Duration bundleWork, long maxOutstanding,
-                              int collectorThreads, Duration lostAfter, Quotas quotas) {
+                              int collectorThreads, Duration lostAfter, Quotas quotas, Duration retention) {
     /**
      * Smallest bundle for cloud queues, in expected work. A worker process runs a bundle on all its
      * threads, and each bundle costs a receive and a claim: with 100 ms, four-thread workers of 10 ms
@@ -36,20 +37,30 @@ public record SchedulerConfig(Path dataDir, int fleetThreads, Duration bundleWor
                 Quotas.defaults());
     }
 
+    public SchedulerConfig(Path dataDir, int fleetThreads, Duration bundleWork, long maxOutstanding,
+                           int collectorThreads, Duration lostAfter, Quotas quotas) {
+        this(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, lostAfter, quotas,
+                dev.drover.scheduler.job.Retention.DEFAULT_KEEP);
+    }
+
     /** For the in-JVM pool of {@code workers} single-threaded workers. */
     public static SchedulerConfig inJvm(Path dataDir, int workers) {
         return defaults(dataDir, workers).withBundleWork(IN_JVM_BUNDLE_WORK);
     }
 
     public SchedulerConfig withBundleWork(Duration work) {
-        return new SchedulerConfig(dataDir, fleetThreads, work, maxOutstanding, collectorThreads, lostAfter, quotas);
+        return new SchedulerConfig(dataDir, fleetThreads, work, maxOutstanding, collectorThreads, lostAfter, quotas, retention);
     }
 
     public SchedulerConfig withLostAfter(Duration after) {
-        return new SchedulerConfig(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, after, quotas);
+        return new SchedulerConfig(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, after, quotas, retention);
     }
 
     public SchedulerConfig withQuotas(Quotas q) {
-        return new SchedulerConfig(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, lostAfter, q);
+        return new SchedulerConfig(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, lostAfter, q, retention);
+    }
+
+    public SchedulerConfig withRetention(Duration keep) {
+        return new SchedulerConfig(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, lostAfter, quotas, keep);
     }
 }

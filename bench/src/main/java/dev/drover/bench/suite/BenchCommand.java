@@ -72,6 +72,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--dashboard-tasks", paramLabel = "N", defaultValue = "1000000",
             description = "Tasks of the big job in --dashboard (default: ${DEFAULT-VALUE}).")
     int dashboardTasks;
+    @Option(names = "--recovery", description = "Only the restart case: a scheduler recovering --recovery-jobs ended jobs from"
+            + " DynamoDB Local in a child JVM with -Xmx256m, beside an empty table. Writes recovery.md and recovery.json.")
+    boolean recovery;
+
+    @Option(names = "--recovery-jobs", paramLabel = "N", defaultValue = "10000", description = "Ended jobs for --recovery (default: ${DEFAULT-VALUE}).")
+    int recoveryJobs;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write every figure as JSON to FILE.")
     Path json;
@@ -113,6 +119,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (dashboard) {
             return runDashboard(stdout, err);
         }
+        if (recovery) {
+            return runRecovery(stdout, err);
+        }
         Plan plan = (smoke ? Plan.smoke() : quick ? Plan.quick() : all ? Plan.all() : Plan.full())
                 .only(workers, taskMillis);
         Clock clock = Clock.systemUTC();
@@ -144,6 +153,23 @@ public final class BenchCommand implements Callable<Integer> {
                 json != null ? " and " + json : "");
         stdout.flush();
         return report.failures.isEmpty() ? 0 : 1;
+    }
+
+    private int runRecovery(PrintWriter stdout, PrintWriter err) throws Exception {
+        Path work = Files.createTempDirectory("drover-bench-recovery-");
+        RecoveryBench bench = new RecoveryBench(work, err);
+        try {
+            bench.run(recoveryJobs, 100);
+        } finally {
+            deleteTree(work);
+        }
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("recovery.md"), bench.markdown());
+        dev.drover.core.codec.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("recovery.json").toFile(), bench.figures);
+        stdout.println(bench.markdown());
+        stdout.printf("written: %s (recovery.md, recovery.json)%n", out);
+        stdout.flush();
+        return 0;
     }
 
     private int runFiles(PrintWriter stdout, PrintWriter err) throws Exception {

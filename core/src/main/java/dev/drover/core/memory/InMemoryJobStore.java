@@ -51,4 +51,10 @@ public final class InMemoryJobStore implements JobStore {
         }
         copy.forEach(chunk -> chunk.forEach(consumer));
     }
+
+    @Override
+    public void delete(String jobId) {
+        jobs.remove(jobId);
+        chunks.remove(jobId);
+    }
 }

@@ -1,7 +1,9 @@
 package dev.drover.core.port;
 
 import dev.drover.core.model.JobStatus;
+import dev.drover.core.model.TaskStatus;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A job's durable summary.
@@ -14,13 +16,21 @@ import java.util.List;
  * @param files      the SHA-256 of the job's files pack ({@code files/<sha256>} in the payload store), or null
  * @param budgetUsd  what the job may spend (requests and its share of EC2), or null: no budget
  * @param cancelReason why a cancelled job was cancelled ("cancelled" by a user, "budget"), or null
+ * @param counts     tasks per final status once the job has ended (empty before, or if not known): a
+ *                   restarted scheduler shows an ended job from these without reading its results
  */
 public record JobRecord(String jobId, String name, String owner, long total, long dispatched, List<Integer> sending,
                         JobStatus state, long submittedAt, long finishedAt, String files, Double budgetUsd,
-                        String cancelReason) {
+                        String cancelReason, Map<TaskStatus, Long> counts) {
 
     public JobRecord {
         sending = List.copyOf(sending);
+        counts = Map.copyOf(counts);
+    }
+
+    public JobRecord(String jobId, String name, String owner, long total, long dispatched, List<Integer> sending,
+                     JobStatus state, long submittedAt, long finishedAt, String files) {
+        this(jobId, name, owner, total, dispatched, sending, state, submittedAt, finishedAt, files, null, null, Map.of());
     }
 
     public JobRecord(String jobId, String name, String owner, long total, long dispatched, List<Integer> sending,
@@ -28,9 +38,14 @@ public record JobRecord(String jobId, String name, String owner, long total, lon
         this(jobId, name, owner, total, dispatched, sending, state, submittedAt, finishedAt, null);
     }
 
-    public JobRecord(String jobId, String name, String owner, long total, long dispatched, List<Integer> sending,
-                     JobStatus state, long submittedAt, long finishedAt, String files) {
-        this(jobId, name, owner, total, dispatched, sending, state, submittedAt, finishedAt, files, null, null);
+    /** True once every task has a final status (done, or cancelled and every task reported). */
+    public boolean ended() {
+        return finishedAt > 0;
+    }
+
+    /** The same record without bundles being sent: an ended job re-sends nothing. */
+    public JobRecord withoutSending() {
+        return new JobRecord(jobId, name, owner, total, dispatched, List.of(), state, submittedAt, finishedAt, files, budgetUsd, cancelReason, counts);
     }
 
     /** The first task of the bundles in {@link #sending}. */

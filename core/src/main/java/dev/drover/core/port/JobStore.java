@@ -1,6 +1,7 @@
 package dev.drover.core.port;
 
 import dev.drover.core.model.TaskResult;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -18,4 +19,17 @@ public interface JobStore {
 
     /** Every stored result of the job, in no particular order; may repeat a task (callers dedup). */
     void forEachResult(String jobId, Consumer<TaskResult> consumer);
+
+    /**
+     * Forgets a job that ended longer ago than the retention: its record and every stored result.
+     * Deleting a job that is not there changes nothing.
+     */
+    void delete(String jobId);
+
+    /**
+     * Marks an ended job's record and results to expire at {@code at}, for a store that deletes by
+     * itself (DynamoDB's TTL on AWS). Others need not: the scheduler's sweeper deletes them.
+     */
+    default void expireAt(String jobId, Instant at) {
+    }
 }

@@ -10,6 +10,7 @@ import dev.drover.core.port.JobRecord;
 import dev.drover.core.port.JobStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -52,7 +53,7 @@ public abstract class JobStoreContract {
     @Test
     void keepsTheJobsBudgetAndWhyItWasCancelled() {
         String id = "j" + UUID.randomUUID();
-        JobRecord r = new JobRecord(id, "w.txt", "ann", 3, 3, List.of(), JobStatus.CANCELLED, 1000, 2000, null, 0.25, "budget");
+        JobRecord r = new JobRecord(id, "w.txt", "ann", 3, 3, List.of(), JobStatus.CANCELLED, 1000, 2000, null, 0.25, "budget", Map.of());
         store().save(r);
         assertEquals(r, store().get(id).orElseThrow());
         JobRecord none = new JobRecord(id, "w.txt", "ann", 3, 0, List.of(), JobStatus.SUBMITTED, 1000, 0);
@@ -70,5 +71,37 @@ public abstract class JobStoreContract {
         store().forEachResult(id, all::add);
         assertEquals(301, all.size());
         assertTrue(all.contains(result(id, 299)));
+    }
+
+    @Test
+    void keepsAnEndedJobsCountsPerStatus() {
+        String id = "j" + UUID.randomUUID();
+        JobRecord ended = new JobRecord(id, "w.txt", "ann", 5, 5, List.of(), JobStatus.DONE, 1000, 2000, null, null, null,
+                Map.of(TaskStatus.SUCCEEDED, 3L, TaskStatus.FAILED, 2L));
+        store().save(ended);
+        assertEquals(ended, store().get(id).orElseThrow());
+    }
+
+    @Test
+    void deletingAJobForgetsItsRecordAndEveryResultAndNoOtherJob() {
+        String id = "j" + UUID.randomUUID();
+        String other = "j" + UUID.randomUUID();
+        for (String job : List.of(id, other)) {
+            store().save(new JobRecord(job, "w.txt", "ann", 2, 2, List.of(), JobStatus.DONE, 1000, 2000));
+            store().appendResults(job, "c1", List.of(result(job, 0)));
+            store().appendResults(job, "c2", List.of(result(job, 1)));
+        }
+        store().expireAt(id, java.time.Instant.ofEpochSecond(2_000_000_000L));
+        store().delete(id);
+        store().delete(id);
+        assertTrue(store().get(id).isEmpty());
+        assertTrue(store().list().stream().noneMatch(j -> j.jobId().equals(id)));
+        List<TaskResult> gone = new ArrayList<>();
+        store().forEachResult(id, gone::add);
+        assertEquals(List.of(), gone);
+        List<TaskResult> kept = new ArrayList<>();
+        store().forEachResult(other, kept::add);
+        assertEquals(2, kept.size());
+        assertTrue(store().get(other).isPresent());
     }
 }

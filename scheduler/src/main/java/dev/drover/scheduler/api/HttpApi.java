@@ -471,7 +471,7 @@ public final class HttpApi implements AutoCloseable {
         boolean follow = sub.equals("results") && Requests.bool(query.get("follow"), "follow");
         Optional<JobView> job = scheduler.status(jobId).filter(j -> visible(j, user));
         if (job.isEmpty()) {
-            throw new Refusal(404, "no such job");
+            throw new Refusal(404, "no such job (expired or unknown)");
         }
         switch (sub) {
             case "tasks" -> json(ex, 200, scheduler.task(jobId, seq).orElseThrow(() -> new Refusal(404, "no such task")));

@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The scheduler's live view of one job: one status byte per task (so a million tasks cost a
@@ -69,6 +70,11 @@ public final class JobState {
     /** Run time per command line, {millis, runs}, for forecasts: at most {@link #COMMANDS_KEPT} lines a job. */
     private final Map<String, long[]> commandTimes = new HashMap<>();
     static final int COMMANDS_KEPT = 1000;
+    /** Set on an ended job recovered without its results: replays them into this state when first needed. */
+    private Consumer<JobState> loader;
+    /** True if the loader must run even for a view: the record had no counts per status. */
+    private boolean countsUnknown;
+    private boolean expiring;
 
     public JobState(String jobId, String name, String owner, long total, long submittedAt, Path workload, Path resultFile) {
         this(jobId, name, owner, total, submittedAt, workload, resultFile, null);
@@ -76,6 +82,11 @@ public final class JobState {
 
     public JobState(String jobId, String name, String owner, long total, long submittedAt, Path workload, Path resultFile,
                     String files) {
+        this(jobId, name, owner, total, submittedAt, workload, resultFile, files, false);
+    }
+
+    private JobState(String jobId, String name, String owner, long total, long submittedAt, Path workload, Path resultFile,
+                     String files, boolean lazy) {
         this.files = files;
         if (total > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("a job holds at most " + (Integer.MAX_VALUE - 8) + " tasks");
@@ -86,10 +97,101 @@ public final class JobState {
         this.total = total;
         this.submittedAt = submittedAt;
         this.workload = workload;
-        this.log = new ResultLog(resultFile);
+        this.log = lazy ? new ResultLog(resultFile, this::load) : new ResultLog(resultFile);
         this.status = new byte[(int) total];
         counts[TaskStatus.QUEUED.ordinal()] = total;
         this.lastResultAt = submittedAt;
+    }
+
+    /**
+     * An ended job, recovered from its record alone: its counts per status come from the record, and
+     * its results ({@code loader} replays them through {@link #accept}) are read only when something
+     * asks for a task, the result log or the failures. So a restart with many old jobs reads none of them.
+     */
+    public static JobState ended(JobRecord r, Path workload, Path resultFile, Consumer<JobState> loader) {
+        JobState job = new JobState(r.jobId(), r.name(), r.owner(), r.total(), r.submittedAt(), workload, resultFile,
+                r.files(), true);
+        synchronized (job) {
+            job.dispatched = r.dispatched();
+            job.cancelled = r.state() == JobStatus.CANCELLED;
+            job.cancelReason = job.cancelled ? (r.cancelReason() != null ? r.cancelReason() : CANCELLED_BY_USER) : null;
+            job.budgetUsd = r.budgetUsd();
+            job.finishedAt = r.finishedAt();
+            job.lastResultAt = r.finishedAt();
+            job.expiring = true;
+            job.loader = loader;
+            job.summarize(r.counts());
+        }
+        return job;
+    }
+
+    private void summarize(Map<TaskStatus, Long> known) {
+        java.util.Arrays.fill(counts, 0);
+        long sum = known.values().stream().mapToLong(Long::longValue).sum();
+        countsUnknown = sum != total;
+        if (countsUnknown) {
+            counts[TaskStatus.QUEUED.ordinal()] = total;
+        } else {
+            known.forEach((s, n) -> counts[s.ordinal()] = n);
+        }
+        finalCount = total;
+    }
+
+    /** Replays an ended job's results if they are not loaded yet; a failure leaves it to be loaded again. */
+    private synchronized void load() {
+        Consumer<JobState> l = loader;
+        if (l == null) {
+            return;
+        }
+        loader = null;
+        long ended = finishedAt;
+        Map<TaskStatus, Long> summary = finalCounts();
+        boolean unknown = countsUnknown;
+        java.util.Arrays.fill(counts, 0);
+        counts[TaskStatus.QUEUED.ordinal()] = total;
+        finalCount = 0;
+        finishedAt = 0;
+        try {
+            l.accept(this);
+        } catch (RuntimeException e) {
+            java.util.Arrays.fill(status, (byte) 0);
+            java.util.Arrays.fill(latencyBuckets, 0);
+            failures.clear();
+            workers.clear();
+            log.clear();
+            summarize(summary);
+            countsUnknown = unknown;
+            loader = l;
+            throw e;
+        } finally {
+            finishedAt = ended;
+        }
+        countsUnknown = false;
+    }
+
+    /** Tasks per final status, the statuses with none left out. */
+    private Map<TaskStatus, Long> finalCounts() {
+        Map<TaskStatus, Long> out = new EnumMap<>(TaskStatus.class);
+        for (TaskStatus s : STATUSES) {
+            if (s.isFinal() && counts[s.ordinal()] > 0) {
+                out.put(s, counts[s.ordinal()]);
+            }
+        }
+        return out;
+    }
+
+    /** When every task had a final status (epoch ms), or 0. */
+    public synchronized long finishedAt() {
+        return finishedAt;
+    }
+
+    /** True the first time it is asked once the job has ended: its store items are then marked to expire. */
+    synchronized boolean markExpiring() {
+        if (expiring || finishedAt == 0) {
+            return false;
+        }
+        expiring = true;
+        return true;
     }
 
     /** A task that has started and has no final result yet: where it runs and since when. */
@@ -101,6 +203,7 @@ public final class JobState {
      * order they arrive in; so starts may be late, repeated or reordered. Returns how many applied.
      */
     public synchronized int started(String worker, List<TaskStart> starts) {
+        load();
         int applied = 0;
         for (TaskStart s : starts) {
             if (s.seq() < 0 || s.seq() >= total) {
@@ -128,6 +231,7 @@ public final class JobState {
 
     /** The lowest seq that is QUEUED (not started, not final), or -1. */
     public synchronized long firstQueued() {
+        load();
         for (int i = 0; i < status.length; i++) {
             if (status[i] == TaskStatus.QUEUED.ordinal()) {
                 return i;
@@ -138,6 +242,7 @@ public final class JobState {
 
     /** QUEUED tasks below this seq. */
     public synchronized long queuedBefore(long seq) {
+        load();
         long n = 0;
         for (int i = 0; i < Math.min(seq, status.length); i++) {
             if (status[i] == TaskStatus.QUEUED.ordinal()) {
@@ -195,6 +300,7 @@ public final class JobState {
 
     /** Failures grouped by cause, the largest group first. */
     public synchronized List<FailureGroup> failureGroups() {
+        load();
         return failures.values().stream().sorted(java.util.Comparator.comparingLong(FailureGroup::count).reversed()).toList();
     }
 
@@ -203,6 +309,7 @@ public final class JobState {
      * bucket, so within 19 % above the true value. Empty before the first result.
      */
     public synchronized Map<String, Long> latencyPercentiles() {
+        load();
         long n = 0;
         for (long c : latencyBuckets) {
             n += c;
@@ -227,6 +334,7 @@ public final class JobState {
 
     /** Records the results not seen before and returns them; repeats of a task are skipped and counted. */
     public synchronized List<TaskResult> accept(List<TaskResult> results, long now) {
+        load();
         List<TaskResult> fresh = new ArrayList<>(results.size());
         List<String> lines = new ArrayList<>(results.size());
         for (TaskResult r : results) {
@@ -277,6 +385,7 @@ public final class JobState {
     }
 
     public synchronized TaskStatus status(long seq) {
+        load();
         return STATUSES[status[(int) seq]];
     }
 
@@ -406,13 +515,13 @@ public final class JobState {
 
     public synchronized JobRecord record() {
         return new JobRecord(jobId, name, owner, total, dispatched, sending, state(), submittedAt, finishedAt, files,
-                budgetUsd, cancelReason);
+                budgetUsd, cancelReason, finishedAt != 0 ? finalCounts() : Map.of());
     }
 
     /** The record to save before sending bundles of these sizes: the cursor past them. */
     public synchronized JobRecord recordSending(List<Integer> sizes) {
         return new JobRecord(jobId, name, owner, total, dispatched + sizes.stream().mapToLong(Integer::longValue).sum(),
-                sizes, state(), submittedAt, finishedAt, files, budgetUsd, cancelReason);
+                sizes, state(), submittedAt, finishedAt, files, budgetUsd, cancelReason, Map.of());
     }
 
     /** Moves the cursor past bundles of these sizes, about to be sent (once their record is saved). */
@@ -428,6 +537,7 @@ public final class JobState {
 
     /** The seqs below the dispatch cursor that have no final result yet. */
     public synchronized List<Long> unreported() {
+        load();
         List<Long> seqs = new ArrayList<>();
         for (long seq = 0; seq < dispatched; seq++) {
             if (!STATUSES[status[(int) seq]].isFinal()) {
@@ -438,6 +548,9 @@ public final class JobState {
     }
 
     public synchronized JobView view(long now) {
+        if (countsUnknown) {
+            load();
+        }
         Map<TaskStatus, Long> byStatus = new EnumMap<>(TaskStatus.class);
         for (TaskStatus s : STATUSES) {
             byStatus.put(s, counts[s.ordinal()]);

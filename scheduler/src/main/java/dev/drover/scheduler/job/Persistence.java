@@ -12,15 +12,22 @@ import java.util.Optional;
 /**
  * What the scheduler writes so that a restart loses nothing: the workload (to the payload store),
  * the job record with its dispatch cursor, and every chunk of results. Does nothing when the
- * backend has no job store (the in-JVM pool dies with the scheduler anyway).
+ * backend has no job store (the in-JVM pool dies with the scheduler anyway). When a job ends, its
+ * record and results are marked to expire after the retention (DynamoDB's TTL).
  */
 public final class Persistence {
     private final Optional<JobStore> store;
     private final PayloadStore payloads;
+    private final Retention retention;
 
     public Persistence(Optional<JobStore> store, PayloadStore payloads) {
+        this(store, payloads, Retention.defaults());
+    }
+
+    public Persistence(Optional<JobStore> store, PayloadStore payloads, Retention retention) {
         this.store = store;
         this.payloads = payloads;
+        this.retention = retention;
     }
 
     public static String workloadKey(String jobId) {
@@ -35,7 +42,17 @@ public final class Persistence {
     }
 
     public void saveCursor(JobState job) {
-        store.ifPresent(s -> s.save(job.record()));
+        store.ifPresent(s -> {
+            s.save(job.record());
+            if (job.done() && job.markExpiring()) {
+                s.expireAt(job.jobId, retention.expiresAt(job.finishedAt()));
+            }
+        });
+    }
+
+    /** Deletes an expired job's record and results. */
+    public void forget(String jobId) {
+        store.ifPresent(s -> s.delete(jobId));
     }
 
     public void save(JobRecord record) {
@@ -43,7 +60,8 @@ public final class Persistence {
     }
 
     public void results(JobState job, String chunkId, List<TaskResult> results) {
-        if (!results.isEmpty()) {
+        // once a job is done every result is a repeat, and a chunk written now would miss the job's TTL
+        if (!results.isEmpty() && !job.done()) {
             store.ifPresent(s -> s.appendResults(job.jobId, chunkId, results));
         }
     }

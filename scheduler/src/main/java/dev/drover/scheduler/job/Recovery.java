@@ -16,7 +16,11 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Rebuilds the jobs of an earlier scheduler run from the job store: workload, cursor, state and every result. */
+/**
+ * Rebuilds the jobs of an earlier scheduler run from the job store. A job still running gets its
+ * workload, cursor, state and every result back at once; an ended job only its record (its results
+ * are read when first asked for), and one that ended more than the retention ago is deleted instead.
+ */
 public final class Recovery {
     private static final Logger log = LoggerFactory.getLogger(Recovery.class);
     private static final int REPLAY_CHUNK = 1000;
@@ -28,17 +32,39 @@ public final class Recovery {
     private final PayloadStore payloads;
     private final Path dataDir;
     private final Clock clock;
+    private final Retention retention;
 
     public Recovery(JobStore store, PayloadStore payloads, Path dataDir, Clock clock) {
+        this(store, payloads, dataDir, clock, Retention.defaults());
+    }
+
+    public Recovery(JobStore store, PayloadStore payloads, Path dataDir, Clock clock, Retention retention) {
         this.store = store;
         this.payloads = payloads;
         this.dataDir = dataDir;
         this.clock = clock;
+        this.retention = retention;
     }
 
     public List<Recovered> jobs() throws IOException {
         List<Recovered> out = new ArrayList<>();
+        Persistence persistence = new Persistence(java.util.Optional.of(store), payloads, retention);
+        int ended = 0;
+        int expired = 0;
         for (JobRecord record : store.list()) {
+            if (retention.expired(record.finishedAt(), clock.instant())) {
+                RetentionSweeper.forget(persistence, dataDir, record.jobId());
+                expired++;
+                continue;
+            }
+            if (record.ended()) {
+                Path dir = dataDir.resolve(record.jobId());
+                JobState job = JobState.ended(record, dir.resolve("workload.txt"), dir.resolve("results.jsonl"),
+                        j -> replay(j, record.finishedAt()));
+                out.add(new Recovered(job, record.withoutSending()));
+                ended++;
+                continue;
+            }
             Path dir = Files.createDirectories(dataDir.resolve(record.jobId()));
             Path spool = dir.resolve("workload.txt");
             try (InputStream in = payloads.open(Persistence.workloadKey(record.jobId()))) {
@@ -51,19 +77,26 @@ public final class Recovery {
             if (record.state() == JobStatus.CANCELLED) {
                 job.markCancelled(record.cancelReason() != null ? record.cancelReason() : JobState.CANCELLED_BY_USER);
             }
-            long finishedAt = record.finishedAt() > 0 ? record.finishedAt() : clock.millis();
-            List<TaskResult> replay = new ArrayList<>();
-            store.forEachResult(record.jobId(), r -> {
-                replay.add(r);
-                if (replay.size() == REPLAY_CHUNK) {
-                    job.accept(replay, finishedAt);
-                    replay.clear();
-                }
-            });
-            job.accept(replay, finishedAt);
+            replay(job, clock.millis());
             log.info("recovered job {}: {} of {} tasks have results", record.jobId(), job.total - job.remaining(), job.total);
             out.add(new Recovered(job, record));
         }
+        if (ended + expired > 0) {
+            log.info("recovered {} ended jobs (their results are read when asked for); deleted {} that ended more than {} ago",
+                    ended, expired, retention.keep());
+        }
         return out;
+    }
+
+    private void replay(JobState job, long now) {
+        List<TaskResult> replay = new ArrayList<>();
+        store.forEachResult(job.jobId, r -> {
+            replay.add(r);
+            if (replay.size() == REPLAY_CHUNK) {
+                job.accept(replay, now);
+                replay.clear();
+            }
+        });
+        job.accept(replay, now);
     }
 }

@@ -24,21 +24,65 @@ import java.util.function.BooleanSupplier;
  */
 public final class ResultLog implements AutoCloseable {
     private final Path file;
-    private final FileChannel out;
+    /** Runs before every read: fills a lazy log (an ended job's results, recovered only when asked for). */
+    private final Runnable beforeRead;
+    private FileChannel out;
+    private boolean closed;
     private volatile long committed;
 
     public ResultLog(Path file) {
         this.file = file;
+        this.beforeRead = () -> { };
+        this.out = open(file);
+    }
+
+    /**
+     * A log whose file is made only when it is first written or read, and that {@code load} fills
+     * before its first read: so 10,000 recovered ended jobs cost no open file and no disk.
+     */
+    public ResultLog(Path file, Runnable load) {
+        this.file = file;
+        this.beforeRead = load;
+    }
+
+    private static FileChannel open(Path file) {
         try {
-            this.out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    private synchronized FileChannel out() {
+        if (out == null) {
+            if (closed) {
+                throw new IllegalStateException("the result log " + file + " is closed");
+            }
+            try {
+                Files.createDirectories(file.getParent());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            out = open(file);
+        }
+        return out;
+    }
+
+    /** Empties the log (a lazy log whose loading failed half way, to be loaded again). */
+    synchronized void clear() {
+        try {
+            out().truncate(0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        committed = 0;
+    }
+
     /** The result of task {@code seq}, read from the log (a scan: for one-off lookups, not for every task). */
     public Optional<TaskResult> find(long seq) {
+        beforeRead.run();
+        out();
         String marker = "\"seq\":" + seq + ",";
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -62,6 +106,7 @@ public final class ResultLog implements AutoCloseable {
         StringBuilder sb = new StringBuilder(jsonLines.size() * 200);
         jsonLines.forEach(line -> sb.append(line).append('\n'));
         ByteBuffer bytes = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
+        FileChannel out = out();
         try {
             while (bytes.hasRemaining()) {
                 out.write(bytes);
@@ -78,6 +123,8 @@ public final class ResultLog implements AutoCloseable {
      * job is over and everything is copied.
      */
     public void copyTo(OutputStream sink, BooleanSupplier done) throws IOException {
+        beforeRead.run();
+        out();
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
             long pos = 0;
@@ -110,7 +157,11 @@ public final class ResultLog implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
+        if (out == null) {
+            return;
+        }
         try {
             out.close();
         } catch (IOException ignored) {

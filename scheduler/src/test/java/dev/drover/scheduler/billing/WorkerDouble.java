@@ -3,7 +3,9 @@ package dev.drover.scheduler.billing;
 import dev.drover.core.Usage;
 import dev.drover.core.codec.Json;
 import dev.drover.core.model.Bundle;
+import dev.drover.core.model.BundleSeal;
 import dev.drover.core.model.ResultBatch;
+import dev.drover.core.model.ResultProof;
 import dev.drover.core.model.Task;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
@@ -12,12 +14,16 @@ import dev.drover.core.port.MessageQueue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /** The test plays a worker on the scheduler's in-memory queues: takes bundles and reports results with their usage. */
 final class WorkerDouble {
     private final MessageQueue requests;
     private final MessageQueue responses;
+    /** Each task's bundle seal, which signs its result as a real worker's would. */
+    private final Map<String, BundleSeal> seals = new ConcurrentHashMap<>();
 
     WorkerDouble(MessageQueue requests, MessageQueue responses) {
         this.requests = requests;
@@ -33,6 +39,7 @@ final class WorkerDouble {
             for (Message m : got) {
                 Bundle b = Json.bundle(m.body());
                 tasks.addAll(b.tasks());
+                b.tasks().forEach(t -> seals.put(Task.id(b.jobId(), t.seq()), b.seal()));
             }
             if (!got.isEmpty()) {
                 requests.delete(got);
@@ -46,6 +53,7 @@ final class WorkerDouble {
         long start = System.currentTimeMillis() - millis;
         TaskResult r = new TaskResult(jobId, task.seq(), task.line(), task.command(), TaskStatus.SUCCEEDED, 0, "", "",
                 false, false, "w1", start, start, start + millis, 1, null);
-        responses.send(List.of(Json.write(new ResultBatch("w1", jobId, usage, 0, List.of(r)))));
+        responses.send(List.of(Json.write(new ResultBatch("w1", jobId, usage, 0, List.of(r), List.of(),
+                List.of(ResultProof.sign(seals.get(Task.id(jobId, task.seq())), List.of(r), List.of()))))));
     }
 }
