@@ -90,8 +90,13 @@ final class TaskRunner {
             ended();
             return;
         }
-        // the thread is free for the next task; the result goes out once the outputs are up
+        // the thread and its capacity are free for the next task (the uploads' own bound holds back a task
+        // thread that outruns them); the result goes out once the outputs are up
         uploading.add(result);
+        boolean done = result.isDone(); // nothing to upload: the result goes first, as the last one must
+        if (!done) {
+            ended();
+        }
         result.whenComplete((r, e) -> {
             try {
                 if (e != null) {
@@ -102,7 +107,11 @@ final class TaskRunner {
                 }
             } finally {
                 uploading.remove(result);
-                ended();
+                if (done) {
+                    ended();
+                } else if (capacity.isEmpty()) {
+                    publisher.tasksEnded(); // the last task's result: it must not wait out the linger
+                }
             }
         });
     }
@@ -133,13 +142,15 @@ final class TaskRunner {
         } while (attempt < task.maxAttempts() && retryable(pending.join().status()) && !run.cancelled);
         long startedAt = started;
         int attempts = attempt;
+        // what the task held its thread for, without its uploads: the measure for fetching ahead
+        long ranMillis = clock.millis() - startedAt;
         return pending.thenApply(out -> {
             running.remove(taskId);
             if (run.lost || lifecycle.handingBack() && out.status() == TaskStatus.CANCELLED) {
                 return null;
             }
             long finished = clock.millis();
-            times.ran(run.jobId(), finished - startedAt);
+            times.ran(run.jobId(), ranMillis);
             return new TaskResult(run.jobId(), task.seq(), task.line(), task.command(), out.status(), out.exitCode(),
                     out.stdout(), out.stderr(), out.stdoutTruncated(), out.stderrTruncated(), config.workerId(),
                     run.bundle.dispatchedAt(), startedAt, finished, attempts - 1 + run.claimCount, out.error(),
