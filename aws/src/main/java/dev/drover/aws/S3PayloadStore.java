@@ -6,10 +6,16 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -77,6 +83,17 @@ public final class S3PayloadStore implements PayloadStore {
 
     @Override
     public void putFile(String key, Path file) {
+        upload(key, file);
+    }
+
+    /** One read of the file: it is hashed as the SDK streams it (or as its parts are read). */
+    @Override
+    public String putFileSha256(String key, Path file) {
+        return HexFormat.of().formatHex(upload(key, file).digest());
+    }
+
+    /** Uploads the file and returns the digest of the bytes it sent. */
+    private MessageDigest upload(String key, Path file) {
         long size;
         try {
             size = Files.size(file);
@@ -84,11 +101,30 @@ public final class S3PayloadStore implements PayloadStore {
             throw new UncheckedIOException(e);
         }
         if (size <= multipartThreshold) {
-            AwsErrors.call(SERVICE, () -> s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(file)));
-            return;
+            // the SDK opens a new stream for each attempt (and, signing a payload, one to hash it first):
+            // the last stream opened is the one that was sent
+            AtomicReference<HashingStream> last = new AtomicReference<>();
+            ContentStreamProvider content = () -> {
+                try {
+                    HashingStream in = new HashingStream(Files.newInputStream(file));
+                    HashingStream previous = last.getAndSet(in);
+                    if (previous != null) {
+                        previous.close();
+                    }
+                    return in;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            };
+            AwsErrors.call(SERVICE, () -> s3.putObject(b -> b.bucket(bucket).key(key),
+                    RequestBody.fromContentProvider(content, size, "application/octet-stream")));
+            HashingStream sent = last.get();
+            closeQuietly(sent);
+            return sent != null && sent.count == size ? sent.digest : rehash(file);
         }
+        MessageDigest digest = sha256();
         String uploadId = AwsErrors.call(SERVICE, () -> s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId());
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
             List<CompletedPart> parts = new ArrayList<>();
             byte[] buf = new byte[partSize];
             for (int number = 1; ; number++) {
@@ -106,6 +142,7 @@ public final class S3PayloadStore implements PayloadStore {
             }
             AwsErrors.call(SERVICE, () -> s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
                     .multipartUpload(m -> m.parts(parts))));
+            return digest;
         } catch (IOException | RuntimeException e) {
             try {
                 s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
@@ -116,6 +153,73 @@ public final class S3PayloadStore implements PayloadStore {
                 throw new UncheckedIOException(io);
             }
             throw (RuntimeException) e;
+        }
+    }
+
+    /** A file stream that hashes and counts what is read from it. */
+    private static final class HashingStream extends DigestInputStream {
+        final MessageDigest digest;
+        long count;
+
+        HashingStream(InputStream in) {
+            this(in, sha256());
+        }
+
+        private HashingStream(InputStream in, MessageDigest digest) {
+            super(in, digest);
+            this.digest = digest;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false; // a reset would hash bytes twice
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            if (in != null) {
+                in.close();
+            }
+        } catch (IOException ignored) {
+            // a read-only file stream: nothing is lost
+        }
+    }
+
+    /** When the SDK did not read the whole file through one stream (it should), the file is hashed apart. */
+    private static MessageDigest rehash(Path file) {
+        MessageDigest digest = sha256();
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return digest;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
         }
     }
 

@@ -198,8 +198,7 @@ final class FilesBench {
                     for (int t = 0; t < concurrency; t++) {
                         done.add(pool.submit(() -> {
                             for (int i; (i = next.getAndIncrement()) < tasks; ) {
-                                FilesPack.sha256(file);
-                                store.putFile(PayloadStore.OUTPUTS_PREFIX + "store/" + i, file);
+                                store.putFileSha256(PayloadStore.OUTPUTS_PREFIX + "store/" + i, file);
                             }
                             return null;
                         }));
@@ -210,13 +209,27 @@ final class FilesBench {
                     pool.shutdown();
                     double storeSeconds = (System.nanoTime() - t0) / 1e9;
                     figures.put("outputs.storeLoopSeconds", storeSeconds);
-                    say(String.format(Locale.ROOT, "the same uploads through Drover's store code (SHA-256, then putFile) in this JVM: %.2f s",
+                    say(String.format(Locale.ROOT, "the same uploads through Drover's store code (putFileSha256) in this JVM: %.2f s",
                             storeSeconds));
                     clean(store);
                 }
                 say("raw PutObject loop again");
                 double raw2 = rawLoop(s3, bucket, file, concurrency, tasks, "raw2/");
                 clean(store);
+                // the SDK's own defaults over plain HTTP: a SHA-256 of the payload to sign it, and a CRC32
+                try (S3Client signing = S3Client.builder().region(software.amazon.awssdk.regions.Region.of(aws.aws.settings().region()))
+                        .endpointOverride(aws.aws.settings().s3EndpointOverride().orElseThrow()).forcePathStyle(true)
+                        .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                                        dev.drover.aws.AwsSettings.DUMMY_ACCESS_KEY_ID, dev.drover.aws.AwsSettings.DUMMY_SECRET_ACCESS_KEY)))
+                        .build()) {
+                    say("raw PutObject loop with the SDK's default signing (payload SHA-256 + CRC32 over HTTP)");
+                    rawLoop(signing, bucket, file, concurrency, 50, "raw-signed-warm/");
+                    double signed = rawLoop(signing, bucket, file, concurrency, tasks, "raw-signed/");
+                    clean(store);
+                    figures.put("outputs.rawSignedSeconds", signed);
+                    say(String.format(Locale.ROOT, "  %.2f s", signed));
+                }
                 double rawMbs = tasks * (double) outputMb / ((raw + raw2) / 2);
                 double droverMbs = tasks * (double) outputMb / drover.wallSeconds;
                 figures.put("outputs.rawSeconds", (raw + raw2) / 2);
@@ -226,6 +239,25 @@ final class FilesBench {
                 figures.put("outputs.ratio", droverMbs / rawMbs);
                 say(String.format(Locale.ROOT, "  raw %.1f MB/s (%.1f s, then %.1f s), Drover %.1f MB/s (%.1f s): %.0f %%", rawMbs,
                         raw, raw2, droverMbs, drover.wallSeconds, 100 * droverMbs / rawMbs));
+            }
+            // the same job on worker processes with the whole JIT (C1 then C2) instead of C1 only
+            List<String> c2 = new ArrayList<>(EmbeddedAws.workerCommand(threadsPerProcess, "120s"));
+            c2.remove("-XX:TieredStopAtLevel=1");
+            try (ProcessFleetLauncher fleet = new ProcessFleetLauncher(c2, aws.emulators.endpoints().workerEnvironment(),
+                    dir.resolve("workers-c2"), clock);
+                 Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(dir.resolve("sched-out-c2"), concurrency),
+                         aws.backend, clock).start()) {
+                fleet.launch(processes);
+                String line = "head -c " + bytes + " /dev/zero > \"$DROVER_OUTPUT_DIR/out.bin\"\n";
+                say("outputs out, C2 workers: warm-up");
+                job(scheduler, line.repeat(Math.max(50, concurrency * 10)).getBytes(StandardCharsets.UTF_8), null);
+                clean(store);
+                say("outputs out, C2 workers: " + tasks + " tasks x " + outputMb + " MB");
+                Job c2Job = job(scheduler, line.repeat(tasks).getBytes(StandardCharsets.UTF_8), null);
+                clean(store);
+                figures.put("outputs.droverC2Seconds", c2Job.wallSeconds);
+                figures.put("outputs.droverC2MBps", tasks * (double) outputMb / c2Job.wallSeconds);
+                say(String.format(Locale.ROOT, "  %.2f s, %.1f MB/s", c2Job.wallSeconds, tasks * (double) outputMb / c2Job.wallSeconds));
             }
         }
     }
@@ -291,7 +323,17 @@ final class FilesBench {
                     (double) figures.get("outputs.rawSeconds"), (double) figures.get("outputs.rawMBps")));
             sb.append(String.format(Locale.ROOT, "| Drover (submit to last result) | %.2f | %.1f |%n",
                     (double) figures.get("outputs.droverSeconds"), (double) figures.get("outputs.droverMBps")));
-            sb.append(String.format(Locale.ROOT, "| Drover's store code alone in the bench JVM (SHA-256 + putFile, same threads) | %.2f | %.1f |%n",
+            if (figures.containsKey("outputs.droverC2Seconds")) {
+                sb.append(String.format(Locale.ROOT, "| Drover, worker processes with C1 and C2 (not C1 only) | %.2f | %.1f |%n",
+                        (double) figures.get("outputs.droverC2Seconds"), (double) figures.get("outputs.droverC2MBps")));
+            }
+            if (figures.containsKey("outputs.rawSignedSeconds")) {
+                sb.append(String.format(Locale.ROOT, "| raw PutObject loop, SDK default signing over HTTP (payload SHA-256 + CRC32) | %.2f | %.1f |%n",
+                        (double) figures.get("outputs.rawSignedSeconds"),
+                        (int) figures.get("outputs.tasks") * (double) (int) figures.get("outputs.mbPerTask")
+                                / (double) figures.get("outputs.rawSignedSeconds")));
+            }
+            sb.append(String.format(Locale.ROOT, "| Drover's store code alone in the bench JVM (putFileSha256, same threads) | %.2f | %.1f |%n",
                     (double) figures.get("outputs.storeLoopSeconds"),
                     (int) figures.get("outputs.tasks") * (double) (int) figures.get("outputs.mbPerTask")
                             / (double) figures.get("outputs.storeLoopSeconds")));

@@ -3,6 +3,7 @@ package dev.drover.core.exec;
 import dev.drover.core.model.Task;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 
 /** The standard executor: the built-in {@code sleep N}, else a shell command. */
@@ -54,5 +55,13 @@ public final class Executors implements TaskExecutor {
     public Outcome run(String jobId, Task task, BooleanSupplier cancelled) {
         long millis = task.sleepMillis();
         return millis >= 0 ? sleep.run(task, millis, cancelled) : shell.run(jobId, task, cancelled);
+    }
+
+    /** A shell task's outputs upload after it, off the calling thread (see {@link OutputUploads}). */
+    @Override
+    public CompletableFuture<Outcome> start(String jobId, Task task, BooleanSupplier cancelled) {
+        long millis = task.sleepMillis();
+        return millis >= 0 ? CompletableFuture.completedFuture(sleep.run(task, millis, cancelled))
+                : shell.start(jobId, task, cancelled);
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -33,6 +34,7 @@ final class ShellExecutor {
     private final long diskCap;
     private final TaskEnvironment environment;
     private final Workspace workspace;
+    private final OutputUploads uploads;
     private final Optional<TaskUser> user;
 
     ShellExecutor(Path scratch, int outputCap, long diskCap) {
@@ -40,23 +42,44 @@ final class ShellExecutor {
     }
 
     ShellExecutor(Path scratch, int outputCap, long diskCap, TaskEnvironment environment, Workspace workspace) {
-        this(scratch, outputCap, diskCap, environment, workspace, Optional.empty());
+        this(scratch, outputCap, diskCap, environment, workspace, Optional.empty(), OutputUploads.defaults());
     }
 
     /** The same, running each task as {@code user} (empty: as the worker's own user). */
     ShellExecutor(Path scratch, int outputCap, long diskCap, TaskEnvironment environment, Workspace workspace,
                   Optional<TaskUser> user) {
+        this(scratch, outputCap, diskCap, environment, workspace, user, OutputUploads.defaults());
+    }
+
+    ShellExecutor(Path scratch, int outputCap, long diskCap, TaskEnvironment environment, Workspace workspace,
+                  OutputUploads uploads) {
+        this(scratch, outputCap, diskCap, environment, workspace, Optional.empty(), uploads);
+    }
+
+    ShellExecutor(Path scratch, int outputCap, long diskCap, TaskEnvironment environment, Workspace workspace,
+                  Optional<TaskUser> user, OutputUploads uploads) {
+        this.uploads = uploads;
+        this.user = user;
         this.scratch = scratch;
         this.outputCap = outputCap;
         this.diskCap = diskCap;
         this.environment = environment;
         this.workspace = workspace;
-        this.user = user;
     }
 
     Outcome run(String jobId, Task task, BooleanSupplier cancelled) {
+        return start(jobId, task, cancelled).join();
+    }
+
+    /**
+     * Runs the task's process on the calling thread; its outputs (and a whole stdout or stderr too
+     * long to keep inline) then upload on {@link #uploads}, and the future completes once they are
+     * up (at once when there is nothing to upload).
+     */
+    CompletableFuture<Outcome> start(String jobId, Task task, BooleanSupplier cancelled) {
         Path dir = null;
         Path populated = null;
+        boolean handedOver = false;
         try {
             Files.createDirectories(scratch);
             dir = Files.createTempDirectory(scratch, "task-");
@@ -68,7 +91,7 @@ final class ShellExecutor {
                     workspace.populate(task.files(), work);
                     populated = work;
                 } catch (IOException | RuntimeException e) {
-                    return Outcome.of(TaskStatus.FAILED, "could not fetch the job's files " + task.files() + ": " + e.getMessage());
+                    return done(Outcome.of(TaskStatus.FAILED, "could not fetch the job's files " + task.files() + ": " + e.getMessage()));
                 }
             }
             if (user.isPresent()) {
@@ -96,6 +119,8 @@ final class ShellExecutor {
                 // write into the files copy that the next task (perhaps another user's) is lent
                 TaskSession.kill(process.pid());
             }
+            releaseCopy(populated);
+            populated = null;
             TaskStatus status = kill == null ? exit == 0 ? TaskStatus.SUCCEEDED : TaskStatus.FAILED : kill.status;
             Captured o = capture(out.toPath());
             Captured e = capture(err.toPath());
@@ -104,39 +129,90 @@ final class ShellExecutor {
                 case CANCEL -> "cancelled";
                 case OUTPUT -> "killed: wrote more than " + diskCap + " bytes of output";
             };
-            List<OutputFile> outputs;
-            try {
-                if (user.isPresent()) {
-                    user.get().dropForeign(output, Task.id(jobId, task.seq()));
-                }
-                outputs = workspace.collect(jobId, task, output);
-            } catch (IOException | RuntimeException x) {
-                outputs = List.of();
-                status = TaskStatus.FAILED;
-                error = (error == null ? "" : error + "; ") + "could not upload its outputs: " + x.getMessage();
+            Ended ended = new Ended(status, exit, o, e, error);
+            Path taskDir = dir;
+            long bytes = treeBytes(output) + (o.truncated ? out.length() : 0) + (e.truncated ? err.length() : 0);
+            if (bytes == 0 && isEmpty(output) && !o.truncated && !e.truncated) {
+                return done(upload(jobId, task, ended, output, out.toPath(), err.toPath()));
             }
-            OutputFile stdoutObject = null;
-            OutputFile stderrObject = null;
-            try {
-                stdoutObject = o.truncated ? workspace.keepStream(jobId, task, "stdout", out.toPath()) : null;
-                stderrObject = e.truncated ? workspace.keepStream(jobId, task, "stderr", err.toPath()) : null;
-            } catch (IOException | RuntimeException x) {
-                // the inline head is still there: a task's own result does not fail for its log
-                error = (error == null ? "" : error + "; ") + "could not keep its whole stdout/stderr: " + x.getMessage();
-            }
-            return new Outcome(status, exit, o.text, e.text, o.truncated, e.truncated, error, outputs,
-                    stdoutObject, stderrObject);
-        } catch (IOException e) {
-            return Outcome.of(TaskStatus.FAILED, "could not start: " + e.getMessage());
-        } finally {
-            if (populated != null) {
+            CompletableFuture<Outcome> uploaded = uploads.submit(bytes, () -> {
                 try {
-                    workspace.release(populated);
-                } catch (RuntimeException e) {
-                    // the copy is deleted with the task's directory
+                    return upload(jobId, task, ended, output, out.toPath(), err.toPath());
+                } finally {
+                    deleteTree(taskDir);
                 }
+            });
+            handedOver = true;
+            return uploaded;
+        } catch (IOException e) {
+            return done(Outcome.of(TaskStatus.FAILED, "could not start: " + e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return done(Outcome.of(TaskStatus.CANCELLED, "interrupted before its outputs were uploaded"));
+        } finally {
+            releaseCopy(populated);
+            if (!handedOver) {
+                deleteTree(dir);
             }
-            deleteTree(dir);
+        }
+    }
+
+    /** How the task's process ended, before its outputs are uploaded. */
+    private record Ended(TaskStatus status, Integer exit, Captured out, Captured err, String error) {}
+
+    /** Uploads what the task left and returns its outcome; a failed upload fails the task and says so. */
+    private Outcome upload(String jobId, Task task, Ended ended, Path output, Path out, Path err) {
+        TaskStatus status = ended.status;
+        String error = ended.error;
+        List<OutputFile> outputs;
+        try {
+            if (user.isPresent()) {
+                user.get().dropForeign(output, Task.id(jobId, task.seq()));
+            }
+            outputs = workspace.collect(jobId, task, output);
+        } catch (IOException | RuntimeException x) {
+            outputs = List.of();
+            status = TaskStatus.FAILED;
+            error = (error == null ? "" : error + "; ") + "could not upload its outputs: " + x.getMessage();
+        }
+        OutputFile stdoutObject = null;
+        OutputFile stderrObject = null;
+        try {
+            stdoutObject = ended.out.truncated ? workspace.keepStream(jobId, task, "stdout", out) : null;
+            stderrObject = ended.err.truncated ? workspace.keepStream(jobId, task, "stderr", err) : null;
+        } catch (IOException | RuntimeException x) {
+            // the inline head is still there: a task's own result does not fail for its log
+            error = (error == null ? "" : error + "; ") + "could not keep its whole stdout/stderr: " + x.getMessage();
+        }
+        return new Outcome(status, ended.exit, ended.out.text, ended.err.text, ended.out.truncated, ended.err.truncated,
+                error, outputs, stdoutObject, stderrObject);
+    }
+
+    private static CompletableFuture<Outcome> done(Outcome outcome) {
+        return CompletableFuture.completedFuture(outcome);
+    }
+
+    private void releaseCopy(Path populated) {
+        if (populated != null) {
+            try {
+                workspace.release(populated);
+            } catch (RuntimeException e) {
+                // the copy is deleted with the task's directory
+            }
+        }
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        }
+    }
+
+    /** The bytes of the regular files under {@code dir} (symlinks not followed: they are not uploaded). */
+    private static long treeBytes(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .mapToLong(p -> p.toFile().length()).sum();
         }
     }
 

@@ -70,8 +70,7 @@ public final class StoreWorkspace implements Workspace {
                 continue;
             }
             long bytes = Files.size(file);
-            String sha = FilesPack.sha256(file);
-            store.putFile(outputKey(jobId, task.seq(), rel), file);
+            String sha = store.putFileSha256(outputKey(jobId, task.seq(), rel), file);
             outputs.add(new OutputFile(rel, bytes, sha));
         }
         return outputs;
@@ -81,8 +80,7 @@ public final class StoreWorkspace implements Workspace {
     public OutputFile keepStream(String jobId, Task task, String name, Path file) throws IOException {
         String rel = RESERVED_DIR + name;
         long bytes = Files.size(file);
-        String sha = FilesPack.sha256(file);
-        store.putFile(outputKey(jobId, task.seq(), rel), file);
+        String sha = store.putFileSha256(outputKey(jobId, task.seq(), rel), file);
         return new OutputFile(rel, bytes, sha);
     }
 }

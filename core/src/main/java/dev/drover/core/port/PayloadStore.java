@@ -31,6 +31,19 @@ public interface PayloadStore {
     /** Stores the file's content, streamed where the adapter can (S3: multipart for large files). */
     void putFile(String key, Path file);
 
+    /**
+     * Stores the file like {@link #putFile} and returns the lower-case hex SHA-256 of what was stored,
+     * computed as the file streams up where the adapter can, so the file is read and hashed once.
+     */
+    default String putFileSha256(String key, Path file) {
+        putFile(key, file);
+        try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+            return dev.drover.core.files.FilesPack.sha256(in);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     byte[] get(String key);
 
     /** The object's content as a stream, read from the store as it is consumed where the adapter can. */

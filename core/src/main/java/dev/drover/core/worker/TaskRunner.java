@@ -10,6 +10,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -39,6 +41,8 @@ final class TaskRunner {
     private final ThreadPoolExecutor pool;
     /** Task id to start time (epoch millis) of every task running now, to name the slow ones at shutdown. */
     private final Map<String, Long> running = new ConcurrentHashMap<>();
+    /** Results whose outputs are still uploading: published when they are up, waited for at shutdown. */
+    private final Set<CompletableFuture<TaskResult>> uploading = ConcurrentHashMap.newKeySet();
 
     TaskRunner(WorkerConfig config, TaskExecutor executor, Clock clock, Capacity capacity, TaskTimes times,
                IdleTimer idle, ResultPublisher publisher, Lifecycle lifecycle, Counters counters) {
@@ -69,52 +73,89 @@ final class TaskRunner {
     }
 
     private void runTask(BundleRun run, Task task) {
+        CompletableFuture<TaskResult> result;
         try {
             if (lifecycle.stopping() || run.lost) {
+                ended();
                 return; // handed back: not settled, so the claim's successor runs it
             }
             if (run.cancelled) {
                 publisher.add(Finished.skipped(run));
+                ended();
                 return;
             }
-            TaskResult result = execute(run, task);
-            if (result != null) {
-                counters.tasksRun.incrementAndGet();
-                publisher.add(Finished.result(run, result));
-            }
+            result = execute(run, task);
         } catch (RuntimeException e) {
             log.error("task {} crashed the executor", Task.id(run.jobId(), task.seq()), e);
-        } finally {
-            idle.busy();
-            if (capacity.release()) {
-                publisher.tasksEnded();
+            ended();
+            return;
+        }
+        // the thread and its capacity are free for the next task (the uploads' own bound holds back a task
+        // thread that outruns them); the result goes out once the outputs are up
+        uploading.add(result);
+        boolean done = result.isDone(); // nothing to upload: the result goes first, as the last one must
+        if (!done) {
+            ended();
+        }
+        result.whenComplete((r, e) -> {
+            try {
+                if (e != null) {
+                    log.error("task {} crashed the executor", Task.id(run.jobId(), task.seq()), e);
+                } else if (r != null) {
+                    counters.tasksRun.incrementAndGet();
+                    publisher.add(Finished.result(run, r));
+                }
+            } finally {
+                uploading.remove(result);
+                if (done) {
+                    ended();
+                } else if (capacity.isEmpty()) {
+                    publisher.tasksEnded(); // the last task's result: it must not wait out the linger
+                }
             }
+        });
+    }
+
+    private void ended() {
+        idle.busy();
+        if (capacity.release()) {
+            publisher.tasksEnded();
         }
     }
 
-    /** Runs the task, with its retries; null if it was killed because its bundle is going back. */
-    private TaskResult execute(BundleRun run, Task task) {
+    /**
+     * Runs the task, with its retries; completes with null if it was killed because its bundle is going
+     * back. An attempt that may be retried waits for its uploads (the next one writes the same keys, and
+     * a failed upload fails the attempt); the last one's upload goes on off this thread.
+     */
+    private CompletableFuture<TaskResult> execute(BundleRun run, Task task) {
         String taskId = Task.id(run.jobId(), task.seq());
         long started;
-        Outcome out;
+        CompletableFuture<Outcome> pending;
         int attempt = task.attempt() - 1;
         publisher.started(new TaskStart(run.jobId(), task.seq(), clock.millis()), run.bundle.seal());
         do {
             attempt++;
             started = clock.millis();
             running.put(taskId, started);
-            out = executor.run(run.jobId(), task, () -> run.cancelled || run.lost || lifecycle.handingBack());
-        } while (attempt < task.maxAttempts() && retryable(out.status()) && !run.cancelled);
-        running.remove(taskId);
-        if (run.lost || lifecycle.handingBack() && out.status() == TaskStatus.CANCELLED) {
-            return null;
-        }
-        long finished = clock.millis();
-        times.ran(run.jobId(), finished - started);
-        return new TaskResult(run.jobId(), task.seq(), task.line(), task.command(), out.status(), out.exitCode(),
-                out.stdout(), out.stderr(), out.stdoutTruncated(), out.stderrTruncated(), config.workerId(),
-                run.bundle.dispatchedAt(), started, finished, attempt - 1 + run.claimCount, out.error(),
-                task.replica(), out.outputs(), out.stdoutObject(), out.stderrObject());
+            pending = executor.start(run.jobId(), task, () -> run.cancelled || run.lost || lifecycle.handingBack());
+        } while (attempt < task.maxAttempts() && retryable(pending.join().status()) && !run.cancelled);
+        long startedAt = started;
+        int attempts = attempt;
+        // what the task held its thread for, without its uploads: the measure for fetching ahead
+        long ranMillis = clock.millis() - startedAt;
+        return pending.thenApply(out -> {
+            running.remove(taskId);
+            if (run.lost || lifecycle.handingBack() && out.status() == TaskStatus.CANCELLED) {
+                return null;
+            }
+            long finished = clock.millis();
+            times.ran(run.jobId(), ranMillis);
+            return new TaskResult(run.jobId(), task.seq(), task.line(), task.command(), out.status(), out.exitCode(),
+                    out.stdout(), out.stderr(), out.stdoutTruncated(), out.stderrTruncated(), config.workerId(),
+                    run.bundle.dispatchedAt(), startedAt, finished, attempts - 1 + run.claimCount, out.error(),
+                    task.replica(), out.outputs(), out.stdoutObject(), out.stderrObject());
+        });
     }
 
     private static boolean retryable(TaskStatus status) {
@@ -126,13 +167,31 @@ final class TaskRunner {
      * {@code deadline} for running ones; false, naming the slow tasks, if some still run.
      */
     boolean finish(Duration deadline) throws InterruptedException {
+        long end = System.nanoTime() + deadline.toNanos();
         pool.shutdown();
-        if (pool.awaitTermination(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (pool.awaitTermination(deadline.toMillis(), TimeUnit.MILLISECONDS) && uploaded(end)) {
             return true;
         }
         long now = clock.millis();
         log.warn("worker {}: {} tasks still running after {}: {}", config.workerId(), running.size(), deadline,
                 running.entrySet().stream().limit(10).map(e -> e.getKey() + " for " + (now - e.getValue()) + " ms").toList());
         return false;
+    }
+
+    /** Waits until {@code end} (System.nanoTime) for the outputs still uploading; true if none is left. */
+    private boolean uploaded(long end) throws InterruptedException {
+        try {
+            CompletableFuture.allOf(uploading.toArray(CompletableFuture[]::new))
+                    .get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            // logged with its task where it completed
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        }
+        // the publisher is told in whenComplete, which may run just after allOf completes
+        while (!uploading.isEmpty() && System.nanoTime() - end < 0) {
+            Thread.sleep(1);
+        }
+        return uploading.isEmpty();
     }
 }

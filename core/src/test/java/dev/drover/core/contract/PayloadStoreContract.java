@@ -87,6 +87,17 @@ public abstract class PayloadStoreContract {
     }
 
     @Test
+    void putFileSha256StoresTheFileAndReturnsTheHashOfItsContent() throws IOException {
+        for (int size : new int[] {0, 1000, LARGE + 12345}) {
+            Path file = Files.write(dir.resolve("out-" + size + ".bin"), random(size, size));
+            String key = key();
+            String sha = store().putFileSha256(key, file);
+            assertEquals(java.util.HexFormat.of().formatHex(sha256().digest(Files.readAllBytes(file))), sha, size + " bytes");
+            assertArrayEquals(Files.readAllBytes(file), store().get(key), size + " bytes");
+        }
+    }
+
+    @Test
     void openStreamsALargeObject() throws IOException {
         Path file = Files.write(dir.resolve("large.bin"), random(LARGE, 2));
         String key = key();

@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.drover.core.Usage;
 import dev.drover.core.codec.Json;
 import dev.drover.core.exec.Executors;
+import dev.drover.core.exec.Outcome;
+import dev.drover.core.exec.TaskExecutor;
 import dev.drover.core.memory.InMemoryClaimStore;
 import dev.drover.core.memory.InMemoryMessageQueue;
 import dev.drover.core.model.Bundle;
+import dev.drover.core.model.OutputFile;
 import dev.drover.core.model.Task;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
@@ -19,7 +22,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /** The worker loop on in-memory adapters: hand-back, drain, idle exit, retries. */
@@ -178,6 +183,44 @@ class WorkerTest {
         assertEquals(3, got.stream().mapToLong(x -> x.results().size()).sum());
         assertEquals(0, got.stream().mapToLong(x -> x.started().size()).sum(),
                 "a start whose result was waiting is dropped: the result says more");
+    }
+
+
+    @Test
+    void aTaskThreadRunsTheNextTaskWhileTheLastOnesOutputsUploadAndTheirResultWaitsForThem() throws Exception {
+        CompletableFuture<Outcome> upload = new CompletableFuture<>();
+        java.util.Set<Long> ran = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        TaskExecutor executor = new TaskExecutor() {
+            @Override
+            public Outcome run(String jobId, Task task, BooleanSupplier cancelled) {
+                return start(jobId, task, cancelled).join();
+            }
+
+            @Override
+            public CompletableFuture<Outcome> start(String jobId, Task task,
+                    BooleanSupplier cancelled) {
+                ran.add(task.seq());
+                return task.seq() == 0 ? upload : CompletableFuture.completedFuture(
+                        new Outcome(dev.drover.core.model.TaskStatus.SUCCEEDED, 0, "", "", false, false, null));
+            }
+        };
+        Worker w = new Worker(WorkerConfig.defaults("w", 1, Duration.ZERO).withPollWait(Duration.ofMillis(100)),
+                requests, responses, claims, executor, clock, () -> Usage.ZERO).start();
+        send("j", task(0, "upload"));
+        requests.send(List.of(Json.write(new Bundle("j:1", "j", clock.millis(), List.of(task(1, "next"))))));
+        List<TaskResult> first = collect(1, Duration.ofSeconds(5));
+        assertEquals(List.of(1L), first.stream().map(TaskResult::seq).toList(),
+                "the one thread ran task 1 while task 0's outputs were still uploading; task 0's result waits");
+        CompletableFuture<WorkerStats> drained = w.drain();
+        Thread.sleep(300);
+        assertTrue(!drained.isDone(), "a drain waits for the uploads");
+        upload.complete(new Outcome(dev.drover.core.model.TaskStatus.SUCCEEDED, 0, "", "", false, false, null,
+                List.of(new OutputFile("a.txt", 3, "abc"))));
+        drained.get(10, TimeUnit.SECONDS);
+        List<TaskResult> second = collect(1, Duration.ofSeconds(5));
+        assertEquals(1, second.size(), "task 0's result went out once its outputs were up");
+        assertEquals(List.of(new OutputFile("a.txt", 3, "abc")), second.get(0).outputs());
+        assertEquals(java.util.Set.of(0L, 1L), ran);
     }
 
     /** A claim store whose cancellation read fails the first {@code failures} times. */
