@@ -10,6 +10,7 @@ import static dev.drover.aws.DynamoDbSchema.Jobs.FILES;
 import static dev.drover.aws.DynamoDbSchema.Jobs.NAME;
 import static dev.drover.aws.DynamoDbSchema.Jobs.OWNER;
 import static dev.drover.aws.DynamoDbSchema.Jobs.PARTITION_KEY;
+import static dev.drover.aws.DynamoDbSchema.Jobs.PRIORITY;
 import static dev.drover.aws.DynamoDbSchema.Jobs.RESULTS;
 import static dev.drover.aws.DynamoDbSchema.Jobs.SENDING;
 import static dev.drover.aws.DynamoDbSchema.Jobs.SORT_KEY;
@@ -80,6 +81,9 @@ public final class DynamoDbJobStore implements JobStore {
         if (job.files() != null) {
             item.put(FILES, s(job.files()));
         }
+        if (job.priority() != 0) {
+            item.put(PRIORITY, n(job.priority()));
+        }
         AwsErrors.call(SERVICE, () -> dynamo.putItem(b -> b.tableName(table).item(item)));
     }
 
@@ -94,7 +98,8 @@ public final class DynamoDbJobStore implements JobStore {
         return new JobRecord(i.get(JOB_ID).s(), i.get(NAME).s(), i.get(OWNER).s(), Long.parseLong(i.get(TOTAL).n()),
                 Long.parseLong(i.get(DISPATCHED).n()), sending(i.get(SENDING)), JobStatus.valueOf(i.get(STATE).s()),
                 Long.parseLong(i.get(SUBMITTED_AT).n()), Long.parseLong(i.get(FINISHED_AT).n()),
-                i.containsKey(FILES) ? i.get(FILES).s() : null);
+                i.containsKey(FILES) ? i.get(FILES).s() : null,
+                i.containsKey(PRIORITY) ? Integer.parseInt(i.get(PRIORITY).n()) : 0);
     }
 
     private static List<Integer> sending(AttributeValue v) {

@@ -50,6 +50,8 @@ public final class DynamoDbSchema {
         public static final String FINISHED_AT = "finishedAt";
         /** String, absent without files: the SHA-256 of the job's files pack. */
         public static final String FILES = "files";
+        /** Number, absent for priority 0: the job's place among its owner's jobs (higher first). */
+        public static final String PRIORITY = "priority";
         /** Binary: gzipped JSON of the chunk's results. */
         public static final String RESULTS = "results";
     }
@@ -81,5 +83,7 @@ public final class DynamoDbSchema {
         public static final String TOKEN_HASH = "tokenHash";
         /** Boolean: the user was removed, or the token revoked. */
         public static final String REVOKED = "revoked";
+        /** Number, on the user's item: their fair-share weight; absent (written before weights) means 1. */
+        public static final String WEIGHT = "weight";
     }
 }

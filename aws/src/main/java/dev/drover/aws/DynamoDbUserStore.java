@@ -12,6 +12,7 @@ import static dev.drover.aws.DynamoDbSchema.Users.TOKEN_PREFIX;
 import static dev.drover.aws.DynamoDbSchema.Users.TOKEN_SORT_KEY;
 import static dev.drover.aws.DynamoDbSchema.Users.USER_PREFIX;
 import static dev.drover.aws.DynamoDbSchema.Users.USER_SORT_KEY;
+import static dev.drover.aws.DynamoDbSchema.Users.WEIGHT;
 
 import dev.drover.core.InfrastructureException;
 import dev.drover.core.port.User;
@@ -59,7 +60,8 @@ public final class DynamoDbUserStore implements UserStore {
         Map<String, AttributeValue> item = new java.util.HashMap<>(userKey(user.name()));
         item.putAll(Map.of(NAME, s(user.name()), ADMIN, AttributeValue.fromBool(user.admin()),
                 CREATED_AT, AttributeValue.fromN(Long.toString(user.createdAt())),
-                TOKEN_HASHES, AttributeValue.fromSs(List.of(tokenHash)), REVOKED, AttributeValue.fromBool(false)));
+                TOKEN_HASHES, AttributeValue.fromSs(List.of(tokenHash)), REVOKED, AttributeValue.fromBool(false),
+                WEIGHT, AttributeValue.fromN(Integer.toString(user.weight()))));
         try {
             AwsErrors.call(SERVICE, () -> dynamo.putItem(b -> b.tableName(table).item(item)
                     .conditionExpression("attribute_not_exists(" + PARTITION_KEY + ") OR " + REVOKED + " = :yes")
@@ -88,7 +90,8 @@ public final class DynamoDbUserStore implements UserStore {
     }
 
     private static User user(Map<String, AttributeValue> i) {
-        return new User(i.get(NAME).s(), Boolean.TRUE.equals(i.get(ADMIN).bool()), Long.parseLong(i.get(CREATED_AT).n()));
+        return new User(i.get(NAME).s(), Boolean.TRUE.equals(i.get(ADMIN).bool()), Long.parseLong(i.get(CREATED_AT).n()),
+                i.containsKey(WEIGHT) ? Integer.parseInt(i.get(WEIGHT).n()) : User.DEFAULT_WEIGHT);
     }
 
     @Override
@@ -134,5 +137,22 @@ public final class DynamoDbUserStore implements UserStore {
                 .updateExpression("SET " + REVOKED + " = :yes")
                 .expressionAttributeValues(Map.of(":yes", AttributeValue.fromBool(true)))));
         return true;
+    }
+
+    @Override
+    public boolean setWeight(String name, int weight) {
+        try {
+            AwsErrors.call(SERVICE, () -> dynamo.updateItem(b -> b.tableName(table).key(userKey(name))
+                    .updateExpression("SET " + WEIGHT + " = :w")
+                    .conditionExpression("attribute_exists(" + PARTITION_KEY + ") AND " + REVOKED + " = :no")
+                    .expressionAttributeValues(Map.of(":w", AttributeValue.fromN(Integer.toString(weight)),
+                            ":no", AttributeValue.fromBool(false)))));
+            return true;
+        } catch (InfrastructureException e) {
+            if (e.getCause() instanceof ConditionalCheckFailedException) {
+                return false;
+            }
+            throw e;
+        }
     }
 }

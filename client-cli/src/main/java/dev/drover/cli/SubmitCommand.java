@@ -23,6 +23,10 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--wait", description = "Follow the job to its end: progress, results and a summary.")
     boolean wait;
 
+    @Option(names = "--priority", paramLabel = "N", defaultValue = "0",
+            description = "Under fair share, your jobs of higher priority are dispatched before your others (-1000 to 1000; default ${DEFAULT-VALUE}).")
+    int priority;
+
     @Mixin
     OutputOptions output;
 
@@ -31,6 +35,10 @@ final class SubmitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (Math.abs(priority) > 1000) {
+            spec.commandLine().getErr().println("drover: --priority: a whole number from -1000 to 1000");
+            return Submission.BAD_INPUT;
+        }
         if (!Submission.validate(workload, spec.commandLine().getErr())) {
             return Submission.BAD_INPUT;
         }
@@ -38,7 +46,7 @@ final class SubmitCommand implements Callable<Integer> {
         if (pack == null) {
             return Submission.BAD_INPUT;
         }
-        return Submission.run(server.client(), workload, pack, wait, output, spec.commandLine().getOut(),
+        return Submission.run(server.client(), workload, pack, priority, wait, output, spec.commandLine().getOut(),
                 spec.commandLine().getErr(), Main.CLOCK, summary -> { });
     }
 }

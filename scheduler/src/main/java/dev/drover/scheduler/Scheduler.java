@@ -129,6 +129,12 @@ public final class Scheduler implements AutoCloseable {
      */
     public JobView submit(InputStream workload, String name, String owner, String files)
             throws WorkloadException, IOException, Quotas.Exceeded {
+        return submit(workload, name, owner, files, 0);
+    }
+
+    /** The same, with the job's priority among its owner's jobs under fair share (higher first; default 0). */
+    public JobView submit(InputStream workload, String name, String owner, String files, int priority)
+            throws WorkloadException, IOException, Quotas.Exceeded {
         if (files != null && !(FilesPack.isSha256(files) && hasFiles(files))) {
             throw new WorkloadException(name, 0, "no files pack " + files + " in the store: upload it first");
         }
@@ -141,7 +147,7 @@ public final class Scheduler implements AutoCloseable {
                 log.warn("files pack {}: could not renew its age ({}); it expires by its first upload's", files, e.toString());
             }
         }
-        JobState job = intake.accept(workload, name, owner, files);
+        JobState job = intake.accept(workload, name, owner, files, priority);
         long queued = jobs.values().stream().filter(j -> j.owner.equals(owner) && !j.cancelled())
                 .mapToLong(JobState::remaining).sum();
         if (queued + job.total > config.quotas().maxQueuedTasks()) {
@@ -155,6 +161,22 @@ public final class Scheduler implements AutoCloseable {
         dispatcher.enqueue(job);
         log.info("job {} ({}): {} tasks queued", job.jobId, name, job.total);
         return job.view(clock.millis());
+    }
+
+    /** Where users' fair-share weights come from (e.g. {@code Accounts::weight}); every user weighs 1 without it. */
+    public Scheduler weights(java.util.function.ToIntFunction<String> weightOf) {
+        dispatcher.weights(weightOf);
+        return this;
+    }
+
+    /** How users stand under fair share now (see {@link Dispatcher#standings()}). */
+    public List<Dispatcher.Standing> standings() {
+        return dispatcher.standings();
+    }
+
+    /** The dispatch policy this scheduler runs. */
+    public dev.drover.scheduler.dispatch.Policy policy() {
+        return config.policy();
     }
 
     /** True if the payload store holds the files pack named by this SHA-256 (one HeadObject on S3). */

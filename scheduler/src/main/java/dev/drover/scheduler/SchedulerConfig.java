@@ -1,5 +1,6 @@
 package dev.drover.scheduler;
 
+import dev.drover.scheduler.dispatch.Policy;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -13,9 +14,10 @@ import java.time.Duration;
  * @param lostAfter      how long the request queue must be empty, and a job with tasks out silent,
  *                       before those tasks count as lost and are dispatched again
  * @param quotas         what one user may hold at once
+ * @param policy         the order of dispatch across users: fair share (default) or global submission order
  */
 public record SchedulerConfig(Path dataDir, int fleetThreads, Duration bundleWork, long maxOutstanding,
-                              int collectorThreads, Duration lostAfter, Quotas quotas) {
+                              int collectorThreads, Duration lostAfter, Quotas quotas, Policy policy) {
     /**
      * Smallest bundle for cloud queues, in expected work. A worker process runs a bundle on all its
      * threads, and each bundle costs a receive and a claim: with 100 ms, four-thread workers of 10 ms
@@ -31,6 +33,11 @@ public record SchedulerConfig(Path dataDir, int fleetThreads, Duration bundleWor
     /** SQS's approximate counts settle within seconds; a minute also rides out a worker's lease lapsing. */
     public static final Duration DEFAULT_LOST_AFTER = Duration.ofSeconds(60);
 
+    public SchedulerConfig(Path dataDir, int fleetThreads, Duration bundleWork, long maxOutstanding,
+                           int collectorThreads, Duration lostAfter, Quotas quotas) {
+        this(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, lostAfter, quotas, Policy.DEFAULT);
+    }
+
     public static SchedulerConfig defaults(Path dataDir, int fleetThreads) {
         return new SchedulerConfig(dataDir, fleetThreads, DEFAULT_BUNDLE_WORK, DEFAULT_MAX_OUTSTANDING, 2, DEFAULT_LOST_AFTER,
                 Quotas.defaults());
@@ -42,14 +49,18 @@ public record SchedulerConfig(Path dataDir, int fleetThreads, Duration bundleWor
     }
 
     public SchedulerConfig withBundleWork(Duration work) {
-        return new SchedulerConfig(dataDir, fleetThreads, work, maxOutstanding, collectorThreads, lostAfter, quotas);
+        return new SchedulerConfig(dataDir, fleetThreads, work, maxOutstanding, collectorThreads, lostAfter, quotas, policy);
     }
 
     public SchedulerConfig withLostAfter(Duration after) {
-        return new SchedulerConfig(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, after, quotas);
+        return new SchedulerConfig(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, after, quotas, policy);
     }
 
     public SchedulerConfig withQuotas(Quotas q) {
-        return new SchedulerConfig(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, lostAfter, q);
+        return new SchedulerConfig(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, lostAfter, q, policy);
+    }
+
+    public SchedulerConfig withPolicy(Policy p) {
+        return new SchedulerConfig(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, lostAfter, quotas, p);
     }
 }

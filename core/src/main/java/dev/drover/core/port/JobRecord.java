@@ -12,12 +12,18 @@ import java.util.List;
  *                   {@code dispatched}: saved before the send, so a restarted scheduler re-sends
  *                   exactly those bundles under the same ids, and the claim store skips any that ran
  * @param files      the SHA-256 of the job's files pack ({@code files/<sha256>} in the payload store), or null
+ * @param priority   the job's place among its owner's jobs: higher is dispatched first (default 0)
  */
 public record JobRecord(String jobId, String name, String owner, long total, long dispatched, List<Integer> sending,
-                        JobStatus state, long submittedAt, long finishedAt, String files) {
+                        JobStatus state, long submittedAt, long finishedAt, String files, int priority) {
 
     public JobRecord {
         sending = List.copyOf(sending);
+    }
+
+    public JobRecord(String jobId, String name, String owner, long total, long dispatched, List<Integer> sending,
+                     JobStatus state, long submittedAt, long finishedAt, String files) {
+        this(jobId, name, owner, total, dispatched, sending, state, submittedAt, finishedAt, files, 0);
     }
 
     public JobRecord(String jobId, String name, String owner, long total, long dispatched, List<Integer> sending,

@@ -50,6 +50,17 @@ public abstract class JobStoreContract {
     }
 
     @Test
+    void keepsTheJobsPriority() {
+        String id = "j" + UUID.randomUUID();
+        JobRecord r = new JobRecord(id, "w.txt", "ann", 3, 0, List.of(), JobStatus.SUBMITTED, 1000, 0, null, -7);
+        store().save(r);
+        assertEquals(-7, store().get(id).orElseThrow().priority());
+        JobRecord plain = new JobRecord(id, "w.txt", "ann", 3, 0, List.of(), JobStatus.SUBMITTED, 1000, 0);
+        store().save(plain);
+        assertEquals(0, store().get(id).orElseThrow().priority(), "priority 0 is the default");
+    }
+
+    @Test
     void keepsEveryChunkOfResultsOnceEach() {
         String id = "j" + UUID.randomUUID();
         store().appendResults(id, "c1", IntStream.range(0, 300).mapToObj(i -> result(id, i)).toList());

@@ -53,6 +53,24 @@ public abstract class UserStoreContract {
     }
 
     @Test
+    void aUsersWeightIsOneUnlessSetAndCanBeChanged() {
+        String name = name();
+        String hash = hash('f') + name;
+        store().add(new User(name, false, 7), hash);
+        assertEquals(1, store().get(name).orElseThrow().weight());
+        assertTrue(store().setWeight(name, 3));
+        assertEquals(3, store().get(name).orElseThrow().weight());
+        assertEquals(3, store().byTokenHash(hash).orElseThrow().weight());
+        assertTrue(store().list().stream().anyMatch(u -> u.name().equals(name) && u.weight() == 3));
+        String heavy = name();
+        store().add(new User(heavy, false, 8, 5), hash('g') + heavy);
+        assertEquals(5, store().get(heavy).orElseThrow().weight());
+        assertFalse(store().setWeight(name(), 2), "no such user");
+        store().remove(heavy);
+        assertFalse(store().setWeight(heavy, 2), "a removed user");
+    }
+
+    @Test
     void anUnknownUserIsNotThere() {
         assertTrue(store().get(name()).isEmpty());
         assertFalse(store().remove(name()));
