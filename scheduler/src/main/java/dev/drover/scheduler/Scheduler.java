@@ -13,6 +13,7 @@ import dev.drover.core.workload.WorkloadReader;
 import dev.drover.scheduler.collect.Isolation;
 import dev.drover.scheduler.collect.ResultCollector;
 import dev.drover.scheduler.dispatch.Dispatcher;
+import dev.drover.scheduler.dispatch.FairStandings;
 import dev.drover.scheduler.dispatch.LostWorkWatch;
 import dev.drover.scheduler.fleet.Demand;
 import dev.drover.scheduler.files.JobFiles;
@@ -170,7 +171,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /** How users stand under fair share now (see {@link Dispatcher#standings()}). */
-    public List<Dispatcher.Standing> standings() {
+    public List<FairStandings.Standing> standings() {
         return dispatcher.standings();
     }
 

@@ -3,7 +3,7 @@ package dev.drover.scheduler;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.core.port.MessageQueue.QueueDepth;
-import dev.drover.scheduler.dispatch.Dispatcher;
+import dev.drover.scheduler.dispatch.FairStandings;
 import dev.drover.scheduler.dispatch.Policy;
 import dev.drover.scheduler.job.JobState;
 import java.io.IOException;
@@ -143,7 +143,7 @@ public final class Why {
 
     /** The owner's place in the fair share: who sends next is the user holding the least for their weight. */
     private String fairPlace(String owner) {
-        for (Dispatcher.Standing s : scheduler.standings()) {
+        for (FairStandings.Standing s : scheduler.standings()) {
             if (s.user().equals(owner) && s.place() > 0) {
                 return String.format(" (fair share: %s is %s of %d users waiting to send, holding %d tasks on the queue or"
                         + " running at weight %d; the user holding the least for their weight sends next)",

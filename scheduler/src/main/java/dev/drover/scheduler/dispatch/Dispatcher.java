@@ -207,7 +207,7 @@ public final class Dispatcher implements Runnable {
         for (JobState j : activeJobs.get()) {
             long o = j.outstanding();
             if (o > 0) {
-                double work = o * meanTaskMillis(j);
+                double work = o * FairStandings.meanTaskMillis(j);
                 double[] l = loads.computeIfAbsent(j.owner, k -> new double[2]);
                 l[0] += o;
                 l[1] += work;
@@ -318,41 +318,9 @@ public final class Dispatcher implements Runnable {
         }
     }
 
-    /** Expected run time of one of the job's tasks: measured, else the planner's estimate. */
-    static double meanTaskMillis(JobState job) {
-        double[] t = job.taskTime();
-        return t[1] > 0 ? t[0] / t[1] : BundlePlanner.UNMEASURED_SHELL_MILLIS;
-    }
-
-    /** One user's standing under fair share, for {@code drover why}. */
-    public record Standing(String user, int weight, long outstandingTasks, double outstandingMillis, long unsentTasks,
-                           int place, int usersWaiting) {}
-
-    /**
-     * Where every user with tasks not yet sent stands: {@code place} 1 is the user whose job sends
-     * next (the least load for their weight). Safe from any thread.
-     */
-    public List<Standing> standings() {
-        Map<String, double[]> byUser = new HashMap<>(); // outstanding tasks, outstanding work, unsent tasks
-        for (JobState j : activeJobs.get()) {
-            if (j.done() || j.cancelled()) {
-                continue;
-            }
-            double[] s = byUser.computeIfAbsent(j.owner, k -> new double[3]);
-            long o = j.outstanding();
-            s[0] += o;
-            s[1] += o * meanTaskMillis(j);
-            s[2] += Math.max(0, j.total - j.dispatched());
-        }
-        List<String> waitingUsers = byUser.entrySet().stream().filter(e -> e.getValue()[2] > 0)
-                .sorted(java.util.Comparator.comparingDouble((Map.Entry<String, double[]> e) -> e.getValue()[1] / weight(e.getKey()))
-                        .thenComparing(Map.Entry::getKey))
-                .map(Map.Entry::getKey).toList();
-        List<Standing> out = new ArrayList<>();
-        byUser.forEach((u, s) -> out.add(new Standing(u, weight(u), (long) s[0], s[1], (long) s[2],
-                waitingUsers.indexOf(u) + 1, waitingUsers.size())));
-        out.sort(java.util.Comparator.comparing(Standing::user));
-        return out;
+    /** Where every user with tasks not yet final stands under fair share now; safe from any thread. */
+    public List<FairStandings.Standing> standings() {
+        return FairStandings.of(activeJobs.get(), this::weight);
     }
 
     /** Sends the batch; false if it must be tried again later. Bundles the queue refuses are reported FAILED. */
