@@ -124,6 +124,9 @@ public final class Dispatcher implements Runnable {
                     fairRound();
                 } catch (InterruptedException e) {
                     break;
+                } catch (RuntimeException e) {
+                    log.error("a fair-share round failed; the next one goes on", e); // the loop never dies
+                    pause(100);
                 }
                 continue;
             }
