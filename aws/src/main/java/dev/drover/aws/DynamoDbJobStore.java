@@ -14,6 +14,7 @@ import static dev.drover.aws.DynamoDbSchema.Jobs.FILES;
 import static dev.drover.aws.DynamoDbSchema.Jobs.NAME;
 import static dev.drover.aws.DynamoDbSchema.Jobs.OWNER;
 import static dev.drover.aws.DynamoDbSchema.Jobs.PARTITION_KEY;
+import static dev.drover.aws.DynamoDbSchema.Jobs.PRIORITY;
 import static dev.drover.aws.DynamoDbSchema.Jobs.RESULTS;
 import static dev.drover.aws.DynamoDbSchema.Jobs.SENDING;
 import static dev.drover.aws.DynamoDbSchema.Jobs.SORT_KEY;
@@ -99,6 +100,9 @@ public final class DynamoDbJobStore implements JobStore {
         if (job.files() != null) {
             optional.put(FILES, s(job.files()));
         }
+        if (job.priority() != 0) {
+            optional.put(PRIORITY, n(job.priority()));
+        }
         if (job.budgetUsd() != null) {
             optional.put(BUDGET_USD, AttributeValue.fromN(Double.toString(job.budgetUsd())));
         }
@@ -122,7 +126,7 @@ public final class DynamoDbJobStore implements JobStore {
             sets.add("#a" + i + " = :v" + i);
         });
         List<String> removes = new ArrayList<>();
-        for (String name : List.of(FILES, BUDGET_USD, CANCEL_REASON, COUNTS)) {
+        for (String name : List.of(FILES, PRIORITY, BUDGET_USD, CANCEL_REASON, COUNTS)) {
             if (!optional.containsKey(name)) {
                 String i = Integer.toString(names.size());
                 names.put("#a" + i, name);
@@ -151,6 +155,7 @@ public final class DynamoDbJobStore implements JobStore {
                 Long.parseLong(i.get(DISPATCHED).n()), sending(i.get(SENDING)), JobStatus.valueOf(i.get(STATE).s()),
                 Long.parseLong(i.get(SUBMITTED_AT).n()), Long.parseLong(i.get(FINISHED_AT).n()),
                 i.containsKey(FILES) ? i.get(FILES).s() : null,
+                i.containsKey(PRIORITY) ? Integer.parseInt(i.get(PRIORITY).n()) : 0,
                 i.containsKey(BUDGET_USD) ? Double.valueOf(i.get(BUDGET_USD).n()) : null,
                 i.containsKey(CANCEL_REASON) ? i.get(CANCEL_REASON).s() : null, counts(i.get(COUNTS)));
     }

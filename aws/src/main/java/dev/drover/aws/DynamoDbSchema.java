@@ -54,6 +54,8 @@ public final class DynamoDbSchema {
         public static final String BUDGET_USD = "budgetUsd";
         /** String, absent unless cancelled: why ("cancelled", "budget"). */
         public static final String CANCEL_REASON = "cancelReason";
+        /** Number, absent for priority 0: the job's place among its owner's jobs (higher first). */
+        public static final String PRIORITY = "priority";
         /** Binary: gzipped JSON of the chunk's results. */
         public static final String RESULTS = "results";
         /** String, on an ended job's meta item: tasks per final status, {@code SUCCEEDED=98,FAILED=2}. */
@@ -94,5 +96,7 @@ public final class DynamoDbSchema {
         public static final String TOKEN_HASH = "tokenHash";
         /** Boolean: the user was removed, or the token revoked. */
         public static final String REVOKED = "revoked";
+        /** Number, on the user's item: their fair-share weight; absent (written before weights) means 1. */
+        public static final String WEIGHT = "weight";
     }
 }

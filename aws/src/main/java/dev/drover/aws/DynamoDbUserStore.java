@@ -12,6 +12,7 @@ import static dev.drover.aws.DynamoDbSchema.Users.TOKEN_PREFIX;
 import static dev.drover.aws.DynamoDbSchema.Users.TOKEN_SORT_KEY;
 import static dev.drover.aws.DynamoDbSchema.Users.USER_PREFIX;
 import static dev.drover.aws.DynamoDbSchema.Users.USER_SORT_KEY;
+import static dev.drover.aws.DynamoDbSchema.Users.WEIGHT;
 
 import dev.drover.core.InfrastructureException;
 import dev.drover.core.port.User;
@@ -59,7 +60,8 @@ public final class DynamoDbUserStore implements UserStore {
         Map<String, AttributeValue> item = new java.util.HashMap<>(userKey(user.name()));
         item.putAll(Map.of(NAME, s(user.name()), ADMIN, AttributeValue.fromBool(user.admin()),
                 CREATED_AT, AttributeValue.fromN(Long.toString(user.createdAt())),
-                TOKEN_HASHES, AttributeValue.fromSs(List.of(tokenHash)), REVOKED, AttributeValue.fromBool(false)));
+                TOKEN_HASHES, AttributeValue.fromSs(List.of(tokenHash)), REVOKED, AttributeValue.fromBool(false),
+                WEIGHT, AttributeValue.fromN(Integer.toString(user.weight()))));
         if (user.monthlyBudgetUsd() != null) {
             item.put(DynamoDbSchema.Users.MONTHLY_BUDGET_USD, AttributeValue.fromN(Double.toString(user.monthlyBudgetUsd())));
         }
@@ -93,6 +95,7 @@ public final class DynamoDbUserStore implements UserStore {
     private static User user(Map<String, AttributeValue> i) {
         AttributeValue budget = i.get(DynamoDbSchema.Users.MONTHLY_BUDGET_USD);
         return new User(i.get(NAME).s(), Boolean.TRUE.equals(i.get(ADMIN).bool()), Long.parseLong(i.get(CREATED_AT).n()),
+                i.containsKey(WEIGHT) ? Integer.parseInt(i.get(WEIGHT).n()) : User.DEFAULT_WEIGHT,
                 budget == null ? null : Double.valueOf(budget.n()));
     }
 
@@ -139,5 +142,22 @@ public final class DynamoDbUserStore implements UserStore {
                 .updateExpression("SET " + REVOKED + " = :yes")
                 .expressionAttributeValues(Map.of(":yes", AttributeValue.fromBool(true)))));
         return true;
+    }
+
+    @Override
+    public boolean setWeight(String name, int weight) {
+        try {
+            AwsErrors.call(SERVICE, () -> dynamo.updateItem(b -> b.tableName(table).key(userKey(name))
+                    .updateExpression("SET " + WEIGHT + " = :w")
+                    .conditionExpression("attribute_exists(" + PARTITION_KEY + ") AND " + REVOKED + " = :no")
+                    .expressionAttributeValues(Map.of(":w", AttributeValue.fromN(Integer.toString(weight)),
+                            ":no", AttributeValue.fromBool(false)))));
+            return true;
+        } catch (InfrastructureException e) {
+            if (e.getCause() instanceof ConditionalCheckFailedException) {
+                return false;
+            }
+            throw e;
+        }
     }
 }

@@ -82,8 +82,13 @@ final class SchedulerClient {
 
     /** Submits a job whose tasks start in a copy of the files pack {@code files} (null: none), already uploaded. */
     JsonNode submit(Path workload, String name, String files) throws IOException, InterruptedException {
+        return submit(workload, name, files, 0);
+    }
+
+    /** The same, with the job's priority among the user's jobs (higher first; 0 is the default and is not sent). */
+    JsonNode submit(Path workload, String name, String files, int priority) throws IOException, InterruptedException {
         String query = "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + (files == null ? "" : "&files=" + files)
-                + (budgetUsd == null ? "" : "&budget=" + budgetUsd);
+                + (priority == 0 ? "" : "&priority=" + priority) + (budgetUsd == null ? "" : "&budget=" + budgetUsd);
         return send(request("/jobs" + query)
                 .POST(HttpRequest.BodyPublishers.ofFile(workload)).build());
     }
@@ -196,12 +201,15 @@ final class SchedulerClient {
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
     }
 
-    JsonNode addUser(String name, boolean admin, Double monthlyBudgetUsd) throws IOException, InterruptedException {
-        if (monthlyBudgetUsd == null) {
-            return addUser(name, admin);
-        }
-        return send(request("/users?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "&admin=" + admin
-                + "&monthlyBudget=" + monthlyBudgetUsd).POST(HttpRequest.BodyPublishers.noBody()).build());
+    JsonNode addUser(String name, boolean admin, int weight, Double monthlyBudgetUsd) throws IOException, InterruptedException {
+        return send(request("/users?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "&admin=" + admin + "&weight=" + weight
+                + (monthlyBudgetUsd == null ? "" : "&monthlyBudget=" + monthlyBudgetUsd))
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    JsonNode setWeight(String name, int weight) throws IOException, InterruptedException {
+        return send(request("/users/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20") + "?weight=" + weight)
+                .method("PATCH", HttpRequest.BodyPublishers.noBody()).build());
     }
 
     JsonNode removeUser(String name) throws IOException, InterruptedException {

@@ -16,6 +16,7 @@ import dev.drover.cli.InJvmFleet;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.Quotas;
 import dev.drover.scheduler.SchedulerConfig;
+import dev.drover.scheduler.dispatch.Policy;
 import dev.drover.scheduler.fleet.Provisioner;
 import java.net.URI;
 import java.nio.file.Files;
@@ -110,6 +111,23 @@ final class SchedulerCommand implements Callable<Integer> {
             description = "A user's tasks on the queue or running at once; the rest waits at the scheduler (default ${DEFAULT-VALUE}).")
     long maxRunningPerUser;
 
+    @Option(names = "--policy", paramLabel = "fair|fifo", defaultValue = "fair", converter = PolicyConverter.class,
+            description = "Dispatch order across users: fair (each user with work gets a share of the fleet by weight; "
+                    + "within a user, --priority then submission order) or fifo (global submission order). Default ${DEFAULT-VALUE}.")
+    Policy policy;
+
+    /** Picocli: "fair" or "fifo", any case. */
+    static final class PolicyConverter implements picocli.CommandLine.ITypeConverter<Policy> {
+        @Override
+        public Policy convert(String value) {
+            try {
+                return Policy.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
     private Quotas quotas() {
         return new Quotas(maxQueuedPerUser, maxRunningPerUser);
     }
@@ -152,7 +170,8 @@ final class SchedulerCommand implements Callable<Integer> {
             int workers = mode.localWorkers != null ? mode.localWorkers : Runtime.getRuntime().availableProcessors();
             Accounts accounts = new Accounts(new InMemoryUserStore(dir.resolve("users.json")), Main.CLOCK);
             try (InJvmFleet pool = new InJvmFleet(workers, Main.CLOCK);
-                 Scheduler scheduler = new Scheduler(pool.schedulerConfig(dir).withQuotas(quotas()).withRetention(keep), pool.backend(), Main.CLOCK).start()) {
+                 Scheduler scheduler = new Scheduler(pool.schedulerConfig(dir).withQuotas(quotas()).withRetention(keep).withPolicy(policy),
+                         pool.backend(), Main.CLOCK).weights(accounts::weight).start()) {
                 return serve(scheduler, accounts, Map::of, workers + " in-JVM workers");
             }
         }
@@ -165,9 +184,11 @@ final class SchedulerCommand implements Callable<Integer> {
         AwsSettings settings = AwsSettings.fromEnvironment(env, Optional.ofNullable(endpoint));
         int fleetThreads = fleet.maxWorkers * fleet.threads;
         try (AwsClients aws = new AwsClients(settings);
-             Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(dir, fleetThreads).withQuotas(quotas()).withRetention(keep), RemoteBackends.create(aws, names), Main.CLOCK).start()) {
+             Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(dir, fleetThreads).withQuotas(quotas()).withRetention(keep)
+                     .withPolicy(policy), RemoteBackends.create(aws, names), Main.CLOCK).start()) {
             Accounts accounts = new Accounts(names.jobsTable().isBlank() ? new InMemoryUserStore(dir.resolve("users.json"))
                     : new DynamoDbUserStore(aws.dynamoDb(), names.jobsTable()), Main.CLOCK);
+            scheduler.weights(accounts::weight);
             Optional<Ec2LaunchSpec> launch = launchSpec(names, settings.region(), env);
             if (launch.isEmpty()) {
                 return serve(scheduler, accounts, Map::of, "remote workers started elsewhere, via " + names.requestQueueUrl());

@@ -33,6 +33,13 @@ final class Submission {
     static int run(SchedulerClient client, Path workload, Optional<FilesPack.Pack> files, boolean wait, OutputOptions output,
                    PrintWriter out, PrintWriter err, Clock clock, Consumer<Map<String, Object>> enrich)
             throws IOException, InterruptedException {
+        return run(client, workload, files, 0, wait, output, out, err, clock, enrich);
+    }
+
+    /** The same, for a job of this priority among the user's jobs (higher first). */
+    static int run(SchedulerClient client, Path workload, Optional<FilesPack.Pack> files, int priority, boolean wait,
+                   OutputOptions output, PrintWriter out, PrintWriter err, Clock clock, Consumer<Map<String, Object>> enrich)
+            throws IOException, InterruptedException {
         LineTally tally = LineTally.check(workload, err);
         if (tally == null) {
             return BAD_INPUT;
@@ -47,7 +54,7 @@ final class Submission {
                 err.printf("files %s: %s%n", pack.sha256(), uploaded ? "uploaded" : "already in the store, not uploaded again");
                 err.flush();
             }
-            job = client.submit(workload, workload.toString(), files.map(FilesPack.Pack::sha256).orElse(null));
+            job = client.submit(workload, workload.toString(), files.map(FilesPack.Pack::sha256).orElse(null), priority);
         } catch (SchedulerClient.ApiException e) {
             err.println("drover: " + e.getMessage());
             err.flush();

@@ -31,6 +31,10 @@ final class SubmitCommand implements Callable<Integer> {
             + " from the task times measured so far (with --json FILE, or --json - for standard output, as JSON).")
     boolean dryRun;
 
+    @Option(names = "--priority", paramLabel = "N", defaultValue = "0",
+            description = "Under fair share, your jobs of higher priority are dispatched before your others (-1000 to 1000; default ${DEFAULT-VALUE}).")
+    int priority;
+
     @Mixin
     OutputOptions output;
 
@@ -39,6 +43,10 @@ final class SubmitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (Math.abs(priority) > 1000) {
+            spec.commandLine().getErr().println("drover: --priority: a whole number from -1000 to 1000");
+            return Submission.BAD_INPUT;
+        }
         if (!Submission.validate(workload, spec.commandLine().getErr())) {
             return Submission.BAD_INPUT;
         }
@@ -53,7 +61,7 @@ final class SubmitCommand implements Callable<Integer> {
         if (pack == null) {
             return Submission.BAD_INPUT;
         }
-        return Submission.run(server.client().withBudget(budget), workload, pack, wait, output, spec.commandLine().getOut(),
+        return Submission.run(server.client().withBudget(budget), workload, pack, priority, wait, output, spec.commandLine().getOut(),
                 spec.commandLine().getErr(), Main.CLOCK, summary -> { });
     }
 }

@@ -11,10 +11,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code drover users add|list|remove}: an admin's commands. */
+/** {@code drover users add|list|set|remove}: an admin's commands. */
 @Command(name = "users", mixinStandardHelpOptions = true,
-        description = "Manage the scheduler's users (admin only): add prints the new token once, remove revokes.",
-        subcommands = {UsersCommand.Add.class, UsersCommand.List.class, UsersCommand.Remove.class})
+        description = "Manage the scheduler's users (admin only): add prints the new token once, set changes a weight, remove revokes.",
+        subcommands = {UsersCommand.Add.class, UsersCommand.List.class, UsersCommand.Set.class, UsersCommand.Remove.class})
 final class UsersCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -44,13 +44,21 @@ final class UsersCommand implements Runnable {
                         + " with reason \"budget\" and new submissions get 429 (default: no limit).")
         Double monthlyBudget;
 
+        @Option(names = "--weight", paramLabel = "W", defaultValue = "1",
+                description = "The user's fair share of the fleet against other users with work (1 to 10000; default ${DEFAULT-VALUE}).")
+        int weight;
+
         @Override
         public Integer call() throws Exception {
             if (monthlyBudget != null && !(monthlyBudget >= 0 && Double.isFinite(monthlyBudget))) {
                 spec.commandLine().getErr().println("drover: --monthly-budget: a number of US dollars, 0 or more");
                 return 2;
             }
-            JsonNode added = server.client().addUser(name, admin, monthlyBudget);
+            if (weight < 1 || weight > 10_000) {
+                spec.commandLine().getErr().println("drover: --weight: a whole number from 1 to 10000");
+                return 2;
+            }
+            JsonNode added = server.client().addUser(name, admin, weight, monthlyBudget);
             PrintWriter out = spec.commandLine().getOut();
             out.printf("added %s%s; their token (shown only now; give it to them, e.g. as ~/.drover/token, mode 0600):%n",
                     name, admin ? " (admin)" : "");
@@ -70,11 +78,39 @@ final class UsersCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%-24s %-6s %s%n", "NAME", "ADMIN", "CREATED");
+            out.printf("%-24s %-6s %-6s %s%n", "NAME", "ADMIN", "WEIGHT", "CREATED");
             for (JsonNode u : server.client().users()) {
-                out.printf("%-24s %-6s %s%n", u.get("name").asText(), u.get("admin").asBoolean() ? "yes" : "no",
-                        Instant.ofEpochMilli(u.get("createdAt").asLong()));
+                out.printf("%-24s %-6s %-6d %s%n", u.get("name").asText(), u.get("admin").asBoolean() ? "yes" : "no",
+                        u.path("weight").asInt(1), Instant.ofEpochMilli(u.get("createdAt").asLong()));
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "set", mixinStandardHelpOptions = true,
+            description = "Change a user's fair-share weight; the dispatcher uses it within seconds.")
+    static final class Set implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ServerOption server;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--weight", paramLabel = "W", required = true,
+                description = "The user's share of the fleet against other users with work (1 to 10000).")
+        int weight;
+
+        @Override
+        public Integer call() throws Exception {
+            if (weight < 1 || weight > 10_000) {
+                spec.commandLine().getErr().println("drover: --weight: a whole number from 1 to 10000");
+                return 2;
+            }
+            server.client().setWeight(name, weight);
+            spec.commandLine().getOut().printf("%s now weighs %d%n", name, weight);
             return 0;
         }
     }

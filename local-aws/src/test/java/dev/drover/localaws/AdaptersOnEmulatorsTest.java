@@ -7,6 +7,7 @@ import dev.drover.aws.AwsClients;
 import dev.drover.aws.AwsUsageMeter;
 import dev.drover.aws.DynamoDbClaimStore;
 import dev.drover.aws.DynamoDbJobStore;
+import dev.drover.aws.DynamoDbSchema;
 import dev.drover.aws.DynamoDbUserStore;
 import dev.drover.aws.S3PayloadStore;
 import dev.drover.aws.SqsMessageQueue;
@@ -49,6 +50,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Drover's SQS, DynamoDB and S3 adapters on the emulators: the same contracts as the in-memory adapters, and the protocol end to end. */
 class AdaptersOnEmulatorsTest {
@@ -223,6 +225,19 @@ class AdaptersOnEmulatorsTest {
             store().add(new dev.drover.core.port.User("not-a-job", false, 1), "f".repeat(64));
             assertTrue(new DynamoDbJobStore(aws.dynamoDb(), endpoints.jobsTable()).list().stream()
                     .noneMatch(j -> j.jobId() == null || j.jobId().contains("not-a-job")));
+        }
+
+        @Test
+        void aUserWrittenBeforeWeightsExistedWeighsOne() {
+            String name = "old-" + UUID.randomUUID().toString().substring(0, 8);
+            aws.dynamoDb().putItem(b -> b.tableName(endpoints.jobsTable()).item(Map.of(
+                    DynamoDbSchema.Jobs.PARTITION_KEY, AttributeValue.fromS(DynamoDbSchema.Users.USER_PREFIX + name),
+                    DynamoDbSchema.Jobs.SORT_KEY, AttributeValue.fromS(DynamoDbSchema.Users.USER_SORT_KEY),
+                    DynamoDbSchema.Users.NAME, AttributeValue.fromS(name),
+                    DynamoDbSchema.Users.ADMIN, AttributeValue.fromBool(false),
+                    DynamoDbSchema.Users.CREATED_AT, AttributeValue.fromN("5"),
+                    DynamoDbSchema.Users.REVOKED, AttributeValue.fromBool(false))));
+            assertEquals(1, store().get(name).orElseThrow().weight());
         }
     }
 

@@ -16,6 +16,7 @@ import dev.drover.scheduler.collect.ResultCollector;
 import dev.drover.scheduler.collect.ResultGate;
 import dev.drover.scheduler.collect.SealingQueue;
 import dev.drover.scheduler.dispatch.Dispatcher;
+import dev.drover.scheduler.dispatch.FairStandings;
 import dev.drover.scheduler.dispatch.LostWorkWatch;
 import dev.drover.scheduler.fleet.Demand;
 import dev.drover.scheduler.files.JobFiles;
@@ -173,11 +174,14 @@ public final class Scheduler implements AutoCloseable {
      */
     public JobView submit(InputStream workload, String name, String owner, String files)
             throws WorkloadException, IOException, Quotas.Exceeded {
-        return submit(workload, name, owner, files, null);
+        return submit(workload, name, owner, files, 0, null);
     }
 
-    /** The same, for a job cancelled with reason "budget" once it has spent {@code budgetUsd} (null: no budget). */
-    public JobView submit(InputStream workload, String name, String owner, String files, Double budgetUsd)
+    /**
+     * The same, with the job's priority among its owner's jobs under fair share (higher first; default 0),
+     * and a budget: the job is cancelled with reason "budget" once it has spent {@code budgetUsd} (null: none).
+     */
+    public JobView submit(InputStream workload, String name, String owner, String files, int priority, Double budgetUsd)
             throws WorkloadException, IOException, Quotas.Exceeded {
         if (files != null && !(FilesPack.isSha256(files) && hasFiles(files))) {
             throw new WorkloadException(name, 0, "no files pack " + files + " in the store: upload it first");
@@ -191,7 +195,7 @@ public final class Scheduler implements AutoCloseable {
                 log.warn("files pack {}: could not renew its age ({}); it expires by its first upload's", files, e.toString());
             }
         }
-        JobState job = intake.accept(workload, name, owner, files);
+        JobState job = intake.accept(workload, name, owner, files, priority);
         long queued = jobs.values().stream().filter(j -> j.owner.equals(owner) && !j.cancelled())
                 .mapToLong(JobState::remaining).sum();
         if (queued + job.total > config.quotas().maxQueuedTasks()) {
@@ -206,6 +210,22 @@ public final class Scheduler implements AutoCloseable {
         dispatcher.enqueue(job);
         log.info("job {} ({}): {} tasks queued", job.jobId, name, job.total);
         return job.view(clock.millis());
+    }
+
+    /** Where users' fair-share weights come from (e.g. {@code Accounts::weight}); every user weighs 1 without it. */
+    public Scheduler weights(java.util.function.ToIntFunction<String> weightOf) {
+        dispatcher.weights(weightOf);
+        return this;
+    }
+
+    /** How users stand under fair share now (see {@link Dispatcher#standings()}). */
+    public List<FairStandings.Standing> standings() {
+        return dispatcher.standings();
+    }
+
+    /** The dispatch policy this scheduler runs. */
+    public dev.drover.scheduler.dispatch.Policy policy() {
+        return config.policy();
     }
 
     /** True if the payload store holds the files pack named by this SHA-256 (one HeadObject on S3). */

@@ -1,5 +1,6 @@
 package dev.drover.scheduler;
 
+import dev.drover.scheduler.dispatch.Policy;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -14,9 +15,10 @@ import java.time.Duration;
  *                       before those tasks count as lost and are dispatched again
  * @param quotas         what one user may hold at once
  * @param retention      how long an ended job is kept (state, record, spool, result log) before it is forgotten
+ * @param policy         the order of dispatch across users: fair share (default) or global submission order
  */
 public record SchedulerConfig(Path dataDir, int fleetThreads, Duration bundleWork, long maxOutstanding,
-                              int collectorThreads, Duration lostAfter, Quotas quotas, Duration retention) {
+                              int collectorThreads, Duration lostAfter, Quotas quotas, Duration retention, Policy policy) {
     /**
      * Smallest bundle for cloud queues, in expected work. A worker process runs a bundle on all its
      * threads, and each bundle costs a receive and a claim: with 100 ms, four-thread workers of 10 ms
@@ -40,7 +42,7 @@ public record SchedulerConfig(Path dataDir, int fleetThreads, Duration bundleWor
     public SchedulerConfig(Path dataDir, int fleetThreads, Duration bundleWork, long maxOutstanding,
                            int collectorThreads, Duration lostAfter, Quotas quotas) {
         this(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, lostAfter, quotas,
-                dev.drover.scheduler.job.Retention.DEFAULT_KEEP);
+                dev.drover.scheduler.job.Retention.DEFAULT_KEEP, Policy.DEFAULT);
     }
 
     /** For the in-JVM pool of {@code workers} single-threaded workers. */
@@ -49,18 +51,22 @@ public record SchedulerConfig(Path dataDir, int fleetThreads, Duration bundleWor
     }
 
     public SchedulerConfig withBundleWork(Duration work) {
-        return new SchedulerConfig(dataDir, fleetThreads, work, maxOutstanding, collectorThreads, lostAfter, quotas, retention);
+        return new SchedulerConfig(dataDir, fleetThreads, work, maxOutstanding, collectorThreads, lostAfter, quotas, retention, policy);
     }
 
     public SchedulerConfig withLostAfter(Duration after) {
-        return new SchedulerConfig(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, after, quotas, retention);
+        return new SchedulerConfig(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, after, quotas, retention, policy);
     }
 
     public SchedulerConfig withQuotas(Quotas q) {
-        return new SchedulerConfig(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, lostAfter, q, retention);
+        return new SchedulerConfig(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, lostAfter, q, retention, policy);
     }
 
     public SchedulerConfig withRetention(Duration keep) {
-        return new SchedulerConfig(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, lostAfter, quotas, keep);
+        return new SchedulerConfig(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, lostAfter, quotas, keep, policy);
+    }
+
+    public SchedulerConfig withPolicy(Policy p) {
+        return new SchedulerConfig(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, lostAfter, quotas, retention, p);
     }
 }

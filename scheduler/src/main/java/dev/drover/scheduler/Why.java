@@ -3,6 +3,8 @@ package dev.drover.scheduler;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.core.port.MessageQueue.QueueDepth;
+import dev.drover.scheduler.dispatch.FairStandings;
+import dev.drover.scheduler.dispatch.Policy;
 import dev.drover.scheduler.job.JobState;
 import java.io.IOException;
 import java.time.Instant;
@@ -107,7 +109,8 @@ public final class Why {
         boolean dispatched = task < job.dispatched();
         String place = "queued behind " + ahead + " task" + (ahead == 1 ? "" : "s") + " of this job";
         if (others > 0) {
-            place += " and sharing the fleet with " + others + " queued tasks of other users (the dispatcher takes turns between users)";
+            place += " and sharing the fleet with " + others + " queued tasks of other users"
+                    + (scheduler.policy() == Policy.FAIR ? fairPlace(job.owner) : " (the dispatcher takes turns between users)");
         }
         reasons.add(new Reason("queued", place + (dispatched ? "; its bundle is on the request queue" : "; not yet sent to the queue")));
         QueueDepth q = queue.get();
@@ -159,6 +162,28 @@ public final class Why {
         }
         return new Reason("budget", "budget reached: user " + job.owner + "'s monthly budget is spent, so the job's"
                 + " remaining tasks were cancelled");
+    }
+
+    /** The owner's place in the fair share: who sends next is the user holding the least for their weight. */
+    private String fairPlace(String owner) {
+        for (FairStandings.Standing s : scheduler.standings()) {
+            if (s.user().equals(owner) && s.place() > 0) {
+                return String.format(" (fair share: %s is %s of %d users waiting to send, holding %d tasks on the queue or"
+                        + " running at weight %d; the user holding the least for their weight sends next)",
+                        owner, ordinal(s.place()), s.usersWaiting(), s.outstandingTasks(), s.weight());
+            }
+        }
+        return " (fair share: every task of " + owner + " is sent)";
+    }
+
+    private static String ordinal(int n) {
+        String suffix = n % 100 / 10 == 1 ? "th" : switch (n % 10) {
+            case 1 -> "st";
+            case 2 -> "nd";
+            case 3 -> "rd";
+            default -> "th";
+        };
+        return n + suffix;
     }
 
     private static long number(Object o) {

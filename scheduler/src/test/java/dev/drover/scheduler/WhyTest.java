@@ -14,6 +14,7 @@ import dev.drover.core.model.ResultBatch;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStart;
 import dev.drover.core.model.TaskStatus;
+import dev.drover.scheduler.dispatch.Policy;
 import dev.drover.core.port.FleetLauncher;
 import dev.drover.core.port.MessageQueue;
 import dev.drover.scheduler.fleet.Provisioner;
@@ -47,7 +48,8 @@ class WhyTest {
     void start() throws Exception {
         Backend backend = new Backend(requests, responses, Optional.empty(), new InMemoryClaimStore(),
                 new InMemoryPayloadStore(), Optional.empty(), UsageMeter.NONE);
-        scheduler = new Scheduler(SchedulerConfig.defaults(dir, 4), backend, clock).start();
+        // nobody serves the queue here: under fair share, the first job's window would keep the others unsent
+        scheduler = new Scheduler(SchedulerConfig.defaults(dir, 4).withPolicy(Policy.FIFO), backend, clock).start();
     }
 
     @AfterEach
@@ -67,6 +69,28 @@ class WhyTest {
             Thread.sleep(10);
         }
         assertTrue(condition.getAsBoolean());
+    }
+
+    @Test
+    void underFairShareANewcomerWaitsForRoomAndIsToldTheirPlace() throws Exception {
+        scheduler.close();
+        Backend backend = new Backend(requests, responses, Optional.empty(), new InMemoryClaimStore(),
+                new InMemoryPayloadStore(), Optional.empty(), UsageMeter.NONE);
+        scheduler = new Scheduler(SchedulerConfig.defaults(dir, 4), backend, clock).start();
+        String bobs = submit("bob", "sleep 1000\n".repeat(30));
+        String anns = scheduler.submit(new ByteArrayInputStream("sleep 1000\n".repeat(3).getBytes(StandardCharsets.UTF_8)),
+                "w.txt", "ann").jobId();
+        await(() -> scheduler.standings().size() == 2);
+        Thread.sleep(300); // the dispatcher has had many rounds
+        long bobsOut = scheduler.status(bobs).orElseThrow().dispatched();
+        assertTrue(bobsOut < 30, "bob's tasks beyond the window stay at the scheduler: " + bobsOut);
+        assertEquals(0, scheduler.status(anns).orElseThrow().dispatched(), "the window is full; nobody reports");
+        try (Provisioner p = provisioner(new Launcher(), 4)) {
+            String queued = why(p, anns, 0L).get("queued");
+            assertTrue(queued.contains("fair share: ann is 1st of 2 users waiting to send, holding 0 tasks"), queued);
+            assertTrue(queued.contains("not yet sent to the queue"), queued);
+            assertTrue(why(p, bobs, 29L).get("queued").contains("bob is 2nd of 2"), why(p, bobs, 29L).toString());
+        }
     }
 
     /** Launches workers that never report (they stay booting), or refuses with EC2's error. */

@@ -121,7 +121,7 @@ final class RecoveryBench {
         }
         store.appendResults(template, "c1", results);
         store.save(new JobRecord(template, "w.txt", "ann", tasks, tasks, List.of(), JobStatus.DONE, now - 60_000, now - 1000,
-                null, null, null, Map.of(TaskStatus.SUCCEEDED, (long) tasks - tasks / 50, TaskStatus.FAILED, (long) tasks / 50)));
+                null, 0, null, null, Map.of(TaskStatus.SUCCEEDED, (long) tasks - tasks / 50, TaskStatus.FAILED, (long) tasks / 50)));
         List<Map<String, AttributeValue>> items = aws.dynamoDb().query(b -> b.tableName(table).consistentRead(true)
                 .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("job#" + template))))
                 .items();

@@ -99,6 +99,17 @@ public final class InMemoryUserStore implements UserStore {
         return true;
     }
 
+    @Override
+    public synchronized boolean setWeight(String name, int weight) {
+        Entry e = users.get(name);
+        if (e == null) {
+            return false;
+        }
+        users.put(name, new Entry(e.user().withWeight(weight), e.tokenHashes()));
+        save();
+        return true;
+    }
+
     private void save() {
         if (file.isEmpty()) {
             return;

@@ -14,14 +14,15 @@ import java.util.Map;
  *                   {@code dispatched}: saved before the send, so a restarted scheduler re-sends
  *                   exactly those bundles under the same ids, and the claim store skips any that ran
  * @param files      the SHA-256 of the job's files pack ({@code files/<sha256>} in the payload store), or null
+ * @param priority   the job's place among its owner's jobs: higher is dispatched first (default 0)
  * @param budgetUsd  what the job may spend (requests and its share of EC2), or null: no budget
  * @param cancelReason why a cancelled job was cancelled ("cancelled" by a user, "budget"), or null
  * @param counts     tasks per final status once the job has ended (empty before, or if not known): a
  *                   restarted scheduler shows an ended job from these without reading its results
  */
 public record JobRecord(String jobId, String name, String owner, long total, long dispatched, List<Integer> sending,
-                        JobStatus state, long submittedAt, long finishedAt, String files, Double budgetUsd,
-                        String cancelReason, Map<TaskStatus, Long> counts) {
+                        JobStatus state, long submittedAt, long finishedAt, String files, int priority,
+                        Double budgetUsd, String cancelReason, Map<TaskStatus, Long> counts) {
 
     public JobRecord {
         sending = List.copyOf(sending);
@@ -30,7 +31,7 @@ public record JobRecord(String jobId, String name, String owner, long total, lon
 
     public JobRecord(String jobId, String name, String owner, long total, long dispatched, List<Integer> sending,
                      JobStatus state, long submittedAt, long finishedAt, String files) {
-        this(jobId, name, owner, total, dispatched, sending, state, submittedAt, finishedAt, files, null, null, Map.of());
+        this(jobId, name, owner, total, dispatched, sending, state, submittedAt, finishedAt, files, 0, null, null, Map.of());
     }
 
     public JobRecord(String jobId, String name, String owner, long total, long dispatched, List<Integer> sending,
@@ -45,7 +46,7 @@ public record JobRecord(String jobId, String name, String owner, long total, lon
 
     /** The same record without bundles being sent: an ended job re-sends nothing. */
     public JobRecord withoutSending() {
-        return new JobRecord(jobId, name, owner, total, dispatched, List.of(), state, submittedAt, finishedAt, files, budgetUsd, cancelReason, counts);
+        return new JobRecord(jobId, name, owner, total, dispatched, List.of(), state, submittedAt, finishedAt, files, priority, budgetUsd, cancelReason, counts);
     }
 
     /** The first task of the bundles in {@link #sending}. */

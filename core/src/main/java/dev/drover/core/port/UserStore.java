@@ -22,4 +22,7 @@ public interface UserStore {
 
     /** Removes the user and revokes every one of their tokens; false if there was no such user. */
     boolean remove(String name);
+
+    /** Changes the user's fair-share weight; false if there is no such user. */
+    boolean setWeight(String name, int weight);
 }

@@ -53,12 +53,23 @@ public abstract class JobStoreContract {
     @Test
     void keepsTheJobsBudgetAndWhyItWasCancelled() {
         String id = "j" + UUID.randomUUID();
-        JobRecord r = new JobRecord(id, "w.txt", "ann", 3, 3, List.of(), JobStatus.CANCELLED, 1000, 2000, null, 0.25, "budget", Map.of());
+        JobRecord r = new JobRecord(id, "w.txt", "ann", 3, 3, List.of(), JobStatus.CANCELLED, 1000, 2000, null, 0, 0.25, "budget", Map.of());
         store().save(r);
         assertEquals(r, store().get(id).orElseThrow());
         JobRecord none = new JobRecord(id, "w.txt", "ann", 3, 0, List.of(), JobStatus.SUBMITTED, 1000, 0);
         store().save(none);
         assertEquals(none, store().get(id).orElseThrow(), "no budget, no reason: read as null");
+    }
+
+    @Test
+    void keepsTheJobsPriority() {
+        String id = "j" + UUID.randomUUID();
+        JobRecord r = new JobRecord(id, "w.txt", "ann", 3, 0, List.of(), JobStatus.SUBMITTED, 1000, 0, null, -7, null, null, Map.of());
+        store().save(r);
+        assertEquals(-7, store().get(id).orElseThrow().priority());
+        JobRecord plain = new JobRecord(id, "w.txt", "ann", 3, 0, List.of(), JobStatus.SUBMITTED, 1000, 0);
+        store().save(plain);
+        assertEquals(0, store().get(id).orElseThrow().priority(), "priority 0 is the default");
     }
 
     @Test
@@ -76,7 +87,7 @@ public abstract class JobStoreContract {
     @Test
     void keepsAnEndedJobsCountsPerStatus() {
         String id = "j" + UUID.randomUUID();
-        JobRecord ended = new JobRecord(id, "w.txt", "ann", 5, 5, List.of(), JobStatus.DONE, 1000, 2000, null, null, null,
+        JobRecord ended = new JobRecord(id, "w.txt", "ann", 5, 5, List.of(), JobStatus.DONE, 1000, 2000, null, 0, null, null,
                 Map.of(TaskStatus.SUCCEEDED, 3L, TaskStatus.FAILED, 2L));
         store().save(ended);
         assertEquals(ended, store().get(id).orElseThrow());

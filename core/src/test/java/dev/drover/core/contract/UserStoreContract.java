@@ -39,7 +39,7 @@ public abstract class UserStoreContract {
     @Test
     void keepsAUsersMonthlyBudgetAndReadsNoneAsNull() {
         String name = name();
-        User budgeted = new User(name, false, 1234, 12.5);
+        User budgeted = new User(name, false, 1234, 1, 12.5);
         String hash = hash('c') + name;
         assertTrue(store().add(budgeted, hash));
         assertEquals(budgeted, store().get(name).orElseThrow());
@@ -63,6 +63,24 @@ public abstract class UserStoreContract {
         assertTrue(store().add(new User(name, false, 6), again), "the name is free again");
         assertTrue(store().byTokenHash(hash).isEmpty(), "the old token stays revoked");
         assertEquals(false, store().byTokenHash(again).orElseThrow().admin());
+    }
+
+    @Test
+    void aUsersWeightIsOneUnlessSetAndCanBeChanged() {
+        String name = name();
+        String hash = hash('f') + name;
+        store().add(new User(name, false, 7), hash);
+        assertEquals(1, store().get(name).orElseThrow().weight());
+        assertTrue(store().setWeight(name, 3));
+        assertEquals(3, store().get(name).orElseThrow().weight());
+        assertEquals(3, store().byTokenHash(hash).orElseThrow().weight());
+        assertTrue(store().list().stream().anyMatch(u -> u.name().equals(name) && u.weight() == 3));
+        String heavy = name();
+        store().add(new User(heavy, false, 8, 5, null), hash('g') + heavy);
+        assertEquals(5, store().get(heavy).orElseThrow().weight());
+        assertFalse(store().setWeight(name(), 2), "no such user");
+        store().remove(heavy);
+        assertFalse(store().setWeight(heavy, 2), "a removed user");
     }
 
     @Test

@@ -99,5 +99,12 @@ class InMemoryContractsTest {
             assertEquals(false, Files.exists(dir.resolve("users.json.tmp")));
             assertEquals("ann", new InMemoryUserStore(file).byTokenHash("ab".repeat(32)).orElseThrow().name());
         }
+
+        @Test
+        void aUserWrittenBeforeWeightsExistedWeighsOne() throws Exception {
+            Path file = Files.writeString(dir.resolve("users.json"),
+                    "[{\"user\":{\"name\":\"old\",\"admin\":false,\"createdAt\":5},\"tokenHashes\":[\"" + "cd".repeat(32) + "\"]}]");
+            assertEquals(1, new InMemoryUserStore(file).get("old").orElseThrow().weight());
+        }
     }
 }

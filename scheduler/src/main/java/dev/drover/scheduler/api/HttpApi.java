@@ -55,6 +55,9 @@ import org.slf4j.LoggerFactory;
  * GET    /users                                            → [user]                (admin)
  * POST   /users?name=N[&amp;admin=true]                       → 201 {name, admin, token} (admin)
  * DELETE /users/{name}                                     → {name, removed}       (admin)
+ * POST   /users?name=N&amp;weight=W                            a user of fair-share weight W (1 to 10000; default 1)
+ * PATCH  /users/{name}?weight=W                            → {name, weight}        (admin): changes the weight
+ * POST   /jobs?name=N&amp;priority=P                           a job dispatched before its owner's lower ones (-1000 to 1000; default 0)
  * POST   /jobs?name=N&amp;files=SHA   a job whose tasks start in a copy of that files pack
  * GET    /jobs/{id}/outputs/{seq}/{path}                   → the file a task left in its output directory
  * GET    /files/{sha}                                      → 200 if the payload store holds that pack | 404
@@ -513,6 +516,7 @@ public final class HttpApi implements AutoCloseable {
         if (name.isEmpty() || name.length() > 256 || name.chars().anyMatch(Character::isISOControl)) {
             throw new Refusal(400, "name: 1 to 256 characters, no control characters");
         }
+        int priority = Requests.signedInt(query.get("priority"), "priority", dev.drover.scheduler.job.JobState.MAX_PRIORITY);
         String declared = ex.getRequestHeaders().getFirst("Content-Length");
         if (declared != null) {
             long length = Requests.number(declared.trim(), "Content-Length");
@@ -530,7 +534,7 @@ public final class HttpApi implements AutoCloseable {
             billing.admit(user);
             // the owner is who the token says, whatever the client sends
             json(ex, 201, scheduler.submit(new BodyLimit(ex.getRequestBody(), limits.maxBodyBytes()), name, user.name(),
-                    query.get("files"), budget));
+                    query.get("files"), priority, budget));
         } catch (Quotas.Exceeded e) {
             throw new Refusal(429, e.getMessage(), Map.of("Retry-After", "60"));
         } catch (WorkloadException e) {
@@ -547,11 +551,18 @@ public final class HttpApi implements AutoCloseable {
         if (path.size() > 2) {
             throw notFound();
         }
-        allow(method, path.size() == 1 ? new String[] {"GET", "POST"} : new String[] {"DELETE"});
+        allow(method, path.size() == 1 ? new String[] {"GET", "POST"} : new String[] {"DELETE", "PATCH"});
         if (!user.admin()) {
             throw new Refusal(403, "only an admin manages users");
         }
-        if (path.size() == 2) {
+        if (path.size() == 2 && method.equals("PATCH")) {
+            String name = path.get(1);
+            int weight = weight(query);
+            if (!accounts.setWeight(name, weight)) {
+                throw new Refusal(404, "no such user");
+            }
+            json(ex, 200, Map.of("name", name, "weight", weight));
+        } else if (path.size() == 2) {
             String name = path.get(1);
             if (name.equals(user.name())) {
                 throw new Refusal(400, "you cannot remove yourself");
@@ -566,9 +577,10 @@ public final class HttpApi implements AutoCloseable {
             String name = query.get("name");
             boolean admin = Requests.bool(query.get("admin"), "admin");
             Double monthlyBudget = query.containsKey("monthlyBudget") ? usd(query.get("monthlyBudget"), "monthlyBudget") : null;
+            int weight = query.containsKey("weight") ? weight(query) : User.DEFAULT_WEIGHT;
             String token;
             try {
-                token = accounts.add(name, admin, monthlyBudget);
+                token = accounts.add(name, admin, weight, monthlyBudget);
             } catch (IllegalArgumentException e) {
                 throw new Refusal(400, e.getMessage());
             } catch (IllegalStateException e) {
@@ -577,6 +589,7 @@ public final class HttpApi implements AutoCloseable {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("name", name);
             body.put("admin", admin);
+            body.put("weight", weight);
             if (monthlyBudget != null) {
                 body.put("monthlyBudgetUsd", monthlyBudget);
             }
@@ -624,6 +637,19 @@ public final class HttpApi implements AutoCloseable {
             throw new Refusal(400, e.getMessage());
         }
         json(ex, 200, billing.bill(who, since));
+    }
+
+    /** The {@code weight} a request names: 1 to {@link User#MAX_WEIGHT}. */
+    private static int weight(Map<String, String> query) throws Refusal {
+        String w = query.get("weight");
+        if (w == null) {
+            throw new Refusal(400, "weight: required, a whole number from 1 to " + User.MAX_WEIGHT);
+        }
+        long n = Requests.number(w, "weight");
+        if (n < 1 || n > User.MAX_WEIGHT) {
+            throw new Refusal(400, "weight: a whole number from 1 to " + User.MAX_WEIGHT);
+        }
+        return (int) n;
     }
 
     /** GET /jobs/J/outputs/SEQ/PATH: one file a task left in its output directory, streamed from the payload store. */

@@ -87,6 +87,20 @@ final class Requests {
         return Long.parseLong(s);
     }
 
+    /** Absent is 0; otherwise a whole number, optionally negative, from -max to max. */
+    static int signedInt(String s, String what, int max) throws HttpApi.Refusal {
+        if (s == null) {
+            return 0;
+        }
+        boolean negative = s.startsWith("-");
+        String digits = negative ? s.substring(1) : s;
+        if (digits.isEmpty() || digits.length() > 9 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')
+                || Integer.parseInt(digits) > max) {
+            throw new HttpApi.Refusal(400, what + ": a whole number from -" + max + " to " + max);
+        }
+        return negative ? -Integer.parseInt(digits) : Integer.parseInt(digits);
+    }
+
     /** Absent is false; otherwise exactly "true" or "false". */
     static boolean bool(String s, String what) throws HttpApi.Refusal {
         if (s == null || s.equals("false")) {

@@ -43,6 +43,8 @@ public final class Accounts {
     private final UserStore store;
     private final Clock clock;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    /** Fair-share weights by user name, for the dispatcher (which asks every round), kept as the tokens are. */
+    private final Map<String, Cached> weights = new ConcurrentHashMap<>();
 
     public Accounts(UserStore store, Clock clock) {
         this.store = store;
@@ -111,11 +113,15 @@ public final class Accounts {
 
     /** Adds a user; returns their token, the only time it is seen. */
     public String add(String name, boolean admin) {
-        return add(name, admin, null);
+        return add(name, admin, User.DEFAULT_WEIGHT, null);
     }
 
-    /** Adds a user whose jobs may spend at most {@code monthlyBudgetUsd} a calendar month (null: no limit). */
-    public String add(String name, boolean admin, Double monthlyBudgetUsd) {
+    /**
+     * Adds a user of this fair-share weight, whose jobs may spend at most {@code monthlyBudgetUsd} a
+     * calendar month (null: no limit); returns their token, the only time it is seen.
+     */
+    public String add(String name, boolean admin, int weight, Double monthlyBudgetUsd) {
+        checkWeight(weight);
         if (monthlyBudgetUsd != null && !(monthlyBudgetUsd >= 0 && monthlyBudgetUsd < 1e12)) {
             throw new IllegalArgumentException("a monthly budget is a number of US dollars, 0 or more");
         }
@@ -123,11 +129,48 @@ public final class Accounts {
             throw new IllegalArgumentException("a user name is 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
         String token = newToken();
-        if (!store.add(new User(name, admin, clock.millis(), monthlyBudgetUsd), hash(token))) {
+        if (!store.add(new User(name, admin, clock.millis(), weight, monthlyBudgetUsd), hash(token))) {
             throw new IllegalStateException("user " + name + " exists");
         }
         log.info("added user '{}'{}", name, admin ? " (admin)" : "");
         return token;
+    }
+
+    /** Changes the user's fair-share weight; false if there is no such user. */
+    public boolean setWeight(String name, int weight) {
+        checkWeight(weight);
+        boolean changed = store.setWeight(name, weight);
+        weights.remove(name);
+        if (changed) {
+            log.info("user '{}' now weighs {}", name, weight);
+        }
+        return changed;
+    }
+
+    /**
+     * The user's fair-share weight, read from the store at most once per {@link #CACHE_FOR}; 1 for
+     * an unknown user, and the last known weight (else 1) while the store is unavailable.
+     */
+    public int weight(String name) {
+        long now = clock.millis();
+        Cached c = weights.get(name);
+        if (c != null && c.until > now) {
+            return c.user.weight();
+        }
+        try {
+            User u = store.get(name).orElse(new User(name, false, 0));
+            weights.put(name, new Cached(u, now + CACHE_FOR_MILLIS));
+            return u.weight();
+        } catch (RuntimeException e) {
+            log.warn("user store unavailable ({}); weight of '{}' taken as before", e.getMessage(), name);
+            return c != null ? c.user.weight() : User.DEFAULT_WEIGHT;
+        }
+    }
+
+    private static void checkWeight(int weight) {
+        if (weight < 1 || weight > User.MAX_WEIGHT) {
+            throw new IllegalArgumentException("a weight is a whole number from 1 to " + User.MAX_WEIGHT);
+        }
     }
 
     public List<User> list() {
@@ -138,6 +181,7 @@ public final class Accounts {
     public boolean remove(String name) {
         boolean removed = store.remove(name);
         cache.values().removeIf(c -> c.user.name().equals(name));
+        weights.remove(name);
         if (removed) {
             log.info("removed user '{}' and revoked their tokens", name);
         }

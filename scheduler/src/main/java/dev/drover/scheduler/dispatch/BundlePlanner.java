@@ -40,6 +40,15 @@ public final class BundlePlanner implements AutoCloseable {
     /** A bundle ready to send. */
     public record Planned(long firstSeq, int size, String body, List<Task> tasks) {}
 
+    /**
+     * Upper bounds on each bundle beyond the planner's own, so that under fair share one user's
+     * bundle does not hold a fleet thread for long while others wait.
+     */
+    public record Caps(double maxBundleMillis, long maxBundleTasks) {
+        /** No bound beyond the planner's own. */
+        public static final Caps NONE = new Caps(Double.POSITIVE_INFINITY, Long.MAX_VALUE);
+    }
+
     private final JobState job;
     private final SchedulerConfig config;
     private final Clock clock;
@@ -71,6 +80,12 @@ public final class BundlePlanner implements AutoCloseable {
      * bundles of exactly these sizes (a re-send).
      */
     public List<Planned> plan(int maxBundles, long maxTasks, List<Integer> exactSizes) throws WorkloadException {
+        return plan(maxBundles, maxTasks, exactSizes, Caps.NONE);
+    }
+
+    /** The same, each bundle also within {@code caps} (unless its sizes are fixed: a re-send). */
+    public List<Planned> plan(int maxBundles, long maxTasks, List<Integer> exactSizes, Caps caps) throws WorkloadException {
+        long bundleTasks = Math.min(maxTasks, caps.maxBundleTasks());
         List<Planned> out = new ArrayList<>();
         long left = exactSizes.isEmpty() ? Math.max(1, maxTasks) : Long.MAX_VALUE;
         while (next != null && left > 0 && (exactSizes.isEmpty() ? out.size() < maxBundles : out.size() < exactSizes.size())) {
@@ -85,9 +100,9 @@ public final class BundlePlanner implements AutoCloseable {
                         + task.extraJsonBytes();
                 double taskWork = expectedMillis(task);
                 if (tasks.isEmpty()) {
-                    target = target(job.total - seq, taskWork);
+                    target = Math.min(caps.maxBundleMillis(), target(job.total - seq, taskWork));
                 } else if (exactSizes.isEmpty() && (work >= target - 1e-6 || bytes + taskBytes > byteLimit
-                        || tasks.size() >= maxTasks)) {
+                        || tasks.size() >= bundleTasks)) {
                     break; // (the tolerance: a float sum of equal parts may fall a hair short of their product)
                 }
                 tasks.add(task);

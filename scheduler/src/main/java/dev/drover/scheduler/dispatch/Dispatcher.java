@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +29,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +39,13 @@ import org.slf4j.LoggerFactory;
  * waiting or running at once. A fault in one job is that job's problem: a send that keeps failing
  * puts the job back in line behind the others, a bundle the queue refuses outright is reported
  * FAILED with the queue's reason, and the dispatcher goes on with everyone else.
+ *
+ * <p>Under {@link Policy#FAIR} (the default) the line is not global: each round {@link FairShare}
+ * picks the user holding the least of the fleet for their weight, and that user's job of highest
+ * priority (then the oldest) sends one batch. The work on the queue or running is kept to a window
+ * of about two bundles a fleet thread, so a newcomer's bundles are not queued behind everything
+ * sent before; and while several users have work to send, bundles shrink to {@code bundleWork}, so
+ * that no bundle holds a thread for long. {@link Policy#FIFO} keeps the global order.
  *
  * <p>The dispatch cursor is saved <em>before</em> each send, with the sizes of the bundles being
  * sent, so a restarted scheduler re-sends exactly those bundles under the same ids (duplicates the
@@ -63,6 +73,16 @@ public final class Dispatcher implements Runnable {
     private final Map<JobState, Integer> failures = new HashMap<>(); // dispatcher thread only
     private final int bundleByteLimit;
     private volatile boolean running = true;
+    /** Fair share: the largest bundle of a user alone (what a newcomer may have to wait for), ms of expected work. */
+    public static final double FAIR_MAX_BUNDLE_MILLIS = 2_000;
+    /** Fair share: expected work on the queue or running, per fleet thread: a thread finds its next bundle waiting. */
+    public static final double FAIR_WINDOW_MILLIS_PER_THREAD = 2 * FAIR_MAX_BUNDLE_MILLIS;
+    /** Fair share: a job whose dispatch threw waits this long for its next turn; the others go on. */
+    private static final long FAIR_HOLD_BACK_MILLIS = 1000;
+    private final FairShare fairShare = new FairShare(); // dispatcher thread only
+    private final Set<JobState> waiting = new LinkedHashSet<>(); // fair: jobs with work to send; dispatcher thread only
+    private final Map<JobState, Long> heldBack = new HashMap<>(); // fair: a failing job's next turn; dispatcher thread only
+    private volatile ToIntFunction<String> weights = user -> 1;
 
     public Dispatcher(SchedulerConfig config, Backend backend, Clock clock, Supplier<Collection<JobState>> activeJobs,
                Persistence persistence, BiConsumer<JobState, List<TaskResult>> decided) {
@@ -91,9 +111,25 @@ public final class Dispatcher implements Runnable {
         running = false;
     }
 
+    /** Where users' fair-share weights come from (default: every user weighs 1). */
+    public void weights(ToIntFunction<String> weightOf) {
+        this.weights = weightOf;
+    }
+
     @Override
     public void run() {
         while (running) {
+            if (config.policy() == Policy.FAIR) {
+                try {
+                    fairRound();
+                } catch (InterruptedException e) {
+                    break;
+                } catch (RuntimeException e) {
+                    log.error("a fair-share round failed; the next one goes on", e); // the loop never dies
+                    pause(100);
+                }
+                continue;
+            }
             JobState job = null;
             try {
                 job = jobs.poll(100, TimeUnit.MILLISECONDS);
@@ -153,6 +189,141 @@ public final class Dispatcher implements Runnable {
             saved.remove(job);
         } while (running && jobs.isEmpty() && !job.cancelled());
         return !planner(job).hasNext();
+    }
+
+    /** Fair share: one job, chosen by {@link FairShare} among the users with work, sends one batch. */
+    private void fairRound() throws InterruptedException {
+        if (waiting.isEmpty()) {
+            JobState first = jobs.poll(100, TimeUnit.MILLISECONDS);
+            if (first == null) {
+                return;
+            }
+            waiting.add(first);
+        }
+        for (JobState j = jobs.poll(); j != null; j = jobs.poll()) {
+            waiting.add(j);
+        }
+        long now = clock.millis();
+        Map<String, double[]> loads = new HashMap<>(); // owner -> {outstanding tasks, outstanding work}
+        double totalWork = 0;
+        long totalTasks = 0;
+        for (JobState j : activeJobs.get()) {
+            long o = j.outstanding();
+            if (o > 0) {
+                double work = o * FairStandings.meanTaskMillis(j);
+                double[] l = loads.computeIfAbsent(j.owner, k -> new double[2]);
+                l[0] += o;
+                l[1] += work;
+                totalTasks += o;
+                totalWork += work;
+            }
+        }
+        double window = FAIR_WINDOW_MILLIS_PER_THREAD * config.fleetThreads();
+        boolean room = totalTasks == 0 || (totalTasks < config.maxOutstanding()
+                && (totalWork < window || totalTasks < 2L * config.fleetThreads()));
+        Map<String, JobState> next = new HashMap<>(); // per user with work to send now: the job that goes first
+        Set<String> withWork = new HashSet<>();
+        for (Iterator<JobState> it = waiting.iterator(); it.hasNext(); ) {
+            JobState j = it.next();
+            if (j.cancelled() || j.done()) {
+                forget(j);
+                heldBack.remove(j);
+                it.remove();
+                continue;
+            }
+            withWork.add(j.owner);
+            double[] l = loads.get(j.owner);
+            boolean underQuota = l == null || l[0] < config.quotas().maxRunningTasks();
+            // a batch whose cursor is saved goes out whatever the room: a restart would re-send it anyway
+            if (heldBack.getOrDefault(j, 0L) <= now && (saved.contains(j) || (room && underQuota))) {
+                next.merge(j.owner, j, (a, b) -> ahead(a, b) ? a : b);
+            }
+        }
+        fairShare.retain(withWork);
+        if (next.isEmpty()) {
+            pause(5);
+            return;
+        }
+        List<FairShare.Claim> claims = new ArrayList<>(next.size());
+        for (String user : next.keySet()) {
+            double[] l = loads.get(user);
+            claims.add(new FairShare.Claim(user, weight(user), l == null ? 0 : l[1]));
+        }
+        String user = fairShare.choose(claims).orElseThrow();
+        JobState job = next.get(user);
+        BundlePlanner.Caps caps = withWork.size() > 1
+                ? new BundlePlanner.Caps(config.bundleWork().toMillis(), Math.max(1, config.fleetThreads() / withWork.size()))
+                : new BundlePlanner.Caps(FAIR_MAX_BUNDLE_MILLIS, Long.MAX_VALUE);
+        int bundles = (int) Math.max(1, Math.min(MessageQueue.MAX_BATCH, (window - totalWork) / Math.max(1, caps.maxBundleMillis())));
+        double[] l = loads.get(user);
+        long tasks = Math.min(config.quotas().maxRunningTasks() - (l == null ? 0 : (long) l[0]), config.maxOutstanding() - totalTasks);
+        try {
+            if (fairStep(job, bundles, tasks, caps)) {
+                waiting.remove(job);
+            }
+            fairShare.served(user);
+        } catch (RuntimeException | WorkloadException e) {
+            log.error("dispatching job {} failed; it goes on later", job.jobId, e);
+            heldBack.put(job, now + FAIR_HOLD_BACK_MILLIS);
+        }
+    }
+
+    /** Sends one batch of the job (after any lost work); true when the job has nothing more to send. */
+    private boolean fairStep(JobState job, int maxBundles, long maxTasks, BundlePlanner.Caps caps) throws WorkloadException {
+        if (!saved.contains(job) && lostWork.remove(job)) {
+            resendLost(job);
+        }
+        List<BundlePlanner.Planned> batch = unsent.get(job);
+        if (batch == null) {
+            BundlePlanner planner = planner(job);
+            if (!planner.hasNext()) {
+                forget(job);
+                return true;
+            }
+            batch = planner.plan(maxBundles, maxTasks, List.of(), caps);
+            unsent.put(job, batch);
+        }
+        if (!saved.contains(job)) {
+            List<Integer> sizes = batch.stream().map(BundlePlanner.Planned::size).toList();
+            persistence.save(job.recordSending(sizes)); // before the send: a restart re-sends these, under these ids
+            job.sending(sizes);
+            saved.add(job);
+        }
+        if (!send(job, batch)) {
+            return false;
+        }
+        unsent.remove(job);
+        saved.remove(job);
+        if (!planner(job).hasNext()) {
+            forget(job);
+            return true;
+        }
+        return false;
+    }
+
+    /** Within one user: the job of higher priority first, then the one submitted first. */
+    private static boolean ahead(JobState a, JobState b) {
+        if (a.priority != b.priority) {
+            return a.priority > b.priority;
+        }
+        if (a.submittedAt != b.submittedAt) {
+            return a.submittedAt < b.submittedAt;
+        }
+        return a.jobId.compareTo(b.jobId) < 0;
+    }
+
+    private int weight(String user) {
+        try {
+            return Math.max(1, weights.applyAsInt(user));
+        } catch (RuntimeException e) {
+            log.warn("weight of user {} unknown ({}); taking 1", user, e.toString());
+            return 1;
+        }
+    }
+
+    /** Where every user with tasks not yet final stands under fair share now; safe from any thread. */
+    public List<FairStandings.Standing> standings() {
+        return FairStandings.of(activeJobs.get(), this::weight);
     }
 
     /** Sends the batch; false if it must be tried again later. Bundles the queue refuses are reported FAILED. */

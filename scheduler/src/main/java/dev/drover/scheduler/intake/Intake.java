@@ -33,6 +33,12 @@ public final class Intake {
 
     /** The same, for a job whose tasks start in a copy of the files pack named by {@code files} (null: none). */
     public JobState accept(InputStream workload, String name, String owner, String files) throws WorkloadException, IOException {
+        return accept(workload, name, owner, files, 0);
+    }
+
+    /** The same, with the job's priority among its owner's jobs (higher first). */
+    public JobState accept(InputStream workload, String name, String owner, String files, int priority)
+            throws WorkloadException, IOException {
         String jobId = newJobId();
         Path dir = Files.createDirectories(dataDir.resolve(jobId));
         Path spool = dir.resolve("workload.txt");
@@ -49,7 +55,7 @@ public final class Intake {
             deleteTree(dir);
             throw e;
         }
-        return new JobState(jobId, name, owner, total, clock.millis(), spool, dir.resolve("results.jsonl"), files);
+        return new JobState(jobId, name, owner, total, clock.millis(), spool, dir.resolve("results.jsonl"), files, priority);
     }
 
     private String newJobId() {

@@ -36,6 +36,10 @@ public final class JobState {
     public final ResultLog log;
     /** The SHA-256 of the job's files pack, or null: every task of the job carries it. */
     public final String files;
+    /** The job's place among its owner's jobs under fair share: higher is dispatched first (default 0). */
+    public final int priority;
+    /** Priorities run from minus this to this. */
+    public static final int MAX_PRIORITY = 1000;
     private final byte[] status;
     private final long[] counts = new long[STATUSES.length];
     private final Set<String> workers = new HashSet<>();
@@ -82,12 +86,18 @@ public final class JobState {
 
     public JobState(String jobId, String name, String owner, long total, long submittedAt, Path workload, Path resultFile,
                     String files) {
-        this(jobId, name, owner, total, submittedAt, workload, resultFile, files, false);
+        this(jobId, name, owner, total, submittedAt, workload, resultFile, files, 0);
+    }
+
+    public JobState(String jobId, String name, String owner, long total, long submittedAt, Path workload, Path resultFile,
+                    String files, int priority) {
+        this(jobId, name, owner, total, submittedAt, workload, resultFile, files, priority, false);
     }
 
     private JobState(String jobId, String name, String owner, long total, long submittedAt, Path workload, Path resultFile,
-                     String files, boolean lazy) {
+                     String files, int priority, boolean lazy) {
         this.files = files;
+        this.priority = priority;
         if (total > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("a job holds at most " + (Integer.MAX_VALUE - 8) + " tasks");
         }
@@ -110,7 +120,7 @@ public final class JobState {
      */
     public static JobState ended(JobRecord r, Path workload, Path resultFile, Consumer<JobState> loader) {
         JobState job = new JobState(r.jobId(), r.name(), r.owner(), r.total(), r.submittedAt(), workload, resultFile,
-                r.files(), true);
+                r.files(), r.priority(), true);
         synchronized (job) {
             job.dispatched = r.dispatched();
             job.cancelled = r.state() == JobStatus.CANCELLED;
@@ -515,13 +525,13 @@ public final class JobState {
 
     public synchronized JobRecord record() {
         return new JobRecord(jobId, name, owner, total, dispatched, sending, state(), submittedAt, finishedAt, files,
-                budgetUsd, cancelReason, finishedAt != 0 ? finalCounts() : Map.of());
+                priority, budgetUsd, cancelReason, finishedAt != 0 ? finalCounts() : Map.of());
     }
 
     /** The record to save before sending bundles of these sizes: the cursor past them. */
     public synchronized JobRecord recordSending(List<Integer> sizes) {
         return new JobRecord(jobId, name, owner, total, dispatched + sizes.stream().mapToLong(Integer::longValue).sum(),
-                sizes, state(), submittedAt, finishedAt, files, budgetUsd, cancelReason, Map.of());
+                sizes, state(), submittedAt, finishedAt, files, priority, budgetUsd, cancelReason, Map.of());
     }
 
     /** Moves the cursor past bundles of these sizes, about to be sent (once their record is saved). */

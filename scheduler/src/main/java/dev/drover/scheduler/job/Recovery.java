@@ -71,7 +71,7 @@ public final class Recovery {
                 Files.copy(in, spool, StandardCopyOption.REPLACE_EXISTING);
             }
             JobState job = new JobState(record.jobId(), record.name(), record.owner(), record.total(),
-                    record.submittedAt(), spool, dir.resolve("results.jsonl"), record.files());
+                    record.submittedAt(), spool, dir.resolve("results.jsonl"), record.files(), record.priority());
             job.dispatched(record.dispatched());
             job.budgetUsd(record.budgetUsd());
             if (record.state() == JobStatus.CANCELLED) {

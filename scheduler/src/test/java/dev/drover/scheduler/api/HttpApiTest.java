@@ -166,7 +166,7 @@ class HttpApiTest {
         record Case(String method, String path, String allow) {}
         for (Case c : List.of(new Case("DELETE", "/jobs", "GET, POST"), new Case("PUT", "/jobs/x", "GET"),
                 new Case("GET", "/jobs/x/cancel", "POST"), new Case("POST", "/health", "GET"), new Case("POST", "/fleet", "GET"),
-                new Case("PATCH", "/users", "GET, POST"), new Case("GET", "/users/bob", "DELETE"))) {
+                new Case("PATCH", "/users", "GET, POST"), new Case("GET", "/users/bob", "DELETE, PATCH"))) {
             HttpResponse<String> r = call(c.method, c.path, f.adminToken, null);
             assertError(405, r);
             assertEquals(c.allow, r.headers().firstValue("Allow").orElse(""), c.toString());

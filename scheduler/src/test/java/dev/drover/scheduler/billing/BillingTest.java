@@ -76,7 +76,7 @@ class BillingTest {
     }
 
     String submit(String owner, String workload, Double budget) throws Exception {
-        return scheduler.submit(new ByteArrayInputStream(workload.getBytes(StandardCharsets.UTF_8)), "w.txt", owner, null, budget)
+        return scheduler.submit(new ByteArrayInputStream(workload.getBytes(StandardCharsets.UTF_8)), "w.txt", owner, null, 0, budget)
                 .jobId();
     }
 
@@ -223,7 +223,7 @@ class BillingTest {
 
     @Test
     void aRunningJobOfAUserWhoseMonthlyBudgetIsSpentIsCancelledForBudget() throws Exception {
-        start(Quotas.defaults(), List.of(new User("ann", false, 0, 0.00001)));
+        start(Quotas.defaults(), List.of(new User("ann", false, 0, 1, 0.00001)));
         String job = submit("ann", "sleep 1000\n".repeat(5), null);
         List<Task> taken = worker.take(1);
         reportAndWait(job, taken.get(0), 1000, new Usage(100, 0, 0, 0));
@@ -234,7 +234,7 @@ class BillingTest {
         Why why = new Why(scheduler, Map::of, () -> new QueueDepth(0, 0));
         assertTrue(why.explain(job, 3L).orElseThrow().get("reasons").toString().contains("monthly budget is spent"));
         Quotas.Exceeded refused = org.junit.jupiter.api.Assertions.assertThrows(Quotas.Exceeded.class,
-                () -> billing.admit(new User("ann", false, 0, 0.00001)));
+                () -> billing.admit(new User("ann", false, 0, 1, 0.00001)));
         assertTrue(refused.getMessage().contains("monthly budget"), refused.getMessage());
     }
 
