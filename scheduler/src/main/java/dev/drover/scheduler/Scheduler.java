@@ -14,7 +14,6 @@ import dev.drover.scheduler.collect.BundleProofs;
 import dev.drover.scheduler.collect.Isolation;
 import dev.drover.scheduler.collect.ResultCollector;
 import dev.drover.scheduler.collect.ResultGate;
-import dev.drover.scheduler.collect.SealingQueue;
 import dev.drover.scheduler.dispatch.Dispatcher;
 import dev.drover.scheduler.dispatch.FairStandings;
 import dev.drover.scheduler.dispatch.LostWorkWatch;
@@ -72,21 +71,21 @@ public final class Scheduler implements AutoCloseable {
         this.config = config;
         BundleProofs proofs = bundleProofs(config, backend);
         this.resultGate = new ResultGate(proofs, jobs::containsKey);
-        this.backend = backend = SealingQueue.over(backend, proofs); // every bundle sent is sealed
+        this.backend = backend;
         this.clock = clock;
         this.persistence = new Persistence(backend.jobStore(), backend.payloads(), new Retention(config.retention()));
         this.intake = new Intake(config.dataDir(), clock);
-        this.isolation = new Isolation(backend.requests());
+        this.isolation = new Isolation(backend.requests(), proofs); // every bundle sent is sealed as it is made
         this.files = new JobFiles(backend.payloads(), config.dataDir());
-        this.dispatcher = new Dispatcher(config, backend, clock, jobs::values, persistence,
+        this.dispatcher = new Dispatcher(config, backend, clock, proofs, jobs::values, persistence,
                 (job, results) -> record(job, "failed-" + results.get(0).seq(), results));
         this.lostWork = new LostWorkWatch(backend.requests(), backend.responses(), jobs::values, dispatcher, config.lostAfter(), clock);
         for (int i = 0; i < config.collectorThreads(); i++) {
             collectors.add(ResultCollector.responses(backend, this::collect, resultGate));
         }
         backend.deadLetters().ifPresent(dlq -> collectors.add(
-                ResultCollector.deadLetters(dlq, this.backend, this::collect, clock, isolation)));
-        this.metrics = new SchedulerMetrics(this::list, () -> this.backend.requests().depth(), () -> this.backend.meter().total());
+                ResultCollector.deadLetters(dlq, backend, this::collect, clock, isolation)));
+        this.metrics = new SchedulerMetrics(this::list, () -> backend.requests().depth(), () -> backend.meter().total());
         this.retention = new RetentionSweeper(jobs, persistence, config.dataDir(), new Retention(config.retention()), clock);
     }
 

@@ -28,7 +28,7 @@ import java.util.Optional;
  * {@code payloads/} and {@code files/}); without one (jobs die with the process), in the data
  * directory ({@value #KEY_FILE}, mode 0600). Neither workers nor tasks can make a secret.
  */
-public final class BundleProofs {
+public final class BundleProofs implements dev.drover.scheduler.dispatch.Sealer {
     public static final String KEY_FILE = "result-proof.key";
     public static final String KEY_OBJECT = PayloadStore.WORKLOADS_PREFIX + ".drover-result-proof-key";
     private static final int KEY_BYTES = 32;
@@ -88,6 +88,7 @@ public final class BundleProofs {
     }
 
     /** The seal of a bundle of these tasks of {@code jobId}. */
+    @Override
     public BundleSeal seal(String jobId, List<Task> tasks) {
         String scope = scope(jobId, tasks);
         return new BundleSeal(scope, B64.encodeToString(secret(scope)));

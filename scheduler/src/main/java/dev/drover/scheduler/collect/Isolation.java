@@ -23,14 +23,18 @@ public final class Isolation {
     private final Map<String, Deque<Bundle>> waiting = new HashMap<>(); // by job; guarded by this
     private final Map<String, Long> trying = new HashMap<>();          // job → seq of the single out now
 
-    public Isolation(MessageQueue requests) {
+    private final BundleProofs proofs;
+
+    public Isolation(MessageQueue requests, BundleProofs proofs) {
         this.requests = requests;
+        this.proofs = proofs;
     }
 
     /** Queues these tasks of the dead bundle {@code b} to be tried alone, one after another. */
     public void split(Bundle b, List<Task> tasks) {
         Deque<Bundle> singles = new ArrayDeque<>();
-        tasks.forEach(t -> singles.add(new Bundle(b.bundleId() + "/" + t.seq(), b.jobId(), b.dispatchedAt(), List.of(t))));
+        tasks.forEach(t -> singles.add(new Bundle(b.bundleId() + "/" + t.seq(), b.jobId(), b.dispatchedAt(), List.of(t),
+                proofs.seal(b.jobId(), List.of(t)))));
         synchronized (this) {
             waiting.computeIfAbsent(b.jobId(), j -> new ArrayDeque<>()).addAll(singles);
         }

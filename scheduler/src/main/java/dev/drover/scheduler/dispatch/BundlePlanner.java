@@ -49,6 +49,7 @@ public final class BundlePlanner implements AutoCloseable {
         public static final Caps NONE = new Caps(Double.POSITIVE_INFINITY, Long.MAX_VALUE);
     }
 
+    private final Sealer sealer;
     private final JobState job;
     private final SchedulerConfig config;
     private final Clock clock;
@@ -58,8 +59,10 @@ public final class BundlePlanner implements AutoCloseable {
     private long seq; // the next task to plan
     private TaskSpec next;
 
-    public BundlePlanner(JobState job, SchedulerConfig config, Clock clock, int byteLimit, long from) throws WorkloadException {
+    public BundlePlanner(JobState job, SchedulerConfig config, Clock clock, Sealer sealer, int byteLimit, long from)
+            throws WorkloadException {
         this.job = job;
+        this.sealer = sealer;
         this.config = config;
         this.clock = clock;
         this.byteLimit = byteLimit;
@@ -119,8 +122,8 @@ public final class BundlePlanner implements AutoCloseable {
     }
 
     /** Bundles for these tasks (not read from the workload): a re-dispatch of lost work, under fresh ids. */
-    public static List<Planned> replan(JobState job, SchedulerConfig config, Clock clock, int byteLimit, List<Task> tasks,
-                                String round) {
+    public static List<Planned> replan(JobState job, SchedulerConfig config, Clock clock, Sealer sealer, int byteLimit,
+                                       List<Task> tasks, String round) {
         long maxTasks = maxTasks(job, config);
         List<Planned> out = new ArrayList<>();
         for (int i = 0; i < tasks.size(); ) {
@@ -129,11 +132,11 @@ public final class BundlePlanner implements AutoCloseable {
                 end++;
             }
             List<Task> run = tasks.subList(i, end);
-            String body = Json.write(new Bundle(id(job, run) + "~" + round, job.jobId, clock.millis(), run));
+            String body = Json.write(new Bundle(id(job, run) + "~" + round, job.jobId, clock.millis(), run, sealer.seal(job.jobId, run)));
             if (body.getBytes(StandardCharsets.UTF_8).length > byteLimit && run.size() > 1) {
                 end = i + run.size() / 2;
                 run = tasks.subList(i, end);
-                body = Json.write(new Bundle(id(job, run) + "~" + round, job.jobId, clock.millis(), run));
+                body = Json.write(new Bundle(id(job, run) + "~" + round, job.jobId, clock.millis(), run, sealer.seal(job.jobId, run)));
             }
             out.add(new Planned(run.get(0).seq(), run.size(), body, List.copyOf(run)));
             i = end;
@@ -154,7 +157,7 @@ public final class BundlePlanner implements AutoCloseable {
      * full of escaped characters) is halved until each half fits, unless its size is fixed (a re-send).
      */
     private void encode(List<Task> tasks, boolean mayHalve, List<Planned> out) {
-        String body = Json.write(new Bundle(id(job, tasks), job.jobId, clock.millis(), tasks));
+        String body = Json.write(new Bundle(id(job, tasks), job.jobId, clock.millis(), tasks, sealer.seal(job.jobId, tasks)));
         if (mayHalve && tasks.size() > 1 && body.getBytes(StandardCharsets.UTF_8).length > byteLimit) {
             int half = tasks.size() / 2;
             encode(tasks.subList(0, half), true, out);

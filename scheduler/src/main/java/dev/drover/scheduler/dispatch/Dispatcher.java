@@ -58,6 +58,7 @@ public final class Dispatcher implements Runnable {
     /** Send attempts for one batch before its job goes to the back of the line. */
     private static final int ATTEMPTS_BEFORE_YIELD = 3;
 
+    private final Sealer sealer;
     private final SchedulerConfig config;
     private final Backend backend;
     private final Clock clock;
@@ -84,9 +85,10 @@ public final class Dispatcher implements Runnable {
     private final Map<JobState, Long> heldBack = new HashMap<>(); // fair: a failing job's next turn; dispatcher thread only
     private volatile ToIntFunction<String> weights = user -> 1;
 
-    public Dispatcher(SchedulerConfig config, Backend backend, Clock clock, Supplier<Collection<JobState>> activeJobs,
+    public Dispatcher(SchedulerConfig config, Backend backend, Clock clock, Sealer sealer, Supplier<Collection<JobState>> activeJobs,
                Persistence persistence, BiConsumer<JobState, List<TaskResult>> decided) {
         this.config = config;
+        this.sealer = sealer;
         this.backend = backend;
         this.clock = clock;
         this.activeJobs = activeJobs;
@@ -379,7 +381,7 @@ public final class Dispatcher implements Runnable {
                 }
             }
         }
-        List<BundlePlanner.Planned> bundles = BundlePlanner.replan(job, config, clock, bundleByteLimit, tasks,
+        List<BundlePlanner.Planned> bundles = BundlePlanner.replan(job, config, clock, sealer, bundleByteLimit, tasks,
                 Long.toString(clock.millis(), 36));
         log.warn("job {}: {} dispatched tasks have neither a result nor a live claim; sending them again", job.jobId, tasks.size());
         for (int i = 0; i < bundles.size(); i += MessageQueue.MAX_BATCH) {
@@ -394,7 +396,7 @@ public final class Dispatcher implements Runnable {
         BundlePlanner planner = planners.get(job);
         if (planner == null) {
             long from = job.dispatched();
-            planner = new BundlePlanner(job, config, clock, bundleByteLimit, from);
+            planner = new BundlePlanner(job, config, clock, sealer, bundleByteLimit, from);
             planners.put(job, planner);
         }
         return planner;
@@ -415,7 +417,7 @@ public final class Dispatcher implements Runnable {
         if (sizes.isEmpty()) {
             return;
         }
-        try (BundlePlanner planner = new BundlePlanner(job, config, clock, bundleByteLimit, from)) {
+        try (BundlePlanner planner = new BundlePlanner(job, config, clock, sealer, bundleByteLimit, from)) {
             unsent.put(job, planner.plan(sizes.size(), Long.MAX_VALUE, sizes));
             saved.add(job);
         }
