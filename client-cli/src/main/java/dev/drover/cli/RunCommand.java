@@ -54,7 +54,8 @@ final class RunCommand implements Callable<Integer> {
     OutputOptions output;
 
     /** This run's own users: one admin with a fresh token, in memory only, so no other local user can submit to it. */
-    private final Accounts.Local access = Accounts.local(Main.CLOCK);
+    /** The run's own admin with a fresh token, made when the run starts (picocli builds every command at start-up). */
+    private Accounts.Local access;
 
     @Mixin
     FilesOptions files;
@@ -74,6 +75,7 @@ final class RunCommand implements Callable<Integer> {
         if (pack == null) {
             return Submission.BAD_INPUT;
         }
+        access = Accounts.local(Main.CLOCK);
         Path data = Files.createTempDirectory("drover-run-");
         try {
             return local != null ? inJvm(data) : onLocalAws(data);
