@@ -3,10 +3,8 @@ package dev.drover.scheduler.tls;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -69,8 +67,8 @@ public final class SelfSigned {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         // the key first, so a crash in between leaves a state the check above reports rather than a lone certificate
-        writeAtomically(key, PemFiles.pem(identity.key()), "rw-------");
-        writeAtomically(certificate, PemFiles.pem(identity.leaf()), "rw-r--r--");
+        dev.drover.core.AtomicFile.write(key, PemFiles.pem(identity.key()), "rw-------");
+        dev.drover.core.AtomicFile.write(certificate, PemFiles.pem(identity.leaf()), "rw-r--r--");
         writeFingerprint(dir, identity.fingerprint());
         return new Loaded(identity, true, certificate);
     }
@@ -104,22 +102,7 @@ public final class SelfSigned {
         Path file = dir.resolve(FINGERPRINT_FILE);
         String text = fingerprint.hex() + "\n";
         if (!Files.exists(file) || !Files.readString(file, StandardCharsets.US_ASCII).equals(text)) {
-            writeAtomically(file, text, "rw-r--r--");
-        }
-    }
-
-    private static void writeAtomically(Path file, String text, String mode) throws IOException {
-        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName() + "-", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(mode)));
-        try {
-            Files.writeString(tmp, text, StandardCharsets.US_ASCII);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
+            dev.drover.core.AtomicFile.write(file, text, "rw-r--r--");
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.drover.scheduler.billing;
 
+import dev.drover.core.testing.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,8 +25,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,28 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Bills, dry runs and budgets through the real HTTP API, the test playing the workers. */
 class BillingApiTest {
-    /** The clock that tells billing which month it is; the scheduler's own runs on the system clock. */
-    static final class MovableClock extends Clock {
-        volatile Instant now = Instant.now();
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     final HttpClient http = HttpClient.newHttpClient();
-    final MovableClock month = new MovableClock();
+    /** The clock that tells billing which month it is; the scheduler's own runs on the system clock. */
+    final MutableClock month = new MutableClock(Instant.now());
     InMemoryMessageQueue requests;
     WorkerDouble worker;
     Scheduler scheduler;
@@ -172,7 +152,7 @@ class BillingApiTest {
         assertTrue(refused.contains("monthly budget"), refused);
         JsonNode why = json(call("GET", "/jobs/" + job + "/why?task=2", carol, null));
         assertEquals("budget", why.get("reasons").get(0).get("code").asText(), why.toString());
-        month.now = month.now.plus(Duration.ofDays(32)); // a new month: the old jobs count in theirs
+        month.advance(Duration.ofDays(32)); // a new month: the old jobs count in theirs
         submit(carol, "sleep 1\n", 201);
     }
 
