@@ -32,6 +32,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,12 @@ public final class Scheduler implements AutoCloseable {
     private final Set<String> reportingWorkers = ConcurrentHashMap.newKeySet();
     private final SchedulerMetrics metrics;
     private final ResultGate resultGate;
+    /**
+     * The jobs not yet ended, for the dispatcher, the lost-work watch, the fleet's demand and the quotas:
+     * ended jobs stay in {@link #jobs} until their retention passes, and a fair-share round, repeated every
+     * few milliseconds while a job waits for room, would otherwise scan them all.
+     */
+    private final Set<JobState> live = ConcurrentHashMap.newKeySet();
     private final RetentionSweeper retention;
 
     public Scheduler(SchedulerConfig config, Backend backend, Clock clock) {
@@ -77,9 +84,9 @@ public final class Scheduler implements AutoCloseable {
         this.intake = new Intake(config.dataDir(), clock);
         this.isolation = new Isolation(backend.requests(), proofs); // every bundle sent is sealed as it is made
         this.files = new JobFiles(backend.payloads(), config.dataDir());
-        this.dispatcher = new Dispatcher(config, backend, clock, proofs, jobs::values, persistence,
+        this.dispatcher = new Dispatcher(config, backend, clock, proofs, this::live, persistence,
                 (job, results) -> record(job, "failed-" + results.get(0).seq(), results));
-        this.lostWork = new LostWorkWatch(backend.requests(), backend.responses(), jobs::values, dispatcher, config.lostAfter(), clock);
+        this.lostWork = new LostWorkWatch(backend.requests(), backend.responses(), this::live, dispatcher, config.lostAfter(), clock);
         for (int i = 0; i < config.collectorThreads(); i++) {
             collectors.add(ResultCollector.responses(backend, this::collect, resultGate));
         }
@@ -195,7 +202,7 @@ public final class Scheduler implements AutoCloseable {
             }
         }
         JobState job = intake.accept(workload, name, owner, files, priority);
-        long queued = jobs.values().stream().filter(j -> j.owner.equals(owner) && !j.cancelled())
+        long queued = live().stream().filter(j -> j.owner.equals(owner) && !j.cancelled())
                 .mapToLong(JobState::remaining).sum();
         if (queued + job.total > config.quotas().maxQueuedTasks()) {
             intake.discard(job);
@@ -206,6 +213,7 @@ public final class Scheduler implements AutoCloseable {
         job.budgetUsd(budgetUsd);
         persistence.submitted(job);
         jobs.put(job.jobId, job);
+        live.add(job);
         dispatcher.enqueue(job);
         log.info("job {} ({}): {} tasks queued", job.jobId, name, job.total);
         return job.view(clock.millis());
@@ -281,6 +289,12 @@ public final class Scheduler implements AutoCloseable {
             }
         });
         return Optional.of(usageJob != null ? usageJob::charge : u -> { });
+    }
+
+    /** {@link #live}, without the jobs that have ended since they were added. */
+    private Collection<JobState> live() {
+        live.removeIf(JobState::done);
+        return live;
     }
 
     private void finished(JobState job) {
@@ -393,7 +407,7 @@ public final class Scheduler implements AutoCloseable {
 
     /** What the fleet must carry: tasks not yet final over all jobs, and how long a task takes. */
     public Demand demand() {
-        return Demand.of(jobs.values(), reportingWorkers);
+        return Demand.of(live(), reportingWorkers);
     }
 
     private void recover() throws IOException {
@@ -404,6 +418,9 @@ public final class Scheduler implements AutoCloseable {
                 new Retention(config.retention())).jobs()) {
             JobState job = r.job();
             jobs.put(job.jobId, job);
+            if (!job.done()) {
+                live.add(job);
+            }
             try {
                 dispatcher.resumeSending(job, r.record().sending(), r.record().sendingFrom());
             } catch (WorkloadException e) {
