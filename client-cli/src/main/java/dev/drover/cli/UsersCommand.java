@@ -1,6 +1,7 @@
 package dev.drover.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.drover.core.port.User;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -54,8 +55,7 @@ final class UsersCommand implements Runnable {
                 spec.commandLine().getErr().println("drover: --monthly-budget: a number of US dollars, 0 or more");
                 return 2;
             }
-            if (weight < 1 || weight > 10_000) {
-                spec.commandLine().getErr().println("drover: --weight: a whole number from 1 to 10000");
+            if (!weightOk(weight, spec)) {
                 return 2;
             }
             JsonNode added = server.client().addUser(name, admin, weight, monthlyBudget);
@@ -108,8 +108,7 @@ final class UsersCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (weight < 1 || weight > 10_000) {
-                spec.commandLine().getErr().println("drover: --weight: a whole number from 1 to 10000");
+            if (!weightOk(weight, spec)) {
                 return 2;
             }
             server.client().setWeight(name, weight);
@@ -135,5 +134,14 @@ final class UsersCommand implements Runnable {
             spec.commandLine().getOut().printf("removed %s; their tokens no longer work%n", name);
             return 0;
         }
+    }
+
+    /** True for a weight the scheduler takes; otherwise says why on standard error. */
+    static boolean weightOk(int weight, CommandSpec spec) {
+        if (weight >= 1 && weight <= User.MAX_WEIGHT) {
+            return true;
+        }
+        spec.commandLine().getErr().println("drover: --weight: a whole number from 1 to " + User.MAX_WEIGHT);
+        return false;
     }
 }
