@@ -50,10 +50,9 @@ public final class EmbeddedAws implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         // The role marker comes first: process listings show only the start of a long command line.
-        // C1 only: local workers share the laptop's cores with the emulators and the scheduler, and
-        // C2 compiling their SDK paths anew in each worker cost more than it saved (on 2 cores, 16
-        // threads of 10 ms tasks: 65-77 % efficiency with C2 workers, 76-89 % with C1).
-        cmd.addAll(List.of("-Ddrover.role=worker", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        cmd.add("-Ddrover.role=worker");
+        cmd.addAll(WorkerJit.flags(LocalAws.defaultEmulatorsDir()));
+        cmd.addAll(List.of("-XX:+UseSerialGC", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "worker", "-t", Integer.toString(threads), "-i", idleTimeout,
                 "--poll-wait", LOCAL_POLL_WAIT, "--lease", LOCAL_LEASE));
         if (fixedFleet) {
