@@ -11,31 +11,39 @@ import java.util.function.Supplier;
 
 /**
  * Where finished tasks' outputs upload, so a task thread goes on to its next task meanwhile: a small
- * pool of named daemon threads, and a bound on the bytes waiting or uploading. A task thread that would
- * pass the bound waits (backpressure: finished tasks' files cannot pile up on the worker's disk). A
- * task whose outputs alone are over the bound goes when nothing else is in flight.
+ * pool of named daemon threads, and two bounds on what waits or uploads: its bytes, and one task
+ * waiting behind each upload thread. A task thread that would pass either waits (backpressure:
+ * finished tasks' files cannot pile up on the worker's disk, and a result does not wait behind a
+ * queue of other uploads). A task whose outputs alone are over the byte bound goes when nothing else
+ * is in flight.
  */
 public final class OutputUploads {
     /** Uploads at once per worker: as many as this machine has processors, 2 to 8. */
     public static final int DEFAULT_THREADS = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
     /**
-     * Bytes of finished tasks' outputs a worker holds at most while they upload. Enough to keep every
-     * upload thread busy while task threads run; more only queues: with 256 MiB, results of 1 MB outputs
-     * waited about 7 s for their upload at 40 MB/s.
+     * Bytes of finished tasks' outputs a worker holds at most while they upload: its disk's bound.
+     * With 256 MiB, results of 1 MB outputs waited about 7 s for their upload at 40 MB/s.
      */
     public static final long DEFAULT_MAX_IN_FLIGHT_BYTES = 32L << 20;
 
     private final long maxInFlightBytes;
+    /**
+     * Tasks waiting or uploading: one uploading and one next on each thread keeps the threads busy;
+     * more only queues, and a queued task's time counts in the job's task times, which size its bundles.
+     */
+    private final int maxInFlightTasks;
     private final ThreadPoolExecutor pool;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition room = lock.newCondition();
     private long inFlight; // guarded by lock
+    private int tasks; // guarded by lock
 
     public OutputUploads(int threads, long maxInFlightBytes) {
         if (threads < 1 || maxInFlightBytes < 1) {
             throw new IllegalArgumentException("threads and bytes must be positive: " + threads + ", " + maxInFlightBytes);
         }
         this.maxInFlightBytes = maxInFlightBytes;
+        this.maxInFlightTasks = 2 * threads;
         AtomicInteger n = new AtomicInteger();
         // idle threads end after a while, so an executor nobody closes leaves no thread behind
         this.pool = new ThreadPoolExecutor(threads, threads, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
@@ -84,10 +92,11 @@ public final class OutputUploads {
         long want = Math.min(Math.max(bytes, 0), maxInFlightBytes);
         lock.lock();
         try {
-            while (inFlight > 0 && inFlight + want > maxInFlightBytes) {
+            while (tasks > 0 && (inFlight + want > maxInFlightBytes || tasks >= maxInFlightTasks)) {
                 room.await();
             }
             inFlight += want;
+            tasks++;
             return want;
         } finally {
             lock.unlock();
@@ -98,6 +107,7 @@ public final class OutputUploads {
         lock.lock();
         try {
             inFlight -= bytes;
+            tasks--;
             room.signalAll();
         } finally {
             lock.unlock();

@@ -125,6 +125,42 @@ class OutputUploadsTest {
     }
 
     @Test
+    void atMostOneTaskWaitsBehindEachUploadThread() throws Exception {
+        // small outputs, far under the byte bound: what queues is latency, and the result waits it out
+        OutputUploads uploads = new OutputUploads(2, 1 << 30);
+        CountDownLatch release = new CountDownLatch(1);
+        List<CompletableFuture<String>> held = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            held.add(uploads.submit(10, () -> {
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return "held";
+            }));
+        }
+        AtomicBoolean fifthSubmitted = new AtomicBoolean();
+        Thread taskThread = new Thread(() -> {
+            try {
+                uploads.submit(10, () -> "fifth");
+                fifthSubmitted.set(true);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "test-task-thread");
+        taskThread.start();
+        taskThread.join(300);
+        assertTrue(taskThread.isAlive() && !fifthSubmitted.get(), "2 uploading and 2 waiting: the fifth task waits");
+        release.countDown();
+        for (CompletableFuture<String> f : held) {
+            assertEquals("held", f.get(10, TimeUnit.SECONDS));
+        }
+        taskThread.join(10_000);
+        assertTrue(fifthSubmitted.get(), "the fifth went once the others were up");
+    }
+
+    @Test
     void outputsLargerThanTheBoundStillGoAlone() throws Exception {
         OutputUploads uploads = new OutputUploads(1, 1000);
         assertEquals("big", uploads.submit(5000, () -> "big").get(10, TimeUnit.SECONDS));
