@@ -110,7 +110,8 @@ final class FilesBench {
         }
     }
 
-    private record Job(double wallSeconds, double meanAfterFirstMs) {}
+    /** A finished job: its wall time, its mean task time after each worker's first, and its status (request counts). */
+    private record Job(double wallSeconds, double meanAfterFirstMs, JobView view) {}
 
     private Job job(Scheduler scheduler, byte[] workload, String files) throws Exception {
         long t0 = System.nanoTime();
@@ -133,7 +134,7 @@ final class FilesBench {
                 n++;
             }
         }
-        return new Job(wall, n == 0 ? 0 : (double) sum / n);
+        return new Job(wall, n == 0 ? 0 : (double) sum / n, scheduler.status(v.jobId()).orElseThrow());
     }
 
     private static List<TaskResult> results(Scheduler scheduler, String jobId) throws Exception {
@@ -176,14 +177,22 @@ final class FilesBench {
                 job(scheduler, line.repeat(Math.max(50, concurrency * 10)).getBytes(StandardCharsets.UTF_8), null);
                 clean(store);
                 say("raw PutObject loop: " + tasks + " x " + outputMb + " MB, " + concurrency + " threads");
+                Map<String, Double> cpu = ProcessCpu.now();
                 double raw = rawLoop(s3, bucket, file, concurrency, tasks, "raw/");
+                cpu("raw", cpu);
                 clean(store);
                 say("outputs out: " + tasks + " tasks x " + outputMb + " MB");
+                cpu = ProcessCpu.now();
                 Job drover = job(scheduler, line.repeat(tasks).getBytes(StandardCharsets.UTF_8), null);
+                cpu("drover", cpu);
+                requests("drover", drover);
                 clean(store);
                 say("the same tasks writing to their working directory instead (nothing uploaded)");
                 String local = "head -c " + bytes + " /dev/zero > out.bin\n";
+                cpu = ProcessCpu.now();
                 Job noOutputs = job(scheduler, local.repeat(tasks).getBytes(StandardCharsets.UTF_8), null);
+                cpu("noUpload", cpu);
+                requests("noUpload", noOutputs);
                 figures.put("outputs.noUploadSeconds", noOutputs.wallSeconds);
                 figures.put("outputs.droverTaskMs", drover.meanAfterFirstMs);
                 figures.put("outputs.noUploadTaskMs", noOutputs.meanAfterFirstMs);
@@ -239,10 +248,11 @@ final class FilesBench {
                 figures.put("outputs.ratio", droverMbs / rawMbs);
                 say(String.format(Locale.ROOT, "  raw %.1f MB/s (%.1f s, then %.1f s), Drover %.1f MB/s (%.1f s): %.0f %%", rawMbs,
                         raw, raw2, droverMbs, drover.wallSeconds, 100 * droverMbs / rawMbs));
+                bestOnThisMachine((raw + raw2) / 2);
             }
-            // the same job on worker processes with the whole JIT (C1 then C2) instead of C1 only
+            // the same job on worker processes with the whole JIT (C1 then C2) instead of C2 for digests only
             List<String> c2 = new ArrayList<>(EmbeddedAws.workerCommand(threadsPerProcess, "120s"));
-            c2.remove("-XX:TieredStopAtLevel=1");
+            c2.removeIf(flag -> flag.startsWith("-XX:CompilerDirectivesFile="));
             try (ProcessFleetLauncher fleet = new ProcessFleetLauncher(c2, aws.emulators.endpoints().workerEnvironment(),
                     dir.resolve("workers-c2"), clock);
                  Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(dir.resolve("sched-out-c2"), concurrency),
@@ -260,6 +270,42 @@ final class FilesBench {
                 say(String.format(Locale.ROOT, "  %.2f s, %.1f MB/s", c2Job.wallSeconds, tasks * (double) outputMb / c2Job.wallSeconds));
             }
         }
+    }
+
+    /**
+     * The most Drover could reach on this machine when its cores are the limit: the job cannot take less
+     * than the CPU of the same tasks without uploads (Drover's own part included) plus s3proxy's CPU
+     * for the same puts, spread over every core. That is a Drover whose uploads cost its workers nothing.
+     */
+    private void bestOnThisMachine(double rawSeconds) {
+        Object server = figures.get("outputs.cpu.raw.s3proxy");
+        Object tasksAlone = figures.get("outputs.cpu.noUpload." + ProcessCpu.MACHINE);
+        if (server == null || tasksAlone == null) {
+            return; // not Linux: no machine total
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        double floor = ((double) server + (double) tasksAlone) / cores;
+        figures.put("outputs.floorSeconds", floor);
+        figures.put("outputs.bestRatio", rawSeconds / floor);
+        say(String.format(Locale.ROOT, "  at best on %d cores: %.2f s (%.1f CPU s for the tasks without uploads"
+                + " + %.1f CPU s of s3proxy for the puts), %.0f %% of raw", cores, floor, tasksAlone, server, 100 * rawSeconds / floor));
+    }
+
+    /** Records and prints the CPU seconds each group of processes used in a phase. */
+    private void cpu(String phase, Map<String, Double> before) {
+        Map<String, Double> used = ProcessCpu.since(before);
+        used.forEach((group, s) -> figures.put("outputs.cpu." + phase + "." + group, s));
+        StringBuilder line = new StringBuilder("  CPU seconds:");
+        used.forEach((group, s) -> line.append(String.format(Locale.ROOT, " %s %.1f,", group, s)));
+        say(line.substring(0, line.length() - 1));
+    }
+
+    private void requests(String phase, Job job) {
+        figures.put("outputs.requests." + phase + ".sqs", job.view.sqsRequests());
+        figures.put("outputs.requests." + phase + ".dynamoWrites", job.view.dynamoWrites());
+        figures.put("outputs.requests." + phase + ".s3", job.view.s3Requests());
+        say(String.format(Locale.ROOT, "  requests: SQS %d, DynamoDB writes %d, S3 %d", job.view.sqsRequests(),
+                job.view.dynamoWrites(), job.view.s3Requests()));
     }
 
     /** Seconds for {@code count} PutObjects of the file on {@code threads} threads. */
@@ -341,6 +387,12 @@ final class FilesBench {
                     (double) figures.get("outputs.noUploadSeconds"),
                     (int) figures.get("outputs.tasks") * (double) (int) figures.get("outputs.mbPerTask")
                             / (double) figures.get("outputs.noUploadSeconds")));
+            if (figures.containsKey("outputs.floorSeconds")) {
+                sb.append(String.format(Locale.ROOT, "| at best on this machine's %d cores (the tasks without uploads + s3proxy's CPU for the puts) | %.2f | %.1f |%n",
+                        Runtime.getRuntime().availableProcessors(), (double) figures.get("outputs.floorSeconds"),
+                        (int) figures.get("outputs.tasks") * (double) (int) figures.get("outputs.mbPerTask")
+                                / (double) figures.get("outputs.floorSeconds")));
+            }
             sb.append(String.format(Locale.ROOT, "%nDrover / raw: %.0f %%. A task took %.1f ms writing and uploading its"
                             + " output, %.1f ms writing it only (each worker's first task left out).%n",
                     100 * (double) figures.get("outputs.ratio"), (double) figures.get("outputs.droverTaskMs"),
