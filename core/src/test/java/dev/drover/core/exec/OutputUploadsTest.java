@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,31 +96,15 @@ class OutputUploadsTest {
     void bytesInFlightAreBoundedSoATaskThreadWaitsForRoom() throws Exception {
         OutputUploads uploads = new OutputUploads(4, 1000);
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<String> first = uploads.submit(800, () -> {
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-            return "first";
-        });
+        CompletableFuture<String> first = uploads.submit(800, () -> heldUntil(release));
         assertEquals(800, uploads.inFlightBytes());
-        AtomicBoolean secondSubmitted = new AtomicBoolean();
-        Thread taskThread = new Thread(() -> {
-            try {
-                uploads.submit(800, () -> "second").join();
-                secondSubmitted.set(true);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "test-task-thread");
-        taskThread.start();
-        taskThread.join(300);
-        assertTrue(taskThread.isAlive() && !secondSubmitted.get(), "800 + 800 > 1000: the second waits");
+        AtomicReference<CompletableFuture<String>> second = new AtomicReference<>();
+        Thread taskThread = submitOnTaskThread(uploads, 800, second);
+        assertTrue(taskThread.isAlive() && second.get() == null, "800 + 800 > 1000: the second waits");
         release.countDown();
-        assertEquals("first", first.get(10, TimeUnit.SECONDS));
+        assertEquals("held", first.get(10, TimeUnit.SECONDS));
         taskThread.join(10_000);
-        assertTrue(secondSubmitted.get(), "the second went once the first was up");
+        assertEquals("next", second.get().get(10, TimeUnit.SECONDS), "the second went once the first was up");
         assertEquals(0, uploads.inFlightBytes());
     }
 
@@ -131,33 +115,42 @@ class OutputUploadsTest {
         CountDownLatch release = new CountDownLatch(1);
         List<CompletableFuture<String>> held = new java.util.ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            held.add(uploads.submit(10, () -> {
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-                return "held";
-            }));
+            held.add(uploads.submit(10, () -> heldUntil(release)));
         }
-        AtomicBoolean fifthSubmitted = new AtomicBoolean();
+        AtomicReference<CompletableFuture<String>> fifth = new AtomicReference<>();
+        Thread taskThread = submitOnTaskThread(uploads, 10, fifth);
+        assertTrue(taskThread.isAlive() && fifth.get() == null, "2 uploading and 2 waiting: the fifth task waits");
+        release.countDown();
+        for (CompletableFuture<String> f : held) {
+            assertEquals("held", f.get(10, TimeUnit.SECONDS));
+        }
+        taskThread.join(10_000);
+        assertEquals("next", fifth.get().get(10, TimeUnit.SECONDS), "the fifth went once the others were up");
+    }
+
+    private static String heldUntil(CountDownLatch release) {
+        try {
+            release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        return "held";
+    }
+
+    /** Submits an upload from a task thread of its own, which sets {@code submitted} once it got room; given 300 ms. */
+    private static Thread submitOnTaskThread(OutputUploads uploads, long bytes,
+                                             AtomicReference<CompletableFuture<String>> submitted)
+            throws InterruptedException {
         Thread taskThread = new Thread(() -> {
             try {
-                uploads.submit(10, () -> "fifth");
-                fifthSubmitted.set(true);
+                submitted.set(uploads.submit(bytes, () -> "next"));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }, "test-task-thread");
         taskThread.start();
         taskThread.join(300);
-        assertTrue(taskThread.isAlive() && !fifthSubmitted.get(), "2 uploading and 2 waiting: the fifth task waits");
-        release.countDown();
-        for (CompletableFuture<String> f : held) {
-            assertEquals("held", f.get(10, TimeUnit.SECONDS));
-        }
-        taskThread.join(10_000);
-        assertTrue(fifthSubmitted.get(), "the fifth went once the others were up");
+        return taskThread;
     }
 
     @Test
