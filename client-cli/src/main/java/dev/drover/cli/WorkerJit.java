@@ -2,10 +2,11 @@ package dev.drover.cli;
 
 import dev.drover.core.AtomicFile;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The JIT flags of local worker processes: C1 for everything except the JDK's message digests.
@@ -20,6 +21,8 @@ import java.util.List;
  * against 21,000 C1 only and 18,000 with these).
  */
 final class WorkerJit {
+    private static final Logger log = LoggerFactory.getLogger(WorkerJit.class);
+    static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
     static final String DIRECTIVES = """
             [
               { match: ["sun/security/provider/SHA2.*", "sun/security/provider/DigestBase.*"], c2: { Exclude: false } },
@@ -30,14 +33,18 @@ final class WorkerJit {
     private WorkerJit() {
     }
 
-    /** The JVM flags, with the directives written to {@code dir} (which this user owns: the JVM trusts the file). */
+    /**
+     * The JVM flags, with the directives written to {@code dir} (which this user owns: the JVM trusts
+     * the file); C1 only if the file cannot be written there, as before the directives.
+     */
     static List<String> flags(Path dir) {
         Path file = dir.resolve("worker-jit.json");
         try {
             Files.createDirectories(dir);
             AtomicFile.write(file, DIRECTIVES, "rw-r--r--");
         } catch (IOException e) {
-            throw new UncheckedIOException("could not write the workers' JIT directives to " + file, e);
+            log.warn("could not write the workers' JIT directives to {} ({}): local workers run C1 only", file, e.toString());
+            return List.of(C1_ONLY);
         }
         return List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:CompilerDirectivesFile=" + file.toAbsolutePath(),
                 "-XX:Tier4InvocationThreshold=100", "-XX:Tier4MinInvocationThreshold=50", "-XX:Tier4CompileThreshold=150",
