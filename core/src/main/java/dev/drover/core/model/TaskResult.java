@@ -20,6 +20,10 @@ import java.util.List;
  *                 prefix ({@code .drover/stdout}, so {@code outputs/<job>/<seq>/.drover/stdout}), with
  *                 its bytes and SHA-256; null (and left out of the JSON) when the inline text is whole
  * @param stderrObject the same for stderr ({@code .drover/stderr})
+ * @param heldMillis how long the task held its worker thread: its run, and a wait for room among the
+ *                 uploads, but not the upload of its outputs, which goes on off the thread (so
+ *                 {@code finishedAt - startedAt} may be longer); what a bundle of such tasks takes a
+ *                 thread. 0 where unknown (results of older workers, tasks Drover decided)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record TaskResult(String jobId, long seq, int line, String command, TaskStatus status,
@@ -28,7 +32,8 @@ public record TaskResult(String jobId, long seq, int line, String command, TaskS
                          String worker, long queuedAt, long startedAt, long finishedAt,
                          int attempts, String error, int replica, List<OutputFile> outputs,
                          @JsonInclude(JsonInclude.Include.NON_NULL) OutputFile stdoutObject,
-                         @JsonInclude(JsonInclude.Include.NON_NULL) OutputFile stderrObject) {
+                         @JsonInclude(JsonInclude.Include.NON_NULL) OutputFile stderrObject,
+                         @JsonInclude(JsonInclude.Include.NON_DEFAULT) long heldMillis) {
 
     public TaskResult {
         outputs = outputs == null ? List.of() : List.copyOf(outputs);
@@ -40,7 +45,7 @@ public record TaskResult(String jobId, long seq, int line, String command, TaskS
                       String worker, long queuedAt, long startedAt, long finishedAt,
                       int attempts, String error, int replica, List<OutputFile> outputs) {
         this(jobId, seq, line, command, status, exitCode, stdout, stderr, stdoutTruncated, stderrTruncated, worker,
-                queuedAt, startedAt, finishedAt, attempts, error, replica, outputs, null, null);
+                queuedAt, startedAt, finishedAt, attempts, error, replica, outputs, null, null, 0);
     }
 
     /**
@@ -68,7 +73,7 @@ public record TaskResult(String jobId, long seq, int line, String command, TaskS
                       String worker, long queuedAt, long startedAt, long finishedAt,
                       int attempts, String error) {
         this(jobId, seq, line, command, status, exitCode, stdout, stderr, stdoutTruncated, stderrTruncated, worker,
-                queuedAt, startedAt, finishedAt, attempts, error, 0, List.of(), null, null);
+                queuedAt, startedAt, finishedAt, attempts, error, 0, List.of(), null, null, 0);
     }
 
     @JsonProperty("taskId")
@@ -86,9 +91,15 @@ public record TaskResult(String jobId, long seq, int line, String command, TaskS
         return Math.max(0, finishedAt - startedAt);
     }
 
+    /** How long the task held its thread, where the worker said so, else its duration. */
+    @JsonIgnore
+    public long threadMillis() {
+        return heldMillis > 0 ? heldMillis : durationMillis();
+    }
+
     /** A result that Drover itself decides, with no run behind it (cancelled, dead-lettered). */
     public static TaskResult decided(String jobId, Task task, TaskStatus status, String error, long now) {
         return new TaskResult(jobId, task.seq(), task.line(), task.command(), status, null, "", "",
-                false, false, "", now, now, now, task.attempt() - 1, error, task.replica(), List.of(), null, null);
+                false, false, "", now, now, now, task.attempt() - 1, error, task.replica(), List.of(), null, null, 0);
     }
 }

@@ -154,7 +154,7 @@ final class TaskRunner {
             return new TaskResult(run.jobId(), task.seq(), task.line(), task.command(), out.status(), out.exitCode(),
                     out.stdout(), out.stderr(), out.stdoutTruncated(), out.stderrTruncated(), config.workerId(),
                     run.bundle.dispatchedAt(), startedAt, finished, attempts - 1 + run.claimCount, out.error(),
-                    task.replica(), out.outputs(), out.stdoutObject(), out.stderrObject());
+                    task.replica(), out.outputs(), out.stdoutObject(), out.stderrObject(), ranMillis);
         });
     }
 

@@ -172,7 +172,7 @@ public final class BundlePlanner implements AutoCloseable {
         if (sleep >= 0) {
             return sleep + OVERHEAD_MILLIS;
         }
-        double measured = job.meanShellMillis();
+        double measured = job.meanShellThreadMillis();
         return (measured < 0 ? UNMEASURED_SHELL_MILLIS : measured) + OVERHEAD_MILLIS;
     }
 

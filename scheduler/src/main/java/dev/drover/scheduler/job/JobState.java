@@ -61,6 +61,8 @@ public final class JobState {
     private Usage usage = Usage.ZERO;
     private long duplicates;
     private long shellMillis;
+    /** What the shell tasks held their threads: less than their time while outputs upload off the thread. */
+    private long shellThreadMillis;
     private long shellRuns;
     private long runMillis;
     private long runs;
@@ -377,6 +379,7 @@ public final class JobState {
                 }
                 if (Commands.sleepMillis(r.command()) < 0) {
                     shellMillis += r.durationMillis();
+                    shellThreadMillis += r.threadMillis();
                     shellRuns++;
                 }
             }
@@ -497,9 +500,14 @@ public final class JobState {
         duplicates += n;
     }
 
-    /** Mean run time of the job's shell tasks so far, or -1 before the first one ends. */
-    public synchronized double meanShellMillis() {
-        return shellRuns == 0 ? -1 : (double) shellMillis / shellRuns;
+    /**
+     * Mean time the job's shell tasks held a worker thread so far, or -1 before the first one ends:
+     * what bundles are sized by. A task's wait for its outputs' upload is left out: counted in, a
+     * queue of uploads made the tasks look long and the bundles small, and their extra requests
+     * slowed the uploads further.
+     */
+    public synchronized double meanShellThreadMillis() {
+        return shellRuns == 0 ? -1 : (double) shellThreadMillis / shellRuns;
     }
 
     /** Total run time and count of the job's shell tasks so far: {millis, runs}. */
