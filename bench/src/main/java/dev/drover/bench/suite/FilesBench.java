@@ -370,7 +370,7 @@ final class FilesBench {
             sb.append(String.format(Locale.ROOT, "| Drover (submit to last result) | %.2f | %.1f |%n",
                     (double) figures.get("outputs.droverSeconds"), (double) figures.get("outputs.droverMBps")));
             if (figures.containsKey("outputs.droverC2Seconds")) {
-                sb.append(String.format(Locale.ROOT, "| Drover, worker processes with C1 and C2 (not C1 only) | %.2f | %.1f |%n",
+                sb.append(String.format(Locale.ROOT, "| Drover, worker processes with the whole JIT (not C2 for digests only) | %.2f | %.1f |%n",
                         (double) figures.get("outputs.droverC2Seconds"), (double) figures.get("outputs.droverC2MBps")));
             }
             if (figures.containsKey("outputs.rawSignedSeconds")) {
