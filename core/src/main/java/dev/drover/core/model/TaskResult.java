@@ -91,10 +91,10 @@ public record TaskResult(String jobId, long seq, int line, String command, TaskS
         return Math.max(0, finishedAt - startedAt);
     }
 
-    /** How long the task held its thread, where the worker said so, else its duration. */
+    /** How long the task held its thread, where the worker said so, else its duration; never more than its duration. */
     @JsonIgnore
     public long threadMillis() {
-        return heldMillis > 0 ? heldMillis : durationMillis();
+        return heldMillis > 0 ? Math.min(heldMillis, durationMillis()) : durationMillis();
     }
 
     /** A result that Drover itself decides, with no run behind it (cancelled, dead-lettered). */

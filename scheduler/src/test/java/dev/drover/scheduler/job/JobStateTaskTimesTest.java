@@ -44,6 +44,14 @@ class JobStateTaskTimesTest {
     }
 
     @Test
+    void aThreadTimeLongerThanTheTaskCountsItsDuration() {
+        // a message body is input: a held time the task's own times cannot hold does not skew its bundles
+        JobState job = new JobState("j", "w.txt", "ann", 1, 0, dir.resolve("w.txt"), dir.resolve("results.jsonl"));
+        job.accept(List.of(shell(0, 1_000, 1_250, Long.MAX_VALUE)), 2_000);
+        assertEquals(250.0, job.meanShellThreadMillis(), 1e-9);
+    }
+
+    @Test
     void theThreadTimeTravelsInTheResult() {
         assertEquals(20, Json.result(Json.write(shell(0, 1_000, 1_400, 20))).heldMillis());
     }
