@@ -122,12 +122,14 @@ final class EmulatorProcess {
      */
     void awaitReady(Instant deadline, Predicate<EmulatorProcess> ready) {
         while (true) {
+            if (logContains(PORT_TAKEN)) {
+                // Some emulators (ElasticMQ) stay alive without their port: fail now, not at the deadline;
+                // others exit, which says less than this
+                throw new PortTakenException(name + " could not listen on port " + port + "; last lines of " + log
+                        + ":\n" + logTail());
+            }
             if (!process.isAlive()) {
                 throw failure(name + " exited with code " + process.exitValue() + " before it was ready");
-            }
-            if (logContains(PORT_TAKEN)) {
-                // Some emulators (ElasticMQ) stay alive without their port: fail now, not at the deadline.
-                throw failure(name + " could not listen on port " + port);
             }
             if (ready.test(this)) {
                 return;

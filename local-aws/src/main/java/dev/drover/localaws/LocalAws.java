@@ -19,7 +19,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -45,6 +48,9 @@ public final class LocalAws implements AutoCloseable {
     public static final String REGION = AwsSettings.DEFAULT_REGION;
     /** Each emulator must answer within this long (they start in parallel, in a few seconds). */
     public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** Starts on fresh ports before a taken port fails the start: each needs a race lost to happen. */
+    static final int START_ATTEMPTS = 3;
+    private static final Logger log = LoggerFactory.getLogger(LocalAws.class);
     /** ElasticMQ logs this once queues and messages are restored; its port opens before that. */
     private static final String ELASTICMQ_STARTED = "=== ElasticMQ server";
     /** The account ElasticMQ puts in queue URLs and ARNs. */
@@ -93,6 +99,24 @@ public final class LocalAws implements AutoCloseable {
      *         (the message has the tail of its log)
      */
     public static LocalAws start(LocalAwsOptions options) {
+        return start(options, EmulatorProcess::freePort);
+    }
+
+    /** The same, on ports from {@code ports}; a start whose port was taken meanwhile is made again on new ones. */
+    static LocalAws start(LocalAwsOptions options, IntSupplier ports) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(options, ports);
+            } catch (PortTakenException e) {
+                if (attempt == START_ATTEMPTS) {
+                    throw e;
+                }
+                log.info("{}: starting the emulators again on new ports", e.getMessage().lines().findFirst().orElse(""));
+            }
+        }
+    }
+
+    private static LocalAws startOnce(LocalAwsOptions options, IntSupplier ports) {
         Path emulators = options.emulatorsDir().toAbsolutePath();
         for (String folder : List.of("elasticmq", "dynamodb", "dynamodb-native", "s3proxy")) {
             if (!Files.isDirectory(emulators.resolve(folder))) {
@@ -112,11 +136,11 @@ public final class LocalAws implements AutoCloseable {
         Thread hook = new Thread(() -> stopAndCleanUp(processes, temporaryDir), "drover-local-aws-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            EmulatorProcess sqs = startElasticMq(emulators, options.dataDir(), workDir, launcherDir, logDir);
+            EmulatorProcess sqs = startElasticMq(emulators, options.dataDir(), workDir, launcherDir, logDir, ports.getAsInt());
             processes.add(sqs);
-            EmulatorProcess dynamoDb = startDynamoDbLocal(emulators, options.dataDir(), launcherDir, logDir);
+            EmulatorProcess dynamoDb = startDynamoDbLocal(emulators, options.dataDir(), launcherDir, logDir, ports.getAsInt());
             processes.add(dynamoDb);
-            EmulatorProcess s3 = startS3Proxy(emulators, options.dataDir(), workDir, launcherDir, logDir);
+            EmulatorProcess s3 = startS3Proxy(emulators, options.dataDir(), workDir, launcherDir, logDir, ports.getAsInt());
             processes.add(s3);
 
             Instant deadline = Instant.now().plus(START_TIMEOUT);
@@ -180,8 +204,7 @@ public final class LocalAws implements AutoCloseable {
     }
 
     private static EmulatorProcess startElasticMq(Path emulators, Optional<Path> dataDir, Path workDir,
-                                                  Path launcherDir, Path logDir) {
-        int port = EmulatorProcess.freePort();
+                                                  Path launcherDir, Path logDir, int port) {
         // Extends the application.conf that ElasticMQ ships (Pekko settings) instead of replacing it.
         StringBuilder conf = new StringBuilder()
                 .append("include classpath(\"application.conf\")\n")
@@ -205,8 +228,7 @@ public final class LocalAws implements AutoCloseable {
     }
 
     private static EmulatorProcess startDynamoDbLocal(Path emulators, Optional<Path> dataDir, Path launcherDir,
-                                                      Path logDir) {
-        int port = EmulatorProcess.freePort();
+                                                      Path logDir, int port) {
         List<String> jvmArgs = new ArrayList<>(EMULATOR_JVM_ARGS);
         jvmArgs.add("-Dsqlite4java.library.path=" + emulators.resolve("dynamodb-native"));
         // -sharedDb: one database whatever the credentials/region; -port has no host option, so
@@ -223,8 +245,7 @@ public final class LocalAws implements AutoCloseable {
     }
 
     private static EmulatorProcess startS3Proxy(Path emulators, Optional<Path> dataDir, Path workDir,
-                                                Path launcherDir, Path logDir) {
-        int port = EmulatorProcess.freePort();
+                                                Path launcherDir, Path logDir, int port) {
         StringBuilder properties = new StringBuilder()
                 .append("s3proxy.endpoint=").append(endpointOf(port)).append('\n')
                 .append("s3proxy.authorization=none\n")
