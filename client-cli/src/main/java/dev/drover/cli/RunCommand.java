@@ -53,8 +53,10 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
-    /** This run's own users: one admin with a fresh token, in memory only, so no other local user can submit to it. */
-    /** The run's own admin with a fresh token, made when the run starts (picocli builds every command at start-up). */
+    /**
+     * This run's own users: one admin with a fresh token, in memory only, so no other local user can submit
+     * to it; made when the run starts (picocli builds every command at start-up).
+     */
     private Accounts.Local access;
 
     @Mixin

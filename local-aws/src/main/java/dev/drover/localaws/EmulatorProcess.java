@@ -125,8 +125,7 @@ final class EmulatorProcess {
             if (logContains(PORT_TAKEN)) {
                 // Some emulators (ElasticMQ) stay alive without their port: fail now, not at the deadline;
                 // others exit, which says less than this
-                throw new PortTakenException(name + " could not listen on port " + port + "; last lines of " + log
-                        + ":\n" + logTail());
+                throw new PortTakenException(withLogTail(name + " could not listen on port " + port));
             }
             if (!process.isAlive()) {
                 throw failure(name + " exited with code " + process.exitValue() + " before it was ready");
@@ -182,7 +181,11 @@ final class EmulatorProcess {
     }
 
     private IllegalStateException failure(String message) {
-        return new IllegalStateException(message + "; last lines of " + log + ":\n" + logTail());
+        return new IllegalStateException(withLogTail(message));
+    }
+
+    private String withLogTail(String message) {
+        return message + "; last lines of " + log + ":\n" + logTail();
     }
 
     private String logTail() {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -42,7 +43,7 @@ final class ProcessCpu {
             return "worker JVMs";
         } else if (commandLine.contains("elasticmq")) {
             return "ElasticMQ";
-        } else if (commandLine.toLowerCase(java.util.Locale.ROOT).contains("dynamodb")) {
+        } else if (commandLine.toLowerCase(Locale.ROOT).contains("dynamodb")) {
             return "DynamoDB Local";
         } else if (commandLine.contains("s3proxy")) {
             return "s3proxy";

@@ -5,6 +5,7 @@ import dev.drover.core.model.ResultProof;
 import dev.drover.core.model.Task;
 import dev.drover.core.port.PayloadStore;
 import dev.drover.scheduler.Backend;
+import dev.drover.scheduler.dispatch.Sealer;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ import java.util.Optional;
  * {@code payloads/} and {@code files/}); without one (jobs die with the process), in the data
  * directory ({@value #KEY_FILE}, mode 0600). Neither workers nor tasks can make a secret.
  */
-public final class BundleProofs implements dev.drover.scheduler.dispatch.Sealer {
+public final class BundleProofs implements Sealer {
     public static final String KEY_FILE = "result-proof.key";
     public static final String KEY_OBJECT = PayloadStore.WORKLOADS_PREFIX + ".drover-result-proof-key";
     private static final int KEY_BYTES = 32;

@@ -4,6 +4,7 @@ import dev.drover.core.codec.Json;
 import dev.drover.core.model.Bundle;
 import dev.drover.core.model.Task;
 import dev.drover.core.port.MessageQueue;
+import dev.drover.scheduler.dispatch.Sealer;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -23,18 +24,18 @@ public final class Isolation {
     private final Map<String, Deque<Bundle>> waiting = new HashMap<>(); // by job; guarded by this
     private final Map<String, Long> trying = new HashMap<>();          // job → seq of the single out now
 
-    private final BundleProofs proofs;
+    private final Sealer sealer;
 
-    public Isolation(MessageQueue requests, BundleProofs proofs) {
+    public Isolation(MessageQueue requests, Sealer sealer) {
         this.requests = requests;
-        this.proofs = proofs;
+        this.sealer = sealer;
     }
 
     /** Queues these tasks of the dead bundle {@code b} to be tried alone, one after another. */
     public void split(Bundle b, List<Task> tasks) {
         Deque<Bundle> singles = new ArrayDeque<>();
         tasks.forEach(t -> singles.add(new Bundle(b.bundleId() + "/" + t.seq(), b.jobId(), b.dispatchedAt(), List.of(t),
-                proofs.seal(b.jobId(), List.of(t)))));
+                sealer.seal(b.jobId(), List.of(t)))));
         synchronized (this) {
             waiting.computeIfAbsent(b.jobId(), j -> new ArrayDeque<>()).addAll(singles);
         }
