@@ -252,7 +252,9 @@ final class FilesBench {
             }
             // the same job on worker processes with the whole JIT (C1 then C2) instead of C2 for digests only
             List<String> c2 = new ArrayList<>(EmbeddedAws.workerCommand(threadsPerProcess, "120s"));
-            c2.removeIf(flag -> flag.startsWith("-XX:CompilerDirectivesFile="));
+            // every flag WorkerJit adds: the directives, and the tier-4 thresholds that would make C2 compile early
+            c2.removeIf(flag -> flag.startsWith("-XX:CompilerDirectivesFile=") || flag.startsWith("-XX:Tier4")
+                    || flag.equals("-XX:+UnlockDiagnosticVMOptions"));
             try (ProcessFleetLauncher fleet = new ProcessFleetLauncher(c2, aws.emulators.endpoints().workerEnvironment(),
                     dir.resolve("workers-c2"), clock);
                  Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(dir.resolve("sched-out-c2"), concurrency),
