@@ -178,28 +178,37 @@ final class EmulatorProcess {
 
     /**
      * Stops all at once: SIGTERM first so each can flush its data files, SIGKILL for any that
-     * has not exited after {@link #STOP_TIMEOUT}. A native emulator's watch shell passes SIGTERM
-     * on; its descendants are signalled too, so a shell that died first orphans nothing.
+     * has not exited after {@link #STOP_TIMEOUT}; returns within twice that. A native emulator's
+     * watch shell passes SIGTERM on; its descendants are signalled too, so a shell that died first
+     * orphans nothing.
      */
     static void stopAll(List<EmulatorProcess> emulators) {
         // Taken before any signal: a watch shell that exits first hands its children to init.
-        List<List<ProcessHandle>> trees = emulators.stream()
-                .map(e -> Stream.concat(e.process.descendants(), Stream.of(e.process.toHandle())).toList())
+        List<ProcessHandle> all = emulators.stream()
+                .flatMap(e -> Stream.concat(e.process.descendants(), Stream.of(e.process.toHandle())))
                 .toList();
-        trees.forEach(tree -> tree.forEach(ProcessHandle::destroy));
-        for (List<ProcessHandle> tree : trees) {
-            for (ProcessHandle p : tree) {
-                try {
-                    p.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (TimeoutException | ExecutionException stuck) {
-                    p.destroyForcibly();
-                } catch (InterruptedException interrupted) {
-                    trees.forEach(t -> t.forEach(ProcessHandle::destroyForcibly));
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+        all.forEach(ProcessHandle::destroy);
+        try {
+            List<ProcessHandle> stuck = awaitExits(all);
+            stuck.forEach(ProcessHandle::destroyForcibly);
+            awaitExits(stuck); // SIGKILL cannot be refused; this only lets their files be released
+        } catch (InterruptedException interrupted) {
+            all.forEach(ProcessHandle::destroyForcibly);
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Those of {@code processes} still alive after waiting up to {@link #STOP_TIMEOUT} in all. */
+    private static List<ProcessHandle> awaitExits(List<ProcessHandle> processes) throws InterruptedException {
+        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        for (ProcessHandle p : processes) {
+            try {
+                p.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // Still alive: reported below.
             }
         }
+        return processes.stream().filter(ProcessHandle::isAlive).toList();
     }
 
     private IllegalStateException failure(String message) {
