@@ -23,9 +23,15 @@ import org.w3c.dom.Node;
  * licences the OSI approved; writes or checks docs/licences.md. Run by licences/pom.xml at verify:
  *
  * <pre>
- * java LicenceCheck.java --repo M2_REPOSITORY --doc docs/licences.md [--update]
- *     --maven "TITLE=dependency-tree.txt" ... --npm "TITLE=package-lock.json" ...
+ * java LicenceCheck.java --repo M2_REPOSITORY --doc docs/licences.md --update false|true
+ *     --maven "TITLE=dependency-tree.txt" ... [--bundle "TITLE=fat.jar"] --npm "TITLE=package-lock.json" ...
+ *     [--declared-elsewhere FILE]
  * </pre>
+ *
+ * {@code --bundle} adds to a section what a fat jar bundles beyond its dependency tree (optional
+ * dependencies, say), found by the POMs it embeds under META-INF/maven. An artifact whose POMs
+ * declare no licence may be named in the {@code --declared-elsewhere} file (tab-separated:
+ * group:artifact, SPDX id, where the licence is stated), and fails otherwise.
  *
  * A Maven artifact's licences are the {@code <licenses>} of its POM, or of its nearest parent POM
  * that has some, read from the local repository (so it runs offline once the build has run). One of
@@ -105,11 +111,56 @@ public final class LicenceCheck {
             "^[\\s|+\\\\-]*([\\w.\\-]+):([\\w.\\-]+):([\\w.\\-]+)(?::([\\w.\\-]+))?:([\\w.\\-]+):(compile|runtime|provided|system|test)");
 
     private final Path repo;
+    private final Map<String, Licence> elsewhere;
     private final DocumentBuilder xml;
 
-    LicenceCheck(Path repo) throws Exception {
+    LicenceCheck(Path repo, Map<String, Licence> elsewhere) throws Exception {
         this.repo = repo;
+        this.elsewhere = elsewhere;
         this.xml = DocumentBuilderFactory.newInstance().newDocumentBuilder();
+    }
+
+    /** group:artifact to its licence, from a tab-separated file (# starts a comment). */
+    static Map<String, Licence> declaredElsewhere(Path file) throws IOException {
+        Map<String, Licence> known = new TreeMap<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String[] f = line.split("\t");
+            if (f.length != 3) {
+                throw new IllegalArgumentException(file + ": not group:artifact, SPDX id and source, tab-separated: " + line);
+            }
+            known.put(f[0], new Licence(f[1] + " (declared elsewhere: " + f[2] + ")", Optional.of(f[1])));
+        }
+        return known;
+    }
+
+    /** {@code section} and, sorted in, what {@code jar} embeds a POM of that the section does not name. */
+    List<Dependency> withBundled(List<Dependency> section, Path jar) throws Exception {
+        Map<String, Dependency> all = new TreeMap<>();
+        section.forEach(d -> all.put(d.name() + ":" + d.version(), d));
+        java.util.Set<String> named = new java.util.HashSet<>();
+        section.forEach(d -> named.add(d.name()));
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+            for (var entry : java.util.Collections.list(zip.entries())) {
+                String[] path = entry.getName().split("/");
+                if (path.length != 5 || !entry.getName().startsWith("META-INF/maven/") || !path[4].equals("pom.xml")
+                        || named.contains(path[2] + ":" + path[3])) {
+                    continue;
+                }
+                Element project = xml.parse(zip.getInputStream(entry)).getDocumentElement();
+                var properties = new java.util.Properties();
+                var propertiesEntry = zip.getEntry(entry.getName().replace("pom.xml", "pom.properties"));
+                if (propertiesEntry != null) {
+                    properties.load(zip.getInputStream(propertiesEntry));
+                }
+                String version = properties.getProperty("version", "?");
+                all.put(path[2] + ":" + path[3] + ":" + version, new Dependency(path[2] + ":" + path[3], version,
+                        declared(path[2] + ":" + path[3], project), true));
+            }
+        }
+        return List.copyOf(all.values());
     }
 
     public static void main(String[] args) throws Exception {
@@ -118,6 +169,8 @@ public final class LicenceCheck {
         boolean update = false;
         Map<String, Path> maven = new LinkedHashMap<>();
         Map<String, Path> npm = new LinkedHashMap<>();
+        Map<String, Path> bundles = new LinkedHashMap<>();
+        Path elsewhere = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--repo" -> repo = Path.of(args[++i]);
@@ -125,13 +178,22 @@ public final class LicenceCheck {
                 case "--update" -> update = Boolean.parseBoolean(args[++i]);
                 case "--maven" -> put(maven, args[++i]);
                 case "--npm" -> put(npm, args[++i]);
+                case "--bundle" -> put(bundles, args[++i]);
+                case "--declared-elsewhere" -> elsewhere = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        LicenceCheck check = new LicenceCheck(repo);
+        LicenceCheck check = new LicenceCheck(repo, elsewhere == null ? Map.of() : declaredElsewhere(elsewhere));
         Map<String, List<Dependency>> sections = new LinkedHashMap<>();
         for (var e : maven.entrySet()) {
             sections.put(e.getKey(), check.mavenDependencies(e.getValue()));
+        }
+        for (var e : bundles.entrySet()) {
+            List<Dependency> section = sections.get(e.getKey());
+            if (section == null) {
+                throw new IllegalArgumentException("--bundle " + e.getKey() + ": no --maven section of that title");
+            }
+            sections.put(e.getKey(), check.withBundled(section, e.getValue()));
         }
         for (var e : npm.entrySet()) {
             sections.put(e.getKey(), npmDependencies(e.getValue()));
@@ -184,20 +246,32 @@ public final class LicenceCheck {
         return List.copyOf(found.values());
     }
 
-    /** The licences of the POM, or of its nearest parent that declares some. */
+    /** The licences of the POM, or of its nearest parent that declares some, or from the declared-elsewhere list. */
     private List<Licence> licences(String group, String artifact, String version) {
+        return declared(group + ":" + artifact, pom(group, artifact, version).orElseThrow(() -> new IllegalStateException(
+                "the POM of " + group + ":" + artifact + ":" + version + " is not in " + repo + ": run the build online once")));
+    }
+
+    private List<Licence> declared(String name, Element project) {
+        List<Licence> found = inPomOrParents(project);
+        return !found.isEmpty() || !elsewhere.containsKey(name) ? found : List.of(elsewhere.get(name));
+    }
+
+    private Optional<Element> pom(String group, String artifact, String version) {
         Path pom = repo.resolve(group.replace('.', '/')).resolve(artifact).resolve(version)
                 .resolve(artifact + "-" + version + ".pom");
         if (!Files.exists(pom)) {
-            throw new IllegalStateException("the POM of " + group + ":" + artifact + ":" + version + " is not in " + repo
-                    + ": run the build online once");
+            return Optional.empty();
         }
-        Element project;
         try {
-            project = xml.parse(pom.toFile()).getDocumentElement();
+            return Optional.of(xml.parse(pom.toFile()).getDocumentElement());
         } catch (Exception e) {
             throw new IllegalStateException("cannot read " + pom + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A parent POM missing from the local repository counts as declaring nothing. */
+    private List<Licence> inPomOrParents(Element project) {
         List<Licence> declared = new ArrayList<>();
         child(project, "licenses").ifPresent(list -> children(list, "license").forEach(l -> {
             String name = child(l, "name").map(LicenceCheck::text).orElse("");
@@ -208,9 +282,10 @@ public final class LicenceCheck {
             return declared;
         }
         return child(project, "parent")
-                .map(p -> licences(child(p, "groupId").map(LicenceCheck::text).orElseThrow(),
+                .flatMap(p -> pom(child(p, "groupId").map(LicenceCheck::text).orElseThrow(),
                         child(p, "artifactId").map(LicenceCheck::text).orElseThrow(),
                         child(p, "version").map(LicenceCheck::text).orElseThrow()))
+                .map(this::inPomOrParents)
                 .orElse(List.of());
     }
 
@@ -261,8 +336,11 @@ public final class LicenceCheck {
                 Written by `licences/LicenceCheck.java`, which `mvn verify` runs (module `licences`): it fails
                 the build on a licence that is not OSI-approved or that it cannot name, and on this file
                 when it is not the current list. Maven artifacts: the licences in their POMs (or their
-                parents'), of which one must be approved when a POM lists several (a choice); npm packages:
-                the `license` in the lockfile, an SPDX expression. Drover's own modules are left out.
+                parents'), of which one must be approved when a POM lists several (a choice); for the
+                s3proxy jar, also what it bundles beyond its dependency tree (the POMs it embeds); a licence
+                no POM declares comes from `licences/declared-elsewhere.tsv`, which says where it is
+                stated. npm packages: the `license` in the lockfile, an SPDX expression. Drover's own
+                modules are left out.
                 """);
         sections.forEach((title, deps) -> {
             md.append("\n## ").append(title).append(" (").append(deps.size()).append(")\n\n")
