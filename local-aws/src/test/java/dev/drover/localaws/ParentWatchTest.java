@@ -28,12 +28,18 @@ class ParentWatchTest {
 
     @Test
     void nativeWatchEndsWithItsCommandAndItsStatus(@TempDir Path dir) throws Exception {
-        Process watch = new ProcessBuilder(NativeParentWatch.wrap(List.of("sh", "-c", "exit 3"))).start();
+        Process watch = new ProcessBuilder(NativeParentWatch.wrap(List.of("sh", "-c", "sleep 1; exit 3"))).start();
         try {
+            ProcessHandle sleeper = awaitDescendant(watch.toHandle(), "sleep");
+            List<ProcessHandle> under = watch.descendants().toList(); // the command, its sleep, the stdin watcher
+            assertTrue(under.size() >= 3, under.toString());
             // stdin stays open, as LocalAws keeps it: the watch must not wait for it
             assertTrue(watch.waitFor(10, TimeUnit.SECONDS));
             assertEquals(3, watch.exitValue());
-            assertEquals(List.of(), watch.descendants().filter(ProcessHandle::isAlive).toList());
+            sleeper.onExit().get(10, TimeUnit.SECONDS);
+            for (ProcessHandle p : under) {
+                p.onExit().get(10, TimeUnit.SECONDS); // the watcher too: nothing is left reading the pipe
+            }
         } finally {
             watch.destroyForcibly();
         }
