@@ -37,8 +37,8 @@ public record AwsSettings(
 
     public static final String DEFAULT_REGION = "us-east-1";
     /**
-     * Emulator credentials, obviously not real ones. Letters and digits only: DynamoDB Local
-     * (2.0 and later) rejects access key ids with other characters.
+     * Emulator credentials, obviously not real ones. Letters and digits only: some emulators
+     * (DynamoDB Local 2.0 and later, for one) reject access key ids with other characters.
      */
     public static final String DUMMY_ACCESS_KEY_ID = "droverlocal";
     public static final String DUMMY_SECRET_ACCESS_KEY = "droverlocal";

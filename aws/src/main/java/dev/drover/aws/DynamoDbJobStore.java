@@ -67,9 +67,10 @@ public final class DynamoDbJobStore implements JobStore {
     private static final TypeReference<List<TaskResult>> RESULT_LIST = new TypeReference<>() {};
 
     /**
-     * Items a list() page evaluates. DynamoDB Local slows down more than linearly with page size: 10,000
-     * jobs (20,000 items) took 6.5 s to scan in 1 MB pages, one page near the client's 5 s call timeout
-     * under load, and 1.5 s in pages of 200 (drover bench --recovery).
+     * Items a list() page evaluates. DynamoDB Local, the emulator before dynoxide, slowed down more
+     * than linearly with page size: 10,000 jobs (20,000 items) took 6.5 s to scan in 1 MB pages, one
+     * page near the client's 5 s call timeout under load, and 1.5 s in pages of 200 (drover bench
+     * --recovery).
      */
     static final int SCAN_PAGE = 200;
 

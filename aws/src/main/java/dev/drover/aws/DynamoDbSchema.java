@@ -3,7 +3,7 @@ package dev.drover.aws;
 /**
  * The one place where the key and attribute names of Drover's two DynamoDB tables are written.
  * The adapters ({@link DynamoDbClaimStore}, {@link DynamoDbJobStore}) and local AWS (which creates
- * the tables on DynamoDB Local) use these constants; the CDK app's tests check that its tables
+ * the tables on dynoxide) use these constants; the CDK app's tests check that its tables
  * have the same key schemas and TTL attribute.
  */
 public final class DynamoDbSchema {

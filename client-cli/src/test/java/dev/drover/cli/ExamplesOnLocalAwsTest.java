@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The examples end to end on local AWS (ElasticMQ, DynamoDB Local, s3proxy) with worker processes:
+ * The examples end to end on local AWS (ElasticMQ, dynoxide, s3proxy) with worker processes:
  * files in through S3, outputs out through S3, downloaded and checked byte for byte.
  */
 class ExamplesOnLocalAwsTest {

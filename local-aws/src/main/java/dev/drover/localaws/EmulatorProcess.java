@@ -14,13 +14,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
- * One emulator running as a child JVM on 127.0.0.1, started through {@link ParentWatch} so that it
- * dies with this process, with its output going to a log file.
+ * One emulator running as a child process on 127.0.0.1, started through {@link ParentWatch} (a
+ * JVM) or {@link NativeParentWatch} (a native binary) so that it dies with this process, with its
+ * output going to a log file.
  */
 final class EmulatorProcess {
     static final String LOOPBACK = "127.0.0.1";
@@ -29,7 +33,8 @@ final class EmulatorProcess {
     private static final int LOG_TAIL_LINES = 30;
     private static final int FIRST_PORT = 20000;
     private static final int EPHEMERAL_PORTS_START = 32768;
-    private static final String PORT_TAKEN = "Address already in use";
+    /** Java's BindException says "Address already in use", dynoxide "port N is already in use". */
+    private static final String PORT_TAKEN = "already in use";
 
     private final String name;
     private final int port;
@@ -57,6 +62,18 @@ final class EmulatorProcess {
         command.add(ParentWatch.class.getName());
         command.add(mainClass);
         command.addAll(args);
+        return start(name, port, command, logDir);
+    }
+
+    /** Starts the native {@code executable}; returns at once, see {@link #awaitReady}. */
+    static EmulatorProcess startNative(String name, int port, Path executable, List<String> args, Path logDir) {
+        List<String> command = new ArrayList<>();
+        command.add(executable.toString());
+        command.addAll(args);
+        return start(name, port, NativeParentWatch.wrap(command), logDir);
+    }
+
+    private static EmulatorProcess start(String name, int port, List<String> command, Path logDir) {
         Path log = logDir.resolve(name + ".log");
         try {
             Process process = new ProcessBuilder(command)
@@ -77,23 +94,20 @@ final class EmulatorProcess {
     }
 
     /**
-     * Copies the launchers' class files ({@link ParentWatch}, {@link LoopbackDynamoDbLocal}) into
-     * {@code dir} so that children get them and nothing else of Drover's class path (which, in a fat
-     * jar, holds conflicting libraries).
+     * Copies the launcher's class file ({@link ParentWatch}) into {@code dir} so that child JVMs get
+     * it and nothing else of Drover's class path (which, in a fat jar, holds conflicting libraries).
      */
     static void installLauncher(Path dir) {
-        for (Class<?> launcher : List.of(ParentWatch.class, LoopbackDynamoDbLocal.class)) {
-            String resource = launcher.getSimpleName() + ".class";
-            Path target = dir.resolve(launcher.getName().replace('.', '/') + ".class");
-            try (InputStream in = launcher.getResourceAsStream(resource)) {
-                if (in == null) {
-                    throw new IllegalStateException("class file not found: " + resource);
-                }
-                Files.createDirectories(target.getParent());
-                Files.write(target, in.readAllBytes());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        String resource = ParentWatch.class.getSimpleName() + ".class";
+        Path target = dir.resolve(ParentWatch.class.getName().replace('.', '/') + ".class");
+        try (InputStream in = ParentWatch.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("class file not found: " + resource);
             }
+            Files.createDirectories(target.getParent());
+            Files.write(target, in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -106,7 +120,7 @@ final class EmulatorProcess {
     static int freePort() {
         for (int attempt = 0; attempt < 100; attempt++) {
             int port = ThreadLocalRandom.current().nextInt(FIRST_PORT, EPHEMERAL_PORTS_START);
-            // Wildcard bind: fails if the port is in use on any address (DynamoDB Local binds them all).
+            // Wildcard bind: fails if the port is in use on any address, loopback included.
             try (ServerSocket probe = new ServerSocket(port)) {
                 return port;
             } catch (IOException taken) {
@@ -164,20 +178,37 @@ final class EmulatorProcess {
 
     /**
      * Stops all at once: SIGTERM first so each can flush its data files, SIGKILL for any that
-     * has not exited after {@link #STOP_TIMEOUT}.
+     * has not exited after {@link #STOP_TIMEOUT}; returns within twice that. A native emulator's
+     * watch shell passes SIGTERM on; its descendants are signalled too, so a shell that died first
+     * orphans nothing.
      */
     static void stopAll(List<EmulatorProcess> emulators) {
-        emulators.forEach(e -> e.process.destroy());
-        for (EmulatorProcess e : emulators) {
+        // Taken before any signal: a watch shell that exits first hands its children to init.
+        List<ProcessHandle> all = emulators.stream()
+                .flatMap(e -> Stream.concat(e.process.descendants(), Stream.of(e.process.toHandle())))
+                .toList();
+        all.forEach(ProcessHandle::destroy);
+        try {
+            List<ProcessHandle> stuck = awaitExits(all);
+            stuck.forEach(ProcessHandle::destroyForcibly);
+            awaitExits(stuck); // SIGKILL cannot be refused; this only lets their files be released
+        } catch (InterruptedException interrupted) {
+            all.forEach(ProcessHandle::destroyForcibly);
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Those of {@code processes} still alive after waiting up to {@link #STOP_TIMEOUT} in all. */
+    private static List<ProcessHandle> awaitExits(List<ProcessHandle> processes) throws InterruptedException {
+        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        for (ProcessHandle p : processes) {
             try {
-                if (!e.process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    e.process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                }
-            } catch (InterruptedException interrupted) {
-                e.process.destroyForcibly();
-                Thread.currentThread().interrupt();
+                p.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // Still alive: reported below.
             }
         }
+        return processes.stream().filter(ProcessHandle::isAlive).toList();
     }
 
     private IllegalStateException failure(String message) {

@@ -37,8 +37,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * AWS on loopback for a laptop with no AWS account and no Docker: ElasticMQ (SQS), DynamoDB Local
- * and s3proxy (S3), each a child JVM on 127.0.0.1, plus Drover's queues, tables and bucket.
+ * AWS on loopback for a laptop with no AWS account and no Docker: ElasticMQ (SQS) and s3proxy (S3),
+ * each a child JVM, and dynoxide (DynamoDB), a native child process, all on 127.0.0.1, plus
+ * Drover's queues, tables and bucket.
  *
  * <p>Children die with this process, even on kill -9 (see {@link ParentWatch}), and are stopped
  * by {@link #close()} or, failing that, a shutdown hook. With a data directory, queues, messages,
@@ -118,13 +119,15 @@ public final class LocalAws implements AutoCloseable {
 
     private static LocalAws startOnce(LocalAwsOptions options, IntSupplier ports) {
         Path emulators = options.emulatorsDir().toAbsolutePath();
-        for (String folder : List.of("elasticmq", "dynamodb", "dynamodb-native", "s3proxy")) {
-            if (!Files.isDirectory(emulators.resolve(folder))) {
-                throw new IllegalStateException("emulator folder " + emulators.resolve(folder)
-                        + " is missing: build it with `mvn -pl local-aws -am package -DskipTests`,"
-                        + " or point -Ddrover.emulators at an existing one");
+        for (Path needed : List.of(emulators.resolve("elasticmq"), emulators.resolve("s3proxy"),
+                dynoxideExecutable(emulators))) {
+            if (!Files.exists(needed)) {
+                throw new IllegalStateException(needed + " is missing: build the emulators with"
+                        + " `mvn -pl local-aws -am package -DskipTests` (dynoxide needs Node.js and npm, and Linux"
+                        + " x86-64), or point -Ddrover.emulators at an existing folder");
             }
         }
+        options.dataDir().flatMap(DynamoDbLocalLeftovers::notice).ifPresent(log::warn);
         Optional<Path> temporaryDir = options.dataDir().isPresent()
                 ? Optional.empty() : Optional.of(createTempDir());
         Path workDir = options.dataDir().or(() -> temporaryDir).orElseThrow().toAbsolutePath();
@@ -138,7 +141,7 @@ public final class LocalAws implements AutoCloseable {
         try {
             EmulatorProcess sqs = startElasticMq(emulators, options.dataDir(), workDir, launcherDir, logDir, ports.getAsInt());
             processes.add(sqs);
-            EmulatorProcess dynamoDb = startDynamoDbLocal(emulators, options.dataDir(), launcherDir, logDir, ports.getAsInt());
+            EmulatorProcess dynamoDb = startDynoxide(emulators, options.dataDir(), logDir, ports.getAsInt());
             processes.add(dynamoDb);
             EmulatorProcess s3 = startS3Proxy(emulators, options.dataDir(), workDir, launcherDir, logDir, ports.getAsInt());
             processes.add(s3);
@@ -190,6 +193,11 @@ public final class LocalAws implements AutoCloseable {
         stopAndCleanUp(processes, temporaryDir);
     }
 
+    /** The executable that {@code npm ci} in the emulators folder installs (see local-aws/pom.xml). */
+    static Path dynoxideExecutable(Path emulators) {
+        return emulators.resolve(Path.of("dynoxide", "node_modules", "@dynoxide", "linux-x64", "dynoxide"));
+    }
+
     private static void stopAndCleanUp(List<EmulatorProcess> processes, Optional<Path> temporaryDir) {
         EmulatorProcess.stopAll(processes);
         temporaryDir.ifPresent(LocalAws::deleteRecursively);
@@ -227,21 +235,11 @@ public final class LocalAws implements AutoCloseable {
                 "org.elasticmq.server.Main", List.of(), launcherDir, logDir);
     }
 
-    private static EmulatorProcess startDynamoDbLocal(Path emulators, Optional<Path> dataDir, Path launcherDir,
-                                                      Path logDir, int port) {
-        List<String> jvmArgs = new ArrayList<>(EMULATOR_JVM_ARGS);
-        jvmArgs.add("-Dsqlite4java.library.path=" + emulators.resolve("dynamodb-native"));
-        // -sharedDb: one database whatever the credentials/region; -port has no host option, so
-        // LoopbackDynamoDbLocal binds the server it builds to loopback.
-        List<String> args = new ArrayList<>(
-                List.of("-disableTelemetry", "-sharedDb", "-port", String.valueOf(port)));
-        if (dataDir.isPresent()) {
-            args.addAll(List.of("-dbPath", createDirectories(dataDir.get().resolve("dynamodb")).toString()));
-        } else {
-            args.add("-inMemory");
-        }
-        return EmulatorProcess.start("dynamodb", port, jarsIn(emulators, "dynamodb"), jvmArgs,
-                LoopbackDynamoDbLocal.class.getName(), args, launcherDir, logDir);
+    /** dynoxide keeps one database whatever the credentials or region; in memory without a data directory. */
+    private static EmulatorProcess startDynoxide(Path emulators, Optional<Path> dataDir, Path logDir, int port) {
+        List<String> args = new ArrayList<>(List.of("--host", EmulatorProcess.LOOPBACK, "--port", String.valueOf(port)));
+        dataDir.ifPresent(dir -> args.addAll(List.of("--db-path", DynamoDbLocalLeftovers.database(dir).toString())));
+        return EmulatorProcess.startNative("dynamodb", port, dynoxideExecutable(emulators), args, logDir);
     }
 
     private static EmulatorProcess startS3Proxy(Path emulators, Optional<Path> dataDir, Path workDir,
@@ -293,7 +291,7 @@ public final class LocalAws implements AutoCloseable {
             createTable(dynamoDb, options.jobsTable(), List.of(
                     KeySchemaElement.builder().attributeName(DynamoDbSchema.Jobs.PARTITION_KEY).keyType(KeyType.HASH).build(),
                     KeySchemaElement.builder().attributeName(DynamoDbSchema.Jobs.SORT_KEY).keyType(KeyType.RANGE).build()));
-            // as on AWS; DynamoDB Local records the setting but never deletes, so the scheduler's sweeper does
+            // as on AWS, and dynoxide deletes expired items too; the scheduler's sweeper deletes them on time
             enableTtl(dynamoDb, options.jobsTable(), DynamoDbSchema.Jobs.TTL);
 
             try {
@@ -326,7 +324,7 @@ public final class LocalAws implements AutoCloseable {
                         .attributeType(ScalarAttributeType.S).build())
                 .toList();
         try {
-            // DynamoDB Local creates tables ACTIVE at once: no need to wait.
+            // dynoxide creates tables ACTIVE at once: no need to wait.
             dynamoDb.createTable(r -> r.tableName(name).keySchema(keys).attributeDefinitions(attributes)
                     .billingMode(BillingMode.PAY_PER_REQUEST));
         } catch (ResourceInUseException e) {

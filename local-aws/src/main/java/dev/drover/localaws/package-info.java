@@ -1,5 +1,5 @@
 /**
- * AWS on a laptop: starts ElasticMQ, DynamoDB Local and s3proxy as watched child processes on
+ * AWS on a laptop: starts ElasticMQ, dynoxide and s3proxy as watched child processes on
  * loopback, creates Drover's queues, tables and bucket, and launches worker processes in place of
  * EC2 instances ({@link dev.drover.localaws.ProcessFleetLauncher}).
  */

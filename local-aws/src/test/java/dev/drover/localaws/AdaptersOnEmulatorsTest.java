@@ -172,7 +172,7 @@ class AdaptersOnEmulatorsTest {
             return new DynamoDbJobStore(aws.dynamoDb(), endpoints.jobsTable());
         }
 
-        /** DynamoDB Local never deletes by TTL, but it keeps the setting and the attribute AWS would act on. */
+        /** The table's TTL setting and the attribute that AWS and dynoxide delete by (a date years ahead here). */
         @Test
         void anEndedJobsItemsCarryTheTablesTtlAttributeAndASaveKeepsIt() {
             assertEquals(dev.drover.aws.DynamoDbSchema.Jobs.TTL, aws.dynamoDb().describeTimeToLive(b -> b.tableName(endpoints.jobsTable()))

@@ -19,14 +19,18 @@ class LocalAwsStartFailureTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> LocalAws.start(LocalAwsOptions.defaults(empty)));
         assertTrue(e.getMessage().contains("mvn -pl local-aws"), e.getMessage());
+        assertTrue(e.getMessage().contains("Node.js and npm"), e.getMessage());
     }
 
     @Test
     void anEmulatorThatDiesIsReportedWithTheTailOfItsLogAndTheOthersAreStopped(@TempDir Path dir) throws Exception {
         Path emulators = dir.resolve("emulators");
-        for (String folder : new String[] {"elasticmq", "dynamodb", "dynamodb-native", "s3proxy"}) {
+        for (String folder : new String[] {"elasticmq", "s3proxy"}) {
             Files.createDirectories(emulators.resolve(folder)); // no jars: every main class is missing
         }
+        Path dynoxide = LocalAws.dynoxideExecutable(emulators);
+        Files.createDirectories(dynoxide.getParent());
+        Files.writeString(dynoxide, "not a program");
         Set<Long> before = childPids();
 
         IllegalStateException e = assertThrows(IllegalStateException.class,

@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -234,12 +235,18 @@ class LocalAwsTest {
         byte[] object = "kept on disk".getBytes();
 
         Set<ProcessHandle> firstChildren;
+        Set<ProcessHandle> firstDescendants;
         Set<ProcessHandle> before = children();
         try (LocalAws first = LocalAws.start(options);
              AwsClients aws = new AwsClients(first.endpoints().awsSettings())) {
             firstChildren = new HashSet<>(children());
             firstChildren.removeAll(before);
-            assertEquals(3, firstChildren.size(), "one child JVM per emulator");
+            assertEquals(3, firstChildren.size(), "one child process per emulator");
+            // dynoxide runs under its watch shell, so under a child: every process under a child must go
+            firstDescendants = firstChildren.stream().flatMap(c -> Stream.concat(Stream.of(c), c.descendants()))
+                    .collect(Collectors.toSet());
+            assertTrue(firstDescendants.stream().anyMatch(p -> p.info().command().orElse("").endsWith("/dynoxide")),
+                    "dynoxide among " + firstDescendants);
             aws.sqs().sendMessage(r -> r.queueUrl(first.endpoints().requestQueueUrl()).messageBody(body));
             aws.dynamoDb().putItem(r -> r.tableName(first.endpoints().jobsTable()).item(item));
             aws.s3().putObject(r -> r.bucket(first.endpoints().bucket()).key("kept"), RequestBody.fromBytes(object));
@@ -249,7 +256,7 @@ class LocalAwsTest {
             assertEquals(1, sqsEmulator.size(), "the ElasticMQ child");
             sqsEmulator.forEach(ProcessHandle::destroyForcibly);
         }
-        firstChildren.forEach(child -> assertFalse(child.isAlive(), "still alive after close: " + child.pid()));
+        firstDescendants.forEach(p -> assertFalse(p.isAlive(), "still alive after close: " + p.pid() + " " + p.info()));
 
         try (LocalAws second = LocalAws.start(options);
              AwsClients aws = new AwsClients(second.endpoints().awsSettings())) {

@@ -72,8 +72,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--dashboard-tasks", paramLabel = "N", defaultValue = "1000000",
             description = "Tasks of the big job in --dashboard (default: ${DEFAULT-VALUE}).")
     int dashboardTasks;
-    @Option(names = "--recovery", description = "Only the restart case: a scheduler recovering --recovery-jobs ended jobs from"
-            + " DynamoDB Local in a child JVM with -Xmx256m, beside an empty table. Writes recovery.md and recovery.json.")
+    @Option(names = "--recovery", description = "Only the restart case: a scheduler in a child JVM with -Xmx256m recovering --recovery-jobs"
+            + " ended jobs from dynoxide, beside an empty table. Writes recovery.md and recovery.json.")
     boolean recovery;
 
     @Option(names = "--recovery-jobs", paramLabel = "N", defaultValue = "10000", description = "Ended jobs for --recovery (default: ${DEFAULT-VALUE}).")

@@ -14,7 +14,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
-/** The embedded default: ElasticMQ, DynamoDB Local and s3proxy on loopback, workers as processes. */
+/** The embedded default: ElasticMQ, dynoxide and s3proxy on loopback, workers as processes. */
 final class LocalAwsTarget implements RemoteTarget {
     private final EmbeddedAws stack;
     private final Clock clock;
@@ -28,7 +28,7 @@ final class LocalAwsTarget implements RemoteTarget {
 
     @Override
     public String description() {
-        return "local AWS: ElasticMQ (SQS), DynamoDB Local, s3proxy as child processes on loopback;"
+        return "local AWS: ElasticMQ (SQS), dynoxide (DynamoDB), s3proxy (S3) as child processes on loopback;"
                 + " workers are `drover worker` processes";
     }
 

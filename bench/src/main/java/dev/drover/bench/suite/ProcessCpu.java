@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -43,8 +42,8 @@ final class ProcessCpu {
             return "worker JVMs";
         } else if (commandLine.contains("elasticmq")) {
             return "ElasticMQ";
-        } else if (commandLine.toLowerCase(Locale.ROOT).contains("dynamodb")) {
-            return "DynamoDB Local";
+        } else if (commandLine.contains("dynoxide")) {
+            return "dynoxide"; // the server and the shell that watches it
         } else if (commandLine.contains("s3proxy")) {
             return "s3proxy";
         }

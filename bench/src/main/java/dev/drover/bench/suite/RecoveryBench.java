@@ -45,7 +45,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * {@code drover bench --recovery}: a scheduler restarting on a stack with many ended jobs. Writes N ended
- * jobs of T tasks each (record and results in the jobs table of DynamoDB Local, workload and result log in
+ * jobs of T tasks each (record and results in the jobs table of dynoxide, workload and result log in
  * a data directory, as an earlier scheduler leaves them), then starts a scheduler on them in a child JVM
  * with {@code -Xmx256m} and prints its time to ready and heap used, beside the same on an empty table.
  */

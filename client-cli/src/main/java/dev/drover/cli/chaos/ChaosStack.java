@@ -2,6 +2,7 @@ package dev.drover.cli.chaos;
 
 import dev.drover.cli.EmbeddedAws;
 import dev.drover.localaws.LocalAwsEndpoints;
+import dev.drover.localaws.NativeParentWatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -20,15 +21,29 @@ import java.util.concurrent.TimeUnit;
  */
 final class ChaosStack implements AutoCloseable {
     enum Emulator {
-        SQS("org.elasticmq.server.Main", "elasticmq"),
-        DYNAMODB(dev.drover.localaws.LoopbackDynamoDbLocal.class.getName(), "dynamodb");
+        SQS("elasticmq"),
+        DYNAMODB("dynamodb");
 
-        final String mainClass;
         final String logName;
 
-        Emulator(String mainClass, String logName) {
-            this.mainClass = mainClass;
+        Emulator(String logName) {
             this.logName = logName;
+        }
+
+        /** Whether {@code p} is this emulator's server itself: ElasticMQ's JVM, or dynoxide, not the shell that watches it. */
+        boolean isServer(ProcessHandle.Info p) {
+            return switch (this) {
+                case SQS -> p.commandLine().orElse("").contains("org.elasticmq.server.Main");
+                case DYNAMODB -> p.command().orElse("").endsWith("/dynoxide");
+            };
+        }
+
+        /** How LocalAws started the server: a JVM watches its parent itself; dynoxide needs its watch shell. */
+        List<String> relaunch(List<String> serverCommand) {
+            return switch (this) {
+                case SQS -> serverCommand;
+                case DYNAMODB -> NativeParentWatch.wrap(serverCommand);
+            };
         }
     }
 
@@ -75,7 +90,7 @@ final class ChaosStack implements AutoCloseable {
         // this stack's emulator, not another stack's: its command line names this stack's data directory
         String dataDir = dir.resolve("aws").toAbsolutePath().toString();
         ProcessHandle victim = ProcessHandle.current().descendants()
-                .filter(p -> p.info().commandLine().orElse("").contains(emulator.mainClass))
+                .filter(p -> emulator.isServer(p.info()))
                 .filter(p -> p.info().commandLine().orElse("").contains(dataDir))
                 .findFirst().orElseThrow(() -> new IllegalStateException("no " + emulator + " process"));
         List<String> command = new ArrayList<>();
@@ -87,8 +102,8 @@ final class ChaosStack implements AutoCloseable {
         Path log = dir.resolve(emulator.logName + "-restarted.log");
         try {
             synchronized (restarted) {
-                // stdin stays a pipe from this JVM: the emulator's ParentWatch ends it with us
-                restarted.add(new ProcessBuilder(command).redirectErrorStream(true)
+                // stdin stays a pipe from this JVM: the emulator's parent watch ends it with us
+                restarted.add(new ProcessBuilder(emulator.relaunch(command)).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start());
             }
         } catch (IOException e) {
@@ -124,7 +139,10 @@ final class ChaosStack implements AutoCloseable {
     @Override
     public void close() {
         synchronized (restarted) {
-            restarted.forEach(Process::destroyForcibly);
+            for (Process p : restarted) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly); // dynoxide under its watch shell
+                p.destroyForcibly();
+            }
         }
         aws.close();
     }

@@ -43,7 +43,7 @@ final class Scenarios {
                         }),
                 new Scenario("sqs-kill", "kill -9 of ElasticMQ (with --data), restarted on its port 2 s later",
                         fixed.withPersistence(), plain, c -> killEmulator(c, Emulator.SQS, tasks / 4)),
-                new Scenario("dynamodb-kill", "kill -9 of DynamoDB Local (with --data), restarted on its port 2 s later",
+                new Scenario("dynamodb-kill", "kill -9 of dynoxide (with --data), restarted on its port 2 s later",
                         fixed.withPersistence(), plain, c -> killEmulator(c, Emulator.DYNAMODB, tasks / 4)),
                 new Scenario("duplicate-delivery", "every SendMessage(Batch) of scheduler and workers reaches SQS twice",
                         fixed.withChildScheduler().via(Plan.Hop.DUPLICATE_SENDS), plain, Fault.NONE),

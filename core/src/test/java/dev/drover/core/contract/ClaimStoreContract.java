@@ -9,6 +9,7 @@ import dev.drover.core.port.ClaimStore;
 import dev.drover.core.port.ClaimStore.ClaimOutcome;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,12 @@ public abstract class ClaimStoreContract {
     protected abstract ClaimStore store();
 
     private static final Duration LEASE = Duration.ofSeconds(30);
-    private final Instant t0 = Instant.parse("2026-11-23T10:00:00Z");
+    /**
+     * Now, not a fixed date: a store that deletes by TTL (DynamoDB, dynoxide) drops a claim its
+     * retention after the time it was written for, and a fixed date would expire these claims
+     * once the wall clock passes it.
+     */
+    private final Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
     private static String bundle() {
         return "job:" + UUID.randomUUID();

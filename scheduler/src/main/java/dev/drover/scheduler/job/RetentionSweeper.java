@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Forgets jobs that ended more than the retention ago, once an hour: drops their live state, deletes
- * their record and results from the job store (DynamoDB Local never applies the table's TTL, and on AWS
- * TTL may lag by days) and removes their spool directory (workload and result log).
+ * their record and results from the job store (the table's TTL deletes them too, but on AWS it may
+ * lag by days) and removes their spool directory (workload and result log).
  */
 public final class RetentionSweeper implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(RetentionSweeper.class);
