@@ -25,7 +25,11 @@ final class DroverProcess implements AutoCloseable {
 
     static DroverProcess start(Path log, Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-XX:+UseSerialGC", "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                "-XX:+UseSerialGC", "-Xmx256m"));
+        for (String property : List.of("drover.home", "drover.emulators")) {
+            Optional.ofNullable(System.getProperty(property)).ifPresent(v -> cmd.add("-D" + property + "=" + v));
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);

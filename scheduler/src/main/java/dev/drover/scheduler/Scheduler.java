@@ -64,6 +64,8 @@ public final class Scheduler implements AutoCloseable {
     private final LostWorkWatch lostWork;
     private final List<ResultCollector> collectors = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    /** The threads that wait between rounds, woken at once by a stop (collectors end their short poll). */
+    private final List<Thread> sleepers = new ArrayList<>();
     /** How long {@link #close} waits for its threads, together: with every endpoint gone, it takes about this long. */
     public static final Duration STOP_GRACE = Duration.ofSeconds(5);
     private final Set<String> reportingWorkers = ConcurrentHashMap.newKeySet();
@@ -151,12 +153,13 @@ public final class Scheduler implements AutoCloseable {
     public Scheduler start() throws IOException {
         Files.createDirectories(config.dataDir());
         recover();
-        threads.add(thread(dispatcher, "drover-dispatcher"));
-        threads.add(thread(lostWork, "drover-lost-work"));
+        sleepers.add(thread(dispatcher, "drover-dispatcher"));
+        sleepers.add(thread(lostWork, "drover-lost-work"));
         for (int i = 0; i < collectors.size(); i++) {
             threads.add(thread(collectors.get(i), "drover-collector-" + (i + 1)));
         }
-        threads.add(thread(retention, "drover-retention"));
+        sleepers.add(thread(retention, "drover-retention"));
+        threads.addAll(sleepers);
         return this;
     }
 
@@ -441,9 +444,7 @@ public final class Scheduler implements AutoCloseable {
         lostWork.stop();
         retention.stop();
         collectors.forEach(ResultCollector::stop);
-        if (!threads.isEmpty()) {
-            threads.get(0).interrupt(); // the dispatcher may be waiting for a job; collectors end their short poll
-        }
+        sleepers.forEach(Thread::interrupt);
         // one deadline for all: a call that hangs (an endpoint gone) holds up neither the others nor the stop
         long deadline = System.nanoTime() + STOP_GRACE.toNanos();
         for (Thread t : threads) {
