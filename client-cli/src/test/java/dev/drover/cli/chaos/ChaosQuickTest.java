@@ -124,6 +124,17 @@ class ChaosQuickTest {
         assertEquals(List.of(), leftovers, "every worker and scheduler process is gone");
     }
 
+    @Test
+    void stopScenariosMeetTheirTargets() throws Exception {
+        StringWriter progress = new StringWriter();
+        try (ScenarioRunner runner = new ScenarioRunner(dir, true, new PrintWriter(progress))) {
+            for (Scenario s : Scenarios.all(true).stream().filter(s -> s.selfJudged().isPresent()).toList()) {
+                Outcome o = runner.run(s);
+                assertTrue(o.met(), o + "\n" + progress);
+            }
+        }
+    }
+
     private static boolean timesOut(InputStream in) throws IOException {
         try {
             in.read();
