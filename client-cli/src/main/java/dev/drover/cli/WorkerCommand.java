@@ -34,7 +34,7 @@ import picocli.CommandLine.Model.CommandSpec;
         + "in DynamoDB, run them, post results; exit after the idle timeout. Names come from DROVER_* variables.")
 final class WorkerCommand implements Callable<Integer> {
     /** How long a worker whose parent died tries to hand its work back before it ends anyway. */
-    static final Duration PARENT_GONE_GRACE = Duration.ofSeconds(5);
+    static final Duration PARENT_GONE_GRACE = Duration.ofSeconds(3);
 
     @Spec
     CommandSpec spec;

@@ -96,6 +96,7 @@ final class StopScenarios {
         Duration bound = WorkerConfig.DEFAULT_DRAIN_TIMEOUT.plus(Worker.STOP_GRACE);
         List<String> notes = new ArrayList<>();
         boolean met = true;
+        boolean ended = true;
         double longest = 0;
         Set<Long> before = ProcessHandle.current().descendants().map(ProcessHandle::pid).collect(Collectors.toSet());
         try (ChaosStack stack = ChaosStack.start(false, dir.resolve("stack"))) {
@@ -105,7 +106,8 @@ final class StopScenarios {
             try (Deployment d = new Deployment(stack, Plan.fixed(2).withChildScheduler(), dir.resolve("run"))) {
                 d.client.submit(workload.text(ledger), "aws-gone");
                 long deadline = System.nanoTime() + TASKS_RUNNING_WITHIN.toNanos();
-                while (ledger.runs().size() < 2 && System.nanoTime() < deadline) {
+                // both workers mid-task, so both hold work they cannot hand back
+                while (ledger.runs().stream().map(Ledger.Run::workerPid).distinct().count() < 2 && System.nanoTime() < deadline) {
                     Thread.sleep(POLL_MS);
                 }
                 emulators.forEach(ProcessHandle::destroyForcibly);
@@ -123,6 +125,7 @@ final class StopScenarios {
                     Optional<String> line = logLine(d.workerLog(w.pid()), "could not hand back");
                     if (!exited) {
                         met = false;
+                        ended = false;
                         notes.add("worker " + w.pid() + " still running " + bound.toSeconds() + " s after SIGTERM");
                         w.destroyForcibly();
                     } else {
@@ -139,7 +142,7 @@ final class StopScenarios {
                 }
             }
         }
-        return new Outcome("aws-gone", workload.tasks(), 0, 0, 0, 0, 0, 0, met, longest, Double.NaN, met, notes);
+        return new Outcome("aws-gone", workload.tasks(), 0, 0, 0, 0, 0, 0, ended, longest, Double.NaN, met, notes);
     }
 
     /** The first line holding {@code text} in {@code log}. */
