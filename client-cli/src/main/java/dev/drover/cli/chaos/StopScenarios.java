@@ -57,7 +57,9 @@ final class StopScenarios {
             progress.printf("chaos: run-stopped: %s of drover run mid-job...%n", stop);
             progress.flush();
             Path log = dir.resolve("run-" + stop.name().toLowerCase(Locale.ROOT) + ".log");
-            Process run = new ProcessBuilder(drover("run", "--workers", "2", "--worker-threads", "2", file.toString()))
+            List<String> command = new ArrayList<>(signalsAsInATerminal());
+            command.addAll(drover("run", "--workers", "2", "--worker-threads", "2", file.toString()));
+            Process run = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {
                 Optional<List<ProcessHandle>> started = awaitTasksRunning(run, 4);
@@ -152,6 +154,19 @@ final class StopScenarios {
         }
         return Files.readAllLines(log.get(), StandardCharsets.ISO_8859_1).stream().filter(l -> l.contains(text))
                 .findFirst().map(String::trim);
+    }
+
+    /**
+     * A harness started in the background (a shell's {@code &}, CI) inherits SIGINT ignored, and so
+     * would its {@code drover run}, unlike one a terminal's Ctrl-C reaches: coreutils' {@code env}
+     * resets it to the default (then execs, so the pid stays the run's). Empty where env cannot.
+     */
+    private static List<String> signalsAsInATerminal() throws IOException, InterruptedException {
+        List<String> env = List.of("env", "--default-signal=INT");
+        List<String> probe = new ArrayList<>(env);
+        probe.add("true");
+        Process p = new ProcessBuilder(probe).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return p.waitFor() == 0 ? env : List.of();
     }
 
     /** {@code drover ARGS} on this JVM's java and class path, with the properties that find the emulators. */
