@@ -20,7 +20,7 @@ final class Scenarios {
         Plan fixed = Plan.fixed(2);
         // tasks that outlast the stop, and tasks a drain waits for while the emulators are gone
         Workload sleeps = new Workload(40, 300_000, Flavor.PLAIN);
-        Workload draining = new Workload(16, 6_000, Flavor.PLAIN);
+        Workload draining = new Workload(16, 4_000, Flavor.PLAIN);
         return List.of(
                 new Scenario("worker-kill-elastic", "kill -9 of a busy worker of an elastic fleet",
                         Plan.elastic(3), plain, Scenarios::killBusyWorker),
