@@ -41,8 +41,8 @@ public final class Worker {
     private static final Duration KILL_GRACE = Duration.ofSeconds(10);
     /** How long finished results are retried once no task runs any more; then they are left to run again. */
     private static final Duration PUBLISH_GRACE = Duration.ofSeconds(5);
-    /** Beyond its last receive's wait, how long a stop waits for the poller before it goes on without it. */
-    private static final Duration POLLER_GRACE = Duration.ofSeconds(1);
+    /** How long a stop waits for a thread beyond what its work needs (the poller's last receive, an interrupted publisher). */
+    private static final Duration THREAD_GRACE = Duration.ofSeconds(1);
 
     private final WorkerConfig config;
     private final MessageQueue requests;
@@ -161,8 +161,9 @@ public final class Worker {
             if (lifecycle.handingBack()) {
                 poller.interrupt();
             }
-            poller.join(config.pollWait().plus(POLLER_GRACE).toMillis());
-            poller.interrupt(); // a retry pause: its bundles are not claimed yet, so nothing is lost
+            poller.join(config.pollWait().plus(THREAD_GRACE).toMillis());
+            // still in a receive or a retry pause: what it received unclaimed reappears after its visibility timeout
+            poller.interrupt();
             if (!runner.finish(Duration.ofNanos(Math.max(0, drainEnd - System.nanoTime())))) {
                 log.warn("worker {}: drain deadline {} passed; killing the running tasks and handing them back",
                         config.workerId(), config.drainTimeout());
@@ -174,10 +175,10 @@ public final class Worker {
             if (publisherThread.isAlive()) {
                 publisher.giveUp();
                 publisherThread.interrupt();
-                publisherThread.join(POLLER_GRACE.toMillis());
+                publisherThread.join(THREAD_GRACE.toMillis());
             }
             notHandedBack.addAll(publisher.unpublished());
-            notHandedBack.addAll(handBackRemaining(deadline - POLLER_GRACE.toNanos()));
+            notHandedBack.addAll(handBackRemaining(deadline - THREAD_GRACE.toNanos()));
             if (System.nanoTime() - deadline < 0) {
                 publishLeftoverUsage(notHandedBack);
             }
