@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A stopped {@code drover run} leaves nothing behind: emulators, workers and their tasks all end
- * with it, whether it is asked to stop (SIGTERM) or killed outright (SIGKILL: no hook runs).
+ * with it, whether it is asked to stop (SIGTERM: its temporary folder goes too) or killed outright
+ * (SIGKILL: no hook runs).
  */
 class RunStoppedTest {
     /** The bound: no process of the run is left this long after it was stopped. */
@@ -36,7 +37,8 @@ class RunStoppedTest {
     void assertNothingLeftBehind(boolean kill9) throws Exception {
         Path workload = Files.writeString(dir.resolve("sleeps.txt"),
                 IntStream.range(0, 40).mapToObj(i -> "/bin/sleep 200").collect(Collectors.joining("\n")) + "\n");
-        try (DroverProcess run = DroverProcess.start(dir.resolve("run.log"), Map.of(),
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        try (DroverProcess run = DroverProcess.start(dir.resolve("run.log"), Map.of("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + tmp),
                 "run", "--workers", "2", "--worker-threads", "2", workload.toString())) {
             List<ProcessHandle> started = awaitTasksRunning(run);
             if (kill9) {
@@ -51,6 +53,12 @@ class RunStoppedTest {
             List<String> alive = started.stream().filter(ProcessHandle::isAlive)
                     .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList();
             assertEquals(List.of(), alive, "still running " + LEFT_BEHIND_AFTER + " after the stop; run's log:\n" + run.output());
+            if (!kill9) {
+                try (var left = Files.list(tmp)) {
+                    assertEquals(List.of(), left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("drover-run-")).toList(),
+                            "its temporary folder is deleted too (kill -9 leaves it: no hook runs)");
+                }
+            }
         }
     }
 
