@@ -79,10 +79,18 @@ final class RunCommand implements Callable<Integer> {
         }
         access = Accounts.local(Main.CLOCK);
         Path data = Files.createTempDirectory("drover-run-");
+        // SIGINT, SIGTERM and SIGHUP end the JVM without running the finally below: a hook deletes the folder then
+        Thread cleanup = new Thread(() -> deleteTree(data), "drover-run-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             return local != null ? inJvm(data) : onLocalAws(data);
         } finally {
             deleteTree(data);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs, or ran, anyway
+            }
         }
     }
 
@@ -135,11 +143,15 @@ final class RunCommand implements Callable<Integer> {
                 spec.commandLine().getOut(), spec.commandLine().getErr(), Main.CLOCK, enrich);
     }
 
+    /** Deletes what it can of {@code dir}; gone already (the hook was first) is fine. */
     static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException | UncheckedIOException e) {
+            // a file deleted under the walk (the other of hook and finally): what is left stays
         }
     }
 }

@@ -18,9 +18,12 @@ import dev.drover.scheduler.Quotas;
 import dev.drover.scheduler.SchedulerConfig;
 import dev.drover.scheduler.dispatch.Policy;
 import dev.drover.scheduler.fleet.Provisioner;
+import dev.drover.scheduler.tls.Fingerprint;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -223,18 +226,42 @@ final class SchedulerCommand implements Callable<Integer> {
         return Optional.of(spot ? spec.withSpot(Optional.empty()) : spec);
     }
 
+    /**
+     * Where a first start puts the admin's token: {@code --admin-token-file} or SSM if given; else one
+     * copy per address the scheduler answers to (see {@link ServiceCredentials}), and {@code
+     * ~/.drover/token} when no earlier scheduler of this account has written it (never overwritten).
+     */
+    private String storeAdminToken(String token, List<ServiceCredentials> services) throws IOException {
+        ClientEnvironment env = Main.environment(spec);
+        if (adminTokenFile != null || tls.storesInSsm()) {
+            return tls.storeAdminToken(token, adminTokenFile != null ? adminTokenFile : env.defaultTokenFile(), env.variables());
+        }
+        List<String> places = new ArrayList<>();
+        for (ServiceCredentials service : services) {
+            places.add(service.storeToken(token));
+        }
+        if (!Files.exists(env.defaultTokenFile())) {
+            places.add(TokenFile.write(env.defaultTokenFile(), token));
+        }
+        return String.join(" and ", places);
+    }
+
     private int serve(Scheduler scheduler, Accounts accounts, HttpApi.FleetView fleetView, String what) throws Exception {
         tls.publish(transport, Main.environment(spec).variables());
         Optional<String> admin = accounts.bootstrap();
-        if (admin.isPresent()) {
-            Path file = adminTokenFile != null ? adminTokenFile : Main.environment(spec).defaultTokenFile();
-            spec.commandLine().getOut().printf("first start: created the admin user '%s'; its token is in %s%n",
-                    Accounts.ADMIN, tls.storeAdminToken(admin.get(), file, Main.environment(spec).variables()));
-        }
         try (HttpApi api = new HttpApi(scheduler, bind, port, fleetView, accounts,
                 HttpApi.Limits.defaults().withMaxBodyBytes(maxBody), transport).start();
              CloudWatchExport cloudWatch = CloudWatchExport.start(scheduler, cloudWatchNamespace, System.getenv(),
                      dev.drover.scheduler.metrics.MetricsPusher.DEFAULT_STEP)) {
+            // after the start: only then is the port known (--port 0)
+            List<ServiceCredentials> services = ServiceCredentials.served(Main.environment(spec), bind, api.port());
+            for (ServiceCredentials service : services) {
+                service.storeFingerprint(transport.fingerprint().map(Fingerprint::hex));
+            }
+            if (admin.isPresent()) {
+                spec.commandLine().getOut().printf("first start: created the admin user '%s'; its token is in %s%n",
+                        Accounts.ADMIN, storeAdminToken(admin.get(), services));
+            }
             spec.commandLine().getOut().printf("drover scheduler listening on %s:%d with %s%n", bind, api.port(), what);
             accounts.list().stream().filter(u -> u.name().equals(Accounts.ADMIN)).findFirst().ifPresent(u ->
                     spec.commandLine().getOut().printf("dashboard: %s%n", api.dashboardUrl(bind, u)));

@@ -25,7 +25,8 @@ final class ServerOption {
     String stack;
 
     @Option(names = "--token-file", paramLabel = "FILE",
-            description = "Your API token (default: $DROVER_TOKEN, then ~/.drover/token).")
+            description = "Your API token (default: $DROVER_TOKEN, then the one kept for this scheduler in"
+            + " ~/.drover/services/HOST_PORT/token, then ~/.drover/token).")
     Path tokenFile;
 
     /** The variable that pins the scheduler's certificate when --tls-fingerprint is not given. */
@@ -33,18 +34,23 @@ final class ServerOption {
 
     @Option(names = "--tls-fingerprint", paramLabel = "SHA256HEX",
             description = "Talk HTTPS and trust only the scheduler certificate with this SHA-256 (64 hex digits, colons allowed;"
-            + " default: $" + EnvironmentVariables.TLS_FINGERPRINT + "). Without it, https:// uses the JDK's trust store.")
+            + " default: $" + EnvironmentVariables.TLS_FINGERPRINT + ", then the one kept for this scheduler in"
+            + " ~/.drover/services/HOST_PORT/tls-fingerprint). Without it, https:// uses the JDK's trust store.")
     String tlsFingerprint;
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
 
     SchedulerClient client() throws IOException {
-        String token = TokenFile.resolve(tokenFile, Main.environment(mixee));
         String target = stackOutputs == null ? address
                 : StackOutputs.read(stackOutputs, Optional.ofNullable(stack)).schedulerAddress();
-        String pin = tlsFingerprint != null ? tlsFingerprint
-                : Main.environment(mixee).variables().get(EnvironmentVariables.TLS_FINGERPRINT);
+        ClientEnvironment env = Main.environment(mixee);
+        ServiceCredentials service = ServiceCredentials.of(env, target);
+        String token = TokenFile.resolve(tokenFile, env, service);
+        String pin = tlsFingerprint != null ? tlsFingerprint : env.variables().get(EnvironmentVariables.TLS_FINGERPRINT);
+        if ((pin == null || pin.isBlank()) && !target.startsWith("http://")) {
+            pin = service.fingerprint().orElse(null);
+        }
         return new SchedulerClient(target, token,
                 pin == null || pin.isBlank() ? Optional.empty() : Optional.of(Fingerprint.parse(pin)));
     }

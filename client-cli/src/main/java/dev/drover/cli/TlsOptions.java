@@ -95,6 +95,11 @@ final class TlsOptions {
         }
     }
 
+    /** Whether a first start puts the admin's token in SSM. */
+    boolean storesInSsm() {
+        return adminTokenParameter != null;
+    }
+
     /** Where a first start puts the admin's token: the SSM parameter if named, else the file. */
     String storeAdminToken(String token, Path file, Map<String, String> env) throws IOException {
         if (adminTokenParameter == null) {

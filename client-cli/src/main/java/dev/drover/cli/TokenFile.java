@@ -6,7 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Where a client's token comes from: {@code --token-file FILE}, {@code $DROVER_TOKEN}, or {@code ~/.drover/token}, in that order. */
+/**
+ * Where a client's token comes from, in this order: {@code --token-file FILE}, {@code $DROVER_TOKEN},
+ * the token kept for the scheduler service it talks to ({@link ServiceCredentials}), and last
+ * {@code ~/.drover/token}, which the first scheduler on an account also writes.
+ */
 public final class TokenFile {
     public static final String VARIABLE = "DROVER_TOKEN";
 
@@ -14,20 +18,24 @@ public final class TokenFile {
 
     /** No token anywhere: a usage error (exit 2) that says how to get one. */
     static final class Missing extends IllegalArgumentException {
-        Missing(ClientEnvironment env) {
-            super("no token: pass --token-file FILE, set " + VARIABLE + ", or use " + env.defaultTokenFile()
-                    + " (a scheduler writes its admin's token there on its first start); "
+        Missing(ClientEnvironment env, ServiceCredentials service) {
+            super("no token: pass --token-file FILE, set " + VARIABLE + ", or use " + service.tokenFile()
+                    + " or " + env.defaultTokenFile() + " (a scheduler writes its admin's token there on its first start); "
                     + "an admin gives other users one with: drover users add NAME");
         }
     }
 
-    static String resolve(Path tokenFile, ClientEnvironment env) throws IOException {
+    static String resolve(Path tokenFile, ClientEnvironment env, ServiceCredentials service) throws IOException {
         if (tokenFile != null) {
             return read(tokenFile).orElseThrow(() -> new IllegalArgumentException("no token in " + tokenFile));
         }
         String variable = env.variables().get(VARIABLE);
         if (variable != null && !variable.isBlank()) {
             return variable.trim();
+        }
+        Optional<String> own = service.token();
+        if (own.isPresent()) {
+            return own.get();
         }
         Path home = env.defaultTokenFile();
         if (Files.isReadable(home)) {
@@ -36,7 +44,7 @@ public final class TokenFile {
                 return t.get();
             }
         }
-        throw new Missing(env);
+        throw new Missing(env, service);
     }
 
     private static Optional<String> read(Path file) throws IOException {
@@ -45,7 +53,7 @@ public final class TokenFile {
     }
 
     /** Writes a token readable by this account only: directory 0700, file 0600, moved into place atomically. */
-    public static void write(Path file, String token) throws IOException {
-        new dev.drover.scheduler.secrets.FileTokenSink(file).store(token);
+    public static String write(Path file, String token) throws IOException {
+        return new dev.drover.scheduler.secrets.FileTokenSink(file).store(token);
     }
 }

@@ -19,7 +19,11 @@ import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -29,6 +33,9 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Run a remote worker: take task bundles from the SQS request queue, claim them "
         + "in DynamoDB, run them, post results; exit after the idle timeout. Names come from DROVER_* variables.")
 final class WorkerCommand implements Callable<Integer> {
+    /** How long a worker whose parent died tries to hand its work back before it ends anyway. */
+    static final Duration PARENT_GONE_GRACE = Duration.ofSeconds(3);
+
     @Spec
     CommandSpec spec;
 
@@ -143,7 +150,12 @@ final class WorkerCommand implements Callable<Integer> {
         }
     }
 
-    /** A worker process started by a local fleet hands its work back and exits when its parent dies. */
+    /**
+     * A worker process started by a local fleet hands its work back and exits when its parent dies,
+     * kill -9 included: its stdin is a pipe from the parent, which the kernel closes with it. The
+     * parent's emulators usually die with it, so the hand-back gets {@link #PARENT_GONE_GRACE}, not a
+     * full stop's bound; then whatever the worker started that still runs is killed, and it halts.
+     */
     private static void watchParent(RemoteWorker worker) {
         Thread t = new Thread(() -> {
             try {
@@ -153,7 +165,15 @@ final class WorkerCommand implements Callable<Integer> {
             } catch (IOException ignored) {
                 // same as end of input
             }
-            worker.handBack().join();
+            try {
+                worker.handBack().get(PARENT_GONE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                LoggerFactory.getLogger(WorkerCommand.class).warn("parent gone; the hand-back did not end within {}: "
+                        + "the bundles still held lapse with their leases", PARENT_GONE_GRACE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
             Runtime.getRuntime().halt(0);
         }, "drover-parent-watch");
         t.setDaemon(true);

@@ -31,6 +31,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -63,6 +64,10 @@ public final class Scheduler implements AutoCloseable {
     private final LostWorkWatch lostWork;
     private final List<ResultCollector> collectors = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    /** The threads that wait between rounds, woken at once by a stop (collectors end their short poll). */
+    private final List<Thread> sleepers = new ArrayList<>();
+    /** How long {@link #close} waits for its threads, together: with every endpoint gone, it takes about this long. */
+    public static final Duration STOP_GRACE = Duration.ofSeconds(5);
     private final Set<String> reportingWorkers = ConcurrentHashMap.newKeySet();
     private final SchedulerMetrics metrics;
     private final ResultGate resultGate;
@@ -148,12 +153,13 @@ public final class Scheduler implements AutoCloseable {
     public Scheduler start() throws IOException {
         Files.createDirectories(config.dataDir());
         recover();
-        threads.add(thread(dispatcher, "drover-dispatcher"));
-        threads.add(thread(lostWork, "drover-lost-work"));
+        sleepers.add(thread(dispatcher, "drover-dispatcher"));
+        sleepers.add(thread(lostWork, "drover-lost-work"));
         for (int i = 0; i < collectors.size(); i++) {
             threads.add(thread(collectors.get(i), "drover-collector-" + (i + 1)));
         }
-        threads.add(thread(retention, "drover-retention"));
+        sleepers.add(thread(retention, "drover-retention"));
+        threads.addAll(sleepers);
         return this;
     }
 
@@ -438,15 +444,22 @@ public final class Scheduler implements AutoCloseable {
         lostWork.stop();
         retention.stop();
         collectors.forEach(ResultCollector::stop);
-        if (!threads.isEmpty()) {
-            threads.get(0).interrupt(); // the dispatcher may be waiting for a job; collectors end their short poll
-        }
+        sleepers.forEach(Thread::interrupt);
+        // one deadline for all: a call that hangs (an endpoint gone) holds up neither the others nor the stop
+        long deadline = System.nanoTime() + STOP_GRACE.toNanos();
         for (Thread t : threads) {
             try {
-                t.join(5_000);
+                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                break;
             }
+        }
+        List<String> busy = threads.stream().filter(Thread::isAlive).map(Thread::getName).toList();
+        if (!busy.isEmpty()) {
+            threads.forEach(Thread::interrupt);
+            log.warn("scheduler stopped after {} with {} still in a call: what they held (unsent bundles, undeleted "
+                    + "results) is taken up again from the job store at the next start", STOP_GRACE, busy);
         }
         jobs.values().forEach(j -> j.log.close());
     }

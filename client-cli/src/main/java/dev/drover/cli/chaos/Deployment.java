@@ -120,6 +120,22 @@ final class Deployment implements AutoCloseable {
         return all;
     }
 
+    /** The log of the worker with this pid, if it is one of this deployment's. */
+    Optional<Path> workerLog(long pid) {
+        for (ProcessFleetLauncher f : fleets) {
+            for (var m : f.members()) {
+                if (f.process(m.id()).filter(p -> p.pid() == pid).isPresent()) {
+                    return Optional.of(logOf(f, m.id()));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Path logOf(ProcessFleetLauncher fleet, String id) {
+        return (fleet == fleets.get(0) ? dir.resolve("workers") : dir.resolve("spot-workers")).resolve(id + ".log");
+    }
+
     /**
      * Workers that are gone without their exit line ("worker ... exited (REASON)"), so were killed:
      * by the harness, or by a task.
@@ -135,9 +151,8 @@ final class Deployment implements AutoCloseable {
     }
 
     private boolean exitedCleanly(ProcessFleetLauncher fleet, String id) {
-        Path log = (fleet == fleets.get(0) ? dir.resolve("workers") : dir.resolve("spot-workers")).resolve(id + ".log");
         try {
-            return java.nio.file.Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1).contains(" exited (");
+            return java.nio.file.Files.readString(logOf(fleet, id), java.nio.charset.StandardCharsets.ISO_8859_1).contains(" exited (");
         } catch (IOException e) {
             return false;
         }

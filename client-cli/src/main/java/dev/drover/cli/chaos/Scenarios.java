@@ -18,6 +18,9 @@ final class Scenarios {
         Workload longer = new Workload(quick ? 32 : 60, quick ? 800 : 1500, Flavor.PLAIN);
         Duration outage = Duration.ofSeconds(quick ? 5 : 20);
         Plan fixed = Plan.fixed(2);
+        // tasks that outlast the stop, and tasks a drain waits for while the emulators are gone
+        Workload sleeps = new Workload(40, 300_000, Flavor.PLAIN);
+        Workload draining = new Workload(16, 4_000, Flavor.PLAIN);
         return List.of(
                 new Scenario("worker-kill-elastic", "kill -9 of a busy worker of an elastic fleet",
                         Plan.elastic(3), plain, Scenarios::killBusyWorker),
@@ -68,7 +71,13 @@ final class Scenarios {
                 new Scenario("network-drop", "connections from workers to the emulators dropped for " + outage.toSeconds() + " s",
                         fixed.via(Plan.Hop.NETWORK), plain, c -> networkFault(c, ChaosProxy.Mode.DROP, outage, tasks / 4)),
                 new Scenario("network-stall", "traffic from workers to the emulators stalled for " + outage.toSeconds() + " s",
-                        fixed.via(Plan.Hop.NETWORK), plain, c -> networkFault(c, ChaosProxy.Mode.STALL, outage, tasks / 4)));
+                        fixed.via(Plan.Hop.NETWORK), plain, c -> networkFault(c, ChaosProxy.Mode.STALL, outage, tasks / 4)),
+                Scenario.selfJudged("run-stopped", "SIGINT, SIGTERM and kill -9 of drover run mid-job: none of its processes is left "
+                        + StopScenarios.LEFT_BEHIND_AFTER.toSeconds() + " s later", sleeps,
+                        (dir, progress) -> StopScenarios.runStopped(sleeps, dir, progress)),
+                Scenario.selfJudged("aws-gone", "every emulator killed, then SIGTERM to each worker: each exits within its bound, "
+                        + "saying what it could not hand back", draining,
+                        (dir, progress) -> StopScenarios.awsGone(draining, dir, progress)));
     }
 
     private static void killBusyWorker(FaultContext c) throws InterruptedException {

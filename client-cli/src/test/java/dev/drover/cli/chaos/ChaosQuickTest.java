@@ -124,6 +124,17 @@ class ChaosQuickTest {
         assertEquals(List.of(), leftovers, "every worker and scheduler process is gone");
     }
 
+    /** run-stopped's SIGTERM and kill -9 cases are RunStoppedTest's. */
+    @Test
+    void awsGoneMeetsItsTarget() throws Exception {
+        StringWriter progress = new StringWriter();
+        try (ScenarioRunner runner = new ScenarioRunner(dir, true, new PrintWriter(progress))) {
+            Scenario awsGone = Scenarios.all(true).stream().filter(s -> s.name().equals("aws-gone")).findFirst().orElseThrow();
+            Outcome o = runner.run(awsGone);
+            assertTrue(o.met(), o + "\n" + progress);
+        }
+    }
+
     private static boolean timesOut(InputStream in) throws IOException {
         try {
             in.read();

@@ -58,6 +58,10 @@ final class ResultPublisher implements Runnable {
     private final Condition due = lock.newCondition();
     private long unpublishedBytes; // guarded by lock
     private volatile boolean stop;
+    /** Set when the stop's time for publishing is up: the results still unsent stay so. */
+    private volatile boolean giveUp;
+    /** The batch being sent, for {@link #unpublished} (written by the publisher thread only). */
+    private volatile List<Finished> sending = List.of();
     private Usage usageReported = Usage.ZERO; // publisher thread only
     private long duplicatesReported;           // publisher thread only
 
@@ -126,6 +130,18 @@ final class ResultPublisher implements Runnable {
         stop = true;
     }
 
+    /** Stops retrying: the loop ends at its next failure, leaving what it could not send unsent. */
+    void giveUp() {
+        giveUp = true;
+    }
+
+    /** The results not published (yet): those being sent and those waiting, as {@code result JOB/SEQ}. */
+    List<String> unpublished() {
+        List<Finished> all = new ArrayList<>(sending);
+        all.addAll(finished);
+        return all.stream().filter(f -> f.result() != null).map(f -> "result " + f.result().taskId()).distinct().toList();
+    }
+
     @Override
     public void run() {
         List<Finished> batch = new ArrayList<>();
@@ -152,11 +168,13 @@ final class ResultPublisher implements Runnable {
                 } finally {
                     lock.unlock();
                 }
+                sending = List.copyOf(batch);
                 if (!publish(batch)) {
                     return;
                 }
                 settler.settle(batch);
                 batch.clear();
+                sending = List.of();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -166,6 +184,7 @@ final class ResultPublisher implements Runnable {
                 log.error("cannot publish {} results; giving their bundles up", batch.size(), e);
                 abandon(batch);
                 batch.clear();
+                sending = List.of();
             }
         }
     }
@@ -278,7 +297,10 @@ final class ResultPublisher implements Runnable {
         return true;
     }
 
-    /** Sends the bodies, retrying until they are out; false if a permanent failure stopped the worker. */
+    /**
+     * Sends the bodies, retrying until they are out; false if a permanent failure stopped the worker
+     * or the worker's stop gave up on them.
+     */
     private boolean send(List<String> bodies) throws InterruptedException {
         for (int failures = 0; ; ) {
             try {
@@ -290,6 +312,9 @@ final class ResultPublisher implements Runnable {
                     return false;
                 }
                 log.warn("publishing results failed (attempt {}): {}", ++failures, e.toString());
+                if (giveUp) {
+                    return false;
+                }
                 if (!retry.pause(failures, e)) {
                     throw new InterruptedException();
                 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -28,12 +29,20 @@ import org.slf4j.LoggerFactory;
  * {@link LeaseKeeper} renews leases and the {@link CancelWatcher} notices cancelled jobs.
  *
  * <p>Stopping is ordered and bounded: stop polling, let running tasks finish (up to the drain
- * deadline, then kill them), publish what finished, hand back every bundle still held.
+ * deadline, then kill them), publish what finished, hand back every bundle still held. The whole
+ * stop takes at most the drain timeout plus {@link #STOP_GRACE}, even with every endpoint gone:
+ * what could not be handed back by then is named in one log line and in {@link WorkerStats}.
  */
 public final class Worker {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
+    /** Beyond the drain timeout, the longest a stop takes: kill, publish and hand-back graces with room to spare. */
+    public static final Duration STOP_GRACE = Duration.ofSeconds(30);
     /** How long killed tasks get to end after the drain deadline has passed. */
     private static final Duration KILL_GRACE = Duration.ofSeconds(10);
+    /** How long finished results are retried once no task runs any more; then they are left to run again. */
+    private static final Duration PUBLISH_GRACE = Duration.ofSeconds(5);
+    /** How long a stop waits for a thread beyond what its work needs (the poller's last receive, an interrupted publisher). */
+    private static final Duration THREAD_GRACE = Duration.ofSeconds(1);
 
     private final WorkerConfig config;
     private final MessageQueue requests;
@@ -52,6 +61,7 @@ public final class Worker {
     private final List<Ticker> tickers = new ArrayList<>();
     private final CompletableFuture<WorkerStats> exit = new CompletableFuture<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final AtomicBoolean stopped = new AtomicBoolean();
     private final long startedAt;
 
     public Worker(WorkerConfig config, MessageQueue requests, MessageQueue responses, ClaimStore claims,
@@ -128,55 +138,114 @@ public final class Worker {
         if (stopping.compareAndSet(false, true)) {
             lifecycle.drain();
             capacity.close();
-            daemon(() -> shutdown(reason), "drover-stop-" + config.workerId()).start();
+            long deadline = System.nanoTime() + config.drainTimeout().plus(STOP_GRACE).toNanos();
+            daemon(() -> shutdown(reason, deadline), "drover-stop-" + config.workerId()).start();
+            // a call that hangs (not fails) must not hold the stop past its bound either
+            CompletableFuture.delayedExecutor(config.drainTimeout().plus(STOP_GRACE).toMillis(), TimeUnit.MILLISECONDS)
+                    .execute(() -> stopped(reason, cutShort()));
         }
         return exit;
     }
 
-    private void shutdown(ExitReason reason) {
+    /** What is still out when the stop's bound has passed: every held bundle and unpublished result. */
+    private List<String> cutShort() {
+        List<String> out = new ArrayList<>(publisher.unpublished());
+        held.snapshot().forEach(run -> out.add("bundle " + run.bundleId()));
+        return out;
+    }
+
+    private void shutdown(ExitReason reason, long deadline) {
+        long drainEnd = System.nanoTime() + config.drainTimeout().toNanos();
+        List<String> notHandedBack = new ArrayList<>();
         try {
             if (lifecycle.handingBack()) {
                 poller.interrupt();
             }
-            poller.join();
-            if (!runner.finish(config.drainTimeout())) {
+            poller.join(config.pollWait().plus(THREAD_GRACE).toMillis());
+            // still in a receive or a retry pause: what it received unclaimed reappears after its visibility timeout
+            poller.interrupt();
+            if (!runner.finish(Duration.ofNanos(Math.max(0, drainEnd - System.nanoTime())))) {
                 log.warn("worker {}: drain deadline {} passed; killing the running tasks and handing them back",
                         config.workerId(), config.drainTimeout());
                 lifecycle.handBack();
                 runner.finish(KILL_GRACE);
             }
             publisher.stop();
-            publisherThread.join();
-            handBackRemaining();
-            publisher.publishLeftoverUsage();
+            publisherThread.join(PUBLISH_GRACE.toMillis());
+            if (publisherThread.isAlive()) {
+                publisher.giveUp();
+                publisherThread.interrupt();
+                publisherThread.join(THREAD_GRACE.toMillis());
+            }
+            notHandedBack.addAll(publisher.unpublished());
+            notHandedBack.addAll(handBackRemaining(deadline - THREAD_GRACE.toNanos()));
+            if (System.nanoTime() - deadline < 0) {
+                publishLeftoverUsage(notHandedBack);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             log.error("error while stopping worker {}", config.workerId(), e);
         } finally {
-            tickers.forEach(Ticker::stop);
-            WorkerStats stats = new WorkerStats(config.workerId(), startedAt, clock.millis(), counters.tasksRun.get(),
-                    counters.bundlesRun.get(), counters.duplicates.get(), reason);
-            log.info("worker {} stopped ({}): {} tasks in {} bundles over {} s", stats.workerId(), reason,
-                    stats.tasksRun(), stats.bundlesRun(), stats.lifetimeSeconds());
-            exit.complete(stats);
+            stopped(reason, notHandedBack);
         }
     }
 
-    /** Releases every bundle still held, keeping what was reported, and makes its message visible now. */
-    private void handBackRemaining() {
-        List<Message> messages = new ArrayList<>();
+    /** Completes the stop, once: by the stop thread, or by the bound if that thread is still stuck. */
+    private void stopped(ExitReason reason, List<String> notHandedBack) {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        tickers.forEach(Ticker::stop);
+        if (!notHandedBack.isEmpty()) {
+            log.warn("worker {} could not hand back: {}; their leases lapse and their tasks run again elsewhere",
+                    config.workerId(), String.join(", ", notHandedBack));
+        }
+        WorkerStats stats = new WorkerStats(config.workerId(), startedAt, clock.millis(), counters.tasksRun.get(),
+                counters.bundlesRun.get(), counters.duplicates.get(), reason, notHandedBack);
+        log.info("worker {} stopped ({}): {} tasks in {} bundles over {} s", stats.workerId(), reason,
+                stats.tasksRun(), stats.bundlesRun(), stats.lifetimeSeconds());
+        exit.complete(stats);
+    }
+
+    private void publishLeftoverUsage(List<String> notHandedBack) {
+        try {
+            publisher.publishLeftoverUsage();
+        } catch (RuntimeException e) {
+            notHandedBack.add("usage of job " + counters.lastJob);
+        }
+    }
+
+    /**
+     * Releases every bundle still held, keeping what was reported, and makes its message visible now;
+     * gives up at {@code deadline} (System.nanoTime). Returns what it could not hand back.
+     */
+    private List<String> handBackRemaining(long deadline) {
+        List<String> failed = new ArrayList<>();
+        List<BundleRun> released = new ArrayList<>();
         for (BundleRun run : held.snapshot()) {
             try {
+                if (System.nanoTime() - deadline >= 0) {
+                    failed.add("bundle " + run.bundleId());
+                    continue;
+                }
                 claims.release(run.bundleId(), config.workerId(), clock.instant(), Set.copyOf(run.reported));
             } catch (RuntimeException e) {
-                log.warn("release of {} failed; its lease lapses by itself: {}", run.bundleId(), e.toString());
+                log.debug("release of {} failed: {}", run.bundleId(), e.toString());
+                failed.add("bundle " + run.bundleId());
             }
             held.remove(run);
-            messages.add(run.message);
+            released.add(run);
         }
-        if (!messages.isEmpty()) {
-            requests.changeVisibility(messages, Duration.ZERO);
+        if (!released.isEmpty() && System.nanoTime() - deadline < 0) {
+            try {
+                requests.changeVisibility(released.stream().map(r -> r.message).toList(), Duration.ZERO);
+                return failed;
+            } catch (RuntimeException e) {
+                log.debug("making {} messages visible failed: {}", released.size(), e.toString());
+            }
         }
+        released.forEach(run -> failed.add("message " + run.bundleId()));
+        return failed;
     }
 }

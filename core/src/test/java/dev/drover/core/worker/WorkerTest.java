@@ -308,4 +308,39 @@ class WorkerTest {
         assertEquals(1, results.size(), "the lease held: the task ran once, not again by the rival");
         assertEquals("slow", results.get(0).worker());
     }
+
+    /** Every call of every port fails from {@code gone} on, as when all the AWS endpoints have vanished. */
+    static <T> T goneWhen(Class<T> port, T real, java.util.concurrent.atomic.AtomicBoolean gone) {
+        return port.cast(java.lang.reflect.Proxy.newProxyInstance(port.getClassLoader(), new Class<?>[] {port},
+                (proxy, method, args) -> {
+                    if (gone.get() && method.getDeclaringClass() != Object.class) {
+                        throw new dev.drover.core.InfrastructureException("AWS", null, null,
+                                dev.drover.core.InfrastructureException.Kind.TRANSIENT, "Connection refused", null);
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                }));
+    }
+
+    @Test
+    void aWorkerWhoseEndpointsAreGoneStopsWithinItsBoundAndSaysWhatItCouldNotHandBack() throws Exception {
+        var gone = new java.util.concurrent.atomic.AtomicBoolean();
+        Worker w = new Worker(WorkerConfig.defaults("w", 2, Duration.ZERO).withPollWait(Duration.ofMillis(100))
+                .withDrainTimeout(Duration.ofMillis(500)), goneWhen(MessageQueue.class, requests, gone),
+                goneWhen(MessageQueue.class, responses, gone), goneWhen(ClaimStore.class, claims, gone),
+                Executors.standard(), clock, () -> Usage.ZERO).start();
+        send("j", task(0, "sleep 0.3"), task(1, "/bin/sleep 30"));
+        Thread.sleep(150); // claimed and running
+        gone.set(true);
+        long t0 = System.nanoTime();
+        WorkerStats stats = w.drain().get(Worker.STOP_GRACE.plusSeconds(5).toSeconds(), TimeUnit.SECONDS);
+        long took = System.nanoTime() - t0;
+        assertTrue(took < Duration.ofMillis(500).plus(Worker.STOP_GRACE).toNanos(), "stopped within drain + grace: " + took);
+        assertEquals(ExitReason.DRAINED, stats.exitReason());
+        assertEquals(List.of("result j/0", "bundle j:0", "message j:0"), stats.notHandedBack(),
+                "the finished task's result was not published, its bundle not released, its message not made visible");
+    }
 }
