@@ -5,7 +5,6 @@ import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.core.workload.TaskSpec;
 import dev.drover.core.workload.WorkloadException;
-import dev.drover.core.workload.WorkloadReader;
 import dev.drover.scheduler.job.JobState;
 import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
@@ -151,36 +150,43 @@ public final class Rerun {
 
     /** Writes the chosen tasks as a workload, each directive written only where its value changes. */
     private static void write(JobState job, BitSet chosen, Path file) throws IOException, WorkloadException {
-        long timeout = 0;
-        int attempts = 1;
-        int replica = 0;
-        Map<String, String> env = Map.of();
-        try (WorkloadReader reader = WorkloadReader.open(job.workload);
-             BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            long seq = 0;
-            for (TaskSpec t = reader.next(); t != null; t = reader.next(), seq++) {
-                if (!chosen.get((int) seq)) {
-                    continue;
-                }
-                if (t.timeoutMs() != timeout) {
-                    out.write(t.timeoutMs() == 0 ? "@timeout none\n" : "@timeout " + t.timeoutMs() + "ms\n");
-                    timeout = t.timeoutMs();
-                }
-                if (t.maxAttempts() != attempts) {
-                    out.write("@retries " + (t.maxAttempts() - 1) + "\n");
-                    attempts = t.maxAttempts();
-                }
-                if (t.replica() != replica) {
-                    out.write("@replica " + t.replica() + "\n");
-                    replica = t.replica();
-                }
-                if (!t.env().equals(env)) {
-                    writeEnv(out, env, t.env());
-                    env = t.env();
-                }
-                out.write(t.command());
-                out.write('\n');
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            Directives written = new Directives(out);
+            job.tasks().forEach(chosen.stream().asLongStream().iterator(), (seq, t) -> written.task(t));
+        }
+    }
+
+    /** The directive values a written workload stands at, starting from a file's defaults. */
+    private static final class Directives {
+        private final BufferedWriter out;
+        private long timeout;
+        private int attempts = 1;
+        private int replica;
+        private Map<String, String> env = Map.of();
+
+        Directives(BufferedWriter out) {
+            this.out = out;
+        }
+
+        void task(TaskSpec t) throws IOException {
+            if (t.timeoutMs() != timeout) {
+                out.write(t.timeoutMs() == 0 ? "@timeout none\n" : "@timeout " + t.timeoutMs() + "ms\n");
+                timeout = t.timeoutMs();
             }
+            if (t.maxAttempts() != attempts) {
+                out.write("@retries " + (t.maxAttempts() - 1) + "\n");
+                attempts = t.maxAttempts();
+            }
+            if (t.replica() != replica) {
+                out.write("@replica " + t.replica() + "\n");
+                replica = t.replica();
+            }
+            if (!t.env().equals(env)) {
+                writeEnv(out, env, t.env());
+                env = t.env();
+            }
+            out.write(t.command());
+            out.write('\n');
         }
     }
 

@@ -7,9 +7,7 @@ import dev.drover.core.model.ResultBatch;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStart;
 import dev.drover.core.model.TaskStatus;
-import dev.drover.core.workload.TaskSpec;
 import dev.drover.core.workload.WorkloadException;
-import dev.drover.core.workload.WorkloadReader;
 import dev.drover.scheduler.collect.BundleProofs;
 import dev.drover.scheduler.collect.Isolation;
 import dev.drover.scheduler.collect.ResultCollector;
@@ -40,6 +38,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.stream.LongStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -352,17 +351,13 @@ public final class Scheduler implements AutoCloseable {
             });
             List<TaskResult> cancelled = new ArrayList<>();
             long now = clock.millis();
-            try (WorkloadReader reader = WorkloadReader.open(job.workload)) {
-                long seq = 0;
-                for (TaskSpec spec = reader.next(); spec != null; spec = reader.next(), seq++) {
-                    if (!job.status(seq).isFinal()) {
-                        cancelled.add(TaskResult.decided(jobId, spec.toTask(seq), TaskStatus.CANCELLED, reason, now));
-                    }
-                    if (cancelled.size() == 1000) {
-                        record(job, "cancel-" + seq, cancelled);
-                    }
+            // the tasks without a final result, read by number: the ones with one are skipped, not read
+            job.tasks().forEach(LongStream.range(0, job.total).filter(seq -> !job.status(seq).isFinal()).iterator(), (seq, spec) -> {
+                cancelled.add(TaskResult.decided(jobId, spec.toTask(seq), TaskStatus.CANCELLED, reason, now));
+                if (cancelled.size() == 1000) {
+                    record(job, "cancel-" + seq, cancelled);
                 }
-            }
+            });
             record(job, "cancel-end", cancelled);
             finished(job);
             log.info("job {} cancelled ({})", jobId, reason);

@@ -55,7 +55,6 @@ public final class BundlePlanner implements AutoCloseable {
     private final Clock clock;
     private final int byteLimit;
     private final WorkloadReader reader;
-    private final long maxTasks;
     private long seq; // the next task to plan
     private TaskSpec next;
 
@@ -66,11 +65,8 @@ public final class BundlePlanner implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.byteLimit = byteLimit;
-        this.reader = WorkloadReader.open(job.workload);
-        this.maxTasks = maxTasks(job, config);
-        for (; seq < from; seq++) {
-            reader.next();
-        }
+        this.reader = job.tasks().from(from);
+        this.seq = from;
         this.next = reader.next();
     }
 

@@ -6,9 +6,7 @@ import dev.drover.core.model.Task;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.core.port.MessageQueue;
-import dev.drover.core.workload.TaskSpec;
 import dev.drover.core.workload.WorkloadException;
-import dev.drover.core.workload.WorkloadReader;
 import dev.drover.scheduler.Backend;
 import dev.drover.scheduler.SchedulerConfig;
 import dev.drover.scheduler.job.JobState;
@@ -368,19 +366,13 @@ public final class Dispatcher implements Runnable {
 
     /** Sends again, under fresh ids, every dispatched task of the job that has no result. */
     private void resendLost(JobState job) throws WorkloadException {
-        Set<Long> missing = new HashSet<>(job.unreported());
+        List<Long> missing = job.unreported(); // ascending, below the cursor
         if (missing.isEmpty()) {
             return;
         }
         List<Task> tasks = new ArrayList<>(missing.size());
-        try (WorkloadReader reader = WorkloadReader.open(job.workload)) {
-            long seq = 0;
-            for (TaskSpec spec = reader.next(); spec != null && seq < job.dispatched(); spec = reader.next(), seq++) {
-                if (missing.contains(seq)) {
-                    tasks.add(spec.toTask(seq, job.files));
-                }
-            }
-        }
+        job.tasks().forEach(missing.stream().mapToLong(Long::longValue).iterator(),
+                (seq, spec) -> tasks.add(spec.toTask(seq, job.files)));
         List<BundlePlanner.Planned> bundles = BundlePlanner.replan(job, config, clock, sealer, bundleByteLimit, tasks,
                 Long.toString(clock.millis(), 36));
         log.warn("job {}: {} dispatched tasks have neither a result nor a live claim; sending them again", job.jobId, tasks.size());

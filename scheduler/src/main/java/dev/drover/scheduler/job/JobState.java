@@ -33,6 +33,7 @@ public final class JobState {
     public final long total;
     public final long submittedAt;
     public final Path workload;
+    private final JobWorkload tasks;
     public final ResultLog log;
     /** The SHA-256 of the job's files pack, or null: every task of the job carries it. */
     public final String files;
@@ -93,11 +94,17 @@ public final class JobState {
 
     public JobState(String jobId, String name, String owner, long total, long submittedAt, Path workload, Path resultFile,
                     String files, int priority) {
+        this(jobId, name, owner, total, submittedAt, new JobWorkload(workload), resultFile, files, priority, false);
+    }
+
+    /** A job whose workload was just read whole (its index built). */
+    public JobState(String jobId, String name, String owner, long total, long submittedAt, JobWorkload workload,
+                    Path resultFile, String files, int priority) {
         this(jobId, name, owner, total, submittedAt, workload, resultFile, files, priority, false);
     }
 
-    private JobState(String jobId, String name, String owner, long total, long submittedAt, Path workload, Path resultFile,
-                     String files, int priority, boolean lazy) {
+    private JobState(String jobId, String name, String owner, long total, long submittedAt, JobWorkload workload,
+                     Path resultFile, String files, int priority, boolean lazy) {
         this.files = files;
         this.priority = priority;
         if (total > Integer.MAX_VALUE - 8) {
@@ -108,7 +115,8 @@ public final class JobState {
         this.owner = owner;
         this.total = total;
         this.submittedAt = submittedAt;
-        this.workload = workload;
+        this.workload = workload.file();
+        this.tasks = workload;
         this.log = lazy ? new ResultLog(resultFile, this::load) : new ResultLog(resultFile);
         this.status = new byte[(int) total];
         counts[TaskStatus.QUEUED.ordinal()] = total;
@@ -121,8 +129,8 @@ public final class JobState {
      * asks for a task, the result log or the failures. So a restart with many old jobs reads none of them.
      */
     public static JobState ended(JobRecord r, Path workload, Path resultFile, Consumer<JobState> loader) {
-        JobState job = new JobState(r.jobId(), r.name(), r.owner(), r.total(), r.submittedAt(), workload, resultFile,
-                r.files(), r.priority(), true);
+        JobState job = new JobState(r.jobId(), r.name(), r.owner(), r.total(), r.submittedAt(), new JobWorkload(workload),
+                resultFile, r.files(), r.priority(), true);
         synchronized (job) {
             job.dispatched = r.dispatched();
             job.cancelled = r.state() == JobStatus.CANCELLED;
@@ -190,6 +198,11 @@ public final class JobState {
             }
         }
         return out;
+    }
+
+    /** The job's tasks, by number, from its saved workload file. */
+    public JobWorkload tasks() {
+        return tasks;
     }
 
     /** When every task had a final status (epoch ms), or 0. */
