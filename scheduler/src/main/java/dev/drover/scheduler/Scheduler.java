@@ -81,10 +81,10 @@ public final class Scheduler implements AutoCloseable {
         this.clock = clock;
         this.persistence = new Persistence(backend.jobStore(), backend.payloads(), new Retention(config.retention()));
         this.intake = new Intake(config.dataDir(), clock);
-        this.isolation = new Isolation(backend.requests(), proofs); // every bundle sent is sealed as it is made
         this.files = new JobFiles(backend.payloads(), config.dataDir());
         this.dispatcher = new Dispatcher(config, backend, clock, proofs, this::live, persistence,
                 (job, results) -> record(job, "failed-" + results.get(0).seq(), results));
+        this.isolation = new Isolation(dispatcher::isolate, proofs); // every bundle sent is sealed as it is made
         this.lostWork = new LostWorkWatch(backend.requests(), backend.responses(), this::live, dispatcher, config.lostAfter(), clock);
         for (int i = 0; i < config.collectorThreads(); i++) {
             collectors.add(ResultCollector.responses(backend, this::collect, resultGate));

@@ -2,6 +2,8 @@ package dev.drover.scheduler.dispatch;
 
 import dev.drover.core.InfrastructureException;
 import dev.drover.core.RetryPolicy;
+import dev.drover.core.codec.Json;
+import dev.drover.core.model.Bundle;
 import dev.drover.core.model.Task;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
@@ -20,9 +22,11 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -82,6 +86,8 @@ public final class Dispatcher implements Runnable {
     private final Set<JobState> waiting = new LinkedHashSet<>(); // fair: jobs with work to send; dispatcher thread only
     private final Map<JobState, Long> heldBack = new HashMap<>(); // fair: a failing job's next turn; dispatcher thread only
     private volatile ToIntFunction<String> weights = user -> 1;
+    /** Single-task bundles {@code collect/Isolation} asks to send, oldest first. */
+    private final Queue<Bundle> isolated = new ConcurrentLinkedQueue<>();
 
     public Dispatcher(SchedulerConfig config, Backend backend, Clock clock, Sealer sealer, Supplier<Collection<JobState>> activeJobs,
                Persistence persistence, BiConsumer<JobState, List<TaskResult>> decided) {
@@ -107,6 +113,11 @@ public final class Dispatcher implements Runnable {
         }
     }
 
+    /** Sends this bundle of {@code collect/Isolation} from the dispatcher's thread, metered to its job, as soon as it can. */
+    public void isolate(Bundle bundle) {
+        isolated.add(bundle);
+    }
+
     public void stop() {
         running = false;
     }
@@ -119,6 +130,7 @@ public final class Dispatcher implements Runnable {
     @Override
     public void run() {
         while (running) {
+            sendIsolated();
             if (config.policy() == Policy.FAIR) {
                 try {
                     fairRound();
@@ -361,6 +373,25 @@ public final class Dispatcher implements Runnable {
                 decided.accept(job, new ArrayList<>(bundle.tasks().stream()
                         .map(t -> TaskResult.decided(job.jobId, t, TaskStatus.FAILED, why, now)).toList()));
             }
+        }
+    }
+
+    /**
+     * Sends the bundles {@link #isolate} queued, in order; one that fails to go waits for the next
+     * round. A bundle of a job that has ended (every task final) is dropped: nothing in it is left to run.
+     */
+    private void sendIsolated() {
+        for (Bundle b = isolated.peek(); b != null && running; b = isolated.peek()) {
+            String jobId = b.jobId();
+            JobState job = activeJobs.get().stream().filter(j -> j.jobId.equals(jobId)).findFirst().orElse(null);
+            if (job != null && !job.done()) {
+                BundlePlanner.Planned single = new BundlePlanner.Planned(b.tasks().get(0).seq(), b.tasks().size(),
+                        Json.write(b), b.tasks());
+                if (!send(job, List.of(single))) {
+                    return;
+                }
+            }
+            isolated.poll();
         }
     }
 
