@@ -107,10 +107,10 @@ public final class Rerun {
         Path workload = Files.createTempFile("drover-rerun-", ".txt");
         try {
             write(job, chosen, workload);
-            String name = "rerun of " + job.name;
+            String name = "rerun of " + job.name();
             name = name.length() > MAX_NAME ? name.substring(0, MAX_NAME) : name;
             try (InputStream in = Files.newInputStream(workload)) {
-                return Optional.of(scheduler.submit(in, name, owner, job.files));
+                return Optional.of(scheduler.submit(in, name, owner, job.files()));
             }
         } finally {
             Files.deleteIfExists(workload);
@@ -119,7 +119,7 @@ public final class Rerun {
 
     private static BitSet failedTasks(JobState job) {
         BitSet chosen = new BitSet();
-        for (long seq = 0; seq < job.total; seq++) {
+        for (long seq = 0; seq < job.total(); seq++) {
             if (failed(job.status(seq))) {
                 chosen.set((int) seq);
             }
@@ -131,12 +131,12 @@ public final class Rerun {
     private static BitSet groupTasks(JobState job, String group) throws IOException, NothingToRerun {
         List<JobState.FailureGroup> groups = job.failureGroups();
         JobState.FailureGroup wanted = groups.stream().filter(g -> groupId(g).equals(group)).findFirst()
-                .orElseThrow(() -> new NothingToRerun("job " + job.jobId + " has no failure group " + group, true));
+                .orElseThrow(() -> new NothingToRerun("job " + job.jobId() + " has no failure group " + group, true));
         boolean overflow = wanted.exitCode() == null && wanted.firstLine().startsWith(OVERFLOW_PREFIX);
         Set<String> named = new HashSet<>();
         groups.stream().filter(g -> g != wanted).forEach(g -> named.add(groupId(g)));
         BitSet chosen = new BitSet();
-        job.log.copyTo(new Lines(line -> {
+        job.log().copyTo(new Lines(line -> {
             TaskResult r = Json.result(line);
             if (failed(r.status())) {
                 String id = groupId(r.status(), r.exitCode(), firstLine(r));

@@ -201,20 +201,20 @@ public final class Scheduler implements AutoCloseable {
             }
         }
         JobState job = intake.accept(workload, name, owner, files, priority);
-        long queued = live().stream().filter(j -> j.owner.equals(owner) && !j.cancelled())
+        long queued = live().stream().filter(j -> j.owner().equals(owner) && !j.cancelled())
                 .mapToLong(JobState::remaining).sum();
-        if (queued + job.total > config.quotas().maxQueuedTasks()) {
+        if (queued + job.total() > config.quotas().maxQueuedTasks()) {
             intake.discard(job);
             throw new Quotas.Exceeded(String.format("user %s has %,d tasks queued or running; %,d more would pass the"
-                    + " quota of %,d: wait for some to end, or submit fewer", owner, queued, job.total,
+                    + " quota of %,d: wait for some to end, or submit fewer", owner, queued, job.total(),
                     config.quotas().maxQueuedTasks()));
         }
-        job.budgetUsd(budgetUsd);
+        job.cost().budgetUsd(budgetUsd);
         persistence.submitted(job);
-        jobs.put(job.jobId, job);
+        jobs.put(job.jobId(), job);
         live.add(job);
         dispatcher.enqueue(job);
-        log.info("job {} ({}): {} tasks queued", job.jobId, name, job.total);
+        log.info("job {} ({}): {} tasks queued", job.jobId(), name, job.total());
         return job.view(clock.millis());
     }
 
@@ -265,8 +265,8 @@ public final class Scheduler implements AutoCloseable {
         });
         JobState usageJob = jobs.get(batch.usageJob());
         if (usageJob != null) {
-            usageJob.charge(batch.usage());
-            usageJob.addDuplicates(batch.duplicatesSkipped());
+            usageJob.cost().charge(batch.usage());
+            usageJob.cost().addDuplicates(batch.duplicatesSkipped());
         }
         Map<String, List<TaskResult>> byJob = new ConcurrentHashMap<>();
         batch.results().forEach(r -> byJob.computeIfAbsent(r.jobId(), j -> new ArrayList<>()).add(r));
@@ -276,7 +276,7 @@ public final class Scheduler implements AutoCloseable {
                 log.warn("{} results for unknown job {} dropped", results.size(), jobId);
                 return;
             }
-            backend.meter().charge(job::charge, () -> {
+            backend.meter().charge(job.cost()::charge, () -> {
                 persistence.results(job, messageId, results);
                 return null;
             });
@@ -287,7 +287,7 @@ public final class Scheduler implements AutoCloseable {
                 finished(job);
             }
         });
-        return Optional.of(usageJob != null ? usageJob::charge : u -> { });
+        return Optional.of(usageJob != null ? usageJob.cost()::charge : u -> { });
     }
 
     /** {@link #live}, without the jobs that have ended since they were added. */
@@ -297,7 +297,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private void finished(JobState job) {
-        backend.meter().charge(job::charge, () -> {
+        backend.meter().charge(job.cost()::charge, () -> {
             persistence.saveCursor(job);
             return null;
         });
@@ -308,14 +308,14 @@ public final class Scheduler implements AutoCloseable {
     }
 
     public List<JobView> list() {
-        return jobs.values().stream().sorted(Comparator.comparingLong((JobState j) -> j.submittedAt).thenComparing(j -> j.jobId))
+        return jobs.values().stream().sorted(Comparator.comparingLong((JobState j) -> j.submittedAt()).thenComparing(j -> j.jobId()))
                 .map(j -> j.view(clock.millis())).toList();
     }
 
     /** One task's status, and its result once it has one. */
     public Optional<TaskView> task(String jobId, long seq) throws IOException {
         JobState job = jobs.get(jobId);
-        if (job == null || seq < 0 || seq >= job.total) {
+        if (job == null || seq < 0 || seq >= job.total()) {
             return Optional.empty();
         }
         TaskStatus status = job.status(seq);
@@ -324,7 +324,7 @@ public final class Scheduler implements AutoCloseable {
             return Optional.of(new TaskView(jobId, seq, status, run.map(JobState.Running::worker).orElse(null),
                     run.map(JobState.Running::startedAt).orElse(null), null));
         }
-        TaskResult result = job.log.find(seq).orElse(null);
+        TaskResult result = job.log().find(seq).orElse(null);
         return Optional.of(new TaskView(jobId, seq, status, result == null ? null : result.worker(),
                 result == null ? null : result.startedAt(), result));
     }
@@ -345,14 +345,14 @@ public final class Scheduler implements AutoCloseable {
         }
         if (!job.done()) {
             job.markCancelled(reason);
-            backend.meter().charge(job::charge, () -> {
+            backend.meter().charge(job.cost()::charge, () -> {
                 backend.claims().cancelJob(jobId, clock.instant());
                 return null;
             });
             List<TaskResult> cancelled = new ArrayList<>();
             long now = clock.millis();
             // the tasks without a final result, read by number: the ones with one are skipped, not read
-            job.tasks().forEach(LongStream.range(0, job.total).filter(seq -> !job.status(seq).isFinal()).iterator(), (seq, spec) -> {
+            job.tasks().forEach(LongStream.range(0, job.total()).filter(seq -> !job.status(seq).isFinal()).iterator(), (seq, spec) -> {
                 cancelled.add(TaskResult.decided(jobId, spec.toTask(seq), TaskStatus.CANCELLED, reason, now));
                 if (cancelled.size() == 1000) {
                     record(job, "cancel-" + seq, cancelled);
@@ -366,7 +366,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private void record(JobState job, String chunkId, List<TaskResult> results) {
-        backend.meter().charge(job::charge, () -> {
+        backend.meter().charge(job.cost()::charge, () -> {
             persistence.results(job, chunkId, results);
             return null;
         });
@@ -380,7 +380,7 @@ public final class Scheduler implements AutoCloseable {
     /** One output file a task of this scheduler's job left; empty if no such job, task or file. */
     public Optional<InputStream> openOutput(String jobId, long seq, String path) {
         JobState job = jobs.get(jobId);
-        return job == null || seq < 0 || seq >= job.total ? Optional.empty() : files.output(jobId, seq, path);
+        return job == null || seq < 0 || seq >= job.total() ? Optional.empty() : files.output(jobId, seq, path);
     }
 
     /** Writes the job's results as JSON lines; with {@code follow}, keeps writing until the job is done. */
@@ -389,7 +389,7 @@ public final class Scheduler implements AutoCloseable {
         if (job == null) {
             return false;
         }
-        job.log.copyTo(out, follow ? job::done : () -> true);
+        job.log().copyTo(out, follow ? job::done : () -> true);
         return true;
     }
 
@@ -412,16 +412,16 @@ public final class Scheduler implements AutoCloseable {
         for (Recovery.Recovered r : new Recovery(backend.jobStore().get(), backend.payloads(), config.dataDir(), clock,
                 new Retention(config.retention())).jobs()) {
             JobState job = r.job();
-            jobs.put(job.jobId, job);
+            jobs.put(job.jobId(), job);
             if (!job.done()) {
                 live.add(job);
             }
             try {
                 dispatcher.resumeSending(job, r.record().sending(), r.record().sendingFrom());
             } catch (WorkloadException e) {
-                log.error("job {}: cannot re-send its last bundles: {}", job.jobId, e.getMessage());
+                log.error("job {}: cannot re-send its last bundles: {}", job.jobId(), e.getMessage());
             }
-            if (!job.done() && !job.cancelled() && (job.dispatched() < job.total || !r.record().sending().isEmpty())) {
+            if (!job.done() && !job.cancelled() && (job.dispatched() < job.total() || !r.record().sending().isEmpty())) {
                 dispatcher.enqueue(job);
             }
         }
@@ -443,6 +443,6 @@ public final class Scheduler implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        jobs.values().forEach(j -> j.log.close());
+        jobs.values().forEach(j -> j.log().close());
     }
 }

@@ -92,17 +92,17 @@ public final class Billing implements AutoCloseable {
             }
             JobView v = job.view(clock.millis());
             double spend = v.requestUsd() + v.ec2Usd();
-            Double userBudget = monthly.get(job.owner);
+            Double userBudget = monthly.get(job.owner());
             boolean jobOver = v.budgetUsd() != null && spend >= v.budgetUsd();
-            boolean monthOver = userBudget != null && monthSpend.getOrDefault(job.owner, 0.0) >= userBudget;
+            boolean monthOver = userBudget != null && monthSpend.getOrDefault(job.owner(), 0.0) >= userBudget;
             if (jobOver || monthOver) {
-                log.info("job {}: {} reached (spent ${}); cancelling its remaining tasks", job.jobId,
-                        jobOver ? "its budget $" + v.budgetUsd() : "user " + job.owner + "'s monthly budget $" + userBudget,
+                log.info("job {}: {} reached (spent ${}); cancelling its remaining tasks", job.jobId(),
+                        jobOver ? "its budget $" + v.budgetUsd() : "user " + job.owner() + "'s monthly budget $" + userBudget,
                         spend);
                 try {
-                    scheduler.cancel(job.jobId, JobState.CANCELLED_FOR_BUDGET);
+                    scheduler.cancel(job.jobId(), JobState.CANCELLED_FOR_BUDGET);
                 } catch (WorkloadException e) {
-                    log.error("job {}: cannot cancel for its budget: {}", job.jobId, e.getMessage());
+                    log.error("job {}: cannot cancel for its budget: {}", job.jobId(), e.getMessage());
                 }
             }
         }
@@ -138,9 +138,9 @@ public final class Billing implements AutoCloseable {
         long from = monthStart();
         Map<String, Double> spend = new TreeMap<>();
         for (JobState j : jobs) {
-            if (j.submittedAt >= from) {
+            if (j.submittedAt() >= from) {
                 JobView v = j.view(clock.millis());
-                spend.merge(j.owner, v.requestUsd() + v.ec2Usd(), Double::sum);
+                spend.merge(j.owner(), v.requestUsd() + v.ec2Usd(), Double::sum);
             }
         }
         return spend;
@@ -193,11 +193,11 @@ public final class Billing implements AutoCloseable {
     private static long s3Bytes(JobState job) {
         long workload;
         try {
-            workload = Files.size(job.workload);
+            workload = Files.size(job.workload());
         } catch (IOException e) {
             workload = 0; // the spool of an expired job may be gone; its outputs still count
         }
-        return workload + job.outputBytes();
+        return workload + job.cost().outputBytes();
     }
 
     /** Forecasts a workload for this user from the task times measured so far; nothing is queued. */

@@ -51,7 +51,7 @@ final class BundleSender {
                 return true;
             }
             int n = failures.merge(job, 1, Integer::sum);
-            log.warn("sending job {} bundles failed (attempt {}): {}", job.jobId, n, e.toString());
+            log.warn("sending job {} bundles failed (attempt {}): {}", job.jobId(), n, e.toString());
             pause(retry.delayFor(n, e).toMillis());
             return n % ATTEMPTS_BEFORE_YIELD != 0 && send(job, batch);
         }
@@ -73,16 +73,16 @@ final class BundleSender {
                 }
                 String why = "the request queue refused this task's bundle: "
                         + (e instanceof InfrastructureException ie ? ie.errorCode() : e.getClass().getSimpleName());
-                log.warn("job {}: {} tasks from {} failed: {}", job.jobId, bundle.size(), bundle.firstSeq(), e.toString());
+                log.warn("job {}: {} tasks from {} failed: {}", job.jobId(), bundle.size(), bundle.firstSeq(), e.toString());
                 long now = clock.millis();
                 decided.accept(job, new ArrayList<>(bundle.tasks().stream()
-                        .map(t -> TaskResult.decided(job.jobId, t, TaskStatus.FAILED, why, now)).toList()));
+                        .map(t -> TaskResult.decided(job.jobId(), t, TaskStatus.FAILED, why, now)).toList()));
             }
         }
     }
 
     private void charge(JobState job, List<String> bodies) {
-        backend.meter().charge(job::charge, () -> {
+        backend.meter().charge(job.cost()::charge, () -> {
             backend.requests().send(bodies);
             return null;
         });

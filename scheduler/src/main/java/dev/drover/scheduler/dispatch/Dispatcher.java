@@ -129,7 +129,7 @@ public final class Dispatcher implements Runnable {
         try {
             order.sent(turn, sendBatch(turn));
         } catch (RuntimeException | WorkloadException e) {
-            log.error("dispatching job {} failed; it goes on later", turn.job().jobId, e);
+            log.error("dispatching job {} failed; it goes on later", turn.job().jobId(), e);
             order.failed(turn);
         }
     }
@@ -200,7 +200,7 @@ public final class Dispatcher implements Runnable {
     private void sendIsolated() {
         for (Bundle b = isolated.peek(); b != null && running; b = isolated.peek()) {
             String jobId = b.jobId();
-            JobState job = activeJobs.get().stream().filter(j -> j.jobId.equals(jobId)).findFirst().orElse(null);
+            JobState job = activeJobs.get().stream().filter(j -> j.jobId().equals(jobId)).findFirst().orElse(null);
             if (job != null && !job.done()) {
                 BundlePlanner.Planned single = new BundlePlanner.Planned(b.tasks().get(0).seq(), b.tasks().size(),
                         Json.write(b), b.tasks());
@@ -220,10 +220,10 @@ public final class Dispatcher implements Runnable {
         }
         List<Task> tasks = new ArrayList<>(missing.size());
         job.tasks().forEach(missing.stream().mapToLong(Long::longValue).iterator(),
-                (seq, spec) -> tasks.add(spec.toTask(seq, job.files)));
+                (seq, spec) -> tasks.add(spec.toTask(seq, job.files())));
         List<BundlePlanner.Planned> bundles = BundlePlanner.replan(job, config, clock, sealer, bundleByteLimit, tasks,
                 Long.toString(clock.millis(), 36));
-        log.warn("job {}: {} dispatched tasks have neither a result nor a live claim; sending them again", job.jobId, tasks.size());
+        log.warn("job {}: {} dispatched tasks have neither a result nor a live claim; sending them again", job.jobId(), tasks.size());
         for (int i = 0; i < bundles.size(); i += MessageQueue.MAX_BATCH) {
             List<BundlePlanner.Planned> batch = bundles.subList(i, Math.min(bundles.size(), i + MessageQueue.MAX_BATCH));
             while (running && !sender.send(job, batch)) {

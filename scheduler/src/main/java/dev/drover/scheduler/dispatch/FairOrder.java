@@ -87,7 +87,7 @@ final class FairOrder implements DispatchOrder {
             long o = j.outstanding();
             if (o > 0) {
                 double work = o * FairStandings.meanTaskMillis(j);
-                double[] l = loads.computeIfAbsent(j.owner, k -> new double[2]);
+                double[] l = loads.computeIfAbsent(j.owner(), k -> new double[2]);
                 l[0] += o;
                 l[1] += work;
                 totalTasks += o;
@@ -107,12 +107,12 @@ final class FairOrder implements DispatchOrder {
                 it.remove();
                 continue;
             }
-            withWork.add(j.owner);
-            double[] l = loads.get(j.owner);
+            withWork.add(j.owner());
+            double[] l = loads.get(j.owner());
             boolean underQuota = l == null || l[0] < config.quotas().maxRunningTasks();
             // a batch whose cursor is saved goes out whatever the room: a restart would re-send it anyway
             if (heldBack.getOrDefault(j, 0L) <= now && (hasSavedBatch.test(j) || (room && underQuota))) {
-                next.merge(j.owner, j, (a, b) -> ahead(a, b) ? a : b);
+                next.merge(j.owner(), j, (a, b) -> ahead(a, b) ? a : b);
             }
         }
         fairShare.retain(withWork);
@@ -140,7 +140,7 @@ final class FairOrder implements DispatchOrder {
         if (finished) {
             waiting.remove(turn.job());
         }
-        fairShare.served(turn.job().owner);
+        fairShare.served(turn.job().owner());
     }
 
     @Override
@@ -150,12 +150,12 @@ final class FairOrder implements DispatchOrder {
 
     /** Within one user: the job of higher priority first, then the one submitted first. */
     private static boolean ahead(JobState a, JobState b) {
-        if (a.priority != b.priority) {
-            return a.priority > b.priority;
+        if (a.priority() != b.priority()) {
+            return a.priority() > b.priority();
         }
-        if (a.submittedAt != b.submittedAt) {
-            return a.submittedAt < b.submittedAt;
+        if (a.submittedAt() != b.submittedAt()) {
+            return a.submittedAt() < b.submittedAt();
         }
-        return a.jobId.compareTo(b.jobId) < 0;
+        return a.jobId().compareTo(b.jobId()) < 0;
     }
 }

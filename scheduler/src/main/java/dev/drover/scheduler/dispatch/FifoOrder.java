@@ -39,7 +39,7 @@ final class FifoOrder implements DispatchOrder {
         if (job == null) {
             return Optional.empty();
         }
-        long userOutstanding = activeJobs.get().stream().filter(j -> j.owner.equals(job.owner))
+        long userOutstanding = activeJobs.get().stream().filter(j -> j.owner().equals(job.owner()))
                 .mapToLong(JobState::outstanding).sum();
         return Optional.of(new Turn(job, MessageQueue.MAX_BATCH, config.quotas().maxRunningTasks() - userOutstanding,
                 BundlePlanner.Caps.NONE, tasks -> hasRoom(job, tasks)));
@@ -65,7 +65,7 @@ final class FifoOrder implements DispatchOrder {
         for (JobState j : activeJobs.get()) {
             long o = j.outstanding();
             outstanding += o;
-            if (j.owner.equals(job.owner)) {
+            if (j.owner().equals(job.owner())) {
                 users += o;
             }
         }

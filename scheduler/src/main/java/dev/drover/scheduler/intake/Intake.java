@@ -65,7 +65,7 @@ public final class Intake {
 
     /** Removes a job that was accepted but will not be queued (a quota refused it). */
     public void discard(JobState job) {
-        deleteTree(job.workload.getParent());
+        deleteTree(job.workload().getParent());
     }
 
     private static void deleteTree(Path dir) {

@@ -73,12 +73,12 @@ public final class Recovery {
             JobState job = new JobState(record.jobId(), record.name(), record.owner(), record.total(),
                     record.submittedAt(), spool, dir.resolve("results.jsonl"), record.files(), record.priority());
             job.dispatched(record.dispatched());
-            job.budgetUsd(record.budgetUsd());
+            job.cost().budgetUsd(record.budgetUsd());
             if (record.state() == JobStatus.CANCELLED) {
                 job.markCancelled(record.cancelReason() != null ? record.cancelReason() : JobState.CANCELLED_BY_USER);
             }
             replay(job, clock.millis());
-            log.info("recovered job {}: {} of {} tasks have results", record.jobId(), job.total - job.remaining(), job.total);
+            log.info("recovered job {}: {} of {} tasks have results", record.jobId(), job.total() - job.remaining(), job.total());
             out.add(new Recovered(job, record));
         }
         if (ended + expired > 0) {
@@ -90,7 +90,7 @@ public final class Recovery {
 
     private void replay(JobState job, long now) {
         List<TaskResult> replay = new ArrayList<>();
-        store.forEachResult(job.jobId, r -> {
+        store.forEachResult(job.jobId(), r -> {
             replay.add(r);
             if (replay.size() == REPLAY_CHUNK) {
                 job.accept(replay, now);

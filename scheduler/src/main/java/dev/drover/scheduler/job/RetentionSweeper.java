@@ -42,9 +42,9 @@ public final class RetentionSweeper implements Runnable {
     public int sweep() {
         int forgotten = 0;
         for (JobState job : jobs.values()) {
-            if (retention.expired(job.finishedAt(), clock.instant()) && jobs.remove(job.jobId, job)) {
-                job.log.close();
-                forget(persistence, dataDir, job.jobId);
+            if (retention.expired(job.finishedAt(), clock.instant()) && jobs.remove(job.jobId(), job)) {
+                job.log().close();
+                forget(persistence, dataDir, job.jobId());
                 forgotten++;
             }
         }
