@@ -1,11 +1,8 @@
 package dev.drover.scheduler;
 
-import dev.drover.core.Usage;
 import dev.drover.core.files.FilesException;
 import dev.drover.core.files.FilesPack;
-import dev.drover.core.model.ResultBatch;
 import dev.drover.core.model.TaskResult;
-import dev.drover.core.model.TaskStart;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.scheduler.collect.BundleProofs;
@@ -15,18 +12,21 @@ import dev.drover.scheduler.collect.ResultGate;
 import dev.drover.scheduler.dispatch.Dispatcher;
 import dev.drover.scheduler.dispatch.FairStandings;
 import dev.drover.scheduler.dispatch.LostWorkWatch;
+import dev.drover.scheduler.dispatch.Policy;
 import dev.drover.scheduler.fleet.Demand;
 import dev.drover.scheduler.files.JobFiles;
 import dev.drover.scheduler.intake.Intake;
 import dev.drover.scheduler.job.JobState;
 import dev.drover.scheduler.job.Persistence;
 import dev.drover.scheduler.job.Recovery;
+import dev.drover.scheduler.job.ResultRecorder;
 import dev.drover.scheduler.job.Retention;
 import dev.drover.scheduler.job.RetentionSweeper;
 import dev.drover.scheduler.metrics.SchedulerMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 import java.util.stream.LongStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +59,7 @@ public final class Scheduler implements AutoCloseable {
     private final Isolation isolation;
     private final JobFiles files;
     private final Dispatcher dispatcher;
+    private final ResultRecorder results;
     private final LostWorkWatch lostWork;
     private final List<ResultCollector> collectors = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -82,15 +83,16 @@ public final class Scheduler implements AutoCloseable {
         this.persistence = new Persistence(backend.jobStore(), backend.payloads(), new Retention(config.retention()));
         this.intake = new Intake(config.dataDir(), clock);
         this.files = new JobFiles(backend.payloads(), config.dataDir());
+        this.results = new ResultRecorder(jobs, persistence, backend.meter(), clock, reportingWorkers, this::recorded);
         this.dispatcher = new Dispatcher(config, backend, clock, proofs, this::live, persistence,
-                (job, results) -> record(job, "failed-" + results.get(0).seq(), results));
+                (job, decided) -> results.record(job, "failed-" + decided.get(0).seq(), decided));
         this.isolation = new Isolation(dispatcher::isolate, proofs); // every bundle sent is sealed as it is made
         this.lostWork = new LostWorkWatch(backend.requests(), backend.responses(), this::live, dispatcher, config.lostAfter(), clock);
         for (int i = 0; i < config.collectorThreads(); i++) {
-            collectors.add(ResultCollector.responses(backend, this::collect, resultGate));
+            collectors.add(ResultCollector.responses(backend, results::collect, resultGate));
         }
         backend.deadLetters().ifPresent(dlq -> collectors.add(
-                ResultCollector.deadLetters(dlq, backend, this::collect, clock, isolation)));
+                ResultCollector.deadLetters(dlq, backend, results::collect, clock, isolation)));
         this.metrics = new SchedulerMetrics(this::list, () -> backend.requests().depth(), () -> backend.meter().total());
         this.retention = new RetentionSweeper(jobs, persistence, config.dataDir(), new Retention(config.retention()), clock);
     }
@@ -104,7 +106,7 @@ public final class Scheduler implements AutoCloseable {
         try {
             return BundleProofs.of(backend, config.dataDir());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot read or make the result-proof key in " + config.dataDir(), e);
+            throw new UncheckedIOException("cannot read or make the result-proof key in " + config.dataDir(), e);
         }
     }
 
@@ -219,7 +221,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /** Where users' fair-share weights come from (e.g. {@code Accounts::weight}); every user weighs 1 without it. */
-    public Scheduler weights(java.util.function.ToIntFunction<String> weightOf) {
+    public Scheduler weights(ToIntFunction<String> weightOf) {
         dispatcher.weights(weightOf);
         return this;
     }
@@ -230,7 +232,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /** The dispatch policy this scheduler runs. */
-    public dev.drover.scheduler.dispatch.Policy policy() {
+    public Policy policy() {
         return config.policy();
     }
 
@@ -244,63 +246,16 @@ public final class Scheduler implements AutoCloseable {
         return files.put(sha256, pack, limit);
     }
 
-    /** Records a batch of results; empty if it belongs to no job of this scheduler (another may own it). */
-    private Optional<Consumer<Usage>> collect(String messageId, ResultBatch batch) {
-        boolean reports = !batch.results().isEmpty() || !batch.started().isEmpty();
-        if (reports && batch.results().stream().noneMatch(r -> jobs.containsKey(r.jobId()))
-                && batch.started().stream().noneMatch(s -> jobs.containsKey(s.jobId()))) {
-            return Optional.empty();
-        }
-        if (reports) {
-            reportingWorkers.add(batch.worker());
-        }
-        // starts first: a result in the same batch then ends the task, and a start never undoes a result
-        Map<String, List<TaskStart>> startsByJob = new java.util.HashMap<>();
-        batch.started().forEach(s -> startsByJob.computeIfAbsent(s.jobId(), j -> new ArrayList<>()).add(s));
-        startsByJob.forEach((jobId, starts) -> {
-            JobState job = jobs.get(jobId);
-            if (job != null) {
-                job.started(batch.worker(), starts);
-            }
-        });
-        JobState usageJob = jobs.get(batch.usageJob());
-        if (usageJob != null) {
-            usageJob.cost().charge(batch.usage());
-            usageJob.cost().addDuplicates(batch.duplicatesSkipped());
-        }
-        Map<String, List<TaskResult>> byJob = new ConcurrentHashMap<>();
-        batch.results().forEach(r -> byJob.computeIfAbsent(r.jobId(), j -> new ArrayList<>()).add(r));
-        byJob.forEach((jobId, results) -> {
-            JobState job = jobs.get(jobId);
-            if (job == null) {
-                log.warn("{} results for unknown job {} dropped", results.size(), jobId);
-                return;
-            }
-            backend.meter().charge(job.cost()::charge, () -> {
-                persistence.results(job, messageId, results);
-                return null;
-            });
-            long now = clock.millis();
-            metrics.collected(job.accept(results, now), now);
-            isolation.reported(jobId, seq -> job.status(seq).isFinal());
-            if (job.done()) {
-                finished(job);
-            }
-        });
-        return Optional.of(usageJob != null ? usageJob.cost()::charge : u -> { });
+    /** Results that were new: they count in the figures, and may let an isolated task's successor go. */
+    private void recorded(JobState job, List<TaskResult> fresh, long now) {
+        metrics.collected(fresh, now);
+        isolation.reported(job.jobId(), seq -> job.status(seq).isFinal());
     }
 
     /** {@link #live}, without the jobs that have ended since they were added. */
     private Collection<JobState> live() {
         live.removeIf(JobState::done);
         return live;
-    }
-
-    private void finished(JobState job) {
-        backend.meter().charge(job.cost()::charge, () -> {
-            persistence.saveCursor(job);
-            return null;
-        });
     }
 
     public Optional<JobView> status(String jobId) {
@@ -355,26 +310,14 @@ public final class Scheduler implements AutoCloseable {
             job.tasks().forEach(LongStream.range(0, job.total()).filter(seq -> !job.status(seq).isFinal()).iterator(), (seq, spec) -> {
                 cancelled.add(TaskResult.decided(jobId, spec.toTask(seq), TaskStatus.CANCELLED, reason, now));
                 if (cancelled.size() == 1000) {
-                    record(job, "cancel-" + seq, cancelled);
+                    results.record(job, "cancel-" + seq, cancelled);
                 }
             });
-            record(job, "cancel-end", cancelled);
-            finished(job);
+            results.record(job, "cancel-end", cancelled);
+            results.ended(job);
             log.info("job {} cancelled ({})", jobId, reason);
         }
         return status(jobId);
-    }
-
-    private void record(JobState job, String chunkId, List<TaskResult> results) {
-        backend.meter().charge(job.cost()::charge, () -> {
-            persistence.results(job, chunkId, results);
-            return null;
-        });
-        job.accept(results, clock.millis());
-        results.clear();
-        if (job.done()) {
-            finished(job);
-        }
     }
 
     /** One output file a task of this scheduler's job left; empty if no such job, task or file. */

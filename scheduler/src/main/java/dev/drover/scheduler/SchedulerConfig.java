@@ -1,6 +1,7 @@
 package dev.drover.scheduler;
 
 import dev.drover.scheduler.dispatch.Policy;
+import dev.drover.scheduler.job.Retention;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -42,7 +43,7 @@ public record SchedulerConfig(Path dataDir, int fleetThreads, Duration bundleWor
     public SchedulerConfig(Path dataDir, int fleetThreads, Duration bundleWork, long maxOutstanding,
                            int collectorThreads, Duration lostAfter, Quotas quotas) {
         this(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, lostAfter, quotas,
-                dev.drover.scheduler.job.Retention.DEFAULT_KEEP, Policy.DEFAULT);
+                Retention.DEFAULT_KEEP, Policy.DEFAULT);
     }
 
     /** For the in-JVM pool of {@code workers} single-threaded workers. */

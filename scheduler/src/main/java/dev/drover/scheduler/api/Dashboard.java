@@ -5,7 +5,7 @@ import dev.drover.core.codec.Json;
 import dev.drover.core.port.MessageQueue.QueueDepth;
 import dev.drover.core.port.User;
 import dev.drover.scheduler.JobView;
-import dev.drover.scheduler.Rerun;
+import dev.drover.scheduler.rerun.Rerun;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.job.JobState;
 import dev.drover.scheduler.metrics.SchedulerMetrics;

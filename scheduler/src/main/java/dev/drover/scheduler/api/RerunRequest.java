@@ -7,7 +7,7 @@ import dev.drover.core.port.User;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.scheduler.JobView;
 import dev.drover.scheduler.Quotas;
-import dev.drover.scheduler.Rerun;
+import dev.drover.scheduler.rerun.Rerun;
 import java.io.IOException;
 import java.util.Map;
 

@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +49,7 @@ public final class Recovery {
 
     public List<Recovered> jobs() throws IOException {
         List<Recovered> out = new ArrayList<>();
-        Persistence persistence = new Persistence(java.util.Optional.of(store), payloads, retention);
+        Persistence persistence = new Persistence(Optional.of(store), payloads, retention);
         int ended = 0;
         int expired = 0;
         for (JobRecord record : store.list()) {

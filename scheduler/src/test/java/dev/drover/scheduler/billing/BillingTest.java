@@ -22,7 +22,7 @@ import dev.drover.scheduler.JobView;
 import dev.drover.scheduler.Quotas;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.SchedulerConfig;
-import dev.drover.scheduler.Why;
+import dev.drover.scheduler.why.Why;
 import dev.drover.core.port.MessageQueue.QueueDepth;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package dev.drover.scheduler;
+package dev.drover.scheduler.why;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,6 +14,9 @@ import dev.drover.core.model.ResultBatch;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStart;
 import dev.drover.core.model.TaskStatus;
+import dev.drover.scheduler.Backend;
+import dev.drover.scheduler.Scheduler;
+import dev.drover.scheduler.SchedulerConfig;
 import dev.drover.scheduler.dispatch.Policy;
 import dev.drover.core.port.FleetLauncher;
 import dev.drover.core.port.MessageQueue;

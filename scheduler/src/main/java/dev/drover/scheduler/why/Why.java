@@ -1,8 +1,11 @@
-package dev.drover.scheduler;
+package dev.drover.scheduler.why;
 
+import dev.drover.core.model.JobStatus;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.core.port.MessageQueue.QueueDepth;
+import dev.drover.scheduler.JobView;
+import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.dispatch.FairStandings;
 import dev.drover.scheduler.dispatch.Policy;
 import dev.drover.scheduler.job.JobState;
@@ -102,7 +105,7 @@ public final class Why {
         long ahead = job.queuedBefore(task);
         long others = 0;
         for (JobView v : scheduler.list()) {
-            if (!v.owner().equals(job.owner()) && v.finishedAt() == 0 && v.state() != dev.drover.core.model.JobStatus.CANCELLED) {
+            if (!v.owner().equals(job.owner()) && v.finishedAt() == 0 && v.state() != JobStatus.CANCELLED) {
                 others += v.counts().get(TaskStatus.QUEUED);
             }
         }

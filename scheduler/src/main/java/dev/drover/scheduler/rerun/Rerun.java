@@ -1,10 +1,13 @@
-package dev.drover.scheduler;
+package dev.drover.scheduler.rerun;
 
 import dev.drover.core.codec.Json;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.core.workload.TaskSpec;
 import dev.drover.core.workload.WorkloadException;
+import dev.drover.scheduler.JobView;
+import dev.drover.scheduler.Quotas;
+import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.job.JobState;
 import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
