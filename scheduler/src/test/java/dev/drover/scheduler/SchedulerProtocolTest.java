@@ -15,6 +15,10 @@ import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.core.port.Message;
 import dev.drover.core.port.MessageQueue;
+import dev.drover.scheduler.model.Backend;
+import dev.drover.scheduler.model.JobView;
+import dev.drover.scheduler.model.Quotas;
+import dev.drover.scheduler.model.SchedulerConfig;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +48,7 @@ class SchedulerProtocolTest {
     MessageQueue sendSide = requests;
     java.time.Duration lostAfter = SchedulerConfig.DEFAULT_LOST_AFTER;
     Quotas quotas = Quotas.defaults();
-    dev.drover.scheduler.dispatch.Policy policy = dev.drover.scheduler.dispatch.Policy.DEFAULT;
+    dev.drover.scheduler.model.Policy policy = dev.drover.scheduler.model.Policy.DEFAULT;
 
     Scheduler start() throws Exception {
         Backend backend = new Backend(sendSide, responses, Optional.of(deadLetters), new InMemoryClaimStore(),
@@ -110,7 +114,7 @@ class SchedulerProtocolTest {
 
     @Test
     void aBundleWhoseEncodingOutgrowsTheEstimateIsSplitUnderTheMessageLimit() throws Exception {
-        policy = dev.drover.scheduler.dispatch.Policy.FIFO; // no one reports here: fair share's window would hold most back
+        policy = dev.drover.scheduler.model.Policy.FIFO; // no one reports here: fair share's window would hold most back
         start();
         // Backslashes double when escaped in JSON, so the byte estimate undershoots: without the
         // split, the queue would refuse the bundle and the job would never be dispatched.

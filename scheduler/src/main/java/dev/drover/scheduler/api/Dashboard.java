@@ -4,7 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.drover.core.codec.Json;
 import dev.drover.core.port.MessageQueue.QueueDepth;
 import dev.drover.core.port.User;
-import dev.drover.scheduler.JobView;
+import dev.drover.scheduler.model.JobView;
 import dev.drover.scheduler.rerun.Rerun;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.job.JobState;

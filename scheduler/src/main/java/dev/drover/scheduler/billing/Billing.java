@@ -2,8 +2,9 @@ package dev.drover.scheduler.billing;
 
 import dev.drover.core.port.User;
 import dev.drover.core.workload.WorkloadException;
-import dev.drover.scheduler.JobView;
-import dev.drover.scheduler.Quotas;
+import dev.drover.scheduler.model.JobView;
+import dev.drover.scheduler.model.Prices;
+import dev.drover.scheduler.model.Quotas;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.job.JobState;
 import java.io.IOException;

@@ -5,6 +5,7 @@ import dev.drover.core.workload.TaskSpec;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.core.workload.WorkloadReader;
 import dev.drover.scheduler.job.JobState;
+import dev.drover.scheduler.model.Prices;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;

@@ -6,7 +6,7 @@ import dev.drover.core.model.Task;
 import dev.drover.core.workload.TaskSpec;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.core.workload.WorkloadReader;
-import dev.drover.scheduler.SchedulerConfig;
+import dev.drover.scheduler.model.SchedulerConfig;
 import dev.drover.scheduler.job.JobState;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -4,7 +4,7 @@ import dev.drover.core.InfrastructureException;
 import dev.drover.core.RetryPolicy;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
-import dev.drover.scheduler.Backend;
+import dev.drover.scheduler.model.Backend;
 import dev.drover.scheduler.job.JobState;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -1,7 +1,8 @@
 package dev.drover.scheduler.dispatch;
 
 import dev.drover.core.port.MessageQueue;
-import dev.drover.scheduler.SchedulerConfig;
+import dev.drover.scheduler.model.Policy;
+import dev.drover.scheduler.model.SchedulerConfig;
 import dev.drover.scheduler.job.JobState;
 import java.util.Collection;
 import java.util.Optional;

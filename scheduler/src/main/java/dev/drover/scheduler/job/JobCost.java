@@ -1,7 +1,7 @@
 package dev.drover.scheduler.job;
 
 import dev.drover.core.Usage;
-import dev.drover.scheduler.billing.Prices;
+import dev.drover.scheduler.model.Prices;
 
 /**
  * What a job has cost so far: its AWS requests, its share of the fleet's worker time, the bytes

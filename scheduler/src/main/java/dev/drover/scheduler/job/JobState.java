@@ -8,7 +8,7 @@ import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStart;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.core.port.JobRecord;
-import dev.drover.scheduler.JobView;
+import dev.drover.scheduler.model.JobView;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
