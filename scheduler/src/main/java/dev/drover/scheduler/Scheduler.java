@@ -1,5 +1,6 @@
 package dev.drover.scheduler;
 
+import dev.drover.core.Periodic;
 import dev.drover.core.files.FilesException;
 import dev.drover.core.files.FilesPack;
 import dev.drover.core.model.TaskResult;
@@ -34,6 +35,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -68,6 +70,7 @@ public final class Scheduler implements AutoCloseable {
     private final LostWorkWatch lostWork;
     private final List<ResultCollector> collectors = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final List<Periodic> periodic = new ArrayList<>();
     private final Set<String> reportingWorkers = ConcurrentHashMap.newKeySet();
     private final SchedulerMetrics metrics;
     private final ResultGate resultGate;
@@ -155,11 +158,11 @@ public final class Scheduler implements AutoCloseable {
         Files.createDirectories(config.dataDir());
         recover();
         threads.add(thread(dispatcher, "drover-dispatcher"));
-        threads.add(thread(lostWork, "drover-lost-work"));
+        periodic.add(Periodic.withFixedDelay("drover-lost-work", lostWork.interval(), lostWork.interval(), lostWork::check));
         for (int i = 0; i < collectors.size(); i++) {
             threads.add(thread(collectors.get(i), "drover-collector-" + (i + 1)));
         }
-        threads.add(thread(retention, "drover-retention"));
+        periodic.add(Periodic.withFixedDelay("drover-retention", Duration.ZERO, RetentionSweeper.INTERVAL, retention::sweep));
         return this;
     }
 
@@ -378,8 +381,7 @@ public final class Scheduler implements AutoCloseable {
     @Override
     public void close() {
         dispatcher.stop();
-        lostWork.stop();
-        retention.stop();
+        periodic.forEach(Periodic::stop);
         collectors.forEach(ResultCollector::stop);
         if (!threads.isEmpty()) {
             threads.get(0).interrupt(); // the dispatcher may be waiting for a job; collectors end their short poll

@@ -1,5 +1,6 @@
 package dev.drover.scheduler.billing;
 
+import dev.drover.core.Periodic;
 import dev.drover.core.port.User;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.scheduler.model.JobView;
@@ -19,9 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +48,7 @@ public final class Billing implements AutoCloseable {
     private final Map<String, Double> monthly = new ConcurrentHashMap<>();
     private volatile long usersReadAt;
     private volatile boolean usersRead;
-    private final ScheduledExecutorService timer;
+    private Periodic timer;
 
     /**
      * @param fleet the provisioner's status ({@code costUsd}, {@code billedWorkerSeconds}); the in-JVM pool's has neither
@@ -63,21 +61,16 @@ public final class Billing implements AutoCloseable {
         this.users = users;
         this.clock = clock;
         this.every = every;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "drover-billing");
-            t.setDaemon(true);
-            return t;
-        });
     }
 
-    public Billing start() {
-        timer.scheduleWithFixedDelay(() -> {
+    public synchronized Billing start() {
+        timer = Periodic.withFixedDelay("drover-billing", every, every, () -> {
             try {
                 tick();
             } catch (RuntimeException e) {
                 log.warn("billing failed; trying again: {}", e.toString());
             }
-        }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        });
         return this;
     }
 
@@ -208,6 +201,12 @@ public final class Billing implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        Periodic t;
+        synchronized (this) {
+            t = timer;
+        }
+        if (t != null) {
+            t.stop();
+        }
     }
 }
