@@ -63,15 +63,12 @@ public final class Scheduler implements AutoCloseable {
     private final Persistence persistence;
     private final Map<String, JobState> jobs = new ConcurrentHashMap<>();
     private final Intake intake;
-    private final Isolation isolation;
     private final JobFiles files;
     private final Dispatcher dispatcher;
     private final ResultRecorder results;
-    private final LostWorkWatch lostWork;
     private final List<ResultCollector> collectors = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final List<Periodic> periodic = new ArrayList<>();
-    private final Set<String> reportingWorkers = ConcurrentHashMap.newKeySet();
     private final SchedulerMetrics metrics;
     private final ResultGate resultGate;
     /**
@@ -91,17 +88,19 @@ public final class Scheduler implements AutoCloseable {
         this.persistence = new Persistence(backend.jobStore(), backend.payloads(), new Retention(config.retention()));
         this.intake = new Intake(config.dataDir(), clock);
         this.files = new JobFiles(backend.payloads(), config.dataDir());
-        this.results = new ResultRecorder(jobs, persistence, backend.meter(), clock, reportingWorkers, this::recorded);
-        this.dispatcher = new Dispatcher(config, backend, clock, proofs, this::live, persistence,
-                (job, decided) -> results.record(job, "failed-" + decided.get(0).seq(), decided));
-        this.isolation = new Isolation(dispatcher::isolate, proofs); // every bundle sent is sealed as it is made
-        this.lostWork = new LostWorkWatch(backend.requests(), backend.responses(), this::live, dispatcher, config.lostAfter(), clock);
+        this.dispatcher = new Dispatcher(config, backend, clock, proofs, this::live, persistence, this::refused);
+        Isolation isolation = new Isolation(dispatcher::isolate, proofs); // every bundle sent is sealed as it is made
+        this.metrics = new SchedulerMetrics(this::list, () -> backend.requests().depth(), () -> backend.meter().total());
+        // new results count in the figures, and may let an isolated task's successor go
+        this.results = new ResultRecorder(jobs, persistence, backend.meter(), clock, (job, fresh, now) -> {
+            metrics.collected(fresh, now);
+            isolation.reported(job.jobId(), seq -> job.status(seq).isFinal());
+        });
         for (int i = 0; i < config.collectorThreads(); i++) {
             collectors.add(ResultCollector.responses(backend, results::collect, resultGate));
         }
         backend.deadLetters().ifPresent(dlq -> collectors.add(
                 ResultCollector.deadLetters(dlq, backend, results::collect, clock, isolation)));
-        this.metrics = new SchedulerMetrics(this::list, () -> backend.requests().depth(), () -> backend.meter().total());
         this.retention = new RetentionSweeper(jobs, persistence, config.dataDir(), new Retention(config.retention()), clock);
     }
 
@@ -158,6 +157,8 @@ public final class Scheduler implements AutoCloseable {
         Files.createDirectories(config.dataDir());
         recover();
         threads.add(thread(dispatcher, "drover-dispatcher"));
+        LostWorkWatch lostWork = new LostWorkWatch(backend.requests(), backend.responses(), this::live, dispatcher,
+                config.lostAfter(), clock);
         periodic.add(Periodic.withFixedDelay("drover-lost-work", lostWork.interval(), lostWork.interval(), lostWork::check));
         for (int i = 0; i < collectors.size(); i++) {
             threads.add(thread(collectors.get(i), "drover-collector-" + (i + 1)));
@@ -254,10 +255,9 @@ public final class Scheduler implements AutoCloseable {
         return files.put(sha256, pack, limit);
     }
 
-    /** Results that were new: they count in the figures, and may let an isolated task's successor go. */
-    private void recorded(JobState job, List<TaskResult> fresh, long now) {
-        metrics.collected(fresh, now);
-        isolation.reported(job.jobId(), seq -> job.status(seq).isFinal());
+    /** Records the FAILED results of tasks whose bundle the request queue refused. */
+    private void refused(JobState job, List<TaskResult> failed) {
+        results.record(job, "failed-" + failed.get(0).seq(), failed);
     }
 
     /** {@link #live}, without the jobs that have ended since they were added. */
@@ -353,7 +353,7 @@ public final class Scheduler implements AutoCloseable {
 
     /** What the fleet must carry: tasks not yet final over all jobs, and how long a task takes. */
     public Demand demand() {
-        return Demand.of(live(), reportingWorkers);
+        return Demand.of(live(), results.reportingWorkers());
     }
 
     private void recover() throws IOException {

@@ -7,12 +7,14 @@ import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStart;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,21 +38,23 @@ public final class ResultRecorder {
     private final Persistence persistence;
     private final UsageMeter meter;
     private final Clock clock;
-    private final Set<String> reportingWorkers;
+    /** The workers that have reported (the fleet's demand reads them). */
+    private final Set<String> reportingWorkers = ConcurrentHashMap.newKeySet();
     private final Listener listener;
 
-    /**
-     * @param jobs             the scheduler's jobs, by id
-     * @param reportingWorkers where the workers that reported are added (the fleet's demand reads them)
-     */
+    /** @param jobs the scheduler's jobs, by id */
     public ResultRecorder(Map<String, JobState> jobs, Persistence persistence, UsageMeter meter, Clock clock,
-                          Set<String> reportingWorkers, Listener listener) {
+                          Listener listener) {
         this.jobs = jobs;
         this.persistence = persistence;
         this.meter = meter;
         this.clock = clock;
-        this.reportingWorkers = reportingWorkers;
         this.listener = listener;
+    }
+
+    /** The workers that have sent a start or a result, so far (a live view). */
+    public Set<String> reportingWorkers() {
+        return Collections.unmodifiableSet(reportingWorkers);
     }
 
     /** Records a batch of results; empty if it belongs to no job of this scheduler (another may own it). */
