@@ -5,7 +5,7 @@ import dev.drover.aws.DroverResources;
 import dev.drover.localaws.LocalAws;
 import dev.drover.localaws.LocalAwsEndpoints;
 import dev.drover.localaws.LocalAwsOptions;
-import dev.drover.scheduler.Backend;
+import dev.drover.scheduler.model.Backend;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -11,7 +11,7 @@ import dev.drover.aws.S3PayloadStore;
 import dev.drover.aws.SqsMessageQueue;
 import dev.drover.core.port.JobStore;
 import dev.drover.core.port.MessageQueue;
-import dev.drover.scheduler.Backend;
+import dev.drover.scheduler.model.Backend;
 import java.util.Optional;
 
 /** The scheduler's backend on SQS, DynamoDB and S3 (real AWS or the local emulators). */

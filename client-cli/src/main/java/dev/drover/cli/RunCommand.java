@@ -5,7 +5,7 @@ import dev.drover.scheduler.api.HttpApi;
 import dev.drover.scheduler.auth.Accounts;
 import dev.drover.cli.InJvmFleet;
 import dev.drover.scheduler.Scheduler;
-import dev.drover.scheduler.SchedulerConfig;
+import dev.drover.scheduler.model.SchedulerConfig;
 import dev.drover.localaws.ProcessFleetLauncher;
 import dev.drover.scheduler.fleet.Provisioner;
 import java.io.IOException;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.drover.core.memory.InMemoryUserStore;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.port.User;
-import dev.drover.scheduler.JobView;
+import dev.drover.scheduler.model.JobView;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.api.HttpApi;
 import dev.drover.scheduler.auth.Accounts;

@@ -11,7 +11,7 @@ import dev.drover.core.files.FilesPack;
 import dev.drover.localaws.ProcessFleetLauncher;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.auth.Accounts;
-import dev.drover.scheduler.SchedulerConfig;
+import dev.drover.scheduler.model.SchedulerConfig;
 import dev.drover.scheduler.api.HttpApi;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -7,7 +7,7 @@ import dev.drover.core.codec.Json;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.scheduler.Scheduler;
-import dev.drover.scheduler.dispatch.Policy;
+import dev.drover.scheduler.model.Policy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

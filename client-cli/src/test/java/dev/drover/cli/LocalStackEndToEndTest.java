@@ -8,7 +8,7 @@ import dev.drover.localaws.LocalAws;
 import dev.drover.localaws.LocalAwsEndpoints;
 import dev.drover.localaws.LocalAwsOptions;
 import dev.drover.scheduler.Scheduler;
-import dev.drover.scheduler.SchedulerConfig;
+import dev.drover.scheduler.model.SchedulerConfig;
 import dev.drover.localaws.ProcessFleetLauncher;
 import java.io.ByteArrayInputStream;
 import java.net.URI;

@@ -119,7 +119,7 @@ class RerunTest {
         String id = rerun.get("jobId").asText();
         assertEquals("ann", rerun.get("owner").asText());
         assertEquals(3, rerun.get("total").asLong());
-        String lines = Files.readString(scheduler.job(id).orElseThrow().workload);
+        String lines = Files.readString(scheduler.job(id).orElseThrow().workload());
         assertEquals(List.of(DISK_FULL, DISK_FULL, BY_REPLICA),
                 lines.lines().filter(l -> !l.startsWith("@")).toList(), lines);
         assertTrue(lines.contains("@timeout 30000ms") && lines.contains("@env COLOR=blue") && lines.contains("@replica 1"), lines);

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.codec.Json;
 import dev.drover.core.memory.InMemoryUserStore;
 import dev.drover.core.model.TaskStatus;
-import dev.drover.scheduler.JobView;
+import dev.drover.scheduler.model.JobView;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.api.HttpApi;
 import dev.drover.scheduler.auth.Accounts;

@@ -1,15 +1,11 @@
 package dev.drover.scheduler;
 
-import dev.drover.core.Usage;
+import dev.drover.core.Periodic;
 import dev.drover.core.files.FilesException;
 import dev.drover.core.files.FilesPack;
-import dev.drover.core.model.ResultBatch;
 import dev.drover.core.model.TaskResult;
-import dev.drover.core.model.TaskStart;
 import dev.drover.core.model.TaskStatus;
-import dev.drover.core.workload.TaskSpec;
 import dev.drover.core.workload.WorkloadException;
-import dev.drover.core.workload.WorkloadReader;
 import dev.drover.scheduler.collect.BundleProofs;
 import dev.drover.scheduler.collect.Isolation;
 import dev.drover.scheduler.collect.ResultCollector;
@@ -17,18 +13,26 @@ import dev.drover.scheduler.collect.ResultGate;
 import dev.drover.scheduler.dispatch.Dispatcher;
 import dev.drover.scheduler.dispatch.FairStandings;
 import dev.drover.scheduler.dispatch.LostWorkWatch;
+import dev.drover.scheduler.model.Backend;
+import dev.drover.scheduler.model.JobView;
+import dev.drover.scheduler.model.Policy;
 import dev.drover.scheduler.fleet.Demand;
 import dev.drover.scheduler.files.JobFiles;
 import dev.drover.scheduler.intake.Intake;
 import dev.drover.scheduler.job.JobState;
 import dev.drover.scheduler.job.Persistence;
 import dev.drover.scheduler.job.Recovery;
+import dev.drover.scheduler.job.ResultRecorder;
 import dev.drover.scheduler.job.Retention;
 import dev.drover.scheduler.job.RetentionSweeper;
 import dev.drover.scheduler.metrics.SchedulerMetrics;
+import dev.drover.scheduler.model.Quotas;
+import dev.drover.scheduler.model.SchedulerConfig;
+import dev.drover.scheduler.model.TaskView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,7 +44,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
+import java.util.stream.LongStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,17 +63,14 @@ public final class Scheduler implements AutoCloseable {
     private final Persistence persistence;
     private final Map<String, JobState> jobs = new ConcurrentHashMap<>();
     private final Intake intake;
-    private final Isolation isolation;
     private final JobFiles files;
     private final Dispatcher dispatcher;
-    private final LostWorkWatch lostWork;
+    private final ResultRecorder results;
     private final List<ResultCollector> collectors = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
-    /** The threads that wait between rounds, woken at once by a stop (collectors end their short poll). */
-    private final List<Thread> sleepers = new ArrayList<>();
+    private final List<Periodic> periodic = new ArrayList<>();
     /** How long {@link #close} waits for its threads, together: with every endpoint gone, it takes about this long. */
     public static final Duration STOP_GRACE = Duration.ofSeconds(5);
-    private final Set<String> reportingWorkers = ConcurrentHashMap.newKeySet();
     private final SchedulerMetrics metrics;
     private final ResultGate resultGate;
     /**
@@ -87,17 +89,20 @@ public final class Scheduler implements AutoCloseable {
         this.clock = clock;
         this.persistence = new Persistence(backend.jobStore(), backend.payloads(), new Retention(config.retention()));
         this.intake = new Intake(config.dataDir(), clock);
-        this.isolation = new Isolation(backend.requests(), proofs); // every bundle sent is sealed as it is made
         this.files = new JobFiles(backend.payloads(), config.dataDir());
-        this.dispatcher = new Dispatcher(config, backend, clock, proofs, this::live, persistence,
-                (job, results) -> record(job, "failed-" + results.get(0).seq(), results));
-        this.lostWork = new LostWorkWatch(backend.requests(), backend.responses(), this::live, dispatcher, config.lostAfter(), clock);
+        this.dispatcher = new Dispatcher(config, backend, clock, proofs, this::live, persistence, this::refused);
+        Isolation isolation = new Isolation(dispatcher::isolate, proofs); // every bundle sent is sealed as it is made
+        this.metrics = new SchedulerMetrics(this::list, () -> backend.requests().depth(), () -> backend.meter().total());
+        // new results count in the figures, and may let an isolated task's successor go
+        this.results = new ResultRecorder(jobs, persistence, backend.meter(), clock, (job, fresh, now) -> {
+            metrics.collected(fresh, now);
+            isolation.reported(job.jobId(), seq -> job.status(seq).isFinal());
+        });
         for (int i = 0; i < config.collectorThreads(); i++) {
-            collectors.add(ResultCollector.responses(backend, this::collect, resultGate));
+            collectors.add(ResultCollector.responses(backend, results::collect, resultGate));
         }
         backend.deadLetters().ifPresent(dlq -> collectors.add(
-                ResultCollector.deadLetters(dlq, backend, this::collect, clock, isolation)));
-        this.metrics = new SchedulerMetrics(this::list, () -> backend.requests().depth(), () -> backend.meter().total());
+                ResultCollector.deadLetters(dlq, backend, results::collect, clock, isolation)));
         this.retention = new RetentionSweeper(jobs, persistence, config.dataDir(), new Retention(config.retention()), clock);
     }
 
@@ -110,7 +115,7 @@ public final class Scheduler implements AutoCloseable {
         try {
             return BundleProofs.of(backend, config.dataDir());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot read or make the result-proof key in " + config.dataDir(), e);
+            throw new UncheckedIOException("cannot read or make the result-proof key in " + config.dataDir(), e);
         }
     }
 
@@ -153,13 +158,14 @@ public final class Scheduler implements AutoCloseable {
     public Scheduler start() throws IOException {
         Files.createDirectories(config.dataDir());
         recover();
-        sleepers.add(thread(dispatcher, "drover-dispatcher"));
-        sleepers.add(thread(lostWork, "drover-lost-work"));
+        threads.add(thread(dispatcher, "drover-dispatcher"));
+        LostWorkWatch lostWork = new LostWorkWatch(backend.requests(), backend.responses(), this::live, dispatcher,
+                config.lostAfter(), clock);
+        periodic.add(Periodic.withFixedDelay("drover-lost-work", lostWork.interval(), lostWork.interval(), lostWork::check));
         for (int i = 0; i < collectors.size(); i++) {
             threads.add(thread(collectors.get(i), "drover-collector-" + (i + 1)));
         }
-        sleepers.add(thread(retention, "drover-retention"));
-        threads.addAll(sleepers);
+        periodic.add(Periodic.withFixedDelay("drover-retention", Duration.ZERO, RetentionSweeper.INTERVAL, retention::sweep));
         return this;
     }
 
@@ -208,25 +214,25 @@ public final class Scheduler implements AutoCloseable {
             }
         }
         JobState job = intake.accept(workload, name, owner, files, priority);
-        long queued = live().stream().filter(j -> j.owner.equals(owner) && !j.cancelled())
+        long queued = live().stream().filter(j -> j.owner().equals(owner) && !j.cancelled())
                 .mapToLong(JobState::remaining).sum();
-        if (queued + job.total > config.quotas().maxQueuedTasks()) {
+        if (queued + job.total() > config.quotas().maxQueuedTasks()) {
             intake.discard(job);
             throw new Quotas.Exceeded(String.format("user %s has %,d tasks queued or running; %,d more would pass the"
-                    + " quota of %,d: wait for some to end, or submit fewer", owner, queued, job.total,
+                    + " quota of %,d: wait for some to end, or submit fewer", owner, queued, job.total(),
                     config.quotas().maxQueuedTasks()));
         }
-        job.budgetUsd(budgetUsd);
+        job.cost().budgetUsd(budgetUsd);
         persistence.submitted(job);
-        jobs.put(job.jobId, job);
+        jobs.put(job.jobId(), job);
         live.add(job);
         dispatcher.enqueue(job);
-        log.info("job {} ({}): {} tasks queued", job.jobId, name, job.total);
+        log.info("job {} ({}): {} tasks queued", job.jobId(), name, job.total());
         return job.view(clock.millis());
     }
 
     /** Where users' fair-share weights come from (e.g. {@code Accounts::weight}); every user weighs 1 without it. */
-    public Scheduler weights(java.util.function.ToIntFunction<String> weightOf) {
+    public Scheduler weights(ToIntFunction<String> weightOf) {
         dispatcher.weights(weightOf);
         return this;
     }
@@ -237,7 +243,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /** The dispatch policy this scheduler runs. */
-    public dev.drover.scheduler.dispatch.Policy policy() {
+    public Policy policy() {
         return config.policy();
     }
 
@@ -251,50 +257,9 @@ public final class Scheduler implements AutoCloseable {
         return files.put(sha256, pack, limit);
     }
 
-    /** Records a batch of results; empty if it belongs to no job of this scheduler (another may own it). */
-    private Optional<Consumer<Usage>> collect(String messageId, ResultBatch batch) {
-        boolean reports = !batch.results().isEmpty() || !batch.started().isEmpty();
-        if (reports && batch.results().stream().noneMatch(r -> jobs.containsKey(r.jobId()))
-                && batch.started().stream().noneMatch(s -> jobs.containsKey(s.jobId()))) {
-            return Optional.empty();
-        }
-        if (reports) {
-            reportingWorkers.add(batch.worker());
-        }
-        // starts first: a result in the same batch then ends the task, and a start never undoes a result
-        Map<String, List<TaskStart>> startsByJob = new java.util.HashMap<>();
-        batch.started().forEach(s -> startsByJob.computeIfAbsent(s.jobId(), j -> new ArrayList<>()).add(s));
-        startsByJob.forEach((jobId, starts) -> {
-            JobState job = jobs.get(jobId);
-            if (job != null) {
-                job.started(batch.worker(), starts);
-            }
-        });
-        JobState usageJob = jobs.get(batch.usageJob());
-        if (usageJob != null) {
-            usageJob.charge(batch.usage());
-            usageJob.addDuplicates(batch.duplicatesSkipped());
-        }
-        Map<String, List<TaskResult>> byJob = new ConcurrentHashMap<>();
-        batch.results().forEach(r -> byJob.computeIfAbsent(r.jobId(), j -> new ArrayList<>()).add(r));
-        byJob.forEach((jobId, results) -> {
-            JobState job = jobs.get(jobId);
-            if (job == null) {
-                log.warn("{} results for unknown job {} dropped", results.size(), jobId);
-                return;
-            }
-            backend.meter().charge(job::charge, () -> {
-                persistence.results(job, messageId, results);
-                return null;
-            });
-            long now = clock.millis();
-            metrics.collected(job.accept(results, now), now);
-            isolation.reported(jobId, seq -> job.status(seq).isFinal());
-            if (job.done()) {
-                finished(job);
-            }
-        });
-        return Optional.of(usageJob != null ? usageJob::charge : u -> { });
+    /** Records the FAILED results of tasks whose bundle the request queue refused. */
+    private void refused(JobState job, List<TaskResult> failed) {
+        results.record(job, "failed-" + failed.get(0).seq(), failed);
     }
 
     /** {@link #live}, without the jobs that have ended since they were added. */
@@ -303,26 +268,19 @@ public final class Scheduler implements AutoCloseable {
         return live;
     }
 
-    private void finished(JobState job) {
-        backend.meter().charge(job::charge, () -> {
-            persistence.saveCursor(job);
-            return null;
-        });
-    }
-
     public Optional<JobView> status(String jobId) {
         return Optional.ofNullable(jobs.get(jobId)).map(j -> j.view(clock.millis()));
     }
 
     public List<JobView> list() {
-        return jobs.values().stream().sorted(Comparator.comparingLong((JobState j) -> j.submittedAt).thenComparing(j -> j.jobId))
+        return jobs.values().stream().sorted(Comparator.comparingLong((JobState j) -> j.submittedAt()).thenComparing(j -> j.jobId()))
                 .map(j -> j.view(clock.millis())).toList();
     }
 
     /** One task's status, and its result once it has one. */
     public Optional<TaskView> task(String jobId, long seq) throws IOException {
         JobState job = jobs.get(jobId);
-        if (job == null || seq < 0 || seq >= job.total) {
+        if (job == null || seq < 0 || seq >= job.total()) {
             return Optional.empty();
         }
         TaskStatus status = job.status(seq);
@@ -331,7 +289,7 @@ public final class Scheduler implements AutoCloseable {
             return Optional.of(new TaskView(jobId, seq, status, run.map(JobState.Running::worker).orElse(null),
                     run.map(JobState.Running::startedAt).orElse(null), null));
         }
-        TaskResult result = job.log.find(seq).orElse(null);
+        TaskResult result = job.log().find(seq).orElse(null);
         return Optional.of(new TaskView(jobId, seq, status, result == null ? null : result.worker(),
                 result == null ? null : result.startedAt(), result));
     }
@@ -352,46 +310,30 @@ public final class Scheduler implements AutoCloseable {
         }
         if (!job.done()) {
             job.markCancelled(reason);
-            backend.meter().charge(job::charge, () -> {
+            backend.meter().charge(job.cost()::charge, () -> {
                 backend.claims().cancelJob(jobId, clock.instant());
                 return null;
             });
             List<TaskResult> cancelled = new ArrayList<>();
             long now = clock.millis();
-            try (WorkloadReader reader = WorkloadReader.open(job.workload)) {
-                long seq = 0;
-                for (TaskSpec spec = reader.next(); spec != null; spec = reader.next(), seq++) {
-                    if (!job.status(seq).isFinal()) {
-                        cancelled.add(TaskResult.decided(jobId, spec.toTask(seq), TaskStatus.CANCELLED, reason, now));
-                    }
-                    if (cancelled.size() == 1000) {
-                        record(job, "cancel-" + seq, cancelled);
-                    }
+            // the tasks without a final result, read by number: the ones with one are skipped, not read
+            job.tasks().forEach(LongStream.range(0, job.total()).filter(seq -> !job.status(seq).isFinal()).iterator(), (seq, spec) -> {
+                cancelled.add(TaskResult.decided(jobId, spec.toTask(seq), TaskStatus.CANCELLED, reason, now));
+                if (cancelled.size() == 1000) {
+                    results.record(job, "cancel-" + seq, cancelled);
                 }
-            }
-            record(job, "cancel-end", cancelled);
-            finished(job);
+            });
+            results.record(job, "cancel-end", cancelled);
+            results.ended(job);
             log.info("job {} cancelled ({})", jobId, reason);
         }
         return status(jobId);
     }
 
-    private void record(JobState job, String chunkId, List<TaskResult> results) {
-        backend.meter().charge(job::charge, () -> {
-            persistence.results(job, chunkId, results);
-            return null;
-        });
-        job.accept(results, clock.millis());
-        results.clear();
-        if (job.done()) {
-            finished(job);
-        }
-    }
-
     /** One output file a task of this scheduler's job left; empty if no such job, task or file. */
     public Optional<InputStream> openOutput(String jobId, long seq, String path) {
         JobState job = jobs.get(jobId);
-        return job == null || seq < 0 || seq >= job.total ? Optional.empty() : files.output(jobId, seq, path);
+        return job == null || seq < 0 || seq >= job.total() ? Optional.empty() : files.output(jobId, seq, path);
     }
 
     /** Writes the job's results as JSON lines; with {@code follow}, keeps writing until the job is done. */
@@ -400,7 +342,7 @@ public final class Scheduler implements AutoCloseable {
         if (job == null) {
             return false;
         }
-        job.log.copyTo(out, follow ? job::done : () -> true);
+        job.log().copyTo(out, follow ? job::done : () -> true);
         return true;
     }
 
@@ -413,7 +355,7 @@ public final class Scheduler implements AutoCloseable {
 
     /** What the fleet must carry: tasks not yet final over all jobs, and how long a task takes. */
     public Demand demand() {
-        return Demand.of(live(), reportingWorkers);
+        return Demand.of(live(), results.reportingWorkers());
     }
 
     private void recover() throws IOException {
@@ -423,16 +365,16 @@ public final class Scheduler implements AutoCloseable {
         for (Recovery.Recovered r : new Recovery(backend.jobStore().get(), backend.payloads(), config.dataDir(), clock,
                 new Retention(config.retention())).jobs()) {
             JobState job = r.job();
-            jobs.put(job.jobId, job);
+            jobs.put(job.jobId(), job);
             if (!job.done()) {
                 live.add(job);
             }
             try {
                 dispatcher.resumeSending(job, r.record().sending(), r.record().sendingFrom());
             } catch (WorkloadException e) {
-                log.error("job {}: cannot re-send its last bundles: {}", job.jobId, e.getMessage());
+                log.error("job {}: cannot re-send its last bundles: {}", job.jobId(), e.getMessage());
             }
-            if (!job.done() && !job.cancelled() && (job.dispatched() < job.total || !r.record().sending().isEmpty())) {
+            if (!job.done() && !job.cancelled() && (job.dispatched() < job.total() || !r.record().sending().isEmpty())) {
                 dispatcher.enqueue(job);
             }
         }
@@ -440,13 +382,14 @@ public final class Scheduler implements AutoCloseable {
 
     @Override
     public void close() {
-        dispatcher.stop();
-        lostWork.stop();
-        retention.stop();
-        collectors.forEach(ResultCollector::stop);
-        sleepers.forEach(Thread::interrupt);
         // one deadline for all: a call that hangs (an endpoint gone) holds up neither the others nor the stop
         long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+        dispatcher.stop();
+        collectors.forEach(ResultCollector::stop);
+        if (!threads.isEmpty()) {
+            threads.get(0).interrupt(); // the dispatcher may be waiting for a job; collectors end their short poll
+        }
+        periodic.forEach(p -> p.stop(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
         for (Thread t : threads) {
             try {
                 t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
@@ -461,6 +404,6 @@ public final class Scheduler implements AutoCloseable {
             log.warn("scheduler stopped after {} with {} still in a call: what they held (unsent bundles, undeleted "
                     + "results) is taken up again from the job store at the next start", STOP_GRACE, busy);
         }
-        jobs.values().forEach(j -> j.log.close());
+        jobs.values().forEach(j -> j.log().close());
     }
 }

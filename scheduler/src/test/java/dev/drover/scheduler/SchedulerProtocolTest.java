@@ -15,6 +15,10 @@ import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.core.port.Message;
 import dev.drover.core.port.MessageQueue;
+import dev.drover.scheduler.model.Backend;
+import dev.drover.scheduler.model.JobView;
+import dev.drover.scheduler.model.Quotas;
+import dev.drover.scheduler.model.SchedulerConfig;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +48,7 @@ class SchedulerProtocolTest {
     MessageQueue sendSide = requests;
     java.time.Duration lostAfter = SchedulerConfig.DEFAULT_LOST_AFTER;
     Quotas quotas = Quotas.defaults();
-    dev.drover.scheduler.dispatch.Policy policy = dev.drover.scheduler.dispatch.Policy.DEFAULT;
+    dev.drover.scheduler.model.Policy policy = dev.drover.scheduler.model.Policy.DEFAULT;
 
     Scheduler start() throws Exception {
         Backend backend = new Backend(sendSide, responses, Optional.of(deadLetters), new InMemoryClaimStore(),
@@ -110,7 +114,7 @@ class SchedulerProtocolTest {
 
     @Test
     void aBundleWhoseEncodingOutgrowsTheEstimateIsSplitUnderTheMessageLimit() throws Exception {
-        policy = dev.drover.scheduler.dispatch.Policy.FIFO; // no one reports here: fair share's window would hold most back
+        policy = dev.drover.scheduler.model.Policy.FIFO; // no one reports here: fair share's window would hold most back
         start();
         // Backslashes double when escaped in JSON, so the byte estimate undershoots: without the
         // split, the queue would refuse the bundle and the job would never be dispatched.
@@ -152,6 +156,46 @@ class SchedulerProtocolTest {
         assertEquals(TaskStatus.SUCCEEDED, all.stream().filter(r -> r.seq() == 1).findFirst().orElseThrow().status(),
                 "the task that shared its bundle ran alone and succeeded");
         assertTrue(ids.contains(jobId + ":0:2/0") && ids.contains(jobId + ":0:2/1"), ids.toString());
+    }
+
+    @Test
+    void anIsolatedTaskWhoseSendFailsForAMomentIsSentAgainByTheDispatcher() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean failedOnce = new java.util.concurrent.atomic.AtomicBoolean();
+        sendSide = new dev.drover.core.queue.ForwardingMessageQueue(requests) {
+            @Override
+            public void send(List<String> bodies) {
+                // the first isolated single ("…:0:2/0") meets a passing fault, as SQS has them
+                if (bodies.stream().anyMatch(b -> b.contains(":0:2/")) && failedOnce.compareAndSet(false, true)) {
+                    throw new dev.drover.core.InfrastructureException("SQS", "ServiceUnavailable", "r1",
+                            dev.drover.core.InfrastructureException.Kind.TRANSIENT, "blip", null);
+                }
+                requests.send(bodies);
+            }
+        };
+        start();
+        String jobId = submit("sleep 0\nsleep 0\n"); // one bundle, whose workers die until it is dead-lettered
+        List<String> ids = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!scheduler.status(jobId).orElseThrow().state().equals(dev.drover.core.model.JobStatus.DONE)
+                && System.nanoTime() < deadline) {
+            for (Message m : requests.receive(10, Duration.ofMillis(200), Duration.ZERO)) {
+                Bundle b = Json.bundle(m.body());
+                ids.add(b.bundleId());
+                if (b.tasks().get(0).seq() == 1) {
+                    TaskResult ok = new TaskResult(jobId, 1, 2, "sleep 0", TaskStatus.SUCCEEDED, 0, "", "", false, false,
+                            "w1", 1, 2, 3, 1, null);
+                    responses.send(List.of(Json.write(new ResultBatch("w1", jobId, Usage.ZERO, 0, List.of(ok), List.of(),
+                            List.of(ResultProof.sign(b.seal(), List.of(ok), List.of()))))));
+                    requests.delete(List.of(m));
+                }
+            }
+        }
+        assertTrue(failedOnce.get(), "the fault was met");
+        awaitDone(jobId);
+        assertEquals(TaskStatus.FAILED, results(jobId).stream().filter(r -> r.seq() == 0).findFirst().orElseThrow().status());
+        assertEquals(TaskStatus.SUCCEEDED, results(jobId).stream().filter(r -> r.seq() == 1).findFirst().orElseThrow().status(),
+                "the isolated task went out after the fault and ran");
+        assertTrue(ids.contains(jobId + ":0:2/1"), ids.toString());
     }
 
     @Test

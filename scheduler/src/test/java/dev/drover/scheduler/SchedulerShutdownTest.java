@@ -14,6 +14,8 @@ import dev.drover.core.port.MessageQueue;
 import dev.drover.core.port.Message;
 import dev.drover.core.port.PayloadStore;
 import dev.drover.core.queue.ForwardingMessageQueue;
+import dev.drover.scheduler.model.Backend;
+import dev.drover.scheduler.model.SchedulerConfig;
 import java.io.ByteArrayInputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;

@@ -1,7 +1,7 @@
 package dev.drover.bench.suite;
 
 import dev.drover.bench.suite.Row.Keys;
-import dev.drover.scheduler.SchedulerConfig;
+import dev.drover.scheduler.model.SchedulerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;

@@ -2,7 +2,7 @@ package dev.drover.bench.suite;
 
 import dev.drover.cli.InJvmFleet;
 import dev.drover.core.memory.InMemoryUserStore;
-import dev.drover.scheduler.JobView;
+import dev.drover.scheduler.model.JobView;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.api.HttpApi;
 import dev.drover.scheduler.auth.Accounts;

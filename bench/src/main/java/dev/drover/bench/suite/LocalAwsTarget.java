@@ -7,7 +7,7 @@ import dev.drover.cli.EmbeddedAws;
 import dev.drover.core.Usage;
 import dev.drover.core.port.ClaimStore;
 import dev.drover.core.port.MessageQueue;
-import dev.drover.scheduler.Backend;
+import dev.drover.scheduler.model.Backend;
 import dev.drover.localaws.ProcessFleetLauncher;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -4,7 +4,7 @@ import dev.drover.core.Usage;
 import dev.drover.core.port.ClaimStore;
 import dev.drover.core.port.FleetLauncher;
 import dev.drover.core.port.MessageQueue;
-import dev.drover.scheduler.Backend;
+import dev.drover.scheduler.model.Backend;
 import java.nio.file.Path;
 
 /**

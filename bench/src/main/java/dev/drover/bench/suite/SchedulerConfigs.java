@@ -1,6 +1,6 @@
 package dev.drover.bench.suite;
 
-import dev.drover.scheduler.SchedulerConfig;
+import dev.drover.scheduler.model.SchedulerConfig;
 import java.time.Duration;
 
 /** Drover's scheduler settings for a backend, with the bundle work optionally overridden (an experiment knob). */

@@ -10,7 +10,7 @@ import dev.drover.core.port.FleetLauncher.Member;
 import dev.drover.core.port.MessageQueue;
 import dev.drover.core.worker.Worker;
 import dev.drover.core.worker.WorkerConfig;
-import dev.drover.scheduler.Backend;
+import dev.drover.scheduler.model.Backend;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -2,8 +2,8 @@ package dev.drover.bench.suite;
 
 import dev.drover.core.model.TaskStatus;
 import dev.drover.core.workload.WorkloadException;
-import dev.drover.scheduler.JobView;
-import dev.drover.scheduler.Quotas;
+import dev.drover.scheduler.model.JobView;
+import dev.drover.scheduler.model.Quotas;
 import dev.drover.scheduler.Scheduler;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package dev.drover.cli.chaos;
 
-import dev.drover.scheduler.Backend;
+import dev.drover.scheduler.model.Backend;
 import dev.drover.scheduler.api.HttpApi;
 import dev.drover.scheduler.Scheduler;
-import dev.drover.scheduler.SchedulerConfig;
+import dev.drover.scheduler.model.SchedulerConfig;
 import dev.drover.scheduler.auth.Accounts;
 import java.io.IOException;
 import java.nio.file.Path;

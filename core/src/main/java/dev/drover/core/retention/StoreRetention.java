@@ -1,5 +1,6 @@
 package dev.drover.core.retention;
 
+import dev.drover.core.Periodic;
 import dev.drover.core.port.PayloadStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,7 +32,7 @@ public final class StoreRetention implements AutoCloseable {
     private final PayloadStore store;
     private final Duration retention;
     private final Clock clock;
-    private Thread thread;
+    private Periodic thread;
 
     public StoreRetention(PayloadStore store, Duration retention, Clock clock) {
         if (retention.isNegative() || retention.isZero()) {
@@ -73,30 +74,25 @@ public final class StoreRetention implements AutoCloseable {
         if (thread != null) {
             return this;
         }
-        thread = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    Thread.sleep(every.toMillis());
-                } catch (InterruptedException e) {
-                    return;
-                }
-                try {
-                    sweep();
-                } catch (RuntimeException e) {
-                    log.warn("retention: a sweep of the store failed, trying again in {}: {}", every, e.toString());
-                }
+        thread = Periodic.withFixedDelay("drover-retention", every, every, () -> {
+            try {
+                sweep();
+            } catch (RuntimeException e) {
+                log.warn("retention: a sweep of the store failed, trying again in {}: {}", every, e.toString());
             }
-        }, "drover-retention");
-        thread.setDaemon(true);
-        thread.start();
+        });
         return this;
     }
 
     @Override
-    public synchronized void close() {
-        if (thread != null) {
-            thread.interrupt();
+    public void close() {
+        Periodic t;
+        synchronized (this) {
+            t = thread;
             thread = null;
+        }
+        if (t != null) {
+            t.stop(); // outside the lock, which start takes
         }
     }
 }

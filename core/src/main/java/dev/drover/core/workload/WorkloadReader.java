@@ -7,6 +7,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
@@ -60,6 +62,18 @@ public final class WorkloadReader implements Closeable {
     private TaskSpec replicating;
     private int nextReplica;
     private boolean eof;
+    /** Bytes read from the start of the file: where the next line begins. */
+    private long offset;
+
+    /**
+     * Where a reader stands between two tasks: the byte offset of its next line and the directive
+     * state there, so a reader can start at a task without reading the lines before it.
+     */
+    public record Checkpoint(long offset, int lineNo, long timeoutMs, int maxAttempts, int replicas, int replica,
+                             Map<String, String> env, TaskSpec replicating, int nextReplica, boolean eof) {
+        /** The start of a file. */
+        public static final Checkpoint START = new Checkpoint(0, 0, 0, 1, 1, 0, Map.of(), null, 0, false);
+    }
 
     public WorkloadReader(InputStream in, String source) {
         this.in = in instanceof BufferedInputStream ? in : new BufferedInputStream(in, 64 * 1024);
@@ -74,6 +88,44 @@ public final class WorkloadReader implements Closeable {
         } catch (IOException e) {
             throw new WorkloadException(file.toString(), 0, "cannot read: " + e.getMessage());
         }
+    }
+
+    /** A reader of the file that goes on from a checkpoint an earlier reader of the same file took. */
+    public static WorkloadReader open(Path file, Checkpoint at) throws WorkloadException {
+        try {
+            SeekableByteChannel channel = Files.newByteChannel(file);
+            try {
+                channel.position(at.offset());
+            } catch (IOException e) {
+                channel.close();
+                throw e;
+            }
+            WorkloadReader reader = new WorkloadReader(Channels.newInputStream(channel), file.toString());
+            reader.restore(at);
+            return reader;
+        } catch (NoSuchFileException e) {
+            throw new WorkloadException(file.toString(), 0, "no such file");
+        } catch (IOException e) {
+            throw new WorkloadException(file.toString(), 0, "cannot read: " + e.getMessage());
+        }
+    }
+
+    /** Where this reader stands now: {@link #next()} returns the same task as a reader opened here would. */
+    public Checkpoint checkpoint() {
+        return new Checkpoint(offset, lineNo, timeoutMs, maxAttempts, replicas, replica, env, replicating, nextReplica, eof);
+    }
+
+    private void restore(Checkpoint at) {
+        offset = at.offset();
+        lineNo = at.lineNo();
+        timeoutMs = at.timeoutMs();
+        maxAttempts = at.maxAttempts();
+        replicas = at.replicas();
+        replica = at.replica();
+        env = at.env();
+        replicating = at.replicating();
+        nextReplica = at.nextReplica();
+        eof = at.eof();
     }
 
     /**
@@ -217,10 +269,14 @@ public final class WorkloadReader implements Closeable {
         try {
             int b;
             while ((b = in.read()) != -1 && b != '\n') {
+                offset++;
                 if (lineBytes.size() >= MAX_LINE_BYTES) {
                     throw error("line longer than " + MAX_LINE_BYTES + " bytes");
                 }
                 lineBytes.write(b);
+            }
+            if (b == '\n') {
+                offset++;
             }
             if (b == -1) {
                 eof = true;

@@ -8,8 +8,8 @@ import dev.drover.core.files.FilesException;
 import dev.drover.core.files.FilesPack;
 import dev.drover.core.port.User;
 import dev.drover.core.workload.WorkloadException;
-import dev.drover.scheduler.JobView;
-import dev.drover.scheduler.Quotas;
+import dev.drover.scheduler.model.JobView;
+import dev.drover.scheduler.model.Quotas;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.auth.Accounts;
 import dev.drover.scheduler.auth.Sessions;
@@ -134,10 +134,10 @@ public final class HttpApi implements AutoCloseable {
     private final Semaphore streams;
     private final Sessions sessions = new Sessions(java.time.Clock.systemUTC());
     private final Dashboard dashboard;
-    private final dev.drover.scheduler.Why why;
+    private final dev.drover.scheduler.why.Why why;
     private final Billing billing;
     private final dev.drover.scheduler.tls.Transport transport;
-    private final dev.drover.scheduler.Rerun rerun;
+    private final dev.drover.scheduler.rerun.Rerun rerun;
 
     public HttpApi(Scheduler scheduler, String host, int port, FleetView fleet, Accounts accounts) throws IOException {
         this(scheduler, host, port, fleet, accounts, Limits.defaults());
@@ -173,8 +173,8 @@ public final class HttpApi implements AutoCloseable {
         this.followers = new Semaphore(limits.followers());
         this.streams = new Semaphore(limits.followers());
         this.dashboard = new Dashboard(scheduler);
-        this.rerun = new dev.drover.scheduler.Rerun(scheduler);
-        this.why = new dev.drover.scheduler.Why(scheduler, () -> scheduler.metrics().fleetStatus(), () -> scheduler.metrics().queue());
+        this.rerun = new dev.drover.scheduler.rerun.Rerun(scheduler);
+        this.why = new dev.drover.scheduler.why.Why(scheduler, () -> scheduler.metrics().fleetStatus(), () -> scheduler.metrics().queue());
         scheduler.metrics().fleet(() -> fleet.snapshot() instanceof Map<?, ?> m ? stringKeys(m) : Map.of());
         this.server = transport.create(new InetSocketAddress(host, port), 256);
         BlockingQueue<Runnable> queue = limits.queued() > 0 ? new LinkedBlockingQueue<>(limits.queued()) : new SynchronousQueue<>();

@@ -5,9 +5,9 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.drover.core.codec.Json;
 import dev.drover.core.port.User;
 import dev.drover.core.workload.WorkloadException;
-import dev.drover.scheduler.JobView;
-import dev.drover.scheduler.Quotas;
-import dev.drover.scheduler.Rerun;
+import dev.drover.scheduler.model.JobView;
+import dev.drover.scheduler.model.Quotas;
+import dev.drover.scheduler.rerun.Rerun;
 import java.io.IOException;
 import java.util.Map;
 

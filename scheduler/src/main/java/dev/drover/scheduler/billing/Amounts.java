@@ -1,7 +1,8 @@
 package dev.drover.scheduler.billing;
 
 import dev.drover.core.Usage;
-import dev.drover.scheduler.JobView;
+import dev.drover.scheduler.model.JobView;
+import dev.drover.scheduler.model.Prices;
 import java.util.Map;
 
 /**

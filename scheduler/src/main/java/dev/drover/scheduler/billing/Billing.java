@@ -1,9 +1,11 @@
 package dev.drover.scheduler.billing;
 
+import dev.drover.core.Periodic;
 import dev.drover.core.port.User;
 import dev.drover.core.workload.WorkloadException;
-import dev.drover.scheduler.JobView;
-import dev.drover.scheduler.Quotas;
+import dev.drover.scheduler.model.JobView;
+import dev.drover.scheduler.model.Prices;
+import dev.drover.scheduler.model.Quotas;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.job.JobState;
 import java.io.IOException;
@@ -18,9 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +48,7 @@ public final class Billing implements AutoCloseable {
     private final Map<String, Double> monthly = new ConcurrentHashMap<>();
     private volatile long usersReadAt;
     private volatile boolean usersRead;
-    private final ScheduledExecutorService timer;
+    private Periodic timer;
 
     /**
      * @param fleet the provisioner's status ({@code costUsd}, {@code billedWorkerSeconds}); the in-JVM pool's has neither
@@ -62,21 +61,16 @@ public final class Billing implements AutoCloseable {
         this.users = users;
         this.clock = clock;
         this.every = every;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "drover-billing");
-            t.setDaemon(true);
-            return t;
-        });
     }
 
-    public Billing start() {
-        timer.scheduleWithFixedDelay(() -> {
+    public synchronized Billing start() {
+        timer = Periodic.withFixedDelay("drover-billing", every, every, () -> {
             try {
                 tick();
             } catch (RuntimeException e) {
                 log.warn("billing failed; trying again: {}", e.toString());
             }
-        }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        });
         return this;
     }
 
@@ -92,17 +86,17 @@ public final class Billing implements AutoCloseable {
             }
             JobView v = job.view(clock.millis());
             double spend = v.requestUsd() + v.ec2Usd();
-            Double userBudget = monthly.get(job.owner);
+            Double userBudget = monthly.get(job.owner());
             boolean jobOver = v.budgetUsd() != null && spend >= v.budgetUsd();
-            boolean monthOver = userBudget != null && monthSpend.getOrDefault(job.owner, 0.0) >= userBudget;
+            boolean monthOver = userBudget != null && monthSpend.getOrDefault(job.owner(), 0.0) >= userBudget;
             if (jobOver || monthOver) {
-                log.info("job {}: {} reached (spent ${}); cancelling its remaining tasks", job.jobId,
-                        jobOver ? "its budget $" + v.budgetUsd() : "user " + job.owner + "'s monthly budget $" + userBudget,
+                log.info("job {}: {} reached (spent ${}); cancelling its remaining tasks", job.jobId(),
+                        jobOver ? "its budget $" + v.budgetUsd() : "user " + job.owner() + "'s monthly budget $" + userBudget,
                         spend);
                 try {
-                    scheduler.cancel(job.jobId, JobState.CANCELLED_FOR_BUDGET);
+                    scheduler.cancel(job.jobId(), JobState.CANCELLED_FOR_BUDGET);
                 } catch (WorkloadException e) {
-                    log.error("job {}: cannot cancel for its budget: {}", job.jobId, e.getMessage());
+                    log.error("job {}: cannot cancel for its budget: {}", job.jobId(), e.getMessage());
                 }
             }
         }
@@ -138,9 +132,9 @@ public final class Billing implements AutoCloseable {
         long from = monthStart();
         Map<String, Double> spend = new TreeMap<>();
         for (JobState j : jobs) {
-            if (j.submittedAt >= from) {
+            if (j.submittedAt() >= from) {
                 JobView v = j.view(clock.millis());
-                spend.merge(j.owner, v.requestUsd() + v.ec2Usd(), Double::sum);
+                spend.merge(j.owner(), v.requestUsd() + v.ec2Usd(), Double::sum);
             }
         }
         return spend;
@@ -193,11 +187,11 @@ public final class Billing implements AutoCloseable {
     private static long s3Bytes(JobState job) {
         long workload;
         try {
-            workload = Files.size(job.workload);
+            workload = Files.size(job.workload());
         } catch (IOException e) {
             workload = 0; // the spool of an expired job may be gone; its outputs still count
         }
-        return workload + job.outputBytes();
+        return workload + job.cost().outputBytes();
     }
 
     /** Forecasts a workload for this user from the task times measured so far; nothing is queued. */
@@ -207,6 +201,12 @@ public final class Billing implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        Periodic t;
+        synchronized (this) {
+            t = timer;
+        }
+        if (t != null) {
+            t.stop();
+        }
     }
 }

@@ -25,13 +25,13 @@ final class Ec2Attribution {
         double all = 0;
         Map<String, Double> seen = new HashMap<>();
         for (JobState job : jobs) {
-            double t = job.taskSeconds();
-            double delta = t - seenTaskSeconds.getOrDefault(job.jobId, 0.0);
+            double t = job.times().taskSeconds();
+            double delta = t - seenTaskSeconds.getOrDefault(job.jobId(), 0.0);
             if (delta > 0) {
                 ran.put(job, delta);
                 all += delta;
             }
-            seen.put(job.jobId, t);
+            seen.put(job.jobId(), t);
         }
         seenTaskSeconds.clear();
         seenTaskSeconds.putAll(seen); // jobs that expired are forgotten
@@ -40,7 +40,7 @@ final class Ec2Attribution {
         }
         for (Map.Entry<JobState, Double> e : ran.entrySet()) {
             double share = e.getValue() / all;
-            e.getKey().chargeEc2(carrySeconds * share, carryUsd * share);
+            e.getKey().cost().chargeEc2(carrySeconds * share, carryUsd * share);
         }
         carrySeconds = 0;
         carryUsd = 0;

@@ -5,6 +5,7 @@ import dev.drover.core.workload.TaskSpec;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.core.workload.WorkloadReader;
 import dev.drover.scheduler.job.JobState;
+import dev.drover.scheduler.model.Prices;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
@@ -36,23 +37,23 @@ final class Forecaster {
         double myRequestUsd = 0;
         long myFinished = 0;
         for (JobState j : jobs) {
-            if (j.owner.equals(owner)) {
-                j.commandTimes().forEach((cmd, t) -> {
+            if (j.owner().equals(owner)) {
+                j.times().commandTimes().forEach((cmd, t) -> {
                     long[] sum = mine.computeIfAbsent(cmd, k -> new long[2]);
                     sum[0] += t[0];
                     sum[1] += t[1];
                 });
             }
-            long[] shell = j.shellTime();
+            long[] shell = j.times().shellTime();
             shellMillis += shell[0];
             shellRuns += shell[1];
             var view = j.view(0);
             ec2 += view.ec2Usd();
             taskSeconds += view.taskSeconds();
-            long done = j.total - j.remaining();
+            long done = j.total() - j.remaining();
             requestUsd += view.requestUsd();
             finished += done;
-            if (j.owner.equals(owner)) {
+            if (j.owner().equals(owner)) {
                 myRequestUsd += view.requestUsd();
                 myFinished += done;
             }

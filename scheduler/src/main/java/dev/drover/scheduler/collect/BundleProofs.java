@@ -4,7 +4,7 @@ import dev.drover.core.model.BundleSeal;
 import dev.drover.core.model.ResultProof;
 import dev.drover.core.model.Task;
 import dev.drover.core.port.PayloadStore;
-import dev.drover.scheduler.Backend;
+import dev.drover.scheduler.model.Backend;
 import dev.drover.scheduler.dispatch.Sealer;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;

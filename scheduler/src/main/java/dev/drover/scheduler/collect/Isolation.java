@@ -1,15 +1,14 @@
 package dev.drover.scheduler.collect;
 
-import dev.drover.core.codec.Json;
 import dev.drover.core.model.Bundle;
 import dev.drover.core.model.Task;
-import dev.drover.core.port.MessageQueue;
 import dev.drover.scheduler.dispatch.Sealer;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 
 /**
@@ -18,16 +17,19 @@ import java.util.function.LongPredicate;
  * worker dies again alone, and its neighbours never share a worker with it (sent together, they
  * would land on the same workers and die with it). In memory: after a scheduler restart, the
  * lost-work watch sends whatever was still waiting.
+ *
+ * <p>Isolation decides what goes and when; the dispatcher sends it ({@code outbox}), as the one
+ * sender on the request queue, metered to the job like any bundle.
  */
 public final class Isolation {
-    private final MessageQueue requests;
+    private final Consumer<Bundle> outbox;
     private final Map<String, Deque<Bundle>> waiting = new HashMap<>(); // by job; guarded by this
     private final Map<String, Long> trying = new HashMap<>();          // job → seq of the single out now
 
     private final Sealer sealer;
 
-    public Isolation(MessageQueue requests, Sealer sealer) {
-        this.requests = requests;
+    public Isolation(Consumer<Bundle> outbox, Sealer sealer) {
+        this.outbox = outbox;
         this.sealer = sealer;
     }
 
@@ -65,6 +67,6 @@ public final class Isolation {
             }
             trying.put(jobId, next.tasks().get(0).seq());
         }
-        requests.send(List.of(Json.write(next)));
+        outbox.accept(next);
     }
 }

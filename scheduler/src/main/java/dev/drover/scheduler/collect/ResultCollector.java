@@ -11,7 +11,7 @@ import dev.drover.core.model.TaskStatus;
 import dev.drover.core.port.ClaimStore.ClaimOutcome;
 import dev.drover.core.port.Message;
 import dev.drover.core.port.MessageQueue;
-import dev.drover.scheduler.Backend;
+import dev.drover.scheduler.model.Backend;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import dev.drover.core.model.Task;
 import dev.drover.core.workload.TaskSpec;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.core.workload.WorkloadReader;
-import dev.drover.scheduler.SchedulerConfig;
+import dev.drover.scheduler.model.SchedulerConfig;
 import dev.drover.scheduler.job.JobState;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -55,7 +55,6 @@ public final class BundlePlanner implements AutoCloseable {
     private final Clock clock;
     private final int byteLimit;
     private final WorkloadReader reader;
-    private final long maxTasks;
     private long seq; // the next task to plan
     private TaskSpec next;
 
@@ -66,11 +65,8 @@ public final class BundlePlanner implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.byteLimit = byteLimit;
-        this.reader = WorkloadReader.open(job.workload);
-        this.maxTasks = maxTasks(job, config);
-        for (; seq < from; seq++) {
-            reader.next();
-        }
+        this.reader = job.tasks().from(from);
+        this.seq = from;
         this.next = reader.next();
     }
 
@@ -98,12 +94,12 @@ public final class BundlePlanner implements AutoCloseable {
             double work = 0;
             long bytes = 0;
             while (next != null && tasks.size() < want) {
-                Task task = next.toTask(seq, job.files);
+                Task task = next.toTask(seq, job.files());
                 long taskBytes = task.command().getBytes(StandardCharsets.UTF_8).length + TASK_JSON_OVERHEAD_BYTES
                         + task.extraJsonBytes();
                 double taskWork = expectedMillis(task);
                 if (tasks.isEmpty()) {
-                    target = Math.min(caps.maxBundleMillis(), target(job.total - seq, taskWork));
+                    target = Math.min(caps.maxBundleMillis(), target(job.total() - seq, taskWork));
                 } else if (exactSizes.isEmpty() && (work >= target - 1e-6 || bytes + taskBytes > byteLimit
                         || tasks.size() >= bundleTasks)) {
                     break; // (the tolerance: a float sum of equal parts may fall a hair short of their product)
@@ -116,7 +112,7 @@ public final class BundlePlanner implements AutoCloseable {
             }
             left -= tasks.size();
             encode(tasks, exactSizes.isEmpty(), out);
-            job.expect(work, tasks.size());
+            job.times().expect(work, tasks.size());
         }
         return out;
     }
@@ -132,11 +128,11 @@ public final class BundlePlanner implements AutoCloseable {
                 end++;
             }
             List<Task> run = tasks.subList(i, end);
-            String body = Json.write(new Bundle(id(job, run) + "~" + round, job.jobId, clock.millis(), run, sealer.seal(job.jobId, run)));
+            String body = Json.write(new Bundle(id(job, run) + "~" + round, job.jobId(), clock.millis(), run, sealer.seal(job.jobId(), run)));
             if (body.getBytes(StandardCharsets.UTF_8).length > byteLimit && run.size() > 1) {
                 end = i + run.size() / 2;
                 run = tasks.subList(i, end);
-                body = Json.write(new Bundle(id(job, run) + "~" + round, job.jobId, clock.millis(), run, sealer.seal(job.jobId, run)));
+                body = Json.write(new Bundle(id(job, run) + "~" + round, job.jobId(), clock.millis(), run, sealer.seal(job.jobId(), run)));
             }
             out.add(new Planned(run.get(0).seq(), run.size(), body, List.copyOf(run)));
             i = end;
@@ -145,11 +141,11 @@ public final class BundlePlanner implements AutoCloseable {
     }
 
     public static String id(JobState job, List<Task> tasks) {
-        return job.jobId + ":" + tasks.get(0).seq() + ":" + tasks.size();
+        return job.jobId() + ":" + tasks.get(0).seq() + ":" + tasks.size();
     }
 
     private static long maxTasks(JobState job, SchedulerConfig config) {
-        return Math.max(1, Math.min(MAX_TASKS_PER_BUNDLE, (job.total + config.fleetThreads() - 1) / config.fleetThreads()));
+        return Math.max(1, Math.min(MAX_TASKS_PER_BUNDLE, (job.total() + config.fleetThreads() - 1) / config.fleetThreads()));
     }
 
     /**
@@ -157,7 +153,7 @@ public final class BundlePlanner implements AutoCloseable {
      * full of escaped characters) is halved until each half fits, unless its size is fixed (a re-send).
      */
     private void encode(List<Task> tasks, boolean mayHalve, List<Planned> out) {
-        String body = Json.write(new Bundle(id(job, tasks), job.jobId, clock.millis(), tasks, sealer.seal(job.jobId, tasks)));
+        String body = Json.write(new Bundle(id(job, tasks), job.jobId(), clock.millis(), tasks, sealer.seal(job.jobId(), tasks)));
         if (mayHalve && tasks.size() > 1 && body.getBytes(StandardCharsets.UTF_8).length > byteLimit) {
             int half = tasks.size() / 2;
             encode(tasks.subList(0, half), true, out);
@@ -172,7 +168,7 @@ public final class BundlePlanner implements AutoCloseable {
         if (sleep >= 0) {
             return sleep + OVERHEAD_MILLIS;
         }
-        double measured = job.meanShellThreadMillis();
+        double measured = job.times().meanShellThreadMillis();
         return (measured < 0 ? UNMEASURED_SHELL_MILLIS : measured) + OVERHEAD_MILLIS;
     }
 

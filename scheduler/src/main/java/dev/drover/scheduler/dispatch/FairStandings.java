@@ -31,11 +31,11 @@ public final class FairStandings {
             if (j.done() || j.cancelled()) {
                 continue;
             }
-            double[] s = byUser.computeIfAbsent(j.owner, k -> new double[3]);
+            double[] s = byUser.computeIfAbsent(j.owner(), k -> new double[3]);
             long o = j.outstanding();
             s[0] += o;
             s[1] += o * meanTaskMillis(j);
-            s[2] += Math.max(0, j.total - j.dispatched());
+            s[2] += Math.max(0, j.total() - j.dispatched());
         }
         Map<String, Integer> weight = new HashMap<>();
         byUser.keySet().forEach(u -> weight.put(u, weights.applyAsInt(u)));
@@ -52,7 +52,7 @@ public final class FairStandings {
 
     /** Expected run time of one of the job's tasks: measured, else the planner's estimate. */
     static double meanTaskMillis(JobState job) {
-        double[] t = job.taskTime();
+        double[] t = job.times().taskTime();
         return t[1] > 0 ? t[0] / t[1] : BundlePlanner.UNMEASURED_SHELL_MILLIS;
     }
 }

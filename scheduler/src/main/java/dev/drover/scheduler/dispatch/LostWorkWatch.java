@@ -6,8 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Notices dispatched tasks that can no longer end: their messages vanished (SQS's retention, a
@@ -18,16 +16,13 @@ import org.slf4j.LoggerFactory;
  * result for as long, those tasks have neither a live claim nor a result: the dispatcher sends
  * them again.
  */
-public final class LostWorkWatch implements Runnable {
-    private static final Logger log = LoggerFactory.getLogger(LostWorkWatch.class);
-
+public final class LostWorkWatch {
     private final MessageQueue requests;
     private final MessageQueue responses;
     private final Supplier<Collection<JobState>> jobs;
     private final Dispatcher dispatcher;
     private final Duration lostAfter;
     private final Clock clock;
-    private volatile boolean running = true;
     private long quietSince; // watch thread only; 0 while the queue holds something
 
     public LostWorkWatch(MessageQueue requests, MessageQueue responses, Supplier<Collection<JobState>> jobs, Dispatcher dispatcher, Duration lostAfter,
@@ -40,23 +35,9 @@ public final class LostWorkWatch implements Runnable {
         this.clock = clock;
     }
 
-    public void stop() {
-        running = false;
-    }
-
-    @Override
-    public void run() {
-        long every = Math.max(100, lostAfter.toMillis() / 4);
-        while (running) {
-            try {
-                Thread.sleep(every);
-                check();
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                log.warn("lost-work check failed: {}", e.toString());
-            }
-        }
+    /** How often to {@link #check}: a quarter of the silence that counts as lost, at least every 100 ms. */
+    public Duration interval() {
+        return Duration.ofMillis(Math.max(100, lostAfter.toMillis() / 4));
     }
 
     private static boolean holdsAny(MessageQueue queue) {

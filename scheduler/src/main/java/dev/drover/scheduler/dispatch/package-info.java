@@ -1,6 +1,9 @@
 /**
- * Puts each job's tasks on the request queue in bundles cut by expected work, in the order the
- * dispatch policy gives (fair share across users by weight, or global submission order), isolates
- * one job's faults from the others, and re-sends dispatched work that was lost.
+ * Puts each job's tasks on the request queue: {@code Dispatcher} takes turns from a
+ * {@code DispatchOrder} ({@code FairOrder}: fair share across users by weight; {@code FifoOrder}:
+ * global submission order), {@code BundlePlanner} cuts bundles by expected work, and
+ * {@code BundleSender} sends them, metered, isolating one job's faults from the others. The
+ * dispatcher is the one sender on the request queue; {@code LostWorkWatch} asks it to re-send
+ * dispatched work that was lost.
  */
 package dev.drover.scheduler.dispatch;

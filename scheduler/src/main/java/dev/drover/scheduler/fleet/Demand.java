@@ -26,7 +26,7 @@ public record Demand(long backlogTasks, double meanTaskSeconds, Set<String> repo
             long remaining = job.remaining();
             if (remaining > 0 && !job.cancelled()) {
                 backlog += remaining;
-                double[] time = job.taskTime();
+                double[] time = job.times().taskTime();
                 millis += time[0];
                 tasks += time[1];
             }

@@ -1,5 +1,6 @@
 package dev.drover.scheduler.fleet;
 
+import dev.drover.core.Periodic;
 import dev.drover.core.port.FleetLauncher.Member;
 import dev.drover.core.port.FleetLauncher;
 import java.time.Clock;
@@ -11,9 +12,6 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +55,7 @@ public final class Provisioner implements AutoCloseable {
     private final FleetLauncher launcher;
     private final Supplier<Demand> demand;
     private final Clock clock;
-    private final ScheduledExecutorService timer;
+    private Periodic timer;
     private final Deque<String> decisions = new ArrayDeque<>();
     private int lastDesired;
     private int lastWanted;
@@ -71,22 +69,16 @@ public final class Provisioner implements AutoCloseable {
         this.launcher = launcher;
         this.demand = demand;
         this.clock = clock;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "drover-provisioner");
-            t.setDaemon(true);
-            return t;
-        });
     }
 
-    public Provisioner start() {
-        long every = config.interval().toMillis();
-        timer.scheduleWithFixedDelay(() -> {
+    public synchronized Provisioner start() {
+        timer = Periodic.withFixedDelay("drover-provisioner", Duration.ZERO, config.interval(), () -> {
             try {
                 tick();
             } catch (RuntimeException e) {
                 log.warn("provisioning failed; trying again: {}", e.toString());
             }
-        }, 0, every, TimeUnit.MILLISECONDS);
+        });
         return this;
     }
 
@@ -211,6 +203,12 @@ public final class Provisioner implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        Periodic t;
+        synchronized (this) {
+            t = timer;
+        }
+        if (t != null) {
+            t.stop();
+        }
     }
 }

@@ -1,8 +1,8 @@
 package dev.drover.scheduler.intake;
 
 import dev.drover.core.workload.WorkloadException;
-import dev.drover.core.workload.WorkloadReader;
 import dev.drover.scheduler.job.JobState;
+import dev.drover.scheduler.job.JobWorkload;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -48,14 +48,15 @@ public final class Intake {
             deleteTree(dir); // over the size limit, or the client went away: nothing of it stays on disk
             throw e;
         }
-        long total;
-        try (WorkloadReader reader = new WorkloadReader(Files.newInputStream(spool), name)) {
-            total = reader.forEach(spec -> { });
+        JobWorkload tasks;
+        try {
+            tasks = JobWorkload.validate(spool, name);
         } catch (WorkloadException e) {
             deleteTree(dir);
             throw e;
         }
-        return new JobState(jobId, name, owner, total, clock.millis(), spool, dir.resolve("results.jsonl"), files, priority);
+        return new JobState(jobId, name, owner, tasks.total(), clock.millis(), tasks, dir.resolve("results.jsonl"), files,
+                priority);
     }
 
     private String newJobId() {
@@ -64,7 +65,7 @@ public final class Intake {
 
     /** Removes a job that was accepted but will not be queued (a quota refused it). */
     public void discard(JobState job) {
-        deleteTree(job.workload.getParent());
+        deleteTree(job.workload().getParent());
     }
 
     private static void deleteTree(Path dir) {

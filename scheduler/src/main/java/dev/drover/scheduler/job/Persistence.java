@@ -36,7 +36,7 @@ public final class Persistence {
 
     public void submitted(JobState job) {
         store.ifPresent(s -> {
-            payloads.putFile(workloadKey(job.jobId), job.workload);
+            payloads.putFile(workloadKey(job.jobId()), job.workload());
             s.save(job.record());
         });
     }
@@ -45,7 +45,7 @@ public final class Persistence {
         store.ifPresent(s -> {
             s.save(job.record());
             if (job.done() && job.markExpiring()) {
-                s.expireAt(job.jobId, retention.expiresAt(job.finishedAt()));
+                s.expireAt(job.jobId(), retention.expiresAt(job.finishedAt()));
             }
         });
     }
@@ -62,7 +62,7 @@ public final class Persistence {
     public void results(JobState job, String chunkId, List<TaskResult> results) {
         // once a job is done every result is a repeat, and a chunk written now would miss the job's TTL
         if (!results.isEmpty() && !job.done()) {
-            store.ifPresent(s -> s.appendResults(job.jobId, chunkId, results));
+            store.ifPresent(s -> s.appendResults(job.jobId(), chunkId, results));
         }
     }
 

@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +49,7 @@ public final class Recovery {
 
     public List<Recovered> jobs() throws IOException {
         List<Recovered> out = new ArrayList<>();
-        Persistence persistence = new Persistence(java.util.Optional.of(store), payloads, retention);
+        Persistence persistence = new Persistence(Optional.of(store), payloads, retention);
         int ended = 0;
         int expired = 0;
         for (JobRecord record : store.list()) {
@@ -73,12 +74,12 @@ public final class Recovery {
             JobState job = new JobState(record.jobId(), record.name(), record.owner(), record.total(),
                     record.submittedAt(), spool, dir.resolve("results.jsonl"), record.files(), record.priority());
             job.dispatched(record.dispatched());
-            job.budgetUsd(record.budgetUsd());
+            job.cost().budgetUsd(record.budgetUsd());
             if (record.state() == JobStatus.CANCELLED) {
                 job.markCancelled(record.cancelReason() != null ? record.cancelReason() : JobState.CANCELLED_BY_USER);
             }
             replay(job, clock.millis());
-            log.info("recovered job {}: {} of {} tasks have results", record.jobId(), job.total - job.remaining(), job.total);
+            log.info("recovered job {}: {} of {} tasks have results", record.jobId(), job.total() - job.remaining(), job.total());
             out.add(new Recovered(job, record));
         }
         if (ended + expired > 0) {
@@ -90,7 +91,7 @@ public final class Recovery {
 
     private void replay(JobState job, long now) {
         List<TaskResult> replay = new ArrayList<>();
-        store.forEachResult(job.jobId, r -> {
+        store.forEachResult(job.jobId(), r -> {
             replay.add(r);
             if (replay.size() == REPLAY_CHUNK) {
                 job.accept(replay, now);

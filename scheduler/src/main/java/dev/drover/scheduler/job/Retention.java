@@ -1,5 +1,6 @@
 package dev.drover.scheduler.job;
 
+import dev.drover.scheduler.model.SchedulerConfig;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -9,7 +10,6 @@ import java.time.Instant;
  * (queued, running, or cancelled with tasks still to report) never expire.
  */
 public record Retention(Duration keep) {
-    public static final Duration DEFAULT_KEEP = Duration.ofDays(30);
 
     public Retention {
         if (keep.isNegative() || keep.isZero()) {
@@ -18,7 +18,7 @@ public record Retention(Duration keep) {
     }
 
     public static Retention defaults() {
-        return new Retention(DEFAULT_KEEP);
+        return new Retention(SchedulerConfig.DEFAULT_RETENTION);
     }
 
     /** When a job that ended at {@code finishedAtMillis} (epoch ms) expires. */

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * their record and results from the job store (the table's TTL deletes them too, but on AWS it may
  * lag by days) and removes their spool directory (workload and result log).
  */
-public final class RetentionSweeper implements Runnable {
+public final class RetentionSweeper {
     private static final Logger log = LoggerFactory.getLogger(RetentionSweeper.class);
     public static final Duration INTERVAL = Duration.ofHours(1);
 
@@ -27,8 +27,6 @@ public final class RetentionSweeper implements Runnable {
     private final Path dataDir;
     private final Retention retention;
     private final Clock clock;
-    private final Object wake = new Object();
-    private volatile boolean running = true;
 
     public RetentionSweeper(Map<String, JobState> jobs, Persistence persistence, Path dataDir, Retention retention, Clock clock) {
         this.jobs = jobs;
@@ -42,9 +40,9 @@ public final class RetentionSweeper implements Runnable {
     public int sweep() {
         int forgotten = 0;
         for (JobState job : jobs.values()) {
-            if (retention.expired(job.finishedAt(), clock.instant()) && jobs.remove(job.jobId, job)) {
-                job.log.close();
-                forget(persistence, dataDir, job.jobId);
+            if (retention.expired(job.finishedAt(), clock.instant()) && jobs.remove(job.jobId(), job)) {
+                job.log().close();
+                forget(persistence, dataDir, job.jobId());
                 forgotten++;
             }
         }
@@ -67,33 +65,6 @@ public final class RetentionSweeper implements Runnable {
             // never spooled here (a job recovered on another machine's data directory)
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    @Override
-    public void run() {
-        while (running) {
-            try {
-                sweep();
-            } catch (RuntimeException e) {
-                log.warn("retention sweep failed; trying again in {}", INTERVAL, e);
-            }
-            synchronized (wake) {
-                try {
-                    if (running) {
-                        wake.wait(INTERVAL.toMillis());
-                    }
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-    }
-
-    public void stop() {
-        running = false;
-        synchronized (wake) {
-            wake.notifyAll();
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.drover.scheduler.metrics;
 
+import dev.drover.core.Periodic;
 import dev.drover.core.port.MetricPoint;
 import dev.drover.core.port.MetricSink;
 import io.micrometer.core.instrument.Counter;
@@ -15,8 +16,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +35,7 @@ public final class MetricsPusher implements AutoCloseable {
     private final MetricSink sink;
     private final Duration step;
     private final Map<Meter.Id, double[]> last = new HashMap<>();
-    private ScheduledExecutorService timer;
+    private Periodic timer;
 
     public MetricsPusher(MeterRegistry registry, MetricSink sink, Duration step) {
         this.registry = registry;
@@ -45,12 +44,7 @@ public final class MetricsPusher implements AutoCloseable {
     }
 
     public synchronized MetricsPusher start() {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "drover-metrics-push");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.scheduleAtFixedRate(this::pushQuietly, step.toMillis(), step.toMillis(), TimeUnit.MILLISECONDS);
+        timer = Periodic.atFixedRate("drover-metrics-push", step, step, this::pushQuietly);
         return this;
     }
 
@@ -122,10 +116,14 @@ public final class MetricsPusher implements AutoCloseable {
 
     /** Stops the timer and pushes the last step's figures. */
     @Override
-    public synchronized void close() {
-        if (timer != null) {
-            timer.shutdownNow();
+    public void close() {
+        Periodic t;
+        synchronized (this) {
+            t = timer;
             timer = null;
+        }
+        if (t != null) {
+            t.stop(); // outside the lock: a push in progress takes it
             pushQuietly();
         }
     }

@@ -5,7 +5,7 @@ import dev.drover.core.model.JobStatus;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.core.port.MessageQueue.QueueDepth;
-import dev.drover.scheduler.JobView;
+import dev.drover.scheduler.model.JobView;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -14,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -115,7 +116,7 @@ public final class SchedulerMetrics {
 
     /** Tasks each worker has reported, by worker id. */
     public Map<String, Long> tasksByWorker() {
-        Map<String, Long> out = new java.util.TreeMap<>();
+        Map<String, Long> out = new TreeMap<>();
         tasksByWorker.forEach((w, n) -> out.put(w, n.sum()));
         return out;
     }

@@ -267,7 +267,7 @@ class HttpApiTest {
 
     @Test
     void aQuotaRefusalIs429WithAClearMessage(@TempDir Path own) throws Exception {
-        try (ApiFixture small = new ApiFixture(own, HttpApi.Limits.defaults(), new dev.drover.scheduler.Quotas(3, 100))) {
+        try (ApiFixture small = new ApiFixture(own, HttpApi.Limits.defaults(), new dev.drover.scheduler.model.Quotas(3, 100))) {
             HttpRequest.Builder post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + small.port() + "/jobs?name=w.txt"))
                     .header("Authorization", "Bearer " + small.annToken);
             HttpResponse<String> first = http.send(post.POST(HttpRequest.BodyPublishers.ofString("sleep 60000\nsleep 60000\n")).build(),

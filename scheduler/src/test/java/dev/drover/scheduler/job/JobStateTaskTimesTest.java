@@ -29,8 +29,8 @@ class JobStateTaskTimesTest {
         JobState job = new JobState("j", "w.txt", "ann", 3, 0, dir.resolve("w.txt"), dir.resolve("results.jsonl"));
         // held its thread 20 ms, its result came 400 ms after it started: its output queued behind others
         job.accept(List.of(shell(0, 1_000, 1_400, 20), shell(1, 1_000, 1_200, 40)), 2_000);
-        assertEquals(30.0, job.meanShellThreadMillis(), 1e-9);
-        assertArrayEquals(new long[] {600, 2}, job.shellTime(), "the forecast keeps the whole time");
+        assertEquals(30.0, job.times().meanShellThreadMillis(), 1e-9);
+        assertArrayEquals(new long[] {600, 2}, job.times().shellTime(), "the forecast keeps the whole time");
         assertEquals(0.6, job.view(2_000).taskSeconds(), 1e-9);
     }
 
@@ -40,7 +40,7 @@ class JobStateTaskTimesTest {
         TaskResult older = Json.result(Json.write(shell(0, 1_000, 1_250, 0)));
         assertEquals(0, older.heldMillis());
         job.accept(List.of(older), 2_000);
-        assertEquals(250.0, job.meanShellThreadMillis(), 1e-9);
+        assertEquals(250.0, job.times().meanShellThreadMillis(), 1e-9);
     }
 
     @Test
@@ -48,7 +48,7 @@ class JobStateTaskTimesTest {
         // a message body is input: a held time the task's own times cannot hold does not skew its bundles
         JobState job = new JobState("j", "w.txt", "ann", 1, 0, dir.resolve("w.txt"), dir.resolve("results.jsonl"));
         job.accept(List.of(shell(0, 1_000, 1_250, Long.MAX_VALUE)), 2_000);
-        assertEquals(250.0, job.meanShellThreadMillis(), 1e-9);
+        assertEquals(250.0, job.times().meanShellThreadMillis(), 1e-9);
     }
 
     @Test

@@ -1,6 +1,5 @@
-package dev.drover.scheduler;
+package dev.drover.scheduler.model;
 
-import dev.drover.scheduler.dispatch.Policy;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -19,6 +18,9 @@ import java.time.Duration;
  */
 public record SchedulerConfig(Path dataDir, int fleetThreads, Duration bundleWork, long maxOutstanding,
                               int collectorThreads, Duration lostAfter, Quotas quotas, Duration retention, Policy policy) {
+    /** How long an ended job is kept unless the operator says otherwise. */
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
+
     /**
      * Smallest bundle for cloud queues, in expected work. A worker process runs a bundle on all its
      * threads, and each bundle costs a receive and a claim: with 100 ms, four-thread workers of 10 ms
@@ -42,7 +44,7 @@ public record SchedulerConfig(Path dataDir, int fleetThreads, Duration bundleWor
     public SchedulerConfig(Path dataDir, int fleetThreads, Duration bundleWork, long maxOutstanding,
                            int collectorThreads, Duration lostAfter, Quotas quotas) {
         this(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, lostAfter, quotas,
-                dev.drover.scheduler.job.Retention.DEFAULT_KEEP, Policy.DEFAULT);
+                DEFAULT_RETENTION, Policy.DEFAULT);
     }
 
     /** For the in-JVM pool of {@code workers} single-threaded workers. */

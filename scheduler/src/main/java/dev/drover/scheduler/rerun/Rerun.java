@@ -1,11 +1,13 @@
-package dev.drover.scheduler;
+package dev.drover.scheduler.rerun;
 
 import dev.drover.core.codec.Json;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.core.workload.TaskSpec;
 import dev.drover.core.workload.WorkloadException;
-import dev.drover.core.workload.WorkloadReader;
+import dev.drover.scheduler.model.JobView;
+import dev.drover.scheduler.model.Quotas;
+import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.job.JobState;
 import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
@@ -108,10 +110,10 @@ public final class Rerun {
         Path workload = Files.createTempFile("drover-rerun-", ".txt");
         try {
             write(job, chosen, workload);
-            String name = "rerun of " + job.name;
+            String name = "rerun of " + job.name();
             name = name.length() > MAX_NAME ? name.substring(0, MAX_NAME) : name;
             try (InputStream in = Files.newInputStream(workload)) {
-                return Optional.of(scheduler.submit(in, name, owner, job.files));
+                return Optional.of(scheduler.submit(in, name, owner, job.files()));
             }
         } finally {
             Files.deleteIfExists(workload);
@@ -120,7 +122,7 @@ public final class Rerun {
 
     private static BitSet failedTasks(JobState job) {
         BitSet chosen = new BitSet();
-        for (long seq = 0; seq < job.total; seq++) {
+        for (long seq = 0; seq < job.total(); seq++) {
             if (failed(job.status(seq))) {
                 chosen.set((int) seq);
             }
@@ -132,12 +134,12 @@ public final class Rerun {
     private static BitSet groupTasks(JobState job, String group) throws IOException, NothingToRerun {
         List<JobState.FailureGroup> groups = job.failureGroups();
         JobState.FailureGroup wanted = groups.stream().filter(g -> groupId(g).equals(group)).findFirst()
-                .orElseThrow(() -> new NothingToRerun("job " + job.jobId + " has no failure group " + group, true));
+                .orElseThrow(() -> new NothingToRerun("job " + job.jobId() + " has no failure group " + group, true));
         boolean overflow = wanted.exitCode() == null && wanted.firstLine().startsWith(OVERFLOW_PREFIX);
         Set<String> named = new HashSet<>();
         groups.stream().filter(g -> g != wanted).forEach(g -> named.add(groupId(g)));
         BitSet chosen = new BitSet();
-        job.log.copyTo(new Lines(line -> {
+        job.log().copyTo(new Lines(line -> {
             TaskResult r = Json.result(line);
             if (failed(r.status())) {
                 String id = groupId(r.status(), r.exitCode(), firstLine(r));
@@ -151,36 +153,43 @@ public final class Rerun {
 
     /** Writes the chosen tasks as a workload, each directive written only where its value changes. */
     private static void write(JobState job, BitSet chosen, Path file) throws IOException, WorkloadException {
-        long timeout = 0;
-        int attempts = 1;
-        int replica = 0;
-        Map<String, String> env = Map.of();
-        try (WorkloadReader reader = WorkloadReader.open(job.workload);
-             BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            long seq = 0;
-            for (TaskSpec t = reader.next(); t != null; t = reader.next(), seq++) {
-                if (!chosen.get((int) seq)) {
-                    continue;
-                }
-                if (t.timeoutMs() != timeout) {
-                    out.write(t.timeoutMs() == 0 ? "@timeout none\n" : "@timeout " + t.timeoutMs() + "ms\n");
-                    timeout = t.timeoutMs();
-                }
-                if (t.maxAttempts() != attempts) {
-                    out.write("@retries " + (t.maxAttempts() - 1) + "\n");
-                    attempts = t.maxAttempts();
-                }
-                if (t.replica() != replica) {
-                    out.write("@replica " + t.replica() + "\n");
-                    replica = t.replica();
-                }
-                if (!t.env().equals(env)) {
-                    writeEnv(out, env, t.env());
-                    env = t.env();
-                }
-                out.write(t.command());
-                out.write('\n');
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            Directives written = new Directives(out);
+            job.tasks().forEach(chosen.stream().asLongStream().iterator(), (seq, t) -> written.task(t));
+        }
+    }
+
+    /** The directive values a written workload stands at, starting from a file's defaults. */
+    private static final class Directives {
+        private final BufferedWriter out;
+        private long timeout;
+        private int attempts = 1;
+        private int replica;
+        private Map<String, String> env = Map.of();
+
+        Directives(BufferedWriter out) {
+            this.out = out;
+        }
+
+        void task(TaskSpec t) throws IOException {
+            if (t.timeoutMs() != timeout) {
+                out.write(t.timeoutMs() == 0 ? "@timeout none\n" : "@timeout " + t.timeoutMs() + "ms\n");
+                timeout = t.timeoutMs();
             }
+            if (t.maxAttempts() != attempts) {
+                out.write("@retries " + (t.maxAttempts() - 1) + "\n");
+                attempts = t.maxAttempts();
+            }
+            if (t.replica() != replica) {
+                out.write("@replica " + t.replica() + "\n");
+                replica = t.replica();
+            }
+            if (!t.env().equals(env)) {
+                writeEnv(out, env, t.env());
+                env = t.env();
+            }
+            out.write(t.command());
+            out.write('\n');
         }
     }
 

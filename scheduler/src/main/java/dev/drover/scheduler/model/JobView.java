@@ -1,4 +1,4 @@
-package dev.drover.scheduler;
+package dev.drover.scheduler.model;
 
 import dev.drover.core.model.JobStatus;
 import dev.drover.core.model.TaskStatus;

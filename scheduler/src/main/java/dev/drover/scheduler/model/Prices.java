@@ -1,4 +1,4 @@
-package dev.drover.scheduler.billing;
+package dev.drover.scheduler.model;
 
 import dev.drover.core.Usage;
 import java.util.LinkedHashMap;
@@ -28,7 +28,8 @@ public record Prices(double sqsRequestUsd, double dynamoWriteUsd, double dynamoR
         return m;
     }
 
-    static double micro(double usd) {
+    /** An amount in USD rounded to a millionth of a dollar, as bills show it. */
+    public static double micro(double usd) {
         return Math.round(usd * 1e6) / 1e6;
     }
 }

@@ -1,10 +1,13 @@
-package dev.drover.scheduler;
+package dev.drover.scheduler.why;
 
+import dev.drover.core.model.JobStatus;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.core.port.MessageQueue.QueueDepth;
+import dev.drover.scheduler.model.JobView;
+import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.dispatch.FairStandings;
-import dev.drover.scheduler.dispatch.Policy;
+import dev.drover.scheduler.model.Policy;
 import dev.drover.scheduler.job.JobState;
 import java.io.IOException;
 import java.time.Instant;
@@ -56,7 +59,7 @@ public final class Why {
                 return Optional.of(out);
             }
         } else {
-            if (seq < 0 || seq >= job.total) {
+            if (seq < 0 || seq >= job.total()) {
                 return Optional.empty();
             }
             task = seq;
@@ -65,7 +68,7 @@ public final class Why {
         TaskStatus status = job.status(task);
         out.put("status", status);
         if (status.isFinal()) {
-            TaskResult r = job.log.find(task).orElse(null);
+            TaskResult r = job.log().find(task).orElse(null);
             if (r != null && (status == TaskStatus.FAILED || status == TaskStatus.TIMED_OUT)) {
                 reasons.add(new Reason("retries-used-up", status + " after " + r.attempts() + " attempt" + (r.attempts() == 1 ? "" : "s")
                         + (r.exitCode() != null ? " (exit " + r.exitCode() + ")" : "") + (r.error() != null ? ": " + r.error() : "")
@@ -91,7 +94,7 @@ public final class Why {
                     : new Reason("cancelled", "the job is cancelled"));
             return;
         }
-        long userOutstanding = scheduler.jobStates().stream().filter(j -> j.owner.equals(job.owner))
+        long userOutstanding = scheduler.jobStates().stream().filter(j -> j.owner().equals(job.owner()))
                 .mapToLong(JobState::outstanding).sum();
         long maxRunning = scheduler.quotas().maxRunningTasks();
         if (task >= job.dispatched() && userOutstanding >= maxRunning) {
@@ -102,7 +105,7 @@ public final class Why {
         long ahead = job.queuedBefore(task);
         long others = 0;
         for (JobView v : scheduler.list()) {
-            if (!v.owner().equals(job.owner) && v.finishedAt() == 0 && v.state() != dev.drover.core.model.JobStatus.CANCELLED) {
+            if (!v.owner().equals(job.owner()) && v.finishedAt() == 0 && v.state() != JobStatus.CANCELLED) {
                 others += v.counts().get(TaskStatus.QUEUED);
             }
         }
@@ -110,7 +113,7 @@ public final class Why {
         String place = "queued behind " + ahead + " task" + (ahead == 1 ? "" : "s") + " of this job";
         if (others > 0) {
             place += " and sharing the fleet with " + others + " queued tasks of other users"
-                    + (scheduler.policy() == Policy.FAIR ? fairPlace(job.owner) : " (the dispatcher takes turns between users)");
+                    + (scheduler.policy() == Policy.FAIR ? fairPlace(job.owner()) : " (the dispatcher takes turns between users)");
         }
         reasons.add(new Reason("queued", place + (dispatched ? "; its bundle is on the request queue" : "; not yet sent to the queue")));
         QueueDepth q = queue.get();
@@ -160,7 +163,7 @@ public final class Why {
             return new Reason("budget", String.format("budget reached: the job spent $%.6f of its budget of $%.6f, so its"
                     + " remaining tasks were cancelled", spent, v.budgetUsd()));
         }
-        return new Reason("budget", "budget reached: user " + job.owner + "'s monthly budget is spent, so the job's"
+        return new Reason("budget", "budget reached: user " + job.owner() + "'s monthly budget is spent, so the job's"
                 + " remaining tasks were cancelled");
     }
 

@@ -1,4 +1,4 @@
-package dev.drover.scheduler;
+package dev.drover.scheduler.model;
 
 /**
  * What one user may hold at once, so that no user can stop the service for the others.

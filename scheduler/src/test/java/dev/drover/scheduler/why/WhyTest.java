@@ -1,4 +1,4 @@
-package dev.drover.scheduler;
+package dev.drover.scheduler.why;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,7 +14,10 @@ import dev.drover.core.model.ResultBatch;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStart;
 import dev.drover.core.model.TaskStatus;
-import dev.drover.scheduler.dispatch.Policy;
+import dev.drover.scheduler.model.Backend;
+import dev.drover.scheduler.Scheduler;
+import dev.drover.scheduler.model.SchedulerConfig;
+import dev.drover.scheduler.model.Policy;
 import dev.drover.core.port.FleetLauncher;
 import dev.drover.core.port.MessageQueue;
 import dev.drover.scheduler.fleet.Provisioner;

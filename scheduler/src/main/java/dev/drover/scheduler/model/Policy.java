@@ -1,10 +1,10 @@
-package dev.drover.scheduler.dispatch;
+package dev.drover.scheduler.model;
 
 import java.util.Locale;
 
 /** The order in which the dispatcher serves jobs of different users. */
 public enum Policy {
-    /** Each user with work gets a share of the fleet by weight ({@link FairShare}); within a user, priority then submission order. */
+    /** Each user with work gets a share of the fleet by weight ({@code dispatch.FairShare}); within a user, priority then submission order. */
     FAIR,
     /** Every job in global submission order, as one line: a user's job waits behind everyone submitted before it. */
     FIFO;
