@@ -90,13 +90,14 @@ public final class Scheduler implements AutoCloseable {
         this.persistence = new Persistence(backend.jobStore(), backend.payloads(), new Retention(config.retention()));
         this.intake = new Intake(config.dataDir(), clock);
         this.files = new JobFiles(backend.payloads(), config.dataDir());
-        this.dispatcher = new Dispatcher(config, backend, clock, proofs, this::live, persistence, this::refused);
+        this.dispatcher = new Dispatcher(config, backend, clock, proofs, this::live, persistence, this::decided);
         Isolation isolation = new Isolation(dispatcher::isolate, proofs); // every bundle sent is sealed as it is made
         this.metrics = new SchedulerMetrics(this::list, () -> backend.requests().depth(), () -> backend.meter().total());
         // new results count in the figures, and may let an isolated task's successor go
         this.results = new ResultRecorder(jobs, persistence, backend.meter(), clock, (job, fresh, now) -> {
             metrics.collected(fresh, now);
             isolation.reported(job.jobId(), seq -> job.status(seq).isFinal());
+            release(job, fresh);
         });
         for (int i = 0; i < config.collectorThreads(); i++) {
             collectors.add(ResultCollector.responses(backend, results::collect, resultGate));
@@ -257,9 +258,21 @@ public final class Scheduler implements AutoCloseable {
         return files.put(sha256, pack, limit);
     }
 
-    /** Records the FAILED results of tasks whose bundle the request queue refused. */
-    private void refused(JobState job, List<TaskResult> failed) {
-        results.record(job, "failed-" + failed.get(0).seq(), failed);
+    /**
+     * Records results the dispatcher decided: FAILED for tasks whose bundle the request queue refused,
+     * CANCELLED for tasks a failed dependency blocked.
+     */
+    private void decided(JobState job, List<TaskResult> decided) {
+        List<TaskResult> copy = List.copyOf(decided);
+        results.record(job, decided.get(0).status().name().toLowerCase(java.util.Locale.ROOT) + "-" + decided.get(0).seq(), decided);
+        release(job, copy);
+    }
+
+    /** Tasks that wait on these results' tasks may go now (or be cancelled): the job takes a turn again. */
+    private void release(JobState job, List<TaskResult> fresh) {
+        if (!job.done() && !job.cancelled() && job.releases(fresh)) {
+            dispatcher.enqueue(job);
+        }
     }
 
     /** {@link #live}, without the jobs that have ended since they were added. */

@@ -45,6 +45,8 @@ public final class JobState {
     private final TaskTimes times = new TaskTimes();
     private final JobCost cost = new JobCost();
     private final DispatchCursor cursor = new DispatchCursor();
+    /** What its tasks wait on; null until first needed (a recovered job reads its workload for it). */
+    private Dependencies dependencies;
     private long finishedAt;
     private boolean cancelled;
     private String cancelReason;
@@ -99,6 +101,7 @@ public final class JobState {
             job.lastResultAt = r.finishedAt();
             job.expiring = true;
             job.loader = loader;
+            job.dependencies = Dependencies.NONE; // an ended job sends nothing more
             job.countsUnknown = !job.progress.summarize(r.counts());
         }
         return job;
@@ -272,6 +275,7 @@ public final class JobState {
             }
             fresh.add(r);
             lines.add(Json.write(r));
+            dependencies().recorded(r);
         }
         log.append(lines);
         if (!fresh.isEmpty()) {
@@ -282,6 +286,51 @@ public final class JobState {
             notifyAll();
         }
         return fresh;
+    }
+
+    /** What its tasks wait on, built from its workload's stages the first time it is needed. */
+    private Dependencies dependencies() {
+        if (dependencies == null) {
+            try {
+                List<dev.drover.core.workload.Stage> stages = tasks.stages();
+                dependencies = stages.isEmpty() ? Dependencies.NONE : new Dependencies(stages);
+            } catch (dev.drover.core.workload.WorkloadException e) {
+                throw new IllegalStateException("job " + jobId() + ": cannot read its workload's stages: " + e.getMessage(), e);
+            }
+        }
+        return dependencies;
+    }
+
+    /** True if some of its tasks wait on others. */
+    public synchronized boolean hasDependencies() {
+        return !dependencies().isEmpty();
+    }
+
+    /** Whether task {@code seq}, replica {@code replica} of its line, may be sent now. */
+    public synchronized Dependencies.Gate gate(long seq, int replica) {
+        return dependencies().gate(seq, replica, progress::status);
+    }
+
+    /** The task whose end without success blocks task {@code seq}, or -1. */
+    public synchronized long blocker(long seq, int replica) {
+        return dependencies().blockerOf(seq, replica, progress::status);
+    }
+
+    /** True if some of these results end tasks that others wait on: a waiting task may now go, or be cancelled. */
+    public synchronized boolean releases(List<TaskResult> results) {
+        Dependencies d = dependencies();
+        return !d.isEmpty() && results.stream().anyMatch(r -> d.awaited(r.seq()));
+    }
+
+    /** The stages task {@code seq} waits on, with their progress (empty: it waits on none). */
+    public synchronized List<Dependencies.StageProgress> upstreamOf(long seq) {
+        return dependencies().upstreamOf(seq);
+    }
+
+    /** Every stage's progress (empty: the workload has no named or waiting lines). */
+    public synchronized List<Dependencies.StageProgress> stages() {
+        load();
+        return dependencies().progress();
     }
 
     public synchronized TaskStatus status(long seq) {
@@ -349,6 +398,11 @@ public final class JobState {
     public synchronized JobRecord recordSending(List<Integer> sizes) {
         return new JobRecord(jobId(), name(), owner(), total(), cursor.after(sizes), sizes, state(), submittedAt(), finishedAt,
                 files(), priority(), cost.budgetUsd(), cancelReason, Map.of());
+    }
+
+    /** Moves the cursor past {@code n} tasks that are not sent (a failed dependency cancelled them). */
+    public synchronized void skip(long n) {
+        cursor.skip(n);
     }
 
     /** Moves the cursor past bundles of these sizes, about to be sent (once their record is saved). */

@@ -1,0 +1,195 @@
+package dev.drover.scheduler.job;
+
+import dev.drover.core.model.TaskResult;
+import dev.drover.core.model.TaskStatus;
+import dev.drover.core.workload.Stage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.LongFunction;
+
+/**
+ * What a job's tasks wait on, counted per {@link Stage}, never per edge: for each stage, how many
+ * tasks of the stages it waits on whole have not yet succeeded, decremented as their results are
+ * recorded; a replica-wise wait reads the status of the one task it waits on. So whether a task
+ * may go costs a binary search over the stages and a comparison, and a reduce waiting on 100,000
+ * tasks costs one counter. Nothing here is saved: the counts are a function of the job's results,
+ * which are in the job store, so a restarted scheduler rebuilds them by replaying those results.
+ * Not thread-safe: its {@link JobState} holds the lock.
+ */
+public final class Dependencies {
+    static final Dependencies NONE = new Dependencies(List.of());
+
+    /** Whether a task may be sent now: yes, not yet, or never (a task it waits on did not succeed). */
+    public enum Gate { READY, WAITING, BLOCKED }
+
+    /** One stage's progress: its tasks that have ended, and those of them that succeeded. */
+    public record StageProgress(Stage stage, long ended, long succeeded) {}
+
+    private final Stage[] stages;
+    private final long[] firstSeqs;
+    private final long[] unmet;
+    private final long[] ended;
+    private final long[] succeeded;
+    /** Per stage: the first of its tasks that ended without succeeding, or -1. */
+    private final long[] failed;
+    /** Per stage: the stages that wait on it whole; and whether any stage waits on it at all. */
+    private final int[][] downstream;
+    private final boolean[] awaited;
+
+    Dependencies(List<Stage> list) {
+        int n = list.size();
+        stages = list.toArray(new Stage[0]);
+        firstSeqs = new long[n];
+        unmet = new long[n];
+        ended = new long[n];
+        succeeded = new long[n];
+        failed = new long[n];
+        Arrays.fill(failed, -1);
+        awaited = new boolean[n];
+        List<List<Integer>> down = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            down.add(new ArrayList<>(1));
+        }
+        for (Stage s : stages) {
+            firstSeqs[s.index()] = s.firstSeq();
+            for (int u : s.after()) {
+                unmet[s.index()] += stages[u].size();
+                down.get(u).add(s.index());
+                awaited[u] = true;
+            }
+            if (s.afterReplica() >= 0) {
+                awaited[s.afterReplica()] = true;
+            }
+        }
+        downstream = new int[n][];
+        for (int i = 0; i < n; i++) {
+            downstream[i] = down.get(i).stream().mapToInt(Integer::intValue).toArray();
+        }
+    }
+
+    boolean isEmpty() {
+        return stages.length == 0;
+    }
+
+    /** The stage holding this task, or -1. */
+    int stageOf(long seq) {
+        int i = Arrays.binarySearch(firstSeqs, seq);
+        if (i < 0) {
+            i = -i - 2;
+        }
+        return i >= 0 && seq < stages[i].endSeq() ? i : -1;
+    }
+
+    /** True if some stage waits on the stage holding this task. */
+    boolean awaited(long seq) {
+        int s = stageOf(seq);
+        return s >= 0 && awaited[s];
+    }
+
+    Stage stage(int index) {
+        return stages[index];
+    }
+
+    /** Counts a task's first final result; true if some stage waits on its stage (it may now go, or be blocked). */
+    boolean recorded(TaskResult r) {
+        int s = stageOf(r.seq());
+        if (s < 0) {
+            return false;
+        }
+        ended[s]++;
+        boolean ok = r.status() == TaskStatus.SUCCEEDED;
+        if (ok) {
+            succeeded[s]++;
+        } else if (failed[s] < 0) {
+            failed[s] = r.seq();
+        }
+        for (int d : downstream[s]) {
+            if (ok || stages[d].anyway()) {
+                unmet[d]--;
+            }
+        }
+        return awaited[s];
+    }
+
+    /** Whether task {@code seq} (replica {@code replica} of its line) may go; {@code status} gives any task's status. */
+    Gate gate(long seq, int replica, LongFunction<TaskStatus> status) {
+        int s = stageOf(seq);
+        if (s < 0) {
+            return Gate.READY;
+        }
+        Stage stage = stages[s];
+        if (stage.afterReplica() >= 0) {
+            TaskStatus up = status.apply(replicaTask(stage, replica));
+            if (!up.isFinal()) {
+                return Gate.WAITING;
+            }
+            if (up != TaskStatus.SUCCEEDED) {
+                return Gate.BLOCKED;
+            }
+        }
+        if (unmet[s] == 0) {
+            return Gate.READY;
+        }
+        return !stage.anyway() && blocker(stage) >= 0 ? Gate.BLOCKED : Gate.WAITING;
+    }
+
+    /** The task whose end without success blocks task {@code seq}, or -1. */
+    long blockerOf(long seq, int replica, LongFunction<TaskStatus> status) {
+        int s = stageOf(seq);
+        if (s < 0) {
+            return -1;
+        }
+        Stage stage = stages[s];
+        if (stage.afterReplica() >= 0) {
+            long up = replicaTask(stage, replica);
+            TaskStatus st = status.apply(up);
+            if (st.isFinal() && st != TaskStatus.SUCCEEDED) {
+                return up;
+            }
+        }
+        return stage.anyway() ? -1 : blocker(stage);
+    }
+
+    private long blocker(Stage stage) {
+        for (int u : stage.after()) {
+            if (failed[u] >= 0) {
+                return failed[u];
+            }
+        }
+        return -1;
+    }
+
+    private long replicaTask(Stage stage, int replica) {
+        return stages[stage.afterReplica()].firstSeq() + replica;
+    }
+
+    /** The stages task {@code seq} waits on, with their progress. */
+    List<StageProgress> upstreamOf(long seq) {
+        int s = stageOf(seq);
+        if (s < 0) {
+            return List.of();
+        }
+        List<StageProgress> out = new ArrayList<>();
+        for (int u : stages[s].after()) {
+            out.add(progress(u));
+        }
+        if (stages[s].afterReplica() >= 0) {
+            out.add(progress(stages[s].afterReplica()));
+        }
+        return out;
+    }
+
+    /** Every stage's progress, in file order. */
+    List<StageProgress> progress() {
+        List<StageProgress> out = new ArrayList<>(stages.length);
+        for (int i = 0; i < stages.length; i++) {
+            out.add(progress(i));
+        }
+        return out;
+    }
+
+    private StageProgress progress(int s) {
+        return new StageProgress(stages[s], ended[s], succeeded[s]);
+    }
+}
