@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 
 /**
  * The scheduler's live view of one job, made of parts with one job each: where each task stands
@@ -295,7 +296,10 @@ public final class JobState {
                 List<dev.drover.core.workload.Stage> stages = tasks.stages();
                 dependencies = stages.isEmpty() ? Dependencies.NONE : new Dependencies(stages);
             } catch (dev.drover.core.workload.WorkloadException e) {
-                throw new IllegalStateException("job " + jobId() + ": cannot read its workload's stages: " + e.getMessage(), e);
+                // results are taken whatever happens; without its workload the job cannot send a task anyway
+                LoggerFactory.getLogger(JobState.class).warn("job {}: cannot read its workload's stages ({}); "
+                        + "no dependencies are counted", jobId(), e.getMessage());
+                dependencies = Dependencies.NONE;
             }
         }
         return dependencies;
