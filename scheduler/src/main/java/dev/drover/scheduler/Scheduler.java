@@ -10,6 +10,7 @@ import dev.drover.scheduler.collect.BundleProofs;
 import dev.drover.scheduler.collect.Isolation;
 import dev.drover.scheduler.collect.ResultCollector;
 import dev.drover.scheduler.collect.ResultGate;
+import dev.drover.scheduler.depend.JobWaits;
 import dev.drover.scheduler.dispatch.Dispatcher;
 import dev.drover.scheduler.dispatch.FairStandings;
 import dev.drover.scheduler.dispatch.LostWorkWatch;
@@ -80,6 +81,7 @@ public final class Scheduler implements AutoCloseable {
      */
     private final Set<JobState> live = ConcurrentHashMap.newKeySet();
     private final RetentionSweeper retention;
+    private final JobWaits jobWaits;
 
     public Scheduler(SchedulerConfig config, Backend backend, Clock clock) {
         this.config = config;
@@ -105,6 +107,13 @@ public final class Scheduler implements AutoCloseable {
         backend.deadLetters().ifPresent(dlq -> collectors.add(
                 ResultCollector.deadLetters(dlq, backend, results::collect, clock, isolation)));
         this.retention = new RetentionSweeper(jobs, persistence, config.dataDir(), new Retention(config.retention()), clock);
+        this.jobWaits = new JobWaits(jobs, backend.payloads(), dispatcher::enqueue, (job, reason) -> {
+            try {
+                cancel(job.jobId(), reason);
+            } catch (WorkloadException e) {
+                log.error("job {}: cannot cancel it ({}): {}", job.jobId(), reason, e.getMessage());
+            }
+        });
     }
 
     /** Forgets the jobs that ended more than the retention ago (the sweeper does it hourly); returns how many. */
@@ -202,6 +211,19 @@ public final class Scheduler implements AutoCloseable {
      */
     public JobView submit(InputStream workload, String name, String owner, String files, int priority, Double budgetUsd)
             throws WorkloadException, IOException, Quotas.Exceeded {
+        return submit(workload, name, owner, files, priority, budgetUsd, List.of());
+    }
+
+    /**
+     * The same, for a job that sends no task until every job in {@code after} has ended with all its
+     * tasks succeeded, and is cancelled (reason {@code dependency}) if one of them ends otherwise.
+     */
+    public JobView submit(InputStream workload, String name, String owner, String files, int priority, Double budgetUsd,
+                          List<String> after) throws WorkloadException, IOException, Quotas.Exceeded {
+        String unknown = jobWaits.refusal(after);
+        if (unknown != null) {
+            throw new WorkloadException(name, 0, unknown);
+        }
         if (files != null && !(FilesPack.isSha256(files) && hasFiles(files))) {
             throw new WorkloadException(name, 0, "no files pack " + files + " in the store: upload it first");
         }
@@ -224,10 +246,12 @@ public final class Scheduler implements AutoCloseable {
                     config.quotas().maxQueuedTasks()));
         }
         job.cost().budgetUsd(budgetUsd);
+        jobWaits.waitOn(job, after, persistence.durable());
         persistence.submitted(job);
         jobs.put(job.jobId(), job);
         live.add(job);
         dispatcher.enqueue(job);
+        jobWaits.settle(job); // the jobs it waits on may have ended already
         log.info("job {} ({}): {} tasks queued", job.jobId(), name, job.total());
         return job.view(clock.millis());
     }
@@ -270,7 +294,9 @@ public final class Scheduler implements AutoCloseable {
 
     /** Tasks that wait on these results' tasks may go now (or be cancelled): the job takes a turn again. */
     private void release(JobState job, List<TaskResult> fresh) {
-        if (!job.done() && !job.cancelled() && job.releases(fresh)) {
+        if (job.done()) {
+            jobWaits.ended(job, live());
+        } else if (!job.cancelled() && job.releases(fresh)) {
             dispatcher.enqueue(job);
         }
     }
@@ -339,6 +365,7 @@ public final class Scheduler implements AutoCloseable {
             results.record(job, "cancel-end", cancelled);
             results.ended(job);
             log.info("job {} cancelled ({})", jobId, reason);
+            jobWaits.ended(job, live());
         }
         return status(jobId);
     }
@@ -381,6 +408,7 @@ public final class Scheduler implements AutoCloseable {
             jobs.put(job.jobId(), job);
             if (!job.done()) {
                 live.add(job);
+                jobWaits.recover(job);
             }
             try {
                 dispatcher.resumeSending(job, r.record().sending(), r.record().sendingFrom());
@@ -391,6 +419,7 @@ public final class Scheduler implements AutoCloseable {
                 dispatcher.enqueue(job);
             }
         }
+        List.copyOf(live).forEach(jobWaits::settle); // every job is back: whom a job waits on has ended, or not
     }
 
     @Override

@@ -526,6 +526,7 @@ public final class HttpApi implements AutoCloseable {
         }
         Double budget = query.containsKey("budget") ? usd(query.get("budget"), "budget") : null;
         boolean dryRun = Requests.bool(query.get("dryRun"), "dryRun");
+        List<String> after = Requests.jobIds(query.get("after"), "after");
         try {
             if (dryRun) {
                 json(ex, 200, billing.forecast(new BodyLimit(ex.getRequestBody(), limits.maxBodyBytes()), name, user.name()));
@@ -534,7 +535,7 @@ public final class HttpApi implements AutoCloseable {
             billing.admit(user);
             // the owner is who the token says, whatever the client sends
             json(ex, 201, scheduler.submit(new BodyLimit(ex.getRequestBody(), limits.maxBodyBytes()), name, user.name(),
-                    query.get("files"), priority, budget));
+                    query.get("files"), priority, budget, after));
         } catch (Quotas.Exceeded e) {
             throw new Refusal(429, e.getMessage(), Map.of("Retry-After", "60"));
         } catch (WorkloadException e) {

@@ -48,6 +48,9 @@ public final class JobState {
     private final DispatchCursor cursor = new DispatchCursor();
     /** What its tasks wait on; null until first needed (a recovered job reads its workload for it). */
     private Dependencies dependencies;
+    /** The jobs it waits on ({@code submit --after}), and whether it still waits for them. */
+    private volatile List<String> afterJobs = List.of();
+    private volatile boolean waitingForJobs;
     private long finishedAt;
     private boolean cancelled;
     private String cancelReason;
@@ -303,6 +306,27 @@ public final class JobState {
             }
         }
         return dependencies;
+    }
+
+    /** Makes it wait, before sending any task, until these jobs have succeeded ({@code depend/JobWaits} decides). */
+    public void waitForJobs(List<String> jobIds) {
+        afterJobs = List.copyOf(jobIds);
+        waitingForJobs = !jobIds.isEmpty();
+    }
+
+    /** The jobs it waits on, or waited on. */
+    public List<String> afterJobs() {
+        return afterJobs;
+    }
+
+    /** True while it waits for other jobs: it sends nothing. */
+    public boolean waitingForJobs() {
+        return waitingForJobs;
+    }
+
+    /** Every job it waits on succeeded: it may send. */
+    public void jobsMet() {
+        waitingForJobs = false;
     }
 
     /** True if some of its tasks wait on others. */

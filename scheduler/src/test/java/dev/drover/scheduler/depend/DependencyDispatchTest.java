@@ -44,61 +44,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Tasks that wait on others, dispatched by the real scheduler to real workers running real shells. */
-class DependencyDispatchTest {
-    final Clock clock = Clock.systemUTC();
-    final MessageQueue requests = new InMemoryMessageQueue(clock);
-    final MessageQueue responses = new InMemoryMessageQueue(clock);
-    final ClaimStore claims = new InMemoryClaimStore();
-    final JobStore jobStore = new InMemoryJobStore();
-    final InMemoryPayloadStore payloads = new InMemoryPayloadStore();
-    final List<AutoCloseable> open = new ArrayList<>();
-
-    @TempDir
-    Path dir;
-
-    Scheduler start() throws Exception {
-        Backend backend = new Backend(requests, responses, Optional.empty(), claims, payloads, Optional.of(jobStore), UsageMeter.NONE);
-        Scheduler s = new Scheduler(SchedulerConfig.defaults(dir.resolve("data"), 4), backend, clock).start();
-        open.add(s);
-        return s;
-    }
-
-    void workers(int n) throws Exception {
-        for (int i = 0; i < n; i++) {
-            Path scratch = Files.createDirectories(dir.resolve("scratch-" + i));
-            Worker w = new Worker(WorkerConfig.defaults("w" + i, 1, Duration.ofSeconds(30)).withPollWait(Duration.ofMillis(50)),
-                    requests, responses, claims, new Executors(scratch, 1 << 16, 1 << 20), clock, () -> Usage.ZERO).start();
-            open.add(() -> w.handBack().get(10, TimeUnit.SECONDS));
-        }
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
-
-    static String submit(Scheduler s, String workload) throws Exception {
-        return s.submit(new ByteArrayInputStream(workload.getBytes(StandardCharsets.UTF_8)), "w.txt", "ann").jobId();
-    }
-
-    static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out");
-            Thread.sleep(10);
-        }
-    }
-
-    static List<TaskResult> done(Scheduler s, String job) throws Exception {
-        await(() -> s.status(job).orElseThrow().state() == JobStatus.DONE);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        s.streamResults(job, out, false);
-        return out.toString(StandardCharsets.UTF_8).lines().map(Json::result)
-                .sorted(Comparator.comparingLong(TaskResult::seq)).toList();
-    }
-
+class DependencyDispatchTest extends DependencyFixture {
     @Test
     void eachStageStartsOnlyAfterEveryTaskItWaitsOnSucceeded() throws Exception {
         Scheduler s = start();
@@ -194,16 +140,5 @@ class DependencyDispatchTest {
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
         assertTrue(ms < 1000, "released " + ms + " ms after its dependency's result was sent");
         assertEquals(TaskStatus.SUCCEEDED, second.task(job, 0).orElseThrow().status());
-    }
-
-    Optional<Bundle> take(Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (Message m : requests.receive(1, Duration.ofMillis(50), Duration.ofMinutes(5))) {
-                requests.delete(List.of(m));
-                return Optional.of(Json.bundle(m.body()));
-            }
-        }
-        return Optional.empty();
     }
 }
