@@ -123,7 +123,7 @@ public final class BundlePlanner implements AutoCloseable {
             double work = 0;
             long bytes = 0;
             while (next != null && tasks.size() < want && (!exactSizes.isEmpty() || gate() == Dependencies.Gate.READY)) {
-                Task task = next.toTask(seq, job.files());
+                Task task = job.task(seq, next);
                 long taskBytes = task.command().getBytes(StandardCharsets.UTF_8).length + TASK_JSON_OVERHEAD_BYTES
                         + task.extraJsonBytes();
                 double taskWork = expectedMillis(task);

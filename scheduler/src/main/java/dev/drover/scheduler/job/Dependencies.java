@@ -1,5 +1,6 @@
 package dev.drover.scheduler.job;
 
+import dev.drover.core.model.TaskInput;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.core.workload.Stage;
@@ -36,6 +37,8 @@ public final class Dependencies {
     /** Per stage: the stages that wait on it whole; and whether any stage waits on it at all. */
     private final int[][] downstream;
     private final boolean[] awaited;
+    /** Per stage: the outputs its tasks see of the stages they wait on whole (the same for each of its tasks). */
+    private final List<List<TaskInput>> inputs = new ArrayList<>();
 
     Dependencies(List<Stage> list) {
         int n = list.size();
@@ -65,6 +68,8 @@ public final class Dependencies {
         downstream = new int[n][];
         for (int i = 0; i < n; i++) {
             downstream[i] = down.get(i).stream().mapToInt(Integer::intValue).toArray();
+            inputs.add(stages[i].after().stream()
+                    .map(u -> new TaskInput(stages[u].name(), stages[u].firstSeq(), (int) stages[u].size(), 0)).toList());
         }
     }
 
@@ -162,6 +167,21 @@ public final class Dependencies {
 
     private long replicaTask(Stage stage, int replica) {
         return stages[stage.afterReplica()].firstSeq() + replica;
+    }
+
+    /** The outputs task {@code seq} (replica {@code replica} of its line) sees of the tasks it waits on. */
+    List<TaskInput> inputs(long seq, int replica) {
+        int s = stageOf(seq);
+        if (s < 0) {
+            return List.of();
+        }
+        int r = stages[s].afterReplica();
+        if (r < 0) {
+            return inputs.get(s);
+        }
+        List<TaskInput> all = new ArrayList<>(inputs.get(s));
+        all.add(new TaskInput(stages[r].name(), stages[r].firstSeq() + replica, 1, replica));
+        return all;
     }
 
     /** The stages task {@code seq} waits on, with their progress. */

@@ -4,6 +4,9 @@ import dev.drover.core.Usage;
 import dev.drover.core.codec.Json;
 import dev.drover.core.model.JobStatus;
 import dev.drover.core.model.OutputFile;
+import dev.drover.core.model.Task;
+import dev.drover.core.model.TaskInput;
+import dev.drover.core.workload.TaskSpec;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStart;
 import dev.drover.core.model.TaskStatus;
@@ -327,6 +330,13 @@ public final class JobState {
     /** Every job it waits on succeeded: it may send. */
     public void jobsMet() {
         waitingForJobs = false;
+    }
+
+    /** Task {@code seq}, as read from the workload, ready to send: with the job's files and its inputs. */
+    public synchronized Task task(long seq, TaskSpec spec) {
+        Task task = spec.toTask(seq, files());
+        List<TaskInput> inputs = dependencies().inputs(seq, spec.replica());
+        return inputs.isEmpty() ? task : task.withInputs(inputs);
     }
 
     /** True if some of its tasks wait on others. */

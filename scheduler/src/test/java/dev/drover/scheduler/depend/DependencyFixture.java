@@ -7,6 +7,9 @@ import dev.drover.core.Usage;
 import dev.drover.core.UsageMeter;
 import dev.drover.core.codec.Json;
 import dev.drover.core.exec.Executors;
+import dev.drover.core.exec.TaskEnvironment;
+import dev.drover.core.files.FilesCache;
+import dev.drover.core.files.StoreWorkspace;
 import dev.drover.core.memory.InMemoryClaimStore;
 import dev.drover.core.memory.InMemoryJobStore;
 import dev.drover.core.memory.InMemoryMessageQueue;
@@ -62,11 +65,18 @@ abstract class DependencyFixture {
         return s;
     }
 
+    /** The workers' workspace: outputs go to the payload store, inputs come from it (one cache, as on one machine). */
+    StoreWorkspace workspace;
+
     void workers(int n) throws Exception {
+        if (workspace == null) {
+            workspace = new StoreWorkspace(payloads, new FilesCache(payloads, dir.resolve("files"), 1 << 20));
+        }
         for (int i = 0; i < n; i++) {
             Path scratch = Files.createDirectories(dir.resolve("scratch-" + i));
+            Executors executor = new Executors(scratch, 1 << 16, 1 << 20, TaskEnvironment.fromWorker(System.getenv()), workspace);
             Worker w = new Worker(WorkerConfig.defaults("w" + i, 1, Duration.ofSeconds(30)).withPollWait(Duration.ofMillis(50)),
-                    requests, responses, claims, new Executors(scratch, 1 << 16, 1 << 20), clock, () -> Usage.ZERO).start();
+                    requests, responses, claims, executor, clock, () -> Usage.ZERO).start();
             open.add(() -> w.handBack().get(10, TimeUnit.SECONDS));
         }
     }
