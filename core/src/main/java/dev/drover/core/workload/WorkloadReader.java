@@ -200,7 +200,9 @@ public final class WorkloadReader implements Closeable {
             }
             TaskSpec spec = new TaskSpec(lineNo, line, timeoutMs, maxAttempts, replica, env);
             if (stages != null) {
-                String refused = stages.line(lineNo, seq, replicas, waits);
+                String refused = waits.afterReplica() != null && replica != 0
+                        ? "@after-replica " + waits.afterReplica() + " pairs replicas of @replicas N lines; not a @replica " + replica + " line"
+                        : stages.line(lineNo, seq, replicas, waits);
                 if (refused != null) {
                     throw error(refused);
                 }

@@ -184,6 +184,42 @@ public final class Dependencies {
         return all;
     }
 
+    /**
+     * What task {@code seq} still waits for, one sentence each: "waiting for line L (name) of job J:
+     * 37 of 100 done", or the task whose end without success blocks it. Empty if it waits on nothing now.
+     */
+    List<String> waitingFor(String jobId, long seq, LongFunction<TaskStatus> status) {
+        int s = stageOf(seq);
+        if (s < 0) {
+            return List.of();
+        }
+        Stage stage = stages[s];
+        List<String> out = new ArrayList<>();
+        for (int u : stage.after()) {
+            Stage up = stages[u];
+            if (!stage.anyway() && failed[u] >= 0) {
+                out.add("task " + failed[u] + " of line " + up.firstLine() + " (" + up.name() + ") ended "
+                        + status.apply(failed[u]) + ": this task will be cancelled (reason dependency)");
+            } else if ((stage.anyway() ? ended[u] : succeeded[u]) < up.size()) {
+                out.add("waiting for line " + up.firstLine() + " (" + up.name() + ") of job " + jobId + ": "
+                        + (stage.anyway() ? ended[u] : succeeded[u]) + " of " + up.size() + (stage.anyway() ? " ended" : " done"));
+            }
+        }
+        if (stage.afterReplica() >= 0) {
+            Stage up = stages[stage.afterReplica()];
+            int replica = (int) ((seq - stage.firstSeq()) % stage.replicas());
+            long task = up.firstSeq() + replica;
+            TaskStatus st = status.apply(task);
+            if (st != TaskStatus.SUCCEEDED) {
+                out.add((st.isFinal() ? "task " + task + " of line " + up.firstLine() + " (" + up.name() + ") ended " + st
+                        + ": this task will be cancelled (reason dependency)"
+                        : "waiting for replica " + replica + " of line " + up.firstLine() + " (" + up.name() + ") of job "
+                        + jobId + ": task " + task + " is " + st));
+            }
+        }
+        return out;
+    }
+
     /** The stages task {@code seq} waits on, with their progress. */
     List<StageProgress> upstreamOf(long seq) {
         int s = stageOf(seq);

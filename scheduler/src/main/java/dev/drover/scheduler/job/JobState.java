@@ -360,6 +360,12 @@ public final class JobState {
         return !d.isEmpty() && results.stream().anyMatch(r -> d.awaited(r.seq()));
     }
 
+    /** What task {@code seq} still waits for, one sentence each (empty: nothing). */
+    public synchronized List<String> waitingFor(long seq) {
+        load();
+        return dependencies().waitingFor(jobId(), seq, progress::status);
+    }
+
     /** The stages task {@code seq} waits on, with their progress (empty: it waits on none). */
     public synchronized List<Dependencies.StageProgress> upstreamOf(long seq) {
         return dependencies().upstreamOf(seq);
@@ -469,6 +475,25 @@ public final class JobState {
         return new JobView(jobId(), name(), owner(), state(), total(), cursor.dispatched(), progress.counts(), submittedAt(),
                 finishedAt, wall, progress.finalCount() / wall, usage.sqsRequests(), usage.dynamoWrites(), usage.dynamoReads(),
                 usage.s3Requests(), cost.duplicates(), progress.workers(), times.taskSeconds(), cost.ec2WorkerSeconds(),
-                cost.requestsUsd(), cost.ec2Usd(), cost.budgetUsd(), cancelReason);
+                cost.requestsUsd(), cost.ec2Usd(), cost.budgetUsd(), cancelReason, afterJobs, stageCounts());
+    }
+
+    /** Each stage's counts (none until the job's stages are known: a recovered job's, once its workload is read). */
+    private List<JobView.StageCount> stageCounts() {
+        if (dependencies == null || dependencies.isEmpty()) {
+            return List.of();
+        }
+        List<Dependencies.StageProgress> all = dependencies.progress();
+        return all.stream().map(p -> new JobView.StageCount(p.stage().name(), p.stage().firstLine(), p.stage().size(),
+                p.succeeded(), p.ended(), waitsOn(p.stage(), all))).toList();
+    }
+
+    private static List<String> waitsOn(dev.drover.core.workload.Stage stage, List<Dependencies.StageProgress> all) {
+        List<String> names = new ArrayList<>();
+        stage.after().forEach(u -> names.add(all.get(u).stage().name()));
+        if (stage.afterReplica() >= 0) {
+            names.add(all.get(stage.afterReplica()).stage().name() + " (replica-wise)");
+        }
+        return names;
     }
 }
