@@ -371,6 +371,13 @@ public final class JobState {
         return dependencies().upstreamOf(seq);
     }
 
+    /** The stage holding task {@code seq}, or null (it is named by no line and waits on none). */
+    public synchronized dev.drover.core.workload.Stage stageOf(long seq) {
+        Dependencies d = dependencies();
+        int s = d.stageOf(seq);
+        return s < 0 ? null : d.stage(s);
+    }
+
     /** Every stage's progress (empty: the workload has no named or waiting lines). */
     public synchronized List<Dependencies.StageProgress> stages() {
         load();
