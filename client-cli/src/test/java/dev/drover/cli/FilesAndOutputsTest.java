@@ -198,11 +198,13 @@ class FilesAndOutputsTest {
             z.putNextEntry(new ZipEntry("../../evil.sh"));
             z.write('x');
         }
+        Path chain = evilChain(dir.resolve("chain.tgz"));
         Object[][] cases = {
+                {chain.toString(), "chain.tgz: x/" + dir.toString().substring(1) + "/planted: under the symlink x", "2GiB"},
                 {dir.resolve("missing").toString(), "no such file or directory", "2GiB"},
                 {plain.toString(), "neither a directory nor a .tar.gz, .tgz or .zip archive", "2GiB"},
-                {outside.toString(), "the symlink secrets points outside it", "2GiB"},
-                {evil.toString(), "the archive entry '../../evil.sh' would land outside it", "2GiB"},
+                {outside.toString(), "escape: secrets: a symlink that points outside the pack (to /etc)", "2GiB"},
+                {evil.toString(), "evil.zip: ../../evil.sh: a '..' in its path", "2GiB"},
                 {project().toString(), "over the size limit of 10 bytes", "10"},
                 {project().toString(), "bad --files-limit", "lots"}};
         for (Object[] c : cases) {
@@ -217,6 +219,47 @@ class FilesAndOutputsTest {
             assertTrue(local.err().contains((String) c[1]), local.err());
         }
         assertEquals(before, jobs(), "nothing was queued");
+        assertFalse(Files.exists(dir.resolve("planted")), "nothing was written outside the pack's folder");
+    }
+
+    /**
+     * Issue 19's pack: {@code d -> .}, {@code x -> d/d/.../../..} (on disk {@code x -> /}), then a file under
+     * {@code x} that would land in this test's folder.
+     */
+    static Path evilChain(Path file) throws Exception {
+        try (var out = Files.newOutputStream(file);
+             var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+                     new org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream(out))) {
+            tar.setLongFileMode(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.LONGFILE_POSIX);
+            String[][] links = {{"d", "."}, {"x", "d/".repeat(30) + "../".repeat(30)}};
+            for (String[] l : links) {
+                var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(l[0],
+                        org.apache.commons.compress.archivers.tar.TarConstants.LF_SYMLINK);
+                e.setLinkName(l[1]);
+                tar.putArchiveEntry(e);
+                tar.closeArchiveEntry();
+            }
+            var planted = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("x/" + dir.toString().substring(1) + "/planted");
+            planted.setSize(1);
+            tar.putArchiveEntry(planted);
+            tar.write('p');
+            tar.closeArchiveEntry();
+        }
+        return file;
+    }
+
+    @Test
+    void theSchedulerRefusesAnEvilPackAtUploadAndKeepsNothing() throws Exception {
+        Path pack = evilChain(dir.resolve("upload.tgz"));
+        String sha = FilesPack.sha256(pack);
+        SchedulerClient client = new SchedulerClient(address, ACCESS.adminToken());
+        SchedulerClient.ApiException e = org.junit.jupiter.api.Assertions.assertThrows(SchedulerClient.ApiException.class,
+                () -> client.putFiles(sha, pack));
+        assertEquals(400, e.status);
+        assertTrue(e.getMessage().contains("files pack " + sha + ": x/" + dir.toString().substring(1) + "/planted: under the symlink x"),
+                e.getMessage());
+        assertFalse(client.hasFiles(sha), "a refused pack is not kept");
+        assertFalse(Files.exists(dir.resolve("planted")));
     }
 
     @Test

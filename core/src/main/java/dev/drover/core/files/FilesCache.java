@@ -357,15 +357,17 @@ public final class FilesCache implements AutoCloseable {
         Path partial = dir.resolve("tree.partial");
         Files.createDirectory(partial);
         try (InputStream in = Files.newInputStream(pack)) {
-            FilesPack.unpackTarGz(in, partial, Long.MAX_VALUE, "files " + sha256);
-        } catch (FilesException e) {
+            FilesPack.unpackTarGz(in, partial, Math.min(limit, FilesPack.MAX_UNPACKED_BYTES), FilesPack.DEFAULT_MAX_ENTRIES,
+                    "files " + sha256);
+        } catch (FilesException | IOException e) {
             FilesPack.deleteTree(dir);
-            throw new IOException(e.getMessage());
+            throw new IOException(e instanceof FilesException ? e.getMessage() : "files " + sha256 + ": " + e.getMessage(), e);
         }
         Files.delete(pack);
         long bytes;
         try (var files = Files.walk(partial)) {
-            bytes = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+            bytes = files.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .mapToLong(p -> p.toFile().length()).sum();
         }
         FilesPack.makeReadOnly(partial);
         Path tree = Files.move(partial, dir.resolve("tree"), StandardCopyOption.ATOMIC_MOVE);

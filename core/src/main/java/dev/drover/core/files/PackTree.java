@@ -1,0 +1,272 @@
+package dev.drover.core.files;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The entries of one archive as they are read, each checked against the ones before it, without
+ * touching the disk: what lands where is decided here, so an unpacker only creates what this tree
+ * accepted, and the scheduler can check an upload without unpacking it.
+ *
+ * <p>Refused, as {@code SHOWN: ENTRY: reason}: an absolute name, a {@code ..} segment, a NUL; an
+ * entry under a symlink or a file of the archive (so nothing is ever written through a link); a
+ * name given twice (except a directory again); a hard link that names anything but a file
+ * already in the archive; a symlink that is absolute or that, resolved the way the kernel would
+ * (through the archive's other symlinks, {@code ..} on the real parent), leaves the root; more
+ * than {@link Limits#entries} entries or {@link Limits#bytes} bytes of files.
+ *
+ * <p>An unpacker creates directories and files as entries come, and symlinks only after the last
+ * entry and {@link #checkSymlinks}: while anything is written, the tree holds no symlink at all.
+ */
+final class PackTree {
+    /** As deep as Linux follows symlinks in one lookup ({@code MAXSYMLINKS}). */
+    static final int MAX_LINK_HOPS = 40;
+    private static final int MAX_NAME_BYTES = 255;
+    private static final int MAX_PATH_BYTES = 4095;
+
+    /**
+     * What one pack may hold unpacked: its files' total size and its entries (files, directories,
+     * links, and the parent directories they imply); {@code setting}, if not null, names what changes the size limit.
+     */
+    record Limits(long bytes, long entries, String setting) {}
+
+    enum Kind {
+        DIRECTORY("directory"), FILE("file"), SYMLINK("symlink");
+
+        final String word;
+
+        Kind(String word) {
+            this.word = word;
+        }
+    }
+
+    private record Node(Kind kind, long size, String target) {}
+
+    /** A symlink to create once every other entry is in place. */
+    record Symlink(String path, String target) {}
+
+    private final String shown;
+    private final Limits limits;
+    private final Map<String, Node> nodes = new HashMap<>();
+    private final List<Symlink> symlinks = new ArrayList<>();
+    private long bytes;
+
+    PackTree(String shown, Limits limits) {
+        this.shown = shown;
+        this.limits = limits;
+    }
+
+    /** A directory entry; returns its clean path ({@code ""} for the root itself). */
+    String directory(String name) throws FilesException {
+        String path = clean(name);
+        if (path.isEmpty()) {
+            return path;
+        }
+        parents(name, path);
+        Node old = nodes.get(path);
+        if (old == null) {
+            add(name, path, new Node(Kind.DIRECTORY, 0, null));
+        } else if (old.kind != Kind.DIRECTORY) {
+            throw refused(name, "named twice (a " + old.kind.word + " before)");
+        }
+        return path;
+    }
+
+    /** A regular file of {@code size} bytes (0 if not known yet: then {@link #grow} counts them). */
+    String file(String name, long size) throws FilesException {
+        String path = fresh(name);
+        grow(name, size);
+        add(name, path, new Node(Kind.FILE, size, null));
+        return path;
+    }
+
+    /** Counts {@code n} more bytes of a file's contents against the limit. */
+    void grow(String name, long n) throws FilesException {
+        if (n < 0 || (bytes += n) > limits.bytes()) {
+            throw new FilesException(shown + ": " + name + ": over the size limit of " + limits.bytes() + " bytes"
+                    + (limits.setting() == null ? "" : " (" + limits.setting() + " changes it)"));
+        }
+    }
+
+    /** The bytes a further file may hold before the limit. */
+    long room() {
+        return limits.bytes() - bytes;
+    }
+
+    /** A hard link, which becomes a copy: returns {@code {path, the file it names}}. */
+    String[] hardLink(String name, String target) throws FilesException {
+        String from;
+        try {
+            from = clean(target);
+        } catch (FilesException e) {
+            throw refused(name, "a hard link to a path outside the archive (" + target + ")");
+        }
+        Node file = nodes.get(from);
+        if (file == null || file.kind != Kind.FILE) {
+            throw refused(name, "a hard link to " + target + ", which is no file earlier in the archive");
+        }
+        return new String[] {file(name, file.size), from};
+    }
+
+    /** A symlink, created later ({@link #symlinks}), once {@link #checkSymlinks} has passed. */
+    String symlink(String name, String target) throws FilesException {
+        String path = fresh(name);
+        if (target == null || target.isEmpty()) {
+            throw refused(name, "a symlink to nothing");
+        }
+        if (target.indexOf('\0') >= 0 || target.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
+            throw refused(name, "a symlink target the file system cannot hold");
+        }
+        if (target.startsWith("/")) {
+            throw refused(name, "a symlink that points outside the pack (to " + target + ")");
+        }
+        add(name, path, new Node(Kind.SYMLINK, 0, target));
+        symlinks.add(new Symlink(path, target));
+        return path;
+    }
+
+    /** Every symlink must resolve inside the root, through the others, in at most {@link #MAX_LINK_HOPS} links. */
+    void checkSymlinks() throws FilesException {
+        for (Symlink s : symlinks) {
+            if (!resolvesInside(s)) {
+                throw refused(s.path(), "a symlink that points outside the pack (to " + s.target() + ")");
+            }
+        }
+    }
+
+    List<Symlink> symlinks() {
+        return symlinks;
+    }
+
+    /** Files, directories and links so far, implied parents included. */
+    int entries() {
+        return nodes.size();
+    }
+
+    long bytes() {
+        return bytes;
+    }
+
+    /**
+     * Walks the target as the kernel would from the link's parent: a symlink of the tree is replaced by
+     * its own target, {@code ..} climbs the real path. Past a missing name (or a file) the rest can only
+     * dangle, and is still followed as text so that no {@code ..} climbs out.
+     */
+    private boolean resolvesInside(Symlink link) throws FilesException {
+        List<String> at = new ArrayList<>(Arrays.asList(link.path().split("/")));
+        at.remove(at.size() - 1);
+        Deque<String> todo = new ArrayDeque<>(Arrays.asList(link.target().split("/")));
+        boolean dangling = false;
+        int hops = 0;
+        while (!todo.isEmpty()) {
+            String c = todo.pollFirst();
+            if (c.isEmpty() || c.equals(".")) {
+                continue;
+            }
+            if (c.equals("..")) {
+                if (at.isEmpty()) {
+                    return false;
+                }
+                at.remove(at.size() - 1);
+                continue;
+            }
+            at.add(c);
+            if (dangling) {
+                continue;
+            }
+            Node n = nodes.get(String.join("/", at));
+            if (n == null || n.kind == Kind.FILE && !todo.isEmpty()) {
+                dangling = true;
+            } else if (n.kind == Kind.SYMLINK) {
+                if (++hops > MAX_LINK_HOPS) {
+                    throw refused(link.path(), "a symlink loop, or a chain of over " + MAX_LINK_HOPS + " symlinks");
+                }
+                at.remove(at.size() - 1);
+                List<String> target = Arrays.asList(n.target().split("/"));
+                for (int i = target.size() - 1; i >= 0; i--) {
+                    todo.addFirst(target.get(i));
+                }
+            }
+        }
+        return true;
+    }
+
+    /** A name not taken yet, under directories only. */
+    private String fresh(String name) throws FilesException {
+        String path = clean(name);
+        if (path.isEmpty()) {
+            throw refused(name, "names the pack's root as a file or link");
+        }
+        parents(name, path);
+        Node old = nodes.get(path);
+        if (old != null) {
+            throw refused(name, "named twice (a " + old.kind.word + " before)");
+        }
+        return path;
+    }
+
+    /** Every parent must be a directory of the archive (one it names or implies), never a link or a file. */
+    private void parents(String name, String path) throws FilesException {
+        int slash = -1;
+        while ((slash = path.indexOf('/', slash + 1)) >= 0) {
+            String parent = path.substring(0, slash);
+            Node n = nodes.get(parent);
+            if (n == null) {
+                add(name, parent, new Node(Kind.DIRECTORY, 0, null));
+            } else if (n.kind != Kind.DIRECTORY) {
+                throw refused(name, "under the " + n.kind.word + " " + parent);
+            }
+        }
+    }
+
+    private void add(String name, String path, Node node) throws FilesException {
+        if (nodes.size() >= limits.entries()) {
+            throw refused(name, "over the limit of " + limits.entries() + " entries");
+        }
+        nodes.put(path, node);
+    }
+
+    /**
+     * An entry's path relative to the root, segments joined by {@code /}: a backslash separates too
+     * (archives made on Windows), empty and {@code .} segments go; absolute, {@code ..} and NUL are refused.
+     */
+    private String clean(String name) throws FilesException {
+        if (name == null || name.indexOf('\0') >= 0) {
+            throw refused(String.valueOf(name).replace('\0', '?'), "a NUL in its name");
+        }
+        String n = name.replace('\\', '/');
+        if (n.startsWith("/")) {
+            throw refused(name, "an absolute path");
+        }
+        StringBuilder path = new StringBuilder();
+        for (String segment : n.split("/")) {
+            if (segment.isEmpty() || segment.equals(".")) {
+                continue;
+            }
+            if (segment.equals("..")) {
+                throw refused(name, "a '..' in its path");
+            }
+            if (segment.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+                throw refused(name, "a name over " + MAX_NAME_BYTES + " bytes");
+            }
+            if (path.length() > 0) {
+                path.append('/');
+            }
+            path.append(segment);
+        }
+        if (path.toString().getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
+            throw refused(name, "a path over " + MAX_PATH_BYTES + " bytes");
+        }
+        return path.toString();
+    }
+
+    FilesException refused(String entry, String reason) {
+        return new FilesException(shown + ": " + entry + ": " + reason);
+    }
+}
