@@ -74,7 +74,9 @@ final class Archives {
                 e.setSize(data.length);
                 e.setMode(i.type == Type.DIR ? 040755 : 0100644);
                 tar.putArchiveEntry(e);
-                tar.write(data);
+                if (!e.isDirectory()) { // a name ending in '/' makes any entry a directory, of no size
+                    tar.write(data);
+                }
                 tar.closeArchiveEntry();
             }
         }
