@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A worker's workspace on a payload store: job files from the {@link FilesCache}, and every regular
  * file a task leaves in its output directory uploaded, streamed, to
- * {@code outputs/<job>/<seq>/<relative path>}. Symlinks in the output directory are not followed
- * (a task could otherwise upload any file the worker can read).
+ * {@code outputs/<job>/<seq>/<relative path>}. Symlinks are not followed; the shell executor hands
+ * over the outputs already moved, by directory descriptor, out of the task's reach
+ * ({@code OutputHarvest}), so nothing can swap them for links while they upload.
  */
 public final class StoreWorkspace implements Workspace {
     private static final Logger log = LoggerFactory.getLogger(StoreWorkspace.class);

@@ -136,6 +136,18 @@ class TaskUserTest {
     }
 
     @Test
+    void aProcessThatLeftTheTasksSessionIsKilledWhenTheTaskEnds() throws Exception {
+        Outcome out = run(new Collecting(), "setsid -f sleep 60 </dev/null >/dev/null 2>&1; echo started", () -> false);
+        assertEquals(TaskStatus.SUCCEEDED, out.status(), out.stderr());
+        assertEquals("started\n", out.stdout());
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (processesOf(user.uid()) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(0, processesOf(user.uid()), "the escaped sleep is gone with its task");
+    }
+
+    @Test
     void rootAndUnknownUsersAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> TaskUser.lookup("root"));
         assertThrows(IllegalArgumentException.class, () -> TaskUser.lookup("no-such-user-here"));
