@@ -94,6 +94,8 @@ public final class FilesCache implements AutoCloseable {
         this.limit = limit;
         FilesPack.deleteTree(this.root);
         Files.createDirectories(this.root);
+        // the worker's alone: the trees in it are world-readable (0555/0444) for the copies made from them
+        Files.setPosixFilePermissions(this.root, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     }
 
     /** Fills {@code workDir} (a fresh, empty directory) with a copy of the pack's files. */
