@@ -166,6 +166,28 @@ class FilesAndOutputsTest {
         assertTrue(again.err().contains("2 output files, 0 downloaded (0 bytes), 2 already there and intact"), again.err());
     }
 
+    /** Issue 19: a backslash in an output's name was turned into a slash ({@code ..\\..\\x} stored as {@code ../../x}). */
+    @Test
+    void backslashesInOutputNamesAreKeptAndNeverLeaveTheDownloadFolder() throws Exception {
+        Path w = Files.writeString(dir.resolve("slashes.txt"), "cd \"$DROVER_OUTPUT_DIR\"; mkdir a; echo slash > a/b; "
+                + "printf back > 'a\\b'; printf up > '..\\..\\x'; printf pct > '100%'\n");
+        Path out = dir.resolve("slashes-out");
+        Path results = dir.resolve("slashes.jsonl");
+        CliEndToEndTest.Run run = drover("submit", "-s", address, "-w", w.toString(), "--wait", "--download", out.toString(),
+                "--results", results.toString());
+        assertEquals(0, run.code(), run.out() + run.err());
+        JsonNode r = CliEndToEndTest.lines(results).get(0);
+        List<String> paths = new java.util.ArrayList<>();
+        r.get("outputs").forEach(o -> paths.add(o.get("path").asText()));
+        assertEquals(List.of("..%5C..%5Cx", "100%25", "a%5Cb", "a/b"), paths.stream().sorted().toList(), r.toString());
+        Path task = out.resolve(r.get("seq").asText());
+        assertEquals("slash\n", Files.readString(task.resolve("a/b")));
+        assertEquals("back", Files.readString(task.resolve("a\\b")));
+        assertEquals("up", Files.readString(task.resolve("..\\..\\x")), "one name with backslashes, inside the folder");
+        assertEquals("pct", Files.readString(task.resolve("100%")));
+        assertFalse(Files.exists(dir.resolve("x")) || Files.exists(out.resolve("x")));
+    }
+
     @Test
     void aTaskCannotOverwriteDroversOwnFilesFromItsOutputDirectory() throws Exception {
         Path w = Files.writeString(dir.resolve("sneaky.txt"),
