@@ -89,9 +89,13 @@ final class PackTree {
     /** Counts {@code n} more bytes of a file's contents against the limit. */
     void grow(String name, long n) throws FilesException {
         if (n < 0 || (bytes += n) > limits.bytes()) {
-            throw new FilesException(shown + ": " + name + ": over the size limit of " + limits.bytes() + " bytes"
-                    + (limits.setting() == null ? "" : " (" + limits.setting() + " changes it)"));
+            throw overLimit(name);
         }
+    }
+
+    FilesException overLimit(String name) {
+        return new FilesException(shown + ": " + name + ": over the size limit of " + limits.bytes() + " bytes"
+                + (limits.setting() == null ? "" : " (" + limits.setting() + " changes it)"));
     }
 
     /** The bytes a further file may hold before the limit. */
@@ -99,8 +103,11 @@ final class PackTree {
         return limits.bytes() - bytes;
     }
 
-    /** A hard link, which becomes a copy: returns {@code {path, the file it names}}. */
-    String[] hardLink(String name, String target) throws FilesException {
+    /** A hard link at {@code path} to the file at {@code from}, both clean paths. */
+    record HardLink(String path, String from) {}
+
+    /** A hard link, which becomes a copy of the file it names. */
+    HardLink hardLink(String name, String target) throws FilesException {
         String from;
         try {
             from = clean(target);
@@ -111,7 +118,7 @@ final class PackTree {
         if (file == null || file.kind != Kind.FILE) {
             throw refused(name, "a hard link to " + target + ", which is no file earlier in the archive");
         }
-        return new String[] {file(name, file.size), from};
+        return new HardLink(file(name, file.size), from);
     }
 
     /** A symlink, created later ({@link #symlinks}), once {@link #checkSymlinks} has passed. */

@@ -71,11 +71,12 @@ final class Unpacker {
         } else if (e.isSymbolicLink()) {
             tree.symlink(name, e.getLinkName());
         } else if (e.isLink()) {
-            String[] to = tree.hardLink(name, e.getLinkName());
+            PackTree.HardLink link = tree.hardLink(name, e.getLinkName());
             if (root != null) {
-                directory(parent(to[0]));
-                try (InputStream from = Files.newInputStream(root.resolve(to[1]), LinkOption.NOFOLLOW_LINKS)) {
-                    write(to[0], from, Long.MAX_VALUE, Files.isExecutable(root.resolve(to[1])));
+                directory(parent(link.path()));
+                Path from = root.resolve(link.from());
+                try (InputStream in = Files.newInputStream(from, LinkOption.NOFOLLOW_LINKS)) {
+                    write(link.path(), in, Long.MAX_VALUE, Files.isExecutable(from));
                 }
             }
         } else if (e.isCharacterDevice() || e.isBlockDevice()) {
@@ -88,7 +89,7 @@ final class Unpacker {
             String path = tree.file(name, e.getSize());
             if (root != null) {
                 directory(parent(path));
-                write(path, data, e.getSize(), (e.getMode() & 0100) != 0);
+                write(path, data, Long.MAX_VALUE, (e.getMode() & 0100) != 0); // its size was counted, and the stream holds no more
             }
         }
     }
@@ -148,7 +149,10 @@ final class Unpacker {
         made.add(path);
     }
 
-    /** Writes a new file (never through a link, never over anything) with at most {@code room} bytes; returns how many. */
+    /**
+     * Writes a new file (never through a link, never over anything); refused past {@code room} bytes
+     * (what is left under the size limit); returns how many it wrote.
+     */
     private long write(String path, InputStream in, long room, boolean executable) throws FilesException, IOException {
         Path p = root.resolve(path);
         long n = 0;
@@ -159,7 +163,7 @@ final class Unpacker {
             while ((r = in.read(buf)) > 0) {
                 n += r;
                 if (n > room) {
-                    tree.grow(path, n); // over the limit: refused
+                    throw tree.overLimit(path);
                 }
                 out.write(buf, 0, r);
             }

@@ -58,7 +58,7 @@ class UnpackFuzzTest {
         }
     }
 
-    @Property(tries = 3000)
+    @Property(tries = 2000)
     void nothingOutsideTheRootChanges(@ForAll("archives") Archives archive) throws Exception {
         byte[] tgz = archive.tgzBytes();
         Path root = Files.createDirectories(base.resolve("roots").resolve(Long.toString(TRIES.incrementAndGet())));
