@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -21,8 +23,8 @@ final class TaskSession {
     private static final int SWEEPS = 10;
     /**
      * The sessions of the tasks running in this JVM (a task's session id is its process's pid). Starting a
-     * task and sweeping a user take {@code LIVE}'s lock, so a sweep never sees a new task's process before
-     * its session is here.
+     * task and killing a user's leftovers take {@code LIVE}'s lock, so no new task's process is taken for a
+     * leftover before its session is here.
      */
     private static final Set<Long> LIVE = new HashSet<>();
 
@@ -52,22 +54,28 @@ final class TaskSession {
         if (!Files.isDirectory(PROC)) {
             return;
         }
-        synchronized (LIVE) {
-            for (int sweep = 0; sweep < SWEEPS; sweep++) {
-                int killed = 0;
-                try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC)) {
-                    for (Path dir : entries) {
-                        long pid = pidOf(dir);
-                        if (pid > 0 && ownedBy(dir, uid) && !LIVE.contains(sessionOf(dir))) {
-                            killed += ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly).orElse(false) ? 1 : 0;
-                        }
+        for (int sweep = 0; sweep < SWEEPS; sweep++) {
+            // the scan of /proc without the lock (task starts wait on it); each find is checked again under it
+            List<Path> found = new ArrayList<>();
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC)) {
+                for (Path dir : entries) {
+                    if (pidOf(dir) > 0 && ownedBy(dir, uid)) {
+                        found.add(dir);
                     }
-                } catch (IOException e) {
-                    return;
                 }
-                if (killed == 0) {
-                    return;
+            } catch (IOException e) {
+                return;
+            }
+            int killed = 0;
+            synchronized (LIVE) {
+                for (Path dir : found) {
+                    if (ownedBy(dir, uid) && !LIVE.contains(sessionOf(dir))) {
+                        killed += ProcessHandle.of(pidOf(dir)).map(ProcessHandle::destroyForcibly).orElse(false) ? 1 : 0;
+                    }
                 }
+            }
+            if (killed == 0) {
+                return;
             }
         }
     }
