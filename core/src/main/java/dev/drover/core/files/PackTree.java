@@ -151,11 +151,6 @@ final class PackTree {
         return symlinks;
     }
 
-    /** Files, directories and links so far, implied parents included. */
-    int entries() {
-        return nodes.size();
-    }
-
     long bytes() {
         return bytes;
     }

@@ -30,7 +30,6 @@ final class Unpacker {
     private static final int S_IFMT = 0170000;
     private static final int S_IFREG = 0100000;
     private static final int S_IFDIR = 0040000;
-    private static final int S_IFLNK = 0120000;
 
     private final PackTree tree;
     private final Path root;
