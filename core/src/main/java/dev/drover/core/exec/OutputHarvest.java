@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 final class OutputHarvest {
     private static final Logger log = LoggerFactory.getLogger(OutputHarvest.class);
+    /** Output directories deeper than this are not taken: each level holds two open directories while it is read. */
+    static final int MAX_DEPTH = 128;
 
     private final String taskId;
     private final OptionalInt owner;
@@ -49,12 +51,12 @@ final class OutputHarvest {
             if (!(from instanceof SecureDirectoryStream<Path> f) || !(to instanceof SecureDirectoryStream<Path> t)) {
                 throw new IOException("this platform cannot open directories by descriptor: outputs are not uploaded");
             }
-            h.move(f, t, into, "");
+            h.move(f, t, into, "", 1);
         }
         return h.dropped;
     }
 
-    private void move(SecureDirectoryStream<Path> from, SecureDirectoryStream<Path> to, Path toDir, String prefix)
+    private void move(SecureDirectoryStream<Path> from, SecureDirectoryStream<Path> to, Path toDir, String prefix, int depth)
             throws IOException {
         List<Path> names = new ArrayList<>();
         from.forEach(p -> names.add(p.getFileName()));
@@ -66,12 +68,14 @@ final class OutputHarvest {
             } catch (IOException gone) {
                 continue;
             }
-            if (a.isDirectory()) {
+            if (a.isDirectory() && depth >= MAX_DEPTH) {
+                drop(rel + "/", "deeper than " + MAX_DEPTH + " directories");
+            } else if (a.isDirectory()) {
                 Path sub = Files.createDirectory(toDir.resolve(name));
                 // O_NOFOLLOW|O_DIRECTORY: a directory swapped for a link since the lstat fails here
                 try (SecureDirectoryStream<Path> f = from.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
                      SecureDirectoryStream<Path> t = to.newDirectoryStream(sub.getFileName(), LinkOption.NOFOLLOW_LINKS)) {
-                    move(f, t, sub, rel + "/");
+                    move(f, t, sub, rel + "/", depth + 1);
                 } catch (IOException swapped) {
                     drop(rel, "not a directory when opened");
                 }

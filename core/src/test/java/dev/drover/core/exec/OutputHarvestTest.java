@@ -56,6 +56,20 @@ class OutputHarvestTest {
     }
 
     @Test
+    void directoriesPastTheDepthBoundAreNotTaken() throws Exception {
+        Path output = Files.createDirectories(dir.resolve("task/output"));
+        Path deep = output;
+        for (int i = 1; i < OutputHarvest.MAX_DEPTH + 2; i++) {
+            deep = deep.resolve("d");
+            Files.createDirectory(deep);
+            Files.writeString(deep.resolve("f"), Integer.toString(i));
+        }
+        List<String> dropped = OutputHarvest.harvest(output, dir.resolve("task/collected"), OptionalInt.empty(), "j-0");
+        assertEquals(1, dropped.size(), dropped.toString());
+        assertEquals(OutputHarvest.MAX_DEPTH - 1, files(dir.resolve("task/collected")).size(), "every file above the bound is taken");
+    }
+
+    @Test
     void aFileTheTaskUserDoesNotOwnIsDropped() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to chown");
         Path output = Files.createDirectories(dir.resolve("task/output"));
