@@ -46,7 +46,12 @@ final class PackTree {
         }
     }
 
-    private record Node(Kind kind, long size, String target) {}
+    /** One entry; a directory also knows its children by name, so a symlink resolves in a step per name. */
+    private record Node(Kind kind, long size, String target, Map<String, Node> children) {
+        Node(Kind kind, long size, String target) {
+            this(kind, size, target, kind == Kind.DIRECTORY ? new HashMap<>() : null);
+        }
+    }
 
     /** A symlink to create once every other entry is in place. */
     record Symlink(String path, String target) {}
@@ -54,6 +59,10 @@ final class PackTree {
     private final String shown;
     private final Limits limits;
     private final Map<String, Node> nodes = new HashMap<>();
+    private final Node root = new Node(Kind.DIRECTORY, 0, null);
+    /** What resolving every symlink may cost at most, in names looked up: a bound on the check's time. */
+    static final long MAX_RESOLVE_STEPS = 10_000_000;
+    private long steps;
     private final List<Symlink> symlinks = new ArrayList<>();
     private long bytes;
 
@@ -161,39 +170,44 @@ final class PackTree {
      * dangle, and is still followed as text so that no {@code ..} climbs out.
      */
     private boolean resolvesInside(Symlink link) throws FilesException {
-        List<String> at = new ArrayList<>(Arrays.asList(link.path().split("/")));
-        at.remove(at.size() - 1);
+        Deque<Node> at = new ArrayDeque<>(); // the directories from the root down, the root itself left out
+        String[] parents = link.path().split("/");
+        for (int i = 0; i < parents.length - 1; i++) {
+            at.addLast((at.isEmpty() ? root : at.peekLast()).children().get(parents[i]));
+        }
         Deque<String> todo = new ArrayDeque<>(Arrays.asList(link.target().split("/")));
-        boolean dangling = false;
+        int dangling = 0; // names walked past the first missing one
         int hops = 0;
         while (!todo.isEmpty()) {
+            if (++steps > MAX_RESOLVE_STEPS) {
+                throw refused(link.path(), "symlinks that take over " + MAX_RESOLVE_STEPS + " steps to resolve, all together");
+            }
             String c = todo.pollFirst();
             if (c.isEmpty() || c.equals(".")) {
                 continue;
             }
             if (c.equals("..")) {
-                if (at.isEmpty()) {
+                if (dangling > 0) {
+                    dangling--;
+                } else if (at.pollLast() == null) {
                     return false;
                 }
-                at.remove(at.size() - 1);
                 continue;
             }
-            at.add(c);
-            if (dangling) {
-                continue;
-            }
-            Node n = nodes.get(String.join("/", at));
-            if (n == null || n.kind == Kind.FILE && !todo.isEmpty()) {
-                dangling = true;
-            } else if (n.kind == Kind.SYMLINK) {
+            Node dir = at.isEmpty() ? root : at.peekLast();
+            Node n = dangling > 0 || dir.kind() != Kind.DIRECTORY ? null : dir.children().get(c);
+            if (n == null || n.kind() == Kind.FILE && !todo.isEmpty()) {
+                dangling++;
+            } else if (n.kind() == Kind.SYMLINK) {
                 if (++hops > MAX_LINK_HOPS) {
                     throw refused(link.path(), "a symlink loop, or a chain of over " + MAX_LINK_HOPS + " symlinks");
                 }
-                at.remove(at.size() - 1);
-                List<String> target = Arrays.asList(n.target().split("/"));
-                for (int i = target.size() - 1; i >= 0; i--) {
-                    todo.addFirst(target.get(i));
+                String[] target = n.target().split("/");
+                for (int i = target.length - 1; i >= 0; i--) {
+                    todo.addFirst(target[i]);
                 }
+            } else {
+                at.addLast(n);
             }
         }
         return true;
@@ -232,6 +246,8 @@ final class PackTree {
             throw refused(name, "over the limit of " + limits.entries() + " entries");
         }
         nodes.put(path, node);
+        int slash = path.lastIndexOf('/');
+        (slash < 0 ? root : nodes.get(path.substring(0, slash))).children().put(path.substring(slash + 1), node);
     }
 
     /**

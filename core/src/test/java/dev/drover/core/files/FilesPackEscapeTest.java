@@ -149,6 +149,21 @@ class FilesPackEscapeTest {
     }
 
     @Test
+    void symlinksTooCostlyToResolveAreRefused() throws Exception {
+        // d -> ./././...: 2,001 names, back at the root; each x -> d/d/...(40) walks it 40 times
+        Archives costly = Archives.of().symlink("d", "./".repeat(2000) + ".");
+        long perLink = PackTree.MAX_LINK_HOPS * 2002L;
+        for (int i = 0; i <= PackTree.MAX_RESOLVE_STEPS / perLink; i++) {
+            costly.symlink("x" + i, "d/".repeat(PackTree.MAX_LINK_HOPS));
+        }
+        long start = System.nanoTime();
+        String refused = assertThrows(FilesException.class,
+                () -> FilesPack.check(new ByteArrayInputStream(costly.tgzBytes()), 1 << 20, 100_000, "costly")).getMessage();
+        assertTrue(refused.contains("symlinks that take over 10000000 steps to resolve, all together"), refused);
+        assertTrue(System.nanoTime() - start < 20_000_000_000L, "bounded work");
+    }
+
+    @Test
     void packsOverTheirBoundsAreRefused() throws Exception {
         Archives many = Archives.of();
         for (int i = 0; i < 20; i++) {
