@@ -58,11 +58,11 @@ final class PackTree {
 
     private final String shown;
     private final Limits limits;
-    private final Map<String, Node> nodes = new HashMap<>();
     private final Node root = new Node(Kind.DIRECTORY, 0, null);
     /** What resolving every symlink may cost at most, in names looked up: a bound on the check's time. */
     static final long MAX_RESOLVE_STEPS = 10_000_000;
     private long steps;
+    private long entries;
     private final List<Symlink> symlinks = new ArrayList<>();
     private long bytes;
 
@@ -77,10 +77,11 @@ final class PackTree {
         if (path.isEmpty()) {
             return path;
         }
-        parents(name, path);
-        Node old = nodes.get(path);
+        String[] names = path.split("/");
+        Node parent = parents(name, names);
+        Node old = parent.children().get(names[names.length - 1]);
         if (old == null) {
-            add(name, path, new Node(Kind.DIRECTORY, 0, null));
+            add(name, parent, names[names.length - 1], new Node(Kind.DIRECTORY, 0, null));
         } else if (old.kind != Kind.DIRECTORY) {
             throw refused(name, "named twice (a " + old.kind.word + " before)");
         }
@@ -89,10 +90,10 @@ final class PackTree {
 
     /** A regular file of {@code size} bytes (0 if not known yet: then {@link #grow} counts them). */
     String file(String name, long size) throws FilesException {
-        String path = fresh(name);
+        Place place = fresh(name);
         grow(name, size);
-        add(name, path, new Node(Kind.FILE, size, null));
-        return path;
+        add(name, place.parent(), place.name(), new Node(Kind.FILE, size, null));
+        return place.path();
     }
 
     /** Counts {@code n} more bytes of a file's contents against the limit. */
@@ -123,7 +124,7 @@ final class PackTree {
         } catch (FilesException e) {
             throw refused(name, "a hard link to a path outside the archive (" + target + ")");
         }
-        Node file = nodes.get(from);
+        Node file = lookup(from);
         if (file == null || file.kind != Kind.FILE) {
             throw refused(name, "a hard link to " + target + ", which is no file earlier in the archive");
         }
@@ -132,7 +133,8 @@ final class PackTree {
 
     /** A symlink, created later ({@link #symlinks}), once {@link #checkSymlinks} has passed. */
     String symlink(String name, String target) throws FilesException {
-        String path = fresh(name);
+        Place place = fresh(name);
+        String path = place.path();
         if (target == null || target.isEmpty()) {
             throw refused(name, "a symlink to nothing");
         }
@@ -142,7 +144,7 @@ final class PackTree {
         if (target.startsWith("/")) {
             throw refused(name, "a symlink that points outside the pack (to " + target + ")");
         }
-        add(name, path, new Node(Kind.SYMLINK, 0, target));
+        add(name, place.parent(), place.name(), new Node(Kind.SYMLINK, 0, target));
         symlinks.add(new Symlink(path, target));
         return path;
     }
@@ -213,41 +215,61 @@ final class PackTree {
         return true;
     }
 
+    /** The entry at a clean path, or null. */
+    private Node lookup(String path) {
+        Node n = root;
+        for (String name : path.isEmpty() ? new String[0] : path.split("/")) {
+            n = n.children() == null ? null : n.children().get(name);
+            if (n == null) {
+                return null;
+            }
+        }
+        return n;
+    }
+
+    /** Where a new entry goes: its clean path, the directory it goes in, its name there. */
+    private record Place(String path, Node parent, String name) {}
+
     /** A name not taken yet, under directories only. */
-    private String fresh(String name) throws FilesException {
+    private Place fresh(String name) throws FilesException {
         String path = clean(name);
         if (path.isEmpty()) {
             throw refused(name, "names the pack's root as a file or link");
         }
-        parents(name, path);
-        Node old = nodes.get(path);
+        String[] names = path.split("/");
+        Node parent = parents(name, names);
+        Node old = parent.children().get(names[names.length - 1]);
         if (old != null) {
             throw refused(name, "named twice (a " + old.kind.word + " before)");
         }
-        return path;
+        return new Place(path, parent, names[names.length - 1]);
     }
 
-    /** Every parent must be a directory of the archive (one it names or implies), never a link or a file. */
-    private void parents(String name, String path) throws FilesException {
-        int slash = -1;
-        while ((slash = path.indexOf('/', slash + 1)) >= 0) {
-            String parent = path.substring(0, slash);
-            Node n = nodes.get(parent);
+    /**
+     * Every parent must be a directory of the archive (one it names or implies), never a link or a
+     * file; returns the last one. A step per name, so a deep path costs what it is long.
+     */
+    private Node parents(String name, String[] names) throws FilesException {
+        Node dir = root;
+        for (int i = 0; i < names.length - 1; i++) {
+            Node n = dir.children().get(names[i]);
             if (n == null) {
-                add(name, parent, new Node(Kind.DIRECTORY, 0, null));
+                n = new Node(Kind.DIRECTORY, 0, null);
+                add(name, dir, names[i], n);
             } else if (n.kind != Kind.DIRECTORY) {
-                throw refused(name, "under the " + n.kind.word + " " + parent);
+                throw refused(name, "under the " + n.kind.word + " " + String.join("/", Arrays.copyOf(names, i + 1)));
             }
+            dir = n;
         }
+        return dir;
     }
 
-    private void add(String name, String path, Node node) throws FilesException {
-        if (nodes.size() >= limits.entries()) {
+    private void add(String name, Node parent, String child, Node node) throws FilesException {
+        if (entries >= limits.entries()) {
             throw refused(name, "over the limit of " + limits.entries() + " entries");
         }
-        nodes.put(path, node);
-        int slash = path.lastIndexOf('/');
-        (slash < 0 ? root : nodes.get(path.substring(0, slash))).children().put(path.substring(slash + 1), node);
+        entries++;
+        parent.children().put(child, node);
     }
 
     /**
