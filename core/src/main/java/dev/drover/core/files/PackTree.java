@@ -27,6 +27,8 @@ import java.util.Map;
 final class PackTree {
     /** As deep as Linux follows symlinks in one lookup ({@code MAXSYMLINKS}). */
     static final int MAX_LINK_HOPS = 40;
+    /** What resolving every symlink may cost at most, in names looked up: a bound on the check's time. */
+    static final long MAX_RESOLVE_STEPS = 10_000_000;
     private static final int MAX_NAME_BYTES = 255;
     private static final int MAX_PATH_BYTES = 4095;
 
@@ -59,8 +61,6 @@ final class PackTree {
     private final String shown;
     private final Limits limits;
     private final Node root = new Node(Kind.DIRECTORY, 0, null);
-    /** What resolving every symlink may cost at most, in names looked up: a bound on the check's time. */
-    static final long MAX_RESOLVE_STEPS = 10_000_000;
     private long steps;
     private long entries;
     private final List<Symlink> symlinks = new ArrayList<>();
