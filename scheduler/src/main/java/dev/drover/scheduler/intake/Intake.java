@@ -40,10 +40,11 @@ public final class Intake {
     public JobState accept(InputStream workload, String name, String owner, String files, int priority)
             throws WorkloadException, IOException {
         String jobId = newJobId();
-        Path dir = Files.createDirectories(dataDir.resolve(jobId));
+        Path dir = dev.drover.scheduler.job.JobData.directory(dataDir.resolve(jobId));
         Path spool = dir.resolve("workload.txt");
         try {
-            Files.copy(workload, spool);
+            Files.createFile(spool, dev.drover.scheduler.job.JobData.privateFile());
+            dev.drover.scheduler.job.JobData.write(workload, spool);
         } catch (IOException | RuntimeException e) {
             deleteTree(dir); // over the size limit, or the client went away: nothing of it stays on disk
             throw e;
