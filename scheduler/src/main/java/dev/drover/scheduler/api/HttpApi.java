@@ -425,12 +425,18 @@ public final class HttpApi implements AutoCloseable {
         if (header == null) {
             Optional<Sessions.Session> session = sessionOf(ex);
             if (session.isPresent()) {
+                // the user as they are now: a removed one is signed out, a demoted admin is no longer one
+                Optional<User> now = accounts.byName(session.get().user().name());
+                if (now.isEmpty()) {
+                    sessions.endUser(session.get().user().name());
+                    throw new Refusal(401, "this user was removed; the browser is signed out");
+                }
                 String method = ex.getRequestMethod();
                 if (!method.equals("GET") && !method.equals("HEAD")
                         && !Sessions.csrfMatches(session.get(), ex.getRequestHeaders().getFirst(Sessions.CSRF_HEADER))) {
                     throw new Refusal(403, "a signed-in browser must send " + Sessions.CSRF_HEADER + " with this request");
                 }
-                return session.get().user();
+                return now.get();
             }
         }
         if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -571,6 +577,7 @@ public final class HttpApi implements AutoCloseable {
             if (!accounts.remove(name)) {
                 throw new Refusal(404, "no such user");
             }
+            sessions.endUser(name); // their browsers and unused sign-in links stop working now, not in 12 h
             json(ex, 200, Map.of("name", name, "removed", true));
         } else if (method.equals("GET")) {
             json(ex, 200, accounts.list());

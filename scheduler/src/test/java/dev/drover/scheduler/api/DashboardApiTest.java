@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -93,8 +94,13 @@ class DashboardApiTest {
         assertTrue(s.containsKey("drover_aws_calls_total{charged=\"jobs\",kind=\"requests\",service=\"sqs\"}"), r.body());
     }
 
+    /** What following a sign-in link gives a browser. */
+    static HttpResponse<String> signInResponse(String loginPath) throws Exception {
+        return call("GET", loginPath, Map.of(), null);
+    }
+
     String signIn(User user) throws Exception {
-        HttpResponse<String> r = call("GET", f.api.loginPath(user), Map.of(), null);
+        HttpResponse<String> r = signInResponse(f.api.loginPath(user));
         assertEquals(303, r.statusCode());
         assertEquals("/", r.headers().firstValue("Location").orElseThrow());
         String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
@@ -104,6 +110,30 @@ class DashboardApiTest {
 
     static User ann() {
         return new User("ann", false, 0);
+    }
+
+    @Test
+    void removingAUserEndsTheirBrowserSessionsAndSignInLinksAtOnce() throws Exception {
+        String daveToken = f.accounts.add("dave", false);
+        User dave = new User("dave", false, 0);
+        String cookie = signIn(dave);
+        String csrf = Json.MAPPER.readTree(call("GET", "/session", Map.of("Cookie", cookie), null).body()).get("csrf").asText();
+        Map<String, String> browser = Map.of("Cookie", cookie, "X-Drover-CSRF", csrf);
+        assertEquals(201, call("POST", "/jobs?name=d", browser, "sleep 1\n").statusCode(), "signed in, he submits");
+        String unusedLink = f.api.loginPath(dave);
+        HttpResponse<String> minted = call("POST", "/session/login", browser, "");
+        assertEquals(200, minted.statusCode(), minted.body());
+
+        assertEquals(200, call("DELETE", "/users/dave", bearer(f.adminToken), null).statusCode());
+        assertEquals(401, call("GET", "/jobs", bearer(daveToken), null).statusCode());
+        assertEquals(401, call("POST", "/jobs?name=d", browser, "sleep 1\n").statusCode(), "his cookie is dead");
+        assertEquals(401, call("GET", "/session", browser, null).statusCode());
+        assertEquals(401, call("POST", "/session/login", browser, "").statusCode(), "and mints no links");
+        for (String link : List.of(unusedLink, Json.MAPPER.readTree(minted.body()).get("path").asText())) {
+            HttpResponse<String> r = signInResponse(link);
+            assertEquals(403, r.statusCode(), "a link minted before the removal no longer signs in: " + r.body());
+            assertTrue(r.headers().firstValue("Set-Cookie").isEmpty());
+        }
     }
 
     @Test
