@@ -245,7 +245,7 @@ public final class HttpApi implements AutoCloseable {
             refuse(ex, r);
         } catch (BodyLimit.TooLarge e) {
             ex.getResponseHeaders().set("Connection", "close");
-            refuse(ex, new Refusal(413, "the body is over the limit of " + limits.maxBodyBytes() + " bytes"));
+            refuse(ex, new Refusal(413, "the body is over the limit of " + e.limit + " bytes"));
         } catch (InfrastructureException e) {
             log.warn("{} {}: a store did not answer: {}", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), e.getMessage());
             refuse(ex, new Refusal(503, "storage unavailable; try again shortly", Map.of("Retry-After", "5")));
@@ -528,7 +528,7 @@ public final class HttpApi implements AutoCloseable {
         if (declared != null) {
             long length = Requests.number(declared.trim(), "Content-Length");
             if (length > limits.maxBodyBytes()) {
-                throw new BodyLimit.TooLarge();
+                throw new BodyLimit.TooLarge(limits.maxBodyBytes());
             }
         }
         Double budget = query.containsKey("budget") ? usd(query.get("budget"), "budget") : null;
