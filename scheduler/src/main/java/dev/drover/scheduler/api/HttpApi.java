@@ -66,7 +66,8 @@ import org.slf4j.LoggerFactory;
  * POST   /users?name=N&amp;monthlyBudget=USD  a user whose jobs stop (and submissions get 429) when the month's spend reaches USD
  * POST   /jobs/{id}/rerun   body: {"failed": true} | {"group": ID} → 201 the new job of just those tasks | 404 | 409 none
  * GET    /metrics                                          → Prometheus text format
- * GET    /?login=CODE                                      → 303 to / with the session cookie (no token needed)
+ * GET    /?login=CODE                                      → the sign-in page (no token needed); its script posts CODE to
+ * POST   /session/start   body: CODE, X-Drover-Login: 1    → 200 {user} and the session cookie (no token needed)
  * GET    /, /ui/{file}                                     → the dashboard's page       (no token needed; holds no data)
  * GET    /session                                          → {user, admin, csrf}
  * POST   /session/login                                    → {code, path}: a one-time sign-in link
@@ -309,6 +310,10 @@ public final class HttpApi implements AutoCloseable {
             page(ex, method, path, query);
             return;
         }
+        if (path.equals(List.of("session", "start"))) {
+            startSession(ex, method);
+            return;
+        }
         User user = authenticate(ex);
         switch (path.get(0)) {
             case "metrics" -> {
@@ -356,27 +361,53 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
-    /** GET / (the page, or a sign-in with ?login=CODE) and GET /ui/FILE: no token, since they hold no data. */
+    /**
+     * GET / (the page, or with ?login=CODE the sign-in page, which posts the code to /session/start)
+     * and GET /ui/FILE: no token, since they hold no data.
+     */
     private void page(HttpExchange ex, String method, List<String> path, Map<String, String> query) throws Exception {
         allow(method, "GET");
-        if (path.isEmpty() && query.containsKey("login")) {
-            Optional<String> cookie = sessions.exchange(query.get("login"));
-            if (cookie.isEmpty()) {
-                throw new Refusal(403, "this sign-in link was used already or has expired: ask for a new one (drover dashboard)");
-            }
-            ex.getResponseHeaders().add("Set-Cookie", Sessions.COOKIE + "=" + cookie.get()
-                    + "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" + Sessions.SESSION_TTL.toSeconds()
-                    + (transport.fingerprint().isPresent() ? "; Secure" : "")); // over HTTPS, never sent in the clear
-            ex.getResponseHeaders().set("Location", "/"); // the code leaves the address bar and the history
+        boolean login = path.isEmpty() && query.containsKey("login");
+        if (login) {
             ex.getResponseHeaders().set("Cache-Control", "no-store");
             ex.getResponseHeaders().set("Referrer-Policy", "no-referrer");
-            ex.sendResponseHeaders(303, -1);
-            return;
         }
-        String name = path.isEmpty() ? "index.html" : path.size() == 2 ? path.get(1) : "";
+        String name = login ? "login.html" : path.isEmpty() ? "index.html" : path.size() == 2 ? path.get(1) : "";
         if (!dashboard.serveStatic(ex, name)) {
             throw notFound();
         }
+    }
+
+    /**
+     * POST /session/start, body: a one-time code → the session cookie. Only the sign-in page's own
+     * script can make this request: it must carry {@link Sessions#LOGIN_HEADER}, which a form cannot
+     * send and a script of another site cannot without a CORS preflight (refused here), and an
+     * {@code Origin}, if sent, must be this server's. So no other site can sign a browser in.
+     */
+    private void startSession(HttpExchange ex, String method) throws Exception {
+        allow(method, "POST");
+        if (ex.getRequestHeaders().getFirst(Sessions.LOGIN_HEADER) == null || !sameOrigin(ex)) {
+            throw new Refusal(403, "a sign-in must come from the sign-in page itself (open the link in the browser)");
+        }
+        String code = new String(new BodyLimit(ex.getRequestBody(), 256).readAllBytes(), StandardCharsets.US_ASCII).strip();
+        Optional<String> cookie = sessions.exchange(code);
+        Optional<Sessions.Session> session = cookie.flatMap(sessions::session);
+        if (session.isEmpty() || accounts.byName(session.get().user().name()).isEmpty()) {
+            cookie.ifPresent(sessions::end);
+            throw new Refusal(403, "this sign-in link was used already or has expired: ask for a new one (drover dashboard)");
+        }
+        ex.getResponseHeaders().add("Set-Cookie", Sessions.COOKIE + "=" + cookie.get()
+                + "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" + Sessions.SESSION_TTL.toSeconds()
+                + (transport.fingerprint().isPresent() ? "; Secure" : "")); // over HTTPS, never sent in the clear
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        json(ex, 200, Map.of("user", session.get().user().name()));
+    }
+
+    /** No Origin (not a browser's cross-site request), or the one this request was sent to. */
+    private boolean sameOrigin(HttpExchange ex) {
+        String origin = ex.getRequestHeaders().getFirst("Origin");
+        String host = ex.getRequestHeaders().getFirst("Host");
+        return origin == null || host != null && origin.equals(transport.scheme() + "://" + host);
     }
 
     /** GET /session: who is signed in, and the CSRF value a cookie session must echo; POST /session/login: a sign-in link. */

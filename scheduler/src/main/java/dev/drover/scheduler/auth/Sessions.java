@@ -16,7 +16,8 @@ import java.util.function.ToLongFunction;
 
 /**
  * Browser sign-in, as Jupyter does it: a one-time login code (printed in a URL by {@code drover
- * scheduler} and {@code drover run}) is exchanged, once, for a session cookie; the session also has
+ * scheduler} and {@code drover run}) is exchanged, once, for a session cookie (by the sign-in
+ * page's script, so a link alone cannot sign a browser in); the session also has
  * a CSRF value the page reads from an authenticated JSON call and sends back in a header with every
  * request that changes something. Codes and sessions are 256 random bits, held in memory as their
  * SHA-256 only, and expire; a scheduler restart signs every browser out. Both are bounded per user
@@ -25,6 +26,8 @@ import java.util.function.ToLongFunction;
 public final class Sessions {
     public static final String COOKIE = "drover_session";
     public static final String CSRF_HEADER = "X-Drover-CSRF";
+    /** What the sign-in page's script sends with the code; no HTML form can send a header. */
+    public static final String LOGIN_HEADER = "X-Drover-Login";
     public static final Duration CODE_TTL = Duration.ofHours(12);
     public static final Duration SESSION_TTL = Duration.ofHours(12);
     /** Live sign-in codes one user may hold; a new one evicts their oldest. */

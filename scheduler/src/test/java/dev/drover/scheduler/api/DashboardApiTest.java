@@ -94,18 +94,40 @@ class DashboardApiTest {
         assertTrue(s.containsKey("drover_aws_calls_total{charged=\"jobs\",kind=\"requests\",service=\"sqs\"}"), r.body());
     }
 
-    /** What following a sign-in link gives a browser. */
+    /** What following a sign-in link gives a browser: its page (no cookie), whose script posts the code. */
     static HttpResponse<String> signInResponse(String loginPath) throws Exception {
-        return call("GET", loginPath, Map.of(), null);
+        HttpResponse<String> page = call("GET", loginPath, Map.of(), null);
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("/ui/login.js"), page.body());
+        assertTrue(page.headers().firstValue("Set-Cookie").isEmpty(), "a GET never signs in");
+        String code = loginPath.substring(loginPath.indexOf("login=") + "login=".length());
+        return call("POST", "/session/start", Map.of("X-Drover-Login", "1", "Origin", "http://127.0.0.1:" + f.port()), code);
     }
 
     String signIn(User user) throws Exception {
         HttpResponse<String> r = signInResponse(f.api.loginPath(user));
-        assertEquals(303, r.statusCode());
-        assertEquals("/", r.headers().firstValue("Location").orElseThrow());
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(user.name(), Json.MAPPER.readTree(r.body()).get("user").asText());
         String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
         assertTrue(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict") && setCookie.contains("Path=/"), setCookie);
         return setCookie.substring(0, setCookie.indexOf(';'));
+    }
+
+    @Test
+    void anotherSiteCannotSignABrowserInWithItsOwnLink() throws Exception {
+        String code = f.api.loginPath(ann()).substring("/?login=".length());
+        // a plain link or a form: no cookie, and the code is still unused
+        assertTrue(call("GET", "/?login=" + code, Map.of(), null).headers().firstValue("Set-Cookie").isEmpty());
+        HttpResponse<String> form = call("POST", "/session/start", Map.of("Content-Type", "application/x-www-form-urlencoded",
+                "Origin", "https://evil.example"), code);
+        assertEquals(403, form.statusCode(), "a form cannot send the header");
+        HttpResponse<String> crossSite = call("POST", "/session/start", Map.of("X-Drover-Login", "1", "Origin", "https://evil.example"), code);
+        assertEquals(403, crossSite.statusCode(), "another origin is refused");
+        assertTrue(crossSite.headers().firstValue("Set-Cookie").isEmpty());
+        assertEquals(405, call("OPTIONS", "/session/start", Map.of("Origin", "https://evil.example"), null).statusCode(),
+                "no CORS preflight succeeds, so no other site's script may send the header");
+        HttpResponse<String> own = call("POST", "/session/start", Map.of("X-Drover-Login", "1", "Origin", "http://127.0.0.1:" + f.port()), code);
+        assertEquals(200, own.statusCode(), "the code was not used up by the refused attempts: " + own.body());
     }
 
     static User ann() {
@@ -139,10 +161,10 @@ class DashboardApiTest {
     @Test
     void aLoginCodeWorksOnceAndItsCookieReadsButChangesOnlyWithTheCsrfHeader() throws Exception {
         String login = f.api.loginPath(ann());
-        HttpResponse<String> first = call("GET", login, Map.of(), null);
-        assertEquals(303, first.statusCode());
-        assertEquals(403, call("GET", login, Map.of(), null).statusCode(), "a code is used once");
-        assertEquals(403, call("GET", "/?login=forged", Map.of(), null).statusCode());
+        HttpResponse<String> first = signInResponse(login);
+        assertEquals(200, first.statusCode());
+        assertEquals(403, signInResponse(login).statusCode(), "a code is used once");
+        assertEquals(403, signInResponse("/?login=forged").statusCode());
         String cookie = first.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
 
         HttpResponse<String> page = call("GET", "/", Map.of(), null);
