@@ -63,6 +63,22 @@ class SlowConnectionsTest {
     }
 
     @Test
+    void aClientAtTheAttackersAddressIsStillServed() throws Exception {
+        try (ApiFixture f = new ApiFixture(dir, HttpApi.Limits.defaults());
+             Stalled stalled = Stalled.open(f.port(), STALLED, "GET /jobs HTTP/1.1\r\nHost: x\r\n")) {
+            long start = System.nanoTime();
+            try (Socket s = new Socket()) { // behind the same NAT, say: it evicts the oldest stalled connection
+                s.bind(new InetSocketAddress(ATTACKER, 0));
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), f.port()), 2000);
+                s.setSoTimeout(3000);
+                s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertEquals(200, RawHttp.read(s.getInputStream()).status());
+            }
+            assertTrue(System.nanoTime() - start < 3_000_000_000L);
+        }
+    }
+
+    @Test
     void aConnectionThatHasNotSentItsHeadersWithinTheDeadlineIsClosed() throws Exception {
         try (ApiFixture f = new ApiFixture(dir, HttpApi.Limits.defaults());
              Stalled stalled = Stalled.open(f.port(), 1, "GET /jobs HTTP/1.1\r\nHost: x\r\n")) {
