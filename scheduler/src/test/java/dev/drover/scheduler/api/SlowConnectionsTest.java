@@ -25,6 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,12 +40,23 @@ class SlowConnectionsTest {
     static final InetAddress ATTACKER = loopback(2);
 
     @TempDir
-    Path dir;
+    static Path dir;
+    /** One scheduler for the plain-HTTP cases (closing one takes seconds); each case closes its connections. */
+    static ApiFixture f;
+
+    @BeforeAll
+    static void start() throws Exception {
+        f = new ApiFixture(dir.resolve("plain"), HttpApi.Limits.defaults());
+    }
+
+    @AfterAll
+    static void stop() {
+        f.close();
+    }
 
     @Test
     void sixtyConnectionsThatTrickleTheirHeadersDoNotStallHealth() throws Exception {
-        try (ApiFixture f = new ApiFixture(dir, HttpApi.Limits.defaults());
-             Stalled stalled = Stalled.open(f.port(), STALLED, "GET /jobs HTTP/1.1\r\nHost: x\r\nX-Slow: 1\r\n")) {
+        try (Stalled stalled = Stalled.open(f.port(), STALLED, "GET /jobs HTTP/1.1\r\nHost: x\r\nX-Slow: 1\r\n")) {
             assertHealthyWithin(HttpClient.newBuilder().build(), "http://127.0.0.1:" + f.port(), Duration.ofSeconds(3));
             assertTrue(stalled.closedWithin(Duration.ofSeconds(1)) >= STALLED - ApiServer.MAX_CONNECTIONS_PER_ADDRESS,
                     "beyond the per-address limit the extras are closed at once");
@@ -53,10 +66,10 @@ class SlowConnectionsTest {
     @Test
     void sixtyConnectionsStalledInTheTlsHandshakeDoNotStallHealth() throws Exception {
         TlsIdentity identity = SelfSigned.generate(Clock.systemUTC());
-        try (ApiFixture f = new ApiFixture(dir, HttpApi.Limits.defaults(), Quotas.defaults(), Transport.tls(identity));
-             Stalled stalled = Stalled.open(f.port(), STALLED, "\u0016\u0003\u0001")) { // the first 3 bytes of a ClientHello
+        try (ApiFixture tls = new ApiFixture(dir.resolve("tls"), HttpApi.Limits.defaults(), Quotas.defaults(), Transport.tls(identity));
+             Stalled stalled = Stalled.open(tls.port(), STALLED, "\u0016\u0003\u0001")) { // the first 3 bytes of a ClientHello
             HttpClient https = HttpClient.newBuilder().sslContext(trusting(identity)).build();
-            assertHealthyWithin(https, "https://127.0.0.1:" + f.port(), Duration.ofSeconds(3));
+            assertHealthyWithin(https, "https://127.0.0.1:" + tls.port(), Duration.ofSeconds(3));
             assertTrue(stalled.closedWithin(Duration.ofSeconds(1)) >= STALLED - ApiServer.MAX_CONNECTIONS_PER_ADDRESS,
                     "beyond the per-address limit the extras are closed at once");
         }
@@ -64,8 +77,7 @@ class SlowConnectionsTest {
 
     @Test
     void aClientAtTheAttackersAddressIsStillServed() throws Exception {
-        try (ApiFixture f = new ApiFixture(dir, HttpApi.Limits.defaults());
-             Stalled stalled = Stalled.open(f.port(), STALLED, "GET /jobs HTTP/1.1\r\nHost: x\r\n")) {
+        try (Stalled stalled = Stalled.open(f.port(), STALLED, "GET /jobs HTTP/1.1\r\nHost: x\r\n")) {
             long start = System.nanoTime();
             try (Socket s = new Socket()) { // behind the same NAT, say: it evicts the oldest stalled connection
                 s.bind(new InetSocketAddress(ATTACKER, 0));
@@ -80,8 +92,7 @@ class SlowConnectionsTest {
 
     @Test
     void aConnectionThatHasNotSentItsHeadersWithinTheDeadlineIsClosed() throws Exception {
-        try (ApiFixture f = new ApiFixture(dir, HttpApi.Limits.defaults());
-             Stalled stalled = Stalled.open(f.port(), 1, "GET /jobs HTTP/1.1\r\nHost: x\r\n")) {
+        try (Stalled stalled = Stalled.open(f.port(), 1, "GET /jobs HTTP/1.1\r\nHost: x\r\n")) {
             long start = System.nanoTime();
             for (int i = 0; i < 20 && stalled.closedWithin(Duration.ofMillis(500)) == 0; i++) {
                 stalled.trickle("X-Slow-" + i + ": a\r\n"); // each line comes well within the idle timeout
