@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
@@ -61,7 +60,7 @@ public final class Intake {
     }
 
     private String newJobId() {
-        return "j" + Long.toString(clock.millis(), 36) + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
+        return JobIds.next(clock.millis());
     }
 
     /** Removes a job that was accepted but will not be queued (a quota refused it). */
