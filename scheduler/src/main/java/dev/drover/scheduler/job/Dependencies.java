@@ -117,6 +117,28 @@ public final class Dependencies {
         return awaited[s];
     }
 
+    /**
+     * Tasks that cannot go yet: those of stages still waiting (or blocked) on lines they wait on
+     * whole, and of replica-wise stages, those whose paired task has not succeeded.
+     */
+    long notReady(LongFunction<TaskStatus> status) {
+        long n = 0;
+        for (Stage stage : stages) {
+            if (unmet[stage.index()] > 0) {
+                n += stage.size() - ended[stage.index()];
+            } else if (stage.afterReplica() >= 0) {
+                long up = stages[stage.afterReplica()].firstSeq();
+                for (long seq = stage.firstSeq(); seq < stage.endSeq(); seq++) {
+                    if (!status.apply(seq).isFinal()
+                            && status.apply(up + (seq - stage.firstSeq()) % stage.replicas()) != TaskStatus.SUCCEEDED) {
+                        n++;
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
     /** Whether task {@code seq} (replica {@code replica} of its line) may go; {@code status} gives any task's status. */
     Gate gate(long seq, int replica, LongFunction<TaskStatus> status) {
         int s = stageOf(seq);

@@ -108,7 +108,6 @@ public final class JobState {
             job.lastResultAt = r.finishedAt();
             job.expiring = true;
             job.loader = loader;
-            job.dependencies = Dependencies.NONE; // an ended job sends nothing more
             job.countsUnknown = !job.progress.summarize(r.counts());
         }
         return job;
@@ -298,6 +297,9 @@ public final class JobState {
     /** What its tasks wait on, built from its workload's stages the first time it is needed. */
     private Dependencies dependencies() {
         if (dependencies == null) {
+            if (loader != null && !java.nio.file.Files.exists(tasks.file())) {
+                return Dependencies.NONE; // an ended job whose workload is not here: it sends nothing more
+            }
             try {
                 List<dev.drover.core.workload.Stage> stages = tasks.stages();
                 dependencies = stages.isEmpty() ? Dependencies.NONE : new Dependencies(stages);
@@ -387,6 +389,17 @@ public final class JobState {
     public synchronized TaskStatus status(long seq) {
         load();
         return progress.status(seq);
+    }
+
+    /**
+     * Tasks not yet final that could run now: none while the job waits for other jobs, and none of
+     * those that wait on tasks not yet succeeded. What the fleet is sized for.
+     */
+    public synchronized long runnable() {
+        if (waitingForJobs || cancelled) {
+            return 0;
+        }
+        return Math.max(0, remaining() - dependencies().notReady(progress::status));
     }
 
     /** Tasks not yet final: waiting to be dispatched, on the queue, or running. */

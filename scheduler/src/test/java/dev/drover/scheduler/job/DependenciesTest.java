@@ -51,6 +51,17 @@ class DependenciesTest {
     }
 
     @Test
+    void onlyTasksThatCouldRunNowCountTowardsTheFleet() throws Exception {
+        Dependencies d = of("@name a\nx\n@replicas 4\n@after a\nmap\n@replicas 1\n@after none\nfree\n");
+        assertEquals(4, d.notReady(s -> TaskStatus.QUEUED), "the 4 maps wait; a and free could run");
+        d.recorded(result(0, TaskStatus.FAILED));
+        for (int seq = 1; seq <= 2; seq++) {
+            d.recorded(result(seq, TaskStatus.CANCELLED)); // cancelled at the cursor: final, no longer counted
+        }
+        assertEquals(2, d.notReady(s -> TaskStatus.QUEUED));
+    }
+
+    @Test
     void aFanInOf100000CostsAFewStagesAndWellUnderAMicrosecondAnEdge() throws Exception {
         StringBuilder w = new StringBuilder();
         StringBuilder names = new StringBuilder();
