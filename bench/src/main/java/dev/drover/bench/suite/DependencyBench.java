@@ -32,6 +32,33 @@ public final class DependencyBench {
         int links = args.length > 2 ? Integer.parseInt(args[2]) : 1_000;
         Path dir = Files.createTempDirectory("drover-dependency-bench-");
         run(System.out, dir, maps, fanIn, links);
+        if (args.length > 3 && args[3].equals("local-aws")) {
+            System.out.println(mapReduceOnLocalAws(dir.resolve("local-aws"), maps));
+        }
+    }
+
+    /** The map-reduce on local AWS (ElasticMQ, dynoxide, s3proxy), two worker processes of 8 threads. */
+    static String mapReduceOnLocalAws(Path dir, int maps) throws Exception {
+        String workload = "@name prep\nsleep 0\n@replicas " + maps + "\n@after prep\n@name map\nsleep 10\n"
+                + "@replicas 1\n@after map\nsleep 0\n";
+        try (LocalAwsTarget target = new LocalAwsTarget(CLOCK);
+             RemoteTarget.Launcher workers = target.launcher(8, "120s", Files.createDirectories(dir.resolve("workers")));
+             Scheduler s = new Scheduler(dev.drover.scheduler.model.SchedulerConfig.defaults(dir.resolve("scheduler"), 16),
+                     target.backend(), CLOCK).start()) {
+            workers.launch(2);
+            s.awaitDone(submit(s, workload.replace("@replicas " + maps, "@replicas 16"))); // the workers are up and warm
+            long start = System.nanoTime();
+            String job = submit(s, workload);
+            s.awaitDone(job);
+            double staged = (System.nanoTime() - start) / 1e9;
+            List<TaskResult> r = results(s, job);
+            long lastMap = r.stream().filter(t -> t.seq() >= 1 && t.seq() <= maps).mapToLong(TaskResult::finishedAt).max().orElseThrow();
+            TaskResult reduce = r.stream().filter(t -> t.seq() == maps + 1).findFirst().orElseThrow();
+            long failed = r.stream().filter(t -> t.status() != TaskStatus.SUCCEEDED).count();
+            return String.format("map-reduce 1 -> %,d x sleep 10 -> 1 (local AWS, 2 worker processes x 8 threads): last map's end"
+                    + " to reduce start %d ms (to its dispatch %d ms); whole job %.2f s; %d not succeeded",
+                    maps, reduce.startedAt() - lastMap, reduce.queuedAt() - lastMap, staged, failed);
+        }
     }
 
     static void run(PrintStream out, Path dir, int maps, int fanIn, int links) throws Exception {

@@ -26,5 +26,10 @@ class DependencyBenchTest {
         assertTrue(out.contains("; 0 not succeeded"), out);
         assertTrue(out.contains("goes once the last map is recorded"), out);
         assertTrue(out.contains(" " + sizes[2] + " succeeded"), out);
+        if (sizes.length > 3) { // -Ddrover.bench.dependencies=10000,100000,1000,local-aws
+            String local = DependencyBench.mapReduceOnLocalAws(dir.resolve("local-aws"), Integer.parseInt(sizes[0]));
+            System.out.println(local);
+            assertTrue(local.contains("; 0 not succeeded"), local);
+        }
     }
 }
