@@ -242,22 +242,6 @@ public final class Dependencies {
         return out;
     }
 
-    /** The stages task {@code seq} waits on, with their progress. */
-    List<StageProgress> upstreamOf(long seq) {
-        int s = stageOf(seq);
-        if (s < 0) {
-            return List.of();
-        }
-        List<StageProgress> out = new ArrayList<>();
-        for (int u : stages[s].after()) {
-            out.add(progress(u));
-        }
-        if (stages[s].afterReplica() >= 0) {
-            out.add(progress(stages[s].afterReplica()));
-        }
-        return out;
-    }
-
     /** Every stage's progress, in file order. */
     List<StageProgress> progress() {
         List<StageProgress> out = new ArrayList<>(stages.length);

@@ -368,22 +368,11 @@ public final class JobState {
         return dependencies().waitingFor(jobId(), seq, progress::status);
     }
 
-    /** The stages task {@code seq} waits on, with their progress (empty: it waits on none). */
-    public synchronized List<Dependencies.StageProgress> upstreamOf(long seq) {
-        return dependencies().upstreamOf(seq);
-    }
-
     /** The stage holding task {@code seq}, or null (it is named by no line and waits on none). */
     public synchronized dev.drover.core.workload.Stage stageOf(long seq) {
         Dependencies d = dependencies();
         int s = d.stageOf(seq);
         return s < 0 ? null : d.stage(s);
-    }
-
-    /** Every stage's progress (empty: the workload has no named or waiting lines). */
-    public synchronized List<Dependencies.StageProgress> stages() {
-        load();
-        return dependencies().progress();
     }
 
     public synchronized TaskStatus status(long seq) {
