@@ -32,6 +32,34 @@ class DependenciesCliTest {
     }
 
     @Test
+    void submitAfterWaitsForTheJobItNamesAndRefusesAnUnknownOne() throws Exception {
+        try (InJvmFleet fleet = new InJvmFleet(2, java.time.Clock.systemUTC());
+             dev.drover.scheduler.Scheduler scheduler = new dev.drover.scheduler.Scheduler(
+                     fleet.schedulerConfig(dir.resolve("data")), fleet.backend(), java.time.Clock.systemUTC()).start();
+             dev.drover.scheduler.api.HttpApi api = new dev.drover.scheduler.api.HttpApi(scheduler, "127.0.0.1", 0,
+                     java.util.Map::of, FilesAndOutputsTest.ACCESS.accounts()).start()) {
+            String address = "127.0.0.1:" + api.port();
+            Path first = Files.writeString(dir.resolve("first.txt"), "sleep 500\n");
+            Path second = Files.writeString(dir.resolve("second.txt"), "echo second\n");
+            CliEndToEndTest.Run a = FilesAndOutputsTest.drover("submit", "-s", address, "-w", first.toString());
+            assertEquals(0, a.code(), a.err());
+            String firstId = a.out().strip();
+            CliEndToEndTest.Run b = FilesAndOutputsTest.drover("submit", "-s", address, "-w", second.toString(),
+                    "--after", firstId, "--wait", "-q");
+            assertEquals(0, b.code(), b.out() + b.err());
+            String secondId = scheduler.list().get(1).jobId();
+            assertEquals(java.util.List.of(firstId), scheduler.status(secondId).orElseThrow().after());
+            long firstEnd = scheduler.status(firstId).orElseThrow().finishedAt();
+            assertTrue(scheduler.task(secondId, 0).orElseThrow().result().startedAt() >= firstEnd);
+
+            CliEndToEndTest.Run unknown = FilesAndOutputsTest.drover("submit", "-s", address, "-w", second.toString(),
+                    "--after", "jnosuchjob");
+            assertEquals(2, unknown.code(), unknown.out() + unknown.err());
+            assertTrue(unknown.err().contains("--after jnosuchjob: no such job"), unknown.err());
+        }
+    }
+
+    @Test
     void aWaitOnALineBelowIsRefusedWithItsLineAndExitTwo() throws Exception {
         Path w = Files.writeString(dir.resolve("w.txt"), "echo a\n@after b\necho c\n@name b\necho b\n");
         CliEndToEndTest.Run run = drover("run", "--local", "1", w.toString());

@@ -220,7 +220,7 @@ public final class Scheduler implements AutoCloseable {
      */
     public JobView submit(InputStream workload, String name, String owner, String files, int priority, Double budgetUsd,
                           List<String> after) throws WorkloadException, IOException, Quotas.Exceeded {
-        String unknown = jobWaits.refusal(after);
+        String unknown = jobWaits.refusal(after, owner);
         if (unknown != null) {
             throw new WorkloadException(name, 0, unknown);
         }

@@ -127,7 +127,7 @@ final class Requests {
             return List.of();
         }
         List<String> ids = List.of(s.split(",", -1));
-        if (ids.size() > 100 || ids.stream().anyMatch(id -> !id.matches("[a-z0-9]{1,32}"))) {
+        if (ids.size() > 100 || ids.stream().anyMatch(id -> !id.matches("[a-z0-9]{1,64}"))) {
             throw new HttpApi.Refusal(400, what + ": job ids (letters and digits) separated by commas, at most 100");
         }
         return ids;

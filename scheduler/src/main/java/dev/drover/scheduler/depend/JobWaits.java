@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * Jobs submitted with {@code --after JOB[,JOB…]}: such a job sends no task until every job it waits
  * on has ended with all its tasks SUCCEEDED. If one of them ends otherwise (a task failed, timed out
  * or was cancelled, or the job was cancelled), the waiting job is cancelled, its tasks CANCELLED with
- * the reason {@code dependency: job J …}. What a job waits on is saved beside its workload in the
+ * the reason {@code dependency: job J …}. A user may wait only on their own jobs. What a job waits on is saved beside its workload in the
  * payload store ({@code workloads/JOB.after}), so a restarted scheduler waits on the same jobs; whether
  * they succeeded it reads from their recovered results.
  */
@@ -44,10 +44,11 @@ public final class JobWaits {
         return PayloadStore.WORKLOADS_PREFIX + jobId + ".after";
     }
 
-    /** The reason {@code after} cannot be waited on (an unknown job), or null. */
-    public String refusal(List<String> after) {
+    /** The reason {@code owner} cannot wait on {@code after} (a job that does not exist, or not theirs), or null. */
+    public String refusal(List<String> after, String owner) {
         for (String id : after) {
-            if (!jobs.containsKey(id)) {
+            JobState up = jobs.get(id);
+            if (up == null || !up.owner().equals(owner)) { // another user's job is as good as unknown
                 return "--after " + id + ": no such job";
             }
         }

@@ -65,6 +65,9 @@ class JobWaitsTest extends DependencyFixture {
         WorkloadException e = assertThrows(WorkloadException.class, () -> submitAfter(s, "echo x\n", List.of("jnosuch")));
         assertEquals("--after jnosuch: no such job", e.reason());
         assertTrue(s.list().isEmpty());
+        String bobs = s.submit(new ByteArrayInputStream("echo b\n".getBytes(StandardCharsets.UTF_8)), "w.txt", "bob").jobId();
+        WorkloadException other = assertThrows(WorkloadException.class, () -> submitAfter(s, "echo x\n", List.of(bobs)));
+        assertEquals("--after " + bobs + ": no such job", other.reason(), "another user's job is not one to wait on");
     }
 
     @Test
