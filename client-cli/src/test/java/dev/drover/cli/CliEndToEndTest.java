@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.codec.Json;
 import dev.drover.scheduler.api.HttpApi;
-import dev.drover.cli.InJvmFleet;
+import dev.drover.service.InJvmFleet;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.auth.Accounts;
 import java.io.PrintWriter;

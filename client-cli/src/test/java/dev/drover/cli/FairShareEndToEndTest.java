@@ -1,6 +1,6 @@
 package dev.drover.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import dev.drover.service.InJvmFleet;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.core.codec.Json;

@@ -1,11 +1,11 @@
 package dev.drover.cli;
 
+import dev.drover.service.InJvmFleet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.codec.Json;
 import dev.drover.core.port.PayloadStore;
 import dev.drover.core.retention.StoreRetention;

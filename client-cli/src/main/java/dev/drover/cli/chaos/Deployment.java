@@ -1,6 +1,6 @@
 package dev.drover.cli.chaos;
 
-import dev.drover.cli.EmbeddedAws;
+import dev.drover.service.EmbeddedAws;
 import dev.drover.localaws.LocalAwsEndpoints;
 import dev.drover.localaws.ProcessFleetLauncher;
 import dev.drover.scheduler.fleet.Provisioner;
@@ -93,7 +93,7 @@ final class Deployment implements AutoCloseable {
             // as drover run does: an elastic fleet, or a fixed one whose dead members are replaced
             Provisioner.Config elastic = Provisioner.Config.elastic(plan.workers(), plan.threads(), TARGET_LATENCY, HOURLY_PRICE);
             provisioner = Optional.of(new Provisioner(fixed ? elastic.fixed(plan.workers()) : elastic, fleet,
-                    local.scheduler::demand, clock).start());
+                    local::demand, clock).start());
         } else { // a child scheduler or a spot worker: the fleet is launched once, by hand
             provisioner = Optional.empty();
             spotFleet.ifPresent(spot -> spot.launch(1));

@@ -1,4 +1,4 @@
-package dev.drover.cli;
+package dev.drover.service;
 
 import dev.drover.core.UsageMeter;
 import dev.drover.core.exec.Executors;
