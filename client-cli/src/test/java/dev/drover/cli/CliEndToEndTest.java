@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.codec.Json;
-import dev.drover.scheduler.api.HttpApi;
-import dev.drover.service.InJvmFleet;
+import dev.drover.service.SchedulerService;
+import dev.drover.service.ServiceOptions;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.auth.Accounts;
 import java.io.PrintWriter;
@@ -32,26 +32,23 @@ import org.junit.jupiter.api.io.TempDir;
 class CliEndToEndTest {
     @TempDir
     static Path dir;
-    static InJvmFleet fleet;
+    static SchedulerService service;
     static Scheduler scheduler;
-    static HttpApi api;
     static String address;
     static Accounts.Local access;
 
     @BeforeAll
     static void startScheduler() throws Exception {
-        fleet = new InJvmFleet(4, Clock.systemUTC());
-        scheduler = new Scheduler(fleet.schedulerConfig(dir.resolve("data")), fleet.backend(), Clock.systemUTC()).start();
         access = Accounts.local(Clock.systemUTC());
-        api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of, access.accounts()).start();
-        address = "127.0.0.1:" + api.port();
+        service = SchedulerService.start(ServiceOptions.of(dir.resolve("data"), Clock.systemUTC(), new ServiceOptions.InJvmPool(4))
+                .withHttp(ServiceOptions.Http.loopback(access.accounts())));
+        scheduler = service.scheduler();
+        address = "127.0.0.1:" + service.port();
     }
 
     @AfterAll
     static void stop() {
-        api.close();
-        scheduler.close();
-        fleet.close();
+        service.close();
     }
 
     record Run(int code, String out, String err) {}
