@@ -40,7 +40,7 @@ public final class SchedulerService implements AutoCloseable {
             Backend backend;
             if (options.backing() instanceof ServiceOptions.InJvmPool p) {
                 InJvmFleet fleet = push(started, new InJvmFleet(p.workers(), options.clock(), p.storeRetention(),
-                        p.reuseFilesCopies()));
+                        p.reuseFilesCopies(), p.taskBase()));
                 pool = Optional.of(fleet);
                 backend = fleet.backend();
             } else {

@@ -1,5 +1,6 @@
 package dev.drover.service;
 
+import dev.drover.core.exec.TaskEnvironment;
 import dev.drover.core.port.FleetLauncher;
 import dev.drover.core.retention.StoreRetention;
 import dev.drover.scheduler.api.HttpApi;
@@ -38,10 +39,13 @@ public record ServiceOptions(Path dataDir, Clock clock, Backing backing, UnaryOp
      *
      * @param storeRetention   the in-memory store's lifecycle rule
      * @param reuseFilesCopies lend a task's untouched copy of the job's files again
+     * @param taskBase         the tasks' base environment (PATH, LANG and USER)
      */
-    public record InJvmPool(int workers, Duration storeRetention, boolean reuseFilesCopies) implements Backing {
+    public record InJvmPool(int workers, Duration storeRetention, boolean reuseFilesCopies, TaskEnvironment taskBase)
+            implements Backing {
+        /** Tasks get this process's PATH, LANG and USER, as {@code drover scheduler -lw} and {@code drover run --local} give them. */
         public InJvmPool(int workers) {
-            this(workers, StoreRetention.DEFAULT_RETENTION, true);
+            this(workers, StoreRetention.DEFAULT_RETENTION, true, TaskEnvironment.fromWorker(System.getenv()));
         }
 
         @Override

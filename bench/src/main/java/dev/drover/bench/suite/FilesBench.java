@@ -1,5 +1,6 @@
 package dev.drover.bench.suite;
 
+import dev.drover.core.exec.TaskEnvironment;
 import dev.drover.service.ServiceOptions;
 import dev.drover.service.SchedulerService;
 import dev.drover.service.WorkerJit;
@@ -81,7 +82,8 @@ final class FilesBench {
         for (boolean reuse : new boolean[] {true, false}) {
             String mode = reuse ? "lent" : "copied";
             try (SchedulerService service = SchedulerService.start(ServiceOptions.of(dir.resolve("sched-" + mode), clock,
-                    new ServiceOptions.InJvmPool(workers, StoreRetention.DEFAULT_RETENTION, reuse)))) {
+                    new ServiceOptions.InJvmPool(workers, StoreRetention.DEFAULT_RETENTION, reuse,
+                            TaskEnvironment.fromWorker(System.getenv()))))) {
                 Scheduler scheduler = service.scheduler();
                 try (InputStream in = Files.newInputStream(pack.file())) {
                     scheduler.putFiles(pack.sha256(), in, FilesPack.DEFAULT_LIMIT);

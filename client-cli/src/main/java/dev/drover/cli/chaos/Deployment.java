@@ -1,5 +1,6 @@
 package dev.drover.cli.chaos;
 
+import dev.drover.core.EnvironmentVariables;
 import dev.drover.service.EmbeddedAws;
 import dev.drover.localaws.LocalAwsEndpoints;
 import dev.drover.localaws.ProcessFleetLauncher;
@@ -81,8 +82,8 @@ final class Deployment implements AutoCloseable {
         if (plan.spotWorker()) {
             imds = Optional.of(new ImdsStandIn());
             Map<String, String> spotEnv = new HashMap<>(workerEnv);
-            spotEnv.put("DROVER_IMDS_ENDPOINT", imds.get().endpoint().toString());
-            spotEnv.put("DROVER_SPOT_WATCH", "1");
+            spotEnv.put(EnvironmentVariables.IMDS_ENDPOINT, imds.get().endpoint().toString());
+            spotEnv.put(EnvironmentVariables.SPOT_WATCH, "1");
             spotFleet = Optional.of(new ProcessFleetLauncher(workerCommand, spotEnv, dir.resolve("spot-workers"), clock));
             fleets.add(spotFleet.get());
         } else {
