@@ -1,7 +1,10 @@
 package dev.drover.cli;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.codec.Json;
+import dev.drover.scheduler.model.JobView;
+import dev.drover.scheduler.model.TaskView;
 import dev.drover.scheduler.tls.Fingerprint;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,6 +18,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
@@ -158,16 +163,26 @@ final class SchedulerClient {
         return response.body();
     }
 
-    JsonNode job(String jobId) throws IOException, InterruptedException {
-        return send(request("/jobs/" + jobId).GET().build());
+    /** The job as the server sends it: the same record. */
+    JobView job(String jobId) throws IOException, InterruptedException {
+        return as(send(request("/jobs/" + jobId).GET().build()), JOB);
     }
 
-    JsonNode jobs() throws IOException, InterruptedException {
-        return send(request("/jobs").GET().build());
+    List<JobView> jobs() throws IOException, InterruptedException {
+        return as(send(request("/jobs").GET().build()), JOBS);
     }
 
-    JsonNode task(String jobId, long seq) throws IOException, InterruptedException {
-        return send(request("/jobs/" + jobId + "/tasks/" + seq).GET().build());
+    TaskView task(String jobId, long seq) throws IOException, InterruptedException {
+        return as(send(request("/jobs/" + jobId + "/tasks/" + seq).GET().build()), TASK);
+    }
+
+    private static final TypeReference<JobView> JOB = new TypeReference<>() {};
+    private static final TypeReference<List<JobView>> JOBS = new TypeReference<>() {};
+    private static final TypeReference<TaskView> TASK = new TypeReference<>() {};
+    private static final TypeReference<Map<String, Object>> FLEET = new TypeReference<>() {};
+
+    private static <T> T as(JsonNode body, TypeReference<T> type) throws IOException {
+        return Json.MAPPER.readerFor(type).readValue(body);
     }
 
     JsonNode why(String jobId, Long seq) throws IOException, InterruptedException {
@@ -217,8 +232,9 @@ final class SchedulerClient {
                 .DELETE().build());
     }
 
-    JsonNode fleet() throws IOException, InterruptedException {
-        return send(request("/fleet").GET().build());
+    /** The provisioner's status, by name; empty when the scheduler runs an in-JVM pool. */
+    Map<String, Object> fleet() throws IOException, InterruptedException {
+        return as(send(request("/fleet").GET().build()), FLEET);
     }
 
     /** Streams the job's results, one JSON line each; with {@code follow}, until the job is done. */

@@ -85,7 +85,7 @@ class BillCommandTest {
         JsonNode job = admin.get("jobs").get(admin.get("jobs").size() - 1);
         assertEquals(2.5, job.get("budgetUsd").asDouble());
         assertTrue(job.get("amounts").get("taskSeconds").asDouble() >= 0.05, job.toString());
-        Run status = drover("status", job.get("jobId").asText());
+        Run status = drover("status", "--json", job.get("jobId").asText());
         assertTrue(status.out.contains("\"ec2Usd\"") && status.out.contains("\"requestUsd\""), status.out);
         Run table = drover("bill", "--since", "2000-01-01");
         assertEquals(0, table.code, table.err);

@@ -138,8 +138,27 @@ class CliEndToEndTest {
         List<String> m = Files.readAllLines(marks);
         assertEquals(4, m.stream().filter("started"::equals).count(), "only the running tasks started: " + m);
         assertTrue(m.stream().noneMatch("finished"::equals), "running tasks were killed: " + m);
-        Run status = drover("status", "-s", address, jobId);
+        Run status = drover("status", "-s", address, jobId, "--json");
         assertTrue(status.out.contains("\"state\" : \"CANCELLED\""), status.out);
+        Run forPeople = drover("status", "-s", address, jobId);
+        assertTrue(forPeople.out.startsWith("job " + jobId) && forPeople.out.contains(": CANCELLED"), forPeople.out);
+        assertTrue(forPeople.out.contains("running, 0 succeeded"), forPeople.out);
+    }
+
+    @Test
+    void statusTaskAndFleetPrintForPeopleAndJsonOnlyWhenAsked() throws Exception {
+        String jobId = scheduler.submit(new java.io.ByteArrayInputStream("echo hello\n".getBytes(StandardCharsets.UTF_8)),
+                "people.txt", Accounts.ADMIN).jobId();
+        scheduler.awaitDone(jobId);
+        Run job = drover("status", "-s", address, jobId);
+        assertEquals(0, job.code, job.err);
+        assertTrue(job.out.contains("tasks     1: 0 queued, 0 running, 1 succeeded"), job.out);
+        Run task = drover("status", "-s", address, jobId, "--task", "0");
+        assertTrue(task.out.startsWith("task 0 of job " + jobId + ": SUCCEEDED") && task.out.contains("out| hello"), task.out);
+        Run fleet = drover("fleet", "-s", address);
+        assertEquals(0, fleet.code, fleet.err);
+        assertTrue(fleet.out.startsWith("no fleet: this scheduler runs its tasks on an in-JVM pool"), fleet.out);
+        assertEquals("{ }", drover("fleet", "-s", address, "--json").out.strip());
     }
 
     @Test

@@ -50,9 +50,9 @@ class RunningTasksTest {
 
                 Map<String, String> env = Map.of(TokenFile.VARIABLE, token);
                 String address = "127.0.0.1:" + api.port();
-                JsonNode status = Json.MAPPER.readTree(drover(env, "status", job, "-s", address));
+                JsonNode status = Json.MAPPER.readTree(drover(env, "status", job, "-s", address, "--json"));
                 assertEquals(1, status.get("counts").get("RUNNING").asInt(), status.toString());
-                JsonNode task = Json.MAPPER.readTree(drover(env, "status", job, "--task", "1", "-s", address));
+                JsonNode task = Json.MAPPER.readTree(drover(env, "status", job, "--task", "1", "-s", address, "--json"));
                 assertEquals("RUNNING", task.get("status").asText(), task.toString());
                 assertTrue(task.get("worker").asText().startsWith("local-"), task.toString());
                 assertTrue(task.get("startedAt").asLong() >= t0, task.toString());
