@@ -7,7 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.drover.core.files.FilesException;
 import dev.drover.core.files.FilesPack;
 import dev.drover.core.port.User;
-import dev.drover.scheduler.Scheduler;
+import dev.drover.scheduler.Engine;
 import java.util.List;
 import java.util.Map;
 
@@ -16,9 +16,9 @@ final class FilesResource implements Resource {
     /** The most a files pack may weigh here, whatever the client's own limit. */
     static final long MAX_FILES_PACK_BYTES = 16L << 30;
 
-    private final Scheduler scheduler;
+    private final Engine scheduler;
 
-    FilesResource(Scheduler scheduler) {
+    FilesResource(Engine scheduler) {
         this.scheduler = scheduler;
     }
 

@@ -7,7 +7,7 @@ import static dev.drover.scheduler.api.Replies.usd;
 import com.sun.net.httpserver.HttpExchange;
 import dev.drover.core.port.User;
 import dev.drover.core.workload.WorkloadException;
-import dev.drover.scheduler.Scheduler;
+import dev.drover.scheduler.Engine;
 import dev.drover.scheduler.billing.Billing;
 import dev.drover.scheduler.job.JobState;
 import dev.drover.scheduler.model.JobView;
@@ -27,14 +27,14 @@ import java.util.Optional;
  * outputs, cancel, why and rerun. A user sees only their own jobs (404 for anyone else's); an admin all.
  */
 final class JobsResource implements Resource {
-    private final Scheduler scheduler;
+    private final Engine scheduler;
     private final Billing billing;
     private final Why why;
     private final Rerun rerun;
     private final StreamBudget streams;
     private final long maxBodyBytes;
 
-    JobsResource(Scheduler scheduler, Billing billing, Why why, Rerun rerun, StreamBudget streams, long maxBodyBytes) {
+    JobsResource(Engine scheduler, Billing billing, Why why, Rerun rerun, StreamBudget streams, long maxBodyBytes) {
         this.scheduler = scheduler;
         this.billing = billing;
         this.why = why;
