@@ -1,7 +1,6 @@
 package dev.drover.cli;
 
 import dev.drover.scheduler.model.JobView;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.codec.Json;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
@@ -42,17 +41,17 @@ final class JobFollower {
         this.clock = clock;
     }
 
-    Map<String, Object> follow(JsonNode job, long submittedAtMillis, Optional<Path> resultsFile, boolean quiet)
+    Map<String, Object> follow(JobView job, long submittedAtMillis, Optional<Path> resultsFile, boolean quiet)
             throws IOException, InterruptedException {
         return follow(job, submittedAtMillis, resultsFile, quiet, r -> { });
     }
 
     /** Follows the job, handing each result to {@code each} as well. */
-    Map<String, Object> follow(JsonNode job, long submittedAtMillis, Optional<Path> resultsFile, boolean quiet,
+    Map<String, Object> follow(JobView job, long submittedAtMillis, Optional<Path> resultsFile, boolean quiet,
                                java.util.function.Consumer<TaskResult> each)
             throws IOException, InterruptedException {
-        String jobId = job.get("jobId").asText();
-        long total = job.get("total").asLong();
+        String jobId = job.jobId();
+        long total = job.total();
         Progress progress = new Progress(err, Progress.isTerminal(), clock, total);
         Map<TaskStatus, Long> counts = new EnumMap<>(TaskStatus.class);
         long[] latencies = new long[(int) Math.min(total, Integer.MAX_VALUE - 8)];

@@ -81,21 +81,21 @@ final class SchedulerClient {
     }
 
     /** Submits a workload; the scheduler makes the token's user its owner. */
-    JsonNode submit(Path workload, String name) throws IOException, InterruptedException {
+    JobView submit(Path workload, String name) throws IOException, InterruptedException {
         return submit(workload, name, null);
     }
 
     /** Submits a job whose tasks start in a copy of the files pack {@code files} (null: none), already uploaded. */
-    JsonNode submit(Path workload, String name, String files) throws IOException, InterruptedException {
+    JobView submit(Path workload, String name, String files) throws IOException, InterruptedException {
         return submit(workload, name, files, 0);
     }
 
     /** The same, with the job's priority among the user's jobs (higher first; 0 is the default and is not sent). */
-    JsonNode submit(Path workload, String name, String files, int priority) throws IOException, InterruptedException {
+    JobView submit(Path workload, String name, String files, int priority) throws IOException, InterruptedException {
         String query = "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + (files == null ? "" : "&files=" + files)
                 + (priority == 0 ? "" : "&priority=" + priority) + (budgetUsd == null ? "" : "&budget=" + budgetUsd);
-        return send(request("/jobs" + query)
-                .POST(HttpRequest.BodyPublishers.ofFile(workload)).build());
+        return as(send(request("/jobs" + query)
+                .POST(HttpRequest.BodyPublishers.ofFile(workload)).build()), JOB);
     }
 
     /** Jobs submitted through this client are cancelled with reason "budget" once they spend {@code usd} (null: none). */
@@ -195,16 +195,16 @@ final class SchedulerClient {
         return base.resolve(r.get("path").asText()).toString();
     }
 
-    JsonNode cancel(String jobId) throws IOException, InterruptedException {
-        return send(request("/jobs/" + jobId + "/cancel")
-                .POST(HttpRequest.BodyPublishers.noBody()).build());
+    JobView cancel(String jobId) throws IOException, InterruptedException {
+        return as(send(request("/jobs/" + jobId + "/cancel")
+                .POST(HttpRequest.BodyPublishers.noBody()).build()), JOB);
     }
 
     /** Submits some of a job's tasks anew: {@code group} a failure group's id, or null for every failed task. */
-    JsonNode rerun(String jobId, String group) throws IOException, InterruptedException {
-        String body = group == null ? "{\"failed\":true}" : Json.write(java.util.Map.of("group", group));
-        return send(request("/jobs/" + jobId + "/rerun").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    JobView rerun(String jobId, String group) throws IOException, InterruptedException {
+        String body = group == null ? "{\"failed\":true}" : Json.write(Map.of("group", group));
+        return as(send(request("/jobs/" + jobId + "/rerun").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build()), JOB);
     }
 
     JsonNode users() throws IOException, InterruptedException {
