@@ -1,6 +1,7 @@
 package dev.drover.cli;
 
-import dev.drover.service.InJvmFleet;
+import dev.drover.service.SchedulerService;
+import dev.drover.service.ServiceOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BillCommandTest {
     @TempDir
     static Path dir;
-    static InJvmFleet fleet;
+    static SchedulerService service;
     static Scheduler scheduler;
     static HttpApi api;
     static String address;
@@ -32,8 +33,8 @@ class BillCommandTest {
 
     @BeforeAll
     static void start() throws Exception {
-        fleet = new InJvmFleet(2, Clock.systemUTC());
-        scheduler = new Scheduler(fleet.schedulerConfig(dir.resolve("data")), fleet.backend(), Clock.systemUTC()).start();
+        service = SchedulerService.start(ServiceOptions.of(dir.resolve("data"), Clock.systemUTC(), new ServiceOptions.InJvmPool(2)));
+        scheduler = service.scheduler();
         Accounts.Local local = Accounts.local(Clock.systemUTC());
         api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of, local.accounts()).start();
         address = "127.0.0.1:" + api.port();
@@ -43,8 +44,7 @@ class BillCommandTest {
     @AfterAll
     static void stop() {
         api.close();
-        scheduler.close();
-        fleet.close();
+        service.close();
     }
 
     record Run(int code, String out, String err) {}
