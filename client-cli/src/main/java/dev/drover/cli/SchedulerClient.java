@@ -3,6 +3,8 @@ package dev.drover.cli;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.codec.Json;
+import dev.drover.scheduler.billing.Bill;
+import dev.drover.scheduler.billing.Forecast;
 import dev.drover.scheduler.model.JobView;
 import dev.drover.scheduler.model.TaskView;
 import dev.drover.scheduler.tls.Fingerprint;
@@ -105,13 +107,13 @@ final class SchedulerClient {
     }
 
     /** Forecasts a workload's cost and duration from the task times measured so far; nothing is queued. */
-    JsonNode dryRun(Path workload, String name) throws IOException, InterruptedException {
-        return send(request("/jobs?dryRun=true&name=" + URLEncoder.encode(name, StandardCharsets.UTF_8))
-                .POST(HttpRequest.BodyPublishers.ofFile(workload)).build());
+    Forecast dryRun(Path workload, String name) throws IOException, InterruptedException {
+        return as(send(request("/jobs?dryRun=true&name=" + URLEncoder.encode(name, StandardCharsets.UTF_8))
+                .POST(HttpRequest.BodyPublishers.ofFile(workload)).build()), new TypeReference<Forecast>() {});
     }
 
     /** The bill of {@code user} (null: the token's own, or an admin's of everyone) for jobs since {@code since} (null: all). */
-    JsonNode bill(String user, String since) throws IOException, InterruptedException {
+    Bill bill(String user, String since) throws IOException, InterruptedException {
         StringBuilder q = new StringBuilder("/bill");
         char sep = '?';
         if (user != null) {
@@ -121,7 +123,7 @@ final class SchedulerClient {
         if (since != null) {
             q.append(sep).append("since=").append(URLEncoder.encode(since, StandardCharsets.UTF_8));
         }
-        return send(request(q.toString()).GET().build());
+        return as(send(request(q.toString()).GET().build()), new TypeReference<Bill>() {});
     }
 
     /** True if the scheduler's payload store holds this files pack. */
