@@ -3,6 +3,7 @@ package dev.drover.cli;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.codec.Json;
+import dev.drover.core.port.User;
 import dev.drover.scheduler.billing.Bill;
 import dev.drover.scheduler.billing.Forecast;
 import dev.drover.scheduler.model.JobView;
@@ -209,8 +210,8 @@ final class SchedulerClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build()), JOB);
     }
 
-    JsonNode users() throws IOException, InterruptedException {
-        return send(request("/users").GET().build());
+    List<User> users() throws IOException, InterruptedException {
+        return as(send(request("/users").GET().build()), new TypeReference<List<User>>() {});
     }
 
     JsonNode addUser(String name, boolean admin) throws IOException, InterruptedException {
