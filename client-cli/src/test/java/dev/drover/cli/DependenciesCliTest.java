@@ -33,7 +33,7 @@ class DependenciesCliTest {
 
     @Test
     void submitAfterWaitsForTheJobItNamesAndRefusesAnUnknownOne() throws Exception {
-        try (InJvmFleet fleet = new InJvmFleet(2, java.time.Clock.systemUTC());
+        try (dev.drover.service.InJvmFleet fleet = new dev.drover.service.InJvmFleet(2, java.time.Clock.systemUTC());
              dev.drover.scheduler.Scheduler scheduler = new dev.drover.scheduler.Scheduler(
                      fleet.schedulerConfig(dir.resolve("data")), fleet.backend(), java.time.Clock.systemUTC()).start();
              dev.drover.scheduler.api.HttpApi api = new dev.drover.scheduler.api.HttpApi(scheduler, "127.0.0.1", 0,

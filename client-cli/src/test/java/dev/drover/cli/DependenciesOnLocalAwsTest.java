@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.codec.Json;
+import dev.drover.service.EmbeddedAws;
 import dev.drover.core.files.FilesPack;
 import dev.drover.localaws.ProcessFleetLauncher;
 import dev.drover.scheduler.Scheduler;

@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * cancels. One instance serves many clients and jobs at once; the same code drives the in-JVM
  * pool and remote workers, the difference being only the {@link Backend}.
  */
-public final class Scheduler implements AutoCloseable {
+public final class Scheduler implements Engine, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
 
     private final SchedulerConfig config;
@@ -218,6 +218,7 @@ public final class Scheduler implements AutoCloseable {
      * The same, for a job that sends no task until every job in {@code after} has ended with all its
      * tasks succeeded, and is cancelled (reason {@code dependency}) if one of them ends otherwise.
      */
+    @Override
     public JobView submit(InputStream workload, String name, String owner, String files, int priority, Double budgetUsd,
                           List<String> after) throws WorkloadException, IOException, Quotas.Exceeded {
         String unknown = jobWaits.refusal(after, owner);

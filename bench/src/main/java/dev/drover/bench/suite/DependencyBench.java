@@ -1,6 +1,6 @@
 package dev.drover.bench.suite;
 
-import dev.drover.cli.InJvmFleet;
+import dev.drover.service.InJvmFleet;
 import dev.drover.core.codec.Json;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;

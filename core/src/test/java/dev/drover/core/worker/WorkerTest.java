@@ -1,5 +1,6 @@
 package dev.drover.core.worker;
 
+import dev.drover.core.exec.TaskEnvironment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,7 +37,7 @@ class WorkerTest {
 
     Worker worker(String id, int threads, Duration idle) {
         return new Worker(WorkerConfig.defaults(id, threads, idle).withPollWait(Duration.ofMillis(100)),
-                requests, responses, claims, Executors.standard(), clock, () -> Usage.ZERO).start();
+                requests, responses, claims, Executors.standard(TaskEnvironment.fromWorker(System.getenv())), clock, () -> Usage.ZERO).start();
     }
 
     void send(String job, Task... tasks) {
@@ -118,7 +119,7 @@ class WorkerTest {
     @Test
     void resultsShareAMessageWhileTasksRunButTheLastOnesDoNotWaitOutTheLinger() throws Exception {
         Worker w = new Worker(WorkerConfig.defaults("w", 2, Duration.ZERO).withPollWait(Duration.ofMillis(100))
-                .withResultLinger(Duration.ofSeconds(2)), requests, responses, claims, Executors.standard(), clock,
+                .withResultLinger(Duration.ofSeconds(2)), requests, responses, claims, Executors.standard(TaskEnvironment.fromWorker(System.getenv())), clock,
                 () -> Usage.ZERO).start();
         send("j", task(0, "sleep 0"), task(1, "sleep 0"), task(2, "sleep 300"), task(3, "sleep 300"));
         List<Integer> sizes = new ArrayList<>();
@@ -243,7 +244,7 @@ class WorkerTest {
     @Test
     void aFailedCancellationReadAfterAClaimDoesNotKillThePoller() throws Exception {
         Worker w = new Worker(WorkerConfig.defaults("w", 1, Duration.ZERO).withPollWait(Duration.ofMillis(100)),
-                requests, responses, failingCancelReads(claims, 1), Executors.standard(), clock, () -> Usage.ZERO).start();
+                requests, responses, failingCancelReads(claims, 1), Executors.standard(TaskEnvironment.fromWorker(System.getenv())), clock, () -> Usage.ZERO).start();
         send("j", task(0, "sleep 0"));
         assertEquals(1, collect(1, Duration.ofSeconds(5)).size(), "the first bundle ran although its cancel read failed");
         requests.send(List.of(Json.write(new Bundle("j:1", "j", clock.millis(), List.of(task(1, "sleep 0"))))));
@@ -261,14 +262,14 @@ class WorkerTest {
             }
         };
         Worker w = new Worker(WorkerConfig.defaults("w", 1, Duration.ZERO), gone, responses, claims,
-                Executors.standard(), clock, () -> Usage.ZERO).start();
+                Executors.standard(TaskEnvironment.fromWorker(System.getenv())), clock, () -> Usage.ZERO).start();
         assertEquals(ExitReason.FAILED, w.exited().get(5, TimeUnit.SECONDS).exitReason());
     }
 
     @Test
     void aDrainPastItsDeadlineKillsTheRunningTasksAndHandsThemBack() throws Exception {
         Worker w = new Worker(WorkerConfig.defaults("w", 1, Duration.ZERO).withPollWait(Duration.ofMillis(100))
-                .withDrainTimeout(Duration.ofMillis(300)), requests, responses, claims, Executors.standard(), clock,
+                .withDrainTimeout(Duration.ofMillis(300)), requests, responses, claims, Executors.standard(TaskEnvironment.fromWorker(System.getenv())), clock,
                 () -> Usage.ZERO).start();
         send("j", task(0, "/bin/sleep 30"));
         Thread.sleep(500);
@@ -296,12 +297,12 @@ class WorkerTest {
                 });
         WorkerConfig base = WorkerConfig.defaults("slow", 1, Duration.ZERO).withPollWait(Duration.ofMillis(100))
                 .withLease(Duration.ofMillis(600), Duration.ofMillis(200));
-        Worker slow = new Worker(base, requests, responses, slowCancelReads, Executors.standard(), clock, () -> Usage.ZERO).start();
+        Worker slow = new Worker(base, requests, responses, slowCancelReads, Executors.standard(TaskEnvironment.fromWorker(System.getenv())), clock, () -> Usage.ZERO).start();
         send("j", task(0, "sleep 3000"));
         Thread.sleep(300);
         Worker rival = new Worker(WorkerConfig.defaults("rival", 1, Duration.ZERO).withPollWait(Duration.ofMillis(100))
                 .withLease(Duration.ofMillis(600), Duration.ofMillis(200)), requests, responses, claims,
-                Executors.standard(), clock, () -> Usage.ZERO).start();
+                Executors.standard(TaskEnvironment.fromWorker(System.getenv())), clock, () -> Usage.ZERO).start();
         List<TaskResult> results = collect(2, Duration.ofSeconds(8));
         slow.handBack().get(10, TimeUnit.SECONDS);
         rival.drain().get(10, TimeUnit.SECONDS);
@@ -328,17 +329,33 @@ class WorkerTest {
     @Test
     void aWorkerWhoseEndpointsAreGoneStopsWithinItsBoundAndSaysWhatItCouldNotHandBack() throws Exception {
         var gone = new java.util.concurrent.atomic.AtomicBoolean();
+        var claimed = new java.util.concurrent.CountDownLatch(1);
+        ClaimStore watched = (ClaimStore) java.lang.reflect.Proxy.newProxyInstance(ClaimStore.class.getClassLoader(),
+                new Class<?>[] {ClaimStore.class}, (proxy, method, args) -> {
+                    Object r = method.invoke(claims, args);
+                    if (method.getName().equals("claim")) {
+                        claimed.countDown();
+                    }
+                    return r;
+                });
+        // the drain timeout is long enough for the short task to end even on a busy machine, not for the long one
+        Duration drain = Duration.ofSeconds(5);
         Worker w = new Worker(WorkerConfig.defaults("w", 2, Duration.ZERO).withPollWait(Duration.ofMillis(100))
-                .withDrainTimeout(Duration.ofMillis(500)), goneWhen(MessageQueue.class, requests, gone),
-                goneWhen(MessageQueue.class, responses, gone), goneWhen(ClaimStore.class, claims, gone),
-                Executors.standard(), clock, () -> Usage.ZERO).start();
-        send("j", task(0, "sleep 0.3"), task(1, "/bin/sleep 30"));
-        Thread.sleep(150); // claimed and running
+                .withDrainTimeout(drain), goneWhen(MessageQueue.class, requests, gone),
+                goneWhen(MessageQueue.class, responses, gone), goneWhen(ClaimStore.class, watched, gone),
+                Executors.standard(TaskEnvironment.fromWorker(System.getenv())), clock, () -> Usage.ZERO).start();
+        java.nio.file.Path started = java.nio.file.Files.createTempDirectory("worker-test").resolve("started");
+        send("j", task(0, "touch '" + started + "'; sleep 0.3"), task(1, "/bin/sleep 30"));
+        assertTrue(claimed.await(10, TimeUnit.SECONDS), "the bundle was claimed");
+        for (int i = 0; i < 200 && !java.nio.file.Files.exists(started); i++) {
+            Thread.sleep(50); // until the short task runs: the long one starts beside it
+        }
+        Thread.sleep(100);
         gone.set(true);
         long t0 = System.nanoTime();
-        WorkerStats stats = w.drain().get(Worker.STOP_GRACE.plusSeconds(5).toSeconds(), TimeUnit.SECONDS);
+        WorkerStats stats = w.drain().get(drain.plus(Worker.STOP_GRACE).plusSeconds(5).toSeconds(), TimeUnit.SECONDS);
         long took = System.nanoTime() - t0;
-        assertTrue(took < Duration.ofMillis(500).plus(Worker.STOP_GRACE).toNanos(), "stopped within drain + grace: " + took);
+        assertTrue(took < drain.plus(Worker.STOP_GRACE).toNanos(), "stopped within drain + grace: " + took);
         assertEquals(ExitReason.DRAINED, stats.exitReason());
         assertEquals(List.of("result j/0", "bundle j:0", "message j:0"), stats.notHandedBack(),
                 "the finished task's result was not published, its bundle not released, its message not made visible");
