@@ -91,8 +91,10 @@ class DependenciesOnLocalAwsTest {
                 CliEndToEndTest.Run lines = ExamplesOnLocalAwsTest.drover("results", "-s", "127.0.0.1:" + api.port(), jobId);
                 assertEquals(0, lines.code(), lines.err());
                 Files.writeString(results, lines.out());
-                CliEndToEndTest.Run status = ExamplesOnLocalAwsTest.drover("status", "-s", "127.0.0.1:" + api.port(), jobId);
+                CliEndToEndTest.Run status = ExamplesOnLocalAwsTest.drover("status", "-s", "127.0.0.1:" + api.port(), jobId, "--json");
                 JsonNode stages = Json.MAPPER.readTree(status.out()).get("stages");
+                CliEndToEndTest.Run readable = ExamplesOnLocalAwsTest.drover("status", "-s", "127.0.0.1:" + api.port(), jobId);
+                assertTrue(readable.out().contains("stage     line 10 (map): 20 of 20 succeeded; waits on prep"), readable.out());
                 assertEquals("prep", stages.get(0).get("name").asText(), status.out());
                 assertEquals(20, stages.get(1).get("succeeded").asInt(), status.out());
             }
