@@ -151,7 +151,7 @@ final class RemoteRunner {
      * Runs small throw-away jobs until every worker of the fleet has posted results: the processes
      * are up, connected and their code warm, as a long-lived fleet would be.
      */
-    private void awaitReady(Scheduler scheduler, List<String> ids, int threads) throws Exception {
+    static void awaitReady(Scheduler scheduler, List<String> ids, int threads) throws Exception {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         byte[] warmUp = Workloads.sleeps(threads * 10, 20);
         while (!scheduler.demand().reportingWorkers().containsAll(ids)) {

@@ -90,7 +90,8 @@ class BenchSmokeTest {
         for (JsonNode row : json.path("throughput")) {
             if (row.path("backend").asText().equals("remote")) {
                 for (String k : List.of("remoteTasksPerSecond", "rawMessagesPerSecond", "ratioToRaw", "sqsRequestsPerTask",
-                        "dynamoWritesPerTask", "costPerMillionTasksUsd", "processes", "threadsPerProcess")) {
+                        "dynamoWritesPerTask", "costPerMillionTasksUsd", "processes", "threadsPerProcess", "schedulerCpuMicrosPerTask",
+                        "cpuCollectMicrosPerTask", "jobOverheadSeconds")) {
                     positive(row, k, "remote throughput");
                 }
             }
