@@ -29,6 +29,10 @@ final class ApiFixture implements AutoCloseable {
     }
 
     ApiFixture(Path dir, HttpApi.Limits limits, Quotas quotas) throws Exception {
+        this(dir, limits, quotas, dev.drover.scheduler.tls.Transport.plain());
+    }
+
+    ApiFixture(Path dir, HttpApi.Limits limits, Quotas quotas, dev.drover.scheduler.tls.Transport transport) throws Exception {
         Clock clock = Clock.systemUTC();
         this.dataDir = dir.resolve("data");
         Backend backend = new Backend(new InMemoryMessageQueue(clock), new InMemoryMessageQueue(clock), Optional.empty(),
@@ -39,7 +43,7 @@ final class ApiFixture implements AutoCloseable {
         this.adminToken = local.adminToken();
         this.annToken = accounts.add("ann", false);
         this.bobToken = accounts.add("bob", false);
-        this.api = new HttpApi(scheduler, "127.0.0.1", 0, () -> Map.of("workers", 0), accounts, limits).start();
+        this.api = new HttpApi(scheduler, "127.0.0.1", 0, () -> Map.of("workers", 0), accounts, limits, transport).start();
     }
 
     int port() {
