@@ -125,9 +125,11 @@ final class ScaleBench {
                 cpu.close();
             }
             cpu.intake(t.intakeCpuNanos());
-            long nanos = cpu.stop().values().stream().mapToLong(Long::longValue).sum();
+            Map<SchedulerCpu.Stage, Long> used = cpu.stop();
+            long nanos = used.values().stream().mapToLong(Long::longValue).sum();
             double micros = nanos / 1000.0 / tasks;
             String k = "fleet" + workers + "x" + threads;
+            used.forEach((stage, n) -> figures.put(k + Row.Keys.cpuMicrosPerTask(stage).substring(3), round(n / 1000.0 / tasks)));
             figures.put(k + "Tasks", tasks);
             figures.put(k + "Efficiency", round(perThread * taskMillis / 1000.0 / t.wallSeconds()));
             figures.put(k + "WallSeconds", round(t.wallSeconds()));

@@ -5,6 +5,7 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -84,9 +85,14 @@ final class SchedulerCpu implements AutoCloseable {
         return cpu;
     }
 
+    /** Threads of workers in this JVM (the simulated fleet): not the scheduler's. */
+    private static final List<String> WORKER_THREADS = List.of("drover-task", "drover-poll-", "drover-publish-",
+            "drover-lease-", "drover-upload-", "drover-cancel-", "drover-stop-", "drover-files-");
+
     /** The scheduler's threads: its own, and the AWS SDK's it drives (connection reapers, timers). */
     private static boolean schedulers(String name) {
-        return name.startsWith("drover-") || name.startsWith("sdk-") || name.startsWith("idle-connection-reaper");
+        return (name.startsWith("drover-") || name.startsWith("sdk-") || name.startsWith("idle-connection-reaper"))
+                && WORKER_THREADS.stream().noneMatch(name::startsWith);
     }
 
     private void split(Map<Stage, Long> cpu, long nanos, Stage... stages) {
