@@ -1,8 +1,11 @@
 package dev.drover.cli;
 
+import dev.drover.core.files.FilesPack;
 import dev.drover.scheduler.tls.Fingerprint;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -12,9 +15,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "audit", mixinStandardHelpOptions = true,
-        description = "Try known attacks against a running scheduler and report PASS or FAIL for each. Needs no token."
-                + " Now: slow connections (many connections that stall mid-request or mid-handshake; /health must still"
-                + " answer, and the server must close them). Exit 0 when every check passed, 1 otherwise.")
+        description = "Try known attacks against a running scheduler and report PASS or FAIL for each: slow connections"
+                + " (many connections that stall mid-request or mid-handshake; /health must still answer, and the server must"
+                + " close them; needs no token), and, with your token, a files pack whose symlink chain and hard link reach"
+                + " outside it (PUT /files must refuse it with a 4xx naming the entry; without a token it is SKIPPED)."
+                + " Exit 0 when every check run passed, 1 otherwise.")
 final class AuditCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -37,6 +42,11 @@ final class AuditCommand implements Callable<Integer> {
             description = "How long the server may keep the stalled connections open (default: ${DEFAULT-VALUE}).")
     int hold;
 
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "Your API token, for the files attack (default: $DROVER_TOKEN, then the one kept for this scheduler in"
+                    + " ~/.drover/services/HOST_PORT/token, then ~/.drover/token).")
+    Path tokenFile;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -50,6 +60,30 @@ final class AuditCommand implements Callable<Integer> {
         SlowConnectionsAttack.Result r = SlowConnectionsAttack.run(base, pin, connections, Duration.ofSeconds(within),
                 Duration.ofSeconds(hold));
         out.println(r.line());
-        return r.held() ? 0 : 1;
+        boolean held = r.held();
+        Optional<String> token = token(address);
+        if (token.isEmpty()) {
+            out.println("files pack escape: SKIPPED (no token: give --token-file FILE or set DROVER_TOKEN)");
+        } else {
+            Path scratch = Files.createTempDirectory("drover-audit-");
+            try {
+                FilesEscapeAttack.Result f = FilesEscapeAttack.run(new SchedulerClient(address, token.get(), pin), scratch);
+                out.println(f.line());
+                held &= f.held();
+            } finally {
+                FilesPack.deleteTree(scratch);
+            }
+        }
+        return held ? 0 : 1;
+    }
+
+    /** The user's token, found as every client command finds it; empty if there is none. */
+    private Optional<String> token(String address) throws java.io.IOException {
+        ClientEnvironment env = Main.environment(spec);
+        try {
+            return Optional.of(TokenFile.resolve(tokenFile, env, ServiceCredentials.of(env, address)));
+        } catch (TokenFile.Missing e) {
+            return Optional.empty();
+        }
     }
 }

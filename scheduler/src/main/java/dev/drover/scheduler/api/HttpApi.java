@@ -257,12 +257,18 @@ public final class HttpApi implements AutoCloseable {
                 log.debug("{} {}: {}", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), e.toString());
                 ex.getResponseHeaders().set("Connection", "close");
                 refuse(ex, new Refusal(400, "the request's body could not be read: " + JsonErrors.message(400)));
+            } else if (DiskFull.causedBy(e)) {
+                diskFull(ex, e);
             } else {
                 String incident = UUID.randomUUID().toString().substring(0, 8);
                 log.error("{} {}: request failed (incident {})", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), incident, e);
                 refuse(ex, new Refusal(500, "internal error (incident " + incident + ")"));
             }
         } catch (Exception e) {
+            if (DiskFull.causedBy(e)) {
+                diskFull(ex, e);
+                return;
+            }
             String incident = UUID.randomUUID().toString().substring(0, 8);
             log.error("{} {}: request failed (incident {})", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), incident, e);
             refuse(ex, new Refusal(500, "internal error (incident " + incident + ")"));
@@ -729,6 +735,13 @@ public final class HttpApi implements AutoCloseable {
         } else {
             throw new Refusal(404, "no such files pack");
         }
+    }
+
+    /** The disk filled under the request: the admin's to fix, so one warning line, and 507 for the client. */
+    private static void diskFull(HttpExchange ex, Exception e) {
+        log.warn("{} {}: the disk is full: {}", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), e.getMessage());
+        ex.getResponseHeaders().set("Connection", "close"); // the rest of an upload is not read
+        refuse(ex, DiskFull.refusal());
     }
 
     /** Answers with an error, if the response has not begun; a client that has gone is let go. */

@@ -28,10 +28,13 @@ public final class JobFiles {
 
     private final PayloadStore payloads;
     private final Path spoolDir;
+    private final long unpackedLimit;
 
-    public JobFiles(PayloadStore payloads, Path spoolDir) {
+    /** @param unpackedLimit the most a pack may hold unpacked (bytes) for {@link #put} to take it */
+    public JobFiles(PayloadStore payloads, Path spoolDir, long unpackedLimit) {
         this.payloads = payloads;
         this.spoolDir = spoolDir;
+        this.unpackedLimit = unpackedLimit;
     }
 
     /** True if the store holds the files pack named by this SHA-256 (one HeadObject on S3). */
@@ -68,7 +71,7 @@ public final class JobFiles {
                 throw new FilesException("the files pack's SHA-256 is " + got + ", not " + sha256);
             }
             try (InputStream in = Files.newInputStream(spool)) { // workers check again when they unpack
-                FilesPack.check(in, FilesPack.MAX_UNPACKED_BYTES, FilesPack.DEFAULT_MAX_ENTRIES, "files pack " + sha256);
+                FilesPack.check(in, unpackedLimit, FilesPack.DEFAULT_MAX_ENTRIES, "files pack " + sha256);
             }
             payloads.putFile(FilesPack.PREFIX + sha256, spool);
             log.info("files pack {} stored ({} bytes)", sha256, n);

@@ -33,10 +33,16 @@ final class ApiFixture implements AutoCloseable {
     }
 
     ApiFixture(Path dir, HttpApi.Limits limits, Quotas quotas, dev.drover.scheduler.tls.Transport transport) throws Exception {
+        this(dir, limits, quotas, transport, new InMemoryPayloadStore());
+    }
+
+    /** The same on this payload store (a test's stand-in that fails on purpose). */
+    ApiFixture(Path dir, HttpApi.Limits limits, Quotas quotas, dev.drover.scheduler.tls.Transport transport,
+               dev.drover.core.port.PayloadStore payloads) throws Exception {
         Clock clock = Clock.systemUTC();
         this.dataDir = dir.resolve("data");
         Backend backend = new Backend(new InMemoryMessageQueue(clock), new InMemoryMessageQueue(clock), Optional.empty(),
-                new InMemoryClaimStore(), new InMemoryPayloadStore(), Optional.empty(), UsageMeter.NONE);
+                new InMemoryClaimStore(), payloads, Optional.empty(), UsageMeter.NONE);
         this.scheduler = new Scheduler(SchedulerConfig.defaults(dataDir, 4).withQuotas(quotas), backend, clock).start();
         Accounts.Local local = Accounts.local(clock);
         this.accounts = local.accounts();

@@ -114,6 +114,37 @@ class HttpApiTest {
         assertEquals(2, results.body().lines().count(), results.body());
     }
 
+    /** A disk that fills while a pack is stored (the store's own spool, or S3's staging) is 507 with a reason, not 500. */
+    @Test
+    void aFullDiskDuringPutFilesIs507() throws Exception {
+        dev.drover.core.port.PayloadStore full = new dev.drover.core.memory.InMemoryPayloadStore();
+        dev.drover.core.port.PayloadStore store = (dev.drover.core.port.PayloadStore) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {dev.drover.core.port.PayloadStore.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("putFile")) {
+                        throw new java.io.UncheckedIOException(new java.nio.file.FileSystemException(
+                                args[1].toString(), null, "No space left on device"));
+                    }
+                    try {
+                        return m.invoke(full, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        Path source = Files.createDirectories(dir.resolve("full-disk/src"));
+        Files.writeString(source.resolve("a.txt"), "hello\n");
+        dev.drover.core.files.FilesPack.Pack pack = dev.drover.core.files.FilesPack.pack(source, 1 << 20,
+                Files.createDirectories(dir.resolve("full-disk/scratch")));
+        try (ApiFixture fixture = new ApiFixture(dir.resolve("full-disk"), HttpApi.Limits.defaults(),
+                dev.drover.scheduler.model.Quotas.defaults(), dev.drover.scheduler.tls.Transport.plain(), store)) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + fixture.port() + "/files/" + pack.sha256()))
+                    .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + fixture.annToken)
+                    .PUT(HttpRequest.BodyPublishers.ofFile(pack.file())).build(), HttpResponse.BodyHandlers.ofString());
+            assertError(507, r);
+            assertTrue(json(r).get("error").asText().contains("disk is full"), r.body());
+        }
+    }
+
     static List<String> ids(HttpResponse<String> r) throws Exception {
         return Stream.of(Json.MAPPER.treeToValue(json(r), JsonNode[].class)).map(j -> j.get("jobId").asText()).toList();
     }
