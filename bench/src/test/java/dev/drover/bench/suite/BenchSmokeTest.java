@@ -91,7 +91,7 @@ class BenchSmokeTest {
             if (row.path("backend").asText().equals("remote")) {
                 for (String k : List.of("remoteTasksPerSecond", "rawMessagesPerSecond", "ratioToRaw", "sqsRequestsPerTask",
                         "dynamoWritesPerTask", "costPerMillionTasksUsd", "processes", "threadsPerProcess", "schedulerCpuMicrosPerTask",
-                        "cpuCollectMicrosPerTask", "jobOverheadSeconds")) {
+                        "jobOverheadSeconds")) { // a stage's share may be 0: it is split by samples
                     positive(row, k, "remote throughput");
                 }
             }
