@@ -7,18 +7,17 @@ import dev.drover.core.EnvironmentVariables;
 import dev.drover.aws.Ec2FleetLauncher;
 import dev.drover.aws.Ec2LaunchSpec;
 import dev.drover.aws.StackOutputs;
-import dev.drover.scheduler.model.Backend;
 import dev.drover.aws.DynamoDbUserStore;
 import dev.drover.core.memory.InMemoryUserStore;
 import dev.drover.scheduler.api.HttpApi;
 import dev.drover.scheduler.auth.Accounts;
-import dev.drover.cli.InJvmFleet;
-import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.model.Quotas;
 import dev.drover.scheduler.model.SchedulerConfig;
 import dev.drover.scheduler.model.Policy;
-import dev.drover.scheduler.fleet.Provisioner;
 import dev.drover.scheduler.tls.Fingerprint;
+import dev.drover.service.RemoteBackends;
+import dev.drover.service.SchedulerService;
+import dev.drover.service.ServiceOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -31,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -188,15 +188,13 @@ final class SchedulerCommand implements Callable<Integer> {
         // the certificate first: bad TLS options stop the start before anything runs or a first start uses up the bootstrap
         transport = tls.transport(bind, Main.CLOCK, spec.commandLine().getOut());
         Path dir = data != null ? data : Files.createTempDirectory("drover-scheduler-");
+        UnaryOperator<SchedulerConfig> tuning = c -> c.withQuotas(quotas()).withRetention(keep).withPolicy(policy)
+                .withFilesUnpackedLimit(unpacked);
         if (!mode.remote) {
             int workers = mode.localWorkers != null ? mode.localWorkers : Runtime.getRuntime().availableProcessors();
             Accounts accounts = new Accounts(new InMemoryUserStore(dir.resolve("users.json")), Main.CLOCK);
-            try (InJvmFleet pool = new InJvmFleet(workers, Main.CLOCK);
-                 Scheduler scheduler = new Scheduler(pool.schedulerConfig(dir).withQuotas(quotas()).withRetention(keep).withPolicy(policy)
-                         .withFilesUnpackedLimit(unpacked),
-                         pool.backend(), Main.CLOCK).weights(accounts::weight).start()) {
-                return serve(scheduler, accounts, Map::of, workers + " in-JVM workers");
-            }
+            ServiceOptions options = ServiceOptions.of(dir, Main.CLOCK, new ServiceOptions.InJvmPool(workers)).withTuning(tuning);
+            return serve(options, accounts, workers + " in-JVM workers");
         }
         Map<String, String> env = new HashMap<>(System.getenv());
         if (stackOutputs != null) {
@@ -206,20 +204,18 @@ final class SchedulerCommand implements Callable<Integer> {
                 "remote mode needs the queue, table and bucket names: DROVER_* variables or --stack-outputs FILE"));
         AwsSettings settings = AwsSettings.fromEnvironment(env, Optional.ofNullable(endpoint));
         int fleetThreads = fleet.maxWorkers * fleet.threads;
-        try (AwsClients aws = new AwsClients(settings);
-             Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(dir, fleetThreads).withQuotas(quotas()).withRetention(keep)
-                     .withPolicy(policy).withFilesUnpackedLimit(unpacked), RemoteBackends.create(aws, names), Main.CLOCK).start()) {
+        try (AwsClients aws = new AwsClients(settings)) {
+            ServiceOptions options = ServiceOptions.of(dir, Main.CLOCK,
+                    new ServiceOptions.Remote(RemoteBackends.create(aws, names), fleetThreads)).withTuning(tuning);
             Accounts accounts = new Accounts(names.jobsTable().isBlank() ? new InMemoryUserStore(dir.resolve("users.json"))
                     : new DynamoDbUserStore(aws.dynamoDb(), names.jobsTable()), Main.CLOCK);
-            scheduler.weights(accounts::weight);
             Optional<Ec2LaunchSpec> launch = launchSpec(names, settings.region(), env);
             if (launch.isEmpty()) {
-                return serve(scheduler, accounts, Map::of, "remote workers started elsewhere, via " + names.requestQueueUrl());
+                return serve(options, accounts, "remote workers started elsewhere, via " + names.requestQueueUrl());
             }
-            try (Provisioner provisioner = new Provisioner(fleet.provisioner(), new Ec2FleetLauncher(aws.ec2(), launch.get(),
-                    fleet.maxWorkers, Main.CLOCK), scheduler::demand, Main.CLOCK).start()) {
-                return serve(scheduler, accounts, provisioner::status, "an EC2 fleet of up to " + fleet.maxWorkers + " workers");
-            }
+            return serve(options.withFleet(new ServiceOptions.Fleet(fleet.provisioner(),
+                    new Ec2FleetLauncher(aws.ec2(), launch.get(), fleet.maxWorkers, Main.CLOCK))),
+                    accounts, "an EC2 fleet of up to " + fleet.maxWorkers + " workers");
         }
     }
 
@@ -266,13 +262,14 @@ final class SchedulerCommand implements Callable<Integer> {
         return String.join(" and ", places);
     }
 
-    private int serve(Scheduler scheduler, Accounts accounts, HttpApi.FleetView fleetView, String what) throws Exception {
+    private int serve(ServiceOptions options, Accounts accounts, String what) throws Exception {
         tls.publish(transport, Main.environment(spec).variables());
         Optional<String> admin = accounts.bootstrap();
-        try (HttpApi api = new HttpApi(scheduler, bind, port, fleetView, accounts,
-                HttpApi.Limits.defaults().withMaxBodyBytes(maxBody), transport).start();
-             CloudWatchExport cloudWatch = CloudWatchExport.start(scheduler, cloudWatchNamespace, System.getenv(),
+        try (SchedulerService running = SchedulerService.start(options.withHttp(new ServiceOptions.Http(bind, port,
+                     HttpApi.Limits.defaults().withMaxBodyBytes(maxBody), transport, accounts)));
+             CloudWatchExport cloudWatch = CloudWatchExport.start(running.scheduler(), cloudWatchNamespace, System.getenv(),
                      dev.drover.scheduler.metrics.MetricsPusher.DEFAULT_STEP)) {
+            HttpApi api = running.api();
             // after the start: only then is the port known (--port 0)
             List<ServiceCredentials> services = ServiceCredentials.served(Main.environment(spec), bind, api.port());
             for (ServiceCredentials service : services) {

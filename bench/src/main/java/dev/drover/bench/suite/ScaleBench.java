@@ -3,7 +3,8 @@ package dev.drover.bench.suite;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.model.JobView;
-import dev.drover.scheduler.model.SchedulerConfig;
+import dev.drover.service.SchedulerService;
+import dev.drover.service.ServiceOptions;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,8 +62,9 @@ final class ScaleBench {
         log.flush();
         try (LocalAwsTarget target = new LocalAwsTarget(clock);
              RemoteTarget.Launcher fleet = target.launcher(THREADS, "600s", dir.resolve("workers"));
-             Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(dir.resolve("scheduler"), PROCESSES * THREADS),
-                     target.backend(), clock).start()) {
+             SchedulerService service = SchedulerService.start(ServiceOptions.of(dir.resolve("scheduler"), clock,
+                     new ServiceOptions.Remote(target.backend(), PROCESSES * THREADS)))) {
+            Scheduler scheduler = service.scheduler();
             List<String> ids = fleet.launch(PROCESSES);
             RemoteRunner.awaitReady(scheduler, ids, PROCESSES * THREADS);
             long s3Before = target.bucketBytes();
@@ -113,8 +115,9 @@ final class ScaleBench {
         log.flush();
         SimulatedTarget target = new SimulatedTarget(clock);
         try (RemoteTarget.Launcher fleet = target.launcher(threads, "600s", dir.resolve("sim"));
-             Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(dir.resolve("sim-scheduler-" + workers), workers * threads),
-                     target.backend(), clock).start()) {
+             SchedulerService service = SchedulerService.start(ServiceOptions.of(dir.resolve("sim-scheduler-" + workers), clock,
+                     new ServiceOptions.Remote(target.backend(), workers * threads)))) {
+            Scheduler scheduler = service.scheduler();
             fleet.launch(workers);
             Workloads.run(scheduler, Workloads.sleeps(workers * threads, 0), "warm-up", 300);
             SchedulerCpu cpu = SchedulerCpu.start();
