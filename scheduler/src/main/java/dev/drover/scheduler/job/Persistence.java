@@ -66,6 +66,13 @@ public final class Persistence {
         }
     }
 
+    /** The same, with each result already encoded as JSON (one line each, in order). */
+    public void results(JobState job, String chunkId, List<TaskResult> results, List<String> jsonLines) {
+        if (!results.isEmpty() && !job.done()) {
+            store.ifPresent(s -> s.appendResults(job.jobId(), chunkId, results, jsonLines));
+        }
+    }
+
     public boolean durable() {
         return store.isPresent();
     }

@@ -2,6 +2,7 @@ package dev.drover.scheduler.job;
 
 import dev.drover.core.Usage;
 import dev.drover.core.UsageMeter;
+import dev.drover.core.codec.Json;
 import dev.drover.core.model.ResultBatch;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStart;
@@ -89,12 +90,15 @@ public final class ResultRecorder {
                 log.warn("{} results for unknown job {} dropped", results.size(), jobId);
                 return;
             }
+            // encoded once: the same lines go to the job store's chunk and to the job's result log
+            List<String> lines = new ArrayList<>(results.size());
+            results.forEach(r -> lines.add(Json.write(r)));
             meter.charge(job.cost()::charge, () -> {
-                persistence.results(job, messageId, results);
+                persistence.results(job, messageId, results, lines);
                 return null;
             });
             long now = clock.millis();
-            listener.recorded(job, job.accept(results, now), now);
+            listener.recorded(job, job.accept(results, lines, now), now);
             if (job.done()) {
                 ended(job);
             }
