@@ -36,6 +36,16 @@ final class JobSummary {
                 j.ec2Usd(), j.budgetUsd() == null ? "" : String.format(Locale.ROOT, ", budget $%.2f", j.budgetUsd()));
         out.printf("  requests  %,d SQS, %,d DynamoDB writes, %,d reads, %,d S3; %,d duplicates skipped%n",
                 j.sqsRequests(), j.dynamoWrites(), j.dynamoReads(), j.s3Requests(), j.duplicatesSkipped());
+        if (j.after() != null && !j.after().isEmpty()) {
+            out.printf("  after     jobs %s%n", String.join(", ", j.after()));
+        }
+        if (j.stages() != null) {
+            for (JobView.StageCount s : j.stages()) {
+                out.printf("  stage     line %d%s: %,d of %,d succeeded%s%s%n", s.line(), s.name() == null ? "" : " (" + s.name() + ")",
+                        s.succeeded(), s.tasks(), s.ended() > s.succeeded() ? ", " + (s.ended() - s.succeeded()) + " did not" : "",
+                        s.waitsOn().isEmpty() ? "" : "; waits on " + String.join(", ", s.waitsOn()));
+            }
+        }
     }
 
     static void print(TaskView t, PrintWriter out) {

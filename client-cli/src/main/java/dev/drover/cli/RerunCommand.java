@@ -32,7 +32,7 @@ final class RerunCommand implements Callable<Integer> {
     Which which;
 
     static final class Which {
-        @Option(names = "--failed", required = true, description = "Every task that FAILED or TIMED_OUT.")
+        @Option(names = "--failed", required = true, description = "Every task that FAILED or TIMED_OUT, and the tasks a failed dependency cancelled.")
         boolean failed;
 
         @Option(names = "--group", required = true, paramLabel = "ID", description = "One failure group, by its id.")

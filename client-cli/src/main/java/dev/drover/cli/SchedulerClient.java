@@ -47,6 +47,8 @@ final class SchedulerClient {
     private final boolean pinned;
     /** The budget, USD, of the jobs this client submits; null: none. */
     private Double budgetUsd;
+    /** The jobs the jobs this client submits wait on ({@code --after}). */
+    private java.util.List<String> after = java.util.List.of();
 
     SchedulerClient(String hostPort, String token) {
         this(hostPort, token, Optional.empty());
@@ -96,9 +98,16 @@ final class SchedulerClient {
     /** The same, with the job's priority among the user's jobs (higher first; 0 is the default and is not sent). */
     JobView submit(Path workload, String name, String files, int priority) throws IOException, InterruptedException {
         String query = "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + (files == null ? "" : "&files=" + files)
-                + (priority == 0 ? "" : "&priority=" + priority) + (budgetUsd == null ? "" : "&budget=" + budgetUsd);
+                + (priority == 0 ? "" : "&priority=" + priority) + (budgetUsd == null ? "" : "&budget=" + budgetUsd)
+                + (after.isEmpty() ? "" : "&after=" + URLEncoder.encode(String.join(",", after), StandardCharsets.UTF_8));
         return as(send(request("/jobs" + query)
                 .POST(HttpRequest.BodyPublishers.ofFile(workload)).build()), JOB);
+    }
+
+    /** Jobs submitted through this client send no task until these jobs have succeeded (empty: none). */
+    SchedulerClient withAfter(java.util.List<String> jobIds) {
+        this.after = java.util.List.copyOf(jobIds);
+        return this;
     }
 
     /** Jobs submitted through this client are cancelled with reason "budget" once they spend {@code usd} (null: none). */

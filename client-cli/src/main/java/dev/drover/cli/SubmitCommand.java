@@ -35,6 +35,11 @@ final class SubmitCommand implements Callable<Integer> {
             description = "Under fair share, your jobs of higher priority are dispatched before your others (-1000 to 1000; default ${DEFAULT-VALUE}).")
     int priority;
 
+    @Option(names = "--after", paramLabel = "JOB[,JOB…]", split = ",",
+            description = "Send no task until these jobs have ended with every task succeeded; if one of them ends"
+                    + " otherwise, this job is cancelled (reason \"dependency\").")
+    java.util.List<String> after = java.util.List.of();
+
     @Mixin
     OutputOptions output;
 
@@ -61,7 +66,7 @@ final class SubmitCommand implements Callable<Integer> {
         if (pack == null) {
             return Submission.BAD_INPUT;
         }
-        return Submission.run(server.client().withBudget(budget), workload, pack, priority, wait, output, spec.commandLine().getOut(),
+        return Submission.run(server.client().withBudget(budget).withAfter(after), workload, pack, priority, wait, output, spec.commandLine().getOut(),
                 spec.commandLine().getErr(), Main.CLOCK, summary -> { });
     }
 }

@@ -68,8 +68,10 @@ public final class EnvironmentVariables {
     public static final String REPLICA = "DROVER_REPLICA";
     /** The task's own empty directory: every file left there is uploaded when the task ends. */
     public static final String OUTPUT_DIR = "DROVER_OUTPUT_DIR";
+    /** Where a task that waits on others finds their outputs: {@code NAME/REPLICA/}, read-only (set only for such a task). */
+    public static final String INPUT_DIR = "DROVER_INPUT_DIR";
     /** The variables that describe a task, set for it by the executor. */
-    public static final List<String> TASK = List.of(JOB_ID, TASK_ID, ATTEMPT, REPLICA, OUTPUT_DIR);
+    public static final List<String> TASK = List.of(JOB_ID, TASK_ID, ATTEMPT, REPLICA, OUTPUT_DIR, INPUT_DIR);
 
     // ---- a worker's task workspace ----
     /** Where a worker caches job files packs (default: under the system temp directory). */

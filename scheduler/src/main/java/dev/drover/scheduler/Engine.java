@@ -22,6 +22,10 @@ public interface Engine {
     JobView submit(InputStream workload, String name, String owner, String files, int priority, Double budgetUsd)
             throws WorkloadException, IOException, Quotas.Exceeded;
 
+    /** The same, for a job that sends no task until the jobs {@code after} have succeeded ({@code submit --after}). */
+    JobView submit(InputStream workload, String name, String owner, String files, int priority, Double budgetUsd,
+                   List<String> after) throws WorkloadException, IOException, Quotas.Exceeded;
+
     Optional<JobView> status(String jobId);
 
     List<JobView> list();

@@ -10,6 +10,7 @@ import dev.drover.scheduler.collect.BundleProofs;
 import dev.drover.scheduler.collect.Isolation;
 import dev.drover.scheduler.collect.ResultCollector;
 import dev.drover.scheduler.collect.ResultGate;
+import dev.drover.scheduler.depend.JobWaits;
 import dev.drover.scheduler.dispatch.Dispatcher;
 import dev.drover.scheduler.dispatch.FairStandings;
 import dev.drover.scheduler.dispatch.LostWorkWatch;
@@ -80,6 +81,7 @@ public final class Scheduler implements Engine, AutoCloseable {
      */
     private final Set<JobState> live = ConcurrentHashMap.newKeySet();
     private final RetentionSweeper retention;
+    private final JobWaits jobWaits;
 
     public Scheduler(SchedulerConfig config, Backend backend, Clock clock) {
         this.config = config;
@@ -90,13 +92,14 @@ public final class Scheduler implements Engine, AutoCloseable {
         this.persistence = new Persistence(backend.jobStore(), backend.payloads(), new Retention(config.retention()));
         this.intake = new Intake(config.dataDir(), clock);
         this.files = new JobFiles(backend.payloads(), config.dataDir(), config.filesUnpackedLimit());
-        this.dispatcher = new Dispatcher(config, backend, clock, proofs, this::live, persistence, this::refused);
+        this.dispatcher = new Dispatcher(config, backend, clock, proofs, this::live, persistence, this::decided);
         Isolation isolation = new Isolation(dispatcher::isolate, proofs); // every bundle sent is sealed as it is made
         this.metrics = new SchedulerMetrics(this::list, () -> backend.requests().depth(), () -> backend.meter().total());
         // new results count in the figures, and may let an isolated task's successor go
         this.results = new ResultRecorder(jobs, persistence, backend.meter(), clock, (job, fresh, now) -> {
             metrics.collected(fresh, now);
             isolation.reported(job.jobId(), seq -> job.status(seq).isFinal());
+            release(job, fresh);
         });
         for (int i = 0; i < config.collectorThreads(); i++) {
             collectors.add(ResultCollector.responses(backend, results::collect, resultGate));
@@ -104,6 +107,13 @@ public final class Scheduler implements Engine, AutoCloseable {
         backend.deadLetters().ifPresent(dlq -> collectors.add(
                 ResultCollector.deadLetters(dlq, backend, results::collect, clock, isolation)));
         this.retention = new RetentionSweeper(jobs, persistence, config.dataDir(), new Retention(config.retention()), clock);
+        this.jobWaits = new JobWaits(jobs, backend.payloads(), dispatcher::enqueue, (job, reason) -> {
+            try {
+                cancel(job.jobId(), reason);
+            } catch (WorkloadException e) {
+                log.error("job {}: cannot cancel it ({}): {}", job.jobId(), reason, e.getMessage());
+            }
+        });
     }
 
     /** Forgets the jobs that ended more than the retention ago (the sweeper does it hourly); returns how many. */
@@ -201,6 +211,20 @@ public final class Scheduler implements Engine, AutoCloseable {
      */
     public JobView submit(InputStream workload, String name, String owner, String files, int priority, Double budgetUsd)
             throws WorkloadException, IOException, Quotas.Exceeded {
+        return submit(workload, name, owner, files, priority, budgetUsd, List.of());
+    }
+
+    /**
+     * The same, for a job that sends no task until every job in {@code after} has ended with all its
+     * tasks succeeded, and is cancelled (reason {@code dependency}) if one of them ends otherwise.
+     */
+    @Override
+    public JobView submit(InputStream workload, String name, String owner, String files, int priority, Double budgetUsd,
+                          List<String> after) throws WorkloadException, IOException, Quotas.Exceeded {
+        String unknown = jobWaits.refusal(after, owner);
+        if (unknown != null) {
+            throw new WorkloadException(name, 0, unknown);
+        }
         if (files != null && !(FilesPack.isSha256(files) && hasFiles(files))) {
             throw new WorkloadException(name, 0, "no files pack " + files + " in the store: upload it first");
         }
@@ -223,10 +247,12 @@ public final class Scheduler implements Engine, AutoCloseable {
                     config.quotas().maxQueuedTasks()));
         }
         job.cost().budgetUsd(budgetUsd);
+        jobWaits.waitOn(job, after, persistence.durable());
         persistence.submitted(job);
         jobs.put(job.jobId(), job);
         live.add(job);
         dispatcher.enqueue(job);
+        jobWaits.settle(job); // the jobs it waits on may have ended already
         log.info("job {} ({}): {} tasks queued", job.jobId(), name, job.total());
         return job.view(clock.millis());
     }
@@ -257,9 +283,23 @@ public final class Scheduler implements Engine, AutoCloseable {
         return files.put(sha256, pack, limit);
     }
 
-    /** Records the FAILED results of tasks whose bundle the request queue refused. */
-    private void refused(JobState job, List<TaskResult> failed) {
-        results.record(job, "failed-" + failed.get(0).seq(), failed);
+    /**
+     * Records results the dispatcher decided: FAILED for tasks whose bundle the request queue refused,
+     * CANCELLED for tasks a failed dependency blocked.
+     */
+    private void decided(JobState job, List<TaskResult> decided) {
+        List<TaskResult> copy = List.copyOf(decided);
+        results.record(job, decided.get(0).status().name().toLowerCase(java.util.Locale.ROOT) + "-" + decided.get(0).seq(), decided);
+        release(job, copy);
+    }
+
+    /** Tasks that wait on these results' tasks may go now (or be cancelled): the job takes a turn again. */
+    private void release(JobState job, List<TaskResult> fresh) {
+        if (job.done()) {
+            jobWaits.ended(job, live());
+        } else if (!job.cancelled() && job.releases(fresh)) {
+            dispatcher.enqueue(job);
+        }
     }
 
     /** {@link #live}, without the jobs that have ended since they were added. */
@@ -326,6 +366,7 @@ public final class Scheduler implements Engine, AutoCloseable {
             results.record(job, "cancel-end", cancelled);
             results.ended(job);
             log.info("job {} cancelled ({})", jobId, reason);
+            jobWaits.ended(job, live());
         }
         return status(jobId);
     }
@@ -368,6 +409,7 @@ public final class Scheduler implements Engine, AutoCloseable {
             jobs.put(job.jobId(), job);
             if (!job.done()) {
                 live.add(job);
+                jobWaits.recover(job);
             }
             try {
                 dispatcher.resumeSending(job, r.record().sending(), r.record().sendingFrom());
@@ -378,6 +420,7 @@ public final class Scheduler implements Engine, AutoCloseable {
                 dispatcher.enqueue(job);
             }
         }
+        List.copyOf(live).forEach(jobWaits::settle); // every job is back: whom a job waits on has ended, or not
     }
 
     @Override

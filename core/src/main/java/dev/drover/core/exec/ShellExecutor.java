@@ -91,6 +91,15 @@ final class ShellExecutor {
                     return done(Outcome.of(TaskStatus.FAILED, "could not fetch the job's files " + task.files() + ": " + e.getMessage()));
                 }
             }
+            Path input = null;
+            if (!task.inputs().isEmpty()) {
+                input = Files.createDirectory(dir.resolve("input"));
+                try {
+                    workspace.inputs(jobId, task.inputs(), input);
+                } catch (IOException | RuntimeException e) {
+                    return done(Outcome.of(TaskStatus.FAILED, "could not fetch the outputs of the tasks it waits on: " + e.getMessage()));
+                }
+            }
             if (user.isPresent()) {
                 // after populating: a copy the files cache lends is moved in as the working directory
                 user.get().prepare(scratch, dir, List.of(work, tmp, output));
@@ -103,7 +112,7 @@ final class ShellExecutor {
                     .redirectOutput(out)
                     .redirectError(err);
             pb.environment().clear();
-            pb.environment().putAll(environment.of(jobId, task, work, tmp, output));
+            pb.environment().putAll(environment.of(jobId, task, work, tmp, output, input));
             user.ifPresent(u -> {
                 pb.environment().put("USER", u.name());
                 pb.environment().put("LOGNAME", u.name());

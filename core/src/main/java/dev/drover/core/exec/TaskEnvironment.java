@@ -41,6 +41,11 @@ public final class TaskEnvironment {
 
     /** The whole environment of one run of the task. */
     public Map<String, String> of(String jobId, Task task, Path workDir, Path tmpDir, Path outputDir) {
+        return of(jobId, task, workDir, tmpDir, outputDir, null);
+    }
+
+    /** The same, for a task that waits on others: their outputs are under {@code inputDir} (null: none). */
+    public Map<String, String> of(String jobId, Task task, Path workDir, Path tmpDir, Path outputDir, Path inputDir) {
         Map<String, String> env = new HashMap<>(base);
         env.put("HOME", workDir.toString());
         env.put("TMPDIR", tmpDir.toString());
@@ -49,6 +54,9 @@ public final class TaskEnvironment {
         env.put(EnvironmentVariables.ATTEMPT, Integer.toString(task.attempt()));
         env.put(EnvironmentVariables.REPLICA, Integer.toString(task.replica()));
         env.put(EnvironmentVariables.OUTPUT_DIR, outputDir.toString());
+        if (inputDir != null) {
+            env.put(EnvironmentVariables.INPUT_DIR, inputDir.toString());
+        }
         task.env().forEach((name, value) -> {
             if (name.startsWith("DROVER_")) {
                 return; // the reader refuses these; a hand-made bundle cannot override them either

@@ -2,6 +2,7 @@ package dev.drover.core.exec;
 
 import dev.drover.core.model.OutputFile;
 import dev.drover.core.model.Task;
+import dev.drover.core.model.TaskInput;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,6 +17,14 @@ public interface Workspace {
      * the directory is deleted (the files cache may lend the copy again, after checking it).
      */
     default void release(Path workDir) {}
+
+    /**
+     * Lays out, in {@code dir}, the outputs of the tasks a task waits on, as {@code NAME/REPLICA/}
+     * (each upstream task's fetched once per worker, read-only).
+     */
+    default void inputs(String jobId, List<TaskInput> inputs, Path dir) throws IOException {
+        throw new IOException("this worker has no store to fetch the outputs of the tasks this one waits on from");
+    }
 
     /** Uploads every file left in the task's output directory, returning what was uploaded. */
     List<OutputFile> collect(String jobId, Task task, Path outputDir) throws IOException;

@@ -3,6 +3,7 @@ package dev.drover.core.files;
 import dev.drover.core.exec.Workspace;
 import dev.drover.core.model.OutputFile;
 import dev.drover.core.model.Task;
+import dev.drover.core.model.TaskInput;
 import dev.drover.core.port.PayloadStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,10 +27,25 @@ public final class StoreWorkspace implements Workspace {
     private static final Logger log = LoggerFactory.getLogger(StoreWorkspace.class);
     private final PayloadStore store;
     private final FilesCache cache;
+    /** Made when a task first has inputs. */
+    private volatile InputsCache inputs;
 
     public StoreWorkspace(PayloadStore store, FilesCache cache) {
         this.store = store;
         this.cache = cache;
+    }
+
+    @Override
+    public void inputs(String jobId, List<TaskInput> taskInputs, Path dir) throws IOException {
+        inputsCache().layOut(jobId, taskInputs, dir);
+    }
+
+    /** The worker's copies of upstream tasks' outputs (made on first use, in the temporary directory). */
+    public synchronized InputsCache inputsCache() throws IOException {
+        if (inputs == null) {
+            inputs = new InputsCache(store, Files.createTempDirectory("drover-inputs-"));
+        }
+        return inputs;
     }
 
     public FilesCache cache() {

@@ -16,8 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -32,6 +34,10 @@ import java.util.regex.Pattern;
  * {@code @env NAME=VALUE} sets a variable for the tasks after it ({@code @env NAME=} unsets it);
  * {@code @replicas N} makes each task line after it N tasks, replicas 0 … N-1 ({@code @replicas 1} ends it).
  * {@code @replica K} makes each task line after it one task numbered replica K (a rerun keeps a replica's number).
+ * {@code @name NAME} names the next task line; {@code @after NAME[,NAME…]} makes the task lines after it wait
+ * until every task of those lines has succeeded ({@code @after-any}: has ended, whatever its status;
+ * {@code @after none} ends it), and {@code @after-replica NAME} makes replica i of each line after it wait
+ * for replica i of NAME ({@code @after-replica none} ends it). A line may wait only on lines above it.
  */
 public final class WorkloadReader implements Closeable {
     /** Longest line accepted, in bytes. Larger tasks belong in a script file. */
@@ -58,6 +64,11 @@ public final class WorkloadReader implements Closeable {
     /** The replica number of single tasks ({@code @replica K}); 0 unless set. */
     private int replica;
     private Map<String, String> env = Map.of();
+    private Waits waits = Waits.NONE;
+    /** Checks names and groups lines into stages; only in a reader that starts at the top of the file. */
+    private final StageBuilder stages;
+    /** Tasks returned so far (counted only with {@link #stages}). */
+    private long seq;
     /** The line being expanded into replicas, and the next replica to hand out. */
     private TaskSpec replicating;
     private int nextReplica;
@@ -70,14 +81,19 @@ public final class WorkloadReader implements Closeable {
      * state there, so a reader can start at a task without reading the lines before it.
      */
     public record Checkpoint(long offset, int lineNo, long timeoutMs, int maxAttempts, int replicas, int replica,
-                             Map<String, String> env, TaskSpec replicating, int nextReplica, boolean eof) {
+                             Map<String, String> env, Waits waits, TaskSpec replicating, int nextReplica, boolean eof) {
         /** The start of a file. */
-        public static final Checkpoint START = new Checkpoint(0, 0, 0, 1, 1, 0, Map.of(), null, 0, false);
+        public static final Checkpoint START = new Checkpoint(0, 0, 0, 1, 1, 0, Map.of(), Waits.NONE, null, 0, false);
     }
 
     public WorkloadReader(InputStream in, String source) {
+        this(in, source, true);
+    }
+
+    private WorkloadReader(InputStream in, String source, boolean fromTop) {
         this.in = in instanceof BufferedInputStream ? in : new BufferedInputStream(in, 64 * 1024);
         this.source = source;
+        this.stages = fromTop ? new StageBuilder() : null;
     }
 
     public static WorkloadReader open(Path file) throws WorkloadException {
@@ -100,7 +116,8 @@ public final class WorkloadReader implements Closeable {
                 channel.close();
                 throw e;
             }
-            WorkloadReader reader = new WorkloadReader(Channels.newInputStream(channel), file.toString());
+            // the file was checked whole from its top: names used here were known there
+            WorkloadReader reader = new WorkloadReader(Channels.newInputStream(channel), file.toString(), at.offset() == 0);
             reader.restore(at);
             return reader;
         } catch (NoSuchFileException e) {
@@ -112,7 +129,7 @@ public final class WorkloadReader implements Closeable {
 
     /** Where this reader stands now: {@link #next()} returns the same task as a reader opened here would. */
     public Checkpoint checkpoint() {
-        return new Checkpoint(offset, lineNo, timeoutMs, maxAttempts, replicas, replica, env, replicating, nextReplica, eof);
+        return new Checkpoint(offset, lineNo, timeoutMs, maxAttempts, replicas, replica, env, waits, replicating, nextReplica, eof);
     }
 
     private void restore(Checkpoint at) {
@@ -123,6 +140,7 @@ public final class WorkloadReader implements Closeable {
         replicas = at.replicas();
         replica = at.replica();
         env = at.env();
+        waits = at.waits();
         replicating = at.replicating();
         nextReplica = at.nextReplica();
         eof = at.eof();
@@ -159,6 +177,7 @@ public final class WorkloadReader implements Closeable {
             if (nextReplica == replicas) {
                 replicating = null;
             }
+            seq++;
             return new TaskSpec(r.line(), r.command(), r.timeoutMs(), r.maxAttempts(), replica, r.env());
         }
         String text;
@@ -180,11 +199,27 @@ public final class WorkloadReader implements Closeable {
                 line = "sleep " + Commands.sleepMillis(line);
             }
             TaskSpec spec = new TaskSpec(lineNo, line, timeoutMs, maxAttempts, replica, env);
+            if (stages != null) {
+                String refused = waits.afterReplica() != null && replica != 0
+                        ? "@after-replica " + waits.afterReplica() + " pairs replicas of @replicas N lines; not a @replica " + replica + " line"
+                        : stages.line(lineNo, seq, replicas, waits);
+                if (refused != null) {
+                    throw error(refused);
+                }
+                seq++;
+            }
+            waits = waits.named(null);
             if (replicas > 1) {
                 replicating = spec;
                 nextReplica = 1;
             }
             return spec;
+        }
+        if (stages != null) {
+            WorkloadException refused = stages.finish(source, waits, lineNo);
+            if (refused != null) {
+                throw refused;
+            }
         }
         return null;
     }
@@ -221,9 +256,57 @@ public final class WorkloadReader implements Closeable {
                 replicas = 1;
             }
             case "@env" -> env(arg);
-            default -> throw error("unknown directive '" + parts[0]
-                    + "' (known: @timeout D, @retries N, @replicas N, @replica K, @env NAME=VALUE)");
+            case "@name" -> {
+                String refused = stages == null ? null : stages.checkName(arg, waits.pendingName());
+                if (refused != null) {
+                    throw error(refused);
+                }
+                waits = waits.named(arg);
+            }
+            case "@after", "@after-any" -> waits = waits.after(names(parts[0], arg), parts[0].equals("@after-any"));
+            case "@after-replica" -> {
+                List<String> names = names(parts[0], arg);
+                if (names.size() > 1) {
+                    throw error("bad @after-replica: it names one line (or none)");
+                }
+                waits = waits.afterReplica(names.isEmpty() ? null : names.get(0));
+            }
+            default -> throw error("unknown directive '" + parts[0] + "' (known: @timeout D, @retries N, @replicas N,"
+                    + " @replica K, @env NAME=VALUE, @name NAME, @after NAME[,NAME…], @after-any NAME[,NAME…], @after-replica NAME)");
         }
+    }
+
+    /** The names of a wait directive ({@code none}: no names), checked. */
+    private List<String> names(String directive, String arg) throws WorkloadException {
+        if (arg.equals("none")) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        for (String name : arg.split(",", -1)) {
+            name = name.strip();
+            if (!StageBuilder.NAME.matcher(name).matches()) {
+                throw error("bad " + directive + ": '" + name + "' is not a name (letters, digits, '-' and '_'), "
+                        + "expected " + directive + " NAME[,NAME…] or " + directive + " none");
+            }
+            if (!names.contains(name)) {
+                names.add(name);
+            }
+        }
+        if (stages != null) {
+            String refused = stages.uses(names, directive, lineNo, waits.pendingName());
+            if (refused != null) {
+                throw error(refused);
+            }
+        }
+        return names;
+    }
+
+    /** The workload's stages (see {@link Stage}), once this reader, started at the top, has read it to the end. */
+    public List<Stage> stages() {
+        if (stages == null || !eof) {
+            throw new IllegalStateException("stages are known only to a reader that read the whole file from its top");
+        }
+        return stages.stages();
     }
 
     private void env(String arg) throws WorkloadException {

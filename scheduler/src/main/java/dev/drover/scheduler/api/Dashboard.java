@@ -183,6 +183,7 @@ final class Dashboard {
         m.put("workerSeconds", j.workerSeconds());
         m.put("budgetUsd", j.budgetUsd());
         m.put("cancelReason", j.cancelReason());
+        m.put("stages", j.stages()); // each named line's (and waiting run's) progress
         m.put("failures", state.get().failureGroups().stream().limit(20).map(Dashboard::failure).toList());
         m.put("running", state.get().runningTasks(RUNNING_SHOWN));
         return Optional.of(m);

@@ -134,6 +134,7 @@ final class JobsResource implements Resource {
         }
         Double budget = query.containsKey("budget") ? usd(query.get("budget"), "budget") : null;
         boolean dryRun = Requests.bool(query.get("dryRun"), "dryRun");
+        List<String> after = Requests.jobIds(query.get("after"), "after");
         try {
             if (dryRun) {
                 json(ex, 200, billing.forecast(new BodyLimit(ex.getRequestBody(), maxBodyBytes), name, user.name()));
@@ -142,7 +143,7 @@ final class JobsResource implements Resource {
             billing.admit(user);
             // the owner is who the token says, whatever the client sends
             json(ex, 201, scheduler.submit(new BodyLimit(ex.getRequestBody(), maxBodyBytes), name, user.name(),
-                    query.get("files"), priority, budget));
+                    query.get("files"), priority, budget, after));
         } catch (Quotas.Exceeded e) {
             throw new Refusal(429, e.getMessage(), Map.of("Retry-After", "60"));
         } catch (WorkloadException e) {

@@ -120,4 +120,16 @@ final class Requests {
         }
         throw new Refusal(400, what + ": true or false");
     }
+
+    /** Absent is none; otherwise job ids separated by commas, at most 100. */
+    static List<String> jobIds(String s, String what) throws Refusal {
+        if (s == null || s.isEmpty()) {
+            return List.of();
+        }
+        List<String> ids = List.of(s.split(",", -1));
+        if (ids.size() > 100 || ids.stream().anyMatch(id -> !id.matches("[a-z0-9]{1,64}"))) {
+            throw new Refusal(400, what + ": job ids (letters and digits) separated by commas, at most 100");
+        }
+        return ids;
+    }
 }

@@ -3,10 +3,13 @@ package dev.drover.scheduler.dispatch;
 import dev.drover.core.codec.Json;
 import dev.drover.core.model.Bundle;
 import dev.drover.core.model.Task;
+import dev.drover.core.model.TaskResult;
+import dev.drover.core.model.TaskStatus;
 import dev.drover.core.workload.TaskSpec;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.core.workload.WorkloadReader;
 import dev.drover.scheduler.model.SchedulerConfig;
+import dev.drover.scheduler.job.Dependencies;
 import dev.drover.scheduler.job.JobState;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -36,6 +39,8 @@ public final class BundlePlanner implements AutoCloseable {
     public static final double MAX_BUNDLE_MILLIS = 30_000;
     /** Bytes a task adds to a bundle besides its command: the JSON field names and numbers. */
     public static final int TASK_JSON_OVERHEAD_BYTES = 160;
+    /** Why a task a failed dependency blocked was cancelled: the start of its result's error. */
+    public static final String DEPENDENCY = "dependency";
 
     /** A bundle ready to send. */
     public record Planned(long firstSeq, int size, String body, List<Task> tasks) {}
@@ -57,6 +62,8 @@ public final class BundlePlanner implements AutoCloseable {
     private final WorkloadReader reader;
     private long seq; // the next task to plan
     private TaskSpec next;
+    /** True if some of the job's tasks wait on others: then each task is let through its gate. */
+    private final boolean gated;
 
     public BundlePlanner(JobState job, SchedulerConfig config, Clock clock, Sealer sealer, int byteLimit, long from)
             throws WorkloadException {
@@ -68,10 +75,32 @@ public final class BundlePlanner implements AutoCloseable {
         this.reader = job.tasks().from(from);
         this.seq = from;
         this.next = reader.next();
+        this.gated = job.hasDependencies();
     }
 
     public boolean hasNext() {
         return next != null;
+    }
+
+    /** Whether the next task may go now (READY also when there is none). */
+    public Dependencies.Gate gate() {
+        return next == null || !gated ? Dependencies.Gate.READY : job.gate(seq, next.replica());
+    }
+
+    /**
+     * Takes the run of next tasks (at most {@code max}) that a dependency which did not succeed
+     * blocks, as CANCELLED results naming it; empty if the next task is not blocked.
+     */
+    public List<TaskResult> takeBlocked(int max, long now) throws WorkloadException {
+        List<TaskResult> out = new ArrayList<>();
+        while (next != null && out.size() < max && gate() == Dependencies.Gate.BLOCKED) {
+            long up = job.blocker(seq, next.replica());
+            out.add(TaskResult.decided(job.jobId(), next.toTask(seq, job.files()), TaskStatus.CANCELLED,
+                    DEPENDENCY + ": task " + up + " ended " + job.status(up), now));
+            seq++;
+            next = reader.next();
+        }
+        return out;
     }
 
     /**
@@ -93,8 +122,8 @@ public final class BundlePlanner implements AutoCloseable {
             double target = 0;
             double work = 0;
             long bytes = 0;
-            while (next != null && tasks.size() < want) {
-                Task task = next.toTask(seq, job.files());
+            while (next != null && tasks.size() < want && (!exactSizes.isEmpty() || gate() == Dependencies.Gate.READY)) {
+                Task task = job.task(seq, next);
                 long taskBytes = task.command().getBytes(StandardCharsets.UTF_8).length + TASK_JSON_OVERHEAD_BYTES
                         + task.extraJsonBytes();
                 double taskWork = expectedMillis(task);
@@ -109,6 +138,9 @@ public final class BundlePlanner implements AutoCloseable {
                 bytes += taskBytes;
                 seq++;
                 next = reader.next();
+            }
+            if (tasks.isEmpty()) {
+                break; // the next task waits on a dependency
             }
             left -= tasks.size();
             encode(tasks, exactSizes.isEmpty(), out);

@@ -54,6 +54,7 @@ public final class Dispatcher implements Runnable {
     private final Supplier<Collection<JobState>> activeJobs;
     private final Persistence persistence;
     private final BundleSender sender;
+    private final BiConsumer<JobState, List<TaskResult>> decided;
     private final DispatchOrder order;
     private final Set<JobState> lostWork = ConcurrentHashMap.newKeySet();
     private final Map<JobState, BundlePlanner> planners = new HashMap<>(); // dispatcher thread only
@@ -73,6 +74,7 @@ public final class Dispatcher implements Runnable {
         this.activeJobs = activeJobs;
         this.persistence = persistence;
         this.sender = new BundleSender(backend, clock, decided);
+        this.decided = decided;
         this.order = config.policy() == Policy.FAIR
                 ? new FairOrder(config, clock, activeJobs, this::weight, saved::contains, this::forget)
                 : new FifoOrder(config, activeJobs);
@@ -145,17 +147,24 @@ public final class Dispatcher implements Runnable {
             forget(job);
             return true;
         }
+        if (job.waitingForJobs()) {
+            return true; // depend/JobWaits enqueues it again once the jobs it waits on have succeeded
+        }
         if (!saved.contains(job) && lostWork.remove(job)) { // (a saved batch goes first: its tasks are not lost)
             resendLost(job);
         }
         List<BundlePlanner.Planned> batch = unsent.get(job);
         if (batch == null) {
             BundlePlanner planner = planner(job);
+            cancelBlocked(job, planner);
             if (!planner.hasNext()) {
                 forget(job);
                 return true;
             }
             batch = planner.plan(turn.maxBundles(), turn.maxTasks(), List.of(), turn.caps());
+            if (batch.isEmpty()) {
+                return true; // its next task waits on a dependency: the result that lets it go enqueues the job again
+            }
             unsent.put(job, batch);
         }
         if (!saved.contains(job)) {
@@ -178,6 +187,21 @@ public final class Dispatcher implements Runnable {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Ends, CANCELLED, the tasks at the job's cursor that a dependency which did not succeed blocks:
+     * their results are recorded before the cursor moved past them is saved, so a restart in between
+     * decides them again, to the same results (the first final result wins).
+     */
+    private void cancelBlocked(JobState job, BundlePlanner planner) throws WorkloadException {
+        for (List<TaskResult> cancelled = planner.takeBlocked(1000, clock.millis()); !cancelled.isEmpty();
+                cancelled = planner.takeBlocked(1000, clock.millis())) {
+            int n = cancelled.size();
+            job.skip(n);
+            decided.accept(job, new ArrayList<>(cancelled));
+            persistence.save(job.record());
+        }
     }
 
     private int weight(String user) {
@@ -221,7 +245,7 @@ public final class Dispatcher implements Runnable {
         }
         List<Task> tasks = new ArrayList<>(missing.size());
         job.tasks().forEach(missing.stream().mapToLong(Long::longValue).iterator(),
-                (seq, spec) -> tasks.add(spec.toTask(seq, job.files())));
+                (seq, spec) -> tasks.add(job.task(seq, spec)));
         List<BundlePlanner.Planned> bundles = BundlePlanner.replan(job, config, clock, sealer, bundleByteLimit, tasks,
                 Long.toString(clock.millis(), 36));
         log.warn("job {}: {} dispatched tasks have neither a result nor a live claim; sending them again", job.jobId(), tasks.size());

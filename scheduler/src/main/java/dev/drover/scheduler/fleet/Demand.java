@@ -17,13 +17,13 @@ public record Demand(long backlogTasks, double meanTaskSeconds, Set<String> repo
     /** Floor for the measured mean, so {@code sleep 0} workloads do not ask for zero workers per task. */
     static final double MIN_TASK_SECONDS = 0.001;
 
-    /** The tasks not yet final over these jobs, and how long one takes. */
+    /** The tasks not yet final over these jobs that could run now (not those waiting on others), and how long one takes. */
     public static Demand of(Collection<JobState> jobs, Set<String> reportingWorkers) {
         long backlog = 0;
         double millis = 0;
         double tasks = 0;
         for (JobState job : jobs) {
-            long remaining = job.remaining();
+            long remaining = job.runnable();
             if (remaining > 0 && !job.cancelled()) {
                 backlog += remaining;
                 double[] time = job.times().taskTime();

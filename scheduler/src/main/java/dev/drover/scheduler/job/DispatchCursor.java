@@ -28,6 +28,12 @@ final class DispatchCursor {
         return dispatched + sizes.stream().mapToLong(Integer::longValue).sum();
     }
 
+    /** Moves past tasks that are not sent (a failed dependency cancelled them): nothing is being sent. */
+    void skip(long n) {
+        dispatched += n;
+        sending = List.of();
+    }
+
     /** Moves past bundles of these sizes, about to be sent. */
     void sending(List<Integer> sizes) {
         long next = after(sizes);

@@ -4,6 +4,9 @@ import dev.drover.core.Usage;
 import dev.drover.core.codec.Json;
 import dev.drover.core.model.JobStatus;
 import dev.drover.core.model.OutputFile;
+import dev.drover.core.model.Task;
+import dev.drover.core.model.TaskInput;
+import dev.drover.core.workload.TaskSpec;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStart;
 import dev.drover.core.model.TaskStatus;
@@ -15,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 
 /**
  * The scheduler's live view of one job, made of parts with one job each: where each task stands
@@ -45,6 +49,11 @@ public final class JobState {
     private final TaskTimes times = new TaskTimes();
     private final JobCost cost = new JobCost();
     private final DispatchCursor cursor = new DispatchCursor();
+    /** What its tasks wait on; null until first needed (a recovered job reads its workload for it). */
+    private Dependencies dependencies;
+    /** The jobs it waits on ({@code submit --after}), and whether it still waits for them. */
+    private volatile List<String> afterJobs = List.of();
+    private volatile boolean waitingForJobs;
     private long finishedAt;
     private boolean cancelled;
     private String cancelReason;
@@ -278,6 +287,7 @@ public final class JobState {
             }
             fresh.add(r);
             lines.add(jsonLines != null ? jsonLines.get(i) : Json.write(r));
+            dependencies().recorded(r);
         }
         log.append(lines);
         if (!fresh.isEmpty()) {
@@ -290,9 +300,101 @@ public final class JobState {
         return fresh;
     }
 
+    /** What its tasks wait on, built from its workload's stages the first time it is needed. */
+    private Dependencies dependencies() {
+        if (dependencies == null) {
+            if (loader != null && !java.nio.file.Files.exists(tasks.file())) {
+                return Dependencies.NONE; // an ended job whose workload is not here: it sends nothing more
+            }
+            try {
+                List<dev.drover.core.workload.Stage> stages = tasks.stages();
+                dependencies = stages.isEmpty() ? Dependencies.NONE : new Dependencies(stages);
+            } catch (dev.drover.core.workload.WorkloadException e) {
+                // results are taken whatever happens; without its workload the job cannot send a task anyway
+                LoggerFactory.getLogger(JobState.class).warn("job {}: cannot read its workload's stages ({}); "
+                        + "no dependencies are counted", jobId(), e.getMessage());
+                dependencies = Dependencies.NONE;
+            }
+        }
+        return dependencies;
+    }
+
+    /** Makes it wait, before sending any task, until these jobs have succeeded ({@code depend/JobWaits} decides). */
+    public void waitForJobs(List<String> jobIds) {
+        afterJobs = List.copyOf(jobIds);
+        waitingForJobs = !jobIds.isEmpty();
+    }
+
+    /** The jobs it waits on, or waited on. */
+    public List<String> afterJobs() {
+        return afterJobs;
+    }
+
+    /** True while it waits for other jobs: it sends nothing. */
+    public boolean waitingForJobs() {
+        return waitingForJobs;
+    }
+
+    /** Every job it waits on succeeded: it may send. */
+    public void jobsMet() {
+        waitingForJobs = false;
+    }
+
+    /** Task {@code seq}, as read from the workload, ready to send: with the job's files and its inputs. */
+    public synchronized Task task(long seq, TaskSpec spec) {
+        Task task = spec.toTask(seq, files());
+        List<TaskInput> inputs = dependencies().inputs(seq, spec.replica());
+        return inputs.isEmpty() ? task : task.withInputs(inputs);
+    }
+
+    /** True if some of its tasks wait on others. */
+    public synchronized boolean hasDependencies() {
+        return !dependencies().isEmpty();
+    }
+
+    /** Whether task {@code seq}, replica {@code replica} of its line, may be sent now. */
+    public synchronized Dependencies.Gate gate(long seq, int replica) {
+        return dependencies().gate(seq, replica, progress::status);
+    }
+
+    /** The task whose end without success blocks task {@code seq}, or -1. */
+    public synchronized long blocker(long seq, int replica) {
+        return dependencies().blockerOf(seq, replica, progress::status);
+    }
+
+    /** True if some of these results end tasks that others wait on: a waiting task may now go, or be cancelled. */
+    public synchronized boolean releases(List<TaskResult> results) {
+        Dependencies d = dependencies();
+        return !d.isEmpty() && results.stream().anyMatch(r -> d.awaited(r.seq()));
+    }
+
+    /** What task {@code seq} still waits for, one sentence each (empty: nothing). */
+    public synchronized List<String> waitingFor(long seq) {
+        load();
+        return dependencies().waitingFor(jobId(), seq, progress::status);
+    }
+
+    /** The stage holding task {@code seq}, or null (it is named by no line and waits on none). */
+    public synchronized dev.drover.core.workload.Stage stageOf(long seq) {
+        Dependencies d = dependencies();
+        int s = d.stageOf(seq);
+        return s < 0 ? null : d.stage(s);
+    }
+
     public synchronized TaskStatus status(long seq) {
         load();
         return progress.status(seq);
+    }
+
+    /**
+     * Tasks not yet final that could run now: none while the job waits for other jobs, and none of
+     * those that wait on tasks not yet succeeded. What the fleet is sized for.
+     */
+    public synchronized long runnable() {
+        if (waitingForJobs || cancelled) {
+            return 0;
+        }
+        return Math.max(0, remaining() - dependencies().notReady(progress::status));
     }
 
     /** Tasks not yet final: waiting to be dispatched, on the queue, or running. */
@@ -357,6 +459,11 @@ public final class JobState {
                 files(), priority(), cost.budgetUsd(), cancelReason, Map.of());
     }
 
+    /** Moves the cursor past {@code n} tasks that are not sent (a failed dependency cancelled them). */
+    public synchronized void skip(long n) {
+        cursor.skip(n);
+    }
+
     /** Moves the cursor past bundles of these sizes, about to be sent (once their record is saved). */
     public synchronized void sending(List<Integer> sizes) {
         cursor.sending(sizes);
@@ -383,6 +490,25 @@ public final class JobState {
         return new JobView(jobId(), name(), owner(), state(), total(), cursor.dispatched(), progress.counts(), submittedAt(),
                 finishedAt, wall, progress.finalCount() / wall, usage.sqsRequests(), usage.dynamoWrites(), usage.dynamoReads(),
                 usage.s3Requests(), cost.duplicates(), progress.workers(), times.taskSeconds(), cost.ec2WorkerSeconds(),
-                cost.requestsUsd(), cost.ec2Usd(), cost.budgetUsd(), cancelReason);
+                cost.requestsUsd(), cost.ec2Usd(), cost.budgetUsd(), cancelReason, afterJobs, stageCounts());
+    }
+
+    /** Each stage's counts (none until the job's stages are known: a recovered job's, once its workload is read). */
+    private List<JobView.StageCount> stageCounts() {
+        if (dependencies == null || dependencies.isEmpty()) {
+            return List.of();
+        }
+        List<Dependencies.StageProgress> all = dependencies.progress();
+        return all.stream().map(p -> new JobView.StageCount(p.stage().name(), p.stage().firstLine(), p.stage().size(),
+                p.succeeded(), p.ended(), waitsOn(p.stage(), all))).toList();
+    }
+
+    private static List<String> waitsOn(dev.drover.core.workload.Stage stage, List<Dependencies.StageProgress> all) {
+        List<String> names = new ArrayList<>();
+        stage.after().forEach(u -> names.add(all.get(u).stage().name()));
+        if (stage.afterReplica() >= 0) {
+            names.add(all.get(stage.afterReplica()).stage().name() + " (replica-wise)");
+        }
+        return names;
     }
 }

@@ -1,5 +1,6 @@
 package dev.drover.scheduler.job;
 
+import dev.drover.core.workload.Stage;
 import dev.drover.core.workload.TaskSpec;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.core.workload.WorkloadReader;
@@ -35,7 +36,7 @@ public final class JobWorkload {
     private volatile Index index;
 
     /** Checkpoint k stands before task k * stride. */
-    private record Index(List<Checkpoint> checkpoints, long total) {}
+    private record Index(List<Checkpoint> checkpoints, long total, List<Stage> stages) {}
 
     /** A workload whose index is built when first needed. */
     public JobWorkload(Path file) {
@@ -64,6 +65,11 @@ public final class JobWorkload {
     /** How many tasks the workload holds. */
     public long total() throws WorkloadException {
         return index().total();
+    }
+
+    /** The workload's stages: its named lines and the runs of lines that wait (see {@link Stage}). */
+    public List<Stage> stages() throws WorkloadException {
+        return index().stages();
     }
 
     /** A reader whose {@link WorkloadReader#next()} returns task {@code seq} (null if there is none); the caller closes it. */
@@ -142,7 +148,7 @@ public final class JobWorkload {
             if (seq == 0) {
                 throw new WorkloadException(source, 0, "the workload has no tasks");
             }
-            return new Index(List.copyOf(ix), seq);
+            return new Index(List.copyOf(ix), seq, reader.stages());
         } catch (NoSuchFileException e) {
             throw new WorkloadException(source, 0, "no such file");
         } catch (IOException e) {

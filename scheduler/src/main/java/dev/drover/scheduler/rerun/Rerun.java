@@ -3,6 +3,7 @@ package dev.drover.scheduler.rerun;
 import dev.drover.core.codec.Json;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
+import dev.drover.core.workload.Stage;
 import dev.drover.core.workload.TaskSpec;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.scheduler.model.JobView;
@@ -34,6 +35,9 @@ import java.util.function.Consumer;
  * first line of stderr, as the dashboard groups them). The new job gets the same command lines,
  * directives ({@code @timeout}, {@code @retries}, {@code @env}, replica number) and files pack;
  * it is written as a workload file and submitted like any other, so quotas and validation apply.
+ * Rerunning the failed tasks takes with them the tasks a failed dependency cancelled (reason
+ * {@code dependency}), and those wait in the new job on the reruns of the tasks they waited on: a
+ * named line's rerun keeps its name ({@code NAME-rK} for replica K of a line of several replicas).
  */
 public final class Rerun {
     /** Which tasks to rerun: every failed one (FAILED or TIMED_OUT), or one failure group by its id. */
@@ -120,12 +124,23 @@ public final class Rerun {
         }
     }
 
-    private static BitSet failedTasks(JobState job) {
+    private static BitSet failedTasks(JobState job) throws IOException {
         BitSet chosen = new BitSet();
+        boolean cancelled = false;
         for (long seq = 0; seq < job.total(); seq++) {
-            if (failed(job.status(seq))) {
+            TaskStatus s = job.status(seq);
+            if (failed(s)) {
                 chosen.set((int) seq);
             }
+            cancelled |= s == TaskStatus.CANCELLED;
+        }
+        if (cancelled) { // the dependents the failures blocked: their results say so
+            job.log().copyTo(new Lines(line -> {
+                TaskResult r = Json.result(line);
+                if (r.status() == TaskStatus.CANCELLED && r.error() != null && r.error().startsWith("dependency")) {
+                    chosen.set((int) r.seq());
+                }
+            }), () -> true);
         }
         return chosen;
     }
@@ -155,7 +170,7 @@ public final class Rerun {
     private static void write(JobState job, BitSet chosen, Path file) throws IOException, WorkloadException {
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             Directives written = new Directives(out);
-            job.tasks().forEach(chosen.stream().asLongStream().iterator(), (seq, t) -> written.task(t));
+            job.tasks().forEach(chosen.stream().asLongStream().iterator(), (seq, t) -> written.task(t, job.stageOf(seq)));
         }
     }
 
@@ -166,12 +181,37 @@ public final class Rerun {
         private int attempts = 1;
         private int replica;
         private Map<String, String> env = Map.of();
+        private List<String> after = List.of();
+        private boolean anyway;
+        /** Per stage of the job, the names its rerun lines got; and by stage and replica, for replica-wise waits. */
+        private final Map<Integer, List<String>> names = new java.util.HashMap<>();
+        private final Map<String, String> byReplica = new java.util.HashMap<>();
 
         Directives(BufferedWriter out) {
             this.out = out;
         }
 
-        void task(TaskSpec t) throws IOException {
+        void task(TaskSpec t, Stage stage) throws IOException {
+            List<String> waits = new java.util.ArrayList<>();
+            if (stage != null) {
+                stage.after().forEach(u -> waits.addAll(names.getOrDefault(u, List.of())));
+                String paired = stage.afterReplica() < 0 ? null : byReplica.get(stage.afterReplica() + "/" + t.replica());
+                if (paired != null) {
+                    waits.add(paired);
+                }
+            }
+            boolean any = stage != null && stage.anyway();
+            if (!waits.equals(after) || (!waits.isEmpty() && any != anyway)) {
+                out.write(waits.isEmpty() ? "@after none\n" : (any ? "@after-any " : "@after ") + String.join(",", waits) + "\n");
+                after = waits;
+                anyway = any;
+            }
+            if (stage != null && stage.name() != null) {
+                String name = stage.replicas() == 1 ? stage.name() : stage.name() + "-r" + t.replica();
+                out.write("@name " + name + "\n");
+                names.computeIfAbsent(stage.index(), k -> new java.util.ArrayList<>()).add(name);
+                byReplica.put(stage.index() + "/" + t.replica(), name);
+            }
             if (t.timeoutMs() != timeout) {
                 out.write(t.timeoutMs() == 0 ? "@timeout none\n" : "@timeout " + t.timeoutMs() + "ms\n");
                 timeout = t.timeoutMs();

@@ -73,6 +73,8 @@ public final class Why {
                 reasons.add(new Reason("retries-used-up", status + " after " + r.attempts() + " attempt" + (r.attempts() == 1 ? "" : "s")
                         + (r.exitCode() != null ? " (exit " + r.exitCode() + ")" : "") + (r.error() != null ? ": " + r.error() : "")
                         + "; its retries are used up, so it will not run again"));
+            } else if (r != null && status == TaskStatus.CANCELLED && r.error() != null && r.error().startsWith("dependency")) {
+                reasons.add(new Reason("dependency", "CANCELLED: " + r.error() + " (a task it waits on did not succeed)"));
             } else if (status == TaskStatus.CANCELLED && JobState.CANCELLED_FOR_BUDGET.equals(job.cancelReason())) {
                 reasons.add(budget(job));
             } else {
@@ -92,6 +94,19 @@ public final class Why {
         if (job.cancelled()) {
             reasons.add(JobState.CANCELLED_FOR_BUDGET.equals(job.cancelReason()) ? budget(job)
                     : new Reason("cancelled", "the job is cancelled"));
+            return;
+        }
+        if (job.waitingForJobs()) {
+            for (String id : job.afterJobs()) {
+                scheduler.status(id).filter(v -> v.finishedAt() == 0).ifPresent(v -> reasons.add(new Reason("waiting-for-job",
+                        "waiting for job " + id + " (submit --after): " + v.counts().getOrDefault(TaskStatus.SUCCEEDED, 0L)
+                                + " of " + v.total() + " done")));
+            }
+            return;
+        }
+        List<String> waits = job.waitingFor(task);
+        if (!waits.isEmpty()) {
+            waits.forEach(w -> reasons.add(new Reason("dependency", w)));
             return;
         }
         long userOutstanding = scheduler.jobStates().stream().filter(j -> j.owner().equals(job.owner()))

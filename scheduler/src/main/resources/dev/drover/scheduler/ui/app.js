@@ -126,6 +126,14 @@ function renderDetail() {
   for (const p of ['p50', 'p95', 'p99']) lat.append(fig('latency ' + p, d.latencyMs[p] == null ? '–' : d.latencyMs[p] + ' ms'));
   $('#d-cost').replaceChildren(fig('AWS calls cost', usd(d.costUsd)), fig('EC2 share', usd(d.ec2Usd)),
     fig('SQS requests', d.calls.sqs), fig('DynamoDB writes', d.calls.dynamoWrites), fig('tasks/s overall', d.tasksPerSecond));
+  const stages = d.stages || [];
+  $('#d-stages-box').classList.toggle('hidden', !stages.length);
+  const sb = el('tbody');
+  for (const s of stages) sb.append(el('tr', {}, el('td', { class: 'mono' }, s.line), el('td', { class: 'mono' }, s.name || '–'),
+    el('td', { class: 'mono' }, (s.waitsOn || []).join(', ') || '–'),
+    el('td', {}, bar({ total: s.tasks, counts: { SUCCEEDED: s.succeeded, FAILED: s.ended - s.succeeded } }),
+      el('div', { class: 'bar-text' }, s.succeeded + ' / ' + s.tasks + ' succeeded' + (s.ended > s.succeeded ? ', ' + (s.ended - s.succeeded) + ' not' : '')))));
+  $('#d-stages tbody').replaceWith(sb);
   const fb = el('tbody');
   for (const f of d.failures) fb.append(el('tr', {}, el('td', {}, f.status), el('td', {}, f.exitCode == null ? '–' : f.exitCode),
     el('td', { class: 'wrap mono' }, f.firstLine || '(empty)'), el('td', {}, f.count), el('td', { class: 'mono' }, f.sampleSeqs.join(', ')),
