@@ -19,6 +19,7 @@ import dev.drover.scheduler.model.Policy;
 import dev.drover.scheduler.fleet.Demand;
 import dev.drover.scheduler.files.JobFiles;
 import dev.drover.scheduler.intake.Intake;
+import dev.drover.core.port.JobStore;
 import dev.drover.scheduler.job.JobState;
 import dev.drover.scheduler.job.Persistence;
 import dev.drover.scheduler.job.Recovery;
@@ -80,6 +81,8 @@ public final class Scheduler implements AutoCloseable {
      */
     private final Set<JobState> live = ConcurrentHashMap.newKeySet();
     private final RetentionSweeper retention;
+    /** One replica of several ({@link #asReplica}): it recovers only ended jobs, and owns jobs by epoch. */
+    private volatile boolean replica;
 
     public Scheduler(SchedulerConfig config, Backend backend, Clock clock) {
         this.config = config;
@@ -152,6 +155,57 @@ public final class Scheduler implements AutoCloseable {
     /** The job's live state, for the dashboard; empty if no such job. */
     public Optional<JobState> job(String jobId) {
         return Optional.ofNullable(jobs.get(jobId));
+    }
+
+    /**
+     * Makes this scheduler one replica of several on the same stack (before {@link #start}): the jobs
+     * submitted here are owned by {@code replicaId}, every write for a job is fenced by its epoch, and
+     * the start recovers only the ended jobs (a {@code replica/ReplicaNode} takes the running ones
+     * whose owners are gone, with {@link #adopt}).
+     */
+    public Scheduler asReplica(String replicaId) {
+        persistence.ownAs(replicaId, this::lost);
+        this.replica = true;
+        return this;
+    }
+
+    /** While this says no, the dispatcher sends nothing (a replica whose heartbeat lease may be passing on). */
+    public void dispatchGate(java.util.function.BooleanSupplier mayDispatch) {
+        dispatcher.gate(mayDispatch);
+    }
+
+    /**
+     * Takes up a job this replica has just taken (its epoch is {@code fence}'s now): its record, workload
+     * and stored results are read back as a restart would, the bundles its last owner was sending are
+     * sent again under the same ids, and dispatch goes on from its cursor.
+     */
+    public void adopt(String jobId, dev.drover.core.port.Fence fence) throws IOException {
+        JobStore store = backend.jobStore().orElseThrow();
+        dev.drover.core.port.JobRecord record = store.get(jobId).orElseThrow(() -> new IOException("job " + jobId + " is gone"));
+        persistence.fence(jobId, fence);
+        install(new Recovery(store, backend.payloads(), config.dataDir(), clock, new Retention(config.retention())).job(record));
+        log.info("job {}: taken over at epoch {}", jobId, fence.epoch());
+    }
+
+    /** Another replica took the job: this one stops acting on it at once. */
+    private void lost(String jobId) {
+        persistence.unfence(jobId);
+        JobState job = jobs.remove(jobId);
+        if (job != null) {
+            live.remove(job);
+            dispatcher.release(job);
+            log.warn("job {}: another replica owns it now; this one stopped acting on it", jobId);
+        }
+    }
+
+    /** Jobs this scheduler owns that have not ended. */
+    public int liveJobs() {
+        return live().size();
+    }
+
+    /** Tasks of this scheduler's jobs not yet final. */
+    public long backlog() {
+        return live().stream().mapToLong(JobState::remaining).sum();
     }
 
     /** Recovers the jobs of an earlier run from the job store, then starts dispatching and collecting. */
@@ -363,12 +417,19 @@ public final class Scheduler implements AutoCloseable {
             return;
         }
         for (Recovery.Recovered r : new Recovery(backend.jobStore().get(), backend.payloads(), config.dataDir(), clock,
-                new Retention(config.retention())).jobs()) {
-            JobState job = r.job();
-            jobs.put(job.jobId(), job);
-            if (!job.done()) {
-                live.add(job);
-            }
+                new Retention(config.retention())).jobs(record -> !replica || record.ended())) {
+            install(r);
+        }
+    }
+
+    private void install(Recovery.Recovered r) {
+        JobState job = r.job();
+        jobs.put(job.jobId(), job);
+        if (!job.done()) {
+            live.add(job);
+        }
+        // on the dispatcher's thread, which alone holds what is being sent
+        dispatcher.onItsThread(() -> {
             try {
                 dispatcher.resumeSending(job, r.record().sending(), r.record().sendingFrom());
             } catch (WorkloadException e) {
@@ -377,7 +438,7 @@ public final class Scheduler implements AutoCloseable {
             if (!job.done() && !job.cancelled() && (job.dispatched() < job.total() || !r.record().sending().isEmpty())) {
                 dispatcher.enqueue(job);
             }
-        }
+        });
     }
 
     @Override

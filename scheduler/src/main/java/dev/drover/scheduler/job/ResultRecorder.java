@@ -5,6 +5,7 @@ import dev.drover.core.UsageMeter;
 import dev.drover.core.model.ResultBatch;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStart;
+import dev.drover.core.port.FencedOutException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -83,22 +84,33 @@ public final class ResultRecorder {
         }
         Map<String, List<TaskResult>> byJob = new LinkedHashMap<>();
         batch.results().forEach(r -> byJob.computeIfAbsent(r.jobId(), j -> new ArrayList<>()).add(r));
-        byJob.forEach((jobId, results) -> {
-            JobState job = jobs.get(jobId);
+        boolean leftForOwner = false;
+        for (Map.Entry<String, List<TaskResult>> e : byJob.entrySet()) {
+            JobState job = jobs.get(e.getKey());
             if (job == null) {
-                log.warn("{} results for unknown job {} dropped", results.size(), jobId);
-                return;
+                log.warn("{} results for unknown job {} dropped", e.getValue().size(), e.getKey());
+                continue;
             }
-            meter.charge(job.cost()::charge, () -> {
-                persistence.results(job, messageId, results);
-                return null;
-            });
-            long now = clock.millis();
-            listener.recorded(job, job.accept(results, now), now);
-            if (job.done()) {
-                ended(job);
+            try {
+                meter.charge(job.cost()::charge, () -> {
+                    persistence.results(job, messageId, e.getValue());
+                    return null;
+                });
+                long now = clock.millis();
+                listener.recorded(job, job.accept(e.getValue(), now), now);
+                if (job.done()) {
+                    ended(job);
+                }
+            } catch (FencedOutException lost) {
+                // another replica took the job: the message stays on the queue for it (what this batch
+                // recorded for other jobs is recorded again, idempotently, when it comes back)
+                log.info("job {}: taken by another replica; its results are left for it", e.getKey());
+                leftForOwner = true;
             }
-        });
+        }
+        if (leftForOwner) {
+            return Optional.empty();
+        }
         return Optional.of(usageJob != null ? usageJob.cost()::charge : u -> { });
     }
 

@@ -1,0 +1,225 @@
+package dev.drover.scheduler.replica;
+
+import dev.drover.core.Periodic;
+import dev.drover.core.port.Fence;
+import dev.drover.core.port.ReplicaStore;
+import dev.drover.scheduler.Scheduler;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One scheduler replica among several: beats its heartbeat item, watches the others', and takes the
+ * running jobs of a replica judged gone (its beat count unchanged for a lease on this replica's
+ * clock, or its item deleted by a clean stop), each by a conditional write that raises the job's
+ * epoch; the scheduler then takes the job up as a restart would ({@link Scheduler#adopt}). While
+ * its own last successful beat is older than the lease less the margin, its scheduler dispatches nothing.
+ */
+public final class ReplicaNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ReplicaNode.class);
+    /** Every so often the unfinished jobs are scanned even with every replica alive: a job left by a crash in between finds an owner. */
+    private static final int SCAN_EVERY_BEATS = 30;
+
+    /** What this replica last saw of another: its beat count, and when (on this replica's clock) it last changed. */
+    private record Seen(long count, long since, String address) {}
+
+    /** A job taken from another replica: whose it was, when it was taken. For tests and the failover figure. */
+    public record Takeover(String jobId, String from, long epoch, long at) {}
+
+    private final ReplicaStore store;
+    private final Scheduler scheduler;
+    private final String id;
+    private final String address;
+    private final ReplicaTiming timing;
+    private final Clock clock;
+    private final Map<String, Seen> seen = new HashMap<>(); // heartbeat thread only
+    private final AtomicLong count = new AtomicLong();
+    private volatile long renewedAt = Long.MIN_VALUE / 2;
+    private volatile boolean leaving;
+    private volatile Map<String, String> addresses = Map.of();
+    private volatile Consumer<Takeover> onTakeover = t -> { };
+    private int beats; // heartbeat thread only
+    private boolean failing; // heartbeat thread only
+    private Periodic heartbeat;
+
+    public ReplicaNode(ReplicaStore store, Scheduler scheduler, String address, ReplicaTiming timing, Clock clock) {
+        this(store, scheduler, newId(), address, timing, clock);
+    }
+
+    public ReplicaNode(ReplicaStore store, Scheduler scheduler, String id, String address, ReplicaTiming timing, Clock clock) {
+        this.store = store;
+        this.scheduler = scheduler;
+        this.id = id;
+        this.address = address;
+        this.timing = timing;
+        this.clock = clock;
+    }
+
+    /** A fresh id: a restarted replica is a new one, and its former self's jobs are taken like any gone replica's. */
+    public static String newId() {
+        byte[] b = new byte[6];
+        new SecureRandom().nextBytes(b);
+        StringBuilder s = new StringBuilder("r-");
+        for (byte x : b) {
+            s.append(String.format("%02x", x));
+        }
+        return s.toString();
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** Called with each job this replica takes (on the heartbeat thread). */
+    public ReplicaNode onTakeover(Consumer<Takeover> listener) {
+        this.onTakeover = listener;
+        return this;
+    }
+
+    /**
+     * Beats once (it must succeed: a replica nobody can see must not own anything), gates the
+     * scheduler's dispatch on the lease, and starts beating every heartbeat.
+     */
+    public ReplicaNode start() {
+        scheduler.dispatchGate(this::mayDispatch);
+        beat();
+        if (!mayDispatch()) {
+            throw new IllegalStateException("replica " + id + ": the first heartbeat could not be written; see the log");
+        }
+        heartbeat = Periodic.atFixedRate("drover-replica-heartbeat", timing.heartbeat(), timing.heartbeat(), this::tick);
+        log.info("replica {} at {}: heartbeat every {}, lease {}, stops dispatching {} before it", id, address,
+                timing.heartbeat(), timing.lease(), timing.margin());
+        return this;
+    }
+
+    /** True while this replica's last successful beat is recent enough that no other can have judged it gone. */
+    public boolean mayDispatch() {
+        return !leaving && clock.millis() < renewedAt + timing.lease().toMillis() - timing.margin().toMillis();
+    }
+
+    /** The other replicas' addresses as last read, by id (this one's included). */
+    public Map<String, String> addresses() {
+        return addresses;
+    }
+
+    /** One heartbeat: write this replica's, read everyone's, take the jobs of the gone. */
+    void tick() {
+        beat();
+        List<ReplicaStore.Beat> all;
+        try {
+            all = store.replicas();
+        } catch (RuntimeException e) {
+            log.warn("replica {}: cannot read the other replicas' heartbeats: {}", id, e.toString());
+            return;
+        }
+        long now = clock.millis();
+        Map<String, String> known = new HashMap<>();
+        Set<String> present = new HashSet<>();
+        for (ReplicaStore.Beat b : all) {
+            known.put(b.replica(), b.address());
+            present.add(b.replica());
+            Seen s = seen.get(b.replica());
+            if (s == null || s.count() != b.count()) {
+                seen.put(b.replica(), new Seen(b.count(), now, b.address()));
+            }
+        }
+        addresses = Map.copyOf(known);
+        Set<String> gone = new HashSet<>();
+        seen.entrySet().removeIf(e -> {
+            if (!present.contains(e.getKey())) {
+                gone.add(e.getKey()); // left cleanly: it stopped acting before it deleted its item
+                return true;
+            }
+            return false;
+        });
+        seen.forEach((replica, s) -> {
+            if (!replica.equals(id) && now - s.since() >= timing.lease().toMillis()) {
+                gone.add(replica);
+            }
+        });
+        beats++;
+        if ((gone.isEmpty() && beats % SCAN_EVERY_BEATS != 1) || !mayDispatch()) {
+            return;
+        }
+        takeJobs(gone, present);
+    }
+
+    private void beat() {
+        long sent = clock.millis();
+        try {
+            store.beat(new ReplicaStore.Beat(id, address, count.incrementAndGet(), sent, scheduler.liveJobs(), scheduler.backlog()));
+            renewedAt = sent;
+            if (failing) {
+                log.info("replica {}: heartbeat renewed again", id);
+                failing = false;
+            }
+        } catch (RuntimeException e) {
+            if (!failing) {
+                log.warn("replica {}: heartbeat failed ({}); dispatch stops {} after the last one that went through", id,
+                        e.toString(), timing.lease().minus(timing.margin()));
+                failing = true;
+            }
+        }
+    }
+
+    /** Takes every unfinished job whose owner is gone, or that has none (from before replicas, or its owner's item is gone). */
+    private void takeJobs(Set<String> gone, Set<String> present) {
+        List<ReplicaStore.Owner> unfinished;
+        try {
+            unfinished = store.unfinished();
+        } catch (RuntimeException e) {
+            log.warn("replica {}: cannot list the unfinished jobs: {}", id, e.toString());
+            return;
+        }
+        for (ReplicaStore.Owner o : unfinished) {
+            if (id.equals(o.replica()) && scheduler.job(o.jobId()).isEmpty()) {
+                adopt(o.jobId(), o.epoch(), o.replica()); // taken here, but taking it up failed: again
+                continue;
+            }
+            boolean orphan = o.replica() == null || gone.contains(o.replica()) || !present.contains(o.replica());
+            if (!orphan || id.equals(o.replica()) || !mayDispatch()) {
+                continue;
+            }
+            try {
+                if (store.take(o.jobId(), id, o.epoch())) {
+                    adopt(o.jobId(), o.epoch() + 1, o.replica());
+                }
+            } catch (RuntimeException e) {
+                log.error("replica {}: taking job {} from {} failed; the next scan tries again", id, o.jobId(), o.replica(), e);
+            }
+        }
+    }
+
+    private void adopt(String jobId, long epoch, String from) {
+        try {
+            scheduler.adopt(jobId, new Fence(id, epoch));
+            onTakeover.accept(new Takeover(jobId, from, epoch, clock.millis()));
+        } catch (Exception e) {
+            log.error("replica {}: job {} is this replica's (epoch {}) but could not be taken up; the next scan tries again",
+                    id, jobId, epoch, e);
+        }
+    }
+
+    /** Stops dispatching at once, then deletes the heartbeat item so the others take this replica's jobs without waiting a lease. */
+    @Override
+    public void close() {
+        leaving = true;
+        if (heartbeat != null) {
+            heartbeat.stop(Duration.ofSeconds(2));
+        }
+        try {
+            store.leave(id);
+        } catch (RuntimeException e) {
+            log.warn("replica {}: could not delete its heartbeat; its jobs pass on when its lease runs out: {}", id, e.toString());
+        }
+    }
+}
