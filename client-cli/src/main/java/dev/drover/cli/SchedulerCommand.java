@@ -18,6 +18,8 @@ import dev.drover.scheduler.model.Quotas;
 import dev.drover.scheduler.model.SchedulerConfig;
 import dev.drover.scheduler.model.Policy;
 import dev.drover.scheduler.fleet.Provisioner;
+import dev.drover.scheduler.replica.ReplicaNode;
+import dev.drover.scheduler.replica.ReplicaTiming;
 import dev.drover.scheduler.tls.Fingerprint;
 import java.io.IOException;
 import java.net.URI;
@@ -186,9 +188,17 @@ final class SchedulerCommand implements Callable<Integer> {
                 "remote mode needs the queue, table and bucket names: DROVER_* variables or --stack-outputs FILE"));
         AwsSettings settings = AwsSettings.fromEnvironment(env, Optional.ofNullable(endpoint));
         int fleetThreads = fleet.maxWorkers * fleet.threads;
+        if (replica && names.jobsTable().isBlank()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--replica needs a jobs table (DROVER_JOBS_TABLE)");
+        }
+        String replicaId = ReplicaNode.newId();
         try (AwsClients aws = new AwsClients(settings);
-             Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(dir, fleetThreads).withQuotas(quotas()).withRetention(keep)
-                     .withPolicy(policy), RemoteBackends.create(aws, names), Main.CLOCK).start()) {
+             Scheduler scheduler = replica(new Scheduler(SchedulerConfig.defaults(dir, fleetThreads).withQuotas(quotas())
+                     .withRetention(keep).withPolicy(policy), RemoteBackends.create(aws, names), Main.CLOCK), replicaId).start()) {
+            if (replica) {
+                replicas = RemoteBackends.replicas(aws, names).map(store -> new ReplicaNode(store, scheduler, replicaId,
+                        "", replicaTiming(), Main.CLOCK));
+            }
             Accounts accounts = new Accounts(names.jobsTable().isBlank() ? new InMemoryUserStore(dir.resolve("users.json"))
                     : new DynamoDbUserStore(aws.dynamoDb(), names.jobsTable()), Main.CLOCK);
             scheduler.weights(accounts::weight);
@@ -201,6 +211,31 @@ final class SchedulerCommand implements Callable<Integer> {
                 return serve(scheduler, accounts, provisioner::status, "an EC2 fleet of up to " + fleet.maxWorkers + " workers");
             }
         }
+    }
+
+    @Option(names = "--replica",
+            description = "Run as one replica of several on the same stack (-rw): jobs are owned by the replica that accepts"
+                    + " them, and a replica's jobs pass to the others within its lease when it dies (see docs/architecture.md).")
+    boolean replica;
+
+    @Option(names = "--replica-lease", paramLabel = "D", defaultValue = "5s",
+            description = "With --replica: how long a silent replica keeps its jobs; it beats every fifth of it and stops"
+                    + " dispatching 30%% of it early (default ${DEFAULT-VALUE}; 10s deployed).")
+    String replicaLease;
+
+    private Optional<ReplicaNode> replicas = Optional.empty();
+
+    private ReplicaTiming replicaTiming() {
+        java.time.Duration lease = dev.drover.core.workload.Durations.parse(replicaLease);
+        try {
+            return new ReplicaTiming(lease.dividedBy(5), lease, lease.multipliedBy(3).dividedBy(10));
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--replica-lease " + replicaLease + ": " + e.getMessage());
+        }
+    }
+
+    private Scheduler replica(Scheduler scheduler, String id) {
+        return replica ? scheduler.asReplica(id) : scheduler;
     }
 
     private Optional<Ec2LaunchSpec> launchSpec(DroverResources names, String region, Map<String, String> env) {
@@ -262,13 +297,16 @@ final class SchedulerCommand implements Callable<Integer> {
                 spec.commandLine().getOut().printf("first start: created the admin user '%s'; its token is in %s%n",
                         Accounts.ADMIN, storeAdminToken(admin.get(), services));
             }
-            spec.commandLine().getOut().printf("drover scheduler listening on %s:%d with %s%n", bind, api.port(), what);
+            Optional<ReplicaNode> node = replicas.map(r -> r.at(bind + ":" + api.port()).start());
+            spec.commandLine().getOut().printf("drover scheduler listening on %s:%d with %s%s%n", bind, api.port(), what,
+                    node.map(r -> ", replica " + r.id()).orElse(""));
             accounts.list().stream().filter(u -> u.name().equals(Accounts.ADMIN)).findFirst().ifPresent(u ->
                     spec.commandLine().getOut().printf("dashboard: %s%n", api.dashboardUrl(bind, u)));
             spec.commandLine().getOut().flush();
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "drover-shutdown"));
             stop.await();
+            node.ifPresent(ReplicaNode::close); // stops dispatching and leaves, so the others take its jobs at once
         }
         return 0;
     }

@@ -134,7 +134,7 @@ public final class Scheduler implements AutoCloseable {
 
     /** Up to {@code limit} of the job's tasks running now, longest-running first; empty if no such job. */
     public Optional<List<JobState.Running>> running(String jobId, int limit) {
-        return Optional.ofNullable(jobs.get(jobId)).map(j -> j.runningTasks(limit));
+        return Optional.ofNullable(known(jobId)).map(j -> j.runningTasks(limit));
     }
 
     /** Every job's live state, for billing. */
@@ -195,6 +195,30 @@ public final class Scheduler implements AutoCloseable {
             live.remove(job);
             dispatcher.release(job);
             log.warn("job {}: another replica owns it now; this one stopped acting on it", jobId);
+        }
+    }
+
+    /**
+     * The job if this scheduler has it; a replica also answers for a job another replica ran to its end,
+     * read from the job store on first ask (one read; its results are read when asked for). A running job
+     * of another replica is not known here: its owner answers for it.
+     */
+    private JobState known(String jobId) {
+        JobState job = jobs.get(jobId);
+        if (job != null || !replica) {
+            return job;
+        }
+        Optional<dev.drover.core.port.JobRecord> record = backend.jobStore().flatMap(s -> s.get(jobId));
+        if (record.isEmpty() || !record.get().ended()) {
+            return null;
+        }
+        try {
+            JobState ended = new Recovery(backend.jobStore().get(), backend.payloads(), config.dataDir(), clock,
+                    new Retention(config.retention())).job(record.get()).job();
+            JobState raced = jobs.putIfAbsent(jobId, ended);
+            return raced != null ? raced : ended;
+        } catch (IOException e) {
+            throw new UncheckedIOException("job " + jobId + ": cannot read it back from the job store", e);
         }
     }
 
@@ -323,7 +347,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     public Optional<JobView> status(String jobId) {
-        return Optional.ofNullable(jobs.get(jobId)).map(j -> j.view(clock.millis()));
+        return Optional.ofNullable(known(jobId)).map(j -> j.view(clock.millis()));
     }
 
     public List<JobView> list() {
@@ -333,7 +357,7 @@ public final class Scheduler implements AutoCloseable {
 
     /** One task's status, and its result once it has one. */
     public Optional<TaskView> task(String jobId, long seq) throws IOException {
-        JobState job = jobs.get(jobId);
+        JobState job = known(jobId);
         if (job == null || seq < 0 || seq >= job.total()) {
             return Optional.empty();
         }
@@ -358,7 +382,7 @@ public final class Scheduler implements AutoCloseable {
 
     /** Cancels a job for a reason ({@link JobState#CANCELLED_FOR_BUDGET}): its tasks without a result say it. */
     public Optional<JobView> cancel(String jobId, String reason) throws WorkloadException {
-        JobState job = jobs.get(jobId);
+        JobState job = known(jobId);
         if (job == null) {
             return Optional.empty();
         }
@@ -386,13 +410,13 @@ public final class Scheduler implements AutoCloseable {
 
     /** One output file a task of this scheduler's job left; empty if no such job, task or file. */
     public Optional<InputStream> openOutput(String jobId, long seq, String path) {
-        JobState job = jobs.get(jobId);
+        JobState job = known(jobId);
         return job == null || seq < 0 || seq >= job.total() ? Optional.empty() : files.output(jobId, seq, path);
     }
 
     /** Writes the job's results as JSON lines; with {@code follow}, keeps writing until the job is done. */
     public boolean streamResults(String jobId, OutputStream out, boolean follow) throws IOException {
-        JobState job = jobs.get(jobId);
+        JobState job = known(jobId);
         if (job == null) {
             return false;
         }
@@ -401,7 +425,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     public void awaitDone(String jobId) throws InterruptedException {
-        JobState job = jobs.get(jobId);
+        JobState job = known(jobId);
         if (job != null) {
             job.awaitDone();
         }

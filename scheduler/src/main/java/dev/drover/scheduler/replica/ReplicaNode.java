@@ -38,7 +38,7 @@ public final class ReplicaNode implements AutoCloseable {
     private final ReplicaStore store;
     private final Scheduler scheduler;
     private final String id;
-    private final String address;
+    private volatile String address;
     private final ReplicaTiming timing;
     private final Clock clock;
     private final Map<String, Seen> seen = new HashMap<>(); // heartbeat thread only
@@ -73,6 +73,12 @@ public final class ReplicaNode implements AutoCloseable {
             s.append(String.format("%02x", x));
         }
         return s.toString();
+    }
+
+    /** Where this replica's API answers (known only once it listens), before {@link #start}. */
+    public ReplicaNode at(String address) {
+        this.address = address;
+        return this;
     }
 
     public String id() {
