@@ -2,6 +2,7 @@ package dev.drover.cli;
 
 import dev.drover.core.codec.Json;
 import dev.drover.core.files.FilesPack;
+import dev.drover.core.files.OutputNames;
 import dev.drover.core.model.OutputFile;
 import dev.drover.core.model.TaskResult;
 import java.io.IOException;
@@ -48,8 +49,8 @@ final class Downloader {
         for (TaskResult r : results) {
             for (OutputFile f : r.downloads()) {
                 files++;
-                Path target = dir.resolve(Long.toString(r.seq())).resolve(f.path()).normalize();
-                if (!target.startsWith(dir.resolve(Long.toString(r.seq())))) {
+                Path target = local(dir.resolve(Long.toString(r.seq())), f.path());
+                if (target == null) {
                     failures.add(r.seq() + "/" + f.path() + ": a path outside the task's directory");
                     continue;
                 }
@@ -82,6 +83,31 @@ final class Downloader {
         failures.stream().limit(20).forEach(f -> err.println("  failed: " + f));
         err.flush();
         return new Totals(files, downloaded, skipped, bytes, failures);
+    }
+
+    /**
+     * Where an output lands under its task's directory: each {@code /}-separated name decoded
+     * ({@link OutputNames}) and taken as one name, so an encoded backslash stays a character of a name
+     * (on Windows, where it would separate, the name is refused). Null for an empty, {@code .},
+     * {@code ..} or absolute name, or one this file system cannot hold.
+     */
+    static Path local(Path taskDir, String stored) {
+        Path target = taskDir;
+        for (String encoded : stored.split("/", -1)) {
+            String name = OutputNames.decode(encoded);
+            Path one;
+            try {
+                one = Path.of(name);
+            } catch (java.nio.file.InvalidPathException e) {
+                return null;
+            }
+            if (name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/") || one.isAbsolute()
+                    || one.getRoot() != null || one.getNameCount() != 1) {
+                return null;
+            }
+            target = target.resolve(one);
+        }
+        return target.normalize().startsWith(taskDir) && !target.equals(taskDir) ? target : null;
     }
 
     private static boolean intact(Path target, OutputFile f) throws IOException {

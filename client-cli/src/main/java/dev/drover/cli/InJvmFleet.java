@@ -29,6 +29,8 @@ public final class InJvmFleet implements AutoCloseable {
     private final FilesCache files;
     /** The bucket's lifecycle rule, for the pool's in-memory store (a long-running scheduler's). */
     private final StoreRetention retention;
+    /** Where the in-memory store keeps its large objects. */
+    private final Path spool;
 
     public InJvmFleet(int workers, Clock clock) {
         this(workers, clock, StoreRetention.DEFAULT_RETENTION);
@@ -43,7 +45,13 @@ public final class InJvmFleet implements AutoCloseable {
         MessageQueue requests = new InMemoryMessageQueue(clock);
         MessageQueue responses = new InMemoryMessageQueue(clock);
         ClaimStore claims = new InMemoryClaimStore();
-        InMemoryPayloadStore payloads = new InMemoryPayloadStore(clock);
+        try {
+            // packs and outputs over 1 MiB on disk, not the heap; the store is this process's, so is the directory
+            this.spool = java.nio.file.Files.createTempDirectory("drover-store-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the store's spool directory", e);
+        }
+        InMemoryPayloadStore payloads = new InMemoryPayloadStore(clock, Optional.of(spool));
         this.backend = new Backend(requests, responses, Optional.empty(), claims, payloads, Optional.empty(), UsageMeter.NONE);
         try {
             this.files = new FilesCache(payloads, java.nio.file.Files.createTempDirectory("drover-files-"),
@@ -84,5 +92,6 @@ public final class InJvmFleet implements AutoCloseable {
         retention.close();
         pool.close();
         files.close();
+        dev.drover.core.files.FilesPack.deleteTree(spool);
     }
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Run many-task workloads on an elastic fleet of workers (in this JVM, local processes or EC2).",
         subcommands = {RunCommand.class, SchedulerCommand.class, SubmitCommand.class, StatusCommand.class,
                 CancelCommand.class, ResultsCommand.class, JobsCommand.class, UsersCommand.class, WorkerCommand.class,
-                LocalAwsCommand.class, FleetCommand.class, DashboardCommand.class, WhyCommand.class, BenchCommand.class, BillCommand.class, RerunCommand.class, dev.drover.cli.chaos.ChaosCommand.class})
+                LocalAwsCommand.class, FleetCommand.class, DashboardCommand.class, WhyCommand.class, BenchCommand.class, BillCommand.class, RerunCommand.class, AuditCommand.class, dev.drover.cli.chaos.ChaosCommand.class})
 public final class Main implements Runnable {
     static final Clock CLOCK = Clock.systemUTC();
     private static final java.util.Set<String> SERVICES = java.util.Set.of("scheduler", "worker", "local-aws");

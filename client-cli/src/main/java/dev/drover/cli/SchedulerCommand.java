@@ -165,9 +165,28 @@ final class SchedulerCommand implements Callable<Integer> {
         return keep;
     }
 
+    @Option(names = "--files-unpacked-limit", paramLabel = "SIZE", defaultValue = "16GiB",
+            description = "The most a files pack may hold unpacked for PUT /files to take it (bytes, or with KiB, MiB, GiB, K, M, G;"
+                    + " default ${DEFAULT-VALUE}). Checking a pack reads it through once: near 16 GiB, about a minute per upload.")
+    String filesUnpackedLimit;
+
+    private long filesUnpackedLimit() {
+        long bytes;
+        try {
+            bytes = FilesOptions.parseSize(filesUnpackedLimit);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "bad --files-unpacked-limit: " + e.getMessage());
+        }
+        if (bytes < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--files-unpacked-limit must be more than 0");
+        }
+        return bytes;
+    }
+
     @Override
     public Integer call() throws Exception {
         java.time.Duration keep = retention();
+        long unpacked = filesUnpackedLimit();
         // the certificate first: bad TLS options stop the start before anything runs or a first start uses up the bootstrap
         transport = tls.transport(bind, Main.CLOCK, spec.commandLine().getOut());
         Path dir = data != null ? data : Files.createTempDirectory("drover-scheduler-");
@@ -175,7 +194,8 @@ final class SchedulerCommand implements Callable<Integer> {
             int workers = mode.localWorkers != null ? mode.localWorkers : Runtime.getRuntime().availableProcessors();
             Accounts accounts = new Accounts(new InMemoryUserStore(dir.resolve("users.json")), Main.CLOCK);
             try (InJvmFleet pool = new InJvmFleet(workers, Main.CLOCK);
-                 Scheduler scheduler = new Scheduler(pool.schedulerConfig(dir).withQuotas(quotas()).withRetention(keep).withPolicy(policy),
+                 Scheduler scheduler = new Scheduler(pool.schedulerConfig(dir).withQuotas(quotas()).withRetention(keep).withPolicy(policy)
+                         .withFilesUnpackedLimit(unpacked),
                          pool.backend(), Main.CLOCK).weights(accounts::weight).start()) {
                 return serve(scheduler, accounts, Map::of, workers + " in-JVM workers");
             }
@@ -194,7 +214,8 @@ final class SchedulerCommand implements Callable<Integer> {
         String replicaId = ReplicaNode.newId();
         try (AwsClients aws = new AwsClients(settings);
              Scheduler scheduler = replica(new Scheduler(SchedulerConfig.defaults(dir, fleetThreads).withQuotas(quotas())
-                     .withRetention(keep).withPolicy(policy), RemoteBackends.create(aws, names), Main.CLOCK), replicaId).start()) {
+                     .withRetention(keep).withPolicy(policy).withFilesUnpackedLimit(unpacked), RemoteBackends.create(aws, names),
+                     Main.CLOCK), replicaId).start()) {
             if (replica) {
                 replicas = RemoteBackends.replicas(aws, names).map(store -> new ReplicaNode(store, scheduler, replicaId,
                         "", replicaTiming(), Main.CLOCK));

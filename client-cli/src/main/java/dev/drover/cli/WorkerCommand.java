@@ -154,7 +154,8 @@ final class WorkerCommand implements Callable<Integer> {
      * A worker process started by a local fleet hands its work back and exits when its parent dies,
      * kill -9 included: its stdin is a pipe from the parent, which the kernel closes with it. The
      * parent's emulators usually die with it, so the hand-back gets {@link #PARENT_GONE_GRACE}, not a
-     * full stop's bound; then whatever the worker started that still runs is killed, and it halts.
+     * full stop's bound; then whatever the worker started that still runs is killed, its own files cache
+     * is deleted, and it halts.
      */
     private static void watchParent(RemoteWorker worker) {
         Thread t = new Thread(() -> {
@@ -174,6 +175,7 @@ final class WorkerCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
             ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+            worker.deleteOwnCache(RemoteWorker.CACHE_DELETE_BOUND); // halt runs no hook, and nothing else would
             Runtime.getRuntime().halt(0);
         }, "drover-parent-watch");
         t.setDaemon(true);

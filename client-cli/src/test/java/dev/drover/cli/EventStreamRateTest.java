@@ -41,7 +41,10 @@ class EventStreamRateTest {
                 String job = scheduler.submit(new ByteArrayInputStream("sleep 1\n".repeat(200_000).getBytes(StandardCharsets.UTF_8)),
                         "busy.txt", Accounts.ADMIN).jobId();
                 HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-                HttpResponse<Void> login = http.send(HttpRequest.newBuilder(URI.create(api.dashboardUrl("127.0.0.1", admin))).build(),
+                // what the sign-in page's script does with the link's code
+                String code = api.loginPath(admin).substring("/?login=".length());
+                HttpResponse<Void> login = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/session/start"))
+                                .header("X-Drover-Login", "1").POST(HttpRequest.BodyPublishers.ofString(code)).build(),
                         HttpResponse.BodyHandlers.discarding());
                 String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
                 HttpResponse<InputStream> events = http.send(HttpRequest.newBuilder(

@@ -166,6 +166,28 @@ class FilesAndOutputsTest {
         assertTrue(again.err().contains("2 output files, 0 downloaded (0 bytes), 2 already there and intact"), again.err());
     }
 
+    /** Issue 19: a backslash in an output's name was turned into a slash ({@code ..\\..\\x} stored as {@code ../../x}). */
+    @Test
+    void backslashesInOutputNamesAreKeptAndNeverLeaveTheDownloadFolder() throws Exception {
+        Path w = Files.writeString(dir.resolve("slashes.txt"), "cd \"$DROVER_OUTPUT_DIR\"; mkdir a; echo slash > a/b; "
+                + "printf back > 'a\\b'; printf up > '..\\..\\x'; printf pct > '100%'\n");
+        Path out = dir.resolve("slashes-out");
+        Path results = dir.resolve("slashes.jsonl");
+        CliEndToEndTest.Run run = drover("submit", "-s", address, "-w", w.toString(), "--wait", "--download", out.toString(),
+                "--results", results.toString());
+        assertEquals(0, run.code(), run.out() + run.err());
+        JsonNode r = CliEndToEndTest.lines(results).get(0);
+        List<String> paths = new java.util.ArrayList<>();
+        r.get("outputs").forEach(o -> paths.add(o.get("path").asText()));
+        assertEquals(List.of("..%5C..%5Cx", "100%25", "a%5Cb", "a/b"), paths.stream().sorted().toList(), r.toString());
+        Path task = out.resolve(r.get("seq").asText());
+        assertEquals("slash\n", Files.readString(task.resolve("a/b")));
+        assertEquals("back", Files.readString(task.resolve("a\\b")));
+        assertEquals("up", Files.readString(task.resolve("..\\..\\x")), "one name with backslashes, inside the folder");
+        assertEquals("pct", Files.readString(task.resolve("100%")));
+        assertFalse(Files.exists(dir.resolve("x")) || Files.exists(out.resolve("x")));
+    }
+
     @Test
     void aTaskCannotOverwriteDroversOwnFilesFromItsOutputDirectory() throws Exception {
         Path w = Files.writeString(dir.resolve("sneaky.txt"),
@@ -198,11 +220,13 @@ class FilesAndOutputsTest {
             z.putNextEntry(new ZipEntry("../../evil.sh"));
             z.write('x');
         }
+        Path chain = evilChain(dir.resolve("chain.tgz"));
         Object[][] cases = {
+                {chain.toString(), "chain.tgz: x/" + dir.toString().substring(1) + "/planted: under the symlink x", "2GiB"},
                 {dir.resolve("missing").toString(), "no such file or directory", "2GiB"},
                 {plain.toString(), "neither a directory nor a .tar.gz, .tgz or .zip archive", "2GiB"},
-                {outside.toString(), "the symlink secrets points outside it", "2GiB"},
-                {evil.toString(), "the archive entry '../../evil.sh' would land outside it", "2GiB"},
+                {outside.toString(), "escape: secrets: a symlink that points outside the pack (to /etc)", "2GiB"},
+                {evil.toString(), "evil.zip: ../../evil.sh: a '..' in its path", "2GiB"},
                 {project().toString(), "over the size limit of 10 bytes", "10"},
                 {project().toString(), "bad --files-limit", "lots"}};
         for (Object[] c : cases) {
@@ -217,6 +241,47 @@ class FilesAndOutputsTest {
             assertTrue(local.err().contains((String) c[1]), local.err());
         }
         assertEquals(before, jobs(), "nothing was queued");
+        assertFalse(Files.exists(dir.resolve("planted")), "nothing was written outside the pack's folder");
+    }
+
+    /**
+     * Issue 19's pack: {@code d -> .}, {@code x -> d/d/.../../..} (on disk {@code x -> /}), then a file under
+     * {@code x} that would land in this test's folder.
+     */
+    static Path evilChain(Path file) throws Exception {
+        try (var out = Files.newOutputStream(file);
+             var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+                     new org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream(out))) {
+            tar.setLongFileMode(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.LONGFILE_POSIX);
+            String[][] links = {{"d", "."}, {"x", "d/".repeat(30) + "../".repeat(30)}};
+            for (String[] l : links) {
+                var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(l[0],
+                        org.apache.commons.compress.archivers.tar.TarConstants.LF_SYMLINK);
+                e.setLinkName(l[1]);
+                tar.putArchiveEntry(e);
+                tar.closeArchiveEntry();
+            }
+            var planted = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("x/" + dir.toString().substring(1) + "/planted");
+            planted.setSize(1);
+            tar.putArchiveEntry(planted);
+            tar.write('p');
+            tar.closeArchiveEntry();
+        }
+        return file;
+    }
+
+    @Test
+    void theSchedulerRefusesAnEvilPackAtUploadAndKeepsNothing() throws Exception {
+        Path pack = evilChain(dir.resolve("upload.tgz"));
+        String sha = FilesPack.sha256(pack);
+        SchedulerClient client = new SchedulerClient(address, ACCESS.adminToken());
+        SchedulerClient.ApiException e = org.junit.jupiter.api.Assertions.assertThrows(SchedulerClient.ApiException.class,
+                () -> client.putFiles(sha, pack));
+        assertEquals(400, e.status);
+        assertTrue(e.getMessage().contains("files pack " + sha + ": x/" + dir.toString().substring(1) + "/planted: under the symlink x"),
+                e.getMessage());
+        assertFalse(client.hasFiles(sha), "a refused pack is not kept");
+        assertFalse(Files.exists(dir.resolve("planted")));
     }
 
     @Test

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A stopped {@code drover run} leaves nothing behind: emulators, workers and their tasks all end
- * with it, whether it is asked to stop (SIGTERM: its temporary folder goes too) or killed outright
+ * with it, whether it is asked to stop (SIGTERM: its temporary folder and its workers' files caches go too) or killed outright
  * (SIGKILL: no hook runs).
  */
 class RunStoppedTest {
@@ -55,8 +55,8 @@ class RunStoppedTest {
             assertEquals(List.of(), alive, "still running " + LEFT_BEHIND_AFTER + " after the stop; run's log:\n" + run.output());
             if (!kill9) {
                 try (var left = Files.list(tmp)) {
-                    assertEquals(List.of(), left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("drover-run-")).toList(),
-                            "its temporary folder is deleted too (kill -9 leaves it: no hook runs)");
+                    assertEquals(List.of(), left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("drover-run-") || n.startsWith("drover-files-")).toList(),
+                            "its temporary folder and its workers' files caches are deleted too (kill -9 leaves them: no hook runs)");
                 }
             }
         }

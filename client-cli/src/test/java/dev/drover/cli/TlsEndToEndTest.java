@@ -155,10 +155,11 @@ class TlsEndToEndTest {
     @Test
     void overHttpsTheDashboardsSessionCookieIsSecure() throws Exception {
         var http = java.net.http.HttpClient.newBuilder().sslContext(PinnedTrust.context(pin)).build();
-        var response = http.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(https + selfSignedApi.loginPath(accounts.list().get(0)))).build(),
+        String code = selfSignedApi.loginPath(accounts.list().get(0)).substring("/?login=".length());
+        var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(https + "/session/start"))
+                        .header("X-Drover-Login", "1").POST(java.net.http.HttpRequest.BodyPublishers.ofString(code)).build(),
                 java.net.http.HttpResponse.BodyHandlers.discarding());
-        assertEquals(303, response.statusCode());
+        assertEquals(200, response.statusCode());
         String cookie = response.headers().firstValue("Set-Cookie").orElseThrow();
         assertTrue(cookie.endsWith("; Secure") && cookie.contains("HttpOnly"), cookie);
     }

@@ -20,21 +20,34 @@ import dev.drover.core.worker.Worker;
 import dev.drover.core.worker.WorkerConfig;
 import dev.drover.core.worker.WorkerStats;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The worker loop on SQS, DynamoDB and S3: what runs on an EC2 instance or as a local process.
  * It drains on SIGTERM (stops polling, finishes running tasks, hands back the rest) and exits by
- * itself after its idle timeout.
+ * itself after its idle timeout. Its files cache goes with it: at a normal exit, and on SIGTERM or when
+ * its parent is gone (when the JVM may halt before the worker's exit is seen) if the cache is the
+ * worker's own temporary directory.
  */
 public final class RemoteWorker {
     private static final Logger log = LoggerFactory.getLogger(RemoteWorker.class);
+    /** How long a stopping process waits for its cache to be deleted (a few GB of small files take seconds). */
+    public static final Duration CACHE_DELETE_BOUND = Duration.ofSeconds(15);
 
     private final Worker worker;
     private final FilesCache files;
+    /** True when the cache is a temporary directory made for this worker, not a configured $DROVER_FILES_CACHE. */
+    private final boolean ownCache;
+    private final AtomicBoolean cacheDeleting = new AtomicBoolean();
+    private final CompletableFuture<Void> cacheDeleted = new CompletableFuture<>();
 
     public RemoteWorker(WorkerConfig config, DroverResources resources, AwsClients aws, Clock clock) {
         this(config, resources, aws, clock, FilesCacheSettings.defaults());
@@ -52,6 +65,7 @@ public final class RemoteWorker {
         MessageQueue requests = overCloudQueue(new SqsMessageQueue(aws.sqs(), resources.requestQueueUrl()), payloads);
         MessageQueue responses = overCloudQueue(new SqsMessageQueue(aws.sqs(), resources.responseQueueUrl()), payloads);
         AwsUsageMeter meter = new AwsUsageMeter();
+        this.ownCache = cache.dir().isEmpty();
         try {
             this.files = cache.open(payloads);
         } catch (IOException e) {
@@ -66,9 +80,48 @@ public final class RemoteWorker {
         Thread hook = new Thread(() -> {
             log.info("SIGTERM: draining");
             worker.drain().join();
+            deleteOwnCache(CACHE_DELETE_BOUND);
         }, "drover-sigterm");
         Runtime.getRuntime().addShutdownHook(hook);
-        return worker.start().exited().whenComplete((stats, e) -> files.close());
+        return worker.start().exited().whenComplete((stats, e) -> deleteCache());
+    }
+
+    /**
+     * For a process on its way out (after SIGTERM's drain, or before a halt): deletes the files cache if it
+     * is the worker's own temporary directory, waiting at most {@code bound}. A configured directory is
+     * left; the next worker on it empties it at start.
+     */
+    public void deleteOwnCache(Duration bound) {
+        if (!ownCache) {
+            return;
+        }
+        if (cacheDeleting.compareAndSet(false, true)) {
+            Thread t = new Thread(this::deleteCacheNow, "drover-files-cache-delete");
+            t.setDaemon(true);
+            t.start();
+        }
+        try {
+            cacheDeleted.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            log.warn("the files cache was not deleted within {}: what is left stays on disk", bound);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** At the worker's exit: deletes the cache unless a stopping process is deleting it already. */
+    private void deleteCache() {
+        if (cacheDeleting.compareAndSet(false, true)) {
+            deleteCacheNow();
+        }
+    }
+
+    private void deleteCacheNow() {
+        try {
+            files.close();
+        } finally {
+            cacheDeleted.complete(null);
+        }
     }
 
     /** Spot interruption: kill running tasks and hand every bundle back at once. */

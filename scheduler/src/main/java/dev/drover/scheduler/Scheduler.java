@@ -92,7 +92,7 @@ public final class Scheduler implements AutoCloseable {
         this.clock = clock;
         this.persistence = new Persistence(backend.jobStore(), backend.payloads(), new Retention(config.retention()));
         this.intake = new Intake(config.dataDir(), clock);
-        this.files = new JobFiles(backend.payloads(), config.dataDir());
+        this.files = new JobFiles(backend.payloads(), config.dataDir(), config.filesUnpackedLimit());
         this.dispatcher = new Dispatcher(config, backend, clock, proofs, this::live, persistence, this::refused);
         Isolation isolation = new Isolation(dispatcher::isolate, proofs); // every bundle sent is sealed as it is made
         this.metrics = new SchedulerMetrics(this::list, () -> backend.requests().depth(), () -> backend.meter().total());

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -111,13 +112,22 @@ final class ShellExecutor {
                 pb.environment().put("USER", u.name());
                 pb.environment().put("LOGNAME", u.name());
             });
-            Process process = pb.start();
-            Kill kill = waitFor(process, task, cancelled, out, err);
+            Process process = TaskSession.start(pb);
+            Kill kill;
+            try {
+                kill = waitFor(process, task, cancelled, out, err);
+            } finally {
+                TaskSession.ended(process.pid());
+            }
             Integer exit = process.exitValue();
             if (SETSID.isPresent()) {
                 // nothing of a task outlives it: a background job it left could go on using the worker, or
                 // write into the files copy that the next task (perhaps another user's) is lent
                 TaskSession.kill(process.pid());
+            }
+            if (user.isPresent()) {
+                // nor what left its session (setsid): every process of the task user outside a running task's session
+                TaskSession.killUser(user.get().uid());
             }
             releaseCopy(populated);
             populated = null;
@@ -166,10 +176,10 @@ final class ShellExecutor {
         String error = ended.error;
         List<OutputFile> outputs;
         try {
-            if (user.isPresent()) {
-                user.get().dropForeign(output, Task.id(jobId, task.seq()));
-            }
-            outputs = workspace.collect(jobId, task, output);
+            Path collected = output.resolveSibling("collected");
+            OutputHarvest.harvest(output, collected, user.map(u -> OptionalInt.of(u.uid())).orElse(OptionalInt.empty()),
+                    Task.id(jobId, task.seq()));
+            outputs = workspace.collect(jobId, task, collected);
         } catch (IOException | RuntimeException x) {
             outputs = List.of();
             status = TaskStatus.FAILED;

@@ -13,9 +13,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The unprivileged Unix user shell tasks run as ({@code drover worker --task-user NAME}), so a task
@@ -26,7 +23,6 @@ import org.slf4j.LoggerFactory;
  * the task keeps none) to do that, and to signal the task's processes and read its outputs.
  */
 public record TaskUser(String name, int uid, int gid) {
-    private static final Logger log = LoggerFactory.getLogger(TaskUser.class);
     private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
     private static final List<String> SETPRIV = List.of("/usr/bin/setpriv", "/bin/setpriv");
 
@@ -95,29 +91,6 @@ public record TaskUser(String name, int uid, int gid) {
         for (Path dir : owned) {
             Files.setAttribute(dir, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
             Files.setAttribute(dir, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
-        }
-    }
-
-    /**
-     * Removes from the output directory every file the task user does not own before the worker (as
-     * root) uploads it: a hard link to a worker's file would otherwise be read with the worker's rights.
-     */
-    void dropForeign(Path outputDir, String taskId) throws IOException {
-        List<Path> foreign;
-        try (Stream<Path> walk = Files.walk(outputDir)) {
-            foreign = walk.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).filter(p -> ownerOf(p) != uid).toList();
-        }
-        for (Path p : foreign) {
-            log.warn("task {}: not uploading {}: not owned by the task user {}", taskId, outputDir.relativize(p), name);
-            Files.deleteIfExists(p);
-        }
-    }
-
-    private static int ownerOf(Path p) {
-        try {
-            return (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException e) {
-            return -1;
         }
     }
 }

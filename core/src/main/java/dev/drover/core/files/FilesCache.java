@@ -94,6 +94,8 @@ public final class FilesCache implements AutoCloseable {
         this.limit = limit;
         FilesPack.deleteTree(this.root);
         Files.createDirectories(this.root);
+        // the worker's alone: the trees in it are world-readable (0555/0444) for the copies made from them
+        Files.setPosixFilePermissions(this.root, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     }
 
     /** Fills {@code workDir} (a fresh, empty directory) with a copy of the pack's files. */
@@ -357,15 +359,17 @@ public final class FilesCache implements AutoCloseable {
         Path partial = dir.resolve("tree.partial");
         Files.createDirectory(partial);
         try (InputStream in = Files.newInputStream(pack)) {
-            FilesPack.unpackTarGz(in, partial, Long.MAX_VALUE, "files " + sha256);
-        } catch (FilesException e) {
+            FilesPack.unpackTarGz(in, partial, Math.min(limit, FilesPack.MAX_UNPACKED_BYTES), FilesPack.DEFAULT_MAX_ENTRIES,
+                    "files " + sha256);
+        } catch (FilesException | IOException e) {
             FilesPack.deleteTree(dir);
-            throw new IOException(e.getMessage());
+            throw new IOException(e instanceof FilesException ? e.getMessage() : "files " + sha256 + ": " + e.getMessage(), e);
         }
         Files.delete(pack);
         long bytes;
         try (var files = Files.walk(partial)) {
-            bytes = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+            bytes = files.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .mapToLong(p -> p.toFile().length()).sum();
         }
         FilesPack.makeReadOnly(partial);
         Path tree = Files.move(partial, dir.resolve("tree"), StandardCopyOption.ATOMIC_MOVE);

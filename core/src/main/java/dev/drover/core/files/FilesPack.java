@@ -1,6 +1,5 @@
 package dev.drover.core.files;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,11 +7,9 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.DigestInputStream;
@@ -29,12 +26,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
-import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
-import org.apache.commons.compress.archivers.zip.ZipFile;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipParameters;
 
@@ -46,13 +39,23 @@ import org.apache.commons.compress.compressors.gzip.GzipParameters;
  * {@code .zip} archive is unpacked first (every entry checked) and packed the same way.
  *
  * <p>Refused with a {@link FilesException}: a path that is missing or unreadable, that is neither a
- * directory nor such an archive, whose contents are over the limit, that holds a symlink pointing
- * outside it (or anything but files, directories and symlinks), or an archive entry that would land
- * outside it. Unpacking checks every entry the same way, so a worker trusts no pack's paths either.
+ * directory nor such an archive, whose contents are over the limit; or, as {@code PATH: ENTRY: reason},
+ * an entry that {@link PackTree} refuses (one that lands or points outside, on disk and not only as
+ * text, or that is anything but a file, a directory or a link). Unpacking ({@link Unpacker}) and the
+ * scheduler's {@link #check} apply the same rules, so neither a worker nor the scheduler trusts a pack.
  */
 public final class FilesPack {
     /** The default limit on a job's files (their unpacked size, and the pack's). */
     public static final long DEFAULT_LIMIT = 2L << 30;
+    /** The default bound on a pack's entries (files, directories, links), wherever it is made, taken or unpacked. */
+    public static final long DEFAULT_MAX_ENTRIES = 100_000;
+    /**
+     * The most a pack may hold unpacked where it is taken (the scheduler) and unpacked (a worker, which
+     * also takes no pack bigger than its whole cache), whatever limit the client that made it had.
+     */
+    public static final long MAX_UNPACKED_BYTES = 16L << 30;
+    /** What the client's own limit is called, in a refusal. */
+    private static final String CLIENT_SETTING = "--files-limit";
     /** Where packs live in the payload store. */
     public static final String PREFIX = dev.drover.core.port.PayloadStore.FILES_PREFIX;
     private static final FileTime EPOCH = FileTime.fromMillis(0);
@@ -96,15 +99,20 @@ public final class FilesPack {
             throw new FilesException(source + ": neither a directory nor a .tar.gz, .tgz or .zip archive");
         }
         Path tree = Files.createTempDirectory(scratch, "unpacked-");
+        PackTree.Limits limits = new PackTree.Limits(limit, DEFAULT_MAX_ENTRIES, CLIENT_SETTING);
         try {
             if (tar) {
                 try (InputStream in = Files.newInputStream(root)) {
-                    unpackTarGz(in, tree, limit, source.toString());
+                    Unpacker.tarGz(in, tree, limits, source.toString());
                 } catch (IOException e) {
                     throw new FilesException(source + ": not a readable .tar.gz archive: " + e.getMessage());
                 }
             } else {
-                unpackZip(root, tree, limit, source.toString());
+                try {
+                    Unpacker.zip(root, tree, limits, source.toString());
+                } catch (IOException e) {
+                    throw new FilesException(source + ": not a readable .zip archive: " + e.getMessage());
+                }
             }
             return packDirectory(tree, source.toString(), limit, scratch);
         } finally {
@@ -124,7 +132,7 @@ public final class FilesPack {
         paths.sort(Comparator.comparing(p -> relative(root, p)));
         Path pack = Files.createTempFile(scratch, "pack-", ".tar.gz");
         MessageDigest sha = sha256();
-        long content = 0;
+        PackTree checked = new PackTree(shown, new PackTree.Limits(limit, DEFAULT_MAX_ENTRIES, CLIENT_SETTING));
         GzipParameters gzip = new GzipParameters();
         gzip.setModificationTime(0);
         try (OutputStream file = Files.newOutputStream(pack);
@@ -138,7 +146,7 @@ public final class FilesPack {
                 boolean regular = false;
                 if (Files.isSymbolicLink(p)) {
                     String target = Files.readSymbolicLink(p).toString();
-                    checkLink(root, p, target, shown, rel);
+                    checked.symlink(rel, target);
                     entry = new TarArchiveEntry(rel, TarConstants.LF_SYMLINK);
                     entry.setLinkName(target);
                     entry.setMode(0120777);
@@ -146,6 +154,7 @@ public final class FilesPack {
                     if (!Files.isReadable(p) || !Files.isExecutable(p)) {
                         throw new FilesException(shown + ": cannot read the directory " + rel);
                     }
+                    checked.directory(rel);
                     entry = new TarArchiveEntry(rel + "/");
                     entry.setMode(040755);
                 } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
@@ -156,12 +165,9 @@ public final class FilesPack {
                     regular = true;
                     entry.setMode(Files.isExecutable(p) ? 0100755 : 0100644);
                     entry.setSize(Files.size(p));
-                    content += entry.getSize();
-                    if (content > limit) {
-                        throw overLimit(shown, limit);
-                    }
+                    checked.file(rel, entry.getSize());
                 } else {
-                    throw new FilesException(shown + ": " + rel + " is neither a file, a directory nor a symlink");
+                    throw checked.refused(rel, "neither a file, a directory nor a symlink");
                 }
                 entry.setModTime(EPOCH);
                 entry.setUserId(0);
@@ -174,6 +180,7 @@ public final class FilesPack {
                 }
                 tar.closeArchiveEntry();
             }
+            checked.checkSymlinks();
             tar.finish();
         } catch (FilesException | IOException e) {
             Files.deleteIfExists(pack);
@@ -184,7 +191,7 @@ public final class FilesPack {
             Files.deleteIfExists(pack);
             throw overLimit(shown, limit);
         }
-        return new Pack(pack, HexFormat.of().formatHex(sha.digest()), bytes, content, paths.size());
+        return new Pack(pack, HexFormat.of().formatHex(sha.digest()), bytes, checked.bytes(), paths.size());
     }
 
     private static FilesException overLimit(String shown, long limit) {
@@ -195,124 +202,31 @@ public final class FilesPack {
         return root.relativize(p).toString().replace('\\', '/');
     }
 
-    /** A link must be relative and resolve inside the root. */
-    private static void checkLink(Path root, Path link, String target, String shown, String rel) throws FilesException {
-        Path resolved = link.getParent().resolve(target).normalize();
-        if (Path.of(target).isAbsolute() || !resolved.startsWith(root)) {
-            throw new FilesException(shown + ": the symlink " + rel + " points outside it (to " + target + ")");
-        }
+    /**
+     * Unpacks a tar.gz into {@code root} (an empty directory only the caller can write), every entry
+     * checked ({@link PackTree}): nothing lands or points outside, nothing is written through a link,
+     * no devices or FIFOs, at most {@code limit} bytes of files and {@link #DEFAULT_MAX_ENTRIES} entries.
+     */
+    public static void unpackTarGz(InputStream in, Path root, long limit, String shown) throws FilesException, IOException {
+        unpackTarGz(in, root, limit, DEFAULT_MAX_ENTRIES, shown);
     }
 
-    /** Where an entry named {@code name} lands under {@code root}; refused if outside. */
-    private static Path inside(Path root, String name, String shown) throws FilesException {
-        String clean = name.replace('\\', '/');
-        Path p = root.resolve(clean).normalize();
-        if (clean.startsWith("/") || clean.isEmpty() || !p.startsWith(root) || Path.of(clean).isAbsolute()) {
-            throw new FilesException(shown + ": the archive entry '" + name + "' would land outside it");
-        }
-        return p;
+    /** The same with a bound on entries; a refused pack may leave part of its files (never a symlink) in {@code root}. */
+    public static void unpackTarGz(InputStream in, Path root, long limit, long maxEntries, String shown)
+            throws FilesException, IOException {
+        Unpacker.tarGz(in, root, new PackTree.Limits(limit, maxEntries, null), shown);
     }
 
     /**
-     * Unpacks a tar.gz into {@code root} (an empty directory), checking every entry: its path stays
-     * inside, a symlink's target stays inside, no devices, and the files' sizes add up to at most {@code limit}.
+     * Checks a tar.gz's entries as {@link #unpackTarGz} would, writing nothing; returns the bytes of
+     * files it holds. Refused with {@code SHOWN: ENTRY: reason}, or {@code SHOWN: not a readable .tar.gz archive}.
      */
-    public static void unpackTarGz(InputStream in, Path root, long limit, String shown) throws FilesException, IOException {
-        Path base = root.toAbsolutePath().normalize();
-        long content = 0;
-        List<Path[]> links = new ArrayList<>();
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(new BufferedInputStream(in, 1 << 16)))) {
-            TarArchiveEntry e;
-            while ((e = tar.getNextEntry()) != null) {
-                Path p = inside(base, e.getName(), shown);
-                if (p.equals(base)) {
-                    continue; // "./"
-                }
-                Files.createDirectories(p.getParent());
-                if (e.isDirectory()) {
-                    Files.createDirectories(p);
-                } else if (e.isSymbolicLink()) {
-                    checkLink(base, p, e.getLinkName(), shown, e.getName());
-                    Files.createSymbolicLink(p, Path.of(e.getLinkName()));
-                } else if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
-                    throw new FilesException(shown + ": the archive entry '" + e.getName() + "' is neither a file, a directory nor a symlink");
-                } else if (e.isLink()) {
-                    links.add(new Path[] {p, inside(base, e.getLinkName(), shown)});
-                } else if (e.isFile()) {
-                    content += e.getSize();
-                    if (content > limit) {
-                        throw overLimit(shown, limit);
-                    }
-                    try {
-                        Files.copy(tar, p);
-                    } catch (FileAlreadyExistsException x) {
-                        throw new FilesException(shown + ": the archive holds " + e.getName() + " twice");
-                    }
-                    if ((e.getMode() & 0100) != 0) {
-                        p.toFile().setExecutable(true, false);
-                    }
-                } else {
-                    throw new FilesException(shown + ": the archive entry '" + e.getName() + "' is neither a file, a directory nor a symlink");
-                }
-            }
-        }
-        for (Path[] link : links) { // a hard link becomes a copy of what it names, which must be a file inside
-            if (!Files.isRegularFile(link[1], LinkOption.NOFOLLOW_LINKS)) {
-                throw new FilesException(shown + ": the hard link " + base.relativize(link[0]) + " names no file in the archive");
-            }
-            Files.copy(link[1], link[0], StandardCopyOption.COPY_ATTRIBUTES);
-        }
-    }
-
-    private static void unpackZip(Path zipFile, Path root, long limit, String shown) throws FilesException, IOException {
-        Path base = root.toAbsolutePath().normalize();
-        long content = 0;
-        try (ZipFile zip = ZipFile.builder().setPath(zipFile).get()) {
-            for (ZipArchiveEntry e : java.util.Collections.list(zip.getEntries())) {
-                Path p = inside(base, e.getName(), shown);
-                if (p.equals(base)) {
-                    continue;
-                }
-                Files.createDirectories(p.getParent());
-                if (e.isDirectory()) {
-                    Files.createDirectories(p);
-                } else if (e.isUnixSymlink()) {
-                    String target = zip.getUnixSymlink(e);
-                    checkLink(base, p, target, shown, e.getName());
-                    Files.createSymbolicLink(p, Path.of(target));
-                } else {
-                    try (InputStream in = zip.getInputStream(e)) {
-                        long n = copyBounded(in, p, limit - content, shown, limit);
-                        content += n;
-                    } catch (FileAlreadyExistsException x) {
-                        throw new FilesException(shown + ": the archive holds " + e.getName() + " twice");
-                    }
-                    if ((e.getUnixMode() & 0100) != 0) {
-                        p.toFile().setExecutable(true, false);
-                    }
-                }
-            }
+    public static long check(InputStream in, long limit, long maxEntries, String shown) throws FilesException {
+        try {
+            return Unpacker.tarGz(in, null, new PackTree.Limits(limit, maxEntries, null), shown).bytes();
         } catch (IOException e) {
-            throw new FilesException(shown + ": not a readable .zip archive: " + e.getMessage());
+            throw new FilesException(shown + ": not a readable .tar.gz archive: " + e.getMessage());
         }
-    }
-
-    /** Copies at most {@code room} bytes (a zip's stated sizes are not trusted). */
-    private static long copyBounded(InputStream in, Path target, long room, String shown, long limit)
-            throws IOException, FilesException {
-        long n = 0;
-        byte[] buf = new byte[1 << 16];
-        try (OutputStream out = Files.newOutputStream(target, java.nio.file.StandardOpenOption.CREATE_NEW)) {
-            int r;
-            while ((r = in.read(buf)) > 0) {
-                n += r;
-                if (n > room) {
-                    throw overLimit(shown, limit);
-                }
-                out.write(buf, 0, r);
-            }
-        }
-        return n;
     }
 
     /** Reads a stream to its end, returning the lower-case hex SHA-256 of its bytes. */

@@ -17,8 +17,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A worker's workspace on a payload store: job files from the {@link FilesCache}, and every regular
  * file a task leaves in its output directory uploaded, streamed, to
- * {@code outputs/<job>/<seq>/<relative path>}. Symlinks in the output directory are not followed
- * (a task could otherwise upload any file the worker can read).
+ * {@code outputs/<job>/<seq>/<relative path>}, each name in the path encoded ({@link OutputNames}).
+ * Symlinks are not followed; the shell executor hands over the outputs already moved, by directory
+ * descriptor, out of the task's reach ({@code OutputHarvest}), so nothing can swap them for links
+ * while they upload.
  */
 public final class StoreWorkspace implements Workspace {
     private static final Logger log = LoggerFactory.getLogger(StoreWorkspace.class);
@@ -63,7 +65,9 @@ public final class StoreWorkspace implements Workspace {
         }
         List<OutputFile> outputs = new ArrayList<>(files.size());
         for (Path file : files) {
-            String rel = outputDir.relativize(file).toString().replace('\\', '/');
+            // the separator is the platform's; a backslash in a name is a character of it, encoded
+            String rel = OutputNames.encode(String.join("/",
+                    java.util.stream.StreamSupport.stream(outputDir.relativize(file).spliterator(), false).map(Path::toString).toList()));
             if (rel.startsWith(RESERVED_DIR)) {
                 log.warn("task {}: not uploading {} from its output directory: {} is Drover's own", Task.id(jobId, task.seq()),
                         rel, RESERVED_DIR);

@@ -136,6 +136,35 @@ class TaskUserTest {
     }
 
     @Test
+    void aProcessThatLeftTheTasksSessionIsKilledWhenTheTaskEnds() throws Exception {
+        Outcome out = run(new Collecting(), "setsid -f sleep 60 </dev/null >/dev/null 2>&1; echo started", () -> false);
+        assertEquals(TaskStatus.SUCCEEDED, out.status(), out.stderr());
+        assertEquals("started\n", out.stdout());
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (processesOf(user.uid()) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(0, processesOf(user.uid()), "the escaped sleep is gone with its task");
+    }
+
+    @Test
+    void killingOneTasksLeftoversSparesAnotherRunningTaskOfTheSameUser() throws Exception {
+        java.util.concurrent.CompletableFuture<Outcome> slow = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return run(new Collecting(), "sleep 2; echo slow-done", () -> false);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Thread.sleep(500);
+        Outcome quick = run(new Collecting(), "setsid -f sleep 60 </dev/null >/dev/null 2>&1; echo quick-done", () -> false);
+        assertEquals("quick-done\n", quick.stdout(), quick.stderr());
+        Outcome done = slow.get(30, TimeUnit.SECONDS);
+        assertEquals(TaskStatus.SUCCEEDED, done.status(), done.stderr());
+        assertEquals("slow-done\n", done.stdout(), "the running task was not taken for a leftover");
+    }
+
+    @Test
     void rootAndUnknownUsersAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> TaskUser.lookup("root"));
         assertThrows(IllegalArgumentException.class, () -> TaskUser.lookup("no-such-user-here"));

@@ -116,6 +116,34 @@ class FilesCacheTest {
         assertThrows(IOException.class, () -> cache.populate("../../etc", fresh()));
     }
 
+    @Test
+    void aWorkerChecksEveryPackAgainAndBoundsItByItsCache() throws Exception {
+        // a pack the scheduler would have refused, put straight into the store
+        byte[] evil = Archives.of().symlink("d", ".").symlink("x", "d/".repeat(30) + "../".repeat(30)).tgzBytes();
+        String evilSha = FilesPack.sha256(new java.io.ByteArrayInputStream(evil));
+        store.put(FilesPack.PREFIX + evilSha, evil);
+        FilesCache cache = new FilesCache(store, dir.resolve("cache"), 1000);
+        IOException e = assertThrows(IOException.class, () -> cache.populate(evilSha, fresh()));
+        assertEquals("files " + evilSha + ": x: a symlink that points outside the pack (to " + "d/".repeat(30) + "../".repeat(30) + ")",
+                e.getMessage());
+        String big = upload("big", 2000);
+        IOException over = assertThrows(IOException.class, () -> cache.populate(big, fresh()));
+        assertTrue(over.getMessage().startsWith("files " + big + ": data.bin: over the size limit of 1000 bytes"), over.getMessage());
+        assertFalse(cache.holds(big) || cache.holds(evilSha));
+        try (var left = Files.list(dir.resolve("cache"))) {
+            assertEquals(0, left.count(), "nothing of a refused pack stays in the cache");
+        }
+    }
+
+    @Test
+    void theCacheIsTheWorkersAlone() throws Exception {
+        String sha = upload("private", 10);
+        Path root = dir.resolve("cache");
+        FilesCache cache = new FilesCache(store, root, 1 << 20);
+        cache.populate(sha, fresh());
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(root)));
+    }
+
     /** What a task may do to its copy; after each, the next task's copy is the pack's files exactly. */
     interface Change {
         void apply(Path work) throws IOException;

@@ -70,6 +70,45 @@ class InMemoryContractsTest {
         }
     }
 
+    /** The same store with a spool directory: large objects live on disk, and go with their key. */
+    @Nested
+    class SpooledPayloads extends PayloadStoreContract {
+        @TempDir
+        Path spool;
+        private PayloadStore store;
+
+        @Override
+        protected PayloadStore store() {
+            if (store == null) {
+                store = new InMemoryPayloadStore(Clock.systemUTC(), java.util.Optional.of(spool));
+            }
+            return store;
+        }
+
+        @Test
+        void aLargeObjectIsSpooledToDiskAndDeletedWithItsKey() throws Exception {
+            byte[] big = new byte[(int) InMemoryPayloadStore.SPOOL_THRESHOLD * 3];
+            new java.util.Random(7).nextBytes(big);
+            Path file = Files.write(spool.resolveSibling(spool.getFileName() + "-big.bin"), big);
+            store().putFile("files/big", file);
+            try (var spooled = Files.list(spool)) {
+                assertEquals(1, spooled.count(), "the object is a file in the spool");
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(big, store().open("files/big").readAllBytes());
+            assertEquals(big.length, store().list("files/").get(0).bytes());
+            store().putFile("files/big", file);
+            store().touch("files/big");
+            try (var spooled = Files.list(spool)) {
+                assertEquals(1, spooled.count(), "a replaced object's old file is gone");
+            }
+            store().delete("files/big");
+            try (var spooled = Files.list(spool)) {
+                assertEquals(0, spooled.count());
+            }
+            Files.delete(file);
+        }
+    }
+
     @Nested
     class Users extends UserStoreContract {
         private final UserStore store = new InMemoryUserStore();

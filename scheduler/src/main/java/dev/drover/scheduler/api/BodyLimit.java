@@ -6,10 +6,13 @@ import java.io.InputStream;
 
 /** A request body that fails as soon as it streams past its limit, so the rest is never spooled. */
 final class BodyLimit extends FilterInputStream {
-    /** The body went over the limit. */
+    /** The body went over the limit, which the 413 names. */
     static final class TooLarge extends IOException {
-        TooLarge() {
-            super("request body over the limit", null);
+        final long limit;
+
+        TooLarge(long limit) {
+            super("request body over the limit of " + limit + " bytes", null);
+            this.limit = limit;
         }
     }
 
@@ -49,7 +52,7 @@ final class BodyLimit extends FilterInputStream {
     private void counted(long n) throws TooLarge {
         count += n;
         if (count > limit) {
-            throw new TooLarge();
+            throw new TooLarge(limit);
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.drover.scheduler.api;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.drover.core.InfrastructureException;
 import dev.drover.core.codec.Json;
 import dev.drover.core.files.FilesException;
@@ -21,26 +20,23 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The scheduler's HTTP/JSON API, on the JDK's own server (no extra dependency; it streams
- * request and response bodies, which is all Drover needs). Every request but {@code GET /health}
+ * The scheduler's HTTP/JSON API, on Jetty ({@link ApiServer}) through the {@code com.sun.net.httpserver}
+ * interfaces. Every request but {@code GET /health}
  * needs {@code Authorization: Bearer TOKEN}; a user sees only their own jobs (404 for anyone
  * else's), an admin sees all.
  * <pre>
@@ -70,7 +66,8 @@ import org.slf4j.LoggerFactory;
  * POST   /users?name=N&amp;monthlyBudget=USD  a user whose jobs stop (and submissions get 429) when the month's spend reaches USD
  * POST   /jobs/{id}/rerun   body: {"failed": true} | {"group": ID} → 201 the new job of just those tasks | 404 | 409 none
  * GET    /metrics                                          → Prometheus text format
- * GET    /?login=CODE                                      → 303 to / with the session cookie (no token needed)
+ * GET    /?login=CODE                                      → the sign-in page (no token needed); its script posts CODE to
+ * POST   /session/start   body: CODE, X-Drover-Login: 1    → 200 {user} and the session cookie (no token needed)
  * GET    /, /ui/{file}                                     → the dashboard's page       (no token needed; holds no data)
  * GET    /session                                          → {user, admin, csrf}
  * POST   /session/login                                    → {code, path}: a one-time sign-in link
@@ -83,36 +80,34 @@ import org.slf4j.LoggerFactory;
  * Errors are {@code {"error": "..."}} with a short message that never carries internals. No
  * input gets a 5xx: bad numbers and escapes are 400, unknown paths 404, a wrong method 405 with
  * {@code Allow}, a body over {@link Limits#maxBodyBytes} 413 (counted while it streams). A 503
- * with {@code Retry-After} means real overload (every request thread busy, or too many result
- * followers) or a store that does not answer; a 500 is a bug, logged with an incident id.
- * A request (headers and body) must arrive within {@code sun.net.httpserver.maxReqTime} seconds
- * ({@link #DEFAULT_MAX_REQUEST_SECONDS} unless set), or the server closes its connection.
+ * with {@code Retry-After} means real overload (every request thread busy and the queue full, or
+ * the streams' budget spent) or a store that does not answer; a 500 is a bug, logged with an
+ * incident id. Slow connections are the server's to cut off: see {@link ApiServer}.
  */
 public final class HttpApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
-    public static final String MAX_REQ_TIME = "sun.net.httpserver.maxReqTime";
-    public static final int DEFAULT_MAX_REQUEST_SECONDS = 120;
-
-    static {
-        // read once, when the JDK's server class loads; a slow client gets its connection closed
-        if (System.getProperty(MAX_REQ_TIME) == null) {
-            System.setProperty(MAX_REQ_TIME, Integer.toString(DEFAULT_MAX_REQUEST_SECONDS));
-        }
-    }
+    /** How long a request waits for a thread, when it may wait, before it is told 503. */
+    static final long QUEUE_WAIT_SECONDS = 10;
 
     /**
-     * @param maxBodyBytes largest workload a submission may carry
-     * @param threads      requests served at once
-     * @param queued       requests that wait for a thread before the rest are told 503
-     * @param followers    {@code results?follow=true} streams at once (each holds a thread)
+     * @param maxBodyBytes    largest workload a submission may carry
+     * @param threads         requests (other than streams and /health) served at once
+     * @param queued          requests that wait for one of those before the rest are told 503
+     * @param streams         {@code /events} and {@code results?follow=true} streams at once, over all users
+     * @param streamsPerUser  such streams one user may hold
      */
-    public record Limits(long maxBodyBytes, int threads, int queued, int followers) {
+    public record Limits(long maxBodyBytes, int threads, int queued, int streams, int streamsPerUser) {
+        public static final int DEFAULT_THREADS = 32;
+        public static final int DEFAULT_QUEUED = 256;
+        public static final int DEFAULT_STREAMS = 64;
+        public static final int DEFAULT_STREAMS_PER_USER = 8;
+
         public static Limits defaults() {
-            return new Limits(256L << 20, 32, 256, 16);
+            return new Limits(256L << 20, DEFAULT_THREADS, DEFAULT_QUEUED, DEFAULT_STREAMS, DEFAULT_STREAMS_PER_USER);
         }
 
         public Limits withMaxBodyBytes(long bytes) {
-            return new Limits(bytes, threads, queued, followers);
+            return new Limits(bytes, threads, queued, streams, streamsPerUser);
         }
     }
 
@@ -121,17 +116,15 @@ public final class HttpApi implements AutoCloseable {
         Object snapshot();
     }
 
-    private static final ThreadLocal<Boolean> SERVING = ThreadLocal.withInitial(() -> false);
-
-    private final HttpServer server;
-    private final ThreadPoolExecutor workers;
-    private final ThreadPoolExecutor refusals;
+    private final ApiServer server;
+    /** Permits for requests other than streams and /health, and how many wait for one. */
+    private final Semaphore requests;
+    private final AtomicInteger waiting = new AtomicInteger();
     private final Scheduler scheduler;
     private final FleetView fleet;
     private final Accounts accounts;
     private final Limits limits;
-    private final Semaphore followers;
-    private final Semaphore streams;
+    private final StreamBudget streams;
     private final Sessions sessions = new Sessions(java.time.Clock.systemUTC());
     private final Dashboard dashboard;
     private final dev.drover.scheduler.why.Why why;
@@ -170,46 +163,15 @@ public final class HttpApi implements AutoCloseable {
         this.fleet = fleet;
         this.accounts = accounts;
         this.limits = limits;
-        this.followers = new Semaphore(limits.followers());
-        this.streams = new Semaphore(limits.followers());
+        this.requests = new Semaphore(limits.threads());
+        this.streams = new StreamBudget(limits.streamsPerUser(), limits.streams());
         this.dashboard = new Dashboard(scheduler);
         this.rerun = new dev.drover.scheduler.rerun.Rerun(scheduler);
         this.why = new dev.drover.scheduler.why.Why(scheduler, () -> scheduler.metrics().fleetStatus(), () -> scheduler.metrics().queue());
         scheduler.metrics().fleet(() -> fleet.snapshot() instanceof Map<?, ?> m ? stringKeys(m) : Map.of());
-        this.server = transport.create(new InetSocketAddress(host, port), 256);
-        BlockingQueue<Runnable> queue = limits.queued() > 0 ? new LinkedBlockingQueue<>(limits.queued()) : new SynchronousQueue<>();
-        this.workers = new ThreadPoolExecutor(limits.threads(), limits.threads(), 30, TimeUnit.SECONDS, queue,
-                threads("drover-http-", true));
-        workers.allowCoreThreadTimeOut(true);
-        // when every request thread is busy and the queue full, these answer 503 at once
-        this.refusals = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(4096),
-                threads("drover-http-busy-", false));
-        refusals.allowCoreThreadTimeOut(true);
-        Executor executor = r -> {
-            try {
-                workers.execute(r);
-            } catch (RejectedExecutionException busy) {
-                try {
-                    refusals.execute(r);
-                } catch (RejectedExecutionException e) {
-                    r.run(); // on the server's own thread: answers 503 too
-                }
-            }
-        };
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-    }
-
-    private static java.util.concurrent.ThreadFactory threads(String prefix, boolean serving) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(() -> {
-                SERVING.set(serving);
-                r.run();
-            }, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        // a thread for every request that may run or wait, every stream, and /health beside them
+        this.server = new ApiServer(new InetSocketAddress(host, port), transport.sslContext(),
+                limits.threads() + limits.queued() + limits.streams() + 4, this::handle);
     }
 
     @SuppressWarnings("unchecked")
@@ -233,14 +195,20 @@ public final class HttpApi implements AutoCloseable {
         return billing;
     }
 
-    public HttpApi start() {
+    public HttpApi start() throws IOException {
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("the API server did not start: " + e.getMessage(), e);
+        }
         billing.start();
-        server.start();
         return this;
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     /** A refusal the client can act on: status and a short message, never internals. */
@@ -264,38 +232,81 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) {
+        boolean permit = false;
         try {
-            if (!SERVING.get()) {
-                refuse(ex, new Refusal(503, "the scheduler is busy; try again shortly", Map.of("Retry-After", "1")));
-                return;
+            URI uri = Requests.uri(ex);
+            List<String> path = Requests.segments(uri.getRawPath());
+            Map<String, String> query = Requests.query(uri.getRawQuery());
+            if (!path.equals(List.of("health")) && !stream(path, query)) {
+                admit();
+                permit = true;
             }
-            route(ex);
+            route(ex, path, query);
         } catch (Refusal r) {
             refuse(ex, r);
         } catch (BodyLimit.TooLarge e) {
             ex.getResponseHeaders().set("Connection", "close");
-            refuse(ex, new Refusal(413, "the body is over the limit of " + limits.maxBodyBytes() + " bytes"));
+            refuse(ex, new Refusal(413, "the body is over the limit of " + e.limit + " bytes"));
         } catch (InfrastructureException e) {
             log.warn("{} {}: a store did not answer: {}", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), e.getMessage());
             refuse(ex, new Refusal(503, "storage unavailable; try again shortly", Map.of("Retry-After", "5")));
         } catch (IOException e) {
-            // mostly the client went away; if we can still answer, it was ours
-            log.debug("{} {}: {}", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), e.toString());
-            refuse(ex, new Refusal(500, "internal error"));
+            HttpException bad = HttpException.asHttpException(e);
+            if (bad != null || e instanceof EofException) {
+                // the client sent a body that is not HTTP (a bad chunk), or went away: its fault, not ours
+                log.debug("{} {}: {}", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), e.toString());
+                ex.getResponseHeaders().set("Connection", "close");
+                refuse(ex, new Refusal(400, "the request's body could not be read: " + JsonErrors.message(400)));
+            } else if (DiskFull.causedBy(e)) {
+                diskFull(ex, e);
+            } else {
+                String incident = UUID.randomUUID().toString().substring(0, 8);
+                log.error("{} {}: request failed (incident {})", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), incident, e);
+                refuse(ex, new Refusal(500, "internal error (incident " + incident + ")"));
+            }
         } catch (Exception e) {
+            if (DiskFull.causedBy(e)) {
+                diskFull(ex, e);
+                return;
+            }
             String incident = UUID.randomUUID().toString().substring(0, 8);
             log.error("{} {}: request failed (incident {})", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), incident, e);
             refuse(ex, new Refusal(500, "internal error (incident " + incident + ")"));
         } finally {
+            if (permit) {
+                requests.release();
+            }
             ex.close(); // after the catch clauses, which may still answer (a try-with-resources would close first)
         }
     }
 
-    private void route(HttpExchange ex) throws Exception {
+    /** {@code /events} and {@code results?follow=true}: they take from the streams' budget, not a request permit. */
+    private static boolean stream(List<String> path, Map<String, String> query) {
+        return path.equals(List.of("events"))
+                || path.size() == 3 && path.get(0).equals("jobs") && path.get(2).equals("results") && "true".equals(query.get("follow"));
+    }
+
+    /** Takes a request permit, waiting for one if fewer than {@code queued} wait already; else 503. */
+    private void admit() throws Refusal, InterruptedException {
+        if (requests.tryAcquire()) {
+            return;
+        }
+        if (waiting.incrementAndGet() <= limits.queued()) {
+            try {
+                if (requests.tryAcquire(QUEUE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                    return;
+                }
+            } finally {
+                waiting.decrementAndGet();
+            }
+        } else {
+            waiting.decrementAndGet();
+        }
+        throw new Refusal(503, "the scheduler is busy; try again shortly", Map.of("Retry-After", "1"));
+    }
+
+    private void route(HttpExchange ex, List<String> path, Map<String, String> query) throws Exception {
         String method = ex.getRequestMethod();
-        URI uri = ex.getRequestURI();
-        List<String> path = Requests.segments(uri.getRawPath());
-        Map<String, String> query = Requests.query(uri.getRawQuery());
         if (path.equals(List.of("health"))) {
             allow(method, "GET");
             json(ex, 200, Map.of("status", "ok"));
@@ -303,6 +314,10 @@ public final class HttpApi implements AutoCloseable {
         }
         if (path.isEmpty() || path.get(0).equals("ui")) {
             page(ex, method, path, query);
+            return;
+        }
+        if (path.equals(List.of("session", "start"))) {
+            startSession(ex, method);
             return;
         }
         User user = authenticate(ex);
@@ -325,14 +340,9 @@ public final class HttpApi implements AutoCloseable {
                     throw notFound();
                 }
                 allow(method, "GET");
-                if (!streams.tryAcquire()) {
-                    throw new Refusal(503, "too many live dashboards; try again shortly", Map.of("Retry-After", "5"));
-                }
-                try {
+                try (StreamBudget.Permit held = streams.acquire(user.name())) {
                     String job = query.get("job");
                     dashboard.stream(ex, user, job == null || job.isEmpty() ? null : job);
-                } finally {
-                    streams.release();
                 }
             }
             case "dashboard" -> {
@@ -357,27 +367,53 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
-    /** GET / (the page, or a sign-in with ?login=CODE) and GET /ui/FILE: no token, since they hold no data. */
+    /**
+     * GET / (the page, or with ?login=CODE the sign-in page, which posts the code to /session/start)
+     * and GET /ui/FILE: no token, since they hold no data.
+     */
     private void page(HttpExchange ex, String method, List<String> path, Map<String, String> query) throws Exception {
         allow(method, "GET");
-        if (path.isEmpty() && query.containsKey("login")) {
-            Optional<String> cookie = sessions.exchange(query.get("login"));
-            if (cookie.isEmpty()) {
-                throw new Refusal(403, "this sign-in link was used already or has expired: ask for a new one (drover dashboard)");
-            }
-            ex.getResponseHeaders().add("Set-Cookie", Sessions.COOKIE + "=" + cookie.get()
-                    + "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" + Sessions.SESSION_TTL.toSeconds()
-                    + (transport.fingerprint().isPresent() ? "; Secure" : "")); // over HTTPS, never sent in the clear
-            ex.getResponseHeaders().set("Location", "/"); // the code leaves the address bar and the history
+        boolean login = path.isEmpty() && query.containsKey("login");
+        if (login) {
             ex.getResponseHeaders().set("Cache-Control", "no-store");
             ex.getResponseHeaders().set("Referrer-Policy", "no-referrer");
-            ex.sendResponseHeaders(303, -1);
-            return;
         }
-        String name = path.isEmpty() ? "index.html" : path.size() == 2 ? path.get(1) : "";
+        String name = login ? "login.html" : path.isEmpty() ? "index.html" : path.size() == 2 ? path.get(1) : "";
         if (!dashboard.serveStatic(ex, name)) {
             throw notFound();
         }
+    }
+
+    /**
+     * POST /session/start, body: a one-time code → the session cookie. Only the sign-in page's own
+     * script can make this request: it must carry {@link Sessions#LOGIN_HEADER}, which a form cannot
+     * send and a script of another site cannot without a CORS preflight (refused here), and an
+     * {@code Origin}, if sent, must be this server's. So no other site can sign a browser in.
+     */
+    private void startSession(HttpExchange ex, String method) throws Exception {
+        allow(method, "POST");
+        if (ex.getRequestHeaders().getFirst(Sessions.LOGIN_HEADER) == null || !sameOrigin(ex)) {
+            throw new Refusal(403, "a sign-in must come from the sign-in page itself (open the link in the browser)");
+        }
+        String code = new String(new BodyLimit(ex.getRequestBody(), 256).readAllBytes(), StandardCharsets.US_ASCII).strip();
+        Optional<String> cookie = sessions.exchange(code);
+        Optional<Sessions.Session> session = cookie.flatMap(sessions::session);
+        if (session.isEmpty() || accounts.byName(session.get().user().name()).isEmpty()) {
+            cookie.ifPresent(sessions::end);
+            throw new Refusal(403, "this sign-in link was used already or has expired: ask for a new one (drover dashboard)");
+        }
+        ex.getResponseHeaders().add("Set-Cookie", Sessions.COOKIE + "=" + cookie.get()
+                + "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" + Sessions.SESSION_TTL.toSeconds()
+                + (transport.fingerprint().isPresent() ? "; Secure" : "")); // over HTTPS, never sent in the clear
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        json(ex, 200, Map.of("user", session.get().user().name()));
+    }
+
+    /** No Origin (not a browser's cross-site request), or the one this request was sent to. */
+    private boolean sameOrigin(HttpExchange ex) {
+        String origin = ex.getRequestHeaders().getFirst("Origin");
+        String host = ex.getRequestHeaders().getFirst("Host");
+        return origin == null || host != null && origin.equals(transport.scheme() + "://" + host);
     }
 
     /** GET /session: who is signed in, and the CSRF value a cookie session must echo; POST /session/login: a sign-in link. */
@@ -426,12 +462,18 @@ public final class HttpApi implements AutoCloseable {
         if (header == null) {
             Optional<Sessions.Session> session = sessionOf(ex);
             if (session.isPresent()) {
+                // the user as they are now: a removed one is signed out, a demoted admin is no longer one
+                Optional<User> now = accounts.byName(session.get().user().name());
+                if (now.isEmpty()) {
+                    sessions.endUser(session.get().user().name());
+                    throw new Refusal(401, "this user was removed; the browser is signed out");
+                }
                 String method = ex.getRequestMethod();
                 if (!method.equals("GET") && !method.equals("HEAD")
                         && !Sessions.csrfMatches(session.get(), ex.getRequestHeaders().getFirst(Sessions.CSRF_HEADER))) {
                     throw new Refusal(403, "a signed-in browser must send " + Sessions.CSRF_HEADER + " with this request");
                 }
-                return session.get().user();
+                return now.get();
             }
         }
         if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -478,7 +520,7 @@ public final class HttpApi implements AutoCloseable {
         }
         switch (sub) {
             case "tasks" -> json(ex, 200, scheduler.task(jobId, seq).orElseThrow(() -> new Refusal(404, "no such task")));
-            case "results" -> results(ex, jobId, follow);
+            case "results" -> results(ex, jobId, follow, user);
             case "cancel" -> json(ex, 200, scheduler.cancel(jobId).orElseThrow(() -> new Refusal(404, "no such job")));
             case "why" -> {
                 Long task = query.containsKey("task") ? Requests.number(query.get("task"), "task") : null;
@@ -494,20 +536,22 @@ public final class HttpApi implements AutoCloseable {
         return user.admin() || user.name().equals(job.owner());
     }
 
-    private void results(HttpExchange ex, String jobId, boolean follow) throws Exception {
-        if (follow && !followers.tryAcquire()) {
-            throw new Refusal(503, "too many results being followed; try again shortly", Map.of("Retry-After", "5"));
+    private void results(HttpExchange ex, String jobId, boolean follow, User user) throws Exception {
+        if (!follow) {
+            sendResults(ex, jobId, false);
+            return;
         }
-        try {
-            ex.getResponseHeaders().set("Content-Type", "application/x-ndjson");
-            ex.sendResponseHeaders(200, 0);
-            try (OutputStream out = ex.getResponseBody()) {
-                scheduler.streamResults(jobId, out, follow);
-            }
-        } finally {
-            if (follow) {
-                followers.release();
-            }
+        try (StreamBudget.Permit held = streams.acquire(user.name())) {
+            ApiServer.idle(ex, Duration.ZERO); // a quiet job sends nothing for as long as its tasks run
+            sendResults(ex, jobId, true);
+        }
+    }
+
+    private void sendResults(HttpExchange ex, String jobId, boolean follow) throws Exception {
+        ex.getResponseHeaders().set("Content-Type", "application/x-ndjson");
+        ex.sendResponseHeaders(200, 0);
+        try (OutputStream out = ex.getResponseBody()) {
+            scheduler.streamResults(jobId, out, follow);
         }
     }
 
@@ -521,7 +565,7 @@ public final class HttpApi implements AutoCloseable {
         if (declared != null) {
             long length = Requests.number(declared.trim(), "Content-Length");
             if (length > limits.maxBodyBytes()) {
-                throw new BodyLimit.TooLarge();
+                throw new BodyLimit.TooLarge(limits.maxBodyBytes());
             }
         }
         Double budget = query.containsKey("budget") ? usd(query.get("budget"), "budget") : null;
@@ -570,6 +614,7 @@ public final class HttpApi implements AutoCloseable {
             if (!accounts.remove(name)) {
                 throw new Refusal(404, "no such user");
             }
+            sessions.endUser(name); // their browsers and unused sign-in links stop working now, not in 12 h
             json(ex, 200, Map.of("name", name, "removed", true));
         } else if (method.equals("GET")) {
             json(ex, 200, accounts.list());
@@ -692,9 +737,16 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
+    /** The disk filled under the request: the admin's to fix, so one warning line, and 507 for the client. */
+    private static void diskFull(HttpExchange ex, Exception e) {
+        log.warn("{} {}: the disk is full: {}", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), e.getMessage());
+        ex.getResponseHeaders().set("Connection", "close"); // the rest of an upload is not read
+        refuse(ex, DiskFull.refusal());
+    }
+
     /** Answers with an error, if the response has not begun; a client that has gone is let go. */
     private static void refuse(HttpExchange ex, Refusal r) {
-        if (ex.getResponseCode() != -1) {
+        if (ex.getResponseCode() > 0) {
             return; // headers already sent: the client sees a cut stream
         }
         try {
@@ -721,8 +773,6 @@ public final class HttpApi implements AutoCloseable {
     @Override
     public void close() {
         billing.close();
-        server.stop(0);
-        workers.shutdownNow();
-        refusals.shutdownNow();
+        server.close();
     }
 }

@@ -14,6 +14,15 @@ import java.util.Map;
 final class Requests {
     private Requests() {}
 
+    /** The request's target; one that is not a URI is a 400. */
+    static java.net.URI uri(com.sun.net.httpserver.HttpExchange ex) throws HttpApi.Refusal {
+        try {
+            return ex.getRequestURI();
+        } catch (IllegalArgumentException e) {
+            throw new HttpApi.Refusal(400, "the request's target is not a valid URI");
+        }
+    }
+
     /** The path's segments, each percent-decoded on its own (so an escaped '/' stays in its segment). */
     static List<String> segments(String rawPath) throws HttpApi.Refusal {
         List<String> out = new ArrayList<>();

@@ -45,6 +45,8 @@ public final class Accounts {
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     /** Fair-share weights by user name, for the dispatcher (which asks every round), kept as the tokens are. */
     private final Map<String, Cached> weights = new ConcurrentHashMap<>();
+    /** Users by name (a null user: none of that name), for {@link #byName}. */
+    private final Map<String, Cached> users = new ConcurrentHashMap<>();
 
     public Accounts(UserStore store, Clock clock) {
         this.store = store;
@@ -167,6 +169,30 @@ public final class Accounts {
         }
     }
 
+    /**
+     * The user of this name as the store has them now, read at most once per {@link #CACHE_FOR} (a
+     * removal here shows at once); empty once removed. A signed-in browser is checked with this.
+     */
+    public Optional<User> byName(String name) {
+        long now = clock.millis();
+        Cached c = users.get(name);
+        if (c != null && c.until > now) {
+            return Optional.ofNullable(c.user);
+        }
+        Optional<User> user;
+        try {
+            user = store.get(name);
+        } catch (RuntimeException e) {
+            if (c != null) {
+                log.warn("user store unavailable ({}); trusting what it said of '{}'", e.getMessage(), name);
+                return Optional.ofNullable(c.user);
+            }
+            throw e;
+        }
+        users.put(name, new Cached(user.orElse(null), now + CACHE_FOR_MILLIS));
+        return user;
+    }
+
     private static void checkWeight(int weight) {
         if (weight < 1 || weight > User.MAX_WEIGHT) {
             throw new IllegalArgumentException("a weight is a whole number from 1 to " + User.MAX_WEIGHT);
@@ -182,6 +208,7 @@ public final class Accounts {
         boolean removed = store.remove(name);
         cache.values().removeIf(c -> c.user.name().equals(name));
         weights.remove(name);
+        users.remove(name);
         if (removed) {
             log.info("removed user '{}' and revoked their tokens", name);
         }

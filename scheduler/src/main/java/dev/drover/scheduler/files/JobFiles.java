@@ -28,10 +28,13 @@ public final class JobFiles {
 
     private final PayloadStore payloads;
     private final Path spoolDir;
+    private final long unpackedLimit;
 
-    public JobFiles(PayloadStore payloads, Path spoolDir) {
+    /** @param unpackedLimit the most a pack may hold unpacked (bytes) for {@link #put} to take it */
+    public JobFiles(PayloadStore payloads, Path spoolDir, long unpackedLimit) {
         this.payloads = payloads;
         this.spoolDir = spoolDir;
+        this.unpackedLimit = unpackedLimit;
     }
 
     /** True if the store holds the files pack named by this SHA-256 (one HeadObject on S3). */
@@ -41,7 +44,9 @@ public final class JobFiles {
 
     /**
      * Stores a files pack under its SHA-256 unless the store has it already: the bytes are spooled to
-     * disk and checked against the name first. Returns true if it was uploaded, false if already there.
+     * disk and checked against the name first, then every entry as a worker would unpack it (refused:
+     * a {@link FilesException} naming the entry, and nothing kept). Returns true if it was uploaded,
+     * false if already there.
      */
     public boolean put(String sha256, InputStream pack, long limit) throws IOException, FilesException {
         if (!FilesPack.isSha256(sha256)) {
@@ -64,6 +69,9 @@ public final class JobFiles {
             String got = HexFormat.of().formatHex(sha.digest());
             if (!got.equals(sha256)) {
                 throw new FilesException("the files pack's SHA-256 is " + got + ", not " + sha256);
+            }
+            try (InputStream in = Files.newInputStream(spool)) { // workers check again when they unpack
+                FilesPack.check(in, unpackedLimit, FilesPack.DEFAULT_MAX_ENTRIES, "files pack " + sha256);
             }
             payloads.putFile(FilesPack.PREFIX + sha256, spool);
             log.info("files pack {} stored ({} bytes)", sha256, n);

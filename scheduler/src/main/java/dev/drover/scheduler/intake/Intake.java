@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
@@ -40,10 +39,11 @@ public final class Intake {
     public JobState accept(InputStream workload, String name, String owner, String files, int priority)
             throws WorkloadException, IOException {
         String jobId = newJobId();
-        Path dir = Files.createDirectories(dataDir.resolve(jobId));
+        Path dir = dev.drover.scheduler.job.JobData.directory(dataDir.resolve(jobId));
         Path spool = dir.resolve("workload.txt");
         try {
-            Files.copy(workload, spool);
+            Files.createFile(spool, dev.drover.scheduler.job.JobData.privateFile());
+            dev.drover.scheduler.job.JobData.write(workload, spool);
         } catch (IOException | RuntimeException e) {
             deleteTree(dir); // over the size limit, or the client went away: nothing of it stays on disk
             throw e;
@@ -60,7 +60,7 @@ public final class Intake {
     }
 
     private String newJobId() {
-        return "j" + Long.toString(clock.millis(), 36) + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
+        return JobIds.next(clock.millis());
     }
 
     /** Removes a job that was accepted but will not be queued (a quota refused it). */

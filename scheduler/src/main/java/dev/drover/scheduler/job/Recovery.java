@@ -7,9 +7,7 @@ import dev.drover.core.port.JobStore;
 import dev.drover.core.port.PayloadStore;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,10 +87,10 @@ public final class Recovery {
                     j -> replay(j, record.finishedAt()));
             return new Recovered(job, record.withoutSending());
         }
-        Path dir = Files.createDirectories(dataDir.resolve(record.jobId()));
+        Path dir = JobData.directory(dataDir.resolve(record.jobId()));
         Path spool = dir.resolve("workload.txt");
         try (InputStream in = payloads.open(Persistence.workloadKey(record.jobId()))) {
-            Files.copy(in, spool, StandardCopyOption.REPLACE_EXISTING);
+            JobData.write(in, spool);
         }
         JobState job = new JobState(record.jobId(), record.name(), record.owner(), record.total(),
                 record.submittedAt(), spool, dir.resolve("results.jsonl"), record.files(), record.priority());

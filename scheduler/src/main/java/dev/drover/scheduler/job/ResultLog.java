@@ -47,8 +47,10 @@ public final class ResultLog implements AutoCloseable {
 
     private static FileChannel open(Path file) {
         try {
-            return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING);
+            FileChannel channel = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING), JobData.privateFile());
+            Files.setPosixFilePermissions(file, JobData.FILE); // one an earlier version made 0644
+            return channel;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -60,7 +62,7 @@ public final class ResultLog implements AutoCloseable {
                 throw new IllegalStateException("the result log " + file + " is closed");
             }
             try {
-                Files.createDirectories(file.getParent());
+                JobData.directory(file.getParent());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -1,5 +1,6 @@
 package dev.drover.scheduler.model;
 
+import dev.drover.core.files.FilesPack;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -15,9 +16,12 @@ import java.time.Duration;
  * @param quotas         what one user may hold at once
  * @param retention      how long an ended job is kept (state, record, spool, result log) before it is forgotten
  * @param policy         the order of dispatch across users: fair share (default) or global submission order
+ * @param filesUnpackedLimit the most a files pack may hold unpacked for {@code PUT /files} to take it (bytes;
+ *                       default {@link FilesPack#MAX_UNPACKED_BYTES}, 16 GiB)
  */
 public record SchedulerConfig(Path dataDir, int fleetThreads, Duration bundleWork, long maxOutstanding,
-                              int collectorThreads, Duration lostAfter, Quotas quotas, Duration retention, Policy policy) {
+                              int collectorThreads, Duration lostAfter, Quotas quotas, Duration retention, Policy policy,
+                              long filesUnpackedLimit) {
     /** How long an ended job is kept unless the operator says otherwise. */
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
 
@@ -44,7 +48,7 @@ public record SchedulerConfig(Path dataDir, int fleetThreads, Duration bundleWor
     public SchedulerConfig(Path dataDir, int fleetThreads, Duration bundleWork, long maxOutstanding,
                            int collectorThreads, Duration lostAfter, Quotas quotas) {
         this(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, lostAfter, quotas,
-                DEFAULT_RETENTION, Policy.DEFAULT);
+                DEFAULT_RETENTION, Policy.DEFAULT, FilesPack.MAX_UNPACKED_BYTES);
     }
 
     /** For the in-JVM pool of {@code workers} single-threaded workers. */
@@ -53,22 +57,36 @@ public record SchedulerConfig(Path dataDir, int fleetThreads, Duration bundleWor
     }
 
     public SchedulerConfig withBundleWork(Duration work) {
-        return new SchedulerConfig(dataDir, fleetThreads, work, maxOutstanding, collectorThreads, lostAfter, quotas, retention, policy);
+        return new SchedulerConfig(dataDir, fleetThreads, work, maxOutstanding, collectorThreads, lostAfter, quotas, retention,
+                policy, filesUnpackedLimit);
     }
 
     public SchedulerConfig withLostAfter(Duration after) {
-        return new SchedulerConfig(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, after, quotas, retention, policy);
+        return new SchedulerConfig(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, after, quotas, retention,
+                policy, filesUnpackedLimit);
     }
 
     public SchedulerConfig withQuotas(Quotas q) {
-        return new SchedulerConfig(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, lostAfter, q, retention, policy);
+        return new SchedulerConfig(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, lostAfter, q, retention,
+                policy, filesUnpackedLimit);
     }
 
     public SchedulerConfig withRetention(Duration keep) {
-        return new SchedulerConfig(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, lostAfter, quotas, keep, policy);
+        return new SchedulerConfig(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, lostAfter, quotas, keep,
+                policy, filesUnpackedLimit);
     }
 
     public SchedulerConfig withPolicy(Policy p) {
-        return new SchedulerConfig(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, lostAfter, quotas, retention, p);
+        return new SchedulerConfig(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, lostAfter, quotas, retention,
+                p, filesUnpackedLimit);
+    }
+
+    /** The most a files pack may hold unpacked for {@code PUT /files} to take it (bytes). */
+    public SchedulerConfig withFilesUnpackedLimit(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("the files unpacked limit is 1 byte or more, not " + bytes);
+        }
+        return new SchedulerConfig(dataDir, fleetThreads, bundleWork, maxOutstanding, collectorThreads, lostAfter, quotas, retention,
+                policy, bytes);
     }
 }

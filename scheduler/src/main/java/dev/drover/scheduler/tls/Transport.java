@@ -1,16 +1,9 @@
 package dev.drover.scheduler.tls;
 
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
-/**
- * How the API's server speaks: plain HTTP, or HTTPS presenting a {@link TlsIdentity}. The JDK's
- * {@link HttpsServer} is an {@link HttpServer}, so the API's handlers do not know which they run on.
- */
+/** How the API's server speaks: plain HTTP, or HTTPS presenting a {@link TlsIdentity}. */
 public final class Transport {
     private final Optional<TlsIdentity> identity;
 
@@ -26,13 +19,9 @@ public final class Transport {
         return new Transport(Optional.of(identity));
     }
 
-    public HttpServer create(InetSocketAddress address, int backlog) throws IOException {
-        if (identity.isEmpty()) {
-            return HttpServer.create(address, backlog);
-        }
-        HttpsServer server = HttpsServer.create(address, backlog);
-        server.setHttpsConfigurator(new HttpsConfigurator(identity.get().sslContext()));
-        return server;
+    /** The server-side TLS context; empty on plain HTTP. */
+    public Optional<SSLContext> sslContext() {
+        return identity.map(TlsIdentity::sslContext);
     }
 
     public String scheme() {

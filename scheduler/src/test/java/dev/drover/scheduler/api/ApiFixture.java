@@ -29,17 +29,27 @@ final class ApiFixture implements AutoCloseable {
     }
 
     ApiFixture(Path dir, HttpApi.Limits limits, Quotas quotas) throws Exception {
+        this(dir, limits, quotas, dev.drover.scheduler.tls.Transport.plain());
+    }
+
+    ApiFixture(Path dir, HttpApi.Limits limits, Quotas quotas, dev.drover.scheduler.tls.Transport transport) throws Exception {
+        this(dir, limits, quotas, transport, new InMemoryPayloadStore());
+    }
+
+    /** The same on this payload store (a test's stand-in that fails on purpose). */
+    ApiFixture(Path dir, HttpApi.Limits limits, Quotas quotas, dev.drover.scheduler.tls.Transport transport,
+               dev.drover.core.port.PayloadStore payloads) throws Exception {
         Clock clock = Clock.systemUTC();
         this.dataDir = dir.resolve("data");
         Backend backend = new Backend(new InMemoryMessageQueue(clock), new InMemoryMessageQueue(clock), Optional.empty(),
-                new InMemoryClaimStore(), new InMemoryPayloadStore(), Optional.empty(), UsageMeter.NONE);
+                new InMemoryClaimStore(), payloads, Optional.empty(), UsageMeter.NONE);
         this.scheduler = new Scheduler(SchedulerConfig.defaults(dataDir, 4).withQuotas(quotas), backend, clock).start();
         Accounts.Local local = Accounts.local(clock);
         this.accounts = local.accounts();
         this.adminToken = local.adminToken();
         this.annToken = accounts.add("ann", false);
         this.bobToken = accounts.add("bob", false);
-        this.api = new HttpApi(scheduler, "127.0.0.1", 0, () -> Map.of("workers", 0), accounts, limits).start();
+        this.api = new HttpApi(scheduler, "127.0.0.1", 0, () -> Map.of("workers", 0), accounts, limits, transport).start();
     }
 
     int port() {

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -93,13 +94,40 @@ class DashboardApiTest {
         assertTrue(s.containsKey("drover_aws_calls_total{charged=\"jobs\",kind=\"requests\",service=\"sqs\"}"), r.body());
     }
 
+    /** What following a sign-in link gives a browser: its page (no cookie), whose script posts the code. */
+    static HttpResponse<String> signInResponse(String loginPath) throws Exception {
+        HttpResponse<String> page = call("GET", loginPath, Map.of(), null);
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("/ui/login.js"), page.body());
+        assertTrue(page.headers().firstValue("Set-Cookie").isEmpty(), "a GET never signs in");
+        String code = loginPath.substring(loginPath.indexOf("login=") + "login=".length());
+        return call("POST", "/session/start", Map.of("X-Drover-Login", "1", "Origin", "http://127.0.0.1:" + f.port()), code);
+    }
+
     String signIn(User user) throws Exception {
-        HttpResponse<String> r = call("GET", f.api.loginPath(user), Map.of(), null);
-        assertEquals(303, r.statusCode());
-        assertEquals("/", r.headers().firstValue("Location").orElseThrow());
+        HttpResponse<String> r = signInResponse(f.api.loginPath(user));
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(user.name(), Json.MAPPER.readTree(r.body()).get("user").asText());
         String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
         assertTrue(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict") && setCookie.contains("Path=/"), setCookie);
         return setCookie.substring(0, setCookie.indexOf(';'));
+    }
+
+    @Test
+    void anotherSiteCannotSignABrowserInWithItsOwnLink() throws Exception {
+        String code = f.api.loginPath(ann()).substring("/?login=".length());
+        // a plain link or a form: no cookie, and the code is still unused
+        assertTrue(call("GET", "/?login=" + code, Map.of(), null).headers().firstValue("Set-Cookie").isEmpty());
+        HttpResponse<String> form = call("POST", "/session/start", Map.of("Content-Type", "application/x-www-form-urlencoded",
+                "Origin", "https://evil.example"), code);
+        assertEquals(403, form.statusCode(), "a form cannot send the header");
+        HttpResponse<String> crossSite = call("POST", "/session/start", Map.of("X-Drover-Login", "1", "Origin", "https://evil.example"), code);
+        assertEquals(403, crossSite.statusCode(), "another origin is refused");
+        assertTrue(crossSite.headers().firstValue("Set-Cookie").isEmpty());
+        assertEquals(405, call("OPTIONS", "/session/start", Map.of("Origin", "https://evil.example"), null).statusCode(),
+                "no CORS preflight succeeds, so no other site's script may send the header");
+        HttpResponse<String> own = call("POST", "/session/start", Map.of("X-Drover-Login", "1", "Origin", "http://127.0.0.1:" + f.port()), code);
+        assertEquals(200, own.statusCode(), "the code was not used up by the refused attempts: " + own.body());
     }
 
     static User ann() {
@@ -107,12 +135,36 @@ class DashboardApiTest {
     }
 
     @Test
+    void removingAUserEndsTheirBrowserSessionsAndSignInLinksAtOnce() throws Exception {
+        String daveToken = f.accounts.add("dave", false);
+        User dave = new User("dave", false, 0);
+        String cookie = signIn(dave);
+        String csrf = Json.MAPPER.readTree(call("GET", "/session", Map.of("Cookie", cookie), null).body()).get("csrf").asText();
+        Map<String, String> browser = Map.of("Cookie", cookie, "X-Drover-CSRF", csrf);
+        assertEquals(201, call("POST", "/jobs?name=d", browser, "sleep 1\n").statusCode(), "signed in, he submits");
+        String unusedLink = f.api.loginPath(dave);
+        HttpResponse<String> minted = call("POST", "/session/login", browser, "");
+        assertEquals(200, minted.statusCode(), minted.body());
+
+        assertEquals(200, call("DELETE", "/users/dave", bearer(f.adminToken), null).statusCode());
+        assertEquals(401, call("GET", "/jobs", bearer(daveToken), null).statusCode());
+        assertEquals(401, call("POST", "/jobs?name=d", browser, "sleep 1\n").statusCode(), "his cookie is dead");
+        assertEquals(401, call("GET", "/session", browser, null).statusCode());
+        assertEquals(401, call("POST", "/session/login", browser, "").statusCode(), "and mints no links");
+        for (String link : List.of(unusedLink, Json.MAPPER.readTree(minted.body()).get("path").asText())) {
+            HttpResponse<String> r = signInResponse(link);
+            assertEquals(403, r.statusCode(), "a link minted before the removal no longer signs in: " + r.body());
+            assertTrue(r.headers().firstValue("Set-Cookie").isEmpty());
+        }
+    }
+
+    @Test
     void aLoginCodeWorksOnceAndItsCookieReadsButChangesOnlyWithTheCsrfHeader() throws Exception {
         String login = f.api.loginPath(ann());
-        HttpResponse<String> first = call("GET", login, Map.of(), null);
-        assertEquals(303, first.statusCode());
-        assertEquals(403, call("GET", login, Map.of(), null).statusCode(), "a code is used once");
-        assertEquals(403, call("GET", "/?login=forged", Map.of(), null).statusCode());
+        HttpResponse<String> first = signInResponse(login);
+        assertEquals(200, first.statusCode());
+        assertEquals(403, signInResponse(login).statusCode(), "a code is used once");
+        assertEquals(403, signInResponse("/?login=forged").statusCode());
         String cookie = first.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
 
         HttpResponse<String> page = call("GET", "/", Map.of(), null);

@@ -159,4 +159,31 @@ class RetentionTest {
         assertEquals(2, store.resultReads.get());
         assertTrue(second.status(running).isPresent());
     }
+
+    private String mode(Path p) throws Exception {
+        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+
+    /** A job's folder, workload and results hold users' commands, @env values and output: the scheduler's alone. */
+    @Test
+    void aJobsDataIsTheSchedulersAloneAlsoAfterARestart() throws Exception {
+        Scheduler first = start(Optional.of(store));
+        String cancelled = submit(first, "echo SECRET=1\n");
+        first.cancel(cancelled);
+        assertEquals(1, results(first, cancelled).size());
+        String running = submit(first, "sleep 100000\n");
+        for (String job : List.of(cancelled, running)) {
+            assertEquals("rwx------", mode(dir.resolve(job)), job);
+            assertEquals("rw-------", mode(dir.resolve(job).resolve("workload.txt")), job);
+        }
+        assertEquals("rw-------", mode(dir.resolve(cancelled).resolve("results.jsonl")));
+        first.close();
+        Files.setPosixFilePermissions(dir.resolve(running), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Scheduler second = start(Optional.of(store));
+        assertTrue(second.status(running).isPresent());
+        assertEquals("rwx------", mode(dir.resolve(running)), "made private again by the recovery");
+        assertEquals("rw-------", mode(dir.resolve(running).resolve("workload.txt")));
+        assertEquals(1, results(second, cancelled).size());
+        assertEquals("rw-------", mode(dir.resolve(cancelled).resolve("results.jsonl")));
+    }
 }
