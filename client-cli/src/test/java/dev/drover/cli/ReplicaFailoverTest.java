@@ -148,11 +148,6 @@ class ReplicaFailoverTest {
                 Thread.sleep(20);
             }
             assertEquals(1, taken.size(), "B took A's job: " + taken);
-            for (int i = 0; i < 120 && b.status(jobId).map(v -> v.finishedAt() == 0).orElse(true); i++) {
-                System.out.printf("t+%d ms: B %s, A %s%n", CLOCK.millis() - cutAt, b.status(jobId).map(v -> v.counts().toString()).orElse("-"),
-                        a.status(jobId).map(v -> v.counts().toString()).orElse("-"));
-                Thread.sleep(1000);
-            }
             RemotePathTest.awaitDone(b, jobId, 120);
             System.out.printf("replica partition: job done on B %d ms after the cut; %s%n", CLOCK.millis() - cutAt,
                     b.status(jobId).orElseThrow().counts());
