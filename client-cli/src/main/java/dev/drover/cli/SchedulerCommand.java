@@ -17,6 +17,8 @@ import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.model.Quotas;
 import dev.drover.scheduler.model.SchedulerConfig;
 import dev.drover.scheduler.model.Policy;
+import dev.drover.core.Periodic;
+import dev.drover.scheduler.fleet.Demand;
 import dev.drover.scheduler.fleet.Provisioner;
 import dev.drover.scheduler.replica.ReplicaNode;
 import dev.drover.scheduler.replica.ReplicaTiming;
@@ -187,9 +189,14 @@ final class SchedulerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         java.time.Duration keep = retention();
         long unpacked = filesUnpackedLimit();
+        ReplicaTiming timing = replica ? replicaTiming() : null; // checked before anything starts
         // the certificate first: bad TLS options stop the start before anything runs or a first start uses up the bootstrap
         transport = tls.transport(bind, Main.CLOCK, spec.commandLine().getOut());
         Path dir = data != null ? data : Files.createTempDirectory("drover-scheduler-");
+        if (replica && !mode.remote) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--replica needs -rw: replicas share the queues, tables and bucket of one stack; the in-JVM pool (-lw) is one process");
+        }
         if (!mode.remote) {
             int workers = mode.localWorkers != null ? mode.localWorkers : Runtime.getRuntime().availableProcessors();
             Accounts accounts = new Accounts(new InMemoryUserStore(dir.resolve("users.json")), Main.CLOCK);
@@ -218,7 +225,7 @@ final class SchedulerCommand implements Callable<Integer> {
                      Main.CLOCK), replicaId).start()) {
             if (replica) {
                 replicas = RemoteBackends.replicas(aws, names).map(store -> new ReplicaNode(store, scheduler, replicaId,
-                        "", replicaTiming(), Main.CLOCK));
+                        "", timing, Main.CLOCK));
             }
             Accounts accounts = new Accounts(names.jobsTable().isBlank() ? new InMemoryUserStore(dir.resolve("users.json"))
                     : new DynamoDbUserStore(aws.dynamoDb(), names.jobsTable()), Main.CLOCK);
@@ -226,6 +233,27 @@ final class SchedulerCommand implements Callable<Integer> {
             Optional<Ec2LaunchSpec> launch = launchSpec(names, settings.region(), env);
             if (launch.isEmpty()) {
                 return serve(scheduler, accounts, Map::of, "remote workers started elsewhere, via " + names.requestQueueUrl());
+            }
+            if (replicas.isPresent()) {
+                ReplicaNode node = replicas.get();
+                // one provisioner for the one fleet: the replica holding the fleet's lease runs it, sized by every replica's backlog
+                Provisioner provisioner = new Provisioner(fleet.provisioner(), new Ec2FleetLauncher(aws.ec2(), launch.get(),
+                        fleet.maxWorkers, Main.CLOCK), () -> {
+                            Demand own = scheduler.demand();
+                            return new Demand(own.backlogTasks() + node.othersBacklog(), own.meanTaskSeconds(), own.reportingWorkers());
+                        }, Main.CLOCK);
+                Periodic leader = Periodic.withFixedDelay("drover-fleet-leader", java.time.Duration.ZERO,
+                        fleet.provisioner().interval(), () -> {
+                            if (node.leadsFleet()) {
+                                provisioner.tick();
+                            }
+                        });
+                try {
+                    return serve(scheduler, accounts, provisioner::status, "an EC2 fleet of up to " + fleet.maxWorkers
+                            + " workers, provisioned by the replica holding the fleet's lease");
+                } finally {
+                    leader.stop();
+                }
             }
             try (Provisioner provisioner = new Provisioner(fleet.provisioner(), new Ec2FleetLauncher(aws.ec2(), launch.get(),
                     fleet.maxWorkers, Main.CLOCK), scheduler::demand, Main.CLOCK).start()) {

@@ -139,6 +139,7 @@ class ReplicaFailoverTest {
             while (a.status(jobId).orElseThrow().counts().get(TaskStatus.SUCCEEDED) < 40) {
                 Thread.sleep(20);
             }
+            assertTrue(aNode.leadsFleet() ^ bNode.leadsFleet(), "one replica runs the fleet provisioner");
             long cutAt = CLOCK.millis();
             aStore.cut = true;
             Thread.sleep(ReplicaTiming.LOCAL.lease().minus(ReplicaTiming.LOCAL.margin()).toMillis());
@@ -148,6 +149,7 @@ class ReplicaFailoverTest {
                 Thread.sleep(20);
             }
             assertEquals(1, taken.size(), "B took A's job: " + taken);
+            assertTrue(bNode.leadsFleet() && !aNode.leadsFleet(), "the fleet's lease is B's once A is judged gone");
             RemotePathTest.awaitDone(b, jobId, 120);
             System.out.printf("replica partition: job done on B %d ms after the cut; %s%n", CLOCK.millis() - cutAt,
                     b.status(jobId).orElseThrow().counts());
@@ -161,6 +163,9 @@ class ReplicaFailoverTest {
             assertTrue(takeoverMs < 10_000, "taken within 10 s: " + takeoverMs + " ms");
 
             List<TaskResult> results = RemotePathTest.results(b, jobId);
+            results.stream().sorted(java.util.Comparator.comparingLong(TaskResult::finishedAt).reversed()).limit(3)
+                    .forEach(r -> System.out.printf("last: seq %d queued %+d started %+d finished %+d ms after the cut, worker %s, attempts %d%n",
+                            r.seq(), r.queuedAt() - cutAt, r.startedAt() - cutAt, r.finishedAt() - cutAt, r.worker(), r.attempts()));
             assertEquals(400, results.size());
             assertEquals(400, results.stream().map(TaskResult::seq).distinct().count());
             assertTrue(results.stream().allMatch(r -> r.status() == TaskStatus.SUCCEEDED));

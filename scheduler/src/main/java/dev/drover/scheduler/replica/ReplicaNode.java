@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -47,6 +48,10 @@ public final class ReplicaNode implements AutoCloseable {
     private volatile boolean leaving;
     private volatile Map<String, String> addresses = Map.of();
     private volatile Consumer<Takeover> onTakeover = t -> { };
+    /** The singleton lease of the fleet provisioner: one replica sizes the one fleet. */
+    public static final String FLEET = "fleet";
+    private volatile boolean leadsFleet;
+    private volatile long othersBacklog;
     private int beats; // heartbeat thread only
     private boolean failing; // heartbeat thread only
     private Periodic heartbeat;
@@ -152,11 +157,50 @@ public final class ReplicaNode implements AutoCloseable {
                 gone.add(replica);
             }
         });
+        othersBacklog = all.stream().filter(b -> !b.replica().equals(id) && !gone.contains(b.replica()))
+                .mapToLong(ReplicaStore.Beat::backlog).sum();
+        lead(gone, present);
         beats++;
         if ((gone.isEmpty() && beats % SCAN_EVERY_BEATS != 1) || !mayDispatch()) {
             return;
         }
         takeJobs(gone, present);
+    }
+
+    /**
+     * Holds the fleet's lease if nobody does or its holder is gone: one read a beat, a write only when it
+     * changes hands. The holder's liveness is its heartbeat's, so the lease needs no renewal of its own.
+     */
+    private void lead(Set<String> gone, Set<String> present) {
+        if (!mayDispatch()) {
+            leadsFleet = false;
+            return;
+        }
+        try {
+            Optional<String> holder = store.leader(FLEET);
+            if (holder.isPresent() && holder.get().equals(id)) {
+                leadsFleet = true;
+            } else if (holder.isEmpty() || gone.contains(holder.get()) || !present.contains(holder.get())) {
+                leadsFleet = store.lead(FLEET, id, holder);
+                if (leadsFleet) {
+                    log.warn("replica {}: now runs the fleet provisioner (it was {})", id, holder.orElse("nobody's"));
+                }
+            } else {
+                leadsFleet = false;
+            }
+        } catch (RuntimeException e) {
+            log.warn("replica {}: cannot read or take the fleet's lease: {}", id, e.toString());
+        }
+    }
+
+    /** True while this replica holds the fleet's lease and may act: it alone runs the fleet provisioner. */
+    public boolean leadsFleet() {
+        return leadsFleet && mayDispatch();
+    }
+
+    /** The other live replicas' backlogs, as of their last beats: the leader sizes the fleet by the sum. */
+    public long othersBacklog() {
+        return othersBacklog;
     }
 
     private void beat() {
