@@ -67,7 +67,7 @@ public final class RemoteWorker {
         AwsUsageMeter meter = new AwsUsageMeter();
         this.ownCache = cache.dir().isEmpty();
         try {
-            this.files = cache.open(payloads);
+            this.files = cache.open(payloads, taskUser);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make the files cache", e);
         }

@@ -1,10 +1,14 @@
 package dev.drover.core.files;
 
 import dev.drover.core.port.PayloadStore;
+import dev.drover.core.exec.TaskUser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
@@ -14,7 +18,9 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +43,16 @@ import org.slf4j.LoggerFactory;
  * leave the same ctime behind. Not covered: a process that a task leaves running after it ended, writing
  * later into the copy that a later task then has; and root, who can do anything (including writing the
  * cache itself). {@link #populate} still copies afresh every time.
+ *
+ * <p>When tasks run as another user than the worker ({@code --task-user}), {@link #checkout} copies
+ * nothing: a task's directory gets fresh directories of its own (owned by the task user, so it can add,
+ * remove and rename names in them) holding hard links to the cache's files, which stay the worker's and
+ * 0444 (0555 if executable). The task can read them through its own directory (a link needs no path
+ * through the 0700 cache root), but not write or chmod them; unlinking or replacing a name changes only
+ * its own directory. Symlinks in the pack are made anew. The worker makes the links, so the kernel's
+ * {@code fs.protected_hardlinks} does not apply. A task directory on another file system than the cache
+ * ({@code EXDEV}) falls back, with one warning, to copies as above. Tasks of the worker's own user get
+ * copies, never links: the owner of a linked file could chmod it and write through it into the cache.
  */
 public final class FilesCache implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FilesCache.class);
@@ -57,6 +73,11 @@ public final class FilesCache implements AutoCloseable {
     private final Map<Path, Lent> out = new ConcurrentHashMap<>();
     /** False once a copy could not be moved (another file system), or when turned off: copies afresh. */
     private volatile boolean reuse;
+    /** The user tasks run as, when not the worker's own: whose directories hold links to the cache's files. */
+    private final Optional<TaskUser> linkFor;
+    /** False once a link could not be made (another file system): copies from then on. */
+    private final AtomicBoolean link;
+    private final AtomicLong linked = new AtomicLong();
 
     /** At most this many idle copies of one pack are kept for reuse (each is the pack's size on disk). */
     public static final int MAX_IDLE_COPIES = 64;
@@ -88,6 +109,14 @@ public final class FilesCache implements AutoCloseable {
 
     /** The same, lending copies again ({@code reuse}) or copying afresh for every task. */
     public FilesCache(PayloadStore store, Path root, long limit, boolean reuse) throws IOException {
+        this(store, root, limit, reuse, Optional.empty());
+    }
+
+    /** The same; when tasks run as {@code taskUser}, their directories get hard links, not copies. */
+    public FilesCache(PayloadStore store, Path root, long limit, boolean reuse, Optional<TaskUser> taskUser)
+            throws IOException {
+        this.linkFor = taskUser;
+        this.link = new AtomicBoolean(taskUser.isPresent());
         this.reuse = reuse && stampsReadable();
         this.store = store;
         this.root = root.toAbsolutePath().normalize();
@@ -116,6 +145,10 @@ public final class FilesCache implements AutoCloseable {
     public void checkout(String sha256, Path workDir) throws IOException {
         Entry e = acquire(sha256);
         try {
+            if (link.get() && linked(e, workDir)) {
+                out.put(workDir, new Lent(e, null));
+                return;
+            }
             if (!reuse) {
                 FilesPack.copyTree(e.tree, workDir);
                 out.put(workDir, new Lent(e, null));
@@ -188,6 +221,70 @@ public final class FilesCache implements AutoCloseable {
         } finally {
             release(l.entry);
         }
+    }
+
+    /**
+     * Fills {@code workDir} with links to the tree's files, in directories the task user owns; false (and
+     * {@code workDir} empty again) when the two are on different file systems.
+     */
+    private boolean linked(Entry e, Path workDir) throws IOException {
+        TaskUser u = linkFor.orElseThrow();
+        try {
+            linkTree(e.tree, workDir, u);
+            linked.incrementAndGet();
+            return true;
+        } catch (FileSystemException x) {
+            if (!crossDevice(x, e.tree, workDir)) {
+                throw x;
+            }
+            if (link.getAndSet(false)) {
+                log.warn("files cache: cannot link {} into {} ({}): copying for every task from now on",
+                        e.tree, workDir, x.toString());
+            }
+            FilesPack.deleteTree(workDir);
+            Files.createDirectories(workDir);
+            return false;
+        }
+    }
+
+    private static void linkTree(Path tree, Path target, TaskUser u) throws IOException {
+        own(target, u);
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(tree)) {
+            for (Path child : children) {
+                Path to = target.resolve(child.getFileName().toString());
+                if (Files.isSymbolicLink(child)) {
+                    Files.createSymbolicLink(to, Files.readSymbolicLink(child));
+                    own(to, u);
+                } else if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectory(to);
+                    linkTree(child, to, u);
+                } else {
+                    Files.createLink(to, child);
+                }
+            }
+        }
+    }
+
+    private static void own(Path p, TaskUser u) throws IOException {
+        Files.setAttribute(p, "unix:gid", u.gid(), LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(p, "unix:uid", u.uid(), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** EXDEV: the JDK gives only strerror's text, so the devices are compared as well. */
+    private static boolean crossDevice(FileSystemException x, Path tree, Path workDir) {
+        if (x.getReason() != null && x.getReason().contains("cross-device")) {
+            return true;
+        }
+        try {
+            return !Files.getAttribute(tree, "unix:dev").equals(Files.getAttribute(workDir, "unix:dev"));
+        } catch (IOException | RuntimeException unreadable) {
+            return false;
+        }
+    }
+
+    /** How many task directories this cache filled with links. */
+    public long linksMade() {
+        return linked.get();
     }
 
     /** How many copies of packs this cache made, and how many times it lent one again. */

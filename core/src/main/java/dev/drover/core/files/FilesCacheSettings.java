@@ -26,7 +26,13 @@ public record FilesCacheSettings(Optional<Path> dir, long limit) {
 
     /** A cache on this store, in its own directory. */
     public FilesCache open(dev.drover.core.port.PayloadStore store) throws IOException {
+        return open(store, Optional.empty());
+    }
+
+    /** The same, for tasks that run as {@code taskUser} (they get hard links to its files, not copies). */
+    public FilesCache open(dev.drover.core.port.PayloadStore store, Optional<dev.drover.core.exec.TaskUser> taskUser)
+            throws IOException {
         Path root = dir.isPresent() ? dir.get() : Files.createTempDirectory("drover-files-");
-        return new FilesCache(store, root, limit);
+        return new FilesCache(store, root, limit, true, taskUser);
     }
 }

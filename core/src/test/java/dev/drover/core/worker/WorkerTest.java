@@ -328,17 +328,33 @@ class WorkerTest {
     @Test
     void aWorkerWhoseEndpointsAreGoneStopsWithinItsBoundAndSaysWhatItCouldNotHandBack() throws Exception {
         var gone = new java.util.concurrent.atomic.AtomicBoolean();
+        var claimed = new java.util.concurrent.CountDownLatch(1);
+        ClaimStore watched = (ClaimStore) java.lang.reflect.Proxy.newProxyInstance(ClaimStore.class.getClassLoader(),
+                new Class<?>[] {ClaimStore.class}, (proxy, method, args) -> {
+                    Object r = method.invoke(claims, args);
+                    if (method.getName().equals("claim")) {
+                        claimed.countDown();
+                    }
+                    return r;
+                });
+        // the drain timeout is long enough for the short task to end even on a busy machine, not for the long one
+        Duration drain = Duration.ofSeconds(5);
         Worker w = new Worker(WorkerConfig.defaults("w", 2, Duration.ZERO).withPollWait(Duration.ofMillis(100))
-                .withDrainTimeout(Duration.ofMillis(500)), goneWhen(MessageQueue.class, requests, gone),
-                goneWhen(MessageQueue.class, responses, gone), goneWhen(ClaimStore.class, claims, gone),
+                .withDrainTimeout(drain), goneWhen(MessageQueue.class, requests, gone),
+                goneWhen(MessageQueue.class, responses, gone), goneWhen(ClaimStore.class, watched, gone),
                 Executors.standard(), clock, () -> Usage.ZERO).start();
-        send("j", task(0, "sleep 0.3"), task(1, "/bin/sleep 30"));
-        Thread.sleep(150); // claimed and running
+        java.nio.file.Path started = java.nio.file.Files.createTempDirectory("worker-test").resolve("started");
+        send("j", task(0, "touch '" + started + "'; sleep 0.3"), task(1, "/bin/sleep 30"));
+        assertTrue(claimed.await(10, TimeUnit.SECONDS), "the bundle was claimed");
+        for (int i = 0; i < 200 && !java.nio.file.Files.exists(started); i++) {
+            Thread.sleep(50); // until the short task runs: the long one starts beside it
+        }
+        Thread.sleep(100);
         gone.set(true);
         long t0 = System.nanoTime();
-        WorkerStats stats = w.drain().get(Worker.STOP_GRACE.plusSeconds(5).toSeconds(), TimeUnit.SECONDS);
+        WorkerStats stats = w.drain().get(drain.plus(Worker.STOP_GRACE).plusSeconds(5).toSeconds(), TimeUnit.SECONDS);
         long took = System.nanoTime() - t0;
-        assertTrue(took < Duration.ofMillis(500).plus(Worker.STOP_GRACE).toNanos(), "stopped within drain + grace: " + took);
+        assertTrue(took < drain.plus(Worker.STOP_GRACE).toNanos(), "stopped within drain + grace: " + took);
         assertEquals(ExitReason.DRAINED, stats.exitReason());
         assertEquals(List.of("result j/0", "bundle j:0", "message j:0"), stats.notHandedBack(),
                 "the finished task's result was not published, its bundle not released, its message not made visible");
