@@ -55,6 +55,12 @@ public final class ReplicaNode implements AutoCloseable {
     private int beats; // heartbeat thread only
     private boolean failing; // heartbeat thread only
     private Periodic heartbeat;
+    private final java.util.concurrent.atomic.AtomicBoolean taking = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.ExecutorService takeover = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "drover-replica-takeover");
+        t.setDaemon(true);
+        return t;
+    });
 
     public ReplicaNode(ReplicaStore store, Scheduler scheduler, String address, ReplicaTiming timing, Clock clock) {
         this(store, scheduler, newId(), address, timing, clock);
@@ -122,7 +128,7 @@ public final class ReplicaNode implements AutoCloseable {
         return addresses;
     }
 
-    /** One heartbeat: write this replica's, read everyone's, take the jobs of the gone. */
+    /** One heartbeat: write this replica's, read everyone's, and have the jobs of the gone taken (on another thread). */
     void tick() {
         beat();
         List<ReplicaStore.Beat> all;
@@ -164,7 +170,18 @@ public final class ReplicaNode implements AutoCloseable {
         if ((gone.isEmpty() && beats % SCAN_EVERY_BEATS != 1) || !mayDispatch()) {
             return;
         }
-        takeJobs(gone, present);
+        // off the heartbeat thread: taking up many jobs (a workload and results each) must not delay this replica's own beats
+        if (taking.compareAndSet(false, true)) {
+            Set<String> goneNow = Set.copyOf(gone);
+            Set<String> presentNow = Set.copyOf(present);
+            takeover.execute(() -> {
+                try {
+                    takeJobs(goneNow, presentNow);
+                } finally {
+                    taking.set(false);
+                }
+            });
+        }
     }
 
     /**
@@ -266,6 +283,7 @@ public final class ReplicaNode implements AutoCloseable {
         if (heartbeat != null) {
             heartbeat.stop(Duration.ofSeconds(2));
         }
+        takeover.shutdownNow();
         try {
             store.leave(id);
         } catch (RuntimeException e) {
