@@ -1,5 +1,6 @@
 package dev.drover.bench;
 
+import dev.drover.core.exec.TaskEnvironment;
 import dev.drover.core.Usage;
 import dev.drover.core.codec.Json;
 import dev.drover.core.exec.Executors;
@@ -53,7 +54,7 @@ public class HotPathBenchmark {
     private byte[] workload;
     private String bundleJson;
     private String batchJson;
-    private final Executors executors = Executors.standard();
+    private final Executors executors = Executors.standard(TaskEnvironment.fromWorker(System.getenv()));
 
     @Setup
     public void setUp() throws WorkloadException {

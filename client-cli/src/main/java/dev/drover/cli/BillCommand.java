@@ -1,6 +1,7 @@
 package dev.drover.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.drover.scheduler.billing.Amounts;
+import dev.drover.scheduler.billing.Bill;
 import dev.drover.core.codec.Json;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -41,7 +42,7 @@ final class BillCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("drover: --since: not a date (YYYY-MM-DD) or an instant (YYYY-MM-DDTHH:MM:SSZ): " + since);
             return 2;
         }
-        JsonNode bill;
+        Bill bill;
         try {
             bill = server.client().bill(user, since);
         } catch (SchedulerClient.ApiException e) {
@@ -54,25 +55,22 @@ final class BillCommand implements Callable<Integer> {
         }
         String format = "%-14s %-16s %10s %10s %9s %9s %8s %12s %11s %11s %11s%n";
         out.printf(format, "user", "job", "task-s", "worker-s", "sqs", "dyn-wr", "s3", "s3-bytes", "$requests", "$ec2", "$total");
-        for (JsonNode u : bill.get("users")) {
-            for (JsonNode j : u.get("jobs")) {
-                row(out, format, u.get("user").asText(), j.get("jobId").asText(), j.get("amounts"));
+        for (Bill.UserBill u : bill.users()) {
+            for (Bill.JobBill j : u.jobs()) {
+                row(out, format, u.user(), j.jobId(), j.amounts());
             }
-            row(out, format, u.get("user").asText(), "(total)", u.get("total"));
+            row(out, format, u.user(), "(total)", u.total());
         }
-        row(out, format, "all", "", bill.get("total"));
+        row(out, format, "all", "", bill.total());
         out.println("list prices, us-east-1: SQS $0.40, DynamoDB writes $1.25, reads $0.25, S3 requests $5 per million;"
                 + " EC2 by each job's share of task-seconds; S3 bytes are not priced");
         return 0;
     }
 
-    private static void row(PrintWriter out, String format, String user, String job, JsonNode a) {
-        JsonNode usd = a.get("usd");
-        out.printf(format, user, job, String.format("%.3f", a.get("taskSeconds").asDouble()),
-                String.format("%.1f", a.get("workerSeconds").asDouble()), a.get("sqsRequests").asLong(),
-                a.get("dynamoWrites").asLong(), a.get("s3Requests").asLong(), a.get("s3Bytes").asLong(),
-                String.format("%.6f", usd.get("requests").asDouble()), String.format("%.6f", usd.get("ec2").asDouble()),
-                String.format("%.6f", usd.get("total").asDouble()));
+    private static void row(PrintWriter out, String format, String user, String job, Amounts a) {
+        out.printf(format, user, job, String.format("%.3f", a.taskSeconds()), String.format("%.1f", a.workerSeconds()),
+                a.sqsRequests(), a.dynamoWrites(), a.s3Requests(), a.s3Bytes(), String.format("%.6f", a.usd().requests()),
+                String.format("%.6f", a.usd().ec2()), String.format("%.6f", a.usd().total()));
     }
 
     static boolean validSince(String text) {

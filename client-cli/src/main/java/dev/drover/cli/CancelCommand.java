@@ -1,6 +1,7 @@
 package dev.drover.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.drover.core.model.TaskStatus;
+import dev.drover.scheduler.model.JobView;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,9 +23,9 @@ final class CancelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JsonNode job = server.client().cancel(jobId);
-        spec.commandLine().getOut().printf("job %s %s: %s cancelled%n", jobId, job.get("state").asText(),
-                job.path("counts").path("CANCELLED").asLong());
+        JobView job = server.client().cancel(jobId);
+        spec.commandLine().getOut().printf("job %s %s: %s cancelled%n", jobId, job.state(),
+                JobSummary.count(job, TaskStatus.CANCELLED));
         return 0;
     }
 }

@@ -1,6 +1,6 @@
 package dev.drover.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.drover.scheduler.billing.Forecast;
 import dev.drover.core.codec.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,7 +15,7 @@ final class DryRun {
     /** Prints the forecast (as JSON to {@code json}, "-" for standard output); exit code 0, 2 for bad input, 1 if refused. */
     static int print(SchedulerClient client, Path workload, Path json, PrintWriter out, PrintWriter err)
             throws IOException, InterruptedException {
-        JsonNode f;
+        Forecast f;
         try {
             f = client.dryRun(workload, workload.toString());
         } catch (SchedulerClient.ApiException e) {
@@ -32,13 +32,13 @@ final class DryRun {
         if (json != null) {
             Files.writeString(json, text + "\n");
         }
-        out.printf("tasks              %,d%n", f.get("tasks").asLong());
-        out.printf("task-seconds       %.3f (forecast)%n", f.get("taskSeconds").asDouble());
-        out.printf("duration           %.3f s on the fleet's threads, all busy%n", f.get("wallSeconds").asDouble());
-        out.printf("EC2                $%.6f%n", f.get("ec2Usd").asDouble());
-        out.printf("requests           $%.6f%n", f.get("requestUsd").asDouble());
-        out.printf("total              $%.6f%n", f.get("totalUsd").asDouble());
-        out.printf("basis              %s%n", f.get("explanation").asText());
+        out.printf("tasks              %,d%n", f.tasks());
+        out.printf("task-seconds       %.3f (forecast)%n", f.taskSeconds());
+        out.printf("duration           %.3f s on the fleet's threads, all busy%n", f.wallSeconds());
+        out.printf("EC2                $%.6f%n", f.ec2Usd());
+        out.printf("requests           $%.6f%n", f.requestUsd());
+        out.printf("total              $%.6f%n", f.totalUsd());
+        out.printf("basis              %s%n", f.explanation());
         out.println("nothing was queued (dry run)");
         out.flush();
         return Submission.OK;

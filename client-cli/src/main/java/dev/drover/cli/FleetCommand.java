@@ -1,9 +1,11 @@
 package dev.drover.cli;
 
 import dev.drover.core.codec.Json;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -17,9 +19,17 @@ final class FleetCommand implements Callable<Integer> {
     @Mixin
     ServerOption server;
 
+    @Option(names = "--json", description = "Print the provisioner's status as the API sends it, as JSON.")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
-        spec.commandLine().getOut().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(server.client().fleet()));
+        Map<String, Object> fleet = server.client().fleet();
+        if (json) {
+            spec.commandLine().getOut().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(fleet));
+        } else {
+            JobSummary.printFleet(fleet, spec.commandLine().getOut());
+        }
         return 0;
     }
 }

@@ -1,6 +1,6 @@
 package dev.drover.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.drover.scheduler.model.JobView;
 import dev.drover.core.codec.Json;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
@@ -43,17 +43,17 @@ final class JobFollower {
         this.clock = clock;
     }
 
-    Map<String, Object> follow(JsonNode job, long submittedAtMillis, Optional<Path> resultsFile, boolean quiet)
+    Map<String, Object> follow(JobView job, long submittedAtMillis, Optional<Path> resultsFile, boolean quiet)
             throws IOException, InterruptedException {
         return follow(job, submittedAtMillis, resultsFile, quiet, r -> { });
     }
 
     /** Follows the job, handing each result to {@code each} as well. */
-    Map<String, Object> follow(JsonNode job, long submittedAtMillis, Optional<Path> resultsFile, boolean quiet,
+    Map<String, Object> follow(JobView job, long submittedAtMillis, Optional<Path> resultsFile, boolean quiet,
                                java.util.function.Consumer<TaskResult> each)
             throws IOException, InterruptedException {
-        String jobId = job.get("jobId").asText();
-        long total = job.get("total").asLong();
+        String jobId = job.jobId();
+        long total = job.total();
         Progress progress = new Progress(err, Progress.isTerminal(), clock, total);
         Map<TaskStatus, Long> counts = new EnumMap<>(TaskStatus.class);
         long[] latencies = new long[(int) Math.min(total, Integer.MAX_VALUE - 8)];
@@ -89,7 +89,7 @@ final class JobFollower {
             out.printf("... and %d more tasks that did not succeed%s%n", seen[1] - PRINT_FAILED_LIMIT,
                     resultsFile.map(p -> "; every result is in " + p).orElse("; --results FILE keeps every result"));
         }
-        JsonNode status = client.job(jobId);
+        JobView status = client.job(jobId);
         return summary(jobId, counts, Arrays.copyOf(latencies, Math.min(seen[0], latencies.length)), wall, status);
     }
 
@@ -123,7 +123,7 @@ final class JobFollower {
     }
 
     static Map<String, Object> summary(String jobId, Map<TaskStatus, Long> counts, long[] latencies, double wall,
-                                       JsonNode status) {
+                                       JobView status) {
         Arrays.sort(latencies);
         long tasks = counts.values().stream().mapToLong(Long::longValue).sum();
         Map<String, Object> s = new LinkedHashMap<>();
@@ -140,10 +140,10 @@ final class JobFollower {
         latency.put("p95", percentile(latencies, 0.95));
         latency.put("p99", percentile(latencies, 0.99));
         s.put("latencyMs", latency);
-        s.put("sqsRequests", status.path("sqsRequests").asLong());
-        s.put("dynamoWrites", status.path("dynamoWrites").asLong());
-        s.put("duplicatesSkipped", status.path("duplicatesSkipped").asLong());
-        s.put("workers", status.path("workers").asInt());
+        s.put("sqsRequests", status.sqsRequests());
+        s.put("dynamoWrites", status.dynamoWrites());
+        s.put("duplicatesSkipped", status.duplicatesSkipped());
+        s.put("workers", status.workers());
         return s;
     }
 

@@ -1,6 +1,7 @@
 package dev.drover.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.drover.core.model.TaskStatus;
+import dev.drover.scheduler.model.JobView;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,11 +21,9 @@ final class JobsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%-14s %-10s %10s %10s %10s  %s%n", "JOB", "STATE", "TASKS", "SUCCEEDED", "NOT OK", "NAME");
-        for (JsonNode j : server.client().jobs()) {
-            JsonNode c = j.get("counts");
-            long notOk = c.path("FAILED").asLong() + c.path("TIMED_OUT").asLong() + c.path("CANCELLED").asLong();
-            out.printf("%-14s %-10s %10d %10d %10d  %s%n", j.get("jobId").asText(), j.get("state").asText(),
-                    j.get("total").asLong(), c.path("SUCCEEDED").asLong(), notOk, j.get("name").asText());
+        for (JobView j : server.client().jobs()) {
+            out.printf("%-14s %-10s %10d %10d %10d  %s%n", j.jobId(), j.state(), j.total(),
+                    JobSummary.count(j, TaskStatus.SUCCEEDED), JobSummary.notOk(j), j.name());
         }
         return 0;
     }

@@ -1,6 +1,6 @@
 package dev.drover.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.drover.scheduler.model.JobView;
 import dev.drover.core.codec.Json;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -51,7 +51,7 @@ final class RerunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         SchedulerClient client = server.client();
         long submittedAt = Main.CLOCK.millis();
-        JsonNode job;
+        JobView job;
         try {
             job = client.rerun(jobId, which.failed ? null : which.group);
         } catch (SchedulerClient.ApiException e) {
@@ -59,13 +59,13 @@ final class RerunCommand implements Callable<Integer> {
             err.flush();
             return e.status == 400 ? Submission.BAD_INPUT : Submission.TASKS_NOT_OK;
         }
-        String newId = job.get("jobId").asText();
+        String newId = job.jobId();
         if (!wait) {
             out.println(json ? Json.write(job) : newId);
             out.flush();
             return Submission.OK;
         }
-        err.printf("job %s: %d tasks of job %s submitted again%n", newId, job.get("total").asLong(), jobId);
+        err.printf("job %s: %d tasks of job %s submitted again%n", newId, job.total(), jobId);
         err.flush();
         Map<String, Object> summary = new JobFollower(client, json ? new PrintWriter(PrintWriter.nullWriter()) : out, err,
                 Main.CLOCK).follow(job, submittedAt, Optional.empty(), json);

@@ -1,13 +1,13 @@
 package dev.drover.cli;
 
+import dev.drover.service.EmbeddedAws;
 import dev.drover.core.files.FilesPack;
 import dev.drover.scheduler.api.HttpApi;
 import dev.drover.scheduler.auth.Accounts;
-import dev.drover.cli.InJvmFleet;
-import dev.drover.scheduler.Scheduler;
-import dev.drover.scheduler.model.SchedulerConfig;
 import dev.drover.localaws.ProcessFleetLauncher;
 import dev.drover.scheduler.fleet.Provisioner;
+import dev.drover.service.SchedulerService;
+import dev.drover.service.ServiceOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -95,10 +95,9 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int inJvm(Path data) throws Exception {
-        try (InJvmFleet pool = new InJvmFleet(local, Main.CLOCK);
-             Scheduler scheduler = new Scheduler(pool.schedulerConfig(data.resolve("scheduler")), pool.backend(), Main.CLOCK).start();
-             HttpApi api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of, access.accounts()).start()) {
-            return submit(api, summary -> { });
+        try (SchedulerService service = SchedulerService.start(ServiceOptions.of(data.resolve("scheduler"), Main.CLOCK,
+                new ServiceOptions.InJvmPool(local)).withHttp(ServiceOptions.Http.loopback(access.accounts())))) {
+            return submit(service.api(), summary -> { });
         }
     }
 
@@ -106,30 +105,33 @@ final class RunCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("starting local AWS (SQS, DynamoDB and S3 emulators on loopback)...");
         spec.commandLine().getErr().flush();
         int maxWorkers = workers != null ? workers : fleet.maxWorkers;
-        try (EmbeddedAws stack = new EmbeddedAws(Optional.empty());
-             ProcessFleetLauncher launcher = new ProcessFleetLauncher(
-                     EmbeddedAws.workerCommand(fleet.threads, fleet.idleTimeout, workers != null),
-                     stack.emulators.endpoints().workerEnvironment(), data.resolve("workers"), Main.CLOCK);
-             Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(data.resolve("scheduler"), maxWorkers * fleet.threads),
-                     stack.backend, Main.CLOCK).start();
-             Provisioner provisioner = new Provisioner(workers != null ? fleet.provisioner().fixed(workers) : fleet.provisioner(),
-                     launcher, scheduler::demand, Main.CLOCK).start();
-             HttpApi api = new HttpApi(scheduler, "127.0.0.1", 0, provisioner::status, access.accounts()).start()) {
-            return submit(api, summary -> {
-                // the run ends when the fleet has stopped itself: idle timeout, then drain
-                try {
-                    if (!launcher.awaitAllExited(fleet.idle().toMillis() + 5_000)) {
-                        spec.commandLine().getErr().println("drover: workers still busy after the idle timeout; stopping them");
+        try (EmbeddedAws stack = new EmbeddedAws(Optional.empty())) {
+            ProcessFleetLauncher launcher = new ProcessFleetLauncher(
+                    EmbeddedAws.workerCommand(fleet.threads, fleet.idleTimeout, workers != null),
+                    stack.emulators.endpoints().workerEnvironment(), data.resolve("workers"), Main.CLOCK);
+            ServiceOptions options = ServiceOptions.of(data.resolve("scheduler"), Main.CLOCK,
+                            new ServiceOptions.Remote(stack.backend, maxWorkers * fleet.threads))
+                    .withFleet(new ServiceOptions.Fleet(workers != null ? fleet.provisioner().fixed(workers) : fleet.provisioner(),
+                            launcher))
+                    .withHttp(ServiceOptions.Http.loopback(access.accounts()));
+            try (SchedulerService service = SchedulerService.start(options)) {
+                Provisioner provisioner = service.provisioner().orElseThrow();
+                return submit(service.api(), summary -> {
+                    // the run ends when the fleet has stopped itself: idle timeout, then drain
+                    try {
+                        if (!launcher.awaitAllExited(fleet.idle().toMillis() + 5_000)) {
+                            spec.commandLine().getErr().println("drover: workers still busy after the idle timeout; stopping them");
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
                     }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                provisioner.close();
-                Map<String, Object> status = provisioner.status();
-                for (String key : List.of("workersLaunched", "peakWorkers", "launchDelaysMs", "workerSeconds", "costUsd")) {
-                    summary.put(key, status.get(key));
-                }
-            });
+                    provisioner.close();
+                    Map<String, Object> status = provisioner.status();
+                    for (String key : List.of("workersLaunched", "peakWorkers", "launchDelaysMs", "workerSeconds", "costUsd")) {
+                        summary.put(key, status.get(key));
+                    }
+                });
+            }
         }
     }
 

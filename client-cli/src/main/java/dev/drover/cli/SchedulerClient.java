@@ -1,7 +1,13 @@
 package dev.drover.cli;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.codec.Json;
+import dev.drover.core.port.User;
+import dev.drover.scheduler.billing.Bill;
+import dev.drover.scheduler.billing.Forecast;
+import dev.drover.scheduler.model.JobView;
+import dev.drover.scheduler.model.TaskView;
 import dev.drover.scheduler.tls.Fingerprint;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,6 +24,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
@@ -157,21 +165,21 @@ final class SchedulerClient {
     }
 
     /** Submits a workload; the scheduler makes the token's user its owner. */
-    JsonNode submit(Path workload, String name) throws IOException, InterruptedException {
+    JobView submit(Path workload, String name) throws IOException, InterruptedException {
         return submit(workload, name, null);
     }
 
     /** Submits a job whose tasks start in a copy of the files pack {@code files} (null: none), already uploaded. */
-    JsonNode submit(Path workload, String name, String files) throws IOException, InterruptedException {
+    JobView submit(Path workload, String name, String files) throws IOException, InterruptedException {
         return submit(workload, name, files, 0);
     }
 
     /** The same, with the job's priority among the user's jobs (higher first; 0 is the default and is not sent). */
-    JsonNode submit(Path workload, String name, String files, int priority) throws IOException, InterruptedException {
+    JobView submit(Path workload, String name, String files, int priority) throws IOException, InterruptedException {
         String query = "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + (files == null ? "" : "&files=" + files)
                 + (priority == 0 ? "" : "&priority=" + priority) + (budgetUsd == null ? "" : "&budget=" + budgetUsd);
-        return send(request("/jobs" + query)
-                .POST(HttpRequest.BodyPublishers.ofFile(workload)).build());
+        return as(send(request("/jobs" + query)
+                .POST(HttpRequest.BodyPublishers.ofFile(workload)).build()), JOB);
     }
 
     /** Jobs submitted through this client are cancelled with reason "budget" once they spend {@code usd} (null: none). */
@@ -181,13 +189,13 @@ final class SchedulerClient {
     }
 
     /** Forecasts a workload's cost and duration from the task times measured so far; nothing is queued. */
-    JsonNode dryRun(Path workload, String name) throws IOException, InterruptedException {
-        return send(request("/jobs?dryRun=true&name=" + URLEncoder.encode(name, StandardCharsets.UTF_8))
-                .POST(HttpRequest.BodyPublishers.ofFile(workload)).build());
+    Forecast dryRun(Path workload, String name) throws IOException, InterruptedException {
+        return as(send(request("/jobs?dryRun=true&name=" + URLEncoder.encode(name, StandardCharsets.UTF_8))
+                .POST(HttpRequest.BodyPublishers.ofFile(workload)).build()), new TypeReference<Forecast>() {});
     }
 
     /** The bill of {@code user} (null: the token's own, or an admin's of everyone) for jobs since {@code since} (null: all). */
-    JsonNode bill(String user, String since) throws IOException, InterruptedException {
+    Bill bill(String user, String since) throws IOException, InterruptedException {
         StringBuilder q = new StringBuilder("/bill");
         char sep = '?';
         if (user != null) {
@@ -197,7 +205,7 @@ final class SchedulerClient {
         if (since != null) {
             q.append(sep).append("since=").append(URLEncoder.encode(since, StandardCharsets.UTF_8));
         }
-        return send(request(q.toString()).GET().build());
+        return as(send(request(q.toString()).GET().build()), new TypeReference<Bill>() {});
     }
 
     /** True if the scheduler's payload store holds this files pack. */
@@ -239,16 +247,26 @@ final class SchedulerClient {
         return response.body();
     }
 
-    JsonNode job(String jobId) throws IOException, InterruptedException {
-        return send(request("/jobs/" + jobId).GET().build());
+    /** The job as the server sends it: the same record. */
+    JobView job(String jobId) throws IOException, InterruptedException {
+        return as(send(request("/jobs/" + jobId).GET().build()), JOB);
     }
 
-    JsonNode jobs() throws IOException, InterruptedException {
-        return send(request("/jobs").GET().build());
+    List<JobView> jobs() throws IOException, InterruptedException {
+        return as(send(request("/jobs").GET().build()), JOBS);
     }
 
-    JsonNode task(String jobId, long seq) throws IOException, InterruptedException {
-        return send(request("/jobs/" + jobId + "/tasks/" + seq).GET().build());
+    TaskView task(String jobId, long seq) throws IOException, InterruptedException {
+        return as(send(request("/jobs/" + jobId + "/tasks/" + seq).GET().build()), TASK);
+    }
+
+    private static final TypeReference<JobView> JOB = new TypeReference<>() {};
+    private static final TypeReference<List<JobView>> JOBS = new TypeReference<>() {};
+    private static final TypeReference<TaskView> TASK = new TypeReference<>() {};
+    private static final TypeReference<Map<String, Object>> FLEET = new TypeReference<>() {};
+
+    private static <T> T as(JsonNode body, TypeReference<T> type) throws IOException {
+        return Json.MAPPER.readerFor(type).readValue(body);
     }
 
     JsonNode why(String jobId, Long seq) throws IOException, InterruptedException {
@@ -261,20 +279,20 @@ final class SchedulerClient {
         return bases.get(current).resolve(r.get("path").asText()).toString();
     }
 
-    JsonNode cancel(String jobId) throws IOException, InterruptedException {
-        return send(request("/jobs/" + jobId + "/cancel")
-                .POST(HttpRequest.BodyPublishers.noBody()).build());
+    JobView cancel(String jobId) throws IOException, InterruptedException {
+        return as(send(request("/jobs/" + jobId + "/cancel")
+                .POST(HttpRequest.BodyPublishers.noBody()).build()), JOB);
     }
 
     /** Submits some of a job's tasks anew: {@code group} a failure group's id, or null for every failed task. */
-    JsonNode rerun(String jobId, String group) throws IOException, InterruptedException {
-        String body = group == null ? "{\"failed\":true}" : Json.write(java.util.Map.of("group", group));
-        return send(request("/jobs/" + jobId + "/rerun").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    JobView rerun(String jobId, String group) throws IOException, InterruptedException {
+        String body = group == null ? "{\"failed\":true}" : Json.write(Map.of("group", group));
+        return as(send(request("/jobs/" + jobId + "/rerun").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build()), JOB);
     }
 
-    JsonNode users() throws IOException, InterruptedException {
-        return send(request("/users").GET().build());
+    List<User> users() throws IOException, InterruptedException {
+        return as(send(request("/users").GET().build()), new TypeReference<List<User>>() {});
     }
 
     JsonNode addUser(String name, boolean admin) throws IOException, InterruptedException {
@@ -298,8 +316,9 @@ final class SchedulerClient {
                 .DELETE().build());
     }
 
-    JsonNode fleet() throws IOException, InterruptedException {
-        return send(request("/fleet").GET().build());
+    /** The provisioner's status, by name; empty when the scheduler runs an in-JVM pool. */
+    Map<String, Object> fleet() throws IOException, InterruptedException {
+        return as(send(request("/fleet").GET().build()), FLEET);
     }
 
     /** Streams the job's results, one JSON line each; with {@code follow}, until the job is done. */

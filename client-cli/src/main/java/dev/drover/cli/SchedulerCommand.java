@@ -7,22 +7,20 @@ import dev.drover.core.EnvironmentVariables;
 import dev.drover.aws.Ec2FleetLauncher;
 import dev.drover.aws.Ec2LaunchSpec;
 import dev.drover.aws.StackOutputs;
-import dev.drover.scheduler.model.Backend;
 import dev.drover.aws.DynamoDbUserStore;
 import dev.drover.core.memory.InMemoryUserStore;
+import dev.drover.core.port.ReplicaStore;
 import dev.drover.scheduler.api.HttpApi;
+import dev.drover.scheduler.replica.ReplicaNode;
+import dev.drover.scheduler.replica.ReplicaTiming;
 import dev.drover.scheduler.auth.Accounts;
-import dev.drover.cli.InJvmFleet;
-import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.model.Quotas;
 import dev.drover.scheduler.model.SchedulerConfig;
 import dev.drover.scheduler.model.Policy;
-import dev.drover.core.Periodic;
-import dev.drover.scheduler.fleet.Demand;
-import dev.drover.scheduler.fleet.Provisioner;
-import dev.drover.scheduler.replica.ReplicaNode;
-import dev.drover.scheduler.replica.ReplicaTiming;
 import dev.drover.scheduler.tls.Fingerprint;
+import dev.drover.service.RemoteBackends;
+import dev.drover.service.SchedulerService;
+import dev.drover.service.ServiceOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -35,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -189,10 +188,12 @@ final class SchedulerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         java.time.Duration keep = retention();
         long unpacked = filesUnpackedLimit();
-        ReplicaTiming timing = replica ? replicaTiming() : null; // checked before anything starts
         // the certificate first: bad TLS options stop the start before anything runs or a first start uses up the bootstrap
         transport = tls.transport(bind, Main.CLOCK, spec.commandLine().getOut());
         Path dir = data != null ? data : Files.createTempDirectory("drover-scheduler-");
+        UnaryOperator<SchedulerConfig> tuning = c -> c.withQuotas(quotas()).withRetention(keep).withPolicy(policy)
+                .withFilesUnpackedLimit(unpacked);
+        ReplicaTiming timing = replica ? replicaTiming() : null; // checked before anything starts
         if (replica && !mode.remote) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--replica needs -rw: replicas share the queues, tables and bucket of one stack; the in-JVM pool (-lw) is one process");
@@ -200,12 +201,8 @@ final class SchedulerCommand implements Callable<Integer> {
         if (!mode.remote) {
             int workers = mode.localWorkers != null ? mode.localWorkers : Runtime.getRuntime().availableProcessors();
             Accounts accounts = new Accounts(new InMemoryUserStore(dir.resolve("users.json")), Main.CLOCK);
-            try (InJvmFleet pool = new InJvmFleet(workers, Main.CLOCK);
-                 Scheduler scheduler = new Scheduler(pool.schedulerConfig(dir).withQuotas(quotas()).withRetention(keep).withPolicy(policy)
-                         .withFilesUnpackedLimit(unpacked),
-                         pool.backend(), Main.CLOCK).weights(accounts::weight).start()) {
-                return serve(scheduler, accounts, Map::of, workers + " in-JVM workers");
-            }
+            ServiceOptions options = ServiceOptions.of(dir, Main.CLOCK, new ServiceOptions.InJvmPool(workers)).withTuning(tuning);
+            return serve(options, accounts, workers + " in-JVM workers");
         }
         Map<String, String> env = new HashMap<>(System.getenv());
         if (stackOutputs != null) {
@@ -215,50 +212,23 @@ final class SchedulerCommand implements Callable<Integer> {
                 "remote mode needs the queue, table and bucket names: DROVER_* variables or --stack-outputs FILE"));
         AwsSettings settings = AwsSettings.fromEnvironment(env, Optional.ofNullable(endpoint));
         int fleetThreads = fleet.maxWorkers * fleet.threads;
-        if (replica && names.jobsTable().isBlank()) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--replica needs a jobs table (DROVER_JOBS_TABLE)");
-        }
-        String replicaId = ReplicaNode.newId();
-        try (AwsClients aws = new AwsClients(settings);
-             Scheduler scheduler = replica(new Scheduler(SchedulerConfig.defaults(dir, fleetThreads).withQuotas(quotas())
-                     .withRetention(keep).withPolicy(policy).withFilesUnpackedLimit(unpacked), RemoteBackends.create(aws, names),
-                     Main.CLOCK), replicaId).start()) {
+        try (AwsClients aws = new AwsClients(settings)) {
+            ServiceOptions options = ServiceOptions.of(dir, Main.CLOCK,
+                    new ServiceOptions.Remote(RemoteBackends.create(aws, names), fleetThreads)).withTuning(tuning);
             if (replica) {
-                replicas = RemoteBackends.replicas(aws, names).map(store -> new ReplicaNode(store, scheduler, replicaId,
-                        "", timing, Main.CLOCK));
+                ReplicaStore store = RemoteBackends.replicas(aws, names).orElseThrow(() -> new picocli.CommandLine.ParameterException(
+                        spec.commandLine(), "--replica needs a jobs table (DROVER_JOBS_TABLE)"));
+                options = options.withReplica(new ServiceOptions.Replica(store, ReplicaNode.newId(), timing));
             }
             Accounts accounts = new Accounts(names.jobsTable().isBlank() ? new InMemoryUserStore(dir.resolve("users.json"))
                     : new DynamoDbUserStore(aws.dynamoDb(), names.jobsTable()), Main.CLOCK);
-            scheduler.weights(accounts::weight);
             Optional<Ec2LaunchSpec> launch = launchSpec(names, settings.region(), env);
             if (launch.isEmpty()) {
-                return serve(scheduler, accounts, Map::of, "remote workers started elsewhere, via " + names.requestQueueUrl());
+                return serve(options, accounts, "remote workers started elsewhere, via " + names.requestQueueUrl());
             }
-            if (replicas.isPresent()) {
-                ReplicaNode node = replicas.get();
-                // one provisioner for the one fleet: the replica holding the fleet's lease runs it, sized by every replica's backlog
-                Provisioner provisioner = new Provisioner(fleet.provisioner(), new Ec2FleetLauncher(aws.ec2(), launch.get(),
-                        fleet.maxWorkers, Main.CLOCK), () -> {
-                            Demand own = scheduler.demand();
-                            return new Demand(own.backlogTasks() + node.othersBacklog(), own.meanTaskSeconds(), own.reportingWorkers());
-                        }, Main.CLOCK);
-                Periodic leader = Periodic.withFixedDelay("drover-fleet-leader", java.time.Duration.ZERO,
-                        fleet.provisioner().interval(), () -> {
-                            if (node.leadsFleet()) {
-                                provisioner.tick();
-                            }
-                        });
-                try {
-                    return serve(scheduler, accounts, provisioner::status, "an EC2 fleet of up to " + fleet.maxWorkers
-                            + " workers, provisioned by the replica holding the fleet's lease");
-                } finally {
-                    leader.stop();
-                }
-            }
-            try (Provisioner provisioner = new Provisioner(fleet.provisioner(), new Ec2FleetLauncher(aws.ec2(), launch.get(),
-                    fleet.maxWorkers, Main.CLOCK), scheduler::demand, Main.CLOCK).start()) {
-                return serve(scheduler, accounts, provisioner::status, "an EC2 fleet of up to " + fleet.maxWorkers + " workers");
-            }
+            return serve(options.withFleet(new ServiceOptions.Fleet(fleet.provisioner(),
+                    new Ec2FleetLauncher(aws.ec2(), launch.get(), fleet.maxWorkers, Main.CLOCK))),
+                    accounts, "an EC2 fleet of up to " + fleet.maxWorkers + " workers");
         }
     }
 
@@ -272,8 +242,6 @@ final class SchedulerCommand implements Callable<Integer> {
                     + " dispatching 30%% of it early (default ${DEFAULT-VALUE}; 10s deployed).")
     String replicaLease;
 
-    private Optional<ReplicaNode> replicas = Optional.empty();
-
     private ReplicaTiming replicaTiming() {
         java.time.Duration lease = dev.drover.core.workload.Durations.parse(replicaLease);
         try {
@@ -281,10 +249,6 @@ final class SchedulerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--replica-lease " + replicaLease + ": " + e.getMessage());
         }
-    }
-
-    private Scheduler replica(Scheduler scheduler, String id) {
-        return replica ? scheduler.asReplica(id) : scheduler;
     }
 
     private Optional<Ec2LaunchSpec> launchSpec(DroverResources names, String region, Map<String, String> env) {
@@ -330,13 +294,14 @@ final class SchedulerCommand implements Callable<Integer> {
         return String.join(" and ", places);
     }
 
-    private int serve(Scheduler scheduler, Accounts accounts, HttpApi.FleetView fleetView, String what) throws Exception {
+    private int serve(ServiceOptions options, Accounts accounts, String what) throws Exception {
         tls.publish(transport, Main.environment(spec).variables());
         Optional<String> admin = accounts.bootstrap();
-        try (HttpApi api = new HttpApi(scheduler, bind, port, fleetView, accounts,
-                HttpApi.Limits.defaults().withMaxBodyBytes(maxBody), transport).start();
-             CloudWatchExport cloudWatch = CloudWatchExport.start(scheduler, cloudWatchNamespace, System.getenv(),
+        try (SchedulerService running = SchedulerService.start(options.withHttp(new ServiceOptions.Http(bind, port,
+                     HttpApi.Limits.defaults().withMaxBodyBytes(maxBody), transport, accounts)));
+             CloudWatchExport cloudWatch = CloudWatchExport.start(running.scheduler(), cloudWatchNamespace, System.getenv(),
                      dev.drover.scheduler.metrics.MetricsPusher.DEFAULT_STEP)) {
+            HttpApi api = running.api();
             // after the start: only then is the port known (--port 0)
             List<ServiceCredentials> services = ServiceCredentials.served(Main.environment(spec), bind, api.port());
             for (ServiceCredentials service : services) {
@@ -346,16 +311,13 @@ final class SchedulerCommand implements Callable<Integer> {
                 spec.commandLine().getOut().printf("first start: created the admin user '%s'; its token is in %s%n",
                         Accounts.ADMIN, storeAdminToken(admin.get(), services));
             }
-            Optional<ReplicaNode> node = replicas.map(r -> r.at(bind + ":" + api.port()).start());
-            spec.commandLine().getOut().printf("drover scheduler listening on %s:%d with %s%s%n", bind, api.port(), what,
-                    node.map(r -> ", replica " + r.id()).orElse(""));
+            spec.commandLine().getOut().printf("drover scheduler listening on %s:%d with %s%n", bind, api.port(), what);
             accounts.list().stream().filter(u -> u.name().equals(Accounts.ADMIN)).findFirst().ifPresent(u ->
                     spec.commandLine().getOut().printf("dashboard: %s%n", api.dashboardUrl(bind, u)));
             spec.commandLine().getOut().flush();
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "drover-shutdown"));
             stop.await();
-            node.ifPresent(ReplicaNode::close); // stops dispatching and leaves, so the others take its jobs at once
         }
         return 0;
     }

@@ -1,7 +1,9 @@
 package dev.drover.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.codec.Json;
+import dev.drover.scheduler.model.JobView;
+import dev.drover.scheduler.model.TaskView;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,7 +13,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show a job's status: counts per status, throughput, cost; or one task's with --task.")
+        description = "Show a job's status: counts per status, throughput, cost; or one task's with --task (JSON with --json).")
 final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -25,11 +27,28 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--task", paramLabel = "SEQ", description = "Show one task (its number in the job, from 0).")
     Long task;
 
+    @Option(names = "--json", description = "Print the job (or task) as the API sends it, as JSON.")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
         SchedulerClient client = server.client();
-        JsonNode node = task != null ? client.task(jobId, task) : client.job(jobId);
-        spec.commandLine().getOut().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+        PrintWriter out = spec.commandLine().getOut();
+        if (task != null) {
+            TaskView t = client.task(jobId, task);
+            if (json) {
+                out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(t));
+            } else {
+                JobSummary.print(t, out);
+            }
+        } else {
+            JobView j = client.job(jobId);
+            if (json) {
+                out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(j));
+            } else {
+                JobSummary.print(j, out);
+            }
+        }
         return 0;
     }
 }

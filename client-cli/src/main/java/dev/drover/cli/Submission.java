@@ -1,6 +1,6 @@
 package dev.drover.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.drover.scheduler.model.JobView;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -45,7 +45,7 @@ final class Submission {
             return BAD_INPUT;
         }
         long submittedAt = clock.millis();
-        JsonNode job;
+        JobView job;
         boolean uploaded = false;
         try {
             if (files.isPresent()) {
@@ -60,7 +60,7 @@ final class Submission {
             err.flush();
             return e.status == 400 ? BAD_INPUT : TASKS_NOT_OK;
         }
-        String jobId = job.get("jobId").asText();
+        String jobId = job.jobId();
         String filesSha = files.map(FilesPack.Pack::sha256).orElse(null);
         boolean filesUploaded = uploaded;
         Consumer<Map<String, Object>> withFiles = summary -> {
@@ -75,7 +75,7 @@ final class Submission {
             out.flush();
             return OK;
         }
-        err.printf("job %s: %d tasks submitted%n", jobId, job.get("total").asLong());
+        err.printf("job %s: %d tasks submitted%n", jobId, job.total());
         err.flush();
         Map<String, Object> summary = new JobFollower(client, out, err, clock)
                 .follow(job, submittedAt, output.resultsFile(), output.quiet, tally::add);

@@ -2,7 +2,7 @@ package dev.drover.cli;
 
 import dev.drover.aws.AwsSettings;
 import dev.drover.scheduler.secrets.FileTokenSink;
-import dev.drover.scheduler.secrets.SsmParameters;
+import dev.drover.aws.SsmParameters;
 import dev.drover.scheduler.secrets.SsmTokenSink;
 import dev.drover.scheduler.tls.PemFiles;
 import dev.drover.scheduler.tls.SelfSigned;

@@ -77,14 +77,13 @@ final class UsersCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            JsonNode users = server.client().users(); // first: a refusal prints no header
+            java.util.List<User> users = server.client().users(); // first: a refusal prints no header
             PrintWriter out = spec.commandLine().getOut();
             out.printf("%-24s %-6s %-6s %-14s %s%n", "NAME", "ADMIN", "WEIGHT", "MONTHLY-USD", "CREATED");
-            for (JsonNode u : users) {
-                JsonNode budget = u.path("monthlyBudgetUsd");
-                out.printf("%-24s %-6s %-6d %-14s %s%n", u.get("name").asText(), u.get("admin").asBoolean() ? "yes" : "no",
-                        u.path("weight").asInt(1), budget.isNumber() ? String.format("%.2f", budget.asDouble()) : "-",
-                        Instant.ofEpochMilli(u.get("createdAt").asLong()));
+            for (User u : users) {
+                out.printf("%-24s %-6s %-6d %-14s %s%n", u.name(), u.admin() ? "yes" : "no", u.weight(),
+                        u.monthlyBudgetUsd() != null ? String.format("%.2f", u.monthlyBudgetUsd()) : "-",
+                        Instant.ofEpochMilli(u.createdAt()));
             }
             return 0;
         }

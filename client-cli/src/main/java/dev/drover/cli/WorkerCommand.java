@@ -8,7 +8,6 @@ import dev.drover.core.workload.Durations;
 import dev.drover.core.worker.ExitReason;
 import dev.drover.core.worker.WorkerConfig;
 import dev.drover.core.worker.WorkerStats;
-import dev.drover.remoteworker.InstanceMetadata;
 import dev.drover.remoteworker.InstanceShutdown;
 import dev.drover.remoteworker.RemoteWorker;
 import dev.drover.remoteworker.SpotInterruptionWatcher;
@@ -56,7 +55,7 @@ final class WorkerCommand implements Callable<Integer> {
                     + "comes back after this long (default: $DROVER_LEASE or 30s).")
     String lease;
 
-    @Option(names = "--result-linger", paramLabel = "D", defaultValue = "${env:DROVER_RESULT_LINGER:-" + WorkerConfig.DEFAULT_RESULT_LINGER_TEXT + "}",
+    @Option(names = "--result-linger", paramLabel = "D", defaultValue = "${env:" + EnvironmentVariables.RESULT_LINGER + ":-" + WorkerConfig.DEFAULT_RESULT_LINGER_TEXT + "}",
             description = "Gather results this long before posting them (default: ${DEFAULT-VALUE}): each result message"
                     + " costs a send, a receive, a delete and a job-store write, so short tasks share one.")
     String resultLinger;
@@ -79,7 +78,7 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--id", paramLabel = "ID", description = "This worker's name in results (default: host and pid).")
     String id;
 
-    @Option(names = "--task-user", paramLabel = "NAME", defaultValue = "${env:DROVER_TASK_USER}",
+    @Option(names = "--task-user", paramLabel = "NAME", defaultValue = "${env:" + EnvironmentVariables.TASK_USER + "}",
             description = "Run shell tasks as this unprivileged user (through setpriv; the worker must run as root),"
                     + " so they cannot read the worker's files or environment (default: $DROVER_TASK_USER; none: as the worker).")
     String taskUser;
@@ -94,7 +93,9 @@ final class WorkerCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("drover worker: --task-user: " + e.getMessage());
             return 2;
         }
-        Map<String, String> env = new HashMap<>(System.getenv());
+        // the environment is read here, once; what it says goes on as values
+        Map<String, String> env = new HashMap<>(Main.environment(spec).variables());
+        WorkerHost host = WorkerHost.from(env);
         if (queue != null) {
             env.put(EnvironmentVariables.REQUEST_QUEUE_URL, queue);
         }
@@ -102,9 +103,7 @@ final class WorkerCommand implements Callable<Integer> {
                 new IllegalArgumentException("no request queue: give -s QUEUE_URL or set DROVER_REQUEST_QUEUE_URL"));
         // on EC2 (a launcher sets DROVER_SHUTDOWN_ON_IDLE) the worker is named after its instance, which
         // is how the provisioner tells a running instance from a booting one
-        boolean onEc2 = "1".equals(System.getenv(EnvironmentVariables.SHUTDOWN_ON_IDLE));
-        InstanceMetadata metadata = InstanceMetadata.fromEnvironment(System.getenv());
-        String workerId = id != null ? id : onEc2 ? metadata.instanceId().orElseThrow()
+        String workerId = id != null ? id : host.onEc2() ? host.metadata().instanceId().orElseThrow()
                 : InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
         WorkerConfig config = WorkerConfig.defaults(workerId, threads, Durations.parse(idle))
                 .withPollWait(Durations.parse(pollWait))
@@ -112,17 +111,14 @@ final class WorkerCommand implements Callable<Integer> {
                 .withLease(Durations.parse(lease), Durations.parse(lease).dividedBy(3))
                 .withDrainTimeout(Durations.parse(drainTimeout))
                 .withHoldWhileInFlight(holdWhileInFlight);
-        try (AwsClients aws = new AwsClients(AwsSettings.fromEnvironment(System.getenv(), Optional.ofNullable(endpoint)))) {
-            RemoteWorker worker = new RemoteWorker(config, names, aws, Main.CLOCK,
-                    dev.drover.core.files.FilesCacheSettings.fromEnvironment(System.getenv()), runAs);
-            if ("1".equals(System.getenv(EnvironmentVariables.PARENT_WATCH))) {
+        try (AwsClients aws = new AwsClients(AwsSettings.fromEnvironment(env, Optional.ofNullable(endpoint)))) {
+            RemoteWorker worker = new RemoteWorker(config, names, aws, Main.CLOCK, host.filesCache(), host.taskBase(), runAs);
+            if (host.parentWatch()) {
                 watchParent(worker);
             }
             WorkerStats stats;
-            // DROVER_SPOT_WATCH=1 watches for spot notices off EC2 too (a local IMDS stand-in, `drover chaos`)
-            // without powering off on idle, which on a laptop would shut the laptop down
-            if (onEc2 || "1".equals(System.getenv("DROVER_SPOT_WATCH"))) {
-                try (SpotInterruptionWatcher spot = new SpotInterruptionWatcher(metadata,
+            if (host.onEc2() || host.spotWatch()) {
+                try (SpotInterruptionWatcher spot = new SpotInterruptionWatcher(host.metadata(),
                         SpotInterruptionWatcher.DEFAULT_INTERVAL, worker::handBack).start()) {
                     stats = worker.start().join();
                 }
@@ -133,7 +129,7 @@ final class WorkerCommand implements Callable<Integer> {
                     stats.workerId(), stats.exitReason(), stats.lifetimeSeconds(), stats.tasksRun(), stats.bundlesRun(),
                     stats.duplicatesSkipped());
             spec.commandLine().getOut().flush();
-            if (onEc2 && stats.exitReason() == ExitReason.IDLE) {
+            if (host.onEc2() && stats.exitReason() == ExitReason.IDLE) {
                 powerOff();
             }
             return 0;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.core.memory.InMemoryUserStore;
+import dev.drover.service.SchedulerService;
+import dev.drover.service.ServiceOptions;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.api.HttpApi;
 import dev.drover.scheduler.auth.Accounts;
@@ -31,8 +33,9 @@ class AuditCommandTest {
     void theSlowConnectionAttackHoldsOverPlainHttpAndTls() throws Exception {
         Clock clock = Clock.systemUTC();
         TlsIdentity identity = SelfSigned.generate(clock);
-        try (InJvmFleet fleet = new InJvmFleet(1, clock);
-             Scheduler scheduler = new Scheduler(fleet.schedulerConfig(dir.resolve("data")), fleet.backend(), clock).start()) {
+        try (SchedulerService service = SchedulerService.start(ServiceOptions.of(dir.resolve("data"), clock,
+                new ServiceOptions.InJvmPool(1)))) {
+            Scheduler scheduler = service.scheduler();
             Accounts accounts = new Accounts(new InMemoryUserStore(dir.resolve("users.json")), clock);
             try (HttpApi plain = new HttpApi(scheduler, "127.0.0.1", 0, Map::of, accounts).start();
                  HttpApi tls = new HttpApi(scheduler, "127.0.0.1", 0, Map::of, accounts, HttpApi.Limits.defaults(),

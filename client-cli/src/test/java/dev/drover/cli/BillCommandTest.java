@@ -1,5 +1,7 @@
 package dev.drover.cli;
 
+import dev.drover.service.SchedulerService;
+import dev.drover.service.ServiceOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BillCommandTest {
     @TempDir
     static Path dir;
-    static InJvmFleet fleet;
+    static SchedulerService service;
     static Scheduler scheduler;
     static HttpApi api;
     static String address;
@@ -31,8 +33,8 @@ class BillCommandTest {
 
     @BeforeAll
     static void start() throws Exception {
-        fleet = new InJvmFleet(2, Clock.systemUTC());
-        scheduler = new Scheduler(fleet.schedulerConfig(dir.resolve("data")), fleet.backend(), Clock.systemUTC()).start();
+        service = SchedulerService.start(ServiceOptions.of(dir.resolve("data"), Clock.systemUTC(), new ServiceOptions.InJvmPool(2)));
+        scheduler = service.scheduler();
         Accounts.Local local = Accounts.local(Clock.systemUTC());
         api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of, local.accounts()).start();
         address = "127.0.0.1:" + api.port();
@@ -42,8 +44,7 @@ class BillCommandTest {
     @AfterAll
     static void stop() {
         api.close();
-        scheduler.close();
-        fleet.close();
+        service.close();
     }
 
     record Run(int code, String out, String err) {}
@@ -84,7 +85,7 @@ class BillCommandTest {
         JsonNode job = admin.get("jobs").get(admin.get("jobs").size() - 1);
         assertEquals(2.5, job.get("budgetUsd").asDouble());
         assertTrue(job.get("amounts").get("taskSeconds").asDouble() >= 0.05, job.toString());
-        Run status = drover("status", job.get("jobId").asText());
+        Run status = drover("status", "--json", job.get("jobId").asText());
         assertTrue(status.out.contains("\"ec2Usd\"") && status.out.contains("\"requestUsd\""), status.out);
         Run table = drover("bill", "--since", "2000-01-01");
         assertEquals(0, table.code, table.err);

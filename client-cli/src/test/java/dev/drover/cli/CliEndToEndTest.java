@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.codec.Json;
-import dev.drover.scheduler.api.HttpApi;
-import dev.drover.cli.InJvmFleet;
+import dev.drover.service.SchedulerService;
+import dev.drover.service.ServiceOptions;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.auth.Accounts;
 import java.io.PrintWriter;
@@ -32,26 +32,23 @@ import org.junit.jupiter.api.io.TempDir;
 class CliEndToEndTest {
     @TempDir
     static Path dir;
-    static InJvmFleet fleet;
+    static SchedulerService service;
     static Scheduler scheduler;
-    static HttpApi api;
     static String address;
     static Accounts.Local access;
 
     @BeforeAll
     static void startScheduler() throws Exception {
-        fleet = new InJvmFleet(4, Clock.systemUTC());
-        scheduler = new Scheduler(fleet.schedulerConfig(dir.resolve("data")), fleet.backend(), Clock.systemUTC()).start();
         access = Accounts.local(Clock.systemUTC());
-        api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of, access.accounts()).start();
-        address = "127.0.0.1:" + api.port();
+        service = SchedulerService.start(ServiceOptions.of(dir.resolve("data"), Clock.systemUTC(), new ServiceOptions.InJvmPool(4))
+                .withHttp(ServiceOptions.Http.loopback(access.accounts())));
+        scheduler = service.scheduler();
+        address = "127.0.0.1:" + service.port();
     }
 
     @AfterAll
     static void stop() {
-        api.close();
-        scheduler.close();
-        fleet.close();
+        service.close();
     }
 
     record Run(int code, String out, String err) {}
@@ -141,8 +138,27 @@ class CliEndToEndTest {
         List<String> m = Files.readAllLines(marks);
         assertEquals(4, m.stream().filter("started"::equals).count(), "only the running tasks started: " + m);
         assertTrue(m.stream().noneMatch("finished"::equals), "running tasks were killed: " + m);
-        Run status = drover("status", "-s", address, jobId);
+        Run status = drover("status", "-s", address, jobId, "--json");
         assertTrue(status.out.contains("\"state\" : \"CANCELLED\""), status.out);
+        Run forPeople = drover("status", "-s", address, jobId);
+        assertTrue(forPeople.out.startsWith("job " + jobId) && forPeople.out.contains(": CANCELLED"), forPeople.out);
+        assertTrue(forPeople.out.contains("running, 0 succeeded"), forPeople.out);
+    }
+
+    @Test
+    void statusTaskAndFleetPrintForPeopleAndJsonOnlyWhenAsked() throws Exception {
+        String jobId = scheduler.submit(new java.io.ByteArrayInputStream("echo hello\n".getBytes(StandardCharsets.UTF_8)),
+                "people.txt", Accounts.ADMIN).jobId();
+        scheduler.awaitDone(jobId);
+        Run job = drover("status", "-s", address, jobId);
+        assertEquals(0, job.code, job.err);
+        assertTrue(job.out.contains("tasks     1: 0 queued, 0 running, 1 succeeded"), job.out);
+        Run task = drover("status", "-s", address, jobId, "--task", "0");
+        assertTrue(task.out.startsWith("task 0 of job " + jobId + ": SUCCEEDED") && task.out.contains("out| hello"), task.out);
+        Run fleet = drover("fleet", "-s", address);
+        assertEquals(0, fleet.code, fleet.err);
+        assertTrue(fleet.out.startsWith("no fleet: this scheduler runs its tasks on an in-JVM pool"), fleet.out);
+        assertEquals("{ }", drover("fleet", "-s", address, "--json").out.strip());
     }
 
     @Test

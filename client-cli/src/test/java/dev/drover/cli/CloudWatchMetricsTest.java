@@ -1,5 +1,7 @@
 package dev.drover.cli;
 
+import dev.drover.service.SchedulerService;
+import dev.drover.service.ServiceOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -146,8 +148,9 @@ class CloudWatchMetricsTest {
     void theFiguresOfMetricsArePutToCloudWatchUnderTheNamespace() throws Exception {
         Clock clock = Clock.systemUTC();
         Clock fixed = Clock.fixed(Instant.parse("2026-12-01T12:00:00Z"), ZoneOffset.UTC);
-        try (InJvmFleet fleet = new InJvmFleet(2, clock);
-             Scheduler scheduler = new Scheduler(fleet.schedulerConfig(dir.resolve("data")), fleet.backend(), clock).start()) {
+        try (SchedulerService service = SchedulerService.start(ServiceOptions.of(dir.resolve("data"), clock,
+                new ServiceOptions.InJvmPool(2)))) {
+            Scheduler scheduler = service.scheduler();
             String job = scheduler.submit(new ByteArrayInputStream("sleep 5\n".repeat(5).concat("exit 3\n")
                     .getBytes(StandardCharsets.UTF_8)), "six.txt", "ann").jobId();
             scheduler.awaitDone(job);

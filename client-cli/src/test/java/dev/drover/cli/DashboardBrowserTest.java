@@ -1,5 +1,6 @@
 package dev.drover.cli;
 
+import dev.drover.service.InJvmFleet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,5 +1,7 @@
 package dev.drover.cli;
 
+import dev.drover.service.SchedulerService;
+import dev.drover.service.ServiceOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,7 +21,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,8 +33,9 @@ class EventStreamRateTest {
     @Test
     void aBusyJobsStreamStaysSmall() throws Exception {
         Clock clock = Clock.systemUTC();
-        try (InJvmFleet fleet = new InJvmFleet(4, clock);
-             Scheduler scheduler = new Scheduler(fleet.schedulerConfig(dir.resolve("data")), fleet.backend(), clock).start()) {
+        try (SchedulerService service = SchedulerService.start(ServiceOptions.of(dir.resolve("data"), clock,
+                new ServiceOptions.InJvmPool(4)))) {
+            Scheduler scheduler = service.scheduler();
             Accounts accounts = new Accounts(new InMemoryUserStore(dir.resolve("users.json")), clock);
             accounts.bootstrap().orElseThrow();
             User admin = accounts.list().get(0);

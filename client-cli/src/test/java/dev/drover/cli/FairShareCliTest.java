@@ -1,5 +1,7 @@
 package dev.drover.cli;
 
+import dev.drover.service.SchedulerService;
+import dev.drover.service.ServiceOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FairShareCliTest {
     @TempDir
     static Path dir;
-    static InJvmFleet fleet;
+    static SchedulerService service;
     static Scheduler scheduler;
     static HttpApi api;
     static String address;
@@ -38,10 +40,10 @@ class FairShareCliTest {
 
     @BeforeAll
     static void start() throws Exception {
-        fleet = new InJvmFleet(2, Clock.systemUTC());
         Path data = dir.resolve("data");
         accounts = new Accounts(new InMemoryUserStore(data.resolve("users.json")), Clock.systemUTC());
-        scheduler = new Scheduler(fleet.schedulerConfig(data), fleet.backend(), Clock.systemUTC()).weights(accounts::weight).start();
+        service = SchedulerService.start(ServiceOptions.of(data, Clock.systemUTC(), new ServiceOptions.InJvmPool(2)));
+        scheduler = service.scheduler().weights(accounts::weight);
         adminHome = dir.resolve("admin-home");
         TokenFile.write(new ClientEnvironment(Map.of(), adminHome).defaultTokenFile(), accounts.bootstrap().orElseThrow());
         api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of, accounts).start();
@@ -51,8 +53,7 @@ class FairShareCliTest {
     @AfterAll
     static void stop() {
         api.close();
-        scheduler.close();
-        fleet.close();
+        service.close();
     }
 
     record Run(int code, String out, String err) {

@@ -1,6 +1,7 @@
 package dev.drover.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import dev.drover.service.SchedulerService;
+import dev.drover.service.ServiceOptions;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.core.codec.Json;
@@ -31,9 +32,9 @@ class FairShareEndToEndTest {
     record Outcome(long aFinishedBeforeBsLastStart, long aTotal) {}
 
     Outcome run(Policy policy, int aTasks, int aSleep) throws Exception {
-        try (InJvmFleet fleet = new InJvmFleet(4, Clock.systemUTC());
-             Scheduler scheduler = new Scheduler(fleet.schedulerConfig(dir.resolve(policy.toString())).withPolicy(policy),
-                     fleet.backend(), Clock.systemUTC()).start()) {
+        try (SchedulerService service = SchedulerService.start(ServiceOptions.of(dir.resolve(policy.toString()), Clock.systemUTC(),
+                new ServiceOptions.InJvmPool(4)).withTuning(c -> c.withPolicy(policy)))) {
+            Scheduler scheduler = service.scheduler();
             String a = submit(scheduler, "A", ("sleep " + aSleep + "\n").repeat(aTasks));
             awaitStarted(scheduler, a); // A holds the fleet before B arrives
             String b = submit(scheduler, "B", "sleep 200\n".repeat(4));

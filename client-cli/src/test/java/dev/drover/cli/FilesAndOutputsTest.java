@@ -1,5 +1,7 @@
 package dev.drover.cli;
 
+import dev.drover.service.SchedulerService;
+import dev.drover.service.ServiceOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,15 +34,15 @@ class FilesAndOutputsTest {
 
     @TempDir
     static Path dir;
-    static InJvmFleet fleet;
+    static SchedulerService service;
     static Scheduler scheduler;
     static HttpApi api;
     static String address;
 
     @BeforeAll
     static void start() throws Exception {
-        fleet = new InJvmFleet(3, Clock.systemUTC());
-        scheduler = new Scheduler(fleet.schedulerConfig(dir.resolve("data")), fleet.backend(), Clock.systemUTC()).start();
+        service = SchedulerService.start(ServiceOptions.of(dir.resolve("data"), Clock.systemUTC(), new ServiceOptions.InJvmPool(3)));
+        scheduler = service.scheduler();
         api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of, ACCESS.accounts()).start();
         address = "127.0.0.1:" + api.port();
     }
@@ -48,8 +50,7 @@ class FilesAndOutputsTest {
     @AfterAll
     static void stop() {
         api.close();
-        scheduler.close();
-        fleet.close();
+        service.close();
     }
 
     static CliEndToEndTest.Run drover(String... args) {
@@ -111,7 +112,7 @@ class FilesAndOutputsTest {
                 assertEquals(f.get("sha256").asText(), FilesPack.sha256(local));
             }
         }
-        assertEquals(1, fleet.filesCache().fetches(), "the pool fetched the pack once for its 4 tasks");
+        assertEquals(1, service.pool().orElseThrow().filesCache().fetches(), "the pool fetched the pack once for its 4 tasks");
 
         // resumable: everything intact is skipped; a damaged file and a missing one are fetched again
         Files.writeString(out.resolve("0/sub/r.txt"), "damaged");
@@ -127,7 +128,7 @@ class FilesAndOutputsTest {
                 "--wait", "--json", json.toString());
         assertTrue(second.err().contains("already in the store, not uploaded again"), second.err());
         assertEquals(false, Json.MAPPER.readTree(json.toFile()).get("filesUploaded").asBoolean());
-        assertEquals(1, fleet.filesCache().fetches());
+        assertEquals(1, service.pool().orElseThrow().filesCache().fetches());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.drover.cli;
 
+import dev.drover.service.SchedulerService;
+import dev.drover.service.ServiceOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class IdentityEndToEndTest {
     @TempDir
     static Path dir;
-    static InJvmFleet fleet;
+    static SchedulerService service;
     static Scheduler scheduler;
     static HttpApi api;
     static String address;
@@ -36,9 +38,9 @@ class IdentityEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        fleet = new InJvmFleet(2, Clock.systemUTC());
         Path data = dir.resolve("data");
-        scheduler = new Scheduler(fleet.schedulerConfig(data), fleet.backend(), Clock.systemUTC()).start();
+        service = SchedulerService.start(ServiceOptions.of(data, Clock.systemUTC(), new ServiceOptions.InJvmPool(2)));
+        scheduler = service.scheduler();
         Accounts accounts = new Accounts(new InMemoryUserStore(data.resolve("users.json")), Clock.systemUTC());
         // as the scheduler command does on a first start
         adminHome = dir.resolve("admin-home");
@@ -50,8 +52,7 @@ class IdentityEndToEndTest {
     @AfterAll
     static void stop() {
         api.close();
-        scheduler.close();
-        fleet.close();
+        service.close();
     }
 
     record Run(int code, String out, String err) {

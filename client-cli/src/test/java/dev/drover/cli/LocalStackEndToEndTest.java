@@ -1,5 +1,7 @@
 package dev.drover.cli;
 
+import dev.drover.service.RemoteBackends;
+import dev.drover.service.EmbeddedAws;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.drover.aws.AwsClients;

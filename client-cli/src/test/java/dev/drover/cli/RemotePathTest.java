@@ -1,5 +1,6 @@
 package dev.drover.cli;
 
+import dev.drover.service.EmbeddedAws;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

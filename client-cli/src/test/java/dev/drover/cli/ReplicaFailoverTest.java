@@ -1,5 +1,8 @@
 package dev.drover.cli;
 
+import dev.drover.service.EmbeddedAws;
+import dev.drover.service.RemoteBackends;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,7 @@
 package dev.drover.cli;
 
+import dev.drover.service.EmbeddedAws;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,9 +83,9 @@ class ReplicaKillEndToEndTest {
             long succeeded = 0;
             while (succeeded < 300) {
                 assertTrue(!follow.isDone(), "the follow ended before the kill: " + (follow.isDone() ? follow.get() : ""));
-                for (JsonNode j : onA.jobs()) {
-                    jobId = j.get("jobId").asText();
-                    succeeded = j.path("counts").path("SUCCEEDED").asLong();
+                for (dev.drover.scheduler.model.JobView j : onA.jobs()) {
+                    jobId = j.jobId();
+                    succeeded = j.counts().getOrDefault(TaskStatus.SUCCEEDED, 0L);
                 }
                 Thread.sleep(50);
             }
@@ -99,7 +101,7 @@ class ReplicaKillEndToEndTest {
             assertEquals(2000, s.get("tasks").asLong(), s.toString());
             assertEquals(2000, s.get("succeeded").asLong(), s.toString());
 
-            Run status = drover(client, "status", jobId, "-s", bAddress);
+            Run status = drover(client, "status", jobId, "-s", bAddress, "--json");
             assertEquals(0, status.code(), status.err());
             assertTrue(status.out().contains("\"SUCCEEDED\" : 2000") || status.out().contains("\"SUCCEEDED\":2000"), status.out());
             Run results = drover(client, "results", jobId, "-s", bAddress);

@@ -1,5 +1,7 @@
 package dev.drover.cli;
 
+import dev.drover.service.SchedulerService;
+import dev.drover.service.ServiceOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,7 +61,7 @@ class RerunTest {
 
     @TempDir
     Path dir;
-    InJvmFleet fleet;
+    SchedulerService service;
     Scheduler scheduler;
     HttpApi api;
     String adminToken;
@@ -70,8 +72,8 @@ class RerunTest {
     @BeforeEach
     void start() throws Exception {
         Clock clock = Clock.systemUTC();
-        fleet = new InJvmFleet(2, clock);
-        scheduler = new Scheduler(fleet.schedulerConfig(dir.resolve("data")), fleet.backend(), clock).start();
+        service = SchedulerService.start(ServiceOptions.of(dir.resolve("data"), clock, new ServiceOptions.InJvmPool(2)));
+        scheduler = service.scheduler();
         Accounts accounts = new Accounts(new InMemoryUserStore(dir.resolve("users.json")), clock);
         adminToken = accounts.bootstrap().orElseThrow();
         annToken = accounts.add("ann", false);
@@ -85,8 +87,7 @@ class RerunTest {
     @AfterEach
     void stop() {
         api.close();
-        scheduler.close();
-        fleet.close();
+        service.close();
     }
 
     HttpResponse<String> post(String path, String token, String body) throws Exception {

@@ -1,16 +1,15 @@
 package dev.drover.cli;
 
+import dev.drover.service.SchedulerService;
+import dev.drover.service.ServiceOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.codec.Json;
 import dev.drover.core.port.PayloadStore;
 import dev.drover.core.retention.StoreRetention;
-import dev.drover.scheduler.Scheduler;
-import dev.drover.scheduler.api.HttpApi;
 import dev.drover.scheduler.auth.Accounts;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -43,11 +42,9 @@ class RetentionTest {
 
     @Test
     void aJobsObjectsAreDeletedOnceTheRetentionHasPassed() throws Exception {
-        try (InJvmFleet fleet = new InJvmFleet(2, Clock.systemUTC());
-             Scheduler scheduler = new Scheduler(fleet.schedulerConfig(dir.resolve("data")), fleet.backend(),
-                     Clock.systemUTC()).start();
-             HttpApi api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of, ACCESS.accounts()).start()) {
-            String address = "127.0.0.1:" + api.port();
+        try (SchedulerService service = SchedulerService.start(ServiceOptions.of(dir.resolve("data"), Clock.systemUTC(),
+                new ServiceOptions.InJvmPool(2)).withHttp(ServiceOptions.Http.loopback(ACCESS.accounts())))) {
+            String address = "127.0.0.1:" + service.port();
             Path files = Files.createDirectories(dir.resolve("files"));
             Files.writeString(files.resolve("in.txt"), "in\n");
             Path w = Files.writeString(dir.resolve("w.txt"),
@@ -57,7 +54,7 @@ class RetentionTest {
                     "--json", json.toString());
             assertEquals(0, first.code, first.err);
             String job = Json.MAPPER.readTree(json.toFile()).get("jobId").asText();
-            PayloadStore store = fleet.backend().payloads();
+            PayloadStore store = service.pool().orElseThrow().backend().payloads();
             List<String> objects = keys(store);
             assertTrue(objects.contains("outputs/" + job + "/0/out.txt"), objects.toString());
             assertTrue(objects.contains("outputs/" + job + "/0/.drover/stdout"), objects.toString());
@@ -80,17 +77,15 @@ class RetentionTest {
 
     @Test
     void aFilesPackThatALaterJobNamesOutlivesTheFirstJob() throws Exception {
-        try (InJvmFleet fleet = new InJvmFleet(1, Clock.systemUTC());
-             Scheduler scheduler = new Scheduler(fleet.schedulerConfig(dir.resolve("data")), fleet.backend(),
-                     Clock.systemUTC()).start();
-             HttpApi api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of, ACCESS.accounts()).start()) {
-            String address = "127.0.0.1:" + api.port();
+        try (SchedulerService service = SchedulerService.start(ServiceOptions.of(dir.resolve("data"), Clock.systemUTC(),
+                new ServiceOptions.InJvmPool(1)).withHttp(ServiceOptions.Http.loopback(ACCESS.accounts())))) {
+            String address = "127.0.0.1:" + service.port();
             Path files = Files.createDirectories(dir.resolve("files"));
             Files.writeString(files.resolve("in.txt"), "in\n");
             Path w = Files.writeString(dir.resolve("w.txt"), "cat in.txt\n");
             assertEquals(0, drover(address, "submit", "-s", address, "-w", w.toString(), "--files", files.toString(),
                     "--wait").code);
-            PayloadStore store = fleet.backend().payloads();
+            PayloadStore store = service.pool().orElseThrow().backend().payloads();
             String pack = keys(store).stream().filter(k -> k.startsWith("files/")).findFirst().orElseThrow();
             Instant written = store.list(pack).get(0).modified();
             Thread.sleep(5);

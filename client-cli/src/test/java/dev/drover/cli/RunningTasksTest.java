@@ -1,5 +1,7 @@
 package dev.drover.cli;
 
+import dev.drover.service.SchedulerService;
+import dev.drover.service.ServiceOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,8 +31,9 @@ class RunningTasksTest {
     @Test
     void aLongSleepShowsRunningWithItsWorkerInStatusAndTaskViews() throws Exception {
         Clock clock = Clock.systemUTC();
-        try (InJvmFleet fleet = new InJvmFleet(1, clock);
-             Scheduler scheduler = new Scheduler(fleet.schedulerConfig(dir.resolve("data")), fleet.backend(), clock).start()) {
+        try (SchedulerService service = SchedulerService.start(ServiceOptions.of(dir.resolve("data"), clock,
+                new ServiceOptions.InJvmPool(1)))) {
+            Scheduler scheduler = service.scheduler();
             Accounts accounts = new Accounts(new InMemoryUserStore(dir.resolve("users.json")), clock);
             String token = accounts.bootstrap().orElseThrow();
             try (HttpApi api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of, accounts).start()) {
@@ -49,9 +52,9 @@ class RunningTasksTest {
 
                 Map<String, String> env = Map.of(TokenFile.VARIABLE, token);
                 String address = "127.0.0.1:" + api.port();
-                JsonNode status = Json.MAPPER.readTree(drover(env, "status", job, "-s", address));
+                JsonNode status = Json.MAPPER.readTree(drover(env, "status", job, "-s", address, "--json"));
                 assertEquals(1, status.get("counts").get("RUNNING").asInt(), status.toString());
-                JsonNode task = Json.MAPPER.readTree(drover(env, "status", job, "--task", "1", "-s", address));
+                JsonNode task = Json.MAPPER.readTree(drover(env, "status", job, "--task", "1", "-s", address, "--json"));
                 assertEquals("RUNNING", task.get("status").asText(), task.toString());
                 assertTrue(task.get("worker").asText().startsWith("local-"), task.toString());
                 assertTrue(task.get("startedAt").asLong() >= t0, task.toString());

@@ -1,5 +1,7 @@
 package dev.drover.cli;
 
+import dev.drover.service.SchedulerService;
+import dev.drover.service.ServiceOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TlsEndToEndTest {
     @TempDir
     static Path dir;
-    static InJvmFleet fleet;
+    static SchedulerService service;
     static Scheduler scheduler;
     static Accounts accounts;
     static HttpApi selfSignedApi;
@@ -51,8 +53,8 @@ class TlsEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        fleet = new InJvmFleet(2, Clock.systemUTC());
-        scheduler = new Scheduler(fleet.schedulerConfig(dir.resolve("data")), fleet.backend(), Clock.systemUTC()).start();
+        service = SchedulerService.start(ServiceOptions.of(dir.resolve("data"), Clock.systemUTC(), new ServiceOptions.InJvmPool(2)));
+        scheduler = service.scheduler();
         accounts = new Accounts(new InMemoryUserStore(dir.resolve("data/users.json")), Clock.systemUTC());
         token = accounts.bootstrap().orElseThrow();
         TlsIdentity identity = SelfSigned.loadOrCreate(dir.resolve("tls"), Clock.systemUTC()).identity();
@@ -64,8 +66,7 @@ class TlsEndToEndTest {
     @AfterAll
     static void stop() {
         selfSignedApi.close();
-        scheduler.close();
-        fleet.close();
+        service.close();
     }
 
     static HttpApi serve(Transport transport) throws Exception {

@@ -33,6 +33,13 @@ public final class EnvironmentVariables {
     public static final String SHUTDOWN_ON_IDLE = "DROVER_SHUTDOWN_ON_IDLE";
     /** "1": the worker exits when its parent (the process fleet's scheduler) dies. */
     public static final String PARENT_WATCH = "DROVER_PARENT_WATCH";
+    /**
+     * "1": watch for spot interruption notices off EC2 too (a local IMDS stand-in, {@code drover chaos}),
+     * without powering off on idle, which on a laptop would shut the laptop down.
+     */
+    public static final String SPOT_WATCH = "DROVER_SPOT_WATCH";
+    /** {@code --task-user}: run shell tasks as this unprivileged user. */
+    public static final String TASK_USER = "DROVER_TASK_USER";
     /** Where the instance metadata service is (tests point it at loopback). */
     public static final String IMDS_ENDPOINT = "DROVER_IMDS_ENDPOINT";
 
@@ -96,7 +103,7 @@ public final class EnvironmentVariables {
 
     /** Every variable {@code drover worker} reads. */
     public static final Set<String> READ_BY_WORKER = union(DEPLOYED_WORKER, List.of(LEASE, RESULT_LINGER,
-            SHUTDOWN_ON_IDLE, PARENT_WATCH, IMDS_ENDPOINT, AWS_DEFAULT_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+            SHUTDOWN_ON_IDLE, PARENT_WATCH, SPOT_WATCH, TASK_USER, IMDS_ENDPOINT, AWS_DEFAULT_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
             AWS_PROFILE, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL_DYNAMODB,
             AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_EC2, FILES_CACHE, FILES_CACHE_LIMIT));
 

@@ -1,5 +1,6 @@
 package dev.drover.localaws;
 
+import dev.drover.core.exec.TaskEnvironment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -284,7 +285,7 @@ class AdaptersOnEmulatorsTest {
         List<Worker> workers = IntStream.range(0, 3).mapToObj(i -> new Worker(
                 WorkerConfig.defaults("w" + i, 4, Duration.ofSeconds(5)).withPollWait(Duration.ofSeconds(1))
                         .withLease(Duration.ofSeconds(3), Duration.ofSeconds(1)),
-                chaotic, responses, claims, Executors.standard(), Clock.systemUTC(), new AwsUsageMeter()::total).start()).toList();
+                chaotic, responses, claims, Executors.standard(TaskEnvironment.fromWorker(System.getenv())), Clock.systemUTC(), new AwsUsageMeter()::total).start()).toList();
         workers.forEach(w -> w.exited().join());
 
         Map<Long, List<TaskResult>> results = new HashMap<>();

@@ -1,5 +1,6 @@
 package dev.drover.remoteworker;
 
+import dev.drover.core.exec.TaskEnvironment;
 import static dev.drover.core.queue.CompressingMessageQueue.overCloudQueue;
 
 import dev.drover.aws.AwsClients;
@@ -49,18 +50,14 @@ public final class RemoteWorker {
     private final AtomicBoolean cacheDeleting = new AtomicBoolean();
     private final CompletableFuture<Void> cacheDeleted = new CompletableFuture<>();
 
-    public RemoteWorker(WorkerConfig config, DroverResources resources, AwsClients aws, Clock clock) {
-        this(config, resources, aws, clock, FilesCacheSettings.defaults());
-    }
-
-    /** The worker with its job files cache (tasks get files and send outputs through S3). */
-    public RemoteWorker(WorkerConfig config, DroverResources resources, AwsClients aws, Clock clock, FilesCacheSettings cache) {
-        this(config, resources, aws, clock, cache, Optional.empty());
-    }
-
-    /** The same, running shell tasks as {@code taskUser} (empty: as the worker's own user). */
+    /**
+     * The worker with its job files cache (tasks get files and send outputs through S3).
+     *
+     * @param taskBase the tasks' base environment (the worker's PATH, LANG and USER, read by its main)
+     * @param taskUser who runs shell tasks (empty: the worker's own user)
+     */
     public RemoteWorker(WorkerConfig config, DroverResources resources, AwsClients aws, Clock clock, FilesCacheSettings cache,
-                        Optional<TaskUser> taskUser) {
+                        TaskEnvironment taskBase, Optional<TaskUser> taskUser) {
         S3PayloadStore payloads = new S3PayloadStore(aws.s3(), resources.bucket());
         MessageQueue requests = overCloudQueue(new SqsMessageQueue(aws.sqs(), resources.requestQueueUrl()), payloads);
         MessageQueue responses = overCloudQueue(new SqsMessageQueue(aws.sqs(), resources.responseQueueUrl()), payloads);
@@ -72,7 +69,7 @@ public final class RemoteWorker {
             throw new UncheckedIOException("cannot make the files cache", e);
         }
         this.worker = new Worker(config, requests, responses, new DynamoDbClaimStore(aws.dynamoDb(), resources.claimsTable()),
-                Executors.withWorkspace(new StoreWorkspace(payloads, files), taskUser), clock, meter::total);
+                Executors.withWorkspace(new StoreWorkspace(payloads, files), taskBase, taskUser), clock, meter::total);
     }
 
     /** Starts the worker and a SIGTERM hook that drains it; completes when the worker stops. */

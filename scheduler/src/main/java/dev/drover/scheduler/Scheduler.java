@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * cancels. One instance serves many clients and jobs at once; the same code drives the in-JVM
  * pool and remote workers, the difference being only the {@link Backend}.
  */
-public final class Scheduler implements AutoCloseable {
+public final class Scheduler implements Engine, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
 
     private final SchedulerConfig config;

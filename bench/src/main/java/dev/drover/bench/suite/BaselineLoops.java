@@ -1,5 +1,6 @@
 package dev.drover.bench.suite;
 
+import dev.drover.core.exec.TaskEnvironment;
 import dev.drover.bench.suite.Row.Keys;
 import dev.drover.core.Usage;
 import dev.drover.core.codec.Json;
@@ -94,7 +95,7 @@ final class BaselineLoops {
                      int threads, int tasks) throws InterruptedException {
         Usage before = usage.get();
         String run = "naive-" + UUID.randomUUID().toString().substring(0, 8);
-        TaskExecutor executor = Executors.standard();
+        TaskExecutor executor = Executors.standard(TaskEnvironment.fromWorker(System.getenv()));
         AtomicInteger collected = new AtomicInteger();
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(1);

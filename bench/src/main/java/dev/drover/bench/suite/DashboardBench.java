@@ -1,6 +1,7 @@
 package dev.drover.bench.suite;
 
-import dev.drover.cli.InJvmFleet;
+import dev.drover.service.ServiceOptions;
+import dev.drover.service.SchedulerService;
 import dev.drover.core.memory.InMemoryUserStore;
 import dev.drover.scheduler.model.JobView;
 import dev.drover.scheduler.Scheduler;
@@ -50,75 +51,75 @@ final class DashboardBench {
 
     void run(int jobs, int bigTasks, int streamSeconds, int workers) throws Exception {
         Clock clock = Clock.systemUTC();
-        try (InJvmFleet fleet = new InJvmFleet(workers, clock);
-             Scheduler scheduler = new Scheduler(fleet.schedulerConfig(dir.resolve("data")), fleet.backend(), clock).start()) {
-            Accounts accounts = new Accounts(new InMemoryUserStore(dir.resolve("users.json")), clock);
-            String token = accounts.bootstrap().orElseThrow();
-            try (HttpApi api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of, accounts).start()) {
-                long t0 = System.nanoTime();
-                List<String> small = new ArrayList<>();
-                for (int i = 0; i < jobs; i++) {
-                    small.add(scheduler.submit(text("sleep 0\n"), "small-" + i + ".txt", Accounts.ADMIN).jobId());
-                }
-                for (String id : small) {
-                    scheduler.awaitDone(id);
-                }
-                log.printf("dashboard bench: %,d small jobs submitted and done in %.1f s%n", jobs, seconds(t0));
-                Path workload = dir.resolve("big.txt");
-                Files.writeString(workload, "sleep 0\n".repeat(bigTasks));
-                long t1 = System.nanoTime();
-                String big;
-                try (InputStream in = Files.newInputStream(workload)) {
-                    big = scheduler.submit(in, "big.txt", Accounts.ADMIN).jobId();
-                }
-                log.printf("dashboard bench: a job of %,d tasks submitted in %.1f s%n", bigTasks, seconds(t1));
-                Thread.sleep(2000); // the big job is under way
-
-                String base = "http://127.0.0.1:" + api.port();
-                // warms this JVM's HTTP client (a browser's is warm), not the scheduler's page path
-                check(http.send(HttpRequest.newBuilder(URI.create(base + "/health")).GET().build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode(), "/health");
-                double[] renders = new double[RENDERS];
-                double[] snapshots = new double[RENDERS];
-                long snapshotBytes = 0;
-                for (int i = 0; i < RENDERS; i++) {
-                    long start = System.nanoTime();
-                    for (String path : List.of("/", "/ui/app.js", "/ui/app.css")) {
-                        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
-                                HttpResponse.BodyHandlers.ofByteArray());
-                        check(r.statusCode(), path);
-                    }
-                    check(http.send(authorized(base + "/session", token), HttpResponse.BodyHandlers.ofString()).statusCode(),
-                            "/session");
-                    long events = System.nanoTime();
-                    snapshotBytes = firstSnapshot(authorized(base + "/events", token));
-                    renders[i] = (System.nanoTime() - start) / 1e6;
-                    snapshots[i] = (System.nanoTime() - events) / 1e6;
-                }
-                log.printf("dashboard bench: first renders %s ms, of which the snapshot %s ms%n", Arrays.toString(renders),
-                        Arrays.toString(snapshots));
-                figures.put("firstRenderColdMs", round(renders[0]));
-                Arrays.sort(renders);
-                JobView during = scheduler.status(big).orElseThrow();
-                long doneBefore = finals(during);
-                long streamStart = System.nanoTime();
-                long bytes = streamFor(authorized(base + "/events?job=" + big, token), streamSeconds);
-                double streamSecondsMeasured = seconds(streamStart);
-                long doneAfter = finals(scheduler.status(big).orElseThrow());
-                scheduler.cancel(big);
-
-                figures.put("jobs", jobs + 1);
-                figures.put("bigJobTasks", bigTasks);
-                figures.put("firstRenderMedianMs", round(renders[RENDERS / 2]));
-                figures.put("firstRenderMaxMs", round(renders[RENDERS - 1]));
-                figures.put("firstSnapshotBytes", snapshotBytes);
-                figures.put("streamSeconds", round(streamSecondsMeasured));
-                figures.put("streamBytes", bytes);
-                figures.put("streamKBps", round(bytes / 1024.0 / streamSecondsMeasured));
-                figures.put("bigJobTasksPerSecondDuringStream", round((doneAfter - doneBefore) / streamSecondsMeasured));
-                figures.put("firstRenderTargetMet", renders[RENDERS / 2] < FIRST_RENDER_TARGET_MS);
-                figures.put("streamTargetMet", bytes / 1024.0 / streamSecondsMeasured < STREAM_TARGET_KBPS);
+        Accounts accounts = new Accounts(new InMemoryUserStore(dir.resolve("users.json")), clock);
+        String token = accounts.bootstrap().orElseThrow();
+        try (SchedulerService service = SchedulerService.start(ServiceOptions.of(dir.resolve("data"), clock,
+                new ServiceOptions.InJvmPool(workers)).withHttp(ServiceOptions.Http.loopback(accounts)))) {
+            Scheduler scheduler = service.scheduler();
+            HttpApi api = service.api();
+            long t0 = System.nanoTime();
+            List<String> small = new ArrayList<>();
+            for (int i = 0; i < jobs; i++) {
+                small.add(scheduler.submit(text("sleep 0\n"), "small-" + i + ".txt", Accounts.ADMIN).jobId());
             }
+            for (String id : small) {
+                scheduler.awaitDone(id);
+            }
+            log.printf("dashboard bench: %,d small jobs submitted and done in %.1f s%n", jobs, seconds(t0));
+            Path workload = dir.resolve("big.txt");
+            Files.writeString(workload, "sleep 0\n".repeat(bigTasks));
+            long t1 = System.nanoTime();
+            String big;
+            try (InputStream in = Files.newInputStream(workload)) {
+                big = scheduler.submit(in, "big.txt", Accounts.ADMIN).jobId();
+            }
+            log.printf("dashboard bench: a job of %,d tasks submitted in %.1f s%n", bigTasks, seconds(t1));
+            Thread.sleep(2000); // the big job is under way
+
+            String base = "http://127.0.0.1:" + api.port();
+            // warms this JVM's HTTP client (a browser's is warm), not the scheduler's page path
+            check(http.send(HttpRequest.newBuilder(URI.create(base + "/health")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode(), "/health");
+            double[] renders = new double[RENDERS];
+            double[] snapshots = new double[RENDERS];
+            long snapshotBytes = 0;
+            for (int i = 0; i < RENDERS; i++) {
+                long start = System.nanoTime();
+                for (String path : List.of("/", "/ui/app.js", "/ui/app.css")) {
+                    HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
+                    check(r.statusCode(), path);
+                }
+                check(http.send(authorized(base + "/session", token), HttpResponse.BodyHandlers.ofString()).statusCode(),
+                        "/session");
+                long events = System.nanoTime();
+                snapshotBytes = firstSnapshot(authorized(base + "/events", token));
+                renders[i] = (System.nanoTime() - start) / 1e6;
+                snapshots[i] = (System.nanoTime() - events) / 1e6;
+            }
+            log.printf("dashboard bench: first renders %s ms, of which the snapshot %s ms%n", Arrays.toString(renders),
+                    Arrays.toString(snapshots));
+            figures.put("firstRenderColdMs", round(renders[0]));
+            Arrays.sort(renders);
+            JobView during = scheduler.status(big).orElseThrow();
+            long doneBefore = finals(during);
+            long streamStart = System.nanoTime();
+            long bytes = streamFor(authorized(base + "/events?job=" + big, token), streamSeconds);
+            double streamSecondsMeasured = seconds(streamStart);
+            long doneAfter = finals(scheduler.status(big).orElseThrow());
+            scheduler.cancel(big);
+
+            figures.put("jobs", jobs + 1);
+            figures.put("bigJobTasks", bigTasks);
+            figures.put("firstRenderMedianMs", round(renders[RENDERS / 2]));
+            figures.put("firstRenderMaxMs", round(renders[RENDERS - 1]));
+            figures.put("firstSnapshotBytes", snapshotBytes);
+            figures.put("streamSeconds", round(streamSecondsMeasured));
+            figures.put("streamBytes", bytes);
+            figures.put("streamKBps", round(bytes / 1024.0 / streamSecondsMeasured));
+            figures.put("bigJobTasksPerSecondDuringStream", round((doneAfter - doneBefore) / streamSecondsMeasured));
+            figures.put("firstRenderTargetMet", renders[RENDERS / 2] < FIRST_RENDER_TARGET_MS);
+            figures.put("streamTargetMet", bytes / 1024.0 / streamSecondsMeasured < STREAM_TARGET_KBPS);
         }
     }
 

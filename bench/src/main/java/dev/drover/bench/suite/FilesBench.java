@@ -1,7 +1,10 @@
 package dev.drover.bench.suite;
 
-import dev.drover.cli.EmbeddedAws;
-import dev.drover.cli.InJvmFleet;
+import dev.drover.core.exec.TaskEnvironment;
+import dev.drover.service.ServiceOptions;
+import dev.drover.service.SchedulerService;
+import dev.drover.service.WorkerJit;
+import dev.drover.service.EmbeddedAws;
 import dev.drover.core.codec.Json;
 import dev.drover.core.files.FilesPack;
 import dev.drover.core.model.TaskResult;
@@ -11,7 +14,6 @@ import dev.drover.core.retention.StoreRetention;
 import dev.drover.localaws.ProcessFleetLauncher;
 import dev.drover.scheduler.model.JobView;
 import dev.drover.scheduler.Scheduler;
-import dev.drover.scheduler.model.SchedulerConfig;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -79,9 +81,10 @@ final class FilesBench {
         figures.put("files.entries", pack.entries());
         for (boolean reuse : new boolean[] {true, false}) {
             String mode = reuse ? "lent" : "copied";
-            try (InJvmFleet fleet = new InJvmFleet(workers, clock, StoreRetention.DEFAULT_RETENTION, reuse);
-                 Scheduler scheduler = new Scheduler(SchedulerConfig.inJvm(dir.resolve("sched-" + mode), workers),
-                         fleet.backend(), clock).start()) {
+            try (SchedulerService service = SchedulerService.start(ServiceOptions.of(dir.resolve("sched-" + mode), clock,
+                    new ServiceOptions.InJvmPool(workers, StoreRetention.DEFAULT_RETENTION, reuse,
+                            TaskEnvironment.fromWorker(System.getenv()))))) {
+                Scheduler scheduler = service.scheduler();
                 try (InputStream in = Files.newInputStream(pack.file())) {
                     scheduler.putFiles(pack.sha256(), in, FilesPack.DEFAULT_LIMIT);
                 }
@@ -101,8 +104,8 @@ final class FilesBench {
                 figures.put("files." + mode + ".addedWallMsPerTask", addedWall);
                 figures.put("files." + mode + ".withoutWallSeconds", (without1.wallSeconds + without2.wallSeconds) / 2);
                 figures.put("files." + mode + ".withWallSeconds", with.wallSeconds);
-                figures.put("files." + mode + ".copiesMade", fleet.filesCache().copiesMade());
-                figures.put("files." + mode + ".copiesLentAgain", fleet.filesCache().copiesLentAgain());
+                figures.put("files." + mode + ".copiesMade", service.pool().orElseThrow().filesCache().copiesMade());
+                figures.put("files." + mode + ".copiesLentAgain", service.pool().orElseThrow().filesCache().copiesLentAgain());
                 say(String.format(Locale.ROOT, "  %s: %.3f ms a task without files (%.3f then %.3f), %.3f with: %+.3f ms"
                                 + " added a task after each worker's first (from wall times: %+.3f ms)", mode, base,
                         without1.meanAfterFirstMs, without2.meanAfterFirstMs, with.meanAfterFirstMs, added, addedWall));
@@ -169,8 +172,9 @@ final class FilesBench {
             rawLoop(s3, bucket, file, concurrency, 50, "raw-warm/");
             try (ProcessFleetLauncher fleet = new ProcessFleetLauncher(EmbeddedAws.workerCommand(threadsPerProcess, "120s"),
                     aws.emulators.endpoints().workerEnvironment(), dir.resolve("workers"), clock);
-                 Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(dir.resolve("sched-out"), concurrency),
-                         aws.backend, clock).start()) {
+                 SchedulerService service = SchedulerService.start(ServiceOptions.of(dir.resolve("sched-out"), clock,
+                         new ServiceOptions.Remote(aws.backend, concurrency)))) {
+                Scheduler scheduler = service.scheduler();
                 fleet.launch(processes);
                 String line = "head -c " + bytes + " /dev/zero > \"$DROVER_OUTPUT_DIR/out.bin\"\n";
                 say("outputs out: warm-up (" + processes + " worker processes x " + threadsPerProcess + " threads)");
@@ -257,8 +261,9 @@ final class FilesBench {
                     || flag.equals("-XX:+UnlockDiagnosticVMOptions"));
             try (ProcessFleetLauncher fleet = new ProcessFleetLauncher(c2, aws.emulators.endpoints().workerEnvironment(),
                     dir.resolve("workers-c2"), clock);
-                 Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(dir.resolve("sched-out-c2"), concurrency),
-                         aws.backend, clock).start()) {
+                 SchedulerService service = SchedulerService.start(ServiceOptions.of(dir.resolve("sched-out-c2"), clock,
+                         new ServiceOptions.Remote(aws.backend, concurrency)))) {
+                Scheduler scheduler = service.scheduler();
                 fleet.launch(processes);
                 String line = "head -c " + bytes + " /dev/zero > \"$DROVER_OUTPUT_DIR/out.bin\"\n";
                 say("outputs out, C2 workers: warm-up");

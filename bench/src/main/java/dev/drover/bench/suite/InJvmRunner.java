@@ -1,5 +1,7 @@
 package dev.drover.bench.suite;
 
+import dev.drover.service.ServiceOptions;
+import dev.drover.service.SchedulerService;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.cli.Main;
 import dev.drover.cli.TokenFile;
@@ -7,7 +9,6 @@ import dev.drover.scheduler.auth.Accounts;
 import dev.drover.bench.suite.Row.Keys;
 import dev.drover.core.codec.Json;
 import dev.drover.scheduler.api.HttpApi;
-import dev.drover.cli.InJvmFleet;
 import dev.drover.scheduler.Scheduler;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -42,8 +43,8 @@ final class InJvmRunner {
 
     /** Throw-away jobs of each kind ({@code rounds × tasks × sleep 0}), so the measured ones run on warm code. */
     void warmUp(int tasks, int rounds) throws Exception {
-        try (InJvmFleet fleet = new InJvmFleet(4, clock);
-             Scheduler scheduler = scheduler(fleet, null)) {
+        try (SchedulerService service = service(4, null)) {
+            Scheduler scheduler = service.scheduler();
             for (int i = 0; i < rounds; i++) {
                 Workloads.run(scheduler, Workloads.sleeps(tasks, 0), "warm-up", 120);
             }
@@ -61,10 +62,9 @@ final class InJvmRunner {
     Row poolThroughput(int workers, int tasks, int repetitions) throws Exception {
         byte[] workload = Workloads.sleeps(tasks, 0);
         double[] walls = new double[repetitions];
-        try (InJvmFleet fleet = new InJvmFleet(workers, clock);
-             Scheduler scheduler = scheduler(fleet, null)) {
+        try (SchedulerService service = service(workers, null)) {
             for (int i = 0; i < repetitions; i++) {
-                walls[i] = Workloads.run(scheduler, workload, "throughput-pool-" + workers, 300).wallSeconds();
+                walls[i] = Workloads.run(service.scheduler(), workload, "throughput-pool-" + workers, 300).wallSeconds();
             }
         }
         return throughputRow("pool", workers, tasks, repetitions, median(walls));
@@ -74,11 +74,10 @@ final class InJvmRunner {
     Row httpThroughput(int workers, int tasks, int repetitions) throws Exception {
         Path file = writeWorkload(Workloads.sleeps(tasks, 0));
         double[] walls = new double[repetitions];
-        try (InJvmFleet fleet = new InJvmFleet(workers, clock);
-             Scheduler scheduler = scheduler(fleet, null);
-             HttpApi api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of, access.accounts()).start()) {
+        try (SchedulerService service = SchedulerService.start(options(workers, null)
+                .withHttp(ServiceOptions.Http.loopback(access.accounts())))) {
             for (int i = 0; i < repetitions; i++) {
-                walls[i] = submitOverHttp(api, file);
+                walls[i] = submitOverHttp(service.api(), file);
             }
         }
         return throughputRow("http", workers, tasks, repetitions, median(walls));
@@ -88,9 +87,8 @@ final class InJvmRunner {
     Row efficiency(int workers, int taskMillis, int perWorker) throws Exception {
         int tasks = workers * perWorker;
         double ideal = perWorker * taskMillis / 1000.0;
-        try (InJvmFleet fleet = new InJvmFleet(workers, clock);
-             Scheduler scheduler = scheduler(fleet, bundleWork)) {
-            Workloads.Timed t = Workloads.run(scheduler, Workloads.sleeps(tasks, taskMillis),
+        try (SchedulerService service = service(workers, bundleWork)) {
+            Workloads.Timed t = Workloads.run(service.scheduler(), Workloads.sleeps(tasks, taskMillis),
                     "efficiency-pool-" + workers + "x" + perWorker + "x" + taskMillis, ideal * 3 + 120);
             return efficiencyRow("pool", workers, taskMillis, perWorker, tasks, t.wallSeconds());
         }
@@ -109,9 +107,13 @@ final class InJvmRunner {
     }
 
     /** @param bundleWork null for the pool's default */
-    private Scheduler scheduler(InJvmFleet fleet, Duration bundleWork) throws Exception {
-        return new Scheduler(SchedulerConfigs.of(fleet.schedulerConfig(dir.resolve("scheduler-" + runs.incrementAndGet())), bundleWork),
-                fleet.backend(), clock).start();
+    private SchedulerService service(int workers, Duration bundleWork) throws Exception {
+        return SchedulerService.start(options(workers, bundleWork));
+    }
+
+    private ServiceOptions options(int workers, Duration bundleWork) {
+        return ServiceOptions.of(dir.resolve("scheduler-" + runs.incrementAndGet()), clock, new ServiceOptions.InJvmPool(workers))
+                .withTuning(c -> SchedulerConfigs.of(c, bundleWork));
     }
 
     private Path writeWorkload(byte[] workload) throws Exception {

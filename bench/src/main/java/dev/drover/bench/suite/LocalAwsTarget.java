@@ -3,7 +3,7 @@ package dev.drover.bench.suite;
 import dev.drover.aws.CallMeter;
 import dev.drover.aws.DynamoDbClaimStore;
 import dev.drover.aws.SqsMessageQueue;
-import dev.drover.cli.EmbeddedAws;
+import dev.drover.service.EmbeddedAws;
 import dev.drover.core.Usage;
 import dev.drover.core.port.ClaimStore;
 import dev.drover.core.port.MessageQueue;

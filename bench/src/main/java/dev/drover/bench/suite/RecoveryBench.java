@@ -5,7 +5,7 @@ import dev.drover.aws.AwsSettings;
 import dev.drover.aws.DroverResources;
 import dev.drover.aws.DynamoDbJobStore;
 import dev.drover.aws.S3PayloadStore;
-import dev.drover.cli.EmbeddedAws;
+import dev.drover.service.EmbeddedAws;
 import dev.drover.core.UsageMeter;
 import dev.drover.core.codec.Json;
 import dev.drover.core.memory.InMemoryClaimStore;

@@ -1,11 +1,12 @@
 package dev.drover.bench.suite;
 
+import dev.drover.service.ServiceOptions;
+import dev.drover.service.SchedulerService;
 import dev.drover.bench.suite.Row.Keys;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.core.port.FleetLauncher.Member;
 import dev.drover.scheduler.model.JobView;
 import dev.drover.scheduler.Scheduler;
-import dev.drover.scheduler.model.SchedulerConfig;
 import dev.drover.scheduler.fleet.Provisioner;
 import dev.drover.core.codec.Json;
 import dev.drover.core.model.TaskResult;
@@ -104,8 +105,9 @@ final class RemoteRunner {
         int run = runs.incrementAndGet();
         int threads = processes * threadsPerProcess;
         try (RemoteTarget.Launcher fleet = target.launcher(threadsPerProcess, FIXED_IDLE, dir.resolve("workers-" + run));
-             Scheduler scheduler = new Scheduler(SchedulerConfigs.of(SchedulerConfig.defaults(dir.resolve("scheduler-" + run), threads), bundleWork),
-                     target.backend(), clock).start()) {
+             SchedulerService service = SchedulerService.start(ServiceOptions.of(dir.resolve("scheduler-" + run), clock,
+                     new ServiceOptions.Remote(target.backend(), threads)).withTuning(c -> SchedulerConfigs.of(c, bundleWork)))) {
+            Scheduler scheduler = service.scheduler();
             List<String> ids = fleet.launch(processes);
             awaitReady(scheduler, ids, threads);
             Workloads.Timed t = Workloads.run(scheduler, workload, name, timeout);
@@ -151,11 +153,12 @@ final class RemoteRunner {
      */
     Row elastic(int maxWorkers, int threads, int tasks, int taskMillis) throws Exception {
         int run = runs.incrementAndGet();
-        try (RemoteTarget.Launcher launcher = target.launcher(threads, "10s", dir.resolve("workers-" + run));
-             Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(dir.resolve("scheduler-" + run), maxWorkers * threads),
-                     target.backend(), clock).start();
-             Provisioner provisioner = new Provisioner(Provisioner.Config.elastic(maxWorkers, threads, Duration.ofSeconds(10),
-                     HOURLY_PRICE), launcher, scheduler::demand, clock).start()) {
+        RemoteTarget.Launcher launcher = target.launcher(threads, "10s", dir.resolve("workers-" + run));
+        try (SchedulerService service = SchedulerService.start(ServiceOptions.of(dir.resolve("scheduler-" + run), clock,
+                new ServiceOptions.Remote(target.backend(), maxWorkers * threads)).withFleet(new ServiceOptions.Fleet(
+                Provisioner.Config.elastic(maxWorkers, threads, Duration.ofSeconds(10), HOURLY_PRICE), launcher)))) {
+            Scheduler scheduler = service.scheduler();
+            Provisioner provisioner = service.provisioner().orElseThrow();
             long start = System.nanoTime();
             JobView job = scheduler.submit(new ByteArrayInputStream(Workloads.sleeps(tasks, taskMillis)), "elastic", "bench");
             double firstLaunch = -1;

@@ -1,5 +1,6 @@
 package dev.drover.bench.suite;
 
+import dev.drover.core.exec.TaskEnvironment;
 import dev.drover.core.Usage;
 import dev.drover.core.exec.Executors;
 import dev.drover.core.memory.InMemoryClaimStore;
@@ -69,7 +70,7 @@ final class SimulatedTarget implements RemoteTarget {
                     Counting.Meter meter = new Counting.Meter(); // one per "process", like CallMeter per JVM
                     Worker w = new Worker(WorkerConfig.defaults(id, threads, Duration.ZERO).withPollWait(Duration.ofMillis(200)),
                             new Counting.Queue(requests, meter), new Counting.Queue(responses, meter),
-                            new Counting.Claims(claims, meter), Executors.standard(), clock, meter::total);
+                            new Counting.Claims(claims, meter), Executors.standard(TaskEnvironment.fromWorker(System.getenv())), clock, meter::total);
                     members.put(id, new Member(id, clock.millis(), 0));
                     w.exited().thenRun(() -> members.computeIfPresent(id, (k, m) -> new Member(id, m.launchedAt(), clock.millis())));
                     workers.add(w.start());

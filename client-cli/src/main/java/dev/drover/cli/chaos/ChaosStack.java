@@ -1,6 +1,6 @@
 package dev.drover.cli.chaos;
 
-import dev.drover.cli.EmbeddedAws;
+import dev.drover.service.EmbeddedAws;
 import dev.drover.localaws.LocalAwsEndpoints;
 import dev.drover.localaws.NativeParentWatch;
 import java.io.IOException;

@@ -1,6 +1,7 @@
 package dev.drover.cli.chaos;
 
-import dev.drover.cli.EmbeddedAws;
+import dev.drover.core.EnvironmentVariables;
+import dev.drover.service.EmbeddedAws;
 import dev.drover.localaws.LocalAwsEndpoints;
 import dev.drover.localaws.ProcessFleetLauncher;
 import dev.drover.scheduler.fleet.Provisioner;
@@ -81,8 +82,8 @@ final class Deployment implements AutoCloseable {
         if (plan.spotWorker()) {
             imds = Optional.of(new ImdsStandIn());
             Map<String, String> spotEnv = new HashMap<>(workerEnv);
-            spotEnv.put("DROVER_IMDS_ENDPOINT", imds.get().endpoint().toString());
-            spotEnv.put("DROVER_SPOT_WATCH", "1");
+            spotEnv.put(EnvironmentVariables.IMDS_ENDPOINT, imds.get().endpoint().toString());
+            spotEnv.put(EnvironmentVariables.SPOT_WATCH, "1");
             spotFleet = Optional.of(new ProcessFleetLauncher(workerCommand, spotEnv, dir.resolve("spot-workers"), clock));
             fleets.add(spotFleet.get());
         } else {
@@ -93,7 +94,7 @@ final class Deployment implements AutoCloseable {
             // as drover run does: an elastic fleet, or a fixed one whose dead members are replaced
             Provisioner.Config elastic = Provisioner.Config.elastic(plan.workers(), plan.threads(), TARGET_LATENCY, HOURLY_PRICE);
             provisioner = Optional.of(new Provisioner(fixed ? elastic.fixed(plan.workers()) : elastic, fleet,
-                    local.scheduler::demand, clock).start());
+                    local::demand, clock).start());
         } else { // a child scheduler or a spot worker: the fleet is launched once, by hand
             provisioner = Optional.empty();
             spotFleet.ifPresent(spot -> spot.launch(1));

@@ -1,29 +1,32 @@
 package dev.drover.cli.chaos;
 
 import dev.drover.scheduler.model.Backend;
-import dev.drover.scheduler.api.HttpApi;
-import dev.drover.scheduler.Scheduler;
-import dev.drover.scheduler.model.SchedulerConfig;
+import dev.drover.scheduler.fleet.Demand;
+import dev.drover.service.SchedulerService;
+import dev.drover.service.ServiceOptions;
 import dev.drover.scheduler.auth.Accounts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Map;
 
 /** The scheduler in this JVM, as {@code drover run} has it: cheap, and the source of an elastic fleet's demand. */
 final class InProcessScheduler implements SchedulerHandle {
-    final Scheduler scheduler;
-    private final HttpApi api;
     private final Accounts.Local access = Accounts.local(Clock.systemUTC());
+    private final SchedulerService service;
 
     InProcessScheduler(Backend backend, Path dir, int fleetThreads) throws IOException {
-        this.scheduler = new Scheduler(SchedulerConfig.defaults(dir, fleetThreads), backend, Clock.systemUTC()).start();
-        this.api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of, access.accounts()).start();
+        this.service = SchedulerService.start(ServiceOptions.of(dir, Clock.systemUTC(), new ServiceOptions.Remote(backend, fleetThreads))
+                .withHttp(ServiceOptions.Http.loopback(access.accounts())));
+    }
+
+    /** The demand an elastic fleet follows. */
+    Demand demand() {
+        return service.scheduler().demand();
     }
 
     @Override
     public String address() {
-        return "127.0.0.1:" + api.port();
+        return "127.0.0.1:" + service.port();
     }
 
     @Override
@@ -43,7 +46,6 @@ final class InProcessScheduler implements SchedulerHandle {
 
     @Override
     public void close() {
-        api.close();
-        scheduler.close();
+        service.close();
     }
 }

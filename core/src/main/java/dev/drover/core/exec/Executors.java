@@ -6,7 +6,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 
-/** The standard executor: the built-in {@code sleep N}, else a shell command. */
+/**
+ * The standard executor: the built-in {@code sleep N}, else a shell command. The base environment of
+ * tasks is given ({@link TaskEnvironment#fromWorker}, read by the process's main), never read here.
+ */
 public final class Executors implements TaskExecutor {
     public static final int DEFAULT_OUTPUT_CAP = 64 * 1024;
     /** What a task's stdout and stderr may take on the worker's disk before the task is killed. */
@@ -25,30 +28,24 @@ public final class Executors implements TaskExecutor {
         this.shell = new ShellExecutor(scratch, outputCap, diskCap, environment, workspace, user);
     }
 
-    public Executors(Path scratch, int outputCap, long diskCap) {
-        this(scratch, outputCap, diskCap, TaskEnvironment.fromWorker(System.getenv()), Workspace.NONE);
-    }
-
     /** The default scratch directory, where each shell task gets a fresh directory of its own. */
     public static Path defaultScratch() {
         return Path.of(System.getProperty("java.io.tmpdir"), "drover-tasks");
     }
 
-    /** Tasks with this worker's PATH, LANG and USER as their base environment, and no files store. */
-    public static Executors standard() {
-        return new Executors(defaultScratch(), DEFAULT_OUTPUT_CAP, DEFAULT_DISK_CAP);
+    /** Tasks on {@code base} (the worker's PATH, LANG and USER), and no files store. */
+    public static Executors standard(TaskEnvironment base) {
+        return new Executors(defaultScratch(), DEFAULT_OUTPUT_CAP, DEFAULT_DISK_CAP, base, Workspace.NONE);
     }
 
-    /** Tasks with job files and outputs through this workspace. */
-    public static Executors withWorkspace(Workspace workspace) {
-        return new Executors(defaultScratch(), DEFAULT_OUTPUT_CAP, DEFAULT_DISK_CAP,
-                TaskEnvironment.fromWorker(System.getenv()), workspace);
+    /** Tasks on {@code base} with job files and outputs through this workspace. */
+    public static Executors withWorkspace(Workspace workspace, TaskEnvironment base) {
+        return new Executors(defaultScratch(), DEFAULT_OUTPUT_CAP, DEFAULT_DISK_CAP, base, workspace);
     }
 
-    /** Tasks with job files and outputs through this workspace, run as {@code user} (empty: as the worker). */
-    public static Executors withWorkspace(Workspace workspace, Optional<TaskUser> user) {
-        return new Executors(defaultScratch(), DEFAULT_OUTPUT_CAP, DEFAULT_DISK_CAP,
-                TaskEnvironment.fromWorker(System.getenv()), workspace, user);
+    /** The same, run as {@code user} (empty: as the worker). */
+    public static Executors withWorkspace(Workspace workspace, TaskEnvironment base, Optional<TaskUser> user) {
+        return new Executors(defaultScratch(), DEFAULT_OUTPUT_CAP, DEFAULT_DISK_CAP, base, workspace, user);
     }
 
     @Override

@@ -38,10 +38,6 @@ final class ShellExecutor {
     private final OutputUploads uploads;
     private final Optional<TaskUser> user;
 
-    ShellExecutor(Path scratch, int outputCap, long diskCap) {
-        this(scratch, outputCap, diskCap, TaskEnvironment.fromWorker(System.getenv()), Workspace.NONE);
-    }
-
     ShellExecutor(Path scratch, int outputCap, long diskCap, TaskEnvironment environment, Workspace workspace) {
         this(scratch, outputCap, diskCap, environment, workspace, Optional.empty(), OutputUploads.defaults());
     }

@@ -19,7 +19,7 @@ class ShellExecutorTest {
 
     @Test
     void aTaskThatWritesForeverIsKilledWithAClearReason() {
-        Outcome out = run(new ShellExecutor(scratch, 1024, 1 << 20), "yes drover");
+        Outcome out = run(new ShellExecutor(scratch, 1024, 1 << 20, TaskEnvironment.fromWorker(System.getenv()), Workspace.NONE), "yes drover");
         assertEquals(TaskStatus.FAILED, out.status());
         assertTrue(out.error().contains("more than 1048576 bytes of output"), out.error());
         assertTrue(out.stdoutTruncated());
@@ -27,13 +27,13 @@ class ShellExecutorTest {
 
     @Test
     void aTaskRunsInASessionOfItsOwnSoSignalsForTheWorkerDoNotReachIt() {
-        Outcome out = run(new ShellExecutor(scratch, 1024, 1 << 20), "test \"$(cut -d' ' -f6 /proc/$$/stat)\" = \"$$\"");
+        Outcome out = run(new ShellExecutor(scratch, 1024, 1 << 20, TaskEnvironment.fromWorker(System.getenv()), Workspace.NONE), "test \"$(cut -d' ' -f6 /proc/$$/stat)\" = \"$$\"");
         assertEquals(0, out.exitCode(), "the shell leads its own session: " + out.stderr());
     }
 
     @Test
     void exitCodeAndOutputAreKept() {
-        Outcome out = run(new ShellExecutor(scratch, 1024, 1 << 20), "echo out; echo err >&2; exit 3");
+        Outcome out = run(new ShellExecutor(scratch, 1024, 1 << 20, TaskEnvironment.fromWorker(System.getenv()), Workspace.NONE), "echo out; echo err >&2; exit 3");
         assertEquals(TaskStatus.FAILED, out.status());
         assertEquals(3, out.exitCode());
         assertEquals("out\n", out.stdout());
@@ -43,7 +43,7 @@ class ShellExecutorTest {
     @Test
     void nothingATaskLeftRunningOutlivesIt() throws Exception {
         Path pidFile = scratch.resolve("background.pid");
-        Outcome out = run(new ShellExecutor(scratch, 1024, 1 << 20), "/bin/sleep 60 & echo $! > " + pidFile + "; exit 0");
+        Outcome out = run(new ShellExecutor(scratch, 1024, 1 << 20, TaskEnvironment.fromWorker(System.getenv()), Workspace.NONE), "/bin/sleep 60 & echo $! > " + pidFile + "; exit 0");
         assertEquals(0, out.exitCode(), out.stderr());
         long pid = Long.parseLong(java.nio.file.Files.readString(pidFile).trim());
         long deadline = System.nanoTime() + 5_000_000_000L;

@@ -1,5 +1,6 @@
 package dev.drover.core.worker;
 
+import dev.drover.core.exec.TaskEnvironment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,7 +41,7 @@ class ResultProofsTest {
         requests.send(List.of(Json.write(new Bundle("j:0:2", "j", clock.millis(),
                 List.of(new Task(0, 1, "env; cat /proc/self/environ", 0, 1, 1), new Task(1, 2, "sleep 0", 0, 1, 1)), seal))));
         Worker w = new Worker(WorkerConfig.defaults("w", 1, Duration.ZERO).withPollWait(Duration.ofMillis(100)),
-                requests, responses, new InMemoryClaimStore(), Executors.standard(), clock, () -> Usage.ZERO).start();
+                requests, responses, new InMemoryClaimStore(), Executors.standard(TaskEnvironment.fromWorker(System.getenv())), clock, () -> Usage.ZERO).start();
 
         List<ResultBatch> batches = new ArrayList<>();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -1,5 +1,6 @@
 package dev.drover.core.worker;
 
+import dev.drover.core.exec.TaskEnvironment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,7 +37,7 @@ class WorkerTest {
 
     Worker worker(String id, int threads, Duration idle) {
         return new Worker(WorkerConfig.defaults(id, threads, idle).withPollWait(Duration.ofMillis(100)),
-                requests, responses, claims, Executors.standard(), clock, () -> Usage.ZERO).start();
+                requests, responses, claims, Executors.standard(TaskEnvironment.fromWorker(System.getenv())), clock, () -> Usage.ZERO).start();
     }
 
     void send(String job, Task... tasks) {
@@ -118,7 +119,7 @@ class WorkerTest {
     @Test
     void resultsShareAMessageWhileTasksRunButTheLastOnesDoNotWaitOutTheLinger() throws Exception {
         Worker w = new Worker(WorkerConfig.defaults("w", 2, Duration.ZERO).withPollWait(Duration.ofMillis(100))
-                .withResultLinger(Duration.ofSeconds(2)), requests, responses, claims, Executors.standard(), clock,
+                .withResultLinger(Duration.ofSeconds(2)), requests, responses, claims, Executors.standard(TaskEnvironment.fromWorker(System.getenv())), clock,
                 () -> Usage.ZERO).start();
         send("j", task(0, "sleep 0"), task(1, "sleep 0"), task(2, "sleep 300"), task(3, "sleep 300"));
         List<Integer> sizes = new ArrayList<>();
@@ -243,7 +244,7 @@ class WorkerTest {
     @Test
     void aFailedCancellationReadAfterAClaimDoesNotKillThePoller() throws Exception {
         Worker w = new Worker(WorkerConfig.defaults("w", 1, Duration.ZERO).withPollWait(Duration.ofMillis(100)),
-                requests, responses, failingCancelReads(claims, 1), Executors.standard(), clock, () -> Usage.ZERO).start();
+                requests, responses, failingCancelReads(claims, 1), Executors.standard(TaskEnvironment.fromWorker(System.getenv())), clock, () -> Usage.ZERO).start();
         send("j", task(0, "sleep 0"));
         assertEquals(1, collect(1, Duration.ofSeconds(5)).size(), "the first bundle ran although its cancel read failed");
         requests.send(List.of(Json.write(new Bundle("j:1", "j", clock.millis(), List.of(task(1, "sleep 0"))))));
@@ -261,14 +262,14 @@ class WorkerTest {
             }
         };
         Worker w = new Worker(WorkerConfig.defaults("w", 1, Duration.ZERO), gone, responses, claims,
-                Executors.standard(), clock, () -> Usage.ZERO).start();
+                Executors.standard(TaskEnvironment.fromWorker(System.getenv())), clock, () -> Usage.ZERO).start();
         assertEquals(ExitReason.FAILED, w.exited().get(5, TimeUnit.SECONDS).exitReason());
     }
 
     @Test
     void aDrainPastItsDeadlineKillsTheRunningTasksAndHandsThemBack() throws Exception {
         Worker w = new Worker(WorkerConfig.defaults("w", 1, Duration.ZERO).withPollWait(Duration.ofMillis(100))
-                .withDrainTimeout(Duration.ofMillis(300)), requests, responses, claims, Executors.standard(), clock,
+                .withDrainTimeout(Duration.ofMillis(300)), requests, responses, claims, Executors.standard(TaskEnvironment.fromWorker(System.getenv())), clock,
                 () -> Usage.ZERO).start();
         send("j", task(0, "/bin/sleep 30"));
         Thread.sleep(500);
@@ -296,12 +297,12 @@ class WorkerTest {
                 });
         WorkerConfig base = WorkerConfig.defaults("slow", 1, Duration.ZERO).withPollWait(Duration.ofMillis(100))
                 .withLease(Duration.ofMillis(600), Duration.ofMillis(200));
-        Worker slow = new Worker(base, requests, responses, slowCancelReads, Executors.standard(), clock, () -> Usage.ZERO).start();
+        Worker slow = new Worker(base, requests, responses, slowCancelReads, Executors.standard(TaskEnvironment.fromWorker(System.getenv())), clock, () -> Usage.ZERO).start();
         send("j", task(0, "sleep 3000"));
         Thread.sleep(300);
         Worker rival = new Worker(WorkerConfig.defaults("rival", 1, Duration.ZERO).withPollWait(Duration.ofMillis(100))
                 .withLease(Duration.ofMillis(600), Duration.ofMillis(200)), requests, responses, claims,
-                Executors.standard(), clock, () -> Usage.ZERO).start();
+                Executors.standard(TaskEnvironment.fromWorker(System.getenv())), clock, () -> Usage.ZERO).start();
         List<TaskResult> results = collect(2, Duration.ofSeconds(8));
         slow.handBack().get(10, TimeUnit.SECONDS);
         rival.drain().get(10, TimeUnit.SECONDS);
@@ -342,7 +343,7 @@ class WorkerTest {
         Worker w = new Worker(WorkerConfig.defaults("w", 2, Duration.ZERO).withPollWait(Duration.ofMillis(100))
                 .withDrainTimeout(drain), goneWhen(MessageQueue.class, requests, gone),
                 goneWhen(MessageQueue.class, responses, gone), goneWhen(ClaimStore.class, watched, gone),
-                Executors.standard(), clock, () -> Usage.ZERO).start();
+                Executors.standard(TaskEnvironment.fromWorker(System.getenv())), clock, () -> Usage.ZERO).start();
         java.nio.file.Path started = java.nio.file.Files.createTempDirectory("worker-test").resolve("started");
         send("j", task(0, "touch '" + started + "'; sleep 0.3"), task(1, "/bin/sleep 30"));
         assertTrue(claimed.await(10, TimeUnit.SECONDS), "the bundle was claimed");

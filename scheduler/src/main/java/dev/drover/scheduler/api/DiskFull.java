@@ -21,8 +21,8 @@ final class DiskFull {
         return false;
     }
 
-    static HttpApi.Refusal refusal() {
-        return new HttpApi.Refusal(507, "the scheduler's disk is full: the request could not be stored;"
+    static Refusal refusal() {
+        return new Refusal(507, "the scheduler's disk is full: the request could not be stored;"
                 + " try again once space is freed (its --data folder, or the in-JVM store's spool)");
     }
 }

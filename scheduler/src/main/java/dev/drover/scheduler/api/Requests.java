@@ -15,16 +15,16 @@ final class Requests {
     private Requests() {}
 
     /** The request's target; one that is not a URI is a 400. */
-    static java.net.URI uri(com.sun.net.httpserver.HttpExchange ex) throws HttpApi.Refusal {
+    static java.net.URI uri(com.sun.net.httpserver.HttpExchange ex) throws Refusal {
         try {
             return ex.getRequestURI();
         } catch (IllegalArgumentException e) {
-            throw new HttpApi.Refusal(400, "the request's target is not a valid URI");
+            throw new Refusal(400, "the request's target is not a valid URI");
         }
     }
 
     /** The path's segments, each percent-decoded on its own (so an escaped '/' stays in its segment). */
-    static List<String> segments(String rawPath) throws HttpApi.Refusal {
+    static List<String> segments(String rawPath) throws Refusal {
         List<String> out = new ArrayList<>();
         if (rawPath == null) {
             return out;
@@ -37,7 +37,7 @@ final class Requests {
         return out;
     }
 
-    static Map<String, String> query(String raw) throws HttpApi.Refusal {
+    static Map<String, String> query(String raw) throws Refusal {
         Map<String, String> q = new HashMap<>();
         if (raw != null) {
             for (String pair : raw.split("&")) {
@@ -51,7 +51,7 @@ final class Requests {
     }
 
     /** Percent-decoding to UTF-8 that refuses bad escapes and bytes that are not UTF-8. */
-    static String decode(String s, boolean plusIsSpace) throws HttpApi.Refusal {
+    static String decode(String s, boolean plusIsSpace) throws Refusal {
         if (s.indexOf('%') < 0 && (!plusIsSpace || s.indexOf('+') < 0)) {
             return s;
         }
@@ -60,12 +60,12 @@ final class Requests {
             char c = s.charAt(i);
             if (c == '%') {
                 if (i + 2 >= s.length()) {
-                    throw new HttpApi.Refusal(400, "bad percent-encoding");
+                    throw new Refusal(400, "bad percent-encoding");
                 }
                 int hi = Character.digit(s.charAt(i + 1), 16);
                 int lo = Character.digit(s.charAt(i + 2), 16);
                 if (hi < 0 || lo < 0) {
-                    throw new HttpApi.Refusal(400, "bad percent-encoding");
+                    throw new Refusal(400, "bad percent-encoding");
                 }
                 bytes.write(hi * 16 + lo);
                 i += 2;
@@ -84,20 +84,20 @@ final class Requests {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
         } catch (CharacterCodingException e) {
-            throw new HttpApi.Refusal(400, "percent-encoding that is not UTF-8");
+            throw new Refusal(400, "percent-encoding that is not UTF-8");
         }
     }
 
     /** A whole number ≥ 0 that fits a long. */
-    static long number(String s, String what) throws HttpApi.Refusal {
+    static long number(String s, String what) throws Refusal {
         if (s.isEmpty() || s.length() > 18 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new HttpApi.Refusal(400, what + ": a whole number of at most 18 digits");
+            throw new Refusal(400, what + ": a whole number of at most 18 digits");
         }
         return Long.parseLong(s);
     }
 
     /** Absent is 0; otherwise a whole number, optionally negative, from -max to max. */
-    static int signedInt(String s, String what, int max) throws HttpApi.Refusal {
+    static int signedInt(String s, String what, int max) throws Refusal {
         if (s == null) {
             return 0;
         }
@@ -105,19 +105,19 @@ final class Requests {
         String digits = negative ? s.substring(1) : s;
         if (digits.isEmpty() || digits.length() > 9 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')
                 || Integer.parseInt(digits) > max) {
-            throw new HttpApi.Refusal(400, what + ": a whole number from -" + max + " to " + max);
+            throw new Refusal(400, what + ": a whole number from -" + max + " to " + max);
         }
         return negative ? -Integer.parseInt(digits) : Integer.parseInt(digits);
     }
 
     /** Absent is false; otherwise exactly "true" or "false". */
-    static boolean bool(String s, String what) throws HttpApi.Refusal {
+    static boolean bool(String s, String what) throws Refusal {
         if (s == null || s.equals("false")) {
             return false;
         }
         if (s.equals("true")) {
             return true;
         }
-        throw new HttpApi.Refusal(400, what + ": true or false");
+        throw new Refusal(400, what + ": true or false");
     }
 }

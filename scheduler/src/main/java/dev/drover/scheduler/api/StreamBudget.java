@@ -25,14 +25,14 @@ final class StreamBudget {
         this.total = total;
     }
 
-    Permit acquire(String user) throws HttpApi.Refusal {
+    Permit acquire(String user) throws Refusal {
         synchronized (this) {
             if (byUser.getOrDefault(user, 0) >= perUser) {
-                throw new HttpApi.Refusal(429, "you have " + perUser + " live streams (events or followed results), the most"
+                throw new Refusal(429, "you have " + perUser + " live streams (events or followed results), the most"
                         + " one user may hold; close one and try again", Map.of("Retry-After", "5"));
             }
             if (held >= total) {
-                throw new HttpApi.Refusal(503, "the scheduler serves " + total + " live streams, its most; try again shortly",
+                throw new Refusal(503, "the scheduler serves " + total + " live streams, its most; try again shortly",
                         Map.of("Retry-After", "5"));
             }
             held++;

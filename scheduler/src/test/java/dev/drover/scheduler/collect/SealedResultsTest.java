@@ -1,5 +1,7 @@
 package dev.drover.scheduler.collect;
 
+import dev.drover.core.exec.Workspace;
+import dev.drover.core.exec.TaskEnvironment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -147,7 +149,7 @@ class SealedResultsTest {
 
         Path scratch = Files.createDirectory(dir.resolve("scratch"));
         Worker worker = new Worker(WorkerConfig.defaults("w-real", 1, Duration.ofSeconds(30)), requests, responses, claims,
-                new Executors(scratch, 1 << 16, 1 << 20), clock, () -> Usage.ZERO).start();
+                new Executors(scratch, 1 << 16, 1 << 20, TaskEnvironment.fromWorker(System.getenv()), Workspace.NONE), clock, () -> Usage.ZERO).start();
         open.add(() -> worker.handBack().get(10, TimeUnit.SECONDS));
         awaitDone(s, job);
         List<TaskResult> all = results(s, job);

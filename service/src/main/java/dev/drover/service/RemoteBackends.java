@@ -1,4 +1,4 @@
-package dev.drover.cli;
+package dev.drover.service;
 
 import static dev.drover.core.queue.CompressingMessageQueue.overCloudQueue;
 
@@ -17,16 +17,16 @@ import dev.drover.scheduler.model.Backend;
 import java.util.Optional;
 
 /** The scheduler's backend on SQS, DynamoDB and S3 (real AWS or the local emulators). */
-final class RemoteBackends {
+public final class RemoteBackends {
     private RemoteBackends() {}
 
     /** Where scheduler replicas meet: the jobs table (empty without one). */
-    static Optional<ReplicaStore> replicas(AwsClients aws, DroverResources names) {
+    public static Optional<ReplicaStore> replicas(AwsClients aws, DroverResources names) {
         return names.jobsTable().isBlank() ? Optional.empty()
                 : Optional.of(new DynamoDbReplicaStore(aws.dynamoDb(), names.jobsTable()));
     }
 
-    static Backend create(AwsClients aws, DroverResources names) {
+    public static Backend create(AwsClients aws, DroverResources names) {
         S3PayloadStore payloads = new S3PayloadStore(aws.s3(), names.bucket());
         MessageQueue requests = overCloudQueue(new SqsMessageQueue(aws.sqs(), names.requestQueueUrl()), payloads);
         MessageQueue responses = overCloudQueue(new SqsMessageQueue(aws.sqs(), names.responseQueueUrl()), payloads);

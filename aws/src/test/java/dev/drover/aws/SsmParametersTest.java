@@ -1,4 +1,4 @@
-package dev.drover.scheduler.secrets;
+package dev.drover.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,9 +13,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,7 +20,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -42,9 +38,6 @@ class SsmParametersTest {
     final Map<String, String> parameters = new ConcurrentHashMap<>();
     HttpServer server;
     SsmClient ssm;
-
-    @TempDir
-    Path dir;
 
     @BeforeEach
     void start() throws IOException {
@@ -91,9 +84,8 @@ class SsmParametersTest {
 
     @Test
     void theAdminTokenGoesAsANewSecureStringThatIsNeverOverwritten() throws IOException {
-        String where = new SsmTokenSink(new SsmParameters(ssm), "/drover/Drover/admin-token").store("tok-123");
+        new SsmParameters(ssm).createSecure("/drover/Drover/admin-token", "tok-123");
 
-        assertEquals("the SSM SecureString parameter /drover/Drover/admin-token", where);
         assertEquals(1, calls.size());
         Call call = calls.get(0);
         assertEquals("AmazonSSM.PutParameter", call.target());
@@ -126,15 +118,5 @@ class SsmParametersTest {
         assertEquals("bb".repeat(32), this.parameters.get("/drover/x/tls-fingerprint"));
         assertEquals("String", calls.get(1).body().path("Type").asText());
         assertTrue(calls.get(1).body().path("Overwrite").asBoolean());
-    }
-
-    @Test
-    void theFileSinkKeepsTodaysBehaviour() throws IOException {
-        Path file = dir.resolve("home/.drover/token");
-        String where = new FileTokenSink(file).store("tok");
-        assertEquals("tok\n", Files.readString(file));
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
-        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
-        assertEquals(file + " (mode 0600)", where);
     }
 }

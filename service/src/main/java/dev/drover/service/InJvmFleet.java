@@ -1,5 +1,6 @@
-package dev.drover.cli;
+package dev.drover.service;
 
+import dev.drover.core.exec.TaskEnvironment;
 import dev.drover.core.UsageMeter;
 import dev.drover.core.exec.Executors;
 import dev.drover.core.files.FilesCache;
@@ -37,11 +38,14 @@ public final class InJvmFleet implements AutoCloseable {
     }
 
     public InJvmFleet(int workers, Clock clock, Duration retention) {
-        this(workers, clock, retention, true);
+        this(workers, clock, retention, true, TaskEnvironment.fromWorker(System.getenv()));
     }
 
-    /** @param reuseFilesCopies lend a task's untouched copy of the job's files again (false: a fresh copy each task) */
-    public InJvmFleet(int workers, Clock clock, Duration retention, boolean reuseFilesCopies) {
+    /**
+     * @param reuseFilesCopies lend a task's untouched copy of the job's files again (false: a fresh copy each task)
+     * @param taskBase         the tasks' base environment: the process's PATH, LANG and USER
+     */
+    public InJvmFleet(int workers, Clock clock, Duration retention, boolean reuseFilesCopies, TaskEnvironment taskBase) {
         MessageQueue requests = new InMemoryMessageQueue(clock);
         MessageQueue responses = new InMemoryMessageQueue(clock);
         ClaimStore claims = new InMemoryClaimStore();
@@ -61,7 +65,7 @@ public final class InJvmFleet implements AutoCloseable {
         }
         this.retention = new StoreRetention(payloads, retention, clock).start(StoreRetention.DEFAULT_SWEEP_EVERY);
         this.pool = new LocalPool(workers, requests, responses, claims,
-                Executors.withWorkspace(new StoreWorkspace(payloads, files)), clock);
+                Executors.withWorkspace(new StoreWorkspace(payloads, files), taskBase), clock);
     }
 
     /** Scheduler settings for this pool. */

@@ -1,4 +1,4 @@
-package dev.drover.cli;
+package dev.drover.service;
 
 import dev.drover.core.AtomicFile;
 import java.io.IOException;
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * that soon (with the defaults, 10,000 x {@code sleep 0} on 4x4 local threads ran at 14,000 tasks/s,
  * against 21,000 C1 only and 18,000 with these).
  */
-final class WorkerJit {
+public final class WorkerJit {
     private static final Logger log = LoggerFactory.getLogger(WorkerJit.class);
     static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
     static final String DIRECTIVES = """
@@ -37,7 +37,7 @@ final class WorkerJit {
      * The JVM flags, with the directives written to {@code dir} (which this user owns: the JVM trusts
      * the file); C1 only if the file cannot be written there, as before the directives.
      */
-    static List<String> flags(Path dir) {
+    public static List<String> flags(Path dir) {
         Path file = dir.resolve("worker-jit.json");
         try {
             Files.createDirectories(dir);

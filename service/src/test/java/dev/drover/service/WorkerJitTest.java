@@ -1,4 +1,4 @@
-package dev.drover.cli;
+package dev.drover.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
-package dev.drover.scheduler.secrets;
+package dev.drover.aws;
 
+import dev.drover.core.port.ParameterStore;
 import java.io.IOException;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterAlreadyExistsException;
@@ -11,7 +12,7 @@ import software.amazon.awssdk.services.ssm.model.SsmException;
  * them back). SDK errors become {@link IOException}s that carry the error code and request id and
  * never the value.
  */
-public final class SsmParameters {
+public final class SsmParameters implements ParameterStore {
     private final SsmClient ssm;
 
     public SsmParameters(SsmClient ssm) {
@@ -23,11 +24,13 @@ public final class SsmParameters {
      * parameter already there is the token of an earlier first start, and replacing it would lock its
      * holder out without revoking it.
      */
+    @Override
     public void createSecure(String name, String value) throws IOException {
         put(name, value, ParameterType.SECURE_STRING, false);
     }
 
     /** A String parameter, replaced if there: a value anyone may read, e.g. a certificate's fingerprint. */
+    @Override
     public void putString(String name, String value) throws IOException {
         put(name, value, ParameterType.STRING, true);
     }

@@ -1,4 +1,4 @@
-package dev.drover.cli;
+package dev.drover.service;
 
 import dev.drover.aws.AwsClients;
 import dev.drover.aws.DroverResources;
@@ -24,6 +24,11 @@ public final class EmbeddedAws implements AutoCloseable {
      * (a 30 s lease costs 360). EC2 workers keep the 30 s default.
      */
     static final String LOCAL_LEASE = "8s";
+    /**
+     * The worker's entry point, {@code drover worker}: named, not linked, since the CLI is built on this
+     * module; whoever starts workers has the CLI on its class path (the CLI itself, the bench's jar).
+     */
+    static final String CLI_MAIN = "dev.drover.cli.Main";
 
     public final LocalAws emulators;
     public final AwsClients aws;
@@ -36,7 +41,7 @@ public final class EmbeddedAws implements AutoCloseable {
         this.backend = RemoteBackends.create(aws, resources(emulators.endpoints()));
     }
 
-    static DroverResources resources(LocalAwsEndpoints e) {
+    public static DroverResources resources(LocalAwsEndpoints e) {
         return e.resources();
     }
 
@@ -53,7 +58,7 @@ public final class EmbeddedAws implements AutoCloseable {
         cmd.add("-Ddrover.role=worker");
         cmd.addAll(WorkerJit.flags(LocalAws.defaultEmulatorsDir()));
         cmd.addAll(List.of("-XX:+UseSerialGC", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "worker", "-t", Integer.toString(threads), "-i", idleTimeout,
+                CLI_MAIN, "worker", "-t", Integer.toString(threads), "-i", idleTimeout,
                 "--poll-wait", LOCAL_POLL_WAIT, "--lease", LOCAL_LEASE));
         if (fixedFleet) {
             cmd.add("--hold-while-in-flight");
