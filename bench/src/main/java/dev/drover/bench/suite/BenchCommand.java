@@ -79,6 +79,18 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--recovery-jobs", paramLabel = "N", defaultValue = "10000", description = "Ended jobs for --recovery (default: ${DEFAULT-VALUE}).")
     int recoveryJobs;
 
+    @Option(names = "--scale", description = "Only the scale cases, in a JVM of their own at -Xmx512m: --scale-tasks x sleep 0"
+            + " through local AWS, then simulated fleets of --scale-workers workers x 16 threads running 1 s tasks.")
+    boolean scale;
+
+    @Option(names = "--scale-tasks", paramLabel = "N", defaultValue = "10000000",
+            description = "Tasks of the --scale case through SQS (default: ${DEFAULT-VALUE}; 0 skips it).")
+    int scaleTasks;
+
+    @Option(names = "--scale-workers", split = ",", paramLabel = "N", defaultValue = "100,1000",
+            description = "Simulated fleet sizes of --scale, 16 threads each (default: ${DEFAULT-VALUE}).")
+    List<Integer> scaleWorkers;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write every figure as JSON to FILE.")
     Path json;
 
@@ -122,6 +134,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (recovery) {
             return runRecovery(stdout, err);
         }
+        if (scale) {
+            return runScale(stdout, err);
+        }
         Plan plan = (smoke ? Plan.smoke() : quick ? Plan.quick() : all ? Plan.all() : Plan.full())
                 .only(workers, taskMillis);
         Clock clock = Clock.systemUTC();
@@ -153,6 +168,49 @@ public final class BenchCommand implements Callable<Integer> {
                 json != null ? " and " + json : "");
         stdout.flush();
         return report.failures.isEmpty() ? 0 : 1;
+    }
+
+    /** The scale cases; from a JVM with a bigger heap, they run in a child JVM at -Xmx512m (the target's heap). */
+    private int runScale(PrintWriter stdout, PrintWriter err) throws Exception {
+        if (Runtime.getRuntime().maxMemory() > (600L << 20)) {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            Path jar = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx512m",
+                    "-Ddrover.home=" + System.getProperty("drover.home", "."), "-jar", jar.toString()));
+            command.addAll(List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));
+            return new ProcessBuilder(command).inheritIO().start().waitFor();
+        }
+        Path work = Files.createTempDirectory("drover-bench-scale-");
+        ScaleBench bench = new ScaleBench(work, err);
+        List<String> failures = new java.util.ArrayList<>();
+        try {
+            if (scaleTasks > 0) {
+                try {
+                    bench.throughSqs(scaleTasks);
+                } catch (Exception e) {
+                    failures.add("through SQS: " + e);
+                    err.println("scale through SQS FAILED: " + e);
+                }
+            }
+            for (int w : scaleWorkers) {
+                try {
+                    bench.simulatedFleet(w, 5, 1000);
+                } catch (Exception e) {
+                    failures.add("simulated fleet of " + w + ": " + e);
+                    err.println("simulated fleet FAILED: " + e);
+                }
+            }
+        } finally {
+            deleteTree(work);
+        }
+        String markdown = bench.markdown() + (failures.isEmpty() ? "" : "\nFailed: " + failures + "\n");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("scale.md"), markdown);
+        dev.drover.core.codec.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("scale.json").toFile(), bench.figures);
+        stdout.println(markdown);
+        stdout.printf("written: %s (scale.md, scale.json)%n", out);
+        stdout.flush();
+        return failures.isEmpty() ? 0 : 1;
     }
 
     private int runRecovery(PrintWriter stdout, PrintWriter err) throws Exception {

@@ -76,11 +76,16 @@ final class InJvmRunner {
         double[] walls = new double[repetitions];
         try (SchedulerService service = SchedulerService.start(options(workers, null)
                 .withHttp(ServiceOptions.Http.loopback(access.accounts())))) {
+            long clientCpu = 0;
             for (int i = 0; i < repetitions; i++) {
+                long cpu = SchedulerCpu.threadNanos();
                 walls[i] = submitOverHttp(service.api(), file);
+                clientCpu += SchedulerCpu.threadNanos() - cpu;
             }
+            // the CLI's own thread: it submits, follows and parses every result (its HTTP client's threads not counted)
+            return throughputRow("http", workers, tasks, repetitions, median(walls))
+                    .put(Keys.CLIENT_CPU_MICROS_PER_TASK, clientCpu / 1000.0 / repetitions / tasks);
         }
-        return throughputRow("http", workers, tasks, repetitions, median(walls));
     }
 
     /** {@code perWorker × sleep millis} for each of {@code workers} pool workers. */

@@ -75,6 +75,21 @@ final class LocalAwsTarget implements RemoteTarget {
         return CallMeter.total();
     }
 
+    /** Bytes of every object in the payload bucket now. */
+    long bucketBytes() {
+        return stack.aws.s3().listObjectsV2Paginator(b -> b.bucket(stack.emulators.endpoints().bucket())).contents().stream()
+                .mapToLong(o -> o.size()).sum();
+    }
+
+    /** Bytes of the job's items in the jobs table: its record and its result chunks. */
+    long jobItemBytes(String jobId) {
+        return stack.aws.dynamoDb().queryPaginator(b -> b.tableName(stack.emulators.endpoints().jobsTable())
+                        .keyConditionExpression("pk = :pk")
+                        .expressionAttributeValues(java.util.Map.of(":pk",
+                                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("job#" + jobId))))
+                .items().stream().mapToLong(ScaleBench::itemBytes).sum();
+    }
+
     @Override
     public void close() {
         stack.close();

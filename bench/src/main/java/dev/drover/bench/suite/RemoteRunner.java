@@ -16,7 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -40,6 +42,8 @@ final class RemoteRunner {
     /** Every result of the job just measured, as JSON lines. */
     private ByteArrayOutputStream lastResults = new ByteArrayOutputStream();
     private final AtomicInteger runs = new AtomicInteger();
+    /** The scheduler's CPU per task of the job just measured, by key; empty if not measured. */
+    private Map<String, Double> cpu = Map.of();
 
     /** @param bundleWork the scheduler's bundle work for the efficiency cases, or null for Drover's default */
     RemoteRunner(RemoteTarget target, Clock clock, Path dir, Duration bundleWork) {
@@ -53,7 +57,7 @@ final class RemoteRunner {
     Row throughput(int threads, int tasks) throws Exception {
         int[] split = Plan.split(threads);
         Workloads.Timed t = runFixed(split[0], split[1], Workloads.sleeps(tasks, 0), "throughput-remote-" + threads, 600,
-                null);
+                null, true);
         Row row = InJvmRunner.throughputRow("remote", threads, tasks, 1, t.wallSeconds())
                 .put(Keys.PROCESSES, split[0]).put(Keys.THREADS_PER_PROCESS, split[1])
                 .put(Keys.REMOTE_TASKS_PER_SECOND, tasks / t.wallSeconds());
@@ -66,7 +70,7 @@ final class RemoteRunner {
         int tasks = threads * perWorker;
         double ideal = perWorker * taskMillis / 1000.0;
         Workloads.Timed t = runFixed(split[0], split[1], Workloads.sleeps(tasks, taskMillis),
-                "efficiency-remote-" + threads + "x" + perWorker + "x" + taskMillis, ideal * 3 + 180, bundleWork);
+                "efficiency-remote-" + threads + "x" + perWorker + "x" + taskMillis, ideal * 3 + 180, bundleWork, false);
         Row row = InJvmRunner.efficiencyRow("remote", threads, taskMillis, perWorker, tasks, t.wallSeconds())
                 .put(Keys.PROCESSES, split[0]).put(Keys.THREADS_PER_PROCESS, split[1]);
         return phases(withRequests(row, t.view(), tasks), t);
@@ -94,13 +98,20 @@ final class RemoteRunner {
             }
         }
         double base = t.submittedAtMillis();
-        return row.put(Keys.LAST_QUEUED_SECONDS, Math.max(0, (lastQueued - base) / 1000.0))
+        double start = Math.max(0, (firstStarted - base) / 1000.0);
+        double tail = Math.max(0, t.wallSeconds() - (lastFinished - base) / 1000.0);
+        cpu.forEach(row::put);
+        cpu = Map.of();
+        return row.put(Keys.START_OVERHEAD_SECONDS, start).put(Keys.TAIL_OVERHEAD_SECONDS, tail)
+                .put(Keys.JOB_OVERHEAD_SECONDS, start + tail)
+                .put(Keys.LAST_QUEUED_SECONDS, Math.max(0, (lastQueued - base) / 1000.0))
                 .put(Keys.FIRST_STARTED_SECONDS, Math.max(0, (firstStarted - base) / 1000.0))
                 .put(Keys.LAST_FINISHED_SECONDS, Math.max(0, (lastFinished - base) / 1000.0));
     }
 
+    /** @param measureCpu take the scheduler's CPU per task by stage during the job (a sampler runs meanwhile) */
     private Workloads.Timed runFixed(int processes, int threadsPerProcess, byte[] workload, String name, double timeout,
-                                     Duration bundleWork)
+                                     Duration bundleWork, boolean measureCpu)
             throws Exception {
         int run = runs.incrementAndGet();
         int threads = processes * threadsPerProcess;
@@ -110,18 +121,39 @@ final class RemoteRunner {
             Scheduler scheduler = service.scheduler();
             List<String> ids = fleet.launch(processes);
             awaitReady(scheduler, ids, threads);
-            Workloads.Timed t = Workloads.run(scheduler, workload, name, timeout);
+            SchedulerCpu meter = measureCpu ? SchedulerCpu.start() : null;
+            Workloads.Timed t;
+            try {
+                t = Workloads.run(scheduler, workload, name, timeout);
+            } finally {
+                if (meter != null) {
+                    meter.close();
+                }
+            }
+            if (meter != null) {
+                meter.intake(t.intakeCpuNanos());
+                cpu = cpuFigures(meter.stop(), t.view().total());
+            }
             lastResults = new ByteArrayOutputStream();
             scheduler.streamResults(t.view().jobId(), lastResults, false);
             return t;
         }
     }
 
+    /** Microseconds of scheduler CPU per task: in all and for each stage. */
+    private static Map<String, Double> cpuFigures(Map<SchedulerCpu.Stage, Long> nanos, long tasks) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        long total = nanos.values().stream().mapToLong(Long::longValue).sum();
+        m.put(Keys.SCHEDULER_CPU_MICROS_PER_TASK, total / 1000.0 / tasks);
+        nanos.forEach((stage, n) -> m.put(Keys.cpuMicrosPerTask(stage), n / 1000.0 / tasks));
+        return m;
+    }
+
     /**
      * Runs small throw-away jobs until every worker of the fleet has posted results: the processes
      * are up, connected and their code warm, as a long-lived fleet would be.
      */
-    private void awaitReady(Scheduler scheduler, List<String> ids, int threads) throws Exception {
+    static void awaitReady(Scheduler scheduler, List<String> ids, int threads) throws Exception {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         byte[] warmUp = Workloads.sleeps(threads * 10, 20);
         while (!scheduler.demand().reportingWorkers().containsAll(ids)) {

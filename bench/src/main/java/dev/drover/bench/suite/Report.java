@@ -114,7 +114,44 @@ final class Report {
                 r.get(Keys.RATIO_TO_RAW) >= 2)));
         efficiencyTarget(t, "remote", 10, top, 0.90);
         efficiencyTarget(t, "remote", 1000, top, 0.99);
+        closeToTheLimit(t, top);
         return t;
+    }
+
+    /** Issue 24's targets, on the local AWS rows at the top thread count. */
+    private void closeToTheLimit(List<Target> t, int top) {
+        find("throughput", "remote", r -> r.workers() == top).ifPresent(r -> {
+            t.add(new Target("local AWS, " + top + " threads, sleep 0", "≥ 30,000 tasks/s", r.get(Keys.TASKS_PER_SECOND),
+                    "tasks/s", r.get(Keys.TASKS_PER_SECOND) >= 30_000));
+            if (r.has(Keys.RATIO_TO_RAW)) {
+                t.add(new Target("local AWS, " + top + " threads: Drover ÷ raw loop (issue 24)", "≥ 4×",
+                        r.get(Keys.RATIO_TO_RAW), "×", r.get(Keys.RATIO_TO_RAW) >= 4));
+            }
+            if (r.has(Keys.SCHEDULER_CPU_MICROS_PER_TASK)) {
+                t.add(new Target("scheduler CPU per task, local AWS sleep 0, " + top + " threads", "≤ 5 µs",
+                        r.get(Keys.SCHEDULER_CPU_MICROS_PER_TASK), " µs", r.get(Keys.SCHEDULER_CPU_MICROS_PER_TASK) <= 5));
+            }
+        });
+        // a short job's fixed overhead: the 10 ms series, whose collection keeps up (sleep 0's tail is its backlog)
+        find("efficiency", "remote", r -> r.workers() == top && r.get(Keys.TASK_MILLIS) == 10 && r.has(Keys.JOB_OVERHEAD_SECONDS))
+                .ifPresent(r -> t.add(new Target("job overhead (submit → first start + last end → last result), "
+                        + (int) r.get(Keys.TASKS_PER_WORKER) + " × sleep 10, " + top + " threads", "≤ 100 ms",
+                        r.get(Keys.JOB_OVERHEAD_SECONDS) * 1000, " ms", r.get(Keys.JOB_OVERHEAD_SECONDS) <= 0.1)));
+        for (Row r : rows("throughput", "remote")) {
+            double worst = Math.max(r.get(Keys.SQS_REQUESTS_PER_TASK), r.get(Keys.DYNAMO_WRITES_PER_TASK));
+            t.add(new Target("SQS requests and DynamoDB writes per task, sleep 0, " + r.workers() + " threads",
+                    "≤ 0.01", worst, "", worst <= 0.01));
+        }
+        for (Row r : rows("efficiency", "remote")) {
+            int millis = (int) r.get(Keys.TASK_MILLIS);
+            double job = r.get(Keys.TASKS_PER_WORKER) * millis / 1000.0;
+            double goal = millis >= 1000 ? 0.995 : job >= 10 ? 0.98 : r.workers() == 1 ? 0.98 : r.workers() >= 16 ? 0.90 : Double.NaN;
+            if (!Double.isNaN(goal)) {
+                t.add(new Target("local AWS, " + (int) r.get(Keys.TASKS_PER_WORKER) + " × sleep " + millis + ", "
+                        + r.workers() + " threads (issue 24)", String.format(Locale.ROOT, "≥ %.1f %%", goal * 100),
+                        r.get(Keys.EFFICIENCY) * 100, "%", r.get(Keys.EFFICIENCY) >= goal));
+            }
+        }
     }
 
     private void efficiencyTarget(List<Target> t, String backend, int millis, int workers, double goal) {
@@ -167,6 +204,30 @@ final class Report {
                         .append(" | ").append(dec(r.get(Keys.LAST_FINISHED_SECONDS), 3))
                         .append(" | ").append(dec(r.get(Keys.WALL_SECONDS), 3)).append(" |\n");
             }
+        }
+
+        List<Row> cpuRows = rows("throughput", "remote").stream().filter(r -> r.has(Keys.SCHEDULER_CPU_MICROS_PER_TASK)).toList();
+        if (!cpuRows.isEmpty()) {
+            md.append("\n### Scheduler CPU per task, local AWS `sleep 0` (µs of thread CPU ÷ tasks; job overhead in ms)\n\n");
+            md.append("| threads | all | intake | plan | seal | send | collect | record | serve | other | job overhead | of it: start | tail |\n");
+            md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (Row r : cpuRows) {
+                md.append("| ").append(r.workers()).append(" | ").append(dec(r.get(Keys.SCHEDULER_CPU_MICROS_PER_TASK), 1));
+                for (SchedulerCpu.Stage s : SchedulerCpu.Stage.values()) {
+                    md.append(" | ").append(dec(r.get(Keys.cpuMicrosPerTask(s)), 1));
+                }
+                md.append(" | ").append(dec(r.get(Keys.JOB_OVERHEAD_SECONDS) * 1000, 0))
+                        .append(" | ").append(dec(r.get(Keys.START_OVERHEAD_SECONDS) * 1000, 0))
+                        .append(" | ").append(dec(r.get(Keys.TAIL_OVERHEAD_SECONDS) * 1000, 0)).append(" |\n");
+            }
+            rows("efficiency", "remote").stream().filter(r -> r.has(Keys.JOB_OVERHEAD_SECONDS)).forEach(r -> md.append(
+                    String.format(Locale.ROOT, "%nJob overhead, %d × `sleep %d` on %d threads: %.0f ms (submit → first task"
+                                    + " started %.0f ms, last task ended → last result %.0f ms).%n", (int) r.get(Keys.TASKS_PER_WORKER),
+                            (int) r.get(Keys.TASK_MILLIS), r.workers(), r.get(Keys.JOB_OVERHEAD_SECONDS) * 1000,
+                            r.get(Keys.START_OVERHEAD_SECONDS) * 1000, r.get(Keys.TAIL_OVERHEAD_SECONDS) * 1000)));
+            rows("throughput", "http").stream().filter(r -> r.has(Keys.CLIENT_CPU_MICROS_PER_TASK)).forEach(r -> md.append(
+                    String.format(Locale.ROOT, "%nThe follow client, apart (`drover submit --wait -q` over HTTP, in-JVM pool, %d workers):"
+                            + " %.1f µs of its thread's CPU per task.%n", r.workers(), r.get(Keys.CLIENT_CPU_MICROS_PER_TASK))));
         }
 
         md.append("\n### Efficiency: (tasks per worker × task time) ÷ wall time from submission to last result\n\n");

@@ -76,10 +76,23 @@ final class Row {
         static final String LAST_QUEUED_SECONDS = "lastQueuedSeconds";
         static final String FIRST_STARTED_SECONDS = "firstStartedSeconds";
         static final String LAST_FINISHED_SECONDS = "lastFinishedSeconds";
+        static final String START_OVERHEAD_SECONDS = "startOverheadSeconds";
+        static final String TAIL_OVERHEAD_SECONDS = "tailOverheadSeconds";
+        /** Submit call to first task started, plus last task ended to last result collected. */
+        static final String JOB_OVERHEAD_SECONDS = "jobOverheadSeconds";
+        /** Thread CPU of the scheduler's threads during the job ÷ its tasks (the bench's own threads apart). */
+        static final String SCHEDULER_CPU_MICROS_PER_TASK = "schedulerCpuMicrosPerTask";
+        static final String CLIENT_CPU_MICROS_PER_TASK = "clientCpuMicrosPerTask";
         static final String MAX_WORKERS = "maxWorkers";
         static final String SECONDS_TO_FIRST_LAUNCH = "secondsToFirstLaunch";
         static final String SECONDS_TO_FULL_FLEET_LAUNCHED = "secondsToFullFleetLaunched";
         static final String SECONDS_TO_FULL_FLEET_RUNNING = "secondsToFullFleetRunning";
+
+        /** {@code cpuIntakeMicrosPerTask}, {@code cpuPlanMicrosPerTask}, ...: one stage's share. */
+        static String cpuMicrosPerTask(SchedulerCpu.Stage stage) {
+            String n = stage.name().toLowerCase(java.util.Locale.ROOT);
+            return "cpu" + Character.toUpperCase(n.charAt(0)) + n.substring(1) + "MicrosPerTask";
+        }
 
         private Keys() {}
     }

@@ -25,9 +25,13 @@ final class Workloads {
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** A finished job and the wall time from the submit call to its last result. */
-    /** @param submittedAtMillis epoch millis just before the submit call */
-    record Timed(JobView view, double wallSeconds, long submittedAtMillis) {}
+    /**
+     * A finished job and the wall time from the submit call to its last result.
+     *
+     * @param submittedAtMillis epoch millis just before the submit call
+     * @param intakeCpuNanos    the submitting thread's CPU time in the submit call
+     */
+    record Timed(JobView view, double wallSeconds, long submittedAtMillis, long intakeCpuNanos) {}
 
     /**
      * Submits through the Scheduler API and waits for the last result; fails if any task did not
@@ -37,12 +41,14 @@ final class Workloads {
             throws IOException, WorkloadException, InterruptedException, TimeoutException {
         long submittedAt = System.currentTimeMillis();
         long start = System.nanoTime();
+        long cpu = SchedulerCpu.threadNanos();
         JobView submitted;
         try {
             submitted = scheduler.submit(new ByteArrayInputStream(workload), name, "bench");
         } catch (Quotas.Exceeded e) {
             throw new IllegalStateException("a benchmark job over the default quotas: " + e.getMessage(), e);
         }
+        long intake = SchedulerCpu.threadNanos() - cpu;
         AtomicLong end = new AtomicLong();
         Thread waiter = new Thread(() -> {
             try {
@@ -66,6 +72,6 @@ final class Workloads {
         if (ok != done.total()) {
             throw new IllegalStateException(name + ": only " + ok + " of " + done.total() + " tasks succeeded");
         }
-        return new Timed(done, (end.get() - start) / 1e9, submittedAt);
+        return new Timed(done, (end.get() - start) / 1e9, submittedAt, intake);
     }
 }

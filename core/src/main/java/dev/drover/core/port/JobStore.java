@@ -36,6 +36,14 @@ public interface JobStore {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no job owners");
     }
 
+    /**
+     * The same, given each result already encoded ({@code jsonLines.get(i)} is {@code results.get(i)}
+     * as JSON): a store that keeps JSON uses them, so the collector encodes a result once.
+     */
+    default void appendResults(String jobId, String chunkId, List<TaskResult> results, List<String> jsonLines) {
+        appendResults(jobId, chunkId, results);
+    }
+
     /** Every stored result of the job, in no particular order; may repeat a task (callers dedup). */
     void forEachResult(String jobId, Consumer<TaskResult> consumer);
 

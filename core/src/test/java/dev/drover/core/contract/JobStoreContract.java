@@ -3,6 +3,7 @@ package dev.drover.core.contract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.drover.core.codec.Json;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.core.model.JobStatus;
@@ -82,6 +83,18 @@ public abstract class JobStoreContract {
         store().forEachResult(id, all::add);
         assertEquals(301, all.size());
         assertTrue(all.contains(result(id, 299)));
+    }
+
+    @Test
+    void keepsAChunkGivenAsEncodedLinesAsTheResultsThemselves() {
+        String id = "j" + UUID.randomUUID();
+        TaskResult withOutputs = new TaskResult(id, 7, 8, "say \"hi\"\nthere", TaskStatus.FAILED, 3, "out", "err",
+                false, true, "w", 1, 2, 3, 2, "why", 1, List.of(new dev.drover.core.model.OutputFile("a b.txt", 5, "cd".repeat(32))));
+        List<TaskResult> results = List.of(result(id, 1), withOutputs, result(id, 2));
+        store().appendResults(id, "c1", results, results.stream().map(Json::write).toList());
+        List<TaskResult> all = new ArrayList<>();
+        store().forEachResult(id, all::add);
+        assertEquals(results, all);
     }
 
     @Test

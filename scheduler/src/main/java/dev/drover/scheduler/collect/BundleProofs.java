@@ -117,7 +117,12 @@ public final class BundleProofs implements Sealer {
     /** A scope read back: the job and its runs of seqs. */
     record Scope(String jobId, List<long[]> runs) {
         boolean contains(long seq) {
-            return runs.stream().anyMatch(r -> r[0] <= seq && seq <= r[1]);
+            for (long[] r : runs) { // a loop, not a stream: it runs once per task of every result batch
+                if (r[0] <= seq && seq <= r[1]) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

@@ -2,7 +2,6 @@ package dev.drover.scheduler.collect;
 
 import dev.drover.core.model.ResultBatch;
 import dev.drover.core.model.ResultProof;
-import dev.drover.core.model.Task;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStart;
 import java.nio.charset.StandardCharsets;
@@ -47,32 +46,38 @@ public final class ResultGate {
         return dropped.get();
     }
 
+    /** A task of a batch, by job and seq: cheaper to hash than its id string, which is made anew each time. */
+    private record Key(String jobId, long seq) {}
+
     /** The batch with only its proven results and starts. */
     public ResultBatch admit(ResultBatch batch) {
-        Map<String, TaskResult> results = new HashMap<>();
-        batch.results().forEach(r -> results.putIfAbsent(r.taskId(), r));
-        Map<String, TaskStart> starts = new HashMap<>();
-        batch.started().forEach(s -> starts.putIfAbsent(Task.id(s.jobId(), s.seq()), s));
-        Set<String> provenResults = new HashSet<>();
-        Set<String> provenStarts = new HashSet<>();
+        Map<Key, TaskResult> results = new HashMap<>(batch.results().size() * 2);
+        batch.results().forEach(r -> results.putIfAbsent(new Key(r.jobId(), r.seq()), r));
+        Map<Key, TaskStart> starts = new HashMap<>(batch.started().size() * 2);
+        batch.started().forEach(s -> starts.putIfAbsent(new Key(s.jobId(), s.seq()), s));
+        Set<Key> provenResults = new HashSet<>(results.size() * 2);
+        Set<Key> provenStarts = new HashSet<>(starts.size() * 2);
         for (ResultProof proof : batch.proofs()) {
-            verify(proof, results, starts).ifPresentOrElse(ids -> {
-                provenResults.addAll(ids.results());
-                provenStarts.addAll(ids.starts());
-            }, () -> once("proof:" + proof.scope(), "dropping results from worker {}: a proof for bundle scope {} does not verify",
-                    batch.worker(), proof.scope()));
+            if (!verify(proof, results, starts, provenResults, provenStarts)) {
+                once("proof:" + proof.scope(), "dropping results from worker {}: a proof for bundle scope {} does not verify",
+                        batch.worker(), proof.scope());
+            }
+        }
+        if (provenResults.size() == batch.results().size() && provenStarts.size() == batch.started().size()) {
+            return batch; // every item proven (the usual case): nothing to filter
         }
         List<TaskResult> keptResults = batch.results().stream()
-                .filter(r -> !knownJob.test(r.jobId()) || provenResults.contains(r.taskId())).toList();
+                .filter(r -> !knownJob.test(r.jobId()) || provenResults.contains(new Key(r.jobId(), r.seq()))).toList();
         List<TaskStart> keptStarts = batch.started().stream()
-                .filter(s -> !knownJob.test(s.jobId()) || provenStarts.contains(Task.id(s.jobId(), s.seq()))).toList();
+                .filter(s -> !knownJob.test(s.jobId()) || provenStarts.contains(new Key(s.jobId(), s.seq()))).toList();
         int lost = batch.results().size() - keptResults.size() + batch.started().size() - keptStarts.size();
         if (lost == 0) {
             return batch;
         }
         dropped.addAndGet(lost);
         List<String> jobs = new ArrayList<>();
-        batch.results().stream().filter(r -> knownJob.test(r.jobId()) && !provenResults.contains(r.taskId())).map(TaskResult::jobId).distinct().forEach(jobs::add);
+        batch.results().stream().filter(r -> knownJob.test(r.jobId()) && !provenResults.contains(new Key(r.jobId(), r.seq())))
+                .map(TaskResult::jobId).distinct().forEach(jobs::add);
         for (String job : jobs) {
             once("job:" + job, "dropping results for job {} from worker {} that no bundle seal of this scheduler proves"
                     + " (forged, or from a bundle it did not dispatch); logged once per job", job, batch.worker());
@@ -81,36 +86,37 @@ public final class ResultGate {
                 keptStarts, batch.proofs());
     }
 
-    private record Ids(List<String> results, List<String> starts) {}
-
-    private Optional<Ids> verify(ResultProof proof, Map<String, TaskResult> results, Map<String, TaskStart> starts) {
+    /** Checks one proof; if it verifies, adds the tasks it covers to the proven sets. */
+    private boolean verify(ResultProof proof, Map<Key, TaskResult> results, Map<Key, TaskStart> starts,
+                           Set<Key> provenResults, Set<Key> provenStarts) {
         Optional<BundleProofs.Scope> parsed = BundleProofs.parse(proof.scope());
         if (parsed.isEmpty() || proof.mac() == null) {
-            return Optional.empty();
+            return false;
         }
         BundleProofs.Scope scope = parsed.get();
-        List<TaskResult> rs = new ArrayList<>();
-        List<TaskStart> ss = new ArrayList<>();
+        List<TaskResult> rs = new ArrayList<>(proof.results().size());
+        List<TaskStart> ss = new ArrayList<>(proof.started().size());
         for (long seq : proof.results()) {
-            TaskResult r = results.get(Task.id(scope.jobId(), seq));
+            TaskResult r = results.get(new Key(scope.jobId(), seq));
             if (r == null || !scope.contains(seq)) {
-                return Optional.empty();
+                return false;
             }
             rs.add(r);
         }
         for (long seq : proof.started()) {
-            TaskStart s = starts.get(Task.id(scope.jobId(), seq));
+            TaskStart s = starts.get(new Key(scope.jobId(), seq));
             if (s == null || !scope.contains(seq)) {
-                return Optional.empty();
+                return false;
             }
             ss.add(s);
         }
         String expected = ResultProof.mac(proofs.secret(proof.scope()), proof.scope(), rs, ss);
         if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), proof.mac().getBytes(StandardCharsets.UTF_8))) {
-            return Optional.empty();
+            return false;
         }
-        return Optional.of(new Ids(rs.stream().map(TaskResult::taskId).toList(),
-                ss.stream().map(s -> Task.id(s.jobId(), s.seq())).toList()));
+        rs.forEach(r -> provenResults.add(new Key(r.jobId(), r.seq())));
+        ss.forEach(s -> provenStarts.add(new Key(s.jobId(), s.seq())));
+        return true;
     }
 
     private void once(String key, String message, Object... args) {

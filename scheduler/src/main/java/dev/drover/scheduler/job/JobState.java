@@ -256,10 +256,16 @@ public final class JobState {
 
     /** Records the results not seen before and returns them; repeats of a task are skipped and counted. */
     public synchronized List<TaskResult> accept(List<TaskResult> results, long now) {
+        return accept(results, null, now);
+    }
+
+    /** The same, given each result as JSON ({@code jsonLines.get(i)} is {@code results.get(i)}; null: encode here). */
+    public synchronized List<TaskResult> accept(List<TaskResult> results, List<String> jsonLines, long now) {
         load();
         List<TaskResult> fresh = new ArrayList<>(results.size());
         List<String> lines = new ArrayList<>(results.size());
-        for (TaskResult r : results) {
+        for (int i = 0; i < results.size(); i++) {
+            TaskResult r = results.get(i);
             if (!progress.accept(r)) {
                 cost.addDuplicates(1);
                 continue;
@@ -271,7 +277,7 @@ public final class JobState {
                 times.ran(r);
             }
             fresh.add(r);
-            lines.add(Json.write(r));
+            lines.add(jsonLines != null ? jsonLines.get(i) : Json.write(r));
         }
         log.append(lines);
         if (!fresh.isEmpty()) {

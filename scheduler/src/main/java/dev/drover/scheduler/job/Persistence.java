@@ -131,6 +131,25 @@ public final class Persistence {
         }
     }
 
+    /** The same, with each result already encoded as JSON (one line each, in order); an owner's write is fenced. */
+    public void results(JobState job, String chunkId, List<TaskResult> results, List<String> jsonLines) {
+        if (!results.isEmpty() && !job.done()) {
+            store.ifPresent(s -> {
+                Fence fence = fences.get(job.jobId());
+                if (fence == null) {
+                    s.appendResults(job.jobId(), chunkId, results, jsonLines);
+                    return;
+                }
+                try {
+                    s.appendResults(job.jobId(), chunkId, results, fence);
+                } catch (FencedOutException e) {
+                    lost(job.jobId());
+                    throw e;
+                }
+            });
+        }
+    }
+
     private void lost(String jobId) {
         fences.remove(jobId);
         lost.accept(jobId);

@@ -2,6 +2,7 @@ package dev.drover.scheduler.job;
 
 import dev.drover.core.Usage;
 import dev.drover.core.UsageMeter;
+import dev.drover.core.codec.Json;
 import dev.drover.core.model.ResultBatch;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStart;
@@ -91,13 +92,17 @@ public final class ResultRecorder {
                 log.warn("{} results for unknown job {} dropped", e.getValue().size(), e.getKey());
                 continue;
             }
+            List<TaskResult> results = e.getValue();
             try {
+                // encoded once: the same lines go to the job store's chunk and to the job's result log
+                List<String> lines = new ArrayList<>(results.size());
+                results.forEach(r -> lines.add(Json.write(r)));
                 meter.charge(job.cost()::charge, () -> {
-                    persistence.results(job, messageId, e.getValue());
+                    persistence.results(job, messageId, results, lines);
                     return null;
                 });
                 long now = clock.millis();
-                listener.recorded(job, job.accept(e.getValue(), now), now);
+                listener.recorded(job, job.accept(results, lines, now), now);
                 if (job.done()) {
                     ended(job);
                 }

@@ -1,0 +1,181 @@
+package dev.drover.bench.suite;
+
+import dev.drover.core.model.TaskStatus;
+import dev.drover.scheduler.Scheduler;
+import dev.drover.scheduler.model.JobView;
+import dev.drover.service.SchedulerService;
+import dev.drover.service.ServiceOptions;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * {@code drover bench --scale}, in a JVM of its own at {@code -Xmx512m} (BenchCommand starts it):
+ * <ul>
+ *   <li>N × {@code sleep 0} through local AWS on 4 worker processes × 4 threads, the scheduler in
+ *       this JVM: wall time, peak heap and RSS, the scheduler's CPU per task, and the bytes the job
+ *       keeps in DynamoDB (its record and result chunks) and S3 (its workload) per task;</li>
+ *   <li>a simulated fleet of W workers × 16 threads on counted in-memory adapters, workers in this
+ *       JVM, running 1 s tasks: efficiency, the scheduler's CPU per task, and the task rate at which
+ *       that CPU would fill one core (where one scheduler stops keeping up).</li>
+ * </ul>
+ */
+final class ScaleBench {
+    private static final int PROCESSES = 4;
+    private static final int THREADS = 4;
+
+    final Map<String, Object> figures = new LinkedHashMap<>();
+    private final Path dir;
+    private final PrintWriter log;
+    private final Clock clock = Clock.systemUTC();
+
+    ScaleBench(Path dir, PrintWriter log) {
+        this.dir = dir;
+        this.log = log;
+    }
+
+    /** {@code tasks × sleep 0} through local AWS. */
+    void throughSqs(int tasks) throws Exception {
+        Path workload = dir.resolve("scale.txt");
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(workload), 1 << 16)) {
+            byte[] line = "sleep 0\n".getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < tasks; i++) {
+                out.write(line);
+            }
+        }
+        log.printf("scale: %,d × sleep 0 through local AWS (%d × %d worker threads), heap limit %d MB%n", tasks, PROCESSES,
+                THREADS, Runtime.getRuntime().maxMemory() >> 20);
+        log.flush();
+        try (LocalAwsTarget target = new LocalAwsTarget(clock);
+             RemoteTarget.Launcher fleet = target.launcher(THREADS, "600s", dir.resolve("workers"));
+             SchedulerService service = SchedulerService.start(ServiceOptions.of(dir.resolve("scheduler"), clock,
+                     new ServiceOptions.Remote(target.backend(), PROCESSES * THREADS)))) {
+            Scheduler scheduler = service.scheduler();
+            List<String> ids = fleet.launch(PROCESSES);
+            RemoteRunner.awaitReady(scheduler, ids, PROCESSES * THREADS);
+            long s3Before = target.bucketBytes();
+            System.gc();
+            ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+            SchedulerCpu cpu = SchedulerCpu.start();
+            long start = System.nanoTime();
+            long intake = SchedulerCpu.threadNanos();
+            JobView job;
+            try (InputStream in = Files.newInputStream(workload)) {
+                job = scheduler.submit(in, "scale", "bench");
+            }
+            cpu.intake(SchedulerCpu.threadNanos() - intake);
+            scheduler.awaitDone(job.jobId());
+            double wall = (System.nanoTime() - start) / 1e9;
+            cpu.close();
+            Map<SchedulerCpu.Stage, Long> used = cpu.stop();
+            JobView done = scheduler.status(job.jobId()).orElseThrow();
+            long ok = done.counts().getOrDefault(TaskStatus.SUCCEEDED, 0L);
+            long peakHeap = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+                    .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+            long dynamo = target.jobItemBytes(job.jobId());
+            long s3 = target.bucketBytes() - s3Before;
+            figures.put("sqsTasks", tasks);
+            figures.put("sqsSucceeded", ok);
+            figures.put("sqsWallSeconds", round(wall));
+            figures.put("sqsTasksPerSecond", round(tasks / wall));
+            figures.put("sqsHeapLimitMB", Runtime.getRuntime().maxMemory() >> 20);
+            figures.put("sqsPeakHeapMB", peakHeap >> 20);
+            figures.put("sqsPeakRssMB", procStatusKb("VmHWM") >> 10);
+            figures.put("sqsSchedulerCpuMicrosPerTask", round(used.values().stream().mapToLong(Long::longValue).sum() / 1000.0 / tasks));
+            used.forEach((stage, n) -> figures.put("sqs" + Row.Keys.cpuMicrosPerTask(stage).substring(3), round(n / 1000.0 / tasks)));
+            figures.put("sqsRequestsPerTask", round((double) done.sqsRequests() / tasks));
+            figures.put("sqsDynamoWritesPerTask", round((double) done.dynamoWrites() / tasks));
+            figures.put("dynamoBytesPerTask", round((double) dynamo / tasks));
+            figures.put("s3BytesPerTask", round((double) s3 / tasks));
+            if (ok != tasks) {
+                throw new IllegalStateException("only " + ok + " of " + tasks + " tasks succeeded");
+            }
+        }
+    }
+
+    /** {@code workers × 16} threads of simulated workers, each thread running {@code perThread × sleep taskMillis}. */
+    void simulatedFleet(int workers, int perThread, int taskMillis) throws Exception {
+        int threads = 16;
+        int tasks = workers * threads * perThread;
+        log.printf("scale: simulated fleet of %d workers × %d threads, %,d × sleep %d%n", workers, threads, tasks, taskMillis);
+        log.flush();
+        SimulatedTarget target = new SimulatedTarget(clock);
+        try (RemoteTarget.Launcher fleet = target.launcher(threads, "600s", dir.resolve("sim"));
+             SchedulerService service = SchedulerService.start(ServiceOptions.of(dir.resolve("sim-scheduler-" + workers), clock,
+                     new ServiceOptions.Remote(target.backend(), workers * threads)))) {
+            Scheduler scheduler = service.scheduler();
+            fleet.launch(workers);
+            Workloads.run(scheduler, Workloads.sleeps(workers * threads, 0), "warm-up", 300);
+            SchedulerCpu cpu = SchedulerCpu.start();
+            Workloads.Timed t;
+            try {
+                t = Workloads.run(scheduler, Workloads.sleeps(tasks, taskMillis), "fleet", perThread * taskMillis / 1000.0 * 5 + 300);
+            } finally {
+                cpu.close();
+            }
+            cpu.intake(t.intakeCpuNanos());
+            Map<SchedulerCpu.Stage, Long> used = cpu.stop();
+            long nanos = used.values().stream().mapToLong(Long::longValue).sum();
+            double micros = nanos / 1000.0 / tasks;
+            String k = "fleet" + workers + "x" + threads;
+            used.forEach((stage, n) -> figures.put(k + Row.Keys.cpuMicrosPerTask(stage).substring(3), round(n / 1000.0 / tasks)));
+            figures.put(k + "Tasks", tasks);
+            figures.put(k + "Efficiency", round(perThread * taskMillis / 1000.0 / t.wallSeconds()));
+            figures.put(k + "WallSeconds", round(t.wallSeconds()));
+            figures.put(k + "SchedulerCpuMicrosPerTask", round(micros));
+            figures.put(k + "OneCoreTasksPerSecond", round(1e6 / micros));
+            figures.put(k + "SqsRequestsPerTask", round((double) t.view().sqsRequests() / tasks));
+        }
+    }
+
+    String markdown() {
+        StringBuilder md = new StringBuilder("## Drover bench (scale)\n\n");
+        md.append(String.format(Locale.ROOT, "Machine: %s cores; every figure of one run.%n%n", Runtime.getRuntime().availableProcessors()));
+        md.append("| figure | value |\n|---|---:|\n");
+        figures.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+        return md.toString();
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    /** A figure of /proc/self/status, in kB (VmHWM: the peak resident set). */
+    static long procStatusKb(String key) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(key + ":")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** Bytes of one DynamoDB item as AWS sizes it, near enough: names plus values. */
+    static long itemBytes(Map<String, AttributeValue> item) {
+        long n = 0;
+        for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
+            AttributeValue v = e.getValue();
+            n += e.getKey().length() + (v.b() != null ? v.b().asByteArray().length : v.s() != null ? v.s().length()
+                    : v.n() != null ? v.n().length() : v.toString().length());
+        }
+        return n;
+    }
+}

@@ -1,0 +1,179 @@
+package dev.drover.bench.suite;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The scheduler's CPU time during one job, by stage: the thread CPU of its named threads between
+ * two snapshots (dispatcher: plan, seal, send; collectors: collect, record; HTTP: serve; the rest:
+ * other), with the submitting thread's CPU for the submit call as intake. Within the dispatcher
+ * and the collectors, a sampler (every {@link #SAMPLE_MILLIS} ms) splits the thread's CPU by the
+ * share of its running samples whose stack holds each stage's class; a sample waiting in a socket
+ * read is not running and is left out.
+ */
+final class SchedulerCpu implements AutoCloseable {
+    enum Stage { INTAKE, PLAN, SEAL, SEND, COLLECT, RECORD, SERVE, OTHER }
+
+    private static final long SAMPLE_MILLIS = 5;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private final Map<Long, Long> before = cpuByThread();
+    private final Map<Stage, Long> samples = new EnumMap<>(Stage.class);
+    private final Thread sampler;
+    private volatile boolean running = true;
+    private long intakeNanos;
+
+    private SchedulerCpu() {
+        sampler = new Thread(this::sample, "drover-bench-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+    }
+
+    static SchedulerCpu start() {
+        return new SchedulerCpu();
+    }
+
+    /** Adds the submit call's CPU (the submitting thread's, measured around the call). */
+    void intake(long nanos) {
+        intakeNanos += nanos;
+    }
+
+    /** CPU nanoseconds of the calling thread. */
+    static long threadNanos() {
+        return THREADS.getCurrentThreadCpuTime();
+    }
+
+    /** Stops the sampler; the CPU nanoseconds each stage took since {@link #start()}. */
+    Map<Stage, Long> stop() throws InterruptedException {
+        running = false;
+        sampler.join();
+        Map<Long, Long> after = cpuByThread();
+        Map<Stage, Long> cpu = new EnumMap<>(Stage.class);
+        for (Stage s : Stage.values()) {
+            cpu.put(s, 0L);
+        }
+        cpu.put(Stage.INTAKE, intakeNanos);
+        long dispatcher = 0;
+        long collectors = 0;
+        for (long id : after.keySet()) {
+            ThreadInfo info = THREADS.getThreadInfo(id);
+            if (info == null) {
+                continue;
+            }
+            long used = after.get(id) - before.getOrDefault(id, 0L);
+            String name = info.getThreadName();
+            if (name.startsWith("drover-bench") || !schedulers(name)) {
+                continue;
+            }
+            if (name.equals("drover-dispatcher")) {
+                dispatcher += used;
+            } else if (name.startsWith("drover-collector")) {
+                collectors += used;
+            } else if (name.startsWith("drover-http")) {
+                cpu.merge(Stage.SERVE, used, Long::sum);
+            } else {
+                cpu.merge(Stage.OTHER, used, Long::sum);
+            }
+        }
+        split(cpu, dispatcher, Stage.PLAN, Stage.SEAL, Stage.SEND);
+        split(cpu, collectors, Stage.COLLECT, Stage.RECORD);
+        return cpu;
+    }
+
+    /** Threads of workers in this JVM (the simulated fleet): not the scheduler's. */
+    private static final List<String> WORKER_THREADS = List.of("drover-task", "drover-poll-", "drover-publish-",
+            "drover-lease-", "drover-upload-", "drover-cancel-", "drover-stop-", "drover-files-");
+
+    /** The scheduler's threads: its own, and the AWS SDK's it drives (connection reapers, timers). */
+    private static boolean schedulers(String name) {
+        return (name.startsWith("drover-") || name.startsWith("sdk-") || name.startsWith("idle-connection-reaper"))
+                && WORKER_THREADS.stream().noneMatch(name::startsWith);
+    }
+
+    private void split(Map<Stage, Long> cpu, long nanos, Stage... stages) {
+        long n = 0;
+        synchronized (samples) {
+            for (Stage s : stages) {
+                n += samples.getOrDefault(s, 0L);
+            }
+            for (Stage s : stages) {
+                // no sample (a very short job): all of it goes to the first stage
+                long share = n == 0 ? (s == stages[0] ? nanos : 0) : nanos * samples.getOrDefault(s, 0L) / n;
+                cpu.merge(s, share, Long::sum);
+            }
+        }
+    }
+
+    private void sample() {
+        while (running) {
+            for (ThreadInfo info : THREADS.dumpAllThreads(false, false, 48)) {
+                String name = info.getThreadName();
+                Stage s = name.equals("drover-dispatcher") ? dispatchStage(info.getStackTrace())
+                        : name.startsWith("drover-collector") ? collectStage(info.getStackTrace()) : null;
+                if (s != null && info.getThreadState() == Thread.State.RUNNABLE && !waiting(info.getStackTrace())) {
+                    synchronized (samples) {
+                        samples.merge(s, 1L, Long::sum);
+                    }
+                }
+            }
+            try {
+                Thread.sleep(SAMPLE_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private static Stage dispatchStage(StackTraceElement[] stack) {
+        for (StackTraceElement f : stack) {
+            String c = f.getClassName();
+            if (c.contains("Sealer") || c.contains("BundleSecret") || c.contains("BundleSeal")) {
+                return Stage.SEAL;
+            }
+            if (c.endsWith("BundlePlanner") || c.contains("BundlePlanner$") || c.contains("JobWorkload")) {
+                return Stage.PLAN;
+            }
+        }
+        return Stage.SEND;
+    }
+
+    private static Stage collectStage(StackTraceElement[] stack) {
+        for (StackTraceElement f : stack) {
+            if (f.getClassName().startsWith("dev.drover.scheduler.job.")) {
+                return Stage.RECORD;
+            }
+        }
+        return Stage.COLLECT;
+    }
+
+    /** In a blocking socket read, poll or park: RUNNABLE to the JVM, but not using the processor. */
+    private static boolean waiting(StackTraceElement[] stack) {
+        if (stack.length == 0) {
+            return true;
+        }
+        String top = stack[0].getClassName() + "." + stack[0].getMethodName();
+        return stack[0].isNativeMethod() && (top.contains("read") || top.contains("poll") || top.contains("accept")
+                || top.contains("epoll") || top.contains("park") || top.contains("Net."));
+    }
+
+    private static Map<Long, Long> cpuByThread() {
+        Map<Long, Long> m = new HashMap<>();
+        for (long id : THREADS.getAllThreadIds()) {
+            long t = THREADS.getThreadCpuTime(id);
+            if (t >= 0) {
+                m.put(id, t);
+            }
+        }
+        return m;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+    }
+}
