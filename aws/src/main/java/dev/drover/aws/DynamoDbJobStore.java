@@ -4,6 +4,8 @@ import static dev.drover.aws.DynamoDbSchema.Jobs.CHUNK_PREFIX;
 import static dev.drover.aws.DynamoDbSchema.Jobs.COUNTS;
 import static dev.drover.aws.DynamoDbSchema.Jobs.TTL;
 import static dev.drover.aws.DynamoDbSchema.Jobs.DISPATCHED;
+import static dev.drover.aws.DynamoDbSchema.Jobs.EPOCH;
+import static dev.drover.aws.DynamoDbSchema.Jobs.OWNER_REPLICA;
 import static dev.drover.aws.DynamoDbSchema.Jobs.FINISHED_AT;
 import static dev.drover.aws.DynamoDbSchema.Jobs.JOB_ID;
 import static dev.drover.aws.DynamoDbSchema.Jobs.JOB_PREFIX;
@@ -26,6 +28,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.drover.core.InfrastructureException;
 import dev.drover.core.codec.Json;
 import dev.drover.core.model.TaskResult;
+import dev.drover.core.port.Fence;
+import dev.drover.core.port.FencedOutException;
 import dev.drover.core.port.JobRecord;
 import dev.drover.core.port.JobStore;
 import java.io.ByteArrayInputStream;
@@ -53,7 +57,10 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -93,6 +100,23 @@ public final class DynamoDbJobStore implements JobStore {
 
     @Override
     public void save(JobRecord job) {
+        update(job, null);
+    }
+
+    /** A new job starts at the fence's epoch; an existing one is written only while its epoch is the fence's. */
+    @Override
+    public void save(JobRecord job, Fence fence) {
+        try {
+            update(job, fence);
+        } catch (InfrastructureException e) {
+            if (e.getCause() instanceof ConditionalCheckFailedException) {
+                throw new FencedOutException(job.jobId(), fence);
+            }
+            throw e;
+        }
+    }
+
+    private void update(JobRecord job, Fence fence) {
         Map<String, AttributeValue> attributes = new HashMap<>(Map.of(
                 JOB_ID, s(job.jobId()), NAME, s(job.name()),
                 OWNER, s(job.owner()), TOTAL, n(job.total()), DISPATCHED, n(job.dispatched()),
@@ -116,6 +140,10 @@ public final class DynamoDbJobStore implements JobStore {
                     .map(e -> e.getKey().name() + "=" + e.getValue()).collect(Collectors.joining(","))));
         }
         attributes.putAll(optional);
+        if (fence != null) {
+            attributes.put(OWNER_REPLICA, s(fence.replica()));
+            attributes.put(EPOCH, n(fence.epoch()));
+        }
         // an update, not a put: the item keeps its TTL attribute once the job has ended; an optional
         // attribute the record no longer has is removed, so the item reads back as the record
         Map<String, String> names = new HashMap<>();
@@ -136,8 +164,17 @@ public final class DynamoDbJobStore implements JobStore {
             }
         }
         String expression = "SET " + String.join(", ", sets) + (removes.isEmpty() ? "" : " REMOVE " + String.join(", ", removes));
+        String condition;
+        if (fence != null) {
+            names.put("#pk", PARTITION_KEY);
+            names.put("#epoch", EPOCH);
+            values.put(":mine", n(fence.epoch()));
+            condition = "attribute_not_exists(#pk) OR #epoch = :mine";
+        } else {
+            condition = null;
+        }
         AwsErrors.call(SERVICE, () -> dynamo.updateItem(b -> b.tableName(table).key(metaKey(job.jobId()))
-                .updateExpression(expression)
+                .updateExpression(expression).conditionExpression(condition)
                 .expressionAttributeNames(names).expressionAttributeValues(values)));
     }
 
@@ -211,6 +248,38 @@ public final class DynamoDbJobStore implements JobStore {
             if (!(e.getCause() instanceof ConditionalCheckFailedException)) {
                 throw e;
             }
+        }
+    }
+
+    /**
+     * One transaction: a check that the job's epoch is still the fence's, and the put of the chunk if it
+     * is new (two items: twice a plain put's write units, the price of a stale owner never storing a result
+     * the new owner has not replayed).
+     */
+    @Override
+    public void appendResults(String jobId, String chunkId, List<TaskResult> results, Fence fence) {
+        SdkBytes data = SdkBytes.fromByteArray(gzip(Json.write(results).getBytes(StandardCharsets.UTF_8)));
+        try {
+            AwsErrors.call(SERVICE, () -> dynamo.transactWriteItems(b -> b.transactItems(
+                    TransactWriteItem.builder().conditionCheck(c -> c.tableName(table).key(metaKey(jobId))
+                            .conditionExpression("#epoch = :mine").expressionAttributeNames(Map.of("#epoch", EPOCH))
+                            .expressionAttributeValues(Map.of(":mine", n(fence.epoch())))).build(),
+                    TransactWriteItem.builder().put(p -> p.tableName(table)
+                            .item(Map.of(PARTITION_KEY, s(JOB_PREFIX + jobId), SORT_KEY, s(CHUNK_PREFIX + chunkId),
+                                    RESULTS, AttributeValue.fromB(data)))
+                            .conditionExpression("attribute_not_exists(" + SORT_KEY + ")")).build())));
+        } catch (InfrastructureException e) {
+            if (!(e.getCause() instanceof TransactionCanceledException cancelled)) {
+                throw e;
+            }
+            List<CancellationReason> reasons = cancelled.cancellationReasons();
+            if (reasons.size() == 2 && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
+                throw new FencedOutException(jobId, fence);
+            }
+            if (reasons.size() == 2 && "ConditionalCheckFailed".equals(reasons.get(1).code())) {
+                return; // the chunk is stored already: a repeat changes nothing
+            }
+            throw e;
         }
     }
 

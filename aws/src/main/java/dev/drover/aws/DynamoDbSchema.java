@@ -65,6 +65,32 @@ public final class DynamoDbSchema {
          * AWS deletes the job by itself after the retention; users' and tokens' items never carry it.
          */
         public static final String TTL = "expiresAt";
+        /** String, on the meta item of a job a scheduler replica owns: the replica's id. */
+        public static final String OWNER_REPLICA = "ownerReplica";
+        /** Number, beside {@link #OWNER_REPLICA}: raised by every takeover; every owner write is conditional on it. */
+        public static final String EPOCH = "epoch";
+    }
+
+    /**
+     * Scheduler replicas, in the jobs table under one partition key, so one query reads them all:
+     * one heartbeat item per replica (sort key: its id, which starts with {@link #ID_PREFIX} and so
+     * is never {@link Jobs#META}), and one lease item per singleton (sort key {@link #LEASE_PREFIX} + name).
+     */
+    public static final class Replicas {
+        private Replicas() {}
+
+        public static final String PARTITION = "replicas";
+        public static final String ID_PREFIX = "r-";
+        public static final String LEASE_PREFIX = "lease#";
+        public static final String ADDRESS = "address";
+        /** Number: raised by one at every beat. */
+        public static final String COUNT = "beat";
+        /** Number, epoch millis: the replica's clock at the beat, for people. */
+        public static final String AT = "beatAt";
+        public static final String LIVE_JOBS = "liveJobs";
+        public static final String BACKLOG = "backlog";
+        /** On a lease item: the replica holding it. */
+        public static final String HOLDER = "holder";
     }
 
     /**

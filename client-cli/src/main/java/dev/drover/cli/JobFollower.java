@@ -28,6 +28,8 @@ final class JobFollower {
     /** Jobs up to this size print every task; bigger ones only those that did not succeed. */
     static final int PRINT_ALL_LIMIT = 100;
     private static final int PRINT_FAILED_LIMIT = 20;
+    /** How long a follow waits for a new result while no replica serves the job (its owner died: another takes it within a lease). */
+    static final java.time.Duration FOLLOW_PATIENCE = java.time.Duration.ofSeconds(60);
 
     private final SchedulerClient client;
     private final PrintWriter out;
@@ -58,8 +60,7 @@ final class JobFollower {
         int[] seen = {0, 0};
         try (Writer results = resultsFile.isPresent()
                 ? Files.newBufferedWriter(resultsFile.get(), StandardCharsets.UTF_8) : Writer.nullWriter()) {
-            client.results(jobId, true, line -> {
-                TaskResult r = Json.result(line);
+            client.followResults(jobId, total, (line, r) -> {
                 try {
                     results.write(line);
                     results.write('\n');
@@ -80,7 +81,7 @@ final class JobFollower {
                     printTask(r);
                 }
                 progress.update(seen[0], seen[1]);
-            });
+            }, FOLLOW_PATIENCE);
         }
         progress.finish();
         double wall = Math.max(1, clock.millis() - submittedAtMillis) / 1000.0;

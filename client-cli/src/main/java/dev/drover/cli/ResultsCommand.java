@@ -38,7 +38,14 @@ final class ResultsCommand implements Callable<Integer> {
             Downloader.Totals t = new Downloader(server.client(), download).download(jobId, spec.commandLine().getErr());
             return t.failures().isEmpty() ? 0 : 1;
         }
-        server.client().results(jobId, follow, out::println);
+        SchedulerClient client = server.client();
+        if (follow) {
+            // each task's result once, even if the replica serving the stream dies and another takes over
+            client.followResults(jobId, client.job(jobId).total(), (line, r) -> out.println(line),
+                    JobFollower.FOLLOW_PATIENCE);
+        } else {
+            client.results(jobId, false, out::println);
+        }
         out.flush();
         return 0;
     }

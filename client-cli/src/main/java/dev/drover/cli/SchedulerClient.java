@@ -16,6 +16,9 @@ import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.util.Arrays;
+import java.util.List;
+import dev.drover.core.model.TaskResult;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +44,8 @@ final class SchedulerClient {
         }
     }
 
-    private final URI base;
+    private final List<URI> bases;
+    private volatile int current;
     private final String token;
     private final HttpClient http;
     private final boolean pinned;
@@ -63,7 +67,11 @@ final class SchedulerClient {
             throw new IllegalArgumentException("--tls-fingerprint pins a certificate, but " + hostPort
                     + " is plain HTTP: give https://HOST:PORT or HOST:PORT");
         }
-        this.base = URI.create(hostPort.startsWith("http") ? hostPort : (pin.isPresent() ? "https://" : "http://") + hostPort);
+        this.bases = Arrays.stream(hostPort.split(",")).map(String::trim).filter(a -> !a.isEmpty())
+                .map(a -> URI.create(a.startsWith("http") ? a : (pin.isPresent() ? "https://" : "http://") + a)).toList();
+        if (bases.isEmpty()) {
+            throw new IllegalArgumentException("no scheduler address in '" + hostPort + "'");
+        }
         this.token = token;
         this.pinned = pin.isPresent();
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
@@ -71,18 +79,91 @@ final class SchedulerClient {
         this.http = builder.build();
     }
 
-    /** Every exchange goes through here, so a TLS refusal is one clear message (exit 2), never a stack trace. */
+    /**
+     * Every exchange goes through here, so a TLS refusal is one clear message (exit 2), never a stack trace.
+     * With several addresses (scheduler replicas), a call that may be repeated (a read, a cancel) and could
+     * not reach one replica goes to the next; a submission is not repeated, as a lost answer may hide a job made.
+     */
     private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body)
             throws IOException, InterruptedException {
-        try {
-            return http.send(request, body);
-        } catch (SSLException e) {
-            throw UntrustedScheduler.of(base, pinned, e);
+        int first = current;
+        for (int attempt = 0; ; attempt++) {
+            URI base = bases.get((first + attempt) % bases.size());
+            try {
+                HttpResponse<T> response = http.send(at(request, base), body);
+                current = (first + attempt) % bases.size();
+                return response;
+            } catch (SSLException e) {
+                throw UntrustedScheduler.of(base, pinned, e);
+            } catch (IOException e) {
+                if (attempt + 1 >= bases.size() || !repeatable(request)) {
+                    throw e;
+                }
+            }
         }
     }
 
+    /** Reads, and a cancel (cancelling twice is cancelling once). */
+    private static boolean repeatable(HttpRequest request) {
+        return request.method().equals("GET") || request.uri().getPath().endsWith("/cancel");
+    }
+
+    /** The request sent to {@code base} instead of the address it was built for. */
+    private static HttpRequest at(HttpRequest request, URI base) {
+        URI uri = request.uri();
+        if (uri.getScheme().equals(base.getScheme()) && uri.getRawAuthority().equals(base.getRawAuthority())) {
+            return request;
+        }
+        String rest = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        return HttpRequest.newBuilder(request, (name, value) -> true).uri(base.resolve(rest)).build();
+    }
+
     private HttpRequest.Builder request(String pathAndQuery) {
-        return HttpRequest.newBuilder(base.resolve(pathAndQuery)).header("Authorization", "Bearer " + token);
+        return HttpRequest.newBuilder(bases.get(current).resolve(pathAndQuery)).header("Authorization", "Bearer " + token);
+    }
+
+    /**
+     * Follows the job's results to its last, each task's once: when the stream breaks (its replica died)
+     * or a replica does not know the job yet (its jobs pass to another within a lease), the stream is
+     * opened again, on the next address, and results already handed over are skipped by task number.
+     * Gives up when no new result has come for {@code patience}.
+     */
+    void followResults(String jobId, long total, java.util.function.BiConsumer<String, TaskResult> each, Duration patience)
+            throws IOException, InterruptedException {
+        java.util.BitSet seen = new java.util.BitSet();
+        long[] count = {0};
+        long lastProgress = System.nanoTime();
+        while (true) {
+            long before = count[0];
+            try {
+                results(jobId, true, line -> {
+                    TaskResult r = Json.result(line);
+                    if (r.seq() >= 0 && r.seq() < Integer.MAX_VALUE && !seen.get((int) r.seq())) {
+                        seen.set((int) r.seq());
+                        count[0]++;
+                        each.accept(line, r);
+                    }
+                });
+                if (count[0] >= total) {
+                    return;
+                }
+            } catch (IOException e) {
+                if (e instanceof ApiException api && api.status != 404 && api.status < 500) {
+                    throw api;
+                }
+                if (System.nanoTime() - lastProgress > patience.toNanos()) {
+                    throw e;
+                }
+            }
+            if (count[0] > before) {
+                lastProgress = System.nanoTime();
+            }
+            if (count[0] >= total) {
+                return;
+            }
+            current = (current + 1) % bases.size();
+            Thread.sleep(250);
+        }
     }
 
     /** Submits a workload; the scheduler makes the token's user its owner. */
@@ -204,7 +285,7 @@ final class SchedulerClient {
     /** A one-time sign-in link for the token's user: the dashboard's URL. */
     String dashboardUrl() throws IOException, InterruptedException {
         JsonNode r = send(request("/session/login").POST(HttpRequest.BodyPublishers.noBody()).build());
-        return base.resolve(r.get("path").asText()).toString();
+        return bases.get(current).resolve(r.get("path").asText()).toString();
     }
 
     JobView cancel(String jobId) throws IOException, InterruptedException {

@@ -9,7 +9,10 @@ import dev.drover.aws.Ec2LaunchSpec;
 import dev.drover.aws.StackOutputs;
 import dev.drover.aws.DynamoDbUserStore;
 import dev.drover.core.memory.InMemoryUserStore;
+import dev.drover.core.port.ReplicaStore;
 import dev.drover.scheduler.api.HttpApi;
+import dev.drover.scheduler.replica.ReplicaNode;
+import dev.drover.scheduler.replica.ReplicaTiming;
 import dev.drover.scheduler.auth.Accounts;
 import dev.drover.scheduler.model.Quotas;
 import dev.drover.scheduler.model.SchedulerConfig;
@@ -190,6 +193,11 @@ final class SchedulerCommand implements Callable<Integer> {
         Path dir = data != null ? data : Files.createTempDirectory("drover-scheduler-");
         UnaryOperator<SchedulerConfig> tuning = c -> c.withQuotas(quotas()).withRetention(keep).withPolicy(policy)
                 .withFilesUnpackedLimit(unpacked);
+        ReplicaTiming timing = replica ? replicaTiming() : null; // checked before anything starts
+        if (replica && !mode.remote) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--replica needs -rw: replicas share the queues, tables and bucket of one stack; the in-JVM pool (-lw) is one process");
+        }
         if (!mode.remote) {
             int workers = mode.localWorkers != null ? mode.localWorkers : Runtime.getRuntime().availableProcessors();
             Accounts accounts = new Accounts(new InMemoryUserStore(dir.resolve("users.json")), Main.CLOCK);
@@ -207,6 +215,11 @@ final class SchedulerCommand implements Callable<Integer> {
         try (AwsClients aws = new AwsClients(settings)) {
             ServiceOptions options = ServiceOptions.of(dir, Main.CLOCK,
                     new ServiceOptions.Remote(RemoteBackends.create(aws, names), fleetThreads)).withTuning(tuning);
+            if (replica) {
+                ReplicaStore store = RemoteBackends.replicas(aws, names).orElseThrow(() -> new picocli.CommandLine.ParameterException(
+                        spec.commandLine(), "--replica needs a jobs table (DROVER_JOBS_TABLE)"));
+                options = options.withReplica(new ServiceOptions.Replica(store, ReplicaNode.newId(), timing));
+            }
             Accounts accounts = new Accounts(names.jobsTable().isBlank() ? new InMemoryUserStore(dir.resolve("users.json"))
                     : new DynamoDbUserStore(aws.dynamoDb(), names.jobsTable()), Main.CLOCK);
             Optional<Ec2LaunchSpec> launch = launchSpec(names, settings.region(), env);
@@ -216,6 +229,25 @@ final class SchedulerCommand implements Callable<Integer> {
             return serve(options.withFleet(new ServiceOptions.Fleet(fleet.provisioner(),
                     new Ec2FleetLauncher(aws.ec2(), launch.get(), fleet.maxWorkers, Main.CLOCK))),
                     accounts, "an EC2 fleet of up to " + fleet.maxWorkers + " workers");
+        }
+    }
+
+    @Option(names = "--replica",
+            description = "Run as one replica of several on the same stack (-rw): jobs are owned by the replica that accepts"
+                    + " them, and a replica's jobs pass to the others within its lease when it dies (see docs/architecture.md).")
+    boolean replica;
+
+    @Option(names = "--replica-lease", paramLabel = "D", defaultValue = "5s",
+            description = "With --replica: how long a silent replica keeps its jobs; it beats every fifth of it and stops"
+                    + " dispatching 30%% of it early (default ${DEFAULT-VALUE}; 10s deployed).")
+    String replicaLease;
+
+    private ReplicaTiming replicaTiming() {
+        java.time.Duration lease = dev.drover.core.workload.Durations.parse(replicaLease);
+        try {
+            return new ReplicaTiming(lease.dividedBy(5), lease, lease.multipliedBy(3).dividedBy(10));
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--replica-lease " + replicaLease + ": " + e.getMessage());
         }
     }
 

@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 final class ServerOption {
     @Option(names = {"-s", "--scheduler"}, paramLabel = "HOST:PORT",
             defaultValue = "${env:" + EnvironmentVariables.SCHEDULER + ":-127.0.0.1:7070}",
-            description = "The scheduler's address (default: $DROVER_SCHEDULER or ${DEFAULT-VALUE}).")
+            description = "The scheduler's address, or several replicas' HOST:PORT,HOST:PORT (a read goes to the next when"
+                    + " one does not answer; default: $DROVER_SCHEDULER or ${DEFAULT-VALUE}).")
     String address;
 
     @Option(names = "--stack-outputs", paramLabel = "FILE",
@@ -45,7 +46,8 @@ final class ServerOption {
         String target = stackOutputs == null ? address
                 : StackOutputs.read(stackOutputs, Optional.ofNullable(stack)).schedulerAddress();
         ClientEnvironment env = Main.environment(mixee);
-        ServiceCredentials service = ServiceCredentials.of(env, target);
+        // several replicas of one service share its token and certificate: the first address names where they are kept
+        ServiceCredentials service = ServiceCredentials.of(env, target.split(",")[0].trim());
         String token = TokenFile.resolve(tokenFile, env, service);
         String pin = tlsFingerprint != null ? tlsFingerprint : env.variables().get(EnvironmentVariables.TLS_FINGERPRINT);
         if ((pin == null || pin.isBlank()) && !target.startsWith("http://")) {

@@ -20,6 +20,7 @@ import dev.drover.scheduler.model.Policy;
 import dev.drover.scheduler.fleet.Demand;
 import dev.drover.scheduler.files.JobFiles;
 import dev.drover.scheduler.intake.Intake;
+import dev.drover.core.port.JobStore;
 import dev.drover.scheduler.job.JobState;
 import dev.drover.scheduler.job.Persistence;
 import dev.drover.scheduler.job.Recovery;
@@ -82,6 +83,8 @@ public final class Scheduler implements Engine, AutoCloseable {
     private final Set<JobState> live = ConcurrentHashMap.newKeySet();
     private final RetentionSweeper retention;
     private final JobWaits jobWaits;
+    /** One replica of several ({@link #asReplica}): it recovers only ended jobs, and owns jobs by epoch. */
+    private volatile boolean replica;
 
     public Scheduler(SchedulerConfig config, Backend backend, Clock clock) {
         this.config = config;
@@ -141,7 +144,7 @@ public final class Scheduler implements Engine, AutoCloseable {
 
     /** Up to {@code limit} of the job's tasks running now, longest-running first; empty if no such job. */
     public Optional<List<JobState.Running>> running(String jobId, int limit) {
-        return Optional.ofNullable(jobs.get(jobId)).map(j -> j.runningTasks(limit));
+        return Optional.ofNullable(known(jobId)).map(j -> j.runningTasks(limit));
     }
 
     /** Every job's live state, for billing. */
@@ -162,6 +165,85 @@ public final class Scheduler implements Engine, AutoCloseable {
     /** The job's live state, for the dashboard; empty if no such job. */
     public Optional<JobState> job(String jobId) {
         return Optional.ofNullable(jobs.get(jobId));
+    }
+
+    /**
+     * Makes this scheduler one replica of several on the same stack (before {@link #start}): the jobs
+     * submitted here are owned by {@code replicaId}, every write for a job is fenced by its epoch, and
+     * the start recovers only the ended jobs (a {@code replica/ReplicaNode} takes the running ones
+     * whose owners are gone, with {@link #adopt}).
+     */
+    public Scheduler asReplica(String replicaId) {
+        persistence.ownAs(replicaId, this::lost);
+        this.replica = true;
+        return this;
+    }
+
+    /** While this says no, the dispatcher sends nothing (a replica whose heartbeat lease may be passing on). */
+    public void dispatchGate(java.util.function.BooleanSupplier mayDispatch) {
+        dispatcher.gate(mayDispatch);
+    }
+
+    /**
+     * Takes up a job this replica has just taken (its epoch is {@code fence}'s now): its record, workload
+     * and stored results are read back as a restart would, the bundles its last owner was sending are
+     * sent again under the same ids, and dispatch goes on from its cursor.
+     */
+    public void adopt(String jobId, dev.drover.core.port.Fence fence) throws IOException {
+        JobStore store = backend.jobStore().orElseThrow();
+        dev.drover.core.port.JobRecord record = store.get(jobId).orElseThrow(() -> new IOException("job " + jobId + " is gone"));
+        persistence.fence(jobId, fence);
+        install(new Recovery(store, backend.payloads(), config.dataDir(), clock, new Retention(config.retention())).job(record));
+        JobState taken = jobs.get(jobId);
+        if (taken != null) {
+            jobWaits.settle(taken);
+        }
+        log.info("job {}: taken over at epoch {}", jobId, fence.epoch());
+    }
+
+    /** Another replica took the job: this one stops acting on it at once. */
+    private void lost(String jobId) {
+        persistence.unfence(jobId);
+        JobState job = jobs.remove(jobId);
+        if (job != null) {
+            live.remove(job);
+            dispatcher.release(job);
+            log.warn("job {}: another replica owns it now; this one stopped acting on it", jobId);
+        }
+    }
+
+    /**
+     * The job if this scheduler has it; a replica also answers for a job another replica ran to its end,
+     * read from the job store on first ask (one read; its results are read when asked for). A running job
+     * of another replica is not known here: its owner answers for it.
+     */
+    private JobState known(String jobId) {
+        JobState job = jobs.get(jobId);
+        if (job != null || !replica) {
+            return job;
+        }
+        Optional<dev.drover.core.port.JobRecord> record = backend.jobStore().flatMap(s -> s.get(jobId));
+        if (record.isEmpty() || !record.get().ended()) {
+            return null;
+        }
+        try {
+            JobState ended = new Recovery(backend.jobStore().get(), backend.payloads(), config.dataDir(), clock,
+                    new Retention(config.retention())).job(record.get()).job();
+            JobState raced = jobs.putIfAbsent(jobId, ended);
+            return raced != null ? raced : ended;
+        } catch (IOException e) {
+            throw new UncheckedIOException("job " + jobId + ": cannot read it back from the job store", e);
+        }
+    }
+
+    /** Jobs this scheduler owns that have not ended. */
+    public int liveJobs() {
+        return live().size();
+    }
+
+    /** Tasks of this scheduler's jobs not yet final. */
+    public long backlog() {
+        return live().stream().mapToLong(JobState::remaining).sum();
     }
 
     /** Recovers the jobs of an earlier run from the job store, then starts dispatching and collecting. */
@@ -309,7 +391,7 @@ public final class Scheduler implements Engine, AutoCloseable {
     }
 
     public Optional<JobView> status(String jobId) {
-        return Optional.ofNullable(jobs.get(jobId)).map(j -> j.view(clock.millis()));
+        return Optional.ofNullable(known(jobId)).map(j -> j.view(clock.millis()));
     }
 
     public List<JobView> list() {
@@ -319,7 +401,7 @@ public final class Scheduler implements Engine, AutoCloseable {
 
     /** One task's status, and its result once it has one. */
     public Optional<TaskView> task(String jobId, long seq) throws IOException {
-        JobState job = jobs.get(jobId);
+        JobState job = known(jobId);
         if (job == null || seq < 0 || seq >= job.total()) {
             return Optional.empty();
         }
@@ -344,7 +426,7 @@ public final class Scheduler implements Engine, AutoCloseable {
 
     /** Cancels a job for a reason ({@link JobState#CANCELLED_FOR_BUDGET}): its tasks without a result say it. */
     public Optional<JobView> cancel(String jobId, String reason) throws WorkloadException {
-        JobState job = jobs.get(jobId);
+        JobState job = known(jobId);
         if (job == null) {
             return Optional.empty();
         }
@@ -373,13 +455,13 @@ public final class Scheduler implements Engine, AutoCloseable {
 
     /** One output file a task of this scheduler's job left; empty if no such job, task or file. */
     public Optional<InputStream> openOutput(String jobId, long seq, String path) {
-        JobState job = jobs.get(jobId);
+        JobState job = known(jobId);
         return job == null || seq < 0 || seq >= job.total() ? Optional.empty() : files.output(jobId, seq, path);
     }
 
     /** Writes the job's results as JSON lines; with {@code follow}, keeps writing until the job is done. */
     public boolean streamResults(String jobId, OutputStream out, boolean follow) throws IOException {
-        JobState job = jobs.get(jobId);
+        JobState job = known(jobId);
         if (job == null) {
             return false;
         }
@@ -388,7 +470,7 @@ public final class Scheduler implements Engine, AutoCloseable {
     }
 
     public void awaitDone(String jobId) throws InterruptedException {
-        JobState job = jobs.get(jobId);
+        JobState job = known(jobId);
         if (job != null) {
             job.awaitDone();
         }
@@ -404,13 +486,21 @@ public final class Scheduler implements Engine, AutoCloseable {
             return;
         }
         for (Recovery.Recovered r : new Recovery(backend.jobStore().get(), backend.payloads(), config.dataDir(), clock,
-                new Retention(config.retention())).jobs()) {
-            JobState job = r.job();
-            jobs.put(job.jobId(), job);
-            if (!job.done()) {
-                live.add(job);
-                jobWaits.recover(job);
-            }
+                new Retention(config.retention())).jobs(record -> !replica || record.ended())) {
+            install(r);
+        }
+        List.copyOf(live).forEach(jobWaits::settle); // every job is back: whom a job waits on has ended, or not
+    }
+
+    private void install(Recovery.Recovered r) {
+        JobState job = r.job();
+        jobs.put(job.jobId(), job);
+        if (!job.done()) {
+            live.add(job);
+            jobWaits.recover(job); // before it is in line: a job waiting on others sends nothing yet
+        }
+        // on the dispatcher's thread, which alone holds what is being sent
+        dispatcher.onItsThread(() -> {
             try {
                 dispatcher.resumeSending(job, r.record().sending(), r.record().sendingFrom());
             } catch (WorkloadException e) {
@@ -419,8 +509,7 @@ public final class Scheduler implements Engine, AutoCloseable {
             if (!job.done() && !job.cancelled() && (job.dispatched() < job.total() || !r.record().sending().isEmpty())) {
                 dispatcher.enqueue(job);
             }
-        }
-        List.copyOf(live).forEach(jobWaits::settle); // every job is back: whom a job waits on has ended, or not
+        });
     }
 
     @Override

@@ -7,16 +7,24 @@ import dev.drover.aws.AwsUsageMeter;
 import dev.drover.aws.DroverResources;
 import dev.drover.aws.DynamoDbClaimStore;
 import dev.drover.aws.DynamoDbJobStore;
+import dev.drover.aws.DynamoDbReplicaStore;
 import dev.drover.aws.S3PayloadStore;
 import dev.drover.aws.SqsMessageQueue;
 import dev.drover.core.port.JobStore;
 import dev.drover.core.port.MessageQueue;
+import dev.drover.core.port.ReplicaStore;
 import dev.drover.scheduler.model.Backend;
 import java.util.Optional;
 
 /** The scheduler's backend on SQS, DynamoDB and S3 (real AWS or the local emulators). */
 public final class RemoteBackends {
     private RemoteBackends() {}
+
+    /** Where scheduler replicas meet: the jobs table (empty without one). */
+    public static Optional<ReplicaStore> replicas(AwsClients aws, DroverResources names) {
+        return names.jobsTable().isBlank() ? Optional.empty()
+                : Optional.of(new DynamoDbReplicaStore(aws.dynamoDb(), names.jobsTable()));
+    }
 
     public static Backend create(AwsClients aws, DroverResources names) {
         S3PayloadStore payloads = new S3PayloadStore(aws.s3(), names.bucket());

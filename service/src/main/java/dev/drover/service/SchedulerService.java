@@ -1,6 +1,11 @@
 package dev.drover.service;
 
+import dev.drover.core.Periodic;
 import dev.drover.scheduler.Scheduler;
+import dev.drover.scheduler.fleet.Demand;
+import dev.drover.scheduler.replica.ReplicaNode;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import dev.drover.scheduler.api.HttpApi;
 import dev.drover.scheduler.fleet.Provisioner;
 import dev.drover.scheduler.model.Backend;
@@ -49,13 +54,32 @@ public final class SchedulerService implements AutoCloseable {
             // a launcher that can be closed goes after the scheduler, as the last of the fleet
             options.fleet().map(ServiceOptions.Fleet::launcher).filter(AutoCloseable.class::isInstance)
                     .ifPresent(l -> started.push((AutoCloseable) l));
-            Scheduler scheduler = push(started, new Scheduler(options.tuning().apply(options.backing().config(options.dataDir())),
-                    backend, options.clock()).start());
+            Scheduler unstarted = new Scheduler(options.tuning().apply(options.backing().config(options.dataDir())),
+                    backend, options.clock());
+            options.replica().ifPresent(r -> unstarted.asReplica(r.id()));
+            Scheduler scheduler = push(started, unstarted.start());
             Optional<Provisioner> provisioner = Optional.empty();
+            AtomicReference<ReplicaNode> node = new AtomicReference<>();
             if (options.fleet().isPresent()) {
                 ServiceOptions.Fleet f = options.fleet().get();
-                provisioner = Optional.of(push(started, new Provisioner(f.config(), f.launcher(), scheduler::demand,
-                        options.clock()).start()));
+                if (options.replica().isPresent()) {
+                    // one provisioner for the one fleet: the replica holding the fleet's lease runs it, sized by every replica's backlog
+                    Provisioner p = new Provisioner(f.config(), f.launcher(), () -> {
+                        Demand own = scheduler.demand();
+                        long others = node.get() == null ? 0 : node.get().othersBacklog();
+                        return new Demand(own.backlogTasks() + others, own.meanTaskSeconds(), own.reportingWorkers());
+                    }, options.clock());
+                    Periodic leader = Periodic.withFixedDelay("drover-fleet-leader", Duration.ZERO, f.config().interval(), () -> {
+                        if (node.get() != null && node.get().leadsFleet()) {
+                            p.tick();
+                        }
+                    });
+                    started.push(leader::stop);
+                    provisioner = Optional.of(p);
+                } else {
+                    provisioner = Optional.of(push(started, new Provisioner(f.config(), f.launcher(), scheduler::demand,
+                            options.clock()).start()));
+                }
             }
             Optional<HttpApi> api = Optional.empty();
             if (options.http().isPresent()) {
@@ -65,6 +89,13 @@ public final class SchedulerService implements AutoCloseable {
                 HttpApi.FleetView view = provisioner.<HttpApi.FleetView>map(pr -> pr::status).orElse(Map::of);
                 api = Optional.of(push(started, new HttpApi(scheduler, h.bind(), h.port(), view, h.accounts(), h.limits(),
                         h.transport()).start()));
+            }
+            if (options.replica().isPresent()) {
+                ServiceOptions.Replica r = options.replica().get();
+                ServiceOptions.Http h = options.http().orElseThrow(() -> new IllegalArgumentException("a replica serves HTTP"));
+                // last: it beats only once the API answers, and it is the first closed (stops dispatching, then leaves)
+                node.set(push(started, new ReplicaNode(r.store(), scheduler, r.id(), h.bind() + ":" + api.get().port(), r.timing(),
+                        options.clock()).start()));
             }
             return new SchedulerService(scheduler, pool, provisioner, api, started);
         } catch (IOException | RuntimeException e) {

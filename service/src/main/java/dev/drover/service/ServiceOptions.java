@@ -9,6 +9,8 @@ import dev.drover.scheduler.fleet.Provisioner;
 import dev.drover.scheduler.model.Backend;
 import dev.drover.scheduler.model.SchedulerConfig;
 import dev.drover.scheduler.tls.Transport;
+import dev.drover.core.port.ReplicaStore;
+import dev.drover.scheduler.replica.ReplicaTiming;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,9 +26,14 @@ import java.util.function.UnaryOperator;
  * @param tuning  changes to the scheduler's settings (quotas, retention, policy, bundle work)
  * @param fleet   who launches workers, if anyone here does
  * @param http    the HTTP API, if served
+ * @param replica one replica of several on the same stack, if so (needs a remote backend with a job store, and HTTP)
  */
 public record ServiceOptions(Path dataDir, Clock clock, Backing backing, UnaryOperator<SchedulerConfig> tuning,
-                             Optional<Fleet> fleet, Optional<Http> http) {
+                             Optional<Fleet> fleet, Optional<Http> http, Optional<Replica> replica) {
+
+    /** A scheduler replica: where replicas meet, its id, and how they judge each other. */
+    public record Replica(ReplicaStore store, String id, ReplicaTiming timing) {
+    }
 
     /** What runs the tasks. */
     public sealed interface Backing {
@@ -80,18 +87,23 @@ public record ServiceOptions(Path dataDir, Clock clock, Backing backing, UnaryOp
 
     /** A service on {@code backing} with default settings, no fleet of its own and no HTTP. */
     public static ServiceOptions of(Path dataDir, Clock clock, Backing backing) {
-        return new ServiceOptions(dataDir, clock, backing, UnaryOperator.identity(), Optional.empty(), Optional.empty());
+        return new ServiceOptions(dataDir, clock, backing, UnaryOperator.identity(), Optional.empty(), Optional.empty(),
+                Optional.empty());
     }
 
     public ServiceOptions withTuning(UnaryOperator<SchedulerConfig> t) {
-        return new ServiceOptions(dataDir, clock, backing, t, fleet, http);
+        return new ServiceOptions(dataDir, clock, backing, t, fleet, http, replica);
     }
 
     public ServiceOptions withFleet(Fleet f) {
-        return new ServiceOptions(dataDir, clock, backing, tuning, Optional.of(f), http);
+        return new ServiceOptions(dataDir, clock, backing, tuning, Optional.of(f), http, replica);
     }
 
     public ServiceOptions withHttp(Http h) {
-        return new ServiceOptions(dataDir, clock, backing, tuning, fleet, Optional.of(h));
+        return new ServiceOptions(dataDir, clock, backing, tuning, fleet, Optional.of(h), replica);
+    }
+
+    public ServiceOptions withReplica(Replica r) {
+        return new ServiceOptions(dataDir, clock, backing, tuning, fleet, http, Optional.of(r));
     }
 }

@@ -10,12 +10,31 @@ import java.util.function.Consumer;
 public interface JobStore {
     void save(JobRecord job);
 
+    /**
+     * Saves the record as the job's owner: only if the job's epoch is still {@code fence.epoch()} (or the
+     * job is new, which then starts at that epoch, owned by {@code fence.replica()}).
+     *
+     * @throws FencedOutException if another replica has taken the job
+     */
+    default void save(JobRecord job, Fence fence) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no job owners");
+    }
+
     Optional<JobRecord> get(String jobId);
 
     List<JobRecord> list();
 
     /** Stores a chunk of results; saving the same chunk id again changes nothing. */
     void appendResults(String jobId, String chunkId, List<TaskResult> results);
+
+    /**
+     * The same, as the job's owner: only if the job's epoch is still {@code fence.epoch()}.
+     *
+     * @throws FencedOutException if another replica has taken the job (the chunk is not stored)
+     */
+    default void appendResults(String jobId, String chunkId, List<TaskResult> results, Fence fence) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no job owners");
+    }
 
     /**
      * The same, given each result already encoded ({@code jsonLines.get(i)} is {@code results.get(i)}

@@ -34,8 +34,12 @@ public final class ResultCollector implements Runnable {
     private static final Duration WAIT = Duration.ofSeconds(1);
     /** Handling a receive takes milliseconds; a collector that died holding messages gives them back this soon. */
     private static final Duration VISIBILITY = Duration.ofSeconds(15);
-    /** A batch of another scheduler's job is left for it: hidden briefly, so this one does not spin on it. */
-    private static final Duration NOT_MINE = Duration.ofSeconds(5);
+    /**
+     * A batch of another scheduler's job is left for it: hidden briefly, so this one does not spin on it.
+     * Short, as scheduler replicas share the response queue: a replica that has just taken a dead one's
+     * job gets back, within this, the results it turned away a moment before.
+     */
+    private static final Duration NOT_MINE = Duration.ofSeconds(1);
     /** How long the scheduler holds a dead-lettered bundle's claim while it reports its tasks. */
     private static final Duration DEAD_LETTER_LEASE = Duration.ofSeconds(60);
 

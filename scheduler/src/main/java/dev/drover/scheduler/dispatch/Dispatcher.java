@@ -4,6 +4,7 @@ import dev.drover.core.codec.Json;
 import dev.drover.core.model.Bundle;
 import dev.drover.core.model.Task;
 import dev.drover.core.model.TaskResult;
+import dev.drover.core.port.FencedOutException;
 import dev.drover.core.port.MessageQueue;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.scheduler.model.Backend;
@@ -24,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
@@ -65,6 +67,10 @@ public final class Dispatcher implements Runnable {
     private final int bundleByteLimit;
     private volatile boolean running = true;
     private volatile ToIntFunction<String> weights = user -> 1;
+    private volatile BooleanSupplier mayDispatch = () -> true;
+    /** Jobs another replica has taken: their next turn forgets them. */
+    private final Set<JobState> released = ConcurrentHashMap.newKeySet();
+    private final Queue<Runnable> chores = new ConcurrentLinkedQueue<>();
 
     public Dispatcher(SchedulerConfig config, Backend backend, Clock clock, Sealer sealer, Supplier<Collection<JobState>> activeJobs,
                Persistence persistence, BiConsumer<JobState, List<TaskResult>> decided) {
@@ -102,6 +108,24 @@ public final class Dispatcher implements Runnable {
         running = false;
     }
 
+    /**
+     * While this says no, nothing is sent (a replica whose heartbeat lease may be passing to another);
+     * a batch whose cursor is saved waits, and goes once it says yes (or its job's next owner re-sends it).
+     */
+    public void gate(BooleanSupplier mayDispatch) {
+        this.mayDispatch = mayDispatch;
+    }
+
+    /** Runs {@code chore} on the dispatcher's thread before its next turn (or first, if it has not started). */
+    public void onItsThread(Runnable chore) {
+        chores.add(chore);
+    }
+
+    /** Stops sending for the job at once: another replica owns it now. */
+    public void release(JobState job) {
+        released.add(job);
+    }
+
     /** Where users' fair-share weights come from (default: every user weighs 1). */
     public void weights(ToIntFunction<String> weightOf) {
         this.weights = weightOf;
@@ -110,6 +134,13 @@ public final class Dispatcher implements Runnable {
     @Override
     public void run() {
         while (running) {
+            for (Runnable chore = chores.poll(); chore != null; chore = chores.poll()) {
+                chore.run();
+            }
+            if (!mayDispatch.getAsBoolean()) {
+                BundleSender.pause(20);
+                continue;
+            }
             sendIsolated();
             Optional<DispatchOrder.Turn> turn;
             try {
@@ -131,6 +162,9 @@ public final class Dispatcher implements Runnable {
     private void take(DispatchOrder.Turn turn) {
         try {
             order.sent(turn, sendBatch(turn));
+        } catch (FencedOutException e) {
+            log.info("job {}: taken by another replica; this one stops sending it", turn.job().jobId());
+            order.failed(turn); // its next turn forgets it
         } catch (RuntimeException | WorkloadException e) {
             log.error("dispatching job {} failed; it goes on later", turn.job().jobId(), e);
             order.failed(turn);
@@ -143,7 +177,7 @@ public final class Dispatcher implements Runnable {
      */
     private boolean sendBatch(DispatchOrder.Turn turn) throws WorkloadException {
         JobState job = turn.job();
-        if (job.cancelled() || job.done()) {
+        if (job.cancelled() || job.done() || released.remove(job)) {
             forget(job);
             return true;
         }
@@ -177,7 +211,7 @@ public final class Dispatcher implements Runnable {
             job.sending(sizes);
             saved.add(job);
         }
-        if (!sender.send(job, batch)) {
+        if (!mayDispatch.getAsBoolean() || !sender.send(job, batch)) {
             return false;
         }
         unsent.remove(job);

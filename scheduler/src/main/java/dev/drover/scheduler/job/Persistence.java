@@ -3,22 +3,34 @@ package dev.drover.scheduler.job;
 
 
 import dev.drover.core.model.TaskResult;
+import dev.drover.core.port.Fence;
+import dev.drover.core.port.FencedOutException;
 import dev.drover.core.port.JobRecord;
 import dev.drover.core.port.JobStore;
 import dev.drover.core.port.PayloadStore;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * What the scheduler writes so that a restart loses nothing: the workload (to the payload store),
  * the job record with its dispatch cursor, and every chunk of results. Does nothing when the
  * backend has no job store (the in-JVM pool dies with the scheduler anyway). When a job ends, its
  * record and results are marked to expire after the retention (DynamoDB's TTL).
+ *
+ * <p>A scheduler replica ({@link #ownAs}) writes each job it owns under the job's {@link Fence}: a
+ * write after another replica took the job fails, the job is handed to the {@code lost} listener
+ * (which stops acting on it) and the write's caller gets the {@link FencedOutException}.
  */
 public final class Persistence {
     private final Optional<JobStore> store;
     private final PayloadStore payloads;
     private final Retention retention;
+    private final Map<String, Fence> fences = new ConcurrentHashMap<>();
+    private volatile String replica;
+    private volatile Consumer<String> lost = jobId -> { };
 
     public Persistence(Optional<JobStore> store, PayloadStore payloads) {
         this(store, payloads, Retention.defaults());
@@ -34,16 +46,43 @@ public final class Persistence {
         return "workloads/" + jobId;
     }
 
+    /** From now on new jobs are owned by {@code replica} (epoch 1), and a write fenced out tells {@code lost} the job's id. */
+    public void ownAs(String replica, Consumer<String> lost) {
+        if (store.isEmpty()) {
+            throw new IllegalStateException("replicas need a job store");
+        }
+        this.replica = replica;
+        this.lost = lost;
+    }
+
+    /** Writes for this job go under {@code fence} (a job this replica has just taken). */
+    public void fence(String jobId, Fence fence) {
+        fences.put(jobId, fence);
+    }
+
+    /** The job's fence, if this replica owns it. */
+    public Optional<Fence> fenceOf(String jobId) {
+        return Optional.ofNullable(fences.get(jobId));
+    }
+
+    /** Forgets the job's fence (it was lost, or released). */
+    public void unfence(String jobId) {
+        fences.remove(jobId);
+    }
+
     public void submitted(JobState job) {
         store.ifPresent(s -> {
             payloads.putFile(workloadKey(job.jobId()), job.workload());
-            s.save(job.record());
+            if (replica != null) {
+                fences.put(job.jobId(), new Fence(replica, 1));
+            }
+            save(s, job.record());
         });
     }
 
     public void saveCursor(JobState job) {
         store.ifPresent(s -> {
-            s.save(job.record());
+            save(s, job.record());
             if (job.done() && job.markExpiring()) {
                 s.expireAt(job.jobId(), retention.expiresAt(job.finishedAt()));
             }
@@ -56,21 +95,64 @@ public final class Persistence {
     }
 
     public void save(JobRecord record) {
-        store.ifPresent(s -> s.save(record));
+        store.ifPresent(s -> save(s, record));
+    }
+
+    private void save(JobStore s, JobRecord record) {
+        Fence fence = fences.get(record.jobId());
+        if (fence == null) {
+            s.save(record);
+            return;
+        }
+        try {
+            s.save(record, fence);
+        } catch (FencedOutException e) {
+            lost(record.jobId());
+            throw e;
+        }
     }
 
     public void results(JobState job, String chunkId, List<TaskResult> results) {
         // once a job is done every result is a repeat, and a chunk written now would miss the job's TTL
         if (!results.isEmpty() && !job.done()) {
-            store.ifPresent(s -> s.appendResults(job.jobId(), chunkId, results));
+            store.ifPresent(s -> {
+                Fence fence = fences.get(job.jobId());
+                if (fence == null) {
+                    s.appendResults(job.jobId(), chunkId, results);
+                    return;
+                }
+                try {
+                    s.appendResults(job.jobId(), chunkId, results, fence);
+                } catch (FencedOutException e) {
+                    lost(job.jobId());
+                    throw e;
+                }
+            });
         }
     }
 
-    /** The same, with each result already encoded as JSON (one line each, in order). */
+    /** The same, with each result already encoded as JSON (one line each, in order); an owner's write is fenced. */
     public void results(JobState job, String chunkId, List<TaskResult> results, List<String> jsonLines) {
         if (!results.isEmpty() && !job.done()) {
-            store.ifPresent(s -> s.appendResults(job.jobId(), chunkId, results, jsonLines));
+            store.ifPresent(s -> {
+                Fence fence = fences.get(job.jobId());
+                if (fence == null) {
+                    s.appendResults(job.jobId(), chunkId, results, jsonLines);
+                    return;
+                }
+                try {
+                    s.appendResults(job.jobId(), chunkId, results, fence);
+                } catch (FencedOutException e) {
+                    lost(job.jobId());
+                    throw e;
+                }
+            });
         }
+    }
+
+    private void lost(String jobId) {
+        fences.remove(jobId);
+        lost.accept(jobId);
     }
 
     public boolean durable() {

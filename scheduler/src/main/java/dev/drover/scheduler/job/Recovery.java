@@ -46,6 +46,11 @@ public final class Recovery {
     }
 
     public List<Recovered> jobs() throws IOException {
+        return jobs(record -> true);
+    }
+
+    /** The same, for the jobs {@code wanted} picks (a replica: the ended ones; it takes running ones one by one). */
+    public List<Recovered> jobs(java.util.function.Predicate<JobRecord> wanted) throws IOException {
         List<Recovered> out = new ArrayList<>();
         Persistence persistence = new Persistence(Optional.of(store), payloads, retention);
         int ended = 0;
@@ -56,35 +61,47 @@ public final class Recovery {
                 expired++;
                 continue;
             }
-            if (record.ended()) {
-                Path dir = dataDir.resolve(record.jobId());
-                JobState job = JobState.ended(record, dir.resolve("workload.txt"), dir.resolve("results.jsonl"),
-                        j -> replay(j, record.finishedAt()));
-                out.add(new Recovered(job, record.withoutSending()));
-                ended++;
+            if (!wanted.test(record)) {
                 continue;
             }
-            Path dir = JobData.directory(dataDir.resolve(record.jobId()));
-            Path spool = dir.resolve("workload.txt");
-            try (InputStream in = payloads.open(Persistence.workloadKey(record.jobId()))) {
-                JobData.write(in, spool);
+            out.add(job(record));
+            if (record.ended()) {
+                ended++;
             }
-            JobState job = new JobState(record.jobId(), record.name(), record.owner(), record.total(),
-                    record.submittedAt(), spool, dir.resolve("results.jsonl"), record.files(), record.priority());
-            job.dispatched(record.dispatched());
-            job.cost().budgetUsd(record.budgetUsd());
-            if (record.state() == JobStatus.CANCELLED) {
-                job.markCancelled(record.cancelReason() != null ? record.cancelReason() : JobState.CANCELLED_BY_USER);
-            }
-            replay(job, clock.millis());
-            log.info("recovered job {}: {} of {} tasks have results", record.jobId(), job.total() - job.remaining(), job.total());
-            out.add(new Recovered(job, record));
         }
         if (ended + expired > 0) {
             log.info("recovered {} ended jobs (their results are read when asked for); deleted {} that ended more than {} ago",
                     ended, expired, retention.keep());
         }
         return out;
+    }
+
+    /**
+     * One job from its record: an ended one with its results read when first asked for, a running one
+     * with its workload, cursor, state and every result stored so far.
+     */
+    public Recovered job(JobRecord record) throws IOException {
+        if (record.ended()) {
+            Path dir = dataDir.resolve(record.jobId());
+            JobState job = JobState.ended(record, dir.resolve("workload.txt"), dir.resolve("results.jsonl"),
+                    j -> replay(j, record.finishedAt()));
+            return new Recovered(job, record.withoutSending());
+        }
+        Path dir = JobData.directory(dataDir.resolve(record.jobId()));
+        Path spool = dir.resolve("workload.txt");
+        try (InputStream in = payloads.open(Persistence.workloadKey(record.jobId()))) {
+            JobData.write(in, spool);
+        }
+        JobState job = new JobState(record.jobId(), record.name(), record.owner(), record.total(),
+                record.submittedAt(), spool, dir.resolve("results.jsonl"), record.files(), record.priority());
+        job.dispatched(record.dispatched());
+        job.cost().budgetUsd(record.budgetUsd());
+        if (record.state() == JobStatus.CANCELLED) {
+            job.markCancelled(record.cancelReason() != null ? record.cancelReason() : JobState.CANCELLED_BY_USER);
+        }
+        replay(job, clock.millis());
+        log.info("recovered job {}: {} of {} tasks have results", record.jobId(), job.total() - job.remaining(), job.total());
+        return new Recovered(job, record);
     }
 
     private void replay(JobState job, long now) {

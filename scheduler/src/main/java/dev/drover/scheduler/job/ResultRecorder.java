@@ -6,6 +6,7 @@ import dev.drover.core.codec.Json;
 import dev.drover.core.model.ResultBatch;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStart;
+import dev.drover.core.port.FencedOutException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -84,25 +85,37 @@ public final class ResultRecorder {
         }
         Map<String, List<TaskResult>> byJob = new LinkedHashMap<>();
         batch.results().forEach(r -> byJob.computeIfAbsent(r.jobId(), j -> new ArrayList<>()).add(r));
-        byJob.forEach((jobId, results) -> {
-            JobState job = jobs.get(jobId);
+        boolean leftForOwner = false;
+        for (Map.Entry<String, List<TaskResult>> e : byJob.entrySet()) {
+            JobState job = jobs.get(e.getKey());
             if (job == null) {
-                log.warn("{} results for unknown job {} dropped", results.size(), jobId);
-                return;
+                log.warn("{} results for unknown job {} dropped", e.getValue().size(), e.getKey());
+                continue;
             }
-            // encoded once: the same lines go to the job store's chunk and to the job's result log
-            List<String> lines = new ArrayList<>(results.size());
-            results.forEach(r -> lines.add(Json.write(r)));
-            meter.charge(job.cost()::charge, () -> {
-                persistence.results(job, messageId, results, lines);
-                return null;
-            });
-            long now = clock.millis();
-            listener.recorded(job, job.accept(results, lines, now), now);
-            if (job.done()) {
-                ended(job);
+            List<TaskResult> results = e.getValue();
+            try {
+                // encoded once: the same lines go to the job store's chunk and to the job's result log
+                List<String> lines = new ArrayList<>(results.size());
+                results.forEach(r -> lines.add(Json.write(r)));
+                meter.charge(job.cost()::charge, () -> {
+                    persistence.results(job, messageId, results, lines);
+                    return null;
+                });
+                long now = clock.millis();
+                listener.recorded(job, job.accept(results, lines, now), now);
+                if (job.done()) {
+                    ended(job);
+                }
+            } catch (FencedOutException lost) {
+                // another replica took the job: the message stays on the queue for it (what this batch
+                // recorded for other jobs is recorded again, idempotently, when it comes back)
+                log.info("job {}: taken by another replica; its results are left for it", e.getKey());
+                leftForOwner = true;
             }
-        });
+        }
+        if (leftForOwner) {
+            return Optional.empty();
+        }
         return Optional.of(usageJob != null ? usageJob.cost()::charge : u -> { });
     }
 

@@ -1,0 +1,57 @@
+package dev.drover.core.port;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where scheduler replicas meet: one heartbeat item per replica, and per job its owner and epoch
+ * (kept on the job's record, so a job's owner is read with it). A replica whose heartbeat stops
+ * changing loses its jobs, each taken by one conditional write that raises the job's epoch.
+ */
+public interface ReplicaStore {
+    /**
+     * One replica's heartbeat.
+     *
+     * @param count    raised by one at every beat: others judge staleness by when they last saw it
+     *                 change on their own clocks, never by comparing clocks
+     * @param at       the replica's wall clock at the beat (epoch millis), for people only
+     * @param liveJobs jobs it owns that have not ended, for placing new ones
+     * @param backlog  tasks of its jobs not yet final, for sizing the one fleet
+     */
+    record Beat(String replica, String address, long count, long at, int liveJobs, long backlog) {}
+
+    /** A job not yet ended and who owns it (replica null and epoch 0 before any replica did). */
+    record Owner(String jobId, String replica, long epoch) {}
+
+    /** Writes the replica's heartbeat item (one write). */
+    void beat(Beat beat);
+
+    /** Deletes the replica's heartbeat item: it has stopped acting, so others may take its jobs at once. */
+    void leave(String replica);
+
+    /** Every replica's latest heartbeat (one query). */
+    List<Beat> replicas();
+
+    /** The jobs not yet ended, with their owners (a scan: called when a replica is gone, not every beat). */
+    List<Owner> unfinished();
+
+    /** The job's owner now (a consistent read); empty if there is no such job. */
+    Optional<Owner> owner(String jobId);
+
+    /**
+     * Takes the job: its owner becomes {@code replica} and its epoch {@code seen + 1}, if its epoch is
+     * still {@code seen} (one conditional write). False if another replica moved it first.
+     */
+    boolean take(String jobId, String replica, long seen);
+
+    /**
+     * Makes {@code replica} the holder of the singleton lease {@code name} (e.g. the fleet provisioner's):
+     * true if it is now theirs, which it is if nobody held it, they did, or its holder was
+     * {@code staleHolder}, a replica the caller judged gone (one conditional write, so of two callers
+     * only one wins). Whether the holder is alive is its heartbeat's business: the lease has none of its own.
+     */
+    boolean lead(String name, String replica, Optional<String> staleHolder);
+
+    /** Who holds the lease now; empty if nobody ever did. */
+    Optional<String> leader(String name);
+}
