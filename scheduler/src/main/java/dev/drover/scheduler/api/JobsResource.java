@@ -152,7 +152,8 @@ final class JobsResource implements Resource {
             // the owner is who the token says, whatever the client sends
             Submitted submitted = scheduler.submit(new BodyLimit(ex.getRequestBody(), maxBodyBytes), name, user.name(),
                     query.get("files"), priority, budget, after, key);
-            json(ex, submitted.created() ? 201 : 200, submitted.job());
+            boolean created = submitted.created();
+            json(ex, created ? 201 : 200, submitted.job());
         } catch (Quotas.Exceeded e) {
             throw new Refusal(429, e.getMessage(), Map.of("Retry-After", "60"));
         } catch (WorkloadException e) {
