@@ -143,6 +143,29 @@ class HttpApiTest {
         }
     }
 
+    @Test
+    void twoSubmitsWithOneKeyAtOnceMakeOneJob() throws Exception {
+        String key = "race" + System.nanoTime();
+        String workload = "sleep 60000\n".repeat(2000); // long enough to spool that both are in intake at once
+        var a = java.util.concurrent.CompletableFuture.supplyAsync(() -> send(key, workload));
+        var b = java.util.concurrent.CompletableFuture.supplyAsync(() -> send(key, workload));
+        HttpResponse<String> ra = a.get();
+        HttpResponse<String> rb = b.get();
+        assertEquals(List.of(200, 201), Stream.of(ra.statusCode(), rb.statusCode()).sorted().toList(), ra.body() + rb.body());
+        String job = json(ra).get("jobId").asText();
+        assertEquals(job, json(rb).get("jobId").asText());
+        assertEquals(1, ids(call("GET", "/jobs", f.annToken, null)).stream().filter(job::equals).count());
+        call("POST", "/jobs/" + job + "/cancel", f.annToken, null);
+    }
+
+    private static HttpResponse<String> send(String key, String workload) {
+        try {
+            return submitWithKey(f.annToken, key, workload);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** A disk that fills while a pack is stored (the store's own spool, or S3's staging) is 507 with a reason, not 500. */
     @Test
     void aFullDiskDuringPutFilesIs507() throws Exception {
