@@ -85,8 +85,6 @@ public final class Scheduler implements Engine, AutoCloseable {
     private final JobWaits jobWaits;
     /** One replica of several ({@link #asReplica}): it recovers only ended jobs, and owns jobs by epoch. */
     private volatile boolean replica;
-    /** Where submits' idempotency keys are tied to jobs: the job store, shared by replicas; without one, this JVM. */
-    private final JobStore idempotencyKeys;
     /** How long a submit that lost its key to a submit running at once waits to see the winner's job. */
     private static final Duration KEY_WINNER_WAIT = Duration.ofSeconds(5);
 
@@ -97,7 +95,6 @@ public final class Scheduler implements Engine, AutoCloseable {
         this.backend = backend;
         this.clock = clock;
         this.persistence = new Persistence(backend.jobStore(), backend.payloads(), new Retention(config.retention()));
-        this.idempotencyKeys = backend.jobStore().orElseGet(dev.drover.core.memory.InMemoryJobStore::new);
         this.intake = new Intake(config.dataDir(), clock);
         this.files = new JobFiles(backend.payloads(), config.dataDir(), config.filesUnpackedLimit());
         this.dispatcher = new Dispatcher(config, backend, clock, proofs, this::live, persistence, this::decided);
@@ -346,7 +343,7 @@ public final class Scheduler implements Engine, AutoCloseable {
                     config.quotas().maxQueuedTasks()));
         }
         if (idempotencyKey != null) {
-            String holder = idempotencyKeys.claimIdempotencyKey(owner, idempotencyKey, job.jobId());
+            String holder = persistence.claimIdempotencyKey(owner, idempotencyKey, job.jobId());
             if (!holder.equals(job.jobId())) {
                 intake.discard(job);
                 log.info("job {} ({}): a repeat of idempotency key {}, nothing queued", holder, name, idempotencyKey);
