@@ -9,6 +9,8 @@ import static dev.drover.aws.DynamoDbSchema.Jobs.OWNER_REPLICA;
 import static dev.drover.aws.DynamoDbSchema.Jobs.FINISHED_AT;
 import static dev.drover.aws.DynamoDbSchema.Jobs.JOB_ID;
 import static dev.drover.aws.DynamoDbSchema.Jobs.JOB_PREFIX;
+import static dev.drover.aws.DynamoDbSchema.Jobs.IDEM;
+import static dev.drover.aws.DynamoDbSchema.Jobs.IDEM_PREFIX;
 import static dev.drover.aws.DynamoDbSchema.Jobs.META;
 import static dev.drover.aws.DynamoDbSchema.Jobs.BUDGET_USD;
 import static dev.drover.aws.DynamoDbSchema.Jobs.CANCEL_REASON;
@@ -189,6 +191,39 @@ public final class DynamoDbJobStore implements JobStore {
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(record(item));
     }
 
+    /**
+     * One transaction: the key's item, put only if absent, and its pointer in the job's partition. If the
+     * key is taken, the job it names is read back (consistently, so a claim that won a moment ago is seen).
+     */
+    @Override
+    public String claimIdempotencyKey(String user, String key, String jobId) {
+        String idem = IDEM_PREFIX + user + "#" + key;
+        Map<String, AttributeValue> idemKey = Map.of(PARTITION_KEY, s(idem), SORT_KEY, s(IDEM));
+        try {
+            AwsErrors.call(SERVICE, () -> dynamo.transactWriteItems(b -> b.transactItems(
+                    TransactWriteItem.builder().put(p -> p.tableName(table)
+                            .item(Map.of(PARTITION_KEY, s(idem), SORT_KEY, s(IDEM), JOB_ID, s(jobId)))
+                            .conditionExpression("attribute_not_exists(" + SORT_KEY + ")")).build(),
+                    TransactWriteItem.builder().put(p -> p.tableName(table)
+                            .item(Map.of(PARTITION_KEY, s(JOB_PREFIX + jobId), SORT_KEY, s(idem)))).build())));
+            return jobId;
+        } catch (InfrastructureException e) {
+            if (!(e.getCause() instanceof TransactionCanceledException cancelled)
+                    || !"ConditionalCheckFailed".equals(cancelled.cancellationReasons().get(0).code())) {
+                throw e;
+            }
+        }
+        var item = AwsErrors.call(SERVICE, () -> dynamo.getItem(b -> b.tableName(table).consistentRead(true).key(idemKey))).item();
+        // gone between the two calls (its job expired just then): the key is free again
+        return item == null || item.isEmpty() ? claimIdempotencyKey(user, key, jobId) : item.get(JOB_ID).s();
+    }
+
+    /** The key of the idempotency key item a pointer in a job's partition names; null for the job's other items. */
+    private static Map<String, AttributeValue> idemItem(Map<String, AttributeValue> jobItemKey) {
+        String sk = jobItemKey.get(SORT_KEY).s();
+        return sk.startsWith(IDEM_PREFIX) ? Map.of(PARTITION_KEY, s(sk), SORT_KEY, s(IDEM)) : null;
+    }
+
     private static JobRecord record(Map<String, AttributeValue> i) {
         return new JobRecord(i.get(JOB_ID).s(), i.get(NAME).s(), i.get(OWNER).s(), Long.parseLong(i.get(TOTAL).n()),
                 Long.parseLong(i.get(DISPATCHED).n()), sending(i.get(SENDING)), JobStatus.valueOf(i.get(STATE).s()),
@@ -294,13 +329,19 @@ public final class DynamoDbJobStore implements JobStore {
         });
     }
 
-    /** The keys of every item of the job: its meta item and its chunks. */
+    /** The keys of every item of the job: its meta item, its chunks, and its idempotency key's pointer and item. */
     private List<Map<String, AttributeValue>> keys(String jobId) {
         return AwsErrors.call(SERVICE, () -> dynamo.queryPaginator(b -> b.tableName(table).consistentRead(true)
                         .keyConditionExpression(PARTITION_KEY + " = :pk")
                         .projectionExpression(PARTITION_KEY + ", " + SORT_KEY)
                         .expressionAttributeValues(Map.of(":pk", s(JOB_PREFIX + jobId))))
-                .items().stream().map(Map::copyOf).toList());
+                .items().stream().<Map<String, AttributeValue>>mapMulti((k, out) -> {
+                    out.accept(Map.copyOf(k));
+                    Map<String, AttributeValue> idem = idemItem(k);
+                    if (idem != null) {
+                        out.accept(idem);
+                    }
+                }).toList());
     }
 
     /** Sets the TTL on each of the job's items (one write an item; AWS's TTL deletes are free). */

@@ -38,6 +38,13 @@ public final class DynamoDbSchema {
         public static final String JOB_PREFIX = "job#";
         public static final String META = "meta";
         public static final String CHUNK_PREFIX = "chunk#";
+        /**
+         * An idempotency key's item: partition {@code idem#<user>#<key>}, sort {@link #IDEM}, holding
+         * {@link #JOB_ID}; its job's partition holds a pointer to it (sort key = the item's partition key),
+         * so the job's TTL and delete reach it.
+         */
+        public static final String IDEM_PREFIX = "idem#";
+        public static final String IDEM = "idem";
 
         public static final String JOB_ID = "jobId";
         public static final String NAME = "name";

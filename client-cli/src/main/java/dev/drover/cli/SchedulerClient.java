@@ -81,32 +81,54 @@ final class SchedulerClient {
 
     /**
      * Every exchange goes through here, so a TLS refusal is one clear message (exit 2), never a stack trace.
-     * With several addresses (scheduler replicas), a call that may be repeated (a read, a cancel) and could
-     * not reach one replica goes to the next; a submission is not repeated, as a lost answer may hide a job made.
+     * With several addresses (scheduler replicas), a call that may be repeated (a read, a cancel, a submit
+     * with its idempotency key) and could not reach one replica goes to the next; a keyed submit also when a
+     * replica answers 5xx (it may have died mid-submit: the key makes the retry answer the job, if made).
      */
     private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body)
             throws IOException, InterruptedException {
         int first = current;
         for (int attempt = 0; ; attempt++) {
             URI base = bases.get((first + attempt) % bases.size());
+            boolean last = attempt + 1 >= bases.size();
             try {
                 HttpResponse<T> response = http.send(at(request, base), body);
+                if (response.statusCode() >= 500 && !last && keyedSubmit(request)) {
+                    if (response.body() instanceof InputStream in) {
+                        in.close();
+                    }
+                    continue;
+                }
                 current = (first + attempt) % bases.size();
                 return response;
             } catch (SSLException e) {
                 throw UntrustedScheduler.of(base, pinned, e);
             } catch (IOException e) {
-                if (attempt + 1 >= bases.size() || !repeatable(request)) {
+                if (last || !repeatable(request)) {
                     throw e;
                 }
             }
         }
     }
 
-    /** Reads, and a cancel (cancelling twice is cancelling once). */
+    /** Reads, a cancel (cancelling twice is cancelling once), and a submit with its idempotency key. */
     private static boolean repeatable(HttpRequest request) {
-        return request.method().equals("GET") || request.uri().getPath().endsWith("/cancel");
+        return request.method().equals("GET") || request.uri().getPath().endsWith("/cancel") || keyedSubmit(request);
     }
+
+    private static boolean keyedSubmit(HttpRequest request) {
+        return request.method().equals("POST") && request.headers().firstValue(IDEMPOTENCY_KEY).isPresent();
+    }
+
+    /** 128 random bits, base64url: one a submit, sent again with each retry of it, so the retries make one job. */
+    static String idempotencyKey() {
+        byte[] bits = new byte[16];
+        KEYS.nextBytes(bits);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
+    }
+
+    private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    private static final java.security.SecureRandom KEYS = new java.security.SecureRandom();
 
     /** The request sent to {@code base} instead of the address it was built for. */
     private static HttpRequest at(HttpRequest request, URI base) {
@@ -176,12 +198,15 @@ final class SchedulerClient {
         return submit(workload, name, files, 0);
     }
 
-    /** The same, with the job's priority among the user's jobs (higher first; 0 is the default and is not sent). */
+    /**
+     * The same, with the job's priority among the user's jobs (higher first; 0 is the default and is not sent).
+     * The submit carries a fresh idempotency key, so its retries on other replicas make at most one job.
+     */
     JobView submit(Path workload, String name, String files, int priority) throws IOException, InterruptedException {
         String query = "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + (files == null ? "" : "&files=" + files)
                 + (priority == 0 ? "" : "&priority=" + priority) + (budgetUsd == null ? "" : "&budget=" + budgetUsd)
                 + (after.isEmpty() ? "" : "&after=" + URLEncoder.encode(String.join(",", after), StandardCharsets.UTF_8));
-        return as(send(request("/jobs" + query)
+        return as(send(request("/jobs" + query).header(IDEMPOTENCY_KEY, idempotencyKey())
                 .POST(HttpRequest.BodyPublishers.ofFile(workload)).build()), JOB);
     }
 

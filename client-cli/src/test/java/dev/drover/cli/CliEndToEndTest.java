@@ -76,6 +76,48 @@ class CliEndToEndTest {
         }).toList();
     }
 
+    /**
+     * {@code -s DEAD,FAILING,LIVE}: a replica that refuses connections and one that answers 503 are passed
+     * over, and the submit lands on the third with the key it sent to the second: one job.
+     */
+    @Test
+    void aSubmitGoesOnToTheNextReplicaWithItsIdempotencyKeyAndMakesOneJob() throws Exception {
+        int dead;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            dead = s.getLocalPort();
+        }
+        List<String> keysSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer failing = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        failing.createContext("/", ex -> {
+            keysSeen.add(String.valueOf(ex.getRequestHeaders().getFirst("Idempotency-Key")));
+            ex.getRequestBody().readAllBytes();
+            byte[] body = "{\"error\":\"going away\"}".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(503, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        failing.start();
+        try {
+            Path w = workload("retried.txt", "echo once\n");
+            Run run = drover("submit", "-s", "127.0.0.1:" + dead + ",127.0.0.1:" + failing.getAddress().getPort() + "," + address,
+                    "-w", w.toString());
+            assertEquals(0, run.code(), run.err());
+            String jobId = run.out().trim();
+            assertEquals(1, keysSeen.size(), keysSeen.toString());
+            assertTrue(keysSeen.get(0).matches("[A-Za-z0-9_-]{22}"), "128 bits, base64url: " + keysSeen);
+            assertEquals(1, scheduler.list().stream().filter(j -> j.name().equals(w.toString())).count(), "one job");
+            HttpResponse<String> again = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + address
+                            + "/jobs?name=x")).header("Authorization", "Bearer " + access.adminToken())
+                    .header("Idempotency-Key", keysSeen.get(0)).POST(HttpRequest.BodyPublishers.ofString("echo once\n")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, again.statusCode(), "the live replica got the same key: " + again.body());
+            assertEquals(jobId, Json.MAPPER.readTree(again.body()).get("jobId").asText());
+        } finally {
+            failing.stop(0);
+        }
+    }
+
     @Test
     void runsAMixedWorkloadAndReportsEveryOutcome() throws Exception {
         Path w = workload("mixed.txt", String.join("\n",

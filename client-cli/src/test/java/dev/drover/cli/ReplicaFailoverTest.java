@@ -120,6 +120,27 @@ class ReplicaFailoverTest {
         return new Scheduler(SchedulerConfig.defaults(dir.resolve(name), 4), stack.backend, CLOCK).asReplica(id).start();
     }
 
+    /** The key's tie is in DynamoDB: a submit retried on replica B answers the job A made, and B queues nothing. */
+    @Test
+    void aSubmitRetriedOnAnotherReplicaWithItsKeyAnswersTheFirstReplicasJob() throws Exception {
+        try (Scheduler a = replica("a", ReplicaNode.newId()); Scheduler b = replica("b", ReplicaNode.newId())) {
+            String key = SchedulerClient.idempotencyKey();
+            var made = a.submit(new java.io.ByteArrayInputStream("sleep 1\nsleep 1\n".getBytes()), "w", "ann", null, 0, null,
+                    List.of(), key);
+            var again = b.submit(new java.io.ByteArrayInputStream("sleep 1\nsleep 1\n".getBytes()), "w", "ann", null, 0, null,
+                    List.of(), key);
+            assertTrue(made.created());
+            assertEquals(false, again.created());
+            assertEquals(made.job().jobId(), again.job().jobId());
+            assertEquals(2, again.job().total(), "read from the job's record");
+            assertEquals(List.of(), b.list(), "B queued nothing");
+            var bobs = b.submit(new java.io.ByteArrayInputStream("sleep 1\n".getBytes()), "w", "bob", null, 0, null, List.of(), key);
+            assertTrue(bobs.created(), "another user's key is another key");
+            a.cancel(made.job().jobId());
+            b.cancel(bobs.job().jobId());
+        }
+    }
+
     @Test
     void aReplicaThatCannotBeatStopsTheOtherTakesItsJobAndNoTaskRunsTwice() throws Exception {
         Path runs = dir.resolve("runs.txt");

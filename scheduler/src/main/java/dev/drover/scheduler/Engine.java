@@ -26,6 +26,14 @@ public interface Engine {
     JobView submit(InputStream workload, String name, String owner, String files, int priority, Double budgetUsd,
                    List<String> after) throws WorkloadException, IOException, Quotas.Exceeded;
 
+    /**
+     * The same, once per {@code idempotencyKey} of the owner (null: no key): a submit with a key the owner
+     * has used already queues nothing and answers the job that key made, on whichever replica.
+     */
+    dev.drover.scheduler.model.Submitted submit(InputStream workload, String name, String owner, String files, int priority,
+                                                 Double budgetUsd, List<String> after, String idempotencyKey)
+            throws WorkloadException, IOException, Quotas.Exceeded;
+
     Optional<JobView> status(String jobId);
 
     List<JobView> list();

@@ -85,6 +85,8 @@ public final class Scheduler implements Engine, AutoCloseable {
     private final JobWaits jobWaits;
     /** One replica of several ({@link #asReplica}): it recovers only ended jobs, and owns jobs by epoch. */
     private volatile boolean replica;
+    /** How long a submit that lost its key to a submit running at once waits to see the winner's job. */
+    private static final Duration KEY_WINNER_WAIT = Duration.ofSeconds(5);
 
     public Scheduler(SchedulerConfig config, Backend backend, Clock clock) {
         this.config = config;
@@ -303,6 +305,18 @@ public final class Scheduler implements Engine, AutoCloseable {
     @Override
     public JobView submit(InputStream workload, String name, String owner, String files, int priority, Double budgetUsd,
                           List<String> after) throws WorkloadException, IOException, Quotas.Exceeded {
+        return submit(workload, name, owner, files, priority, budgetUsd, after, null).job();
+    }
+
+    /**
+     * The same, once per owner's {@code idempotencyKey} (null: none). The key is claimed in the job store
+     * once the workload is accepted and before anything is queued, so of two submits with one key, at once
+     * or on two replicas, one queues its job and the other discards its copy and answers the winner's job.
+     */
+    @Override
+    public dev.drover.scheduler.model.Submitted submit(InputStream workload, String name, String owner, String files,
+            int priority, Double budgetUsd, List<String> after, String idempotencyKey)
+            throws WorkloadException, IOException, Quotas.Exceeded {
         String unknown = jobWaits.refusal(after, owner);
         if (unknown != null) {
             throw new WorkloadException(name, 0, unknown);
@@ -328,6 +342,14 @@ public final class Scheduler implements Engine, AutoCloseable {
                     + " quota of %,d: wait for some to end, or submit fewer", owner, queued, job.total(),
                     config.quotas().maxQueuedTasks()));
         }
+        if (idempotencyKey != null) {
+            String holder = persistence.claimIdempotencyKey(owner, idempotencyKey, job.jobId());
+            if (!holder.equals(job.jobId())) {
+                intake.discard(job);
+                log.info("job {} ({}): a repeat of idempotency key {}, nothing queued", holder, name, idempotencyKey);
+                return new dev.drover.scheduler.model.Submitted(existing(holder), false);
+            }
+        }
         job.cost().budgetUsd(budgetUsd);
         jobWaits.waitOn(job, after, persistence.durable());
         persistence.submitted(job);
@@ -336,7 +358,38 @@ public final class Scheduler implements Engine, AutoCloseable {
         dispatcher.enqueue(job);
         jobWaits.settle(job); // the jobs it waits on may have ended already
         log.info("job {} ({}): {} tasks queued", job.jobId(), name, job.total());
-        return job.view(clock.millis());
+        return new dev.drover.scheduler.model.Submitted(job.view(clock.millis()), true);
+    }
+
+    /**
+     * The job an idempotency key made: as {@link #status} has it, waiting a moment for a winner that claimed
+     * the key an instant ago; else (running on another replica) as its record in the job store has it.
+     */
+    private JobView existing(String jobId) throws IOException {
+        long deadline = System.nanoTime() + KEY_WINNER_WAIT.toNanos();
+        while (true) {
+            Optional<JobView> known = status(jobId);
+            if (known.isPresent()) {
+                return known.get();
+            }
+            Optional<dev.drover.core.port.JobRecord> record = backend.jobStore().flatMap(s -> s.get(jobId));
+            if (record.isPresent()) {
+                dev.drover.core.port.JobRecord r = record.get();
+                return new JobView(r.jobId(), r.name(), r.owner(), r.state(), r.total(), r.dispatched(), r.counts(),
+                        r.submittedAt(), r.finishedAt(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, r.budgetUsd(), r.cancelReason(),
+                        List.of(), List.of());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("job " + jobId + ", made by this idempotency key, is not to be found: it may have"
+                        + " been refused or expired; submit with a new key");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for job " + jobId, e);
+            }
+        }
     }
 
     /** Where users' fair-share weights come from (e.g. {@code Accounts::weight}); every user weighs 1 without it. */

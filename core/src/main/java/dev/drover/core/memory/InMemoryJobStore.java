@@ -16,6 +16,8 @@ import java.util.function.Consumer;
 public final class InMemoryJobStore implements JobStore {
     private final Map<String, JobRecord> jobs = new ConcurrentHashMap<>();
     private final Map<String, Map<String, List<TaskResult>>> chunks = new ConcurrentHashMap<>();
+    /** user + NUL + key to job id. */
+    private final Map<String, String> idempotencyKeys = new ConcurrentHashMap<>();
 
     @Override
     public void save(JobRecord job) {
@@ -25,6 +27,11 @@ public final class InMemoryJobStore implements JobStore {
     @Override
     public Optional<JobRecord> get(String jobId) {
         return Optional.ofNullable(jobs.get(jobId));
+    }
+
+    @Override
+    public String claimIdempotencyKey(String user, String key, String jobId) {
+        return idempotencyKeys.computeIfAbsent(user + '\0' + key, k -> jobId);
     }
 
     @Override
@@ -56,5 +63,6 @@ public final class InMemoryJobStore implements JobStore {
     public void delete(String jobId) {
         jobs.remove(jobId);
         chunks.remove(jobId);
+        idempotencyKeys.values().removeIf(jobId::equals);
     }
 }

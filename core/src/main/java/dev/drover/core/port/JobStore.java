@@ -22,6 +22,13 @@ public interface JobStore {
 
     Optional<JobRecord> get(String jobId);
 
+    /**
+     * Ties {@code user}'s idempotency key to {@code jobId} unless the key is tied already (atomically:
+     * of two claims at once, one wins), and answers the job the key is tied to. The tie lives as long as
+     * that job's items ({@link #expireAt}, {@link #delete}), so a retried submit finds the job it made.
+     */
+    String claimIdempotencyKey(String user, String key, String jobId);
+
     List<JobRecord> list();
 
     /** Stores a chunk of results; saving the same chunk id again changes nothing. */

@@ -128,4 +128,45 @@ public abstract class JobStoreContract {
         assertEquals(2, kept.size());
         assertTrue(store().get(other).isPresent());
     }
+
+    @Test
+    void anIdempotencyKeyNamesTheFirstJobThatClaimedItPerUserUntilThatJobIsDeleted() {
+        String key = UUID.randomUUID().toString();
+        String first = "j" + UUID.randomUUID();
+        String second = "j" + UUID.randomUUID();
+        assertEquals(first, store().claimIdempotencyKey("ann", key, first));
+        assertEquals(first, store().claimIdempotencyKey("ann", key, second), "a retry finds the first job");
+        assertEquals(second, store().claimIdempotencyKey("bob", key, second), "keys are per user");
+        store().save(new JobRecord(first, "w.txt", "ann", 1, 1, List.of(), JobStatus.DONE, 1000, 2000));
+        store().expireAt(first, java.time.Instant.ofEpochSecond(2_000_000_000L));
+        assertEquals(first, store().claimIdempotencyKey("ann", key, second), "kept while its job is");
+        store().delete(first);
+        assertEquals(second, store().claimIdempotencyKey("ann", key, second), "gone with its job");
+        assertTrue(store().list().stream().noneMatch(j -> j.jobId().equals(second)), "a key is no job");
+    }
+
+    @Test
+    void ofClaimsOfOneKeyAtOnceOneWins() throws Exception {
+        String key = UUID.randomUUID().toString();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<String>> claims = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String job = "j" + i + UUID.randomUUID();
+                claims.add(pool.submit(() -> {
+                    start.await();
+                    return store().claimIdempotencyKey("ann", key, job);
+                }));
+            }
+            start.countDown();
+            java.util.Set<String> winners = new java.util.HashSet<>();
+            for (var claim : claims) {
+                winners.add(claim.get());
+            }
+            assertEquals(1, winners.size(), "every claim names the one winner");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

@@ -12,6 +12,7 @@ import dev.drover.scheduler.billing.Billing;
 import dev.drover.scheduler.job.JobState;
 import dev.drover.scheduler.model.JobView;
 import dev.drover.scheduler.model.Quotas;
+import dev.drover.scheduler.model.Submitted;
 import dev.drover.scheduler.rerun.Rerun;
 import dev.drover.scheduler.why.Why;
 import java.io.InputStream;
@@ -27,6 +28,9 @@ import java.util.Optional;
  * outputs, cancel, why and rerun. A user sees only their own jobs (404 for anyone else's); an admin all.
  */
 final class JobsResource implements Resource {
+    /** A submit's header: a retry with the same key (from the same user) answers the first submit's job. */
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    private static final java.util.regex.Pattern VALID_KEY = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,128}");
     private final Engine scheduler;
     private final Billing billing;
     private final Why why;
@@ -135,6 +139,10 @@ final class JobsResource implements Resource {
         Double budget = query.containsKey("budget") ? usd(query.get("budget"), "budget") : null;
         boolean dryRun = Requests.bool(query.get("dryRun"), "dryRun");
         List<String> after = Requests.jobIds(query.get("after"), "after");
+        String key = ex.getRequestHeaders().getFirst(IDEMPOTENCY_KEY);
+        if (key != null && !VALID_KEY.matcher(key).matches()) {
+            throw new Refusal(400, IDEMPOTENCY_KEY + ": 1 to 128 letters, digits, '-' or '_' (base64url)");
+        }
         try {
             if (dryRun) {
                 json(ex, 200, billing.forecast(new BodyLimit(ex.getRequestBody(), maxBodyBytes), name, user.name()));
@@ -142,8 +150,10 @@ final class JobsResource implements Resource {
             }
             billing.admit(user);
             // the owner is who the token says, whatever the client sends
-            json(ex, 201, scheduler.submit(new BodyLimit(ex.getRequestBody(), maxBodyBytes), name, user.name(),
-                    query.get("files"), priority, budget, after));
+            Submitted submitted = scheduler.submit(new BodyLimit(ex.getRequestBody(), maxBodyBytes), name, user.name(),
+                    query.get("files"), priority, budget, after, key);
+            boolean created = submitted.created();
+            json(ex, created ? 201 : 200, submitted.job());
         } catch (Quotas.Exceeded e) {
             throw new Refusal(429, e.getMessage(), Map.of("Retry-After", "60"));
         } catch (WorkloadException e) {

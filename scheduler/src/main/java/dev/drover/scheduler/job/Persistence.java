@@ -32,12 +32,16 @@ public final class Persistence {
     private volatile String replica;
     private volatile Consumer<String> lost = jobId -> { };
 
+    /** Submits' idempotency keys: in the job store, shared by replicas; without one, in this JVM until their job is forgotten. */
+    private final JobStore idempotencyKeys;
+
     public Persistence(Optional<JobStore> store, PayloadStore payloads) {
         this(store, payloads, Retention.defaults());
     }
 
     public Persistence(Optional<JobStore> store, PayloadStore payloads, Retention retention) {
         this.store = store;
+        this.idempotencyKeys = store.orElseGet(dev.drover.core.memory.InMemoryJobStore::new);
         this.payloads = payloads;
         this.retention = retention;
     }
@@ -92,6 +96,14 @@ public final class Persistence {
     /** Deletes an expired job's record and results. */
     public void forget(String jobId) {
         store.ifPresent(s -> s.delete(jobId));
+        if (store.isEmpty()) {
+            idempotencyKeys.delete(jobId);
+        }
+    }
+
+    /** Ties the owner's submit key to {@code jobId} unless it is tied already; answers the job it is tied to. */
+    public String claimIdempotencyKey(String owner, String key, String jobId) {
+        return idempotencyKeys.claimIdempotencyKey(owner, key, jobId);
     }
 
     public void save(JobRecord record) {

@@ -114,6 +114,58 @@ class HttpApiTest {
         assertEquals(2, results.body().lines().count(), results.body());
     }
 
+    static HttpResponse<String> submitWithKey(String token, String key, String workload) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + f.port() + "/jobs?name=w.txt"))
+                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token).header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(workload)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aSubmitRepeatedWithItsIdempotencyKeyAnswersTheFirstJobAndQueuesNothing() throws Exception {
+        String key = "k" + System.nanoTime();
+        HttpResponse<String> first = submitWithKey(f.annToken, key, "sleep 60000\n");
+        assertEquals(201, first.statusCode(), first.body());
+        HttpResponse<String> again = submitWithKey(f.annToken, key, "sleep 60000\n");
+        assertEquals(200, again.statusCode(), again.body());
+        String job = json(first).get("jobId").asText();
+        assertEquals(job, json(again).get("jobId").asText());
+        assertEquals(json(first).get("total"), json(again).get("total"), "the same body shape");
+        HttpResponse<String> bobs = submitWithKey(f.bobToken, key, "sleep 60000\n");
+        assertEquals(201, bobs.statusCode(), "keys are per user");
+        assertFalse(json(bobs).get("jobId").asText().equals(job));
+        String bobsJob = json(bobs).get("jobId").asText();
+        List<String> all = ids(call("GET", "/jobs", f.adminToken, null));
+        assertEquals(1, all.stream().filter(job::equals).count(), all.toString());
+        assertEquals(1, all.stream().filter(bobsJob::equals).count(), all.toString());
+        assertError(400, submitWithKey(f.annToken, "not a key!", "sleep 0\n"));
+        for (String id : List.of(job, bobsJob)) {
+            call("POST", "/jobs/" + id + "/cancel", f.adminToken, null);
+        }
+    }
+
+    @Test
+    void twoSubmitsWithOneKeyAtOnceMakeOneJob() throws Exception {
+        String key = "race" + System.nanoTime();
+        String workload = "sleep 60000\n".repeat(2000); // long enough to spool that both are in intake at once
+        var a = java.util.concurrent.CompletableFuture.supplyAsync(() -> send(key, workload));
+        var b = java.util.concurrent.CompletableFuture.supplyAsync(() -> send(key, workload));
+        HttpResponse<String> ra = a.get();
+        HttpResponse<String> rb = b.get();
+        assertEquals(List.of(200, 201), Stream.of(ra.statusCode(), rb.statusCode()).sorted().toList(), ra.body() + rb.body());
+        String job = json(ra).get("jobId").asText();
+        assertEquals(job, json(rb).get("jobId").asText());
+        assertEquals(1, ids(call("GET", "/jobs", f.annToken, null)).stream().filter(job::equals).count());
+        call("POST", "/jobs/" + job + "/cancel", f.annToken, null);
+    }
+
+    private static HttpResponse<String> send(String key, String workload) {
+        try {
+            return submitWithKey(f.annToken, key, workload);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** A disk that fills while a pack is stored (the store's own spool, or S3's staging) is 507 with a reason, not 500. */
     @Test
     void aFullDiskDuringPutFilesIs507() throws Exception {

@@ -58,6 +58,9 @@ class RetentionTest {
         @Override public void save(JobRecord job) { inner.save(job); }
         @Override public Optional<JobRecord> get(String jobId) { return inner.get(jobId); }
         @Override public List<JobRecord> list() { return inner.list(); }
+        @Override public String claimIdempotencyKey(String user, String key, String jobId) {
+            return inner.claimIdempotencyKey(user, key, jobId);
+        }
         @Override public void appendResults(String jobId, String chunkId, List<TaskResult> results) {
             inner.appendResults(jobId, chunkId, results);
         }
