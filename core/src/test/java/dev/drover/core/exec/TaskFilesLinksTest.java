@@ -40,25 +40,14 @@ class TaskFilesLinksTest {
 
     @BeforeAll
     static void makeUser() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to make a user");
-        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/useradd")) && TaskUser.setpriv().isPresent(),
-                "needs useradd and setpriv");
-        assertEquals(0, exec("/usr/sbin/useradd", "--system", "--user-group", "--no-create-home",
-                "--shell", "/usr/sbin/nologin", NAME));
-        user = TaskUser.lookup(NAME);
+        user = SystemUsers.create(NAME);
     }
 
     @AfterAll
     static void removeUser() throws Exception {
         if (user != null) {
-            exec("/usr/sbin/userdel", NAME);
+            SystemUsers.remove(NAME);
         }
-    }
-
-    private static int exec(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).inheritIO().start();
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        return p.exitValue();
     }
 
     /** A pack of {@code files} files of {@code fileBytes} zeros under data/, a name.txt and a symlink to it. */

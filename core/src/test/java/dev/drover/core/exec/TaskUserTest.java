@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.drover.core.model.OutputFile;
 import dev.drover.core.model.Task;
@@ -39,25 +38,14 @@ class TaskUserTest {
 
     @BeforeAll
     static void makeUser() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to make a user");
-        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/useradd")) && TaskUser.setpriv().isPresent(),
-                "needs useradd and setpriv");
-        assertEquals(0, exec("/usr/sbin/useradd", "--system", "--user-group", "--no-create-home",
-                "--shell", "/usr/sbin/nologin", NAME));
-        user = TaskUser.lookup(NAME);
+        user = SystemUsers.create(NAME);
     }
 
     @AfterAll
     static void removeUser() throws Exception {
         if (user != null) {
-            exec("/usr/sbin/userdel", NAME);
+            SystemUsers.remove(NAME);
         }
-    }
-
-    private static int exec(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).inheritIO().start();
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        return p.exitValue();
     }
 
     /** Collects outputs as a payload store would: reading them as the worker does. */
