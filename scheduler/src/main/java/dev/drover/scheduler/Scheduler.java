@@ -20,6 +20,8 @@ import dev.drover.scheduler.model.Policy;
 import dev.drover.scheduler.fleet.Demand;
 import dev.drover.scheduler.files.JobFiles;
 import dev.drover.scheduler.intake.Intake;
+import dev.drover.core.port.Fence;
+import dev.drover.core.port.JobRecord;
 import dev.drover.core.port.JobStore;
 import dev.drover.scheduler.job.JobState;
 import dev.drover.scheduler.job.Persistence;
@@ -30,6 +32,7 @@ import dev.drover.scheduler.job.RetentionSweeper;
 import dev.drover.scheduler.metrics.SchedulerMetrics;
 import dev.drover.scheduler.model.Quotas;
 import dev.drover.scheduler.model.SchedulerConfig;
+import dev.drover.scheduler.model.Submitted;
 import dev.drover.scheduler.model.TaskView;
 import java.io.IOException;
 import java.io.InputStream;
@@ -191,9 +194,9 @@ public final class Scheduler implements Engine, AutoCloseable {
      * and stored results are read back as a restart would, the bundles its last owner was sending are
      * sent again under the same ids, and dispatch goes on from its cursor.
      */
-    public void adopt(String jobId, dev.drover.core.port.Fence fence) throws IOException {
+    public void adopt(String jobId, Fence fence) throws IOException {
         JobStore store = backend.jobStore().orElseThrow();
-        dev.drover.core.port.JobRecord record = store.get(jobId).orElseThrow(() -> new IOException("job " + jobId + " is gone"));
+        JobRecord record = store.get(jobId).orElseThrow(() -> new IOException("job " + jobId + " is gone"));
         persistence.fence(jobId, fence);
         install(new Recovery(store, backend.payloads(), config.dataDir(), clock, new Retention(config.retention())).job(record));
         JobState taken = jobs.get(jobId);
@@ -224,7 +227,7 @@ public final class Scheduler implements Engine, AutoCloseable {
         if (job != null || !replica) {
             return job;
         }
-        Optional<dev.drover.core.port.JobRecord> record = backend.jobStore().flatMap(s -> s.get(jobId));
+        Optional<JobRecord> record = backend.jobStore().flatMap(s -> s.get(jobId));
         if (record.isEmpty() || !record.get().ended()) {
             return null;
         }
@@ -314,7 +317,7 @@ public final class Scheduler implements Engine, AutoCloseable {
      * or on two replicas, one queues its job and the other discards its copy and answers the winner's job.
      */
     @Override
-    public dev.drover.scheduler.model.Submitted submit(InputStream workload, String name, String owner, String files,
+    public Submitted submit(InputStream workload, String name, String owner, String files,
             int priority, Double budgetUsd, List<String> after, String idempotencyKey)
             throws WorkloadException, IOException, Quotas.Exceeded {
         String unknown = jobWaits.refusal(after, owner);
@@ -347,7 +350,7 @@ public final class Scheduler implements Engine, AutoCloseable {
             if (!holder.equals(job.jobId())) {
                 intake.discard(job);
                 log.info("job {} ({}): a repeat of idempotency key {}, nothing queued", holder, name, idempotencyKey);
-                return new dev.drover.scheduler.model.Submitted(existing(holder), false);
+                return new Submitted(existing(holder), false);
             }
         }
         job.cost().budgetUsd(budgetUsd);
@@ -358,7 +361,7 @@ public final class Scheduler implements Engine, AutoCloseable {
         dispatcher.enqueue(job);
         jobWaits.settle(job); // the jobs it waits on may have ended already
         log.info("job {} ({}): {} tasks queued", job.jobId(), name, job.total());
-        return new dev.drover.scheduler.model.Submitted(job.view(clock.millis()), true);
+        return new Submitted(job.view(clock.millis()), true);
     }
 
     /**
@@ -372,9 +375,9 @@ public final class Scheduler implements Engine, AutoCloseable {
             if (known.isPresent()) {
                 return known.get();
             }
-            Optional<dev.drover.core.port.JobRecord> record = backend.jobStore().flatMap(s -> s.get(jobId));
+            Optional<JobRecord> record = backend.jobStore().flatMap(s -> s.get(jobId));
             if (record.isPresent()) {
-                dev.drover.core.port.JobRecord r = record.get();
+                JobRecord r = record.get();
                 return new JobView(r.jobId(), r.name(), r.owner(), r.state(), r.total(), r.dispatched(), r.counts(),
                         r.submittedAt(), r.finishedAt(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, r.budgetUsd(), r.cancelReason(),
                         List.of(), List.of());
