@@ -62,11 +62,18 @@ class NamesAgreeWithDroverTest {
         return names(render(asMap(properties(stack.fleet.launchTemplate).get("LaunchTemplateData")).get("UserData")));
     }
 
+    /** The env file's lines the user data writes, and the ones it appends (the private address, read at boot). */
     static Set<String> schedulerEnvFile() {
-        String script = render(properties(stack.scheduler.instance).get("UserData"));
+        String script = render(asMap(properties(stack.scheduler.launchTemplate).get("LaunchTemplateData")).get("UserData"));
         String start = "<<'DROVER_ENV'\n";
         String body = script.substring(script.indexOf(start) + start.length(), script.indexOf("\nDROVER_ENV"));
-        return names(body);
+        Set<String> names = names(body);
+        java.util.regex.Matcher appended = java.util.regex.Pattern
+                .compile("echo \"([A-Z_]+)=[^\"]*\" >> /etc/drover/scheduler.env").matcher(script);
+        while (appended.find()) {
+            names.add(appended.group(1));
+        }
+        return names;
     }
 
     static Set<String> minus(Set<String> a, Set<String> b) {
@@ -110,6 +117,17 @@ class NamesAgreeWithDroverTest {
         Set<String> set = schedulerEnvFile();
         assertEquals(Set.of(), minus(EnvironmentVariables.READ_BY_SCHEDULER, set), "missing from the scheduler host");
         assertEquals(Set.of(), minus(set, EnvironmentVariables.READ_BY_SCHEDULER), "written for the scheduler but not read by it");
+    }
+
+    @Test
+    void theReplicasDeployedLeaseIsTheSchedulersDeployedTiming() {
+        assertEquals(dev.drover.scheduler.replica.ReplicaTiming.DEPLOYED.lease(),
+                dev.drover.core.workload.Durations.parse(SchedulerReplicas.REPLICA_LEASE));
+        // --replica-lease D beats every D/5 and stops 0.3 D early: the same heartbeat and margin
+        assertEquals(dev.drover.scheduler.replica.ReplicaTiming.DEPLOYED.heartbeat(),
+                dev.drover.core.workload.Durations.parse(SchedulerReplicas.REPLICA_LEASE).dividedBy(5));
+        assertEquals(dev.drover.scheduler.replica.ReplicaTiming.DEPLOYED.margin(),
+                dev.drover.core.workload.Durations.parse(SchedulerReplicas.REPLICA_LEASE).multipliedBy(3).dividedBy(10));
     }
 
     // --- tables ---------------------------------------------------------------------------------
