@@ -103,6 +103,17 @@ class SchedulerTlsTest {
         assertFalse(result.output().contains("PRIVATE KEY"), "the key is never printed");
     }
 
+    /** The unit passes the one file as both --tls-cert and --tls-key: the scheduler's own loader takes it. */
+    @Test
+    void theSchedulerServesTheFileAsItsCertificateAndKey() throws Exception {
+        Path out = dir.resolve("tls/scheduler.pem");
+        assertEquals(0, run(out).exitCode());
+        dev.drover.scheduler.tls.TlsIdentity identity = dev.drover.scheduler.tls.PemFiles.load(out, out);
+        assertEquals(certificate(out), identity.leaf());
+        assertEquals(1, identity.chain().size());
+        assertEquals("TLS", identity.sslContext().getProtocol());
+    }
+
     @Test
     void laterReplicasReadTheStoredIdentityAndWriteNothing() throws Exception {
         Path first = dir.resolve("a.pem");
