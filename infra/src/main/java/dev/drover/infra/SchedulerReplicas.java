@@ -86,7 +86,8 @@ public final class SchedulerReplicas extends Construct {
         loadBalancerSecurityGroup.getConnections().allowTo(securityGroup, Port.tcp(PORT),
                 "Drover scheduler HTTPS from the load balancer");
         // A replica forwards a request to the job's owner at the address it registered.
-        securityGroup.getConnections().allowInternally(Port.tcp(PORT), "Drover scheduler replica to replica");
+        // (Ingress only: the replicas' outbound traffic is open already.)
+        securityGroup.addIngressRule(securityGroup, Port.tcp(PORT), "Drover scheduler replica to replica");
 
         role = Role.Builder.create(this, "Role")
                 .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
@@ -119,9 +120,9 @@ public final class SchedulerReplicas extends Construct {
                 .vpc(props.vpc())
                 .vpcSubnets(publicSubnets)
                 .launchTemplate(launchTemplate)
+                // A fixed size: the desired count follows the minimum, and a deploy leaves a group scaled by hand alone.
                 .minCapacity(replicas)
                 .maxCapacity(replicas)
-                .desiredCapacity(replicas)
                 // An instance whose scheduler stops answering is replaced, not only one whose host fails.
                 .healthChecks(HealthChecks.withAdditionalChecks(AdditionalHealthChecksOptions.builder()
                         .additionalTypes(List.of(AdditionalHealthCheckType.ELB))

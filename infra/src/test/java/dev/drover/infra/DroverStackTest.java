@@ -305,7 +305,7 @@ class DroverStackTest {
         Map<String, Object> group = properties(stack.scheduler.group);
         assertEquals("2", group.get("MinSize"));
         assertEquals("2", group.get("MaxSize"));
-        assertEquals("2", group.get("DesiredCapacity"));
+        assertNull(group.get("DesiredCapacity"), "min = max: the group keeps exactly that many");
         List<IConstruct> subnets = List.copyOf(stack.network.vpc.getPublicSubnets());
         assertEquals(subnets.stream().map(s -> (Object) ref(s)).toList(), group.get("VPCZoneIdentifier"));
         assertEquals(List.of(availabilityZone(0), availabilityZone(1)),
@@ -324,12 +324,18 @@ class DroverStackTest {
         template.resourceCountIs("AWS::EC2::Instance", 0);
     }
 
+    /** No "ignoring egress rule", no "desiredCapacity resets the group on every deployment": nothing for a deployer to puzzle over. */
+    @Test
+    void theStackSynthesizesWithoutAWarning() {
+        software.amazon.awscdk.assertions.Annotations.fromStack(stack).hasNoWarning("*", Match.anyValue());
+    }
+
     @Test
     void theNumberOfReplicasComesFromContext() {
         App app = new App(AppProps.builder().context(Map.of("allowedCidr", CIDR, "schedulerReplicas", "3")).build());
         DroverStack three = new DroverStack(app, "Three", StackProps.builder().build(), DroverConfig.fromContext(app.getNode()));
         Template t = Template.fromStack(three);
-        t.hasResourceProperties("AWS::AutoScaling::AutoScalingGroup", Map.of("MinSize", "3", "MaxSize", "3", "DesiredCapacity", "3"));
+        t.hasResourceProperties("AWS::AutoScaling::AutoScalingGroup", Map.of("MinSize", "3", "MaxSize", "3"));
         t.hasResource("AWS::AutoScaling::AutoScalingGroup", Map.of("UpdatePolicy", Map.of("AutoScalingRollingUpdate",
                 Match.objectLike(Map.of("MaxBatchSize", 1, "MinInstancesInService", 2)))));
     }
