@@ -119,6 +119,25 @@ class NamesAgreeWithDroverTest {
         assertEquals(Set.of(), minus(set, EnvironmentVariables.READ_BY_SCHEDULER), "written for the scheduler but not read by it");
     }
 
+    /** The image's unit starts the replica with what this user data writes, on the port the load balancer sends to. */
+    @Test
+    void theReplicaUnitStartsAReplicaFromWhatTheUserDataWrites() throws java.io.IOException {
+        java.nio.file.Path unit = java.nio.file.Path.of(System.getProperty("basedir", "."))
+                .resolve("../ami-build/drover-scheduler.service");
+        List<String> exec = java.nio.file.Files.readAllLines(unit).stream().filter(l -> l.startsWith("Exec")).toList();
+        String start = exec.stream().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
+        assertTrue(start.contains(" scheduler -s " + SchedulerReplicas.PORT + " --bind ${DROVER_PRIVATE_ADDRESS} -rw --replica"
+                + " --replica-lease ${DROVER_REPLICA_LEASE} "), start);
+        Set<String> used = new TreeSet<>();
+        java.util.regex.Matcher variable = java.util.regex.Pattern.compile("\\$\\{([A-Z_]+)}").matcher(String.join("\n", exec));
+        while (variable.find()) {
+            used.add(variable.group(1));
+        }
+        used.remove("STATE_DIRECTORY"); // systemd's own
+        assertTrue(used.containsAll(Set.of("DROVER_TLS_PARAMETER", "DROVER_TLS_DNS_NAME", "DROVER_PRIVATE_ADDRESS")), used.toString());
+        assertEquals(Set.of(), minus(used, schedulerEnvFile()), "the unit reads what the user data does not write");
+    }
+
     @Test
     void theReplicasDeployedLeaseIsTheSchedulersDeployedTiming() {
         assertEquals(dev.drover.scheduler.replica.ReplicaTiming.DEPLOYED.lease(),
