@@ -74,6 +74,7 @@ build {
       "${path.root}/provision.sh",
       "${path.root}/fetch-config.sh",
       "${path.root}/on-worker-exit.sh",
+      "${path.root}/scheduler-tls.sh",
       "${path.root}/drover-worker.service",
       "${path.root}/drover-scheduler.service",
       "${path.root}/drover-task-firewall.service",

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Drover worker into the image: Corretto 21, nftables, the `drover` system user (the
-# scheduler's), the `drover-task` system user (tasks run as it), the jar, the config fetcher, the exit
-# hook, the firewall rule that keeps tasks off the metadata service, and the systemd units. Packer runs it as root on the build instance;
-# the ami-build tests run it against a scratch root.
+# Installs the Drover worker into the image: Corretto 21, nftables, the AWS CLI and openssl (for the
+# scheduler replicas' shared TLS identity), the `drover` system user (the scheduler's), the
+# `drover-task` system user (tasks run as it), the jar, the config fetcher, the exit hook, the
+# scheduler's TLS fetcher, the firewall rule that keeps tasks off the metadata service, and the
+# systemd units. Packer runs it as root on the build instance; the ami-build tests run it against a
+# scratch root.
 #
 #   ROOT (or DESTDIR)     install under this directory instead of /
 #   DROVER_JAR            the jar to install (default: drover.jar beside this script)
@@ -29,7 +31,7 @@ if [[ ! -f $jar ]]; then
     exit 1
 fi
 
-system dnf install -y java-21-amazon-corretto-headless nftables
+system dnf install -y java-21-amazon-corretto-headless nftables awscli-2 openssl
 system dnf clean all
 if [[ $skip_system == 1 ]] || ! getent passwd drover >/dev/null; then
     system useradd --system --user-group --home-dir /var/lib/drover --no-create-home \
@@ -45,7 +47,7 @@ fi
 install -d -m 0755 "$root/opt/drover/bin" "$root/etc/drover" \
     "$root/etc/systemd/system/multi-user.target.wants"
 install -m 0644 "$jar" "$root/opt/drover/drover.jar"
-install -m 0755 "$src/fetch-config.sh" "$src/on-worker-exit.sh" "$root/opt/drover/bin/"
+install -m 0755 "$src/fetch-config.sh" "$src/on-worker-exit.sh" "$src/scheduler-tls.sh" "$root/opt/drover/bin/"
 install -m 0644 "$src/drover-worker.service" "$src/drover-scheduler.service" \
     "$src/drover-task-firewall.service" "$root/etc/systemd/system/"
 install -m 0644 "$src/task-firewall.nft" "$root/etc/drover/task-firewall.nft"

@@ -28,7 +28,7 @@ class ProvisionTest {
     static final String NFT = "/usr/sbin/nft";
     static final List<String> UNITS = List.of("drover-worker.service", "drover-scheduler.service",
             "drover-task-firewall.service");
-    static final List<String> SCRIPTS = List.of("provision.sh", "fetch-config.sh", "on-worker-exit.sh");
+    static final List<String> SCRIPTS = List.of("provision.sh", "fetch-config.sh", "on-worker-exit.sh", "scheduler-tls.sh");
 
     @TempDir
     static Path scratch;
@@ -53,7 +53,7 @@ class ProvisionTest {
         assertEquals(0, firstRun.exitCode(), firstRun.output());
         assertTrue(firstRun.output().contains("skipped: dnf install -y java-21-amazon-corretto-headless"), firstRun.output());
         assertTrue(firstRun.output().contains("skipped: useradd --system"), firstRun.output());
-        assertTrue(firstRun.output().contains("skipped: dnf install -y java-21-amazon-corretto-headless nftables"),
+        assertTrue(firstRun.output().contains("skipped: dnf install -y java-21-amazon-corretto-headless nftables awscli-2 openssl"),
                 firstRun.output());
     }
 
@@ -138,14 +138,20 @@ class ProvisionTest {
     }
 
     @Test
-    void theSchedulerUnitRunsTheSchedulerWithTheLaunchTemplateFromItsEnvFile() throws IOException {
+    void theSchedulerUnitRunsAReplicaOnThePrivateAddressWithTheSharedCertificate() throws IOException {
         SystemdUnit scheduler = unit("drover-scheduler.service");
         assertEquals("/etc/drover/scheduler.env", scheduler.one("EnvironmentFile"));
-        assertEquals(JAVA + " -jar /opt/drover/drover.jar scheduler -s 8443 --bind 0.0.0.0 -rw --launch-template ${DROVER_LAUNCH_TEMPLATE}"
-                + " --tls-self-signed ${STATE_DIRECTORY}/tls --admin-token-ssm ${DROVER_ADMIN_TOKEN_PARAMETER}"
-                + " --fingerprint-ssm ${DROVER_TLS_FINGERPRINT_PARAMETER}",
+        assertEquals("/opt/drover/bin/scheduler-tls.sh ${DROVER_TLS_PARAMETER} ${DROVER_TLS_DNS_NAME}"
+                + " ${STATE_DIRECTORY}/tls/scheduler.pem", scheduler.one("ExecStartPre"));
+        assertEquals(JAVA + " -jar /opt/drover/drover.jar scheduler -s 8443 --bind ${DROVER_PRIVATE_ADDRESS} -rw --replica"
+                + " --replica-lease ${DROVER_REPLICA_LEASE} --launch-template ${DROVER_LAUNCH_TEMPLATE}"
+                + " --tls-cert ${STATE_DIRECTORY}/tls/scheduler.pem --tls-key ${STATE_DIRECTORY}/tls/scheduler.pem"
+                + " --admin-token-ssm ${DROVER_ADMIN_TOKEN_PARAMETER} --fingerprint-ssm ${DROVER_TLS_FINGERPRINT_PARAMETER}",
                 scheduler.one("ExecStart"));
         assertEquals("drover", scheduler.one("User"));
+        assertEquals("0700", scheduler.one("StateDirectoryMode"), "the key lives under it");
+        assertEquals("on-failure", scheduler.one("Restart"), "a start that cannot reach SSM yet tries again");
+        assertTrue(Files.isExecutable(inRoot("/opt/drover/bin/scheduler-tls.sh")));
     }
 
     @Test

@@ -59,6 +59,17 @@ public final class EnvironmentVariables {
     public static final String ADMIN_TOKEN_PARAMETER = "DROVER_ADMIN_TOKEN_PARAMETER";
     /** {@code --fingerprint-ssm}: the SSM String parameter that gets the certificate's fingerprint. */
     public static final String TLS_FINGERPRINT_PARAMETER = "DROVER_TLS_FINGERPRINT_PARAMETER";
+    /**
+     * The SSM SecureString parameter that holds the replicas' one TLS key and certificate (PEM): the
+     * unit's scheduler-tls.sh reads it, or makes it at the first replica's start, for {@code --tls-cert}/{@code --tls-key}.
+     */
+    public static final String TLS_PARAMETER = "DROVER_TLS_PARAMETER";
+    /** The DNS name a certificate made by scheduler-tls.sh carries: the load balancer's, which clients connect to. */
+    public static final String TLS_DNS_NAME = "DROVER_TLS_DNS_NAME";
+    /** {@code --bind}: the instance's private address, where the load balancer and the other replicas reach it (and it registers). */
+    public static final String PRIVATE_ADDRESS = "DROVER_PRIVATE_ADDRESS";
+    /** {@code --replica-lease}: the deployed replicas' lease. */
+    public static final String REPLICA_LEASE = "DROVER_REPLICA_LEASE";
 
     // ---- set for every shell task (see TaskEnvironment: a task sees these, a small base and its @env, nothing else) ----
     public static final String JOB_ID = "DROVER_JOB_ID";
@@ -114,7 +125,8 @@ public final class EnvironmentVariables {
 
     /** What {@code drover scheduler -rw} reads to find its resources, size its fleet and launch workers. */
     public static final Set<String> READ_BY_SCHEDULER = union(RESOURCES, List.of(AWS_REGION, LAUNCH_TEMPLATE, SUBNET_IDS,
-            MAX_WORKERS, WORKER_THREADS, IDLE_TIMEOUT, CLOUDWATCH_NAMESPACE), List.of(ADMIN_TOKEN_PARAMETER, TLS_FINGERPRINT_PARAMETER));
+            MAX_WORKERS, WORKER_THREADS, IDLE_TIMEOUT, CLOUDWATCH_NAMESPACE), List.of(ADMIN_TOKEN_PARAMETER, TLS_FINGERPRINT_PARAMETER,
+            TLS_PARAMETER, TLS_DNS_NAME, PRIVATE_ADDRESS, REPLICA_LEASE));
 
     /** Every name above. */
     public static final Set<String> ALL = union(READ_BY_WORKER, READ_BY_SCHEDULER, List.of(SCHEDULER, TLS_FINGERPRINT), TASK);

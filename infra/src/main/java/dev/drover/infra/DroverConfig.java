@@ -10,16 +10,18 @@ import software.constructs.Node;
  * @param amiId worker image built by ami-build; {@link #PLACEHOLDER_AMI} when not given (synth only)
  * @param allowedCidr the only IPv4 range that may reach the scheduler's HTTP port; required, no default
  * @param instanceType worker instance type (the worker is a JVM jar, so x86 is the safe default)
- * @param schedulerInstanceType type of the always-on scheduler host
+ * @param schedulerInstanceType type of each scheduler replica's instance
  * @param maxWorkers cap on concurrently running workers, handed to the scheduler
  * @param workerThreads tasks one worker runs at once
  * @param idleTimeout how long a worker waits for work before it exits and its instance terminates
  * @param retentionDays how long a job's objects (its workload, payloads, files and outputs) are kept in
  *                      the bucket after they were written, by lifecycle rules; locally the same expiry is
  *                      {@code dev.drover.core.retention.StoreRetention}
+ * @param schedulerReplicas how many scheduler replicas the Auto Scaling group keeps running, spread over
+ *                          the two Availability Zones (1 to {@value #MAX_SCHEDULER_REPLICAS})
  */
 public record DroverConfig(String amiId, String allowedCidr, String instanceType, String schedulerInstanceType,
-        int maxWorkers, int workerThreads, String idleTimeout, int retentionDays) {
+        int maxWorkers, int workerThreads, String idleTimeout, int retentionDays, int schedulerReplicas) {
 
     /** Not a real image: lets `cdk synth` and the tests run without one. Deploy with -c amiId=ami-... */
     public static final String PLACEHOLDER_AMI = "ami-00000000000000000";
@@ -30,12 +32,23 @@ public record DroverConfig(String amiId, String allowedCidr, String instanceType
     public static final String DEFAULT_IDLE_TIMEOUT = "2m"; // EC2 bills a 60 s minimum anyway
     /** As long as the local store keeps a job's objects ({@code StoreRetention.DEFAULT_RETENTION}). */
     public static final int DEFAULT_RETENTION_DAYS = 30;
+    /** One in each Availability Zone: either may fail and the other takes its jobs. */
+    public static final int DEFAULT_SCHEDULER_REPLICAS = 2;
+    /** A guard against a slip of the keyboard (100 would start 100 instances); the workers, not the schedulers, carry the load. */
+    public static final int MAX_SCHEDULER_REPLICAS = 10;
 
     /** The settings before {@code retentionDays} existed, with its default. */
     public DroverConfig(String amiId, String allowedCidr, String instanceType, String schedulerInstanceType,
                         int maxWorkers, int workerThreads, String idleTimeout) {
         this(amiId, allowedCidr, instanceType, schedulerInstanceType, maxWorkers, workerThreads, idleTimeout,
                 DEFAULT_RETENTION_DAYS);
+    }
+
+    /** The settings before {@code schedulerReplicas} existed, with its default. */
+    public DroverConfig(String amiId, String allowedCidr, String instanceType, String schedulerInstanceType,
+                        int maxWorkers, int workerThreads, String idleTimeout, int retentionDays) {
+        this(amiId, allowedCidr, instanceType, schedulerInstanceType, maxWorkers, workerThreads, idleTimeout,
+                retentionDays, DEFAULT_SCHEDULER_REPLICAS);
     }
 
     private static final Pattern AMI = Pattern.compile("ami-[0-9a-f]{8,17}");
@@ -52,6 +65,8 @@ public record DroverConfig(String amiId, String allowedCidr, String instanceType
         require(workerThreads > 0, "workerThreads must be positive, got: " + workerThreads);
         require(DURATION.matcher(idleTimeout).matches(), "idleTimeout must be seconds or like 30s/2m, got: " + idleTimeout);
         require(retentionDays > 0, "retentionDays must be a positive number of days, got: " + retentionDays);
+        require(schedulerReplicas >= 1 && schedulerReplicas <= MAX_SCHEDULER_REPLICAS,
+                "schedulerReplicas must be 1 to " + MAX_SCHEDULER_REPLICAS + ", got: " + schedulerReplicas);
     }
 
     public boolean placeholderAmi() {
@@ -67,7 +82,8 @@ public record DroverConfig(String amiId, String allowedCidr, String instanceType
                 integer(node, "maxWorkers", DEFAULT_MAX_WORKERS),
                 integer(node, "workerThreads", DEFAULT_WORKER_THREADS),
                 string(node, "idleTimeout", DEFAULT_IDLE_TIMEOUT),
-                integer(node, "retentionDays", DEFAULT_RETENTION_DAYS));
+                integer(node, "retentionDays", DEFAULT_RETENTION_DAYS),
+                integer(node, "schedulerReplicas", DEFAULT_SCHEDULER_REPLICAS));
     }
 
     private static String string(Node node, String key, String fallback) {

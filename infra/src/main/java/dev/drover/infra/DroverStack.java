@@ -18,7 +18,7 @@ public final class DroverStack extends Stack {
     public final Storage storage;
     public final Network network;
     public final Fleet fleet;
-    public final SchedulerHost scheduler;
+    public final SchedulerReplicas scheduler;
     public final Alarms alarms;
     public final DroverDashboard dashboard;
 
@@ -33,7 +33,7 @@ public final class DroverStack extends Stack {
         storage = new Storage(this, "Storage", config.retentionDays());
         network = new Network(this, "Network");
         fleet = new Fleet(this, "Fleet", new Fleet.Props(network.vpc, queues, tables, storage, config));
-        scheduler = new SchedulerHost(this, "SchedulerHost", new SchedulerHost.Props(
+        scheduler = new SchedulerReplicas(this, "Scheduler", new SchedulerReplicas.Props(
                 network.vpc, network.subnetIds(), queues, tables, storage, fleet, config));
         alarms = new Alarms(this, "Alarms", queues);
         dashboard = new DroverDashboard(this, "Dashboard", queues);
@@ -52,10 +52,12 @@ public final class DroverStack extends Stack {
         output("SubnetIds", Fn.join(",", network.subnetIds()));
         output("SchedulerUrl", scheduler.url());
         // Read with: aws ssm get-parameter --name NAME [--with-decryption]; the fingerprint is what clients pin.
-        output("AdminTokenParameter", scheduler.adminTokenParameter);
-        output("TlsFingerprintParameter", scheduler.fingerprintParameter);
-        // Not read by the CLI: to stop and start the scheduler host (docs/deploy.md).
-        output("SchedulerInstanceId", scheduler.instance.getInstanceId());
+        output("AdminTokenParameter", scheduler.parameters.adminToken());
+        output("TlsFingerprintParameter", scheduler.parameters.fingerprint());
+        // Not read by the CLI: the replicas' shared key and certificate (delete it with the stack: docs/deploy.md),
+        // and the group to scale to 0 and back (docs/deploy.md).
+        output("TlsParameter", scheduler.parameters.tls());
+        output("SchedulerGroupName", scheduler.group.getAutoScalingGroupName());
         output("Region", Aws.REGION);
     }
 

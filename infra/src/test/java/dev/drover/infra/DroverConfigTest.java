@@ -43,6 +43,18 @@ class DroverConfigTest {
     }
 
     @Test
+    void twoSchedulerReplicasByDefaultAndOneToTenOnRequest() {
+        assertEquals(2, config(Map.of("allowedCidr", "203.0.113.0/24")).schedulerReplicas());
+        assertEquals(1, config(Map.of("allowedCidr", "203.0.113.0/24", "schedulerReplicas", "1")).schedulerReplicas());
+        assertEquals(10, config(Map.of("allowedCidr", "203.0.113.0/24", "schedulerReplicas", 10)).schedulerReplicas());
+        for (Object refused : new Object[] {"0", "11", "-1", "two"}) {
+            IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                    () -> config(Map.of("allowedCidr", "203.0.113.0/24", "schedulerReplicas", refused)));
+            assertTrue(error.getMessage().startsWith("schedulerReplicas must be"), error.getMessage());
+        }
+    }
+
+    @Test
     void numbersFromCdkJsonAreAcceptedAsWellAsStrings() {
         DroverConfig config = config(Map.of("allowedCidr", "203.0.113.0/24", "maxWorkers", 25, "workerThreads", 8.0));
         assertEquals(25, config.maxWorkers());

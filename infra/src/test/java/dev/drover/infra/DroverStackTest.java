@@ -190,16 +190,48 @@ class DroverStackTest {
         Map<String, Object> group = properties(stack.fleet.securityGroup);
         assertNull(group.get("SecurityGroupIngress"), "worker security group must admit nothing");
         // Nor a rule attached from outside the group's own resource.
-        template.resourceCountIs("AWS::EC2::SecurityGroupIngress", 0);
+        template.findResources("AWS::EC2::SecurityGroupIngress").values().forEach(rule -> assertFalse(
+                asMap(asMap(rule).get("Properties")).get("GroupId").toString().contains(id(stack.fleet.securityGroup)),
+                "an ingress rule onto the workers: " + rule));
         assertEquals(List.of(Map.of("CidrIp", "0.0.0.0/0", "Description", "Allow all outbound traffic by default",
                 "IpProtocol", "-1")), group.get("SecurityGroupEgress"));
     }
 
     @Test
-    void schedulerSecurityGroupAdmitsOnlyTheHttpsPortFromTheAllowedCidr() {
+    void onlyTheLoadBalancerFacesTheAllowedCidrAndItSendsOnlyToTheReplicasHttpsPort() {
+        Map<String, Object> balancer = properties(stack.scheduler.loadBalancerSecurityGroup);
         assertEquals(List.of(Map.of("CidrIp", CIDR, "Description", "Drover scheduler HTTPS API from the allowed CIDR",
                         "FromPort", 8443, "ToPort", 8443, "IpProtocol", "tcp")),
-                properties(stack.scheduler.securityGroup).get("SecurityGroupIngress"));
+                balancer.get("SecurityGroupIngress"));
+        // No inline egress: CloudFormation drops the default allow-all once the rule below is added.
+        assertNull(balancer.get("SecurityGroupEgress"));
+        Object balancerGroup = Map.of("Fn::GetAtt", List.of(id(stack.scheduler.loadBalancerSecurityGroup), "GroupId"));
+        Object replicaGroup = Map.of("Fn::GetAtt", List.of(id(stack.scheduler.securityGroup), "GroupId"));
+        Map<String, Map<String, Object>> egress = template.findResources("AWS::EC2::SecurityGroupEgress");
+        assertEquals(List.of(Map.of("GroupId", balancerGroup, "DestinationSecurityGroupId", replicaGroup,
+                        "Description", "Drover scheduler HTTPS from the load balancer", "FromPort", 8443, "ToPort", 8443,
+                        "IpProtocol", "tcp")),
+                egress.values().stream().map(r -> asMap(r).get("Properties")).toList());
+    }
+
+    @Test
+    void theReplicasAdmitOnlyTheLoadBalancerAndEachOtherOnTheHttpsPort() {
+        Map<String, Object> replicas = properties(stack.scheduler.securityGroup);
+        assertNull(replicas.get("SecurityGroupIngress"), "nothing from an address range: only the two groups below");
+        Object balancerGroup = Map.of("Fn::GetAtt", List.of(id(stack.scheduler.loadBalancerSecurityGroup), "GroupId"));
+        Object replicaGroup = Map.of("Fn::GetAtt", List.of(id(stack.scheduler.securityGroup), "GroupId"));
+        Map<String, Map<String, Object>> ingress = template.findResources("AWS::EC2::SecurityGroupIngress");
+        assertEquals(java.util.Set.of(
+                        Map.of("GroupId", replicaGroup, "SourceSecurityGroupId", balancerGroup,
+                                "Description", "Drover scheduler HTTPS from the load balancer",
+                                "FromPort", 8443, "ToPort", 8443, "IpProtocol", "tcp"),
+                        Map.of("GroupId", replicaGroup, "SourceSecurityGroupId", replicaGroup,
+                                "Description", "Drover scheduler replica to replica",
+                                "FromPort", 8443, "ToPort", 8443, "IpProtocol", "tcp")),
+                java.util.Set.copyOf(ingress.values().stream().map(r -> asMap(r).get("Properties")).toList()));
+        // Out to AWS's APIs (no NAT, no endpoints) and to the other replicas.
+        assertEquals(List.of(Map.of("CidrIp", "0.0.0.0/0", "Description", "Allow all outbound traffic by default",
+                "IpProtocol", "-1")), replicas.get("SecurityGroupEgress"));
     }
 
     @Test
@@ -269,22 +301,95 @@ class DroverStackTest {
     }
 
     @Test
-    void schedulerHostRunsTheImageWithImdsV2InAPublicSubnet() {
-        Map<String, Object> host = properties(stack.scheduler.instance);
-        assertEquals(AMI, host.get("ImageId"));
-        assertEquals("t3.small", host.get("InstanceType"));
-        assertEquals(Map.of("HttpTokens", "required"), host.get("MetadataOptions"));
-        assertEquals(List.of(Map.of("Fn::GetAtt", List.of(id(stack.scheduler.securityGroup), "GroupId"))),
-                host.get("SecurityGroupIds"));
-        assertEquals(ref(stack.network.vpc.getPublicSubnets().get(0)), host.get("SubnetId"));
-        String profile = asMap(host.get("IamInstanceProfile")).get("Ref").toString();
-        assertEquals(List.of(ref(stack.scheduler.role)), properties(profile).get("Roles"));
-        assertNull(host.get("KeyName"));
+    void theSchedulerIsAnAutoScalingGroupOfTwoReplicasAcrossBothAvailabilityZones() {
+        Map<String, Object> group = properties(stack.scheduler.group);
+        assertEquals("2", group.get("MinSize"));
+        assertEquals("2", group.get("MaxSize"));
+        assertNull(group.get("DesiredCapacity"), "min = max: the group keeps exactly that many");
+        List<IConstruct> subnets = List.copyOf(stack.network.vpc.getPublicSubnets());
+        assertEquals(subnets.stream().map(s -> (Object) ref(s)).toList(), group.get("VPCZoneIdentifier"));
+        assertEquals(List.of(availabilityZone(0), availabilityZone(1)),
+                subnets.stream().map(s -> properties(s).get("AvailabilityZone")).toList(), "one subnet in each of two zones");
+        assertEquals(Map.of("LaunchTemplateId", ref(stack.scheduler.launchTemplate),
+                        "Version", Map.of("Fn::GetAtt", List.of(id(stack.scheduler.launchTemplate), "LatestVersionNumber"))),
+                group.get("LaunchTemplate"));
+        // A replica whose API stops answering is replaced, not only a failed host; its successor rejoins by its user data.
+        assertEquals("ELB", group.get("HealthCheckType"));
+        assertEquals(180, group.get("HealthCheckGracePeriod"));
+        assertEquals(List.of(ref(stack.scheduler.targetGroup)), group.get("TargetGroupARNs"));
+        Map<String, Object> rolling = asMap(asMap(resource(stack.scheduler.group).get("UpdatePolicy")).get("AutoScalingRollingUpdate"));
+        assertEquals(1, rolling.get("MaxBatchSize"));
+        assertEquals(1, rolling.get("MinInstancesInService"), "an update replaces one replica at a time");
+        template.resourceCountIs("AWS::AutoScaling::AutoScalingGroup", 1);
+        template.resourceCountIs("AWS::EC2::Instance", 0);
+    }
+
+    /** No "ignoring egress rule", no "desiredCapacity resets the group on every deployment": nothing for a deployer to puzzle over. */
+    @Test
+    void theStackSynthesizesWithoutAWarning() {
+        software.amazon.awscdk.assertions.Annotations.fromStack(stack).hasNoWarning("*", Match.anyValue());
     }
 
     @Test
-    void schedulerUserDataWritesItsEnvFileAndEnablesOnlyTheSchedulerUnit() {
-        String script = render(properties(stack.scheduler.instance).get("UserData"));
+    void theNumberOfReplicasComesFromContext() {
+        App app = new App(AppProps.builder().context(Map.of("allowedCidr", CIDR, "schedulerReplicas", "3")).build());
+        DroverStack three = new DroverStack(app, "Three", StackProps.builder().build(), DroverConfig.fromContext(app.getNode()));
+        Template t = Template.fromStack(three);
+        t.hasResourceProperties("AWS::AutoScaling::AutoScalingGroup", Map.of("MinSize", "3", "MaxSize", "3"));
+        t.hasResource("AWS::AutoScaling::AutoScalingGroup", Map.of("UpdatePolicy", Map.of("AutoScalingRollingUpdate",
+                Match.objectLike(Map.of("MaxBatchSize", 1, "MinInstancesInService", 2)))));
+    }
+
+    @Test
+    void theReplicasRunTheImageWithImdsV2AndTheSchedulerRoleAndNoKey() {
+        Map<String, Object> data = asMap(properties(stack.scheduler.launchTemplate).get("LaunchTemplateData"));
+        assertEquals(AMI, data.get("ImageId"));
+        assertEquals("t3.small", data.get("InstanceType"));
+        assertEquals(Map.of("HttpTokens", "required"), data.get("MetadataOptions"));
+        assertEquals(List.of(Map.of("Fn::GetAtt", List.of(id(stack.scheduler.securityGroup), "GroupId"))),
+                data.get("SecurityGroupIds"));
+        String profile = asList(asMap(asMap(data.get("IamInstanceProfile")).get("Arn")).get("Fn::GetAtt")).get(0).toString();
+        assertEquals(List.of(ref(stack.scheduler.role)), properties(profile).get("Roles"));
+        assertNull(data.get("KeyName"));
+        assertNull(data.get("InstanceInitiatedShutdownBehavior"), "a replica is never powered off by itself");
+    }
+
+    @Test
+    void theLoadBalancerPassesTcp8443ThroughToTheReplicasFromBothZones() {
+        Map<String, Object> balancer = properties(stack.scheduler.loadBalancer);
+        assertEquals("network", balancer.get("Type"));
+        assertEquals("internet-facing", balancer.get("Scheme"));
+        assertEquals(stack.network.vpc.getPublicSubnets().stream().map(s -> (Object) ref(s)).toList(), balancer.get("Subnets"));
+        assertEquals(List.of(Map.of("Fn::GetAtt", List.of(id(stack.scheduler.loadBalancerSecurityGroup), "GroupId"))),
+                balancer.get("SecurityGroups"));
+        assertTrue(asList(balancer.get("LoadBalancerAttributes")).contains(
+                Map.of("Key", "load_balancing.cross_zone.enabled", "Value", "true")));
+        // TCP, not TLS: the balancer holds no certificate; TLS ends at the replica.
+        assertEquals(Map.of("DefaultActions", List.of(Map.of("TargetGroupArn", ref(stack.scheduler.targetGroup), "Type", "forward")),
+                "LoadBalancerArn", ref(stack.scheduler.loadBalancer), "Port", 8443, "Protocol", "TCP"),
+                properties(stack.scheduler.listener));
+        template.resourceCountIs("AWS::ElasticLoadBalancingV2::LoadBalancer", 1);
+        template.resourceCountIs("AWS::ElasticLoadBalancingV2::Listener", 1);
+    }
+
+    @Test
+    void theTargetGroupChecksTheApisHealthOverHttpsAndKeepsAClientOnOneReplica() {
+        Map<String, Object> targets = properties(stack.scheduler.targetGroup);
+        assertEquals("TCP", targets.get("Protocol"));
+        assertEquals(8443, targets.get("Port"));
+        assertEquals("instance", targets.get("TargetType"));
+        assertEquals("HTTPS", targets.get("HealthCheckProtocol"));
+        assertEquals("8443", targets.get("HealthCheckPort"));
+        assertEquals("/health", targets.get("HealthCheckPath"));
+        assertEquals(List.of(Map.of("Key", "deregistration_delay.timeout_seconds", "Value", "30"),
+                Map.of("Key", "stickiness.enabled", "Value", "true"), Map.of("Key", "stickiness.type", "Value", "source_ip")),
+                targets.get("TargetGroupAttributes"));
+        template.resourceCountIs("AWS::ElasticLoadBalancingV2::TargetGroup", 1);
+    }
+
+    @Test
+    void theReplicasUserDataWritesItsEnvFileWithTheirAddressAndStartsTheReplicaUnit() {
+        String script = render(asMap(properties(stack.scheduler.launchTemplate).get("LaunchTemplateData")).get("UserData"));
         String subnets = stack.network.vpc.getPublicSubnets().stream().map(s -> "${" + id(s) + "}")
                 .reduce((a, b) -> a + "," + b).orElseThrow();
         assertEquals(String.join("\n",
@@ -306,9 +411,19 @@ class DroverStackTest {
                 "DROVER_ADMIN_TOKEN_PARAMETER=/drover/Drover/admin-token",
                 "DROVER_TLS_FINGERPRINT_PARAMETER=/drover/Drover/tls-fingerprint",
                 "DROVER_CLOUDWATCH_NAMESPACE=Drover",
+                "DROVER_TLS_PARAMETER=/drover/Drover/tls",
+                "DROVER_TLS_DNS_NAME=${" + id(stack.scheduler.loadBalancer) + ".DNSName}",
+                "DROVER_REPLICA_LEASE=10s",
                 "DROVER_ENV",
+                "imds=(--silent --show-error --fail --retry 5 --retry-connrefused)",
+                "imds_token=$(curl \"${imds[@]}\" -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60'"
+                        + " http://169.254.169.254/latest/api/token)",
+                "private_address=$(curl \"${imds[@]}\" -H \"X-aws-ec2-metadata-token: $imds_token\""
+                        + " http://169.254.169.254/latest/meta-data/local-ipv4)",
+                "echo \"DROVER_PRIVATE_ADDRESS=$private_address\" >> /etc/drover/scheduler.env",
                 "systemctl disable drover-worker.service",
                 "systemctl enable --now --no-block drover-scheduler.service"), script);
+        // the unit (ami-build/drover-scheduler.service) runs: scheduler -rw --replica --replica-lease ${DROVER_REPLICA_LEASE}
     }
 
     // --- CloudWatch dashboard -----------------------------------------------------------------
@@ -397,25 +512,36 @@ class DroverStackTest {
                 statement("CountWorkers", List.of("ec2:DescribeInstances"), List.of("*"), null),
                 statement("HandOverTokenAndFingerprint", List.of("ssm:PutParameter"),
                         List.of(ssmArn("parameter/drover/Drover/admin-token"), ssmArn("parameter/drover/Drover/tls-fingerprint")),
-                        null)));
+                        null),
+                statement("ShareTlsIdentity", List.of("ssm:GetParameter", "ssm:PutParameter"),
+                        List.of(ssmArn("parameter/drover/Drover/tls")), null)));
     }
 
     @Test
-    void nothingElseMayTouchSsmAndNoOneMayReadTheToken() {
+    void onlyTheSchedulerRoleTouchesSsmAndItReadsOnlyTheTlsParameter() {
         List<Map<String, Object>> ssm = TemplateJson.statements(json).stream()
                 .filter(st -> asList(st.get("Action")).stream().anyMatch(a -> a.toString().startsWith("ssm:")))
                 .toList();
-        assertEquals(1, ssm.size(), "only the scheduler's PutParameter: " + ssm);
-        assertEquals("ssm:PutParameter", ssm.get(0).get("Action"));
-        assertFalse(json.toString().contains("ssm:GetParameter"), "no principal of the stack reads a parameter");
+        assertEquals(List.of("HandOverTokenAndFingerprint", "ShareTlsIdentity"), ssm.stream().map(st -> st.get("Sid")).toList(),
+                "only the scheduler's statements: " + ssm);
+        List<Map<String, Object>> reads = ssm.stream()
+                .filter(st -> asList(st.get("Action")).stream().anyMatch(a -> a.toString().startsWith("ssm:Get")))
+                .toList();
+        assertEquals(1, reads.size());
+        assertEquals(List.of("ssm:GetParameter", "ssm:PutParameter"), reads.get(0).get("Action"), "GetParameter, not GetParameters*");
+        assertEquals(ssmArn("parameter/drover/Drover/tls"), reads.get(0).get("Resource"), "exactly the one parameter");
+        assertFalse(json.toString().contains("ssm:GetParametersByPath"));
         assertFalse(json.toString().contains("kms:"), "the default aws/ssm key: no KMS grant to anyone");
+        // and the scheduler's is the one role that holds it
+        template.hasResourceProperties("AWS::IAM::Policy", Map.of("Roles", List.of(ref(stack.scheduler.role)),
+                "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of("Sid", "ShareTlsIdentity")))))));
     }
 
     @Test
     void noPolicyAnywhereGrantsAWildcardActionOnAWildcardResource() {
         List<Map<String, Object>> statements = TemplateJson.statements(json);
-        // 5 worker + 12 scheduler + 2 trust policies + 4 queue policies + 1 bucket policy: the walk saw them all.
-        assertEquals(25, statements.size(), "policy statements found");
+        // 5 worker + 13 scheduler + 2 trust policies + 4 queue policies + 1 bucket policy: the walk saw them all.
+        assertEquals(26, statements.size(), "policy statements found");
         for (Map<String, Object> statement : statements) {
             assertNull(TemplateJson.wildcardViolation(statement));
         }
@@ -469,10 +595,11 @@ class DroverStackTest {
         expected.put("SubnetIds", Map.of("Fn::Join", List.of(",",
                 stack.network.vpc.getPublicSubnets().stream().map(s -> (Object) ref(s)).toList())));
         expected.put("SchedulerUrl", Map.of("Fn::Join", List.of("", List.of("https://",
-                Map.of("Fn::GetAtt", List.of(id(stack.scheduler.instance), "PublicDnsName")), ":8443"))));
+                Map.of("Fn::GetAtt", List.of(id(stack.scheduler.loadBalancer), "DNSName")), ":8443"))));
         expected.put("AdminTokenParameter", "/drover/Drover/admin-token");
         expected.put("TlsFingerprintParameter", "/drover/Drover/tls-fingerprint");
-        expected.put("SchedulerInstanceId", ref(stack.scheduler.instance));
+        expected.put("TlsParameter", "/drover/Drover/tls");
+        expected.put("SchedulerGroupName", ref(stack.scheduler.group));
         expected.put("Region", Map.of("Ref", "AWS::Region"));
 
         expected.forEach((name, value) -> template.hasOutput(name, Map.of("Value", value)));
@@ -534,13 +661,18 @@ class DroverStackTest {
         return Map.of("Fn::Join", List.of("", parts));
     }
 
+    /** Fn::Select of the region's zones, as the VPC places its subnets. */
+    static Object availabilityZone(int index) {
+        return Map.of("Fn::Select", List.of(index, Map.of("Fn::GetAZs", "")));
+    }
+
     static Object resolve(String value) {
         return stack.resolve(value);
     }
 
     static String id(IConstruct construct) {
         IConstruct resource = Objects.requireNonNullElse(construct.getNode().getDefaultChild(), construct);
-        // Resolve the element's own logical id: it includes overrides (the scheduler instance's user-data hash).
+        // Resolve the element's own logical id: it includes any override.
         return stack.resolve(((CfnElement) resource).getLogicalId()).toString();
     }
 

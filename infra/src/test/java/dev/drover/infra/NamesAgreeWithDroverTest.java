@@ -62,11 +62,18 @@ class NamesAgreeWithDroverTest {
         return names(render(asMap(properties(stack.fleet.launchTemplate).get("LaunchTemplateData")).get("UserData")));
     }
 
+    /** The env file's lines the user data writes, and the ones it appends (the private address, read at boot). */
     static Set<String> schedulerEnvFile() {
-        String script = render(properties(stack.scheduler.instance).get("UserData"));
+        String script = render(asMap(properties(stack.scheduler.launchTemplate).get("LaunchTemplateData")).get("UserData"));
         String start = "<<'DROVER_ENV'\n";
         String body = script.substring(script.indexOf(start) + start.length(), script.indexOf("\nDROVER_ENV"));
-        return names(body);
+        Set<String> names = names(body);
+        java.util.regex.Matcher appended = java.util.regex.Pattern
+                .compile("echo \"([A-Z_]+)=[^\"]*\" >> /etc/drover/scheduler.env").matcher(script);
+        while (appended.find()) {
+            names.add(appended.group(1));
+        }
+        return names;
     }
 
     static Set<String> minus(Set<String> a, Set<String> b) {
@@ -110,6 +117,36 @@ class NamesAgreeWithDroverTest {
         Set<String> set = schedulerEnvFile();
         assertEquals(Set.of(), minus(EnvironmentVariables.READ_BY_SCHEDULER, set), "missing from the scheduler host");
         assertEquals(Set.of(), minus(set, EnvironmentVariables.READ_BY_SCHEDULER), "written for the scheduler but not read by it");
+    }
+
+    /** The image's unit starts the replica with what this user data writes, on the port the load balancer sends to. */
+    @Test
+    void theReplicaUnitStartsAReplicaFromWhatTheUserDataWrites() throws java.io.IOException {
+        java.nio.file.Path unit = java.nio.file.Path.of(System.getProperty("basedir", "."))
+                .resolve("../ami-build/drover-scheduler.service");
+        List<String> exec = java.nio.file.Files.readAllLines(unit).stream().filter(l -> l.startsWith("Exec")).toList();
+        String start = exec.stream().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
+        assertTrue(start.contains(" scheduler -s " + SchedulerReplicas.PORT + " --bind ${DROVER_PRIVATE_ADDRESS} -rw --replica"
+                + " --replica-lease ${DROVER_REPLICA_LEASE} "), start);
+        Set<String> used = new TreeSet<>();
+        java.util.regex.Matcher variable = java.util.regex.Pattern.compile("\\$\\{([A-Z_]+)}").matcher(String.join("\n", exec));
+        while (variable.find()) {
+            used.add(variable.group(1));
+        }
+        used.remove("STATE_DIRECTORY"); // systemd's own
+        assertTrue(used.containsAll(Set.of("DROVER_TLS_PARAMETER", "DROVER_TLS_DNS_NAME", "DROVER_PRIVATE_ADDRESS")), used.toString());
+        assertEquals(Set.of(), minus(used, schedulerEnvFile()), "the unit reads what the user data does not write");
+    }
+
+    @Test
+    void theReplicasDeployedLeaseIsTheSchedulersDeployedTiming() {
+        assertEquals(dev.drover.scheduler.replica.ReplicaTiming.DEPLOYED.lease(),
+                dev.drover.core.workload.Durations.parse(SchedulerReplicas.REPLICA_LEASE));
+        // --replica-lease D beats every D/5 and stops 0.3 D early: the same heartbeat and margin
+        assertEquals(dev.drover.scheduler.replica.ReplicaTiming.DEPLOYED.heartbeat(),
+                dev.drover.core.workload.Durations.parse(SchedulerReplicas.REPLICA_LEASE).dividedBy(5));
+        assertEquals(dev.drover.scheduler.replica.ReplicaTiming.DEPLOYED.margin(),
+                dev.drover.core.workload.Durations.parse(SchedulerReplicas.REPLICA_LEASE).multipliedBy(3).dividedBy(10));
     }
 
     // --- tables ---------------------------------------------------------------------------------
