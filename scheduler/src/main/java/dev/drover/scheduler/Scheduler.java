@@ -299,7 +299,7 @@ public final class Scheduler implements Engine, AutoCloseable {
     private void release(JobState job, List<TaskResult> fresh) {
         if (job.done()) {
             jobWaits.ended(job, jobs.live());
-        } else if (!job.cancelled() && job.releases(fresh)) {
+        } else if (!job.cancelled() && job.dependencies().releases(fresh)) {
             dispatcher.enqueue(job);
         }
     }

@@ -140,7 +140,7 @@ public final class DependencyBench {
         // what building the dependency state allocates: all it keeps, and a few short-lived lists
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         long before = threads.getCurrentThreadAllocatedBytes();
-        boolean gated = job.hasDependencies();
+        boolean gated = job.dependencies().any();
         long bytes = threads.getCurrentThreadAllocatedBytes() - before;
         List<List<TaskResult>> chunks = new ArrayList<>();
         for (int from = 0; from < n; from += 1000) {
@@ -155,11 +155,11 @@ public final class DependencyBench {
             job.accept(chunk, 1);
         }
         double perResult = (System.nanoTime() - t0) / (double) n;
-        boolean ready = job.gate(n, 0) == dev.drover.scheduler.job.Dependencies.Gate.READY;
+        boolean ready = job.dependencies().gate(n, 0) == dev.drover.scheduler.job.Dependencies.Gate.READY;
         long g0 = System.nanoTime();
         int readies = 0;
         for (int i = 0; i < 1_000_000; i++) {
-            readies += job.gate(n, 0) == dev.drover.scheduler.job.Dependencies.Gate.READY ? 1 : 0;
+            readies += job.dependencies().gate(n, 0) == dev.drover.scheduler.job.Dependencies.Gate.READY ? 1 : 0;
         }
         double gate = (System.nanoTime() - g0) / 1e6;
         ready &= readies == 1_000_000;

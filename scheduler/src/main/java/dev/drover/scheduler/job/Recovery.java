@@ -93,7 +93,7 @@ public final class Recovery {
             JobData.write(in, spool);
         }
         JobState job = new JobState(record.jobId(), record.name(), record.owner(), record.total(),
-                record.submittedAt(), spool, dir.resolve("results.jsonl"), record.files(), record.priority());
+                record.submittedAt(), new JobWorkload(spool), dir.resolve("results.jsonl"), record.files(), record.priority());
         job.dispatched(record.dispatched());
         job.cost().budgetUsd(record.budgetUsd());
         if (record.state() == JobStatus.CANCELLED) {

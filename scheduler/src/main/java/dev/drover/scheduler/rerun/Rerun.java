@@ -170,7 +170,7 @@ public final class Rerun {
     private static void write(JobState job, BitSet chosen, Path file) throws IOException, WorkloadException {
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             Directives written = new Directives(out);
-            job.tasks().forEach(chosen.stream().asLongStream().iterator(), (seq, t) -> written.task(t, job.stageOf(seq)));
+            job.tasks().forEach(chosen.stream().asLongStream().iterator(), (seq, t) -> written.task(t, job.dependencies().stageOf(seq)));
         }
     }
 

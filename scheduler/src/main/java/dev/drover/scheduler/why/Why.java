@@ -104,7 +104,7 @@ public final class Why {
             }
             return;
         }
-        List<String> waits = job.waitingFor(task);
+        List<String> waits = job.dependencies().waitingFor(task);
         if (!waits.isEmpty()) {
             waits.forEach(w -> reasons.add(new Reason("dependency", w)));
             return;
