@@ -16,6 +16,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import dev.drover.core.codec.Json;
+import java.util.ArrayList;
 
 /**
  * {@code drover bench}: Drover's performance story, reproducible in one command. The main class of
@@ -152,14 +154,14 @@ public final class BenchCommand implements Callable<Integer> {
         if (Runtime.getRuntime().maxMemory() > (600L << 20)) {
             String java = ProcessHandle.current().info().command().orElse("java");
             Path jar = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx512m",
+            List<String> command = new ArrayList<>(List.of(java, "-Xmx512m",
                     "-Ddrover.home=" + System.getProperty("drover.home", "."), "-jar", jar.toString()));
             command.addAll(List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));
             return new ProcessBuilder(command).inheritIO().start().waitFor();
         }
         Path work = Files.createTempDirectory("drover-bench-scale-");
         ScaleBench bench = new ScaleBench(work, err);
-        List<String> failures = new java.util.ArrayList<>();
+        List<String> failures = new ArrayList<>();
         try {
             if (scale.tasks > 0) {
                 try {
@@ -183,7 +185,7 @@ public final class BenchCommand implements Callable<Integer> {
         String markdown = bench.markdown() + (failures.isEmpty() ? "" : "\nFailed: " + failures + "\n");
         Files.createDirectories(out);
         Files.writeString(out.resolve("scale.md"), markdown);
-        dev.drover.core.codec.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("scale.json").toFile(), bench.figures);
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("scale.json").toFile(), bench.figures);
         stdout.println(markdown);
         stdout.printf("written: %s (scale.md, scale.json)%n", out);
         stdout.flush();
@@ -200,7 +202,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Files.createDirectories(out);
         Files.writeString(out.resolve("recovery.md"), bench.markdown());
-        dev.drover.core.codec.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("recovery.json").toFile(), bench.figures);
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("recovery.json").toFile(), bench.figures);
         stdout.println(bench.markdown());
         stdout.printf("written: %s (recovery.md, recovery.json)%n", out);
         stdout.flush();
@@ -210,7 +212,7 @@ public final class BenchCommand implements Callable<Integer> {
     private int runFiles(PrintWriter stdout, PrintWriter err) throws Exception {
         Path work = Files.createTempDirectory("drover-bench-files-");
         FilesBench bench = new FilesBench(work, err);
-        List<String> failures = new java.util.ArrayList<>();
+        List<String> failures = new ArrayList<>();
         try {
             try {
                 if (!"out".equals(files.only)) bench.filesIn(2, files.tasks, 100);
@@ -232,7 +234,7 @@ public final class BenchCommand implements Callable<Integer> {
         String markdown = bench.markdown() + (failures.isEmpty() ? "" : "\nFailed: " + failures + "\n");
         Files.createDirectories(out);
         Files.writeString(out.resolve("files.md"), markdown);
-        dev.drover.core.codec.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("files.json").toFile(), bench.figures);
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("files.json").toFile(), bench.figures);
         stdout.println(markdown);
         stdout.printf("written: %s (files.md, files.json)%n", out);
         stdout.flush();
@@ -250,7 +252,7 @@ public final class BenchCommand implements Callable<Integer> {
         String markdown = bench.markdown();
         Files.createDirectories(out);
         Files.writeString(out.resolve("dashboard.md"), markdown);
-        dev.drover.core.codec.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("dashboard.json").toFile(),
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("dashboard.json").toFile(),
                 bench.figures);
         stdout.println(markdown);
         stdout.printf("written: %s (dashboard.md, dashboard.json)%n", out);

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.nio.file.Files;
 
 /** {@code drover scheduler -rw} as a child process, so that it can be killed with -9 and started again. */
 final class ChildScheduler implements SchedulerHandle {
@@ -34,7 +35,7 @@ final class ChildScheduler implements SchedulerHandle {
     private Process process;
 
     ChildScheduler(Map<String, String> environment, Path dataDir, Path tokenFile, int maxWorkers, int threads) throws IOException {
-        java.nio.file.Files.createDirectories(dataDir);
+        Files.createDirectories(dataDir);
         this.port = freePort();
         this.environment = Map.copyOf(environment);
         this.log = dataDir.resolve("scheduler.log");
@@ -59,7 +60,7 @@ final class ChildScheduler implements SchedulerHandle {
     @Override
     public String token() {
         try {
-            return java.nio.file.Files.readString(tokenFile).trim();
+            return Files.readString(tokenFile).trim();
         } catch (IOException e) {
             throw new UncheckedIOException("the child scheduler wrote no token to " + tokenFile, e);
         }

@@ -29,6 +29,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipParameters;
+import dev.drover.core.port.PayloadStore;
 
 /**
  * A job's files as one content-addressed pack: a tar.gz with its entries sorted by path, every
@@ -56,7 +57,7 @@ public final class FilesPack {
     /** What the client's own limit is called, in a refusal. */
     private static final String CLIENT_SETTING = "--files-limit";
     /** Where packs live in the payload store. */
-    public static final String PREFIX = dev.drover.core.port.PayloadStore.FILES_PREFIX;
+    public static final String PREFIX = PayloadStore.FILES_PREFIX;
     private static final FileTime EPOCH = FileTime.fromMillis(0);
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
