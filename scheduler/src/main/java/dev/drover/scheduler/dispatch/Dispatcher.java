@@ -181,7 +181,7 @@ public final class Dispatcher implements Runnable {
             forget(job);
             return true;
         }
-        if (job.waitingForJobs()) {
+        if (job.dependencies().waitingForJobs()) {
             return true; // depend/JobWaits enqueues it again once the jobs it waits on have succeeded
         }
         if (!saved.contains(job) && lostWork.remove(job)) { // (a saved batch goes first: its tasks are not lost)

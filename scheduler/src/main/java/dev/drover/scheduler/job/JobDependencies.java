@@ -147,20 +147,24 @@ public final class JobDependencies {
         return names;
     }
 
-    void waitForJobs(List<String> jobIds) {
+    /** Makes the job wait, before sending any task, until these jobs have succeeded ({@code depend/JobWaits} decides). */
+    public void waitForJobs(List<String> jobIds) {
         afterJobs = List.copyOf(jobIds);
         waitingForJobs = !jobIds.isEmpty();
     }
 
-    List<String> afterJobs() {
+    /** The jobs it waits on, or waited on. */
+    public List<String> afterJobs() {
         return afterJobs;
     }
 
-    boolean waitingForJobs() {
+    /** True while it waits for other jobs: it sends nothing. */
+    public boolean waitingForJobs() {
         return waitingForJobs;
     }
 
-    void jobsMet() {
+    /** Every job it waits on succeeded: it may send. */
+    public void jobsMet() {
         waitingForJobs = false;
     }
 }

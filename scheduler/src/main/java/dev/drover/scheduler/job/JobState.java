@@ -19,7 +19,9 @@ import java.util.function.Consumer;
 /**
  * The scheduler's live view of one job, made of parts with one job each: where each task stands
  * ({@link TaskProgress}), how long tasks take ({@link TaskTimes}), what the job cost
- * ({@link JobCost}) and how far it is dispatched ({@link DispatchCursor}); with its result log and
+ * ({@link JobCost}), how far it is dispatched ({@link DispatchCursor}), where it is in its life
+ * ({@link JobLife}), what it waits on ({@link JobDependencies}) and, for an ended job read back from
+ * its record, its results replayed when first needed ({@link ResultReplay}); with its result log and
  * its workload ({@link JobWorkload}). Results are idempotent by task id: the first final result of
  * a task wins. Thread-safe: every part is read and written under this object's lock.
  */
@@ -48,6 +50,7 @@ public final class JobState {
     private final JobDependencies waits;
     private final JobLife life;
     private final ResultReplay replay = new ResultReplay();
+
     public JobState(String jobId, String name, String owner, long total, long submittedAt, Path workload, Path resultFile) {
         this(jobId, name, owner, total, submittedAt, new JobWorkload(workload), resultFile, null, 0, false);
     }
@@ -253,26 +256,6 @@ public final class JobState {
     /** What its tasks wait on: which may be sent, what blocks them, what they wait for. */
     public JobDependencies dependencies() {
         return waits;
-    }
-
-    /** Makes it wait, before sending any task, until these jobs have succeeded ({@code depend/JobWaits} decides). */
-    public void waitForJobs(List<String> jobIds) {
-        waits.waitForJobs(jobIds);
-    }
-
-    /** The jobs it waits on, or waited on. */
-    public List<String> afterJobs() {
-        return waits.afterJobs();
-    }
-
-    /** True while it waits for other jobs: it sends nothing. */
-    public boolean waitingForJobs() {
-        return waits.waitingForJobs();
-    }
-
-    /** Every job it waits on succeeded: it may send. */
-    public void jobsMet() {
-        waits.jobsMet();
     }
 
     public synchronized TaskStatus status(long seq) {

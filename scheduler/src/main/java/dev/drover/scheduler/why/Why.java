@@ -96,8 +96,8 @@ public final class Why {
                     : new Reason("cancelled", "the job is cancelled"));
             return;
         }
-        if (job.waitingForJobs()) {
-            for (String id : job.afterJobs()) {
+        if (job.dependencies().waitingForJobs()) {
+            for (String id : job.dependencies().afterJobs()) {
                 scheduler.status(id).filter(v -> v.finishedAt() == 0).ifPresent(v -> reasons.add(new Reason("waiting-for-job",
                         "waiting for job " + id + " (submit --after): " + v.counts().getOrDefault(TaskStatus.SUCCEEDED, 0L)
                                 + " of " + v.total() + " done")));
