@@ -37,12 +37,16 @@ final class LocalAwsStack implements AutoCloseable {
      * launched now; {@code env} adds to (or overrides) the stack's worker environment.
      */
     ProcessFleetLauncher workers(Path dir, int count, int threads, String idle, Map<String, String> env) {
-        Map<String, String> all = new HashMap<>(aws.emulators.endpoints().workerEnvironment());
-        all.putAll(env);
-        ProcessFleetLauncher launcher = new ProcessFleetLauncher(EmbeddedAws.workerCommand(threads, idle), all,
-                dir.resolve("workers"), CLOCK);
+        ProcessFleetLauncher launcher = launcher(dir, threads, idle, env);
         launcher.launch(count);
         return launcher;
+    }
+
+    /** The same launcher, nothing launched yet: for a test that starts its workers once its schedulers listen. */
+    ProcessFleetLauncher launcher(Path dir, int threads, String idle, Map<String, String> env) {
+        Map<String, String> all = new HashMap<>(aws.emulators.endpoints().workerEnvironment());
+        all.putAll(env);
+        return new ProcessFleetLauncher(EmbeddedAws.workerCommand(threads, idle), all, dir.resolve("workers"), CLOCK);
     }
 
     /** A scheduler on this stack, spooling in {@code dataDir}, sized for a fleet of {@code fleetThreads} task threads. */

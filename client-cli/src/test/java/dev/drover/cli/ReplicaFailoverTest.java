@@ -155,12 +155,13 @@ class ReplicaFailoverTest {
         List<ReplicaNode.Takeover> taken = new CopyOnWriteArrayList<>();
         String aId = ReplicaNode.newId();
         String bId = ReplicaNode.newId();
-        try (ProcessFleetLauncher fleet = stack.workers(dir, 2, 2, "60s", Map.of());
+        try (ProcessFleetLauncher fleet = stack.launcher(dir, 2, "60s", Map.of());
              Scheduler a = replica("a", aId);
              Scheduler b = replica("b", bId);
              ReplicaNode aNode = new ReplicaNode(aStore, a, aId, "127.0.0.1:1", ReplicaTiming.LOCAL, CLOCK).start();
              ReplicaNode bNode = new ReplicaNode(dynamo, b, bId, "127.0.0.1:2", ReplicaTiming.LOCAL, CLOCK)
                      .onTakeover(taken::add).start()) {
+            fleet.launch(2);
             String workload = ("echo $DROVER_TASK_ID >> " + runs + "; /bin/sleep 0.05\n").repeat(400);
             String jobId = LocalAwsStack.submit(a, workload);
             while (a.status(jobId).orElseThrow().counts().get(TaskStatus.SUCCEEDED) < 40) {

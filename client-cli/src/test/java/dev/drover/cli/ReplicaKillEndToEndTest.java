@@ -67,9 +67,10 @@ class ReplicaKillEndToEndTest {
         try (DroverProcess a = DroverProcess.start(dir.resolve("a.log"), env, "scheduler", "-rw", "--replica", "-s", "0",
                 "--data", dir.resolve("a").toString());
              DroverProcess b = startSecond(env);
-             ProcessFleetLauncher fleet = stack.workers(dir, 2, 4, "60s", Map.of())) {
+             ProcessFleetLauncher fleet = stack.launcher(dir, 4, "60s", Map.of())) {
             String aAddress = a.awaitListening();
             String bAddress = b.awaitListening();
+            fleet.launch(2);
             ClientEnvironment client = ClientEnvironment.of(Map.of("HOME", home.toString()), dir.toString());
             Path summary = dir.resolve("summary.json");
             CompletableFuture<Run> follow = CompletableFuture.supplyAsync(() -> drover(client, "submit", "-s",
