@@ -26,6 +26,7 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import java.util.HashMap;
 
 /**
  * Users in the jobs table (see {@link DynamoDbSchema.Users}). A token is found by one consistent
@@ -57,7 +58,7 @@ public final class DynamoDbUserStore implements UserStore {
 
     @Override
     public boolean add(User user, String tokenHash) {
-        Map<String, AttributeValue> item = new java.util.HashMap<>(userKey(user.name()));
+        Map<String, AttributeValue> item = new HashMap<>(userKey(user.name()));
         item.putAll(Map.of(NAME, s(user.name()), ADMIN, AttributeValue.fromBool(user.admin()),
                 CREATED_AT, AttributeValue.fromN(Long.toString(user.createdAt())),
                 TOKEN_HASHES, AttributeValue.fromSs(List.of(tokenHash)), REVOKED, AttributeValue.fromBool(false),
@@ -75,7 +76,7 @@ public final class DynamoDbUserStore implements UserStore {
             }
             throw e;
         }
-        Map<String, AttributeValue> token = new java.util.HashMap<>(tokenKey(tokenHash));
+        Map<String, AttributeValue> token = new HashMap<>(tokenKey(tokenHash));
         token.putAll(Map.of(NAME, s(user.name()), TOKEN_HASH, s(tokenHash), REVOKED, AttributeValue.fromBool(false)));
         AwsErrors.call(SERVICE, () -> dynamo.putItem(b -> b.tableName(table).item(token)));
         return true;

@@ -21,6 +21,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import java.io.OutputStream;
+import java.util.Arrays;
 
 /**
  * Payloads and workloads as objects in one S3 bucket. {@link #open} streams the object from S3 as
@@ -134,7 +136,7 @@ public final class S3PayloadStore implements PayloadStore {
                 }
                 int part = number;
                 String etag = AwsErrors.call(SERVICE, () -> s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-                        .partNumber(part).contentLength((long) n), RequestBody.fromBytes(java.util.Arrays.copyOf(buf, n))).eTag());
+                        .partNumber(part).contentLength((long) n), RequestBody.fromBytes(Arrays.copyOf(buf, n))).eTag());
                 parts.add(CompletedPart.builder().partNumber(part).eTag(etag).build());
                 if (n < partSize) {
                     break;
@@ -208,7 +210,7 @@ public final class S3PayloadStore implements PayloadStore {
     private static MessageDigest rehash(Path file) {
         MessageDigest digest = sha256();
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
+            in.transferTo(OutputStream.nullOutputStream());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import java.io.IOException;
 
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "Try known attacks against a running scheduler and report PASS or FAIL for each: slow connections"
@@ -78,7 +79,7 @@ final class AuditCommand implements Callable<Integer> {
     }
 
     /** The user's token, found as every client command finds it; empty if there is none. */
-    private Optional<String> token(String address) throws java.io.IOException {
+    private Optional<String> token(String address) throws IOException {
         ClientEnvironment env = Main.environment(spec);
         try {
             return Optional.of(TokenFile.resolve(tokenFile, env, ServiceCredentials.of(env, address)));

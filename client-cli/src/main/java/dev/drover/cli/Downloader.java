@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.nio.file.InvalidPathException;
 
 /**
  * {@code --download DIR}: every output file of a job's tasks, written to {@code DIR/<seq>/<path>}, and
@@ -98,7 +99,7 @@ final class Downloader {
             Path one;
             try {
                 one = Path.of(name);
-            } catch (java.nio.file.InvalidPathException e) {
+            } catch (InvalidPathException e) {
                 return null;
             }
             if (name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/") || one.isAbsolute()

@@ -4,16 +4,19 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import dev.drover.cli.chaos.ChaosCommand;
+import java.io.IOException;
+import java.util.Set;
 
 /** The {@code drover} command. */
 @Command(name = "drover", mixinStandardHelpOptions = true, version = "drover 0.1.0",
         description = "Run many-task workloads on an elastic fleet of workers (in this JVM, local processes or EC2).",
         subcommands = {RunCommand.class, SchedulerCommand.class, SubmitCommand.class, StatusCommand.class,
                 CancelCommand.class, ResultsCommand.class, JobsCommand.class, UsersCommand.class, WorkerCommand.class,
-                LocalAwsCommand.class, FleetCommand.class, DashboardCommand.class, WhyCommand.class, BenchCommand.class, BillCommand.class, RerunCommand.class, AuditCommand.class, dev.drover.cli.chaos.ChaosCommand.class})
+                LocalAwsCommand.class, FleetCommand.class, DashboardCommand.class, WhyCommand.class, BenchCommand.class, BillCommand.class, RerunCommand.class, AuditCommand.class, ChaosCommand.class})
 public final class Main implements Runnable {
     static final Clock CLOCK = Clock.systemUTC();
-    private static final java.util.Set<String> SERVICES = java.util.Set.of("scheduler", "worker", "local-aws");
+    private static final Set<String> SERVICES = Set.of("scheduler", "worker", "local-aws");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -52,7 +55,7 @@ public final class Main implements Runnable {
                 .setExecutionExceptionHandler((ex, cmd, parsed) -> {
                     err.println("drover: " + ex.getMessage());
                     err.flush();
-                    return ex instanceof java.io.IOException ? 1 : 2;
+                    return ex instanceof IOException ? 1 : 2;
                 });
         int code = cl.execute(args);
         out.flush();

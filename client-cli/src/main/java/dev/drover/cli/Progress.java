@@ -2,6 +2,7 @@ package dev.drover.cli;
 
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.io.Console;
 
 /**
  * Progress of a job on stderr: a bar redrawn in place on a terminal, a plain line every few
@@ -27,12 +28,12 @@ final class Progress {
 
     /** Whether stdout and stderr go to a terminal (JDK 22+ answers exactly; before, a console means one). */
     static boolean isTerminal() {
-        java.io.Console console = System.console();
+        Console console = System.console();
         if (console == null) {
             return false;
         }
         try {
-            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
         } catch (ReflectiveOperationException e) {
             return true;
         }

@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import java.nio.file.Path;
 
 @Command(name = "results", mixinStandardHelpOptions = true,
         description = "Print a job's results, one JSON line a task.")
@@ -26,7 +27,7 @@ final class ResultsCommand implements Callable<Integer> {
 
     @Option(names = "--download", paramLabel = "DIR",
             description = "Write every task's output files to DIR/<seq>/ (SHA-256 checked; files already there and intact are skipped, so it resumes).")
-    java.nio.file.Path download;
+    Path download;
 
     @Override
     public Integer call() throws Exception {

@@ -29,6 +29,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.BitSet;
+import java.util.function.BiConsumer;
 
 /** The scheduler's HTTP API, from the client side. */
 final class SchedulerClient {
@@ -52,7 +57,7 @@ final class SchedulerClient {
     /** The budget, USD, of the jobs this client submits; null: none. */
     private Double budgetUsd;
     /** The jobs the jobs this client submits wait on ({@code --after}). */
-    private java.util.List<String> after = java.util.List.of();
+    private List<String> after = List.of();
 
     SchedulerClient(String hostPort, String token) {
         this(hostPort, token, Optional.empty());
@@ -124,11 +129,11 @@ final class SchedulerClient {
     static String idempotencyKey() {
         byte[] bits = new byte[16];
         KEYS.nextBytes(bits);
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
     }
 
     private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-    private static final java.security.SecureRandom KEYS = new java.security.SecureRandom();
+    private static final SecureRandom KEYS = new SecureRandom();
 
     /** The request sent to {@code base} instead of the address it was built for. */
     private static HttpRequest at(HttpRequest request, URI base) {
@@ -150,9 +155,9 @@ final class SchedulerClient {
      * opened again, on the next address, and results already handed over are skipped by task number.
      * Gives up when no new result has come for {@code patience}.
      */
-    void followResults(String jobId, long total, java.util.function.BiConsumer<String, TaskResult> each, Duration patience)
+    void followResults(String jobId, long total, BiConsumer<String, TaskResult> each, Duration patience)
             throws IOException, InterruptedException {
-        java.util.BitSet seen = new java.util.BitSet();
+        BitSet seen = new BitSet();
         long[] count = {0};
         long lastProgress = System.nanoTime();
         while (true) {
@@ -211,8 +216,8 @@ final class SchedulerClient {
     }
 
     /** Jobs submitted through this client send no task until these jobs have succeeded (empty: none). */
-    SchedulerClient withAfter(java.util.List<String> jobIds) {
-        this.after = java.util.List.copyOf(jobIds);
+    SchedulerClient withAfter(List<String> jobIds) {
+        this.after = List.copyOf(jobIds);
         return this;
     }
 
@@ -365,7 +370,7 @@ final class SchedulerClient {
                 JsonNode body;
                 try {
                     body = Json.MAPPER.readTree(in);
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                } catch (JsonProcessingException e) {
                     body = Json.MAPPER.createObjectNode().put("error", "HTTP " + response.statusCode());
                 }
                 throw new ApiException(response.statusCode(), body);
@@ -381,7 +386,7 @@ final class SchedulerClient {
         JsonNode body;
         try {
             body = Json.MAPPER.readTree(response.body());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             body = Json.MAPPER.createObjectNode().put("error", "HTTP " + response.statusCode());
         }
         if (response.statusCode() >= 300) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import dev.drover.core.AtomicFile;
 
 /**
  * What a client keeps for one scheduler service, the way kubeconfig keeps contexts: its admin token
@@ -74,7 +75,7 @@ record ServiceCredentials(Path dir) {
         Path file = dir.resolve(FINGERPRINT);
         if (fingerprint.isPresent()) {
             Files.createDirectories(dir);
-            dev.drover.core.AtomicFile.write(file, fingerprint.get() + "\n", "rw-r--r--");
+            AtomicFile.write(file, fingerprint.get() + "\n", "rw-r--r--");
         } else {
             Files.deleteIfExists(file);
         }

@@ -7,6 +7,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import java.util.List;
 
 @Command(name = "submit", mixinStandardHelpOptions = true,
         description = "Submit a workload to a running scheduler; prints the job id, or follows it with --wait.")
@@ -38,7 +39,7 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--after", paramLabel = "JOB[,JOB…]", split = ",",
             description = "Send no task until these jobs have ended with every task succeeded; if one of them ends"
                     + " otherwise, this job is cancelled (reason \"dependency\").")
-    java.util.List<String> after = java.util.List.of();
+    List<String> after = List.of();
 
     @Mixin
     OutputOptions output;

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import dev.drover.scheduler.secrets.FileTokenSink;
 
 /**
  * Where a client's token comes from, in this order: {@code --token-file FILE}, {@code $DROVER_TOKEN},
@@ -54,6 +55,6 @@ public final class TokenFile {
 
     /** Writes a token readable by this account only: directory 0700, file 0600, moved into place atomically. */
     public static String write(Path file, String token) throws IOException {
-        return new dev.drover.scheduler.secrets.FileTokenSink(file).store(token);
+        return new FileTokenSink(file).store(token);
     }
 }

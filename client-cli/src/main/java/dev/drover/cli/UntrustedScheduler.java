@@ -2,6 +2,9 @@ package dev.drover.cli;
 
 import java.net.URI;
 import javax.net.ssl.SSLException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 
 /**
  * A TLS connection to the scheduler failed: a usage problem (wrong pin, no pin for a self-signed
@@ -31,9 +34,9 @@ final class UntrustedScheduler extends IllegalStateException {
 
     private static boolean isUntrustedChain(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.security.cert.CertPathValidatorException
-                    || t instanceof java.security.cert.CertPathBuilderException
-                    || t instanceof java.security.cert.CertificateException) {
+            if (t instanceof CertPathValidatorException
+                    || t instanceof CertPathBuilderException
+                    || t instanceof CertificateException) {
                 return true;
             }
         }

@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import dev.drover.core.exec.TaskUser;
 
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = "Run a remote worker: take task bundles from the SQS request queue, claim them "
@@ -85,10 +86,10 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Optional<dev.drover.core.exec.TaskUser> runAs;
+        Optional<TaskUser> runAs;
         try {
             runAs = taskUser == null || taskUser.isBlank() ? Optional.empty()
-                    : Optional.of(dev.drover.core.exec.TaskUser.lookup(taskUser.strip()));
+                    : Optional.of(TaskUser.lookup(taskUser.strip()));
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("drover worker: --task-user: " + e.getMessage());
             return 2;

@@ -5,18 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.codec.Json;
-import dev.drover.service.EmbeddedAws;
+import dev.drover.core.model.TaskStatus;
+import dev.drover.service.SchedulerService;
 import dev.drover.core.files.FilesPack;
 import dev.drover.localaws.ProcessFleetLauncher;
 import dev.drover.scheduler.Scheduler;
-import dev.drover.scheduler.api.HttpApi;
-import dev.drover.scheduler.model.SchedulerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,27 +27,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DependenciesOnLocalAwsTest {
     static final Path EXAMPLE = Path.of("..", "examples", "map-reduce").toAbsolutePath().normalize();
-    static EmbeddedAws stack;
+    static LocalAwsStack stack;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void startLocalAws() {
-        stack = new EmbeddedAws(Optional.empty());
+        stack = new LocalAwsStack();
     }
 
     @AfterAll
     static void stopLocalAws() {
         stack.close();
-    }
-
-    ProcessFleetLauncher workers(int count, int threads) {
-        Map<String, String> env = new HashMap<>(stack.emulators.endpoints().workerEnvironment());
-        ProcessFleetLauncher launcher = new ProcessFleetLauncher(EmbeddedAws.workerCommand(threads, "60s"), env,
-                dir.resolve("workers"), ExamplesOnLocalAwsTest.CLOCK);
-        launcher.launch(count);
-        return launcher;
     }
 
     @Test
@@ -64,36 +53,32 @@ class DependenciesOnLocalAwsTest {
         Path out = dir.resolve("out");
         Path results = dir.resolve("results.jsonl");
         String jobId;
-        try (ProcessFleetLauncher fleet = workers(2, 4)) {
-            Scheduler first = new Scheduler(SchedulerConfig.defaults(dir.resolve("scheduler"), 8), stack.backend,
-                    ExamplesOnLocalAwsTest.CLOCK).start();
-            try (HttpApi api = new HttpApi(first, "127.0.0.1", 0, Map::of, ExamplesOnLocalAwsTest.ACCESS.accounts()).start()) {
-                CliEndToEndTest.Run run = ExamplesOnLocalAwsTest.drover("submit", "-s", "127.0.0.1:" + api.port(),
+        try (ProcessFleetLauncher fleet = stack.workers(dir, 2, 4, "60s", Map.of())) {
+            try (SchedulerService service = stack.served(dir.resolve("scheduler"), 8, ExamplesOnLocalAwsTest.ACCESS.accounts())) {
+                Scheduler first = service.scheduler();
+                CliEndToEndTest.Run run = ExamplesOnLocalAwsTest.drover("submit", "-s", "127.0.0.1:" + service.port(),
                         "-w", workload.toString(), "--files", files.toString());
                 assertEquals(0, run.code(), run.out() + run.err());
                 jobId = run.out().strip();
                 // stop it once prep has succeeded: between stages
                 long deadline = System.nanoTime() + 60_000_000_000L;
-                while (first.task(jobId, 0).orElseThrow().status() != dev.drover.core.model.TaskStatus.SUCCEEDED) {
+                while (first.task(jobId, 0).orElseThrow().status() != TaskStatus.SUCCEEDED) {
                     assertTrue(System.nanoTime() < deadline, "prep did not succeed");
                     Thread.sleep(20);
                 }
-            } finally {
-                first.close();
             }
-            try (Scheduler second = new Scheduler(SchedulerConfig.defaults(dir.resolve("scheduler"), 8), stack.backend,
-                    ExamplesOnLocalAwsTest.CLOCK).start();
-                 HttpApi api = new HttpApi(second, "127.0.0.1", 0, Map::of, ExamplesOnLocalAwsTest.ACCESS.accounts()).start()) {
+            try (SchedulerService service = stack.served(dir.resolve("scheduler"), 8, ExamplesOnLocalAwsTest.ACCESS.accounts())) {
+                Scheduler second = service.scheduler();
                 second.awaitDone(jobId);
-                CliEndToEndTest.Run got = ExamplesOnLocalAwsTest.drover("results", "-s", "127.0.0.1:" + api.port(), jobId,
+                CliEndToEndTest.Run got = ExamplesOnLocalAwsTest.drover("results", "-s", "127.0.0.1:" + service.port(), jobId,
                         "--download", out.toString());
                 assertEquals(0, got.code(), got.out() + got.err());
-                CliEndToEndTest.Run lines = ExamplesOnLocalAwsTest.drover("results", "-s", "127.0.0.1:" + api.port(), jobId);
+                CliEndToEndTest.Run lines = ExamplesOnLocalAwsTest.drover("results", "-s", "127.0.0.1:" + service.port(), jobId);
                 assertEquals(0, lines.code(), lines.err());
                 Files.writeString(results, lines.out());
-                CliEndToEndTest.Run status = ExamplesOnLocalAwsTest.drover("status", "-s", "127.0.0.1:" + api.port(), jobId, "--json");
+                CliEndToEndTest.Run status = ExamplesOnLocalAwsTest.drover("status", "-s", "127.0.0.1:" + service.port(), jobId, "--json");
                 JsonNode stages = Json.MAPPER.readTree(status.out()).get("stages");
-                CliEndToEndTest.Run readable = ExamplesOnLocalAwsTest.drover("status", "-s", "127.0.0.1:" + api.port(), jobId);
+                CliEndToEndTest.Run readable = ExamplesOnLocalAwsTest.drover("status", "-s", "127.0.0.1:" + service.port(), jobId);
                 assertTrue(readable.out().contains("stage     line 10 (map): 20 of 20 succeeded; waits on prep"), readable.out());
                 assertEquals("prep", stages.get(0).get("name").asText(), status.out());
                 assertEquals(20, stages.get(1).get("succeeded").asInt(), status.out());

@@ -1,6 +1,5 @@
 package dev.drover.cli;
 
-import dev.drover.service.EmbeddedAws;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,19 +9,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.codec.Json;
 import dev.drover.core.files.FilesPack;
 import dev.drover.localaws.ProcessFleetLauncher;
-import dev.drover.scheduler.Scheduler;
+import dev.drover.service.SchedulerService;
 import dev.drover.scheduler.auth.Accounts;
-import dev.drover.scheduler.model.SchedulerConfig;
-import dev.drover.scheduler.api.HttpApi;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -39,16 +34,15 @@ class ExamplesOnLocalAwsTest {
     static final Accounts.Local ACCESS = Accounts.local(Clock.systemUTC());
     static final Path HOME = Path.of(System.getProperty("java.io.tmpdir"), "drover-test-home-" + ProcessHandle.current().pid());
 
-    static final Clock CLOCK = Clock.systemUTC();
     static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();
-    static EmbeddedAws stack;
+    static LocalAwsStack stack;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void startLocalAws() {
-        stack = new EmbeddedAws(Optional.empty());
+        stack = new LocalAwsStack();
     }
 
     @AfterAll
@@ -75,11 +69,7 @@ class ExamplesOnLocalAwsTest {
     }
 
     ProcessFleetLauncher workers(int count, int threads) {
-        Map<String, String> env = new HashMap<>(stack.emulators.endpoints().workerEnvironment());
-        ProcessFleetLauncher launcher = new ProcessFleetLauncher(EmbeddedAws.workerCommand(threads, "60s"), env,
-                dir.resolve("workers"), CLOCK);
-        launcher.launch(count);
-        return launcher;
+        return stack.workers(dir, count, threads, "60s", Map.of());
     }
 
     @Test
@@ -90,9 +80,8 @@ class ExamplesOnLocalAwsTest {
         Path json = dir.resolve("summary.json");
         Path results = dir.resolve("results.jsonl");
         try (ProcessFleetLauncher fleet = workers(2, 4);
-             Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(dir.resolve("scheduler"), 8), stack.backend, CLOCK).start();
-             HttpApi api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of, ACCESS.accounts()).start()) {
-            String address = "127.0.0.1:" + api.port();
+             SchedulerService service = stack.served(dir.resolve("scheduler"), 8, ACCESS.accounts())) {
+            String address = "127.0.0.1:" + service.port();
             CliEndToEndTest.Run run = drover("submit", "-s", address, "-w", example.resolve("workload.txt").toString(),
                     "--files", example.toString(), "--wait", "-q", "--download", out.toString(),
                     "--json", json.toString(), "--results", results.toString());
@@ -136,9 +125,9 @@ class ExamplesOnLocalAwsTest {
             // the same files for a second job: one HeadObject, no upload
             SchedulerClient client = new SchedulerClient(address, ACCESS.adminToken());
             FilesPack.Pack pack = FilesPack.pack(example, FilesPack.DEFAULT_LIMIT, Files.createDirectories(dir.resolve("scratch")));
-            long before = stack.backend.meter().total().s3Requests();
+            long before = stack.aws.backend.meter().total().s3Requests();
             assertTrue(client.hasFiles(pack.sha256()));
-            long after = stack.backend.meter().total().s3Requests();
+            long after = stack.aws.backend.meter().total().s3Requests();
             assertEquals(1, after - before, "a second job with the same files costs one HeadObject and uploads nothing");
             CliEndToEndTest.Run second = drover("submit", "-s", address, "-w", example.resolve("workload.txt").toString(),
                     "--files", example.toString(), "--wait", "-q", "--json", json.toString());
@@ -155,9 +144,8 @@ class ExamplesOnLocalAwsTest {
         Path out = dir.resolve("loud-out");
         Path results = dir.resolve("loud.jsonl");
         try (ProcessFleetLauncher fleet = workers(1, 1);
-             Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(dir.resolve("scheduler"), 1), stack.backend, CLOCK).start();
-             HttpApi api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of, ACCESS.accounts()).start()) {
-            String address = "127.0.0.1:" + api.port();
+             SchedulerService service = stack.served(dir.resolve("scheduler"), 1, ACCESS.accounts())) {
+            String address = "127.0.0.1:" + service.port();
             CliEndToEndTest.Run run = drover("submit", "-s", address, "-w", w.toString(), "--wait", "-q",
                     "--download", out.toString(), "--results", results.toString());
             assertEquals(0, run.code(), run.out() + run.err());
@@ -182,10 +170,9 @@ class ExamplesOnLocalAwsTest {
         assertEquals(0, tar.waitFor());
         Path out = dir.resolve("out");
         try (ProcessFleetLauncher fleet = workers(1, 2);
-             Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(dir.resolve("scheduler"), 2), stack.backend, CLOCK).start();
-             HttpApi api = new HttpApi(scheduler, "127.0.0.1", 0, Map::of, ACCESS.accounts()).start()) {
+             SchedulerService service = stack.served(dir.resolve("scheduler"), 2, ACCESS.accounts())) {
             Path results = dir.resolve("r.jsonl");
-            CliEndToEndTest.Run run = drover("submit", "-s", "127.0.0.1:" + api.port(), "-w",
+            CliEndToEndTest.Run run = drover("submit", "-s", "127.0.0.1:" + service.port(), "-w",
                     EXAMPLES.resolve("make-tarball/workload.txt").toString(), "--files", tgz.toString(), "--wait",
                     "--download", out.toString(), "--results", results.toString());
             assertEquals(0, run.code(), run.out() + run.err());

@@ -1,6 +1,6 @@
 package dev.drover.cli;
 
-import dev.drover.service.EmbeddedAws;
+import dev.drover.service.SchedulerService;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,24 +8,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.core.codec.Json;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
-import dev.drover.scheduler.api.HttpApi;
 import dev.drover.scheduler.model.JobView;
 import dev.drover.scheduler.Scheduler;
-import dev.drover.scheduler.model.SchedulerConfig;
 import dev.drover.scheduler.auth.Accounts;
 import dev.drover.localaws.ProcessFleetLauncher;
-import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -35,16 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The remote path on local AWS: worker processes, SQS, DynamoDB and S3 emulators, real failures. */
 class RemotePathTest {
-    static final Accounts.Local ACCESS = Accounts.local(java.time.Clock.systemUTC());
-    static final Clock CLOCK = Clock.systemUTC();
-    static EmbeddedAws stack;
+    static final Accounts.Local ACCESS = Accounts.local(Clock.systemUTC());
+    static LocalAwsStack stack;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void startLocalAws() {
-        stack = new EmbeddedAws(Optional.empty());
+        stack = new LocalAwsStack();
     }
 
     @AfterAll
@@ -54,50 +46,26 @@ class RemotePathTest {
 
     /** Worker processes with a short lease, so a dead worker's bundle comes back within seconds. */
     ProcessFleetLauncher workers(int count, int threads) {
-        Map<String, String> env = new HashMap<>(stack.emulators.endpoints().workerEnvironment());
-        env.put("DROVER_LEASE", "4s");
-        ProcessFleetLauncher launcher = new ProcessFleetLauncher(EmbeddedAws.workerCommand(threads, "30s"), env,
-                dir.resolve("workers"), CLOCK);
-        launcher.launch(count);
-        return launcher;
+        return stack.workers(dir, count, threads, "30s", Map.of("DROVER_LEASE", "4s"));
     }
 
-    Scheduler scheduler(String name, int fleetThreads) throws Exception {
-        return new Scheduler(SchedulerConfig.defaults(dir.resolve(name), fleetThreads), stack.backend, CLOCK).start();
-    }
-
-    static String submit(Scheduler scheduler, String workload) throws Exception {
-        return scheduler.submit(new ByteArrayInputStream(workload.getBytes(StandardCharsets.UTF_8)), "test.txt", "test").jobId();
-    }
-
-    static void awaitDone(Scheduler scheduler, String jobId, int seconds) throws Exception {
-        CompletableFuture.runAsync(() -> {
-            try {
-                scheduler.awaitDone(jobId);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }).get(seconds, TimeUnit.SECONDS);
-    }
-
-    static List<TaskResult> results(Scheduler scheduler, String jobId) throws Exception {
-        var out = new java.io.ByteArrayOutputStream();
-        scheduler.streamResults(jobId, out, false);
-        return out.toString(StandardCharsets.UTF_8).lines().map(Json::result).toList();
+    SchedulerService scheduler(String name, int fleetThreads) throws Exception {
+        return stack.scheduler(dir.resolve(name), fleetThreads);
     }
 
     @Test
     void aWorkerKilledMidTaskLosesNothingAndItsTasksRunAgain() throws Exception {
-        try (ProcessFleetLauncher fleet = workers(2, 2); Scheduler scheduler = scheduler("kill", 4)) {
-            String jobId = submit(scheduler, "/bin/sleep 1.5\n".repeat(12));
+        try (ProcessFleetLauncher fleet = workers(2, 2); SchedulerService service = scheduler("kill", 4)) {
+            Scheduler scheduler = service.scheduler();
+            String jobId = LocalAwsStack.submit(scheduler, "/bin/sleep 1.5\n".repeat(12));
             while (scheduler.status(jobId).orElseThrow().counts().get(TaskStatus.SUCCEEDED) < 2) {
                 Thread.sleep(50);
             }
             ProcessHandle victim = fleet.process("proc-1").orElseThrow();
             victim.destroyForcibly();
             victim.onExit().get(10, TimeUnit.SECONDS);
-            awaitDone(scheduler, jobId, 90);
-            List<TaskResult> all = results(scheduler, jobId);
+            LocalAwsStack.awaitDone(scheduler, jobId, 90);
+            List<TaskResult> all = LocalAwsStack.results(scheduler, jobId);
             assertEquals(12, all.size());
             assertEquals(12, all.stream().map(TaskResult::seq).distinct().count(), "one result per task");
             assertTrue(all.stream().allMatch(r -> r.status() == TaskStatus.SUCCEEDED), all.toString());
@@ -110,16 +78,18 @@ class RemotePathTest {
     void aRestartedSchedulerFinishesTheJobAndServesEveryResult() throws Exception {
         try (ProcessFleetLauncher fleet = workers(2, 2)) {
             String jobId;
-            try (Scheduler first = scheduler("first", 4)) {
-                jobId = submit(first, "sleep 300\n".repeat(40));
+            try (SchedulerService service = scheduler("first", 4)) {
+                Scheduler first = service.scheduler();
+                jobId = LocalAwsStack.submit(first, "sleep 300\n".repeat(40));
                 while (first.status(jobId).orElseThrow().counts().get(TaskStatus.SUCCEEDED) < 4) {
                     Thread.sleep(20);
                 }
             }
-            try (Scheduler second = scheduler("second", 4); HttpApi api = new HttpApi(second, "127.0.0.1", 0, Map::of, ACCESS.accounts()).start()) {
-                awaitDone(second, jobId, 90);
+            try (SchedulerService service = stack.served(dir.resolve("second"), 4, ACCESS.accounts())) {
+                Scheduler second = service.scheduler();
+                LocalAwsStack.awaitDone(second, jobId, 90);
                 StringWriter out = new StringWriter();
-                int code = Main.run(new String[] {"results", "-s", "127.0.0.1:" + api.port(), jobId},
+                int code = Main.run(new String[] {"results", "-s", "127.0.0.1:" + service.port(), jobId},
                         new PrintWriter(out), new PrintWriter(new StringWriter()),
                         new ClientEnvironment(Map.of(TokenFile.VARIABLE, ACCESS.adminToken()), Path.of("/nonexistent-home")));
                 assertEquals(0, code);
@@ -134,9 +104,10 @@ class RemotePathTest {
     /** The request counts are exact, so the cost targets are asserted, not benchmarked. */
     @Test
     void tenThousandShortTasksCostUnderATenthOfARequestEach() throws Exception {
-        try (ProcessFleetLauncher fleet = workers(2, 4); Scheduler scheduler = scheduler("cost", 8)) {
-            String jobId = submit(scheduler, "sleep 0\n".repeat(10_000));
-            awaitDone(scheduler, jobId, 120);
+        try (ProcessFleetLauncher fleet = workers(2, 4); SchedulerService service = scheduler("cost", 8)) {
+            Scheduler scheduler = service.scheduler();
+            String jobId = LocalAwsStack.submit(scheduler, "sleep 0\n".repeat(10_000));
+            LocalAwsStack.awaitDone(scheduler, jobId, 120);
             JobView job = scheduler.status(jobId).orElseThrow();
             assertEquals(10_000, job.counts().get(TaskStatus.SUCCEEDED));
             assertTrue(job.sqsRequests() > 0 && job.dynamoWrites() > 0, "calls were counted: " + job);

@@ -14,10 +14,11 @@ import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.model.SchedulerConfig;
 import dev.drover.scheduler.replica.ReplicaNode;
 import dev.drover.scheduler.replica.ReplicaTiming;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,15 +37,15 @@ import org.junit.jupiter.api.io.TempDir;
  * refused and it lets go, with no task run twice.
  */
 class ReplicaFailoverTest {
-    static final Clock CLOCK = Clock.systemUTC();
-    static EmbeddedAws stack;
+    static final Clock CLOCK = LocalAwsStack.CLOCK;
+    static LocalAwsStack stack;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void startLocalAws() {
-        stack = new EmbeddedAws(Optional.empty());
+        stack = new LocalAwsStack();
     }
 
     @AfterAll
@@ -116,8 +117,12 @@ class ReplicaFailoverTest {
         }
     }
 
+    /**
+     * A replica's scheduler without the service's own replica node: the test runs the node itself, on a
+     * replica store it can cut.
+     */
     Scheduler replica(String name, String id) throws Exception {
-        return new Scheduler(SchedulerConfig.defaults(dir.resolve(name), 4), stack.backend, CLOCK).asReplica(id).start();
+        return new Scheduler(SchedulerConfig.defaults(dir.resolve(name), 4), stack.aws.backend, CLOCK).asReplica(id).start();
     }
 
     /** The key's tie is in DynamoDB: a submit retried on replica B answers the job A made, and B queues nothing. */
@@ -125,16 +130,16 @@ class ReplicaFailoverTest {
     void aSubmitRetriedOnAnotherReplicaWithItsKeyAnswersTheFirstReplicasJob() throws Exception {
         try (Scheduler a = replica("a", ReplicaNode.newId()); Scheduler b = replica("b", ReplicaNode.newId())) {
             String key = SchedulerClient.idempotencyKey();
-            var made = a.submit(new java.io.ByteArrayInputStream("sleep 1\nsleep 1\n".getBytes()), "w", "ann", null, 0, null,
+            var made = a.submit(new ByteArrayInputStream("sleep 1\nsleep 1\n".getBytes()), "w", "ann", null, 0, null,
                     List.of(), key);
-            var again = b.submit(new java.io.ByteArrayInputStream("sleep 1\nsleep 1\n".getBytes()), "w", "ann", null, 0, null,
+            var again = b.submit(new ByteArrayInputStream("sleep 1\nsleep 1\n".getBytes()), "w", "ann", null, 0, null,
                     List.of(), key);
             assertTrue(made.created());
             assertEquals(false, again.created());
             assertEquals(made.job().jobId(), again.job().jobId());
             assertEquals(2, again.job().total(), "read from the job's record");
             assertEquals(List.of(), b.list(), "B queued nothing");
-            var bobs = b.submit(new java.io.ByteArrayInputStream("sleep 1\n".getBytes()), "w", "bob", null, 0, null, List.of(), key);
+            var bobs = b.submit(new ByteArrayInputStream("sleep 1\n".getBytes()), "w", "bob", null, 0, null, List.of(), key);
             assertTrue(bobs.created(), "another user's key is another key");
             a.cancel(made.job().jobId());
             b.cancel(bobs.job().jobId());
@@ -145,13 +150,12 @@ class ReplicaFailoverTest {
     void aReplicaThatCannotBeatStopsTheOtherTakesItsJobAndNoTaskRunsTwice() throws Exception {
         Path runs = dir.resolve("runs.txt");
         Files.createFile(runs);
-        Map<String, String> env = new HashMap<>(stack.emulators.endpoints().workerEnvironment());
-        ReplicaStore dynamo = RemoteBackends.replicas(stack.aws, EmbeddedAws.resources(stack.emulators.endpoints())).orElseThrow();
+        ReplicaStore dynamo = RemoteBackends.replicas(stack.aws.aws, EmbeddedAws.resources(stack.aws.emulators.endpoints())).orElseThrow();
         Cuttable aStore = new Cuttable(dynamo);
         List<ReplicaNode.Takeover> taken = new CopyOnWriteArrayList<>();
         String aId = ReplicaNode.newId();
         String bId = ReplicaNode.newId();
-        try (ProcessFleetLauncher fleet = new ProcessFleetLauncher(EmbeddedAws.workerCommand(2, "60s"), env, dir.resolve("workers"), CLOCK);
+        try (ProcessFleetLauncher fleet = stack.launcher(dir, 2, "60s", Map.of());
              Scheduler a = replica("a", aId);
              Scheduler b = replica("b", bId);
              ReplicaNode aNode = new ReplicaNode(aStore, a, aId, "127.0.0.1:1", ReplicaTiming.LOCAL, CLOCK).start();
@@ -159,7 +163,7 @@ class ReplicaFailoverTest {
                      .onTakeover(taken::add).start()) {
             fleet.launch(2);
             String workload = ("echo $DROVER_TASK_ID >> " + runs + "; /bin/sleep 0.05\n").repeat(400);
-            String jobId = RemotePathTest.submit(a, workload);
+            String jobId = LocalAwsStack.submit(a, workload);
             while (a.status(jobId).orElseThrow().counts().get(TaskStatus.SUCCEEDED) < 40) {
                 Thread.sleep(20);
             }
@@ -174,7 +178,7 @@ class ReplicaFailoverTest {
             }
             assertEquals(1, taken.size(), "B took A's job: " + taken);
             assertTrue(bNode.leadsFleet() && !aNode.leadsFleet(), "the fleet's lease is B's once A is judged gone");
-            RemotePathTest.awaitDone(b, jobId, 120);
+            LocalAwsStack.awaitDone(b, jobId, 120);
             System.out.printf("replica partition: job done on B %d ms after the cut; %s%n", CLOCK.millis() - cutAt,
                     b.status(jobId).orElseThrow().counts());
             ReplicaNode.Takeover t = taken.get(0);
@@ -186,8 +190,8 @@ class ReplicaFailoverTest {
                     ReplicaTiming.LOCAL.lease());
             assertTrue(takeoverMs < 10_000, "taken within 10 s: " + takeoverMs + " ms");
 
-            List<TaskResult> results = RemotePathTest.results(b, jobId);
-            results.stream().sorted(java.util.Comparator.comparingLong(TaskResult::finishedAt).reversed()).limit(3)
+            List<TaskResult> results = LocalAwsStack.results(b, jobId);
+            results.stream().sorted(Comparator.comparingLong(TaskResult::finishedAt).reversed()).limit(3)
                     .forEach(r -> System.out.printf("last: seq %d queued %+d started %+d finished %+d ms after the cut, worker %s, attempts %d%n",
                             r.seq(), r.queuedAt() - cutAt, r.startedAt() - cutAt, r.finishedAt() - cutAt, r.worker(), r.attempts()));
             assertEquals(400, results.size());

@@ -1,6 +1,5 @@
 package dev.drover.cli;
 
-import dev.drover.service.EmbeddedAws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +9,7 @@ import dev.drover.core.codec.Json;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.localaws.ProcessFleetLauncher;
+import dev.drover.scheduler.model.JobView;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -34,15 +33,15 @@ import org.junit.jupiter.api.io.TempDir;
  * the new owner dispatched (the earliest queuedAt after the kill).
  */
 class ReplicaKillEndToEndTest {
-    static final Clock CLOCK = Clock.systemUTC();
-    static EmbeddedAws stack;
+    static final Clock CLOCK = LocalAwsStack.CLOCK;
+    static LocalAwsStack stack;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void startLocalAws() {
-        stack = new EmbeddedAws(Optional.empty());
+        stack = new LocalAwsStack();
     }
 
     @AfterAll
@@ -62,14 +61,13 @@ class ReplicaKillEndToEndTest {
     @Test
     void killNineOfTheOwningReplicaMidRunLosesNothingAndRepeatsNothing() throws Exception {
         Path home = Files.createDirectories(dir.resolve("home"));
-        Map<String, String> env = new HashMap<>(stack.emulators.endpoints().workerEnvironment());
+        Map<String, String> env = new HashMap<>(stack.aws.emulators.endpoints().workerEnvironment());
         env.put("HOME", home.toString());
         Path workload = Files.writeString(dir.resolve("w.txt"), "sleep 40\n".repeat(2000));
         try (DroverProcess a = DroverProcess.start(dir.resolve("a.log"), env, "scheduler", "-rw", "--replica", "-s", "0",
                 "--data", dir.resolve("a").toString());
              DroverProcess b = startSecond(env);
-             ProcessFleetLauncher fleet = new ProcessFleetLauncher(EmbeddedAws.workerCommand(4, "60s"),
-                     stack.emulators.endpoints().workerEnvironment(), dir.resolve("workers"), CLOCK)) {
+             ProcessFleetLauncher fleet = stack.launcher(dir, 4, "60s", Map.of())) {
             String aAddress = a.awaitListening();
             String bAddress = b.awaitListening();
             fleet.launch(2);
@@ -83,7 +81,7 @@ class ReplicaKillEndToEndTest {
             long succeeded = 0;
             while (succeeded < 300) {
                 assertTrue(!follow.isDone(), "the follow ended before the kill: " + (follow.isDone() ? follow.get() : ""));
-                for (dev.drover.scheduler.model.JobView j : onA.jobs()) {
+                for (JobView j : onA.jobs()) {
                     jobId = j.jobId();
                     succeeded = j.counts().getOrDefault(TaskStatus.SUCCEEDED, 0L);
                 }

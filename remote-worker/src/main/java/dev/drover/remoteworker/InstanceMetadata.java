@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import dev.drover.core.EnvironmentVariables;
 
 /**
  * A tiny IMDSv2 client: a session token from a PUT, then GETs that carry it. Every call either
@@ -21,7 +22,7 @@ import java.util.Optional;
 public final class InstanceMetadata {
     public static final URI DEFAULT_ENDPOINT = URI.create("http://169.254.169.254");
     /** The same override as ami-build's fetch-config.sh. */
-    public static final String ENDPOINT_VARIABLE = dev.drover.core.EnvironmentVariables.IMDS_ENDPOINT;
+    public static final String ENDPOINT_VARIABLE = EnvironmentVariables.IMDS_ENDPOINT;
     /** The longest IMDS allows. */
     static final Duration TOKEN_TTL = Duration.ofSeconds(21600);
     /** Renew this long before expiry, so no request goes out with a token about to lapse. */

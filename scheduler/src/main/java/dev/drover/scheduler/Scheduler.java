@@ -1,10 +1,9 @@
 package dev.drover.scheduler;
 
-import dev.drover.core.Periodic;
 import dev.drover.core.files.FilesException;
-import dev.drover.core.files.FilesPack;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
+import dev.drover.core.port.Fence;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.scheduler.collect.BundleProofs;
 import dev.drover.scheduler.collect.Isolation;
@@ -14,22 +13,18 @@ import dev.drover.scheduler.depend.JobWaits;
 import dev.drover.scheduler.dispatch.Dispatcher;
 import dev.drover.scheduler.dispatch.FairStandings;
 import dev.drover.scheduler.dispatch.LostWorkWatch;
-import dev.drover.scheduler.model.Backend;
-import dev.drover.scheduler.model.JobView;
-import dev.drover.scheduler.model.Policy;
-import dev.drover.scheduler.fleet.Demand;
 import dev.drover.scheduler.files.JobFiles;
+import dev.drover.scheduler.fleet.Demand;
 import dev.drover.scheduler.intake.Intake;
-import dev.drover.core.port.Fence;
-import dev.drover.core.port.JobRecord;
-import dev.drover.core.port.JobStore;
 import dev.drover.scheduler.job.JobState;
 import dev.drover.scheduler.job.Persistence;
-import dev.drover.scheduler.job.Recovery;
 import dev.drover.scheduler.job.ResultRecorder;
 import dev.drover.scheduler.job.Retention;
 import dev.drover.scheduler.job.RetentionSweeper;
 import dev.drover.scheduler.metrics.SchedulerMetrics;
+import dev.drover.scheduler.model.Backend;
+import dev.drover.scheduler.model.JobView;
+import dev.drover.scheduler.model.Policy;
 import dev.drover.scheduler.model.Quotas;
 import dev.drover.scheduler.model.SchedulerConfig;
 import dev.drover.scheduler.model.Submitted;
@@ -42,86 +37,79 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.ToIntFunction;
-import java.util.stream.LongStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The scheduler service: accepts jobs, dispatches their tasks, collects results, reports status,
  * cancels. One instance serves many clients and jobs at once; the same code drives the in-JVM
- * pool and remote workers, the difference being only the {@link Backend}.
+ * pool and remote workers, the difference being only the {@link Backend}. It composes the flow's
+ * parts and gives each call to the one that does it: {@link Submissions} the submit path, {@link
+ * Canceller} a cancel, {@link Restorer} recovery and adoption, {@link SchedulerThreads} the threads.
  */
 public final class Scheduler implements Engine, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+    /** How long {@link #close} waits for its threads, together: with every endpoint gone, it takes about this long. */
+    public static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     private final SchedulerConfig config;
-    private final Backend backend;
     private final Clock clock;
-    private final Persistence persistence;
-    private final Map<String, JobState> jobs = new ConcurrentHashMap<>();
-    private final Intake intake;
+    private final JobTable jobs = new JobTable();
     private final JobFiles files;
     private final Dispatcher dispatcher;
     private final ResultRecorder results;
-    private final List<ResultCollector> collectors = new ArrayList<>();
-    private final List<Thread> threads = new ArrayList<>();
-    private final List<Periodic> periodic = new ArrayList<>();
-    /** How long {@link #close} waits for its threads, together: with every endpoint gone, it takes about this long. */
-    public static final Duration STOP_GRACE = Duration.ofSeconds(5);
     private final SchedulerMetrics metrics;
     private final ResultGate resultGate;
-    /**
-     * The jobs not yet ended, for the dispatcher, the lost-work watch, the fleet's demand and the quotas:
-     * ended jobs stay in {@link #jobs} until their retention passes, and a fair-share round, repeated every
-     * few milliseconds while a job waits for room, would otherwise scan them all.
-     */
-    private final Set<JobState> live = ConcurrentHashMap.newKeySet();
     private final RetentionSweeper retention;
     private final JobWaits jobWaits;
-    /** One replica of several ({@link #asReplica}): it recovers only ended jobs, and owns jobs by epoch. */
-    private volatile boolean replica;
-    /** How long a submit that lost its key to a submit running at once waits to see the winner's job. */
-    private static final Duration KEY_WINNER_WAIT = Duration.ofSeconds(5);
+    private final Restorer restorer;
+    private final Submissions submissions;
+    private final Canceller canceller;
+    private final SchedulerThreads threads;
+    private final LostWorkWatch lostWork;
 
     public Scheduler(SchedulerConfig config, Backend backend, Clock clock) {
         this.config = config;
-        BundleProofs proofs = bundleProofs(config, backend);
-        this.resultGate = new ResultGate(proofs, jobs::containsKey);
-        this.backend = backend;
         this.clock = clock;
-        this.persistence = new Persistence(backend.jobStore(), backend.payloads(), new Retention(config.retention()));
-        this.intake = new Intake(config.dataDir(), clock);
+        BundleProofs proofs = bundleProofs(config, backend);
+        this.resultGate = new ResultGate(proofs, jobs.byId()::containsKey);
+        Persistence persistence = new Persistence(backend.jobStore(), backend.payloads(), new Retention(config.retention()));
         this.files = new JobFiles(backend.payloads(), config.dataDir(), config.filesUnpackedLimit());
-        this.dispatcher = new Dispatcher(config, backend, clock, proofs, this::live, persistence, this::decided);
+        this.dispatcher = new Dispatcher(config, backend, clock, proofs, jobs::live, persistence, this::decided);
         Isolation isolation = new Isolation(dispatcher::isolate, proofs); // every bundle sent is sealed as it is made
         this.metrics = new SchedulerMetrics(this::list, () -> backend.requests().depth(), () -> backend.meter().total());
         // new results count in the figures, and may let an isolated task's successor go
-        this.results = new ResultRecorder(jobs, persistence, backend.meter(), clock, (job, fresh, now) -> {
+        this.results = new ResultRecorder(jobs.byId(), persistence, backend.meter(), clock, (job, fresh, now) -> {
             metrics.collected(fresh, now);
             isolation.reported(job.jobId(), seq -> job.status(seq).isFinal());
             release(job, fresh);
         });
+        List<ResultCollector> collectors = new ArrayList<>();
         for (int i = 0; i < config.collectorThreads(); i++) {
             collectors.add(ResultCollector.responses(backend, results::collect, resultGate));
         }
         backend.deadLetters().ifPresent(dlq -> collectors.add(
                 ResultCollector.deadLetters(dlq, backend, results::collect, clock, isolation)));
-        this.retention = new RetentionSweeper(jobs, persistence, config.dataDir(), new Retention(config.retention()), clock);
-        this.jobWaits = new JobWaits(jobs, backend.payloads(), dispatcher::enqueue, (job, reason) -> {
+        this.threads = new SchedulerThreads(dispatcher, collectors);
+        this.retention = new RetentionSweeper(jobs.byId(), persistence, config.dataDir(), new Retention(config.retention()), clock);
+        this.jobWaits = new JobWaits(jobs.byId(), backend.payloads(), dispatcher::enqueue, (job, reason) -> {
             try {
                 cancel(job.jobId(), reason);
             } catch (WorkloadException e) {
                 log.error("job {}: cannot cancel it ({}): {}", job.jobId(), reason, e.getMessage());
             }
         });
+        this.restorer = new Restorer(backend, config, clock, persistence, jobs, dispatcher, jobWaits);
+        this.submissions = new Submissions(new Intake(config.dataDir(), clock), files, backend, config.quotas(), persistence,
+                jobs, jobWaits, dispatcher, clock, this::status);
+        this.canceller = new Canceller(backend, clock, results, jobWaits, jobs);
+        this.lostWork = new LostWorkWatch(backend.requests(), backend.responses(), jobs::live, dispatcher,
+                config.lostAfter(), clock);
     }
 
     /** Forgets the jobs that ended more than the retention ago (the sweeper does it hourly); returns how many. */
@@ -154,7 +142,7 @@ public final class Scheduler implements Engine, AutoCloseable {
 
     /** Every job's live state, for billing. */
     public List<JobState> jobStates() {
-        return List.copyOf(jobs.values());
+        return List.copyOf(jobs.all());
     }
 
     /** What one user may hold at once. */
@@ -179,13 +167,12 @@ public final class Scheduler implements Engine, AutoCloseable {
      * whose owners are gone, with {@link #adopt}).
      */
     public Scheduler asReplica(String replicaId) {
-        persistence.ownAs(replicaId, this::lost);
-        this.replica = true;
+        restorer.asReplica(replicaId);
         return this;
     }
 
     /** While this says no, the dispatcher sends nothing (a replica whose heartbeat lease may be passing on). */
-    public void dispatchGate(java.util.function.BooleanSupplier mayDispatch) {
+    public void dispatchGate(BooleanSupplier mayDispatch) {
         dispatcher.gate(mayDispatch);
     }
 
@@ -195,83 +182,32 @@ public final class Scheduler implements Engine, AutoCloseable {
      * sent again under the same ids, and dispatch goes on from its cursor.
      */
     public void adopt(String jobId, Fence fence) throws IOException {
-        JobStore store = backend.jobStore().orElseThrow();
-        JobRecord record = store.get(jobId).orElseThrow(() -> new IOException("job " + jobId + " is gone"));
-        persistence.fence(jobId, fence);
-        install(new Recovery(store, backend.payloads(), config.dataDir(), clock, new Retention(config.retention())).job(record));
-        JobState taken = jobs.get(jobId);
-        if (taken != null) {
-            jobWaits.settle(taken);
-        }
-        log.info("job {}: taken over at epoch {}", jobId, fence.epoch());
+        restorer.adopt(jobId, fence);
     }
 
-    /** Another replica took the job: this one stops acting on it at once. */
-    private void lost(String jobId) {
-        persistence.unfence(jobId);
-        JobState job = jobs.remove(jobId);
-        if (job != null) {
-            live.remove(job);
-            dispatcher.release(job);
-            log.warn("job {}: another replica owns it now; this one stopped acting on it", jobId);
-        }
-    }
-
-    /**
-     * The job if this scheduler has it; a replica also answers for a job another replica ran to its end,
-     * read from the job store on first ask (one read; its results are read when asked for). A running job
-     * of another replica is not known here: its owner answers for it.
-     */
+    /** The job if this scheduler has it, or (a replica) another replica's ended job read back; else null. */
     private JobState known(String jobId) {
-        JobState job = jobs.get(jobId);
-        if (job != null || !replica) {
-            return job;
-        }
-        Optional<JobRecord> record = backend.jobStore().flatMap(s -> s.get(jobId));
-        if (record.isEmpty() || !record.get().ended()) {
-            return null;
-        }
-        try {
-            JobState ended = new Recovery(backend.jobStore().get(), backend.payloads(), config.dataDir(), clock,
-                    new Retention(config.retention())).job(record.get()).job();
-            JobState raced = jobs.putIfAbsent(jobId, ended);
-            return raced != null ? raced : ended;
-        } catch (IOException e) {
-            throw new UncheckedIOException("job " + jobId + ": cannot read it back from the job store", e);
-        }
+        return restorer.known(jobId);
     }
 
     /** Jobs this scheduler owns that have not ended. */
     public int liveJobs() {
-        return live().size();
+        return jobs.live().size();
     }
 
     /** Tasks of this scheduler's jobs not yet final. */
     public long backlog() {
-        return live().stream().mapToLong(JobState::remaining).sum();
+        return jobs.live().stream().mapToLong(JobState::remaining).sum();
     }
 
     /** Recovers the jobs of an earlier run from the job store, then starts dispatching and collecting. */
     public Scheduler start() throws IOException {
         Files.createDirectories(config.dataDir());
-        recover();
-        threads.add(thread(dispatcher, "drover-dispatcher"));
-        LostWorkWatch lostWork = new LostWorkWatch(backend.requests(), backend.responses(), this::live, dispatcher,
-                config.lostAfter(), clock);
-        periodic.add(Periodic.withFixedDelay("drover-lost-work", lostWork.interval(), lostWork.interval(), lostWork::check));
-        for (int i = 0; i < collectors.size(); i++) {
-            threads.add(thread(collectors.get(i), "drover-collector-" + (i + 1)));
-        }
-        periodic.add(Periodic.withFixedDelay("drover-retention", Duration.ZERO, RetentionSweeper.INTERVAL, retention::sweep));
+        restorer.recover();
+        threads.start();
+        threads.every("drover-lost-work", lostWork.interval(), lostWork.interval(), lostWork::check);
+        threads.every("drover-retention", Duration.ZERO, RetentionSweeper.INTERVAL, retention::sweep);
         return this;
-    }
-
-    private static Thread thread(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        t.setUncaughtExceptionHandler((thread, e) -> log.error("thread {} died", thread.getName(), e));
-        t.start();
-        return t;
     }
 
     /**
@@ -320,79 +256,7 @@ public final class Scheduler implements Engine, AutoCloseable {
     public Submitted submit(InputStream workload, String name, String owner, String files,
             int priority, Double budgetUsd, List<String> after, String idempotencyKey)
             throws WorkloadException, IOException, Quotas.Exceeded {
-        String unknown = jobWaits.refusal(after, owner);
-        if (unknown != null) {
-            throw new WorkloadException(name, 0, unknown);
-        }
-        if (files != null && !(FilesPack.isSha256(files) && hasFiles(files))) {
-            throw new WorkloadException(name, 0, "no files pack " + files + " in the store: upload it first");
-        }
-        if (files != null) {
-            // the pack may be another job's, written long ago: its age starts anew, so it outlives this job
-            try {
-                backend.payloads().touch(FilesPack.PREFIX + files);
-            } catch (RuntimeException e) {
-                // e.g. S3 unreachable for a moment: the job still runs; the pack keeps its last write's age
-                log.warn("files pack {}: could not renew its age ({}); it expires by its first upload's", files, e.toString());
-            }
-        }
-        JobState job = intake.accept(workload, name, owner, files, priority);
-        long queued = live().stream().filter(j -> j.owner().equals(owner) && !j.cancelled())
-                .mapToLong(JobState::remaining).sum();
-        if (queued + job.total() > config.quotas().maxQueuedTasks()) {
-            intake.discard(job);
-            throw new Quotas.Exceeded(String.format("user %s has %,d tasks queued or running; %,d more would pass the"
-                    + " quota of %,d: wait for some to end, or submit fewer", owner, queued, job.total(),
-                    config.quotas().maxQueuedTasks()));
-        }
-        if (idempotencyKey != null) {
-            String holder = persistence.claimIdempotencyKey(owner, idempotencyKey, job.jobId());
-            if (!holder.equals(job.jobId())) {
-                intake.discard(job);
-                log.info("job {} ({}): a repeat of idempotency key {}, nothing queued", holder, name, idempotencyKey);
-                return new Submitted(existing(holder), false);
-            }
-        }
-        job.cost().budgetUsd(budgetUsd);
-        jobWaits.waitOn(job, after, persistence.durable());
-        persistence.submitted(job);
-        jobs.put(job.jobId(), job);
-        live.add(job);
-        dispatcher.enqueue(job);
-        jobWaits.settle(job); // the jobs it waits on may have ended already
-        log.info("job {} ({}): {} tasks queued", job.jobId(), name, job.total());
-        return new Submitted(job.view(clock.millis()), true);
-    }
-
-    /**
-     * The job an idempotency key made: as {@link #status} has it, waiting a moment for a winner that claimed
-     * the key an instant ago; else (running on another replica) as its record in the job store has it.
-     */
-    private JobView existing(String jobId) throws IOException {
-        long deadline = System.nanoTime() + KEY_WINNER_WAIT.toNanos();
-        while (true) {
-            Optional<JobView> known = status(jobId);
-            if (known.isPresent()) {
-                return known.get();
-            }
-            Optional<JobRecord> record = backend.jobStore().flatMap(s -> s.get(jobId));
-            if (record.isPresent()) {
-                JobRecord r = record.get();
-                return new JobView(r.jobId(), r.name(), r.owner(), r.state(), r.total(), r.dispatched(), r.counts(),
-                        r.submittedAt(), r.finishedAt(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, r.budgetUsd(), r.cancelReason(),
-                        List.of(), List.of());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("job " + jobId + ", made by this idempotency key, is not to be found: it may have"
-                        + " been refused or expired; submit with a new key");
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for job " + jobId, e);
-            }
-        }
+        return submissions.submit(workload, name, owner, files, priority, budgetUsd, after, idempotencyKey);
     }
 
     /** Where users' fair-share weights come from (e.g. {@code Accounts::weight}); every user weighs 1 without it. */
@@ -427,23 +291,17 @@ public final class Scheduler implements Engine, AutoCloseable {
      */
     private void decided(JobState job, List<TaskResult> decided) {
         List<TaskResult> copy = List.copyOf(decided);
-        results.record(job, decided.get(0).status().name().toLowerCase(java.util.Locale.ROOT) + "-" + decided.get(0).seq(), decided);
+        results.record(job, decided.get(0).status().name().toLowerCase(Locale.ROOT) + "-" + decided.get(0).seq(), decided);
         release(job, copy);
     }
 
     /** Tasks that wait on these results' tasks may go now (or be cancelled): the job takes a turn again. */
     private void release(JobState job, List<TaskResult> fresh) {
         if (job.done()) {
-            jobWaits.ended(job, live());
-        } else if (!job.cancelled() && job.releases(fresh)) {
+            jobWaits.ended(job, jobs.live());
+        } else if (!job.cancelled() && job.dependencies().releases(fresh)) {
             dispatcher.enqueue(job);
         }
-    }
-
-    /** {@link #live}, without the jobs that have ended since they were added. */
-    private Collection<JobState> live() {
-        live.removeIf(JobState::done);
-        return live;
     }
 
     public Optional<JobView> status(String jobId) {
@@ -451,8 +309,7 @@ public final class Scheduler implements Engine, AutoCloseable {
     }
 
     public List<JobView> list() {
-        return jobs.values().stream().sorted(Comparator.comparingLong((JobState j) -> j.submittedAt()).thenComparing(j -> j.jobId()))
-                .map(j -> j.view(clock.millis())).toList();
+        return jobs.sorted().stream().map(j -> j.view(clock.millis())).toList();
     }
 
     /** One task's status, and its result once it has one. */
@@ -486,26 +343,7 @@ public final class Scheduler implements Engine, AutoCloseable {
         if (job == null) {
             return Optional.empty();
         }
-        if (!job.done()) {
-            job.markCancelled(reason);
-            backend.meter().charge(job.cost()::charge, () -> {
-                backend.claims().cancelJob(jobId, clock.instant());
-                return null;
-            });
-            List<TaskResult> cancelled = new ArrayList<>();
-            long now = clock.millis();
-            // the tasks without a final result, read by number: the ones with one are skipped, not read
-            job.tasks().forEach(LongStream.range(0, job.total()).filter(seq -> !job.status(seq).isFinal()).iterator(), (seq, spec) -> {
-                cancelled.add(TaskResult.decided(jobId, spec.toTask(seq), TaskStatus.CANCELLED, reason, now));
-                if (cancelled.size() == 1000) {
-                    results.record(job, "cancel-" + seq, cancelled);
-                }
-            });
-            results.record(job, "cancel-end", cancelled);
-            results.ended(job);
-            log.info("job {} cancelled ({})", jobId, reason);
-            jobWaits.ended(job, live());
-        }
+        canceller.cancel(job, reason);
         return status(jobId);
     }
 
@@ -534,64 +372,12 @@ public final class Scheduler implements Engine, AutoCloseable {
 
     /** What the fleet must carry: tasks not yet final over all jobs, and how long a task takes. */
     public Demand demand() {
-        return Demand.of(live(), results.reportingWorkers());
-    }
-
-    private void recover() throws IOException {
-        if (backend.jobStore().isEmpty()) {
-            return;
-        }
-        for (Recovery.Recovered r : new Recovery(backend.jobStore().get(), backend.payloads(), config.dataDir(), clock,
-                new Retention(config.retention())).jobs(record -> !replica || record.ended())) {
-            install(r);
-        }
-        List.copyOf(live).forEach(jobWaits::settle); // every job is back: whom a job waits on has ended, or not
-    }
-
-    private void install(Recovery.Recovered r) {
-        JobState job = r.job();
-        jobs.put(job.jobId(), job);
-        if (!job.done()) {
-            live.add(job);
-            jobWaits.recover(job); // before it is in line: a job waiting on others sends nothing yet
-        }
-        // on the dispatcher's thread, which alone holds what is being sent
-        dispatcher.onItsThread(() -> {
-            try {
-                dispatcher.resumeSending(job, r.record().sending(), r.record().sendingFrom());
-            } catch (WorkloadException e) {
-                log.error("job {}: cannot re-send its last bundles: {}", job.jobId(), e.getMessage());
-            }
-            if (!job.done() && !job.cancelled() && (job.dispatched() < job.total() || !r.record().sending().isEmpty())) {
-                dispatcher.enqueue(job);
-            }
-        });
+        return Demand.of(jobs.live(), results.reportingWorkers());
     }
 
     @Override
     public void close() {
-        // one deadline for all: a call that hangs (an endpoint gone) holds up neither the others nor the stop
-        long deadline = System.nanoTime() + STOP_GRACE.toNanos();
-        dispatcher.stop();
-        collectors.forEach(ResultCollector::stop);
-        if (!threads.isEmpty()) {
-            threads.get(0).interrupt(); // the dispatcher may be waiting for a job; collectors end their short poll
-        }
-        periodic.forEach(p -> p.stop(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
-        for (Thread t : threads) {
-            try {
-                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        List<String> busy = threads.stream().filter(Thread::isAlive).map(Thread::getName).toList();
-        if (!busy.isEmpty()) {
-            threads.forEach(Thread::interrupt);
-            log.warn("scheduler stopped after {} with {} still in a call: what they held (unsent bundles, undeleted "
-                    + "results) is taken up again from the job store at the next start", STOP_GRACE, busy);
-        }
-        jobs.values().forEach(j -> j.log().close());
+        threads.stop(STOP_GRACE);
+        jobs.all().forEach(j -> j.log().close());
     }
 }

@@ -21,6 +21,8 @@ import dev.drover.core.retention.StoreRetention;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import dev.drover.core.files.FilesPack;
+import java.nio.file.Files;
 
 /** The in-JVM pool and the in-memory backend it shares with the scheduler. */
 public final class InJvmFleet implements AutoCloseable {
@@ -51,14 +53,14 @@ public final class InJvmFleet implements AutoCloseable {
         ClaimStore claims = new InMemoryClaimStore();
         try {
             // packs and outputs over 1 MiB on disk, not the heap; the store is this process's, so is the directory
-            this.spool = java.nio.file.Files.createTempDirectory("drover-store-");
+            this.spool = Files.createTempDirectory("drover-store-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make the store's spool directory", e);
         }
         InMemoryPayloadStore payloads = new InMemoryPayloadStore(clock, Optional.of(spool));
         this.backend = new Backend(requests, responses, Optional.empty(), claims, payloads, Optional.empty(), UsageMeter.NONE);
         try {
-            this.files = new FilesCache(payloads, java.nio.file.Files.createTempDirectory("drover-files-"),
+            this.files = new FilesCache(payloads, Files.createTempDirectory("drover-files-"),
                     FilesCacheSettings.defaults().limit(), reuseFilesCopies);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make the files cache", e);
@@ -96,6 +98,6 @@ public final class InJvmFleet implements AutoCloseable {
         retention.close();
         pool.close();
         files.close();
-        dev.drover.core.files.FilesPack.deleteTree(spool);
+        FilesPack.deleteTree(spool);
     }
 }

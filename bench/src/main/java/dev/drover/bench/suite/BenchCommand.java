@@ -12,9 +12,12 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import dev.drover.core.codec.Json;
+import java.util.ArrayList;
 
 /**
  * {@code drover bench}: Drover's performance story, reproducible in one command. The main class of
@@ -55,41 +58,17 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Experiment: in the efficiency cases, cut bundles for this much expected work (e.g. 1s) instead of Drover's default.")
     String bundleWork;
 
-    @Option(names = "--files", description = "Only the files cases: a task's added time with a 100 MB files directory"
-            + " (in-JVM pool), and 1 MB outputs beside a raw S3 PutObject loop (local AWS). Writes files.md and files.json.")
-    boolean files;
+    @Mixin
+    SingleCases.Files files = new SingleCases.Files();
 
-    @Option(names = "--files-tasks", paramLabel = "N", defaultValue = "1000", description = "Tasks in each --files case (default: ${DEFAULT-VALUE}).")
-    int filesTasks;
+    @Mixin
+    SingleCases.Dashboard dashboard = new SingleCases.Dashboard();
 
-    @Option(names = "--files-case", paramLabel = "in|out", description = "With --files: only this case (default: both).")
-    String filesCase;
+    @Mixin
+    SingleCases.Recovery recovery = new SingleCases.Recovery();
 
-    @Option(names = "--dashboard", description = "Only the dashboard case: its first render and its event stream's"
-            + " bytes/s with 1,000 jobs and one of --dashboard-tasks tasks running on the in-JVM pool. Writes dashboard.md and dashboard.json.")
-    boolean dashboard;
-
-    @Option(names = "--dashboard-tasks", paramLabel = "N", defaultValue = "1000000",
-            description = "Tasks of the big job in --dashboard (default: ${DEFAULT-VALUE}).")
-    int dashboardTasks;
-    @Option(names = "--recovery", description = "Only the restart case: a scheduler in a child JVM with -Xmx256m recovering --recovery-jobs"
-            + " ended jobs from dynoxide, beside an empty table. Writes recovery.md and recovery.json.")
-    boolean recovery;
-
-    @Option(names = "--recovery-jobs", paramLabel = "N", defaultValue = "10000", description = "Ended jobs for --recovery (default: ${DEFAULT-VALUE}).")
-    int recoveryJobs;
-
-    @Option(names = "--scale", description = "Only the scale cases, in a JVM of their own at -Xmx512m: --scale-tasks x sleep 0"
-            + " through local AWS, then simulated fleets of --scale-workers workers x 16 threads running 1 s tasks.")
-    boolean scale;
-
-    @Option(names = "--scale-tasks", paramLabel = "N", defaultValue = "10000000",
-            description = "Tasks of the --scale case through SQS (default: ${DEFAULT-VALUE}; 0 skips it).")
-    int scaleTasks;
-
-    @Option(names = "--scale-workers", split = ",", paramLabel = "N", defaultValue = "100,1000",
-            description = "Simulated fleet sizes of --scale, 16 threads each (default: ${DEFAULT-VALUE}).")
-    List<Integer> scaleWorkers;
+    @Mixin
+    SingleCases.Scale scale = new SingleCases.Scale();
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write every figure as JSON to FILE.")
     Path json;
@@ -125,16 +104,16 @@ public final class BenchCommand implements Callable<Integer> {
             err.println("drover: choose one of --quick, --all");
             return 2;
         }
-        if (files) {
+        if (files.on) {
             return runFiles(stdout, err);
         }
-        if (dashboard) {
+        if (dashboard.on) {
             return runDashboard(stdout, err);
         }
-        if (recovery) {
+        if (recovery.on) {
             return runRecovery(stdout, err);
         }
-        if (scale) {
+        if (scale.on) {
             return runScale(stdout, err);
         }
         Plan plan = (smoke ? Plan.smoke() : quick ? Plan.quick() : all ? Plan.all() : Plan.full())
@@ -175,24 +154,24 @@ public final class BenchCommand implements Callable<Integer> {
         if (Runtime.getRuntime().maxMemory() > (600L << 20)) {
             String java = ProcessHandle.current().info().command().orElse("java");
             Path jar = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx512m",
+            List<String> command = new ArrayList<>(List.of(java, "-Xmx512m",
                     "-Ddrover.home=" + System.getProperty("drover.home", "."), "-jar", jar.toString()));
             command.addAll(List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));
             return new ProcessBuilder(command).inheritIO().start().waitFor();
         }
         Path work = Files.createTempDirectory("drover-bench-scale-");
         ScaleBench bench = new ScaleBench(work, err);
-        List<String> failures = new java.util.ArrayList<>();
+        List<String> failures = new ArrayList<>();
         try {
-            if (scaleTasks > 0) {
+            if (scale.tasks > 0) {
                 try {
-                    bench.throughSqs(scaleTasks);
+                    bench.throughSqs(scale.tasks);
                 } catch (Exception e) {
                     failures.add("through SQS: " + e);
                     err.println("scale through SQS FAILED: " + e);
                 }
             }
-            for (int w : scaleWorkers) {
+            for (int w : scale.workers) {
                 try {
                     bench.simulatedFleet(w, 5, 1000);
                 } catch (Exception e) {
@@ -206,7 +185,7 @@ public final class BenchCommand implements Callable<Integer> {
         String markdown = bench.markdown() + (failures.isEmpty() ? "" : "\nFailed: " + failures + "\n");
         Files.createDirectories(out);
         Files.writeString(out.resolve("scale.md"), markdown);
-        dev.drover.core.codec.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("scale.json").toFile(), bench.figures);
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("scale.json").toFile(), bench.figures);
         stdout.println(markdown);
         stdout.printf("written: %s (scale.md, scale.json)%n", out);
         stdout.flush();
@@ -217,13 +196,13 @@ public final class BenchCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("drover-bench-recovery-");
         RecoveryBench bench = new RecoveryBench(work, err);
         try {
-            bench.run(recoveryJobs, 100);
+            bench.run(recovery.jobs, 100);
         } finally {
             deleteTree(work);
         }
         Files.createDirectories(out);
         Files.writeString(out.resolve("recovery.md"), bench.markdown());
-        dev.drover.core.codec.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("recovery.json").toFile(), bench.figures);
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("recovery.json").toFile(), bench.figures);
         stdout.println(bench.markdown());
         stdout.printf("written: %s (recovery.md, recovery.json)%n", out);
         stdout.flush();
@@ -233,17 +212,17 @@ public final class BenchCommand implements Callable<Integer> {
     private int runFiles(PrintWriter stdout, PrintWriter err) throws Exception {
         Path work = Files.createTempDirectory("drover-bench-files-");
         FilesBench bench = new FilesBench(work, err);
-        List<String> failures = new java.util.ArrayList<>();
+        List<String> failures = new ArrayList<>();
         try {
             try {
-                if (!"out".equals(filesCase)) bench.filesIn(2, filesTasks, 100);
+                if (!"out".equals(files.only)) bench.filesIn(2, files.tasks, 100);
             } catch (Exception e) {
                 failures.add("files in: " + e);
                 err.println("files in FAILED: " + e);
             }
-            if (!noRemote && !"in".equals(filesCase)) {
+            if (!noRemote && !"in".equals(files.only)) {
                 try {
-                    bench.outputsOut(2, 2, filesTasks, 1);
+                    bench.outputsOut(2, 2, files.tasks, 1);
                 } catch (Exception e) {
                     failures.add("outputs out: " + e);
                     err.println("outputs out FAILED: " + e);
@@ -255,7 +234,7 @@ public final class BenchCommand implements Callable<Integer> {
         String markdown = bench.markdown() + (failures.isEmpty() ? "" : "\nFailed: " + failures + "\n");
         Files.createDirectories(out);
         Files.writeString(out.resolve("files.md"), markdown);
-        dev.drover.core.codec.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("files.json").toFile(), bench.figures);
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("files.json").toFile(), bench.figures);
         stdout.println(markdown);
         stdout.printf("written: %s (files.md, files.json)%n", out);
         stdout.flush();
@@ -266,14 +245,14 @@ public final class BenchCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("drover-bench-dashboard-");
         DashboardBench bench = new DashboardBench(work, err);
         try {
-            bench.run(1000, dashboardTasks, 20, 2);
+            bench.run(1000, dashboard.tasks, 20, 2);
         } finally {
             deleteTree(work);
         }
         String markdown = bench.markdown();
         Files.createDirectories(out);
         Files.writeString(out.resolve("dashboard.md"), markdown);
-        dev.drover.core.codec.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("dashboard.json").toFile(),
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("dashboard.json").toFile(),
                 bench.figures);
         stdout.println(markdown);
         stdout.printf("written: %s (dashboard.md, dashboard.json)%n", out);

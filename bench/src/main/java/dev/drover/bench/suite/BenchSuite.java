@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import com.sun.management.OperatingSystemMXBean;
 
 /**
  * Runs a {@link Plan}: first the in-JVM cases (after a warm-up), then, on one remote target, the
@@ -150,7 +151,7 @@ final class BenchSuite {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cores", Runtime.getRuntime().availableProcessors());
         double gib = -1;
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
             gib = os.getTotalMemorySize() / (1024.0 * 1024 * 1024);
         }
         m.put("memoryGiB", Math.round(gib * 10) / 10.0);

@@ -25,6 +25,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code drover bench --dashboard}: the dashboard under a big scheduler. The in-JVM pool runs a job of
@@ -135,7 +138,7 @@ final class DashboardBench {
     private long firstSnapshot(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<InputStream> r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         check(r.statusCode(), "/events");
-        try (InputStream in = new java.io.BufferedInputStream(r.body(), 64 * 1024)) {
+        try (InputStream in = new BufferedInputStream(r.body(), 64 * 1024)) {
             long n = 0;
             boolean inSnapshot = false;
             StringBuilder line = new StringBuilder();
@@ -160,7 +163,7 @@ final class DashboardBench {
     private long streamFor(HttpRequest request, int seconds) throws IOException, InterruptedException {
         HttpResponse<InputStream> r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         check(r.statusCode(), "/events");
-        java.util.concurrent.atomic.AtomicLong n = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong n = new AtomicLong();
         InputStream in = r.body();
         Thread reader = new Thread(() -> {
             byte[] buf = new byte[16 * 1024];
@@ -187,8 +190,8 @@ final class DashboardBench {
         }
     }
 
-    private static java.io.ByteArrayInputStream text(String s) {
-        return new java.io.ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
+    private static ByteArrayInputStream text(String s) {
+        return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
     }
 
     private static double seconds(long since) {

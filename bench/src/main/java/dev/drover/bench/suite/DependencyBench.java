@@ -16,6 +16,10 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
+import com.sun.management.ThreadMXBean;
+import dev.drover.scheduler.job.Dependencies;
+import dev.drover.scheduler.model.SchedulerConfig;
+import java.lang.management.ManagementFactory;
 
 /**
  * Figures for task dependencies (issue 23), printed: a map-reduce's gap from the last map result
@@ -43,7 +47,7 @@ public final class DependencyBench {
                 + "@replicas 1\n@after map\nsleep 0\n";
         try (LocalAwsTarget target = new LocalAwsTarget(CLOCK);
              RemoteTarget.Launcher workers = target.launcher(8, "120s", Files.createDirectories(dir.resolve("workers")));
-             Scheduler s = new Scheduler(dev.drover.scheduler.model.SchedulerConfig.defaults(dir.resolve("scheduler"), 16),
+             Scheduler s = new Scheduler(SchedulerConfig.defaults(dir.resolve("scheduler"), 16),
                      target.backend(), CLOCK).start()) {
             workers.launch(2);
             s.awaitDone(submit(s, workload.replace("@replicas " + maps, "@replicas 16"))); // the workers are up and warm
@@ -138,9 +142,9 @@ public final class DependencyBench {
         JobState job = new JobState("j" + name, name, "ann", n + 1, 0, file, dir.resolve(name + ".jsonl"));
         job.tasks().total(); // the index is built at intake, not counted here
         // what building the dependency state allocates: all it keeps, and a few short-lived lists
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long before = threads.getCurrentThreadAllocatedBytes();
-        boolean gated = job.hasDependencies();
+        boolean gated = job.dependencies().any();
         long bytes = threads.getCurrentThreadAllocatedBytes() - before;
         List<List<TaskResult>> chunks = new ArrayList<>();
         for (int from = 0; from < n; from += 1000) {
@@ -155,11 +159,11 @@ public final class DependencyBench {
             job.accept(chunk, 1);
         }
         double perResult = (System.nanoTime() - t0) / (double) n;
-        boolean ready = job.gate(n, 0) == dev.drover.scheduler.job.Dependencies.Gate.READY;
+        boolean ready = job.dependencies().gate(n, 0) == Dependencies.Gate.READY;
         long g0 = System.nanoTime();
         int readies = 0;
         for (int i = 0; i < 1_000_000; i++) {
-            readies += job.gate(n, 0) == dev.drover.scheduler.job.Dependencies.Gate.READY ? 1 : 0;
+            readies += job.dependencies().gate(n, 0) == Dependencies.Gate.READY ? 1 : 0;
         }
         double gate = (System.nanoTime() - g0) / 1e6;
         ready &= readies == 1_000_000;

@@ -1,5 +1,6 @@
 package dev.drover.bench.suite;
 
+import dev.drover.aws.AwsSettings;
 import dev.drover.core.exec.TaskEnvironment;
 import dev.drover.service.ServiceOptions;
 import dev.drover.service.SchedulerService;
@@ -23,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,10 +31,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -203,38 +203,20 @@ final class FilesBench {
                 say(String.format(Locale.ROOT, "  a task took %.1f ms writing and uploading its output, %.1f ms writing it only",
                         drover.meanAfterFirstMs, noOutputs.meanAfterFirstMs));
                 say("the same uploads through Drover's store code in this JVM");
-                {
-                    AtomicInteger next = new AtomicInteger();
-                    ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(concurrency);
-                    long t0 = System.nanoTime();
-                    List<Future<?>> done = new ArrayList<>();
-                    for (int t = 0; t < concurrency; t++) {
-                        done.add(pool.submit(() -> {
-                            for (int i; (i = next.getAndIncrement()) < tasks; ) {
-                                store.putFileSha256(PayloadStore.OUTPUTS_PREFIX + "store/" + i, file);
-                            }
-                            return null;
-                        }));
-                    }
-                    for (Future<?> f : done) {
-                        f.get();
-                    }
-                    pool.shutdown();
-                    double storeSeconds = (System.nanoTime() - t0) / 1e9;
-                    figures.put("outputs.storeLoopSeconds", storeSeconds);
-                    say(String.format(Locale.ROOT, "the same uploads through Drover's store code (putFileSha256) in this JVM: %.2f s",
-                            storeSeconds));
-                    clean(store);
-                }
+                double storeSeconds = UploadLoop.seconds(concurrency, tasks,
+                        i -> store.putFileSha256(PayloadStore.OUTPUTS_PREFIX + "store/" + i, file));
+                figures.put("outputs.storeLoopSeconds", storeSeconds);
+                say(String.format(Locale.ROOT, "the same uploads through Drover's store code (putFileSha256) in this JVM: %.2f s",
+                        storeSeconds));
+                clean(store);
                 say("raw PutObject loop again");
                 double raw2 = rawLoop(s3, bucket, file, concurrency, tasks, "raw2/");
                 clean(store);
                 // the SDK's own defaults over plain HTTP: a SHA-256 of the payload to sign it, and a CRC32
-                try (S3Client signing = S3Client.builder().region(software.amazon.awssdk.regions.Region.of(aws.aws.settings().region()))
+                try (S3Client signing = S3Client.builder().region(Region.of(aws.aws.settings().region()))
                         .endpointOverride(aws.aws.settings().s3EndpointOverride().orElseThrow()).forcePathStyle(true)
-                        .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
-                                        dev.drover.aws.AwsSettings.DUMMY_ACCESS_KEY_ID, dev.drover.aws.AwsSettings.DUMMY_SECRET_ACCESS_KEY)))
+                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                                AwsSettings.DUMMY_ACCESS_KEY_ID, AwsSettings.DUMMY_SECRET_ACCESS_KEY)))
                         .build()) {
                     say("raw PutObject loop with the SDK's default signing (payload SHA-256 + CRC32 over HTTP)");
                     rawLoop(signing, bucket, file, concurrency, 50, "raw-signed-warm/");
@@ -318,25 +300,8 @@ final class FilesBench {
     /** Seconds for {@code count} PutObjects of the file on {@code threads} threads. */
     private static double rawLoop(S3Client s3, String bucket, Path file, int threads, int count, String prefix)
             throws Exception {
-        AtomicInteger next = new AtomicInteger();
-        ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
-        long t0 = System.nanoTime();
-        List<Future<?>> done = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            done.add(pool.submit(() -> {
-                for (int i; (i = next.getAndIncrement()) < count; ) {
-                    String key = PayloadStore.OUTPUTS_PREFIX + prefix + i;
-                    s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(file));
-                }
-                return null;
-            }));
-        }
-        for (Future<?> f : done) {
-            f.get();
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        pool.shutdown();
-        return seconds;
+        return UploadLoop.seconds(threads, count, i -> s3.putObject(b -> b.bucket(bucket).key(PayloadStore.OUTPUTS_PREFIX + prefix + i),
+                RequestBody.fromFile(file)));
     }
 
     /** Deletes every output, so the emulator's disk holds one phase's objects at a time. */
@@ -344,80 +309,13 @@ final class FilesBench {
         store.list(PayloadStore.OUTPUTS_PREFIX).forEach(o -> store.delete(o.key()));
     }
 
-    // --- report -----------------------------------------------------------------------------------
-
+    /** The figures as a Markdown section of the bench's report. */
     String markdown() {
-        StringBuilder sb = new StringBuilder("## Files in, outputs out\n\n");
-        if (figures.containsKey("files.tasks")) {
-            sb.append(String.format(Locale.ROOT, "%s x `true` on the in-JVM pool, %s workers, files: %s MB in %s entries."
-                            + " Time a task took after each worker's first task (its result's finishedAt - startedAt):%n%n",
-                    figures.get("files.tasks"), figures.get("files.workers"), figures.get("files.mb"), figures.get("files.entries")));
-            sb.append("| files copy | without files, ms/task | with files, ms/task | added, ms/task | added, from wall time | copies made | lent again |\n");
-            sb.append("|---|---:|---:|---:|---:|---:|---:|\n");
-            for (String mode : List.of("lent", "copied")) {
-                if (figures.containsKey("files." + mode + ".addedMsPerTask")) {
-                    sb.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %+.3f | %+.3f | %s | %s |%n",
-                            mode.equals("lent") ? "lent again when untouched (default)" : "fresh copy each task",
-                            (double) figures.get("files." + mode + ".withoutMsPerTask"),
-                            (double) figures.get("files." + mode + ".withMsPerTask"),
-                            (double) figures.get("files." + mode + ".addedMsPerTask"),
-                            (double) figures.get("files." + mode + ".addedWallMsPerTask"),
-                            figures.get("files." + mode + ".copiesMade"), figures.get("files." + mode + ".copiesLentAgain")));
-                }
-            }
-            sb.append('\n');
-        }
-        if (figures.containsKey("outputs.ratio")) {
-            sb.append(String.format(Locale.ROOT, "%s tasks x %s MB to `$DROVER_OUTPUT_DIR` on local AWS (s3proxy on disk),"
-                            + " concurrency %s, beside a raw PutObject loop of the same bytes:%n%n",
-                    figures.get("outputs.tasks"), figures.get("outputs.mbPerTask"), figures.get("outputs.concurrency")));
-            sb.append("| | seconds | MB/s |\n|---|---:|---:|\n");
-            sb.append(String.format(Locale.ROOT, "| raw PutObject loop (mean of two) | %.2f | %.1f |%n",
-                    (double) figures.get("outputs.rawSeconds"), (double) figures.get("outputs.rawMBps")));
-            sb.append(String.format(Locale.ROOT, "| Drover (submit to last result) | %.2f | %.1f |%n",
-                    (double) figures.get("outputs.droverSeconds"), (double) figures.get("outputs.droverMBps")));
-            if (figures.containsKey("outputs.droverC2Seconds")) {
-                sb.append(String.format(Locale.ROOT, "| Drover, worker processes with the whole JIT (not C2 for digests only) | %.2f | %.1f |%n",
-                        (double) figures.get("outputs.droverC2Seconds"), (double) figures.get("outputs.droverC2MBps")));
-            }
-            if (figures.containsKey("outputs.rawSignedSeconds")) {
-                sb.append(String.format(Locale.ROOT, "| raw PutObject loop, SDK default signing over HTTP (payload SHA-256 + CRC32) | %.2f | %.1f |%n",
-                        (double) figures.get("outputs.rawSignedSeconds"),
-                        (int) figures.get("outputs.tasks") * (double) (int) figures.get("outputs.mbPerTask")
-                                / (double) figures.get("outputs.rawSignedSeconds")));
-            }
-            sb.append(String.format(Locale.ROOT, "| Drover's store code alone in the bench JVM (putFileSha256, same threads) | %.2f | %.1f |%n",
-                    (double) figures.get("outputs.storeLoopSeconds"),
-                    (int) figures.get("outputs.tasks") * (double) (int) figures.get("outputs.mbPerTask")
-                            / (double) figures.get("outputs.storeLoopSeconds")));
-            sb.append(String.format(Locale.ROOT, "| the same tasks, writing to their working directory (no upload) | %.2f | (%.1f) |%n",
-                    (double) figures.get("outputs.noUploadSeconds"),
-                    (int) figures.get("outputs.tasks") * (double) (int) figures.get("outputs.mbPerTask")
-                            / (double) figures.get("outputs.noUploadSeconds")));
-            if (figures.containsKey("outputs.floorSeconds")) {
-                sb.append(String.format(Locale.ROOT, "| at best on this machine's %d cores (the tasks without uploads + s3proxy's CPU for the puts) | %.2f | %.1f |%n",
-                        Runtime.getRuntime().availableProcessors(), (double) figures.get("outputs.floorSeconds"),
-                        (int) figures.get("outputs.tasks") * (double) (int) figures.get("outputs.mbPerTask")
-                                / (double) figures.get("outputs.floorSeconds")));
-            }
-            sb.append(String.format(Locale.ROOT, "%nDrover / raw: %.0f %%. A task took %.1f ms writing and uploading its"
-                            + " output, %.1f ms writing it only (each worker's first task left out).%n",
-                    100 * (double) figures.get("outputs.ratio"), (double) figures.get("outputs.droverTaskMs"),
-                    (double) figures.get("outputs.noUploadTaskMs")));
-        }
-        return sb.toString();
+        return FilesBenchReport.markdown(figures);
     }
 
     private void say(String line) {
         log.printf(Locale.ROOT, "[%6.1fs] %s%n", (System.nanoTime() - started) / 1e9, line);
         log.flush();
-    }
-
-    static void deleteTree(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (Exception e) {
-            // a leftover temp folder is harmless
-        }
     }
 }

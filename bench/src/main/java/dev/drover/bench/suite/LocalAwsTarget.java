@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The embedded default: ElasticMQ, dynoxide and s3proxy on loopback, workers as processes. */
 final class LocalAwsTarget implements RemoteTarget {
@@ -85,8 +87,8 @@ final class LocalAwsTarget implements RemoteTarget {
     long jobItemBytes(String jobId) {
         return stack.aws.dynamoDb().queryPaginator(b -> b.tableName(stack.emulators.endpoints().jobsTable())
                         .keyConditionExpression("pk = :pk")
-                        .expressionAttributeValues(java.util.Map.of(":pk",
-                                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("job#" + jobId))))
+                        .expressionAttributeValues(Map.of(":pk",
+                                AttributeValue.fromS("job#" + jobId))))
                 .items().stream().mapToLong(ScaleBench::itemBytes).sum();
     }
 

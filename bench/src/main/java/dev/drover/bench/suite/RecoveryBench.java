@@ -42,6 +42,9 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.concurrent.Executors;
 
 /**
  * {@code drover bench --recovery}: a scheduler restarting on a stack with many ended jobs. Writes N ended
@@ -126,7 +129,7 @@ final class RecoveryBench {
                 .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("job#" + template))))
                 .items();
         String log = results.stream().map(Json::write).collect(Collectors.joining("\n", "", "\n"));
-        ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4, r -> new Thread(r, "drover-bench-writer"));
+        ExecutorService pool = Executors.newFixedThreadPool(4, r -> new Thread(r, "drover-bench-writer"));
         List<Future<?>> done = new ArrayList<>();
         int perBatch = 25 / items.size();
         for (int first = 1; first < jobs; first += perBatch) {
@@ -164,7 +167,7 @@ final class RecoveryBench {
         }
     }
 
-    private static void spool(Path dataDir, String id, CharSequence workload, String log) throws java.io.IOException {
+    private static void spool(Path dataDir, String id, CharSequence workload, String log) throws IOException {
         Path dir = Files.createDirectories(dataDir.resolve(id));
         Files.writeString(dir.resolve("workload.txt"), workload);
         Files.writeString(dir.resolve("results.jsonl"), log);
@@ -181,7 +184,7 @@ final class RecoveryBench {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 if (line.startsWith(READY)) {
-                    out = java.util.Arrays.stream(line.substring(READY.length()).trim().split(" ")).mapToLong(Long::parseLong).toArray();
+                    out = Arrays.stream(line.substring(READY.length()).trim().split(" ")).mapToLong(Long::parseLong).toArray();
                 } else if (line.contains("ERROR") || line.contains("Exception")) {
                     err.println("child: " + line);
                 }

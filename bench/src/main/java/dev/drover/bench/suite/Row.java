@@ -2,6 +2,7 @@ package dev.drover.bench.suite;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Locale;
 
 /**
  * One measured case: its section (throughput, efficiency, raw, naive, elastic), what it ran on,
@@ -90,7 +91,7 @@ final class Row {
 
         /** {@code cpuIntakeMicrosPerTask}, {@code cpuPlanMicrosPerTask}, ...: one stage's share. */
         static String cpuMicrosPerTask(SchedulerCpu.Stage stage) {
-            String n = stage.name().toLowerCase(java.util.Locale.ROOT);
+            String n = stage.name().toLowerCase(Locale.ROOT);
             return "cpu" + Character.toUpperCase(n.charAt(0)) + n.substring(1) + "MicrosPerTask";
         }
 

@@ -1,6 +1,5 @@
 package dev.drover.cli.chaos;
 
-import dev.drover.cli.Main;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -11,9 +10,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.nio.file.Files;
 
 /** {@code drover scheduler -rw} as a child process, so that it can be killed with -9 and started again. */
 final class ChildScheduler implements SchedulerHandle {
+    /**
+     * The {@code drover} command's main class, started as a process of its own: named, not referenced, so
+     * the chaos suite does not depend on the commands that include it (a test holds the name to the class).
+     */
+    static final String DROVER_MAIN = "dev.drover.cli.Main";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
     private final List<String> command;
@@ -30,7 +35,7 @@ final class ChildScheduler implements SchedulerHandle {
     private Process process;
 
     ChildScheduler(Map<String, String> environment, Path dataDir, Path tokenFile, int maxWorkers, int threads) throws IOException {
-        java.nio.file.Files.createDirectories(dataDir);
+        Files.createDirectories(dataDir);
         this.port = freePort();
         this.environment = Map.copyOf(environment);
         this.log = dataDir.resolve("scheduler.log");
@@ -38,7 +43,7 @@ final class ChildScheduler implements SchedulerHandle {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(List.of("-Ddrover.role=scheduler", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "scheduler", "-rw",
+                "-cp", System.getProperty("java.class.path"), DROVER_MAIN, "scheduler", "-rw",
                 "-s", Integer.toString(port), "--data", dataDir.toString(),
                 "--admin-token-file", tokenFile.toString(),
                 "--max-workers", Integer.toString(maxWorkers), "--worker-threads", Integer.toString(threads)));
@@ -55,7 +60,7 @@ final class ChildScheduler implements SchedulerHandle {
     @Override
     public String token() {
         try {
-            return java.nio.file.Files.readString(tokenFile).trim();
+            return Files.readString(tokenFile).trim();
         } catch (IOException e) {
             throw new UncheckedIOException("the child scheduler wrote no token to " + tokenFile, e);
         }

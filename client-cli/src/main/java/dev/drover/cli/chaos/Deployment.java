@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.nio.file.Files;
+import java.util.HashSet;
 
 /**
  * One run's processes on a {@link ChaosStack}: the proxies of its {@link Plan.Hop}, a scheduler
@@ -142,7 +144,7 @@ final class Deployment implements AutoCloseable {
      * by the harness, or by a task.
      */
     Set<Long> died() {
-        Set<Long> dead = new java.util.HashSet<>();
+        Set<Long> dead = new HashSet<>();
         for (ProcessFleetLauncher f : fleets) {
             for (var m : f.members()) {
                 f.process(m.id()).filter(p -> !p.isAlive()).filter(p -> !exitedCleanly(f, m.id())).ifPresent(p -> dead.add(p.pid()));
@@ -153,7 +155,7 @@ final class Deployment implements AutoCloseable {
 
     private boolean exitedCleanly(ProcessFleetLauncher fleet, String id) {
         try {
-            return java.nio.file.Files.readString(logOf(fleet, id), java.nio.charset.StandardCharsets.ISO_8859_1).contains(" exited (");
+            return Files.readString(logOf(fleet, id), java.nio.charset.StandardCharsets.ISO_8859_1).contains(" exited (");
         } catch (IOException e) {
             return false;
         }

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** The scheduler's HTTP API as the harness uses it; every call has a timeout, so a hung scheduler cannot hang the harness. */
 final class JobClient {
@@ -18,11 +19,11 @@ final class JobClient {
     private static final Duration RESULTS_TIMEOUT = Duration.ofSeconds(60);
 
     private final URI base;
-    private final java.util.function.Supplier<String> token;
+    private final Supplier<String> token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** @param token an admin's token, asked for at each call (a child scheduler writes it when it first starts) */
-    JobClient(String hostPort, java.util.function.Supplier<String> token) {
+    JobClient(String hostPort, Supplier<String> token) {
         this.base = URI.create("http://" + hostPort);
         this.token = token;
     }

@@ -1,6 +1,5 @@
 package dev.drover.cli.chaos;
 
-import dev.drover.cli.Main;
 import dev.drover.core.worker.Worker;
 import dev.drover.core.worker.WorkerConfig;
 import java.io.IOException;
@@ -175,7 +174,7 @@ final class StopScenarios {
         for (String property : List.of("drover.home", "drover.emulators")) {
             Optional.ofNullable(System.getProperty(property)).ifPresent(v -> cmd.add("-D" + property + "=" + v));
         }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ChildScheduler.DROVER_MAIN));
         cmd.addAll(List.of(args));
         return cmd;
     }

@@ -18,6 +18,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import java.nio.file.LinkOption;
+import java.util.ArrayList;
 
 /**
  * Runs a shell command with {@code /bin/sh -c} in a fresh working directory. Output goes to files
@@ -226,7 +228,7 @@ final class ShellExecutor {
     /** The bytes of the regular files under {@code dir} (symlinks not followed: they are not uploaded). */
     private static long treeBytes(Path dir) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {
-            return walk.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+            return walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
                     .mapToLong(p -> p.toFile().length()).sum();
         }
     }
@@ -253,7 +255,7 @@ final class ShellExecutor {
             return shell;
         }
         // setsid first: it execs setpriv, which execs the shell, so the process Java started leads the session
-        List<String> all = new java.util.ArrayList<>(List.of(SETSID.get(), "--wait"));
+        List<String> all = new ArrayList<>(List.of(SETSID.get(), "--wait"));
         all.addAll(shell);
         return all;
     }

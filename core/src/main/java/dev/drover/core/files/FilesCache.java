@@ -3,22 +3,18 @@ package dev.drover.core.files;
 import dev.drover.core.port.PayloadStore;
 import dev.drover.core.exec.TaskUser;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.util.HexFormat;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -81,15 +77,13 @@ public final class FilesCache implements AutoCloseable {
 
     /** At most this many idle copies of one pack are kept for reuse (each is the pack's size on disk). */
     public static final int MAX_IDLE_COPIES = 64;
-    /** Longer than a coarse file timestamp tick (a jiffy at HZ=100 is 10 ms). */
-    static final long TIMESTAMP_TICK_NANOS = 20_000_000L;
 
     private static final class Entry {
         final Path tree;
         final long bytes;
         int users;
         /** Idle copies, guarded by the cache. */
-        final java.util.ArrayDeque<Copy> idle = new java.util.ArrayDeque<>();
+        final ArrayDeque<Copy> idle = new ArrayDeque<>();
 
         Entry(Path tree, long bytes) {
             this.tree = tree;
@@ -124,7 +118,7 @@ public final class FilesCache implements AutoCloseable {
         FilesPack.deleteTree(this.root);
         Files.createDirectories(this.root);
         // the worker's alone: the trees in it are world-readable (0555/0444) for the copies made from them
-        Files.setPosixFilePermissions(this.root, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(this.root, PosixFilePermissions.fromString("rwx------"));
     }
 
     /** Fills {@code workDir} (a fresh, empty directory) with a copy of the pack's files. */
@@ -156,7 +150,7 @@ public final class FilesCache implements AutoCloseable {
             }
             Copy c;
             while ((c = pollIdle(e)) != null) {
-                if (c.stamps.equals(stamps(c.dir))) {
+                if (c.stamps.equals(TreeStamps.of(c.dir))) {
                     try {
                         Files.delete(workDir);
                         Files.move(c.dir, workDir, StandardCopyOption.ATOMIC_MOVE);
@@ -177,8 +171,8 @@ public final class FilesCache implements AutoCloseable {
             }
             FilesPack.copyTree(e.tree, workDir);
             copies.incrementAndGet();
-            Map<String, List<Object>> stamps = stamps(workDir);
-            awaitTickAfter(stamps);
+            Map<String, List<Object>> stamps = TreeStamps.of(workDir);
+            TreeStamps.awaitTickAfter(stamps);
             out.put(workDir, new Lent(e, stamps));
         } catch (IOException | RuntimeException x) {
             release(e);
@@ -199,7 +193,7 @@ public final class FilesCache implements AutoCloseable {
             if (l.stamps == null || !reuse) {
                 return;
             }
-            Path dir = l.entry.tree.resolveSibling("copies").resolve(java.util.UUID.randomUUID().toString());
+            Path dir = l.entry.tree.resolveSibling("copies").resolve(UUID.randomUUID().toString());
             try {
                 Files.createDirectories(dir.getParent());
                 Files.move(workDir, dir, StandardCopyOption.ATOMIC_MOVE);
@@ -230,11 +224,11 @@ public final class FilesCache implements AutoCloseable {
     private boolean linked(Entry e, Path workDir) throws IOException {
         TaskUser u = linkFor.orElseThrow();
         try {
-            linkTree(e.tree, workDir, u);
+            TreeLinks.link(e.tree, workDir, u);
             linked.incrementAndGet();
             return true;
         } catch (FileSystemException x) {
-            if (!crossDevice(x, e.tree, workDir)) {
+            if (!TreeLinks.crossDevice(x, e.tree, workDir)) {
                 throw x;
             }
             if (link.getAndSet(false)) {
@@ -243,41 +237,6 @@ public final class FilesCache implements AutoCloseable {
             }
             FilesPack.deleteTree(workDir);
             Files.createDirectories(workDir);
-            return false;
-        }
-    }
-
-    private static void linkTree(Path tree, Path target, TaskUser u) throws IOException {
-        own(target, u);
-        try (DirectoryStream<Path> children = Files.newDirectoryStream(tree)) {
-            for (Path child : children) {
-                Path to = target.resolve(child.getFileName().toString());
-                if (Files.isSymbolicLink(child)) {
-                    Files.createSymbolicLink(to, Files.readSymbolicLink(child));
-                    own(to, u);
-                } else if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.createDirectory(to);
-                    linkTree(child, to, u);
-                } else {
-                    Files.createLink(to, child);
-                }
-            }
-        }
-    }
-
-    private static void own(Path p, TaskUser u) throws IOException {
-        Files.setAttribute(p, "unix:gid", u.gid(), LinkOption.NOFOLLOW_LINKS);
-        Files.setAttribute(p, "unix:uid", u.uid(), LinkOption.NOFOLLOW_LINKS);
-    }
-
-    /** EXDEV: the JDK gives only strerror's text, so the devices are compared as well. */
-    private static boolean crossDevice(FileSystemException x, Path tree, Path workDir) {
-        if (x.getReason() != null && x.getReason().contains("cross-device")) {
-            return true;
-        }
-        try {
-            return !Files.getAttribute(tree, "unix:dev").equals(Files.getAttribute(workDir, "unix:dev"));
-        } catch (IOException | RuntimeException unreadable) {
             return false;
         }
     }
@@ -304,61 +263,10 @@ public final class FilesCache implements AutoCloseable {
         return e.idle.pollLast();
     }
 
-    /** Every entry under {@code dir} (not following symlinks): inode, ctime, size, mode. */
-    private static Map<String, List<Object>> stamps(Path dir) throws IOException {
-        Map<String, List<Object>> stamps = new java.util.HashMap<>();
-        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
-            @Override
-            public java.nio.file.FileVisitResult preVisitDirectory(Path d, java.nio.file.attribute.BasicFileAttributes a)
-                    throws IOException {
-                // the copy's own directory is renamed in and out, which sets its ctime: its mode, then
-                // (an entry added or removed in it shows as a key more or less)
-                stamps.put(dir.relativize(d).toString(), d.equals(dir) ? List.of(mode(d)) : stamp(d));
-                return java.nio.file.FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a)
-                    throws IOException {
-                stamps.put(dir.relativize(f).toString(), stamp(f));
-                return java.nio.file.FileVisitResult.CONTINUE;
-            }
-        });
-        return stamps;
-    }
-
-    private static List<Object> stamp(Path p) throws IOException {
-        Map<String, Object> a = Files.readAttributes(p, "unix:ino,ctime,size,mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        return List.of(a.get("ino"), ((java.nio.file.attribute.FileTime) a.get("ctime")).to(java.util.concurrent.TimeUnit.NANOSECONDS),
-                a.get("size"), a.get("mode"));
-    }
-
-    private static Object mode(Path p) throws IOException {
-        return Files.getAttribute(p, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-    }
-
-    /** Waits until the clock is a timestamp tick past the newest ctime among the stamps. */
-    private static void awaitTickAfter(Map<String, List<Object>> stamps) {
-        long newest = stamps.values().stream().filter(s -> s.size() > 1).mapToLong(s -> (Long) s.get(1)).max().orElse(0);
-        long waitNanos = newest + TIMESTAMP_TICK_NANOS - nowNanos();
-        if (waitNanos > 0) {
-            try {
-                Thread.sleep(waitNanos / 1_000_000, (int) (waitNanos % 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private static long nowNanos() {
-        java.time.Instant now = java.time.Instant.now();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    }
-
     /** The "unix" attribute view (inode, ctime) is there on Linux and other Unix JDKs; without it, no reuse. */
     private boolean stampsReadable() {
         try {
-            stamp(Path.of(System.getProperty("java.io.tmpdir")));
+            TreeStamps.stamp(Path.of(System.getProperty("java.io.tmpdir")));
             return true;
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             log.info("files cache: no inode change times here ({}): copying afresh for every task", e.toString());
@@ -439,38 +347,8 @@ public final class FilesCache implements AutoCloseable {
 
     private Entry fetch(String sha256) throws IOException {
         fetches.incrementAndGet();
-        Path dir = root.resolve(sha256);
-        FilesPack.deleteTree(dir);
-        Files.createDirectories(dir);
-        Path pack = dir.resolve("pack.tar.gz");
-        MessageDigest sha = FilesPack.sha256();
-        try (InputStream in = store.open(FilesPack.PREFIX + sha256);
-             OutputStream out = new DigestOutputStream(Files.newOutputStream(pack), sha)) {
-            in.transferTo(out);
-        }
-        String got = HexFormat.of().formatHex(sha.digest());
-        if (!got.equals(sha256)) {
-            FilesPack.deleteTree(dir);
-            throw new IOException("the files pack " + sha256 + " in the store has SHA-256 " + got);
-        }
-        Path partial = dir.resolve("tree.partial");
-        Files.createDirectory(partial);
-        try (InputStream in = Files.newInputStream(pack)) {
-            FilesPack.unpackTarGz(in, partial, Math.min(limit, FilesPack.MAX_UNPACKED_BYTES), FilesPack.DEFAULT_MAX_ENTRIES,
-                    "files " + sha256);
-        } catch (FilesException | IOException e) {
-            FilesPack.deleteTree(dir);
-            throw new IOException(e instanceof FilesException ? e.getMessage() : "files " + sha256 + ": " + e.getMessage(), e);
-        }
-        Files.delete(pack);
-        long bytes;
-        try (var files = Files.walk(partial)) {
-            bytes = files.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
-                    .mapToLong(p -> p.toFile().length()).sum();
-        }
-        FilesPack.makeReadOnly(partial);
-        Path tree = Files.move(partial, dir.resolve("tree"), StandardCopyOption.ATOMIC_MOVE);
-        log.info("files cache: fetched {} ({} bytes unpacked)", sha256, bytes);
-        return new Entry(tree, bytes);
+        PackFetch.Fetched f = PackFetch.fetch(store, root, sha256, limit);
+        log.info("files cache: fetched {} ({} bytes unpacked)", sha256, f.bytes());
+        return new Entry(f.tree(), f.bytes());
     }
 }

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import dev.drover.core.exec.TaskUser;
+import dev.drover.core.port.PayloadStore;
 
 /**
  * Where a worker keeps its files cache and how much it may hold: {@code $DROVER_FILES_CACHE} (a
@@ -25,12 +27,12 @@ public record FilesCacheSettings(Optional<Path> dir, long limit) {
     }
 
     /** A cache on this store, in its own directory. */
-    public FilesCache open(dev.drover.core.port.PayloadStore store) throws IOException {
+    public FilesCache open(PayloadStore store) throws IOException {
         return open(store, Optional.empty());
     }
 
     /** The same, for tasks that run as {@code taskUser} (they get hard links to its files, not copies). */
-    public FilesCache open(dev.drover.core.port.PayloadStore store, Optional<dev.drover.core.exec.TaskUser> taskUser)
+    public FilesCache open(PayloadStore store, Optional<TaskUser> taskUser)
             throws IOException {
         Path root = dir.isPresent() ? dir.get() : Files.createTempDirectory("drover-files-");
         return new FilesCache(store, root, limit, true, taskUser);

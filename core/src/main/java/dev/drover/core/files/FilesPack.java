@@ -1,5 +1,6 @@
 package dev.drover.core.files;
 
+import dev.drover.core.codec.Sha256;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,10 +13,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
-import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -30,6 +29,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipParameters;
+import dev.drover.core.port.PayloadStore;
 
 /**
  * A job's files as one content-addressed pack: a tar.gz with its entries sorted by path, every
@@ -57,7 +57,7 @@ public final class FilesPack {
     /** What the client's own limit is called, in a refusal. */
     private static final String CLIENT_SETTING = "--files-limit";
     /** Where packs live in the payload store. */
-    public static final String PREFIX = dev.drover.core.port.PayloadStore.FILES_PREFIX;
+    public static final String PREFIX = PayloadStore.FILES_PREFIX;
     private static final FileTime EPOCH = FileTime.fromMillis(0);
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
@@ -231,11 +231,7 @@ public final class FilesPack {
 
     /** Reads a stream to its end, returning the lower-case hex SHA-256 of its bytes. */
     public static String sha256(InputStream in) throws IOException {
-        MessageDigest sha = sha256();
-        try (DigestInputStream d = new DigestInputStream(in, sha)) {
-            d.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(sha.digest());
+        return Sha256.hex(in);
     }
 
     public static String sha256(Path file) throws IOException {
@@ -245,11 +241,7 @@ public final class FilesPack {
     }
 
     static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.digest();
     }
 
     /** Deletes a tree, read-only parts included. */

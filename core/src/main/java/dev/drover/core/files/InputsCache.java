@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import java.io.File;
+import java.util.Comparator;
 
 /**
  * A worker's copies of the outputs of tasks that other tasks wait on: each upstream task's outputs
@@ -94,8 +96,8 @@ public final class InputsCache {
     /** Files readable by all and writable by none; directories the same, and searchable. */
     private static void readOnly(Path dir) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                java.io.File f = p.toFile();
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                File f = p.toFile();
                 f.setReadable(true, false);
                 f.setWritable(false, false);
                 if (f.isDirectory()) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.stream.StreamSupport;
 
 /**
  * A worker's workspace on a payload store: job files from the {@link FilesCache}, and every regular
@@ -83,7 +84,7 @@ public final class StoreWorkspace implements Workspace {
         for (Path file : files) {
             // the separator is the platform's; a backslash in a name is a character of it, encoded
             String rel = OutputNames.encode(String.join("/",
-                    java.util.stream.StreamSupport.stream(outputDir.relativize(file).spliterator(), false).map(Path::toString).toList()));
+                    StreamSupport.stream(outputDir.relativize(file).spliterator(), false).map(Path::toString).toList()));
             if (rel.startsWith(RESERVED_DIR)) {
                 log.warn("task {}: not uploading {} from its output directory: {} is Drover's own", Task.id(jobId, task.seq()),
                         rel, RESERVED_DIR);

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.time.Instant;
+import java.util.Comparator;
 
 /**
  * Objects in this JVM, each with when it was written: for tests and for the in-JVM pool. Given a spool
@@ -125,8 +127,8 @@ public final class InMemoryPayloadStore implements PayloadStore {
     public List<StoredObject> list(String prefix) {
         return objects.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
                 .map(e -> new StoredObject(e.getKey(), e.getValue().size,
-                        java.time.Instant.ofEpochMilli(modified.getOrDefault(e.getKey(), 0L))))
-                .sorted(java.util.Comparator.comparing(StoredObject::key)).toList();
+                        Instant.ofEpochMilli(modified.getOrDefault(e.getKey(), 0L))))
+                .sorted(Comparator.comparing(StoredObject::key)).toList();
     }
 
     @Override

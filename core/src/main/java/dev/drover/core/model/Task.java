@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One task of a job, as it travels to a worker.
@@ -67,7 +68,7 @@ public record Task(long seq, int line, String command, long timeoutMs, int attem
             n += 70 + in.name().length();
         }
         for (Map.Entry<String, String> e : env.entrySet()) {
-            n += 8 + e.getKey().length() + (e.getValue() == null ? 4 : e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8).length * 2L);
+            n += 8 + e.getKey().length() + (e.getValue() == null ? 4 : e.getValue().getBytes(StandardCharsets.UTF_8).length * 2L);
         }
         return n;
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
+import java.util.ArrayList;
 
 /**
  * What one run of one task produced. Times are epoch millis.
@@ -57,7 +58,7 @@ public record TaskResult(String jobId, long seq, int line, String command, TaskS
         if (stdoutObject == null && stderrObject == null) {
             return outputs;
         }
-        List<OutputFile> all = new java.util.ArrayList<>(outputs);
+        List<OutputFile> all = new ArrayList<>(outputs);
         if (stdoutObject != null) {
             all.add(stdoutObject);
         }

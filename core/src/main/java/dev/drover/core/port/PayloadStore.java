@@ -1,6 +1,10 @@
 package dev.drover.core.port;
 
+import dev.drover.core.codec.Sha256;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -37,10 +41,10 @@ public interface PayloadStore {
      */
     default String putFileSha256(String key, Path file) {
         putFile(key, file);
-        try (InputStream in = java.nio.file.Files.newInputStream(file)) {
-            return dev.drover.core.files.FilesPack.sha256(in);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        try (InputStream in = Files.newInputStream(file)) {
+            return Sha256.hex(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The task threads: where a claimed bundle's tasks run. Each task is retried in place only when
@@ -183,9 +185,9 @@ final class TaskRunner {
         try {
             CompletableFuture.allOf(uploading.toArray(CompletableFuture[]::new))
                     .get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             // logged with its task where it completed
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             return false;
         }
         // the publisher is told in whenComplete, which may run just after allOf completes

@@ -4,13 +4,11 @@ import dev.drover.core.RetryPolicy;
 import dev.drover.core.Usage;
 import dev.drover.core.exec.TaskExecutor;
 import dev.drover.core.port.ClaimStore;
-import dev.drover.core.port.Message;
 import dev.drover.core.port.MessageQueue;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,20 +43,16 @@ public final class Worker {
     private static final Duration THREAD_GRACE = Duration.ofSeconds(1);
 
     private final WorkerConfig config;
-    private final MessageQueue requests;
-    private final ClaimStore claims;
     private final Clock clock;
     private final Lifecycle lifecycle = new Lifecycle();
     private final Counters counters = new Counters();
-    private final HeldBundles held = new HeldBundles();
     private final Capacity capacity;
     private final TaskRunner runner;
     private final ResultPublisher publisher;
-    private final LeaseKeeper leases;
-    private final CancelWatcher cancels;
+    private final Watchers watchers;
+    private final HandBack handBack;
     private final Thread poller;
     private final Thread publisherThread;
-    private final List<Ticker> tickers = new ArrayList<>();
     private final CompletableFuture<WorkerStats> exit = new CompletableFuture<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
@@ -67,9 +61,8 @@ public final class Worker {
     public Worker(WorkerConfig config, MessageQueue requests, MessageQueue responses, ClaimStore claims,
                   TaskExecutor executor, Clock clock, Supplier<Usage> usageMeter) {
         this.config = config;
-        this.requests = requests;
-        this.claims = claims;
         this.clock = clock;
+        HeldBundles held = new HeldBundles();
         RetryPolicy retry = RetryPolicy.DEFAULT;
         TaskTimes times = new TaskTimes();
         Capacity capacity = new Capacity(config.threads(), config.fetchAhead(), times);
@@ -90,8 +83,8 @@ public final class Worker {
                 stop(ExitReason.FAILED);
             }
         };
-        this.leases = new LeaseKeeper(config, requests, claims, clock, held);
-        this.cancels = new CancelWatcher(claims, held);
+        this.watchers = new Watchers(config, new LeaseKeeper(config, requests, claims, clock, held), new CancelWatcher(claims, held));
+        this.handBack = new HandBack(config, requests, claims, clock, held);
         this.poller = daemon(new Poller(config, requests, capacity, claimer, held, idle, lifecycle, retry, events),
                 "drover-poll-" + config.workerId());
         this.publisherThread = daemon(publisher, "drover-publish-" + config.workerId());
@@ -110,8 +103,7 @@ public final class Worker {
     public Worker start() {
         poller.start();
         publisherThread.start();
-        tickers.add(new Ticker("drover-lease-" + config.workerId(), config.heartbeat(), leases::renew));
-        tickers.add(new Ticker("drover-cancel-" + config.workerId(), config.cancelCheck(), cancels::check));
+        watchers.start();
         return this;
     }
 
@@ -150,7 +142,7 @@ public final class Worker {
     /** What is still out when the stop's bound has passed: every held bundle and unpublished result. */
     private List<String> cutShort() {
         List<String> out = new ArrayList<>(publisher.unpublished());
-        held.snapshot().forEach(run -> out.add("bundle " + run.bundleId()));
+        out.addAll(handBack.held());
         return out;
     }
 
@@ -178,7 +170,7 @@ public final class Worker {
                 publisherThread.join(THREAD_GRACE.toMillis());
             }
             notHandedBack.addAll(publisher.unpublished());
-            notHandedBack.addAll(handBackRemaining(deadline - THREAD_GRACE.toNanos()));
+            notHandedBack.addAll(handBack.all(deadline - THREAD_GRACE.toNanos()));
             if (System.nanoTime() - deadline < 0) {
                 publishLeftoverUsage(notHandedBack);
             }
@@ -196,7 +188,7 @@ public final class Worker {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
-        tickers.forEach(Ticker::stop);
+        watchers.stop();
         if (!notHandedBack.isEmpty()) {
             log.warn("worker {} could not hand back: {}; their leases lapse and their tasks run again elsewhere",
                     config.workerId(), String.join(", ", notHandedBack));
@@ -214,38 +206,5 @@ public final class Worker {
         } catch (RuntimeException e) {
             notHandedBack.add("usage of job " + counters.lastJob);
         }
-    }
-
-    /**
-     * Releases every bundle still held, keeping what was reported, and makes its message visible now;
-     * gives up at {@code deadline} (System.nanoTime). Returns what it could not hand back.
-     */
-    private List<String> handBackRemaining(long deadline) {
-        List<String> failed = new ArrayList<>();
-        List<BundleRun> released = new ArrayList<>();
-        for (BundleRun run : held.snapshot()) {
-            try {
-                if (System.nanoTime() - deadline >= 0) {
-                    failed.add("bundle " + run.bundleId());
-                    continue;
-                }
-                claims.release(run.bundleId(), config.workerId(), clock.instant(), Set.copyOf(run.reported));
-            } catch (RuntimeException e) {
-                log.debug("release of {} failed: {}", run.bundleId(), e.toString());
-                failed.add("bundle " + run.bundleId());
-            }
-            held.remove(run);
-            released.add(run);
-        }
-        if (!released.isEmpty() && System.nanoTime() - deadline < 0) {
-            try {
-                requests.changeVisibility(released.stream().map(r -> r.message).toList(), Duration.ZERO);
-                return failed;
-            } catch (RuntimeException e) {
-                log.debug("making {} messages visible failed: {}", released.size(), e.toString());
-            }
-        }
-        released.forEach(run -> failed.add("message " + run.bundleId()));
-        return failed;
     }
 }

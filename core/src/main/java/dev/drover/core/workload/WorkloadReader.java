@@ -2,17 +2,11 @@ package dev.drover.core.workload;
 
 import dev.drover.core.model.Commands;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -51,13 +45,7 @@ public final class WorkloadReader implements Closeable {
     public static final Set<String> BASE_ENV = Set.of("PATH", "HOME", "LANG", "TMPDIR", "USER");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-    private final InputStream in;
-    private final String source;
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-    private final ByteArrayOutputStream lineBytes = new ByteArrayOutputStream(256);
-    private int lineNo;
+    private final WorkloadLines lines;
     private long timeoutMs;
     private int maxAttempts = 1;
     private int replicas = 1;
@@ -72,9 +60,6 @@ public final class WorkloadReader implements Closeable {
     /** The line being expanded into replicas, and the next replica to hand out. */
     private TaskSpec replicating;
     private int nextReplica;
-    private boolean eof;
-    /** Bytes read from the start of the file: where the next line begins. */
-    private long offset;
 
     /**
      * Where a reader stands between two tasks: the byte offset of its next line and the directive
@@ -91,8 +76,7 @@ public final class WorkloadReader implements Closeable {
     }
 
     private WorkloadReader(InputStream in, String source, boolean fromTop) {
-        this.in = in instanceof BufferedInputStream ? in : new BufferedInputStream(in, 64 * 1024);
-        this.source = source;
+        this.lines = new WorkloadLines(in instanceof BufferedInputStream ? in : new BufferedInputStream(in, 64 * 1024), source);
         this.stages = fromTop ? new StageBuilder() : null;
     }
 
@@ -129,12 +113,12 @@ public final class WorkloadReader implements Closeable {
 
     /** Where this reader stands now: {@link #next()} returns the same task as a reader opened here would. */
     public Checkpoint checkpoint() {
-        return new Checkpoint(offset, lineNo, timeoutMs, maxAttempts, replicas, replica, env, waits, replicating, nextReplica, eof);
+        return new Checkpoint(lines.offset(), lines.lineNo(), timeoutMs, maxAttempts, replicas, replica, env, waits, replicating,
+                nextReplica, lines.eof());
     }
 
     private void restore(Checkpoint at) {
-        offset = at.offset();
-        lineNo = at.lineNo();
+        lines.restore(at.offset(), at.lineNo(), at.eof());
         timeoutMs = at.timeoutMs();
         maxAttempts = at.maxAttempts();
         replicas = at.replicas();
@@ -143,7 +127,6 @@ public final class WorkloadReader implements Closeable {
         waits = at.waits();
         replicating = at.replicating();
         nextReplica = at.nextReplica();
-        eof = at.eof();
     }
 
     /**
@@ -164,7 +147,7 @@ public final class WorkloadReader implements Closeable {
             count++;
         }
         if (count == 0) {
-            throw new WorkloadException(source, 0, "the workload has no tasks");
+            throw new WorkloadException(lines.source(), 0, "the workload has no tasks");
         }
         return count;
     }
@@ -181,7 +164,7 @@ public final class WorkloadReader implements Closeable {
             return new TaskSpec(r.line(), r.command(), r.timeoutMs(), r.maxAttempts(), replica, r.env());
         }
         String text;
-        while ((text = readLine()) != null) {
+        while ((text = lines.next()) != null) {
             String line = text.strip();
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
@@ -198,11 +181,11 @@ public final class WorkloadReader implements Closeable {
                 }
                 line = "sleep " + Commands.sleepMillis(line);
             }
-            TaskSpec spec = new TaskSpec(lineNo, line, timeoutMs, maxAttempts, replica, env);
+            TaskSpec spec = new TaskSpec(lines.lineNo(), line, timeoutMs, maxAttempts, replica, env);
             if (stages != null) {
                 String refused = waits.afterReplica() != null && replica != 0
                         ? "@after-replica " + waits.afterReplica() + " pairs replicas of @replicas N lines; not a @replica " + replica + " line"
-                        : stages.line(lineNo, seq, replicas, waits);
+                        : stages.line(lines.lineNo(), seq, replicas, waits);
                 if (refused != null) {
                     throw error(refused);
                 }
@@ -216,7 +199,7 @@ public final class WorkloadReader implements Closeable {
             return spec;
         }
         if (stages != null) {
-            WorkloadException refused = stages.finish(source, waits, lineNo);
+            WorkloadException refused = stages.finish(lines.source(), waits, lines.lineNo());
             if (refused != null) {
                 throw refused;
             }
@@ -293,7 +276,7 @@ public final class WorkloadReader implements Closeable {
             }
         }
         if (stages != null) {
-            String refused = stages.uses(names, directive, lineNo, waits.pendingName());
+            String refused = stages.uses(names, directive, lines.lineNo(), waits.pendingName());
             if (refused != null) {
                 throw error(refused);
             }
@@ -303,7 +286,7 @@ public final class WorkloadReader implements Closeable {
 
     /** The workload's stages (see {@link Stage}), once this reader, started at the top, has read it to the end. */
     public List<Stage> stages() {
-        if (stages == null || !eof) {
+        if (stages == null || !lines.eof()) {
             throw new IllegalStateException("stages are known only to a reader that read the whole file from its top");
         }
         return stages.stages();
@@ -342,53 +325,12 @@ public final class WorkloadReader implements Closeable {
         env = Collections.unmodifiableMap(next);
     }
 
-    /** Next raw line without its terminator, or null at end of input. */
-    private String readLine() throws WorkloadException {
-        if (eof) {
-            return null;
-        }
-        lineBytes.reset();
-        lineNo++;
-        try {
-            int b;
-            while ((b = in.read()) != -1 && b != '\n') {
-                offset++;
-                if (lineBytes.size() >= MAX_LINE_BYTES) {
-                    throw error("line longer than " + MAX_LINE_BYTES + " bytes");
-                }
-                lineBytes.write(b);
-            }
-            if (b == '\n') {
-                offset++;
-            }
-            if (b == -1) {
-                eof = true;
-                if (lineBytes.size() == 0) {
-                    return null;
-                }
-            }
-        } catch (IOException e) {
-            throw new WorkloadException(source, lineNo, "cannot read: " + e.getMessage());
-        }
-        byte[] bytes = lineBytes.toByteArray();
-        int len = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-        try {
-            return utf8.decode(ByteBuffer.wrap(bytes, 0, len)).toString();
-        } catch (CharacterCodingException e) {
-            throw error("not valid UTF-8 text");
-        }
-    }
-
     private WorkloadException error(String reason) {
-        return new WorkloadException(source, lineNo, reason);
+        return lines.error(reason);
     }
 
     @Override
     public void close() {
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // nothing was written; a failed close of a read-only stream loses nothing
-        }
+        lines.close();
     }
 }

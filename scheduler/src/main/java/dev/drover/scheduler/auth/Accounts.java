@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.time.Duration;
 
 /**
  * Users and their tokens, over a {@link UserStore}. A token is 256 random bits from
@@ -34,7 +35,7 @@ public final class Accounts {
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     static final long CACHE_FOR_MILLIS = 10_000;
     /** For docs: how long a removal through another scheduler may take to bite. */
-    public static final java.time.Duration CACHE_FOR = java.time.Duration.ofMillis(CACHE_FOR_MILLIS);
+    public static final Duration CACHE_FOR = Duration.ofMillis(CACHE_FOR_MILLIS);
     private static final int MAX_TOKEN_CHARS = 256;
     private static final SecureRandom RANDOM = new SecureRandom();
 

@@ -63,7 +63,7 @@ public final class JobWaits {
         if (durable) {
             payloads.put(key(job.jobId()), String.join(",", after).getBytes(StandardCharsets.UTF_8));
         }
-        job.waitForJobs(after);
+        job.dependencies().waitForJobs(after);
     }
 
     /** What a recovered job waits on, read back from the payload store (none if nothing was saved). */
@@ -72,14 +72,14 @@ public final class JobWaits {
             return;
         }
         String saved = new String(payloads.get(key(job.jobId())), StandardCharsets.UTF_8).strip();
-        job.waitForJobs(saved.isEmpty() ? List.of() : Arrays.asList(saved.split(",")));
+        job.dependencies().waitForJobs(saved.isEmpty() ? List.of() : Arrays.asList(saved.split(",")));
     }
 
     /** A job ended (or was cancelled): the jobs waiting on it go, or are cancelled. */
     public void ended(JobState upstream, Collection<JobState> live) {
         List<JobState> waiting = new ArrayList<>();
         for (JobState j : live) {
-            if (j.waitingForJobs() && j.afterJobs().contains(upstream.jobId())) {
+            if (j.dependencies().waitingForJobs() && j.dependencies().afterJobs().contains(upstream.jobId())) {
                 waiting.add(j);
             }
         }
@@ -88,10 +88,10 @@ public final class JobWaits {
 
     /** Releases or cancels the job if every job it waits on has ended; else leaves it waiting. */
     public void settle(JobState job) {
-        if (!job.waitingForJobs() || job.done() || job.cancelled()) {
+        if (!job.dependencies().waitingForJobs() || job.done() || job.cancelled()) {
             return;
         }
-        for (String id : job.afterJobs()) {
+        for (String id : job.dependencies().afterJobs()) {
             JobState up = jobs.get(id);
             String failure = up == null ? "job " + id + " is gone" : failure(up);
             if (failure != null) {
@@ -99,12 +99,12 @@ public final class JobWaits {
                 return;
             }
         }
-        for (String id : job.afterJobs()) {
+        for (String id : job.dependencies().afterJobs()) {
             if (!jobs.get(id).done()) {
                 return;
             }
         }
-        job.jobsMet();
+        job.dependencies().jobsMet();
         release.accept(job);
     }
 

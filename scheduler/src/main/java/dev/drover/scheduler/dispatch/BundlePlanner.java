@@ -75,7 +75,7 @@ public final class BundlePlanner implements AutoCloseable {
         this.reader = job.tasks().from(from);
         this.seq = from;
         this.next = reader.next();
-        this.gated = job.hasDependencies();
+        this.gated = job.dependencies().any();
     }
 
     public boolean hasNext() {
@@ -84,7 +84,7 @@ public final class BundlePlanner implements AutoCloseable {
 
     /** Whether the next task may go now (READY also when there is none). */
     public Dependencies.Gate gate() {
-        return next == null || !gated ? Dependencies.Gate.READY : job.gate(seq, next.replica());
+        return next == null || !gated ? Dependencies.Gate.READY : job.dependencies().gate(seq, next.replica());
     }
 
     /**
@@ -94,7 +94,7 @@ public final class BundlePlanner implements AutoCloseable {
     public List<TaskResult> takeBlocked(int max, long now) throws WorkloadException {
         List<TaskResult> out = new ArrayList<>();
         while (next != null && out.size() < max && gate() == Dependencies.Gate.BLOCKED) {
-            long up = job.blocker(seq, next.replica());
+            long up = job.dependencies().blocker(seq, next.replica());
             out.add(TaskResult.decided(job.jobId(), next.toTask(seq, job.files()), TaskStatus.CANCELLED,
                     DEPENDENCY + ": task " + up + " ended " + job.status(up), now));
             seq++;
@@ -123,7 +123,7 @@ public final class BundlePlanner implements AutoCloseable {
             double work = 0;
             long bytes = 0;
             while (next != null && tasks.size() < want && (!exactSizes.isEmpty() || gate() == Dependencies.Gate.READY)) {
-                Task task = job.task(seq, next);
+                Task task = job.dependencies().task(seq, next);
                 long taskBytes = task.command().getBytes(StandardCharsets.UTF_8).length + TASK_JSON_OVERHEAD_BYTES
                         + task.extraJsonBytes();
                 double taskWork = expectedMillis(task);

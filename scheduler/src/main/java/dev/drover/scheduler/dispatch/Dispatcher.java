@@ -181,7 +181,7 @@ public final class Dispatcher implements Runnable {
             forget(job);
             return true;
         }
-        if (job.waitingForJobs()) {
+        if (job.dependencies().waitingForJobs()) {
             return true; // depend/JobWaits enqueues it again once the jobs it waits on have succeeded
         }
         if (!saved.contains(job) && lostWork.remove(job)) { // (a saved batch goes first: its tasks are not lost)
@@ -279,7 +279,7 @@ public final class Dispatcher implements Runnable {
         }
         List<Task> tasks = new ArrayList<>(missing.size());
         job.tasks().forEach(missing.stream().mapToLong(Long::longValue).iterator(),
-                (seq, spec) -> tasks.add(job.task(seq, spec)));
+                (seq, spec) -> tasks.add(job.dependencies().task(seq, spec)));
         List<BundlePlanner.Planned> bundles = BundlePlanner.replan(job, config, clock, sealer, bundleByteLimit, tasks,
                 Long.toString(clock.millis(), 36));
         log.warn("job {}: {} dispatched tasks have neither a result nor a live claim; sending them again", job.jobId(), tasks.size());

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import dev.drover.scheduler.job.JobData;
 
 /**
  * Where a job enters: its workload is spooled to the data directory and checked whole, so a
@@ -39,11 +40,11 @@ public final class Intake {
     public JobState accept(InputStream workload, String name, String owner, String files, int priority)
             throws WorkloadException, IOException {
         String jobId = newJobId();
-        Path dir = dev.drover.scheduler.job.JobData.directory(dataDir.resolve(jobId));
+        Path dir = JobData.directory(dataDir.resolve(jobId));
         Path spool = dir.resolve("workload.txt");
         try {
-            Files.createFile(spool, dev.drover.scheduler.job.JobData.privateFile());
-            dev.drover.scheduler.job.JobData.write(workload, spool);
+            Files.createFile(spool, JobData.privateFile());
+            JobData.write(workload, spool);
         } catch (IOException | RuntimeException e) {
             deleteTree(dir); // over the size limit, or the client went away: nothing of it stays on disk
             throw e;

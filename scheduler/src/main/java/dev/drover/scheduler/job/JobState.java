@@ -4,9 +4,6 @@ import dev.drover.core.Usage;
 import dev.drover.core.codec.Json;
 import dev.drover.core.model.JobStatus;
 import dev.drover.core.model.OutputFile;
-import dev.drover.core.model.Task;
-import dev.drover.core.model.TaskInput;
-import dev.drover.core.workload.TaskSpec;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStart;
 import dev.drover.core.model.TaskStatus;
@@ -18,12 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import org.slf4j.LoggerFactory;
 
 /**
  * The scheduler's live view of one job, made of parts with one job each: where each task stands
  * ({@link TaskProgress}), how long tasks take ({@link TaskTimes}), what the job cost
- * ({@link JobCost}) and how far it is dispatched ({@link DispatchCursor}); with its result log and
+ * ({@link JobCost}), how far it is dispatched ({@link DispatchCursor}), where it is in its life
+ * ({@link JobLife}), what it waits on ({@link JobDependencies}) and, for an ended job read back from
+ * its record, its results replayed when first needed ({@link ResultReplay}); with its result log and
  * its workload ({@link JobWorkload}). Results are idempotent by task id: the first final result of
  * a task wins. Thread-safe: every part is read and written under this object's lock.
  */
@@ -49,28 +47,12 @@ public final class JobState {
     private final TaskTimes times = new TaskTimes();
     private final JobCost cost = new JobCost();
     private final DispatchCursor cursor = new DispatchCursor();
-    /** What its tasks wait on; null until first needed (a recovered job reads its workload for it). */
-    private Dependencies dependencies;
-    /** The jobs it waits on ({@code submit --after}), and whether it still waits for them. */
-    private volatile List<String> afterJobs = List.of();
-    private volatile boolean waitingForJobs;
-    private long finishedAt;
-    private boolean cancelled;
-    private String cancelReason;
-    private long lastResultAt;
-    /** Set on an ended job recovered without its results: replays them into this state when first needed. */
-    private Consumer<JobState> loader;
-    /** True if the loader must run even for a view: the record had no counts per status. */
-    private boolean countsUnknown;
-    private boolean expiring;
+    private final JobDependencies waits;
+    private final JobLife life;
+    private final ResultReplay replay = new ResultReplay();
 
     public JobState(String jobId, String name, String owner, long total, long submittedAt, Path workload, Path resultFile) {
-        this(jobId, name, owner, total, submittedAt, workload, resultFile, null, 0);
-    }
-
-    public JobState(String jobId, String name, String owner, long total, long submittedAt, Path workload, Path resultFile,
-                    String files, int priority) {
-        this(jobId, name, owner, total, submittedAt, new JobWorkload(workload), resultFile, files, priority, false);
+        this(jobId, name, owner, total, submittedAt, new JobWorkload(workload), resultFile, null, 0, false);
     }
 
     /** A job whose workload was just read whole (its index built). */
@@ -88,7 +70,8 @@ public final class JobState {
         this.tasks = workload;
         this.log = lazy ? new ResultLog(resultFile, this::load) : new ResultLog(resultFile);
         this.progress = new TaskProgress((int) total);
-        this.lastResultAt = submittedAt;
+        this.waits = new JobDependencies(this, jobId, files, workload, progress::status, replay::pending, this::load);
+        this.life = new JobLife(submittedAt);
     }
 
     /**
@@ -101,14 +84,10 @@ public final class JobState {
                 resultFile, r.files(), r.priority(), true);
         synchronized (job) {
             job.cursor.dispatched(r.dispatched());
-            job.cancelled = r.state() == JobStatus.CANCELLED;
-            job.cancelReason = job.cancelled ? (r.cancelReason() != null ? r.cancelReason() : CANCELLED_BY_USER) : null;
+            boolean cancelled = r.state() == JobStatus.CANCELLED;
+            job.life.ended(r.finishedAt(), cancelled ? (r.cancelReason() != null ? r.cancelReason() : CANCELLED_BY_USER) : null);
             job.cost.budgetUsd(r.budgetUsd());
-            job.finishedAt = r.finishedAt();
-            job.lastResultAt = r.finishedAt();
-            job.expiring = true;
-            job.loader = loader;
-            job.countsUnknown = !job.progress.summarize(r.counts());
+            job.replay.arm(loader, !job.progress.summarize(r.counts()));
         }
         return job;
     }
@@ -171,43 +150,17 @@ public final class JobState {
 
     /** Replays an ended job's results if they are not loaded yet; a failure leaves it to be loaded again. */
     private synchronized void load() {
-        Consumer<JobState> l = loader;
-        if (l == null) {
-            return;
-        }
-        loader = null;
-        long ended = finishedAt;
-        Map<TaskStatus, Long> summary = progress.finalCounts();
-        boolean unknown = countsUnknown;
-        progress.reset();
-        finishedAt = 0;
-        try {
-            l.accept(this);
-        } catch (RuntimeException e) {
-            progress.reset();
-            log.clear();
-            progress.summarize(summary);
-            countsUnknown = unknown;
-            loader = l;
-            throw e;
-        } finally {
-            finishedAt = ended;
-        }
-        countsUnknown = false;
+        replay.run(this, progress, log, life);
     }
 
     /** When every task had a final status (epoch ms), or 0. */
     public synchronized long finishedAt() {
-        return finishedAt;
+        return life.finishedAt();
     }
 
     /** True the first time it is asked once the job has ended: its store items are then marked to expire. */
     synchronized boolean markExpiring() {
-        if (expiring || finishedAt == 0) {
-            return false;
-        }
-        expiring = true;
-        return true;
+        return life.markExpiring();
     }
 
     /** A task that has started and has no final result yet: where it runs and since when. */
@@ -287,98 +240,22 @@ public final class JobState {
             }
             fresh.add(r);
             lines.add(jsonLines != null ? jsonLines.get(i) : Json.write(r));
-            dependencies().recorded(r);
+            waits.stages().recorded(r);
         }
         log.append(lines);
         if (!fresh.isEmpty()) {
-            lastResultAt = now;
+            life.resultAt(now);
         }
-        if (progress.finalCount() == total() && finishedAt == 0) {
-            finishedAt = now;
+        if (progress.finalCount() == total() && !life.done()) {
+            life.finishedAt(now);
             notifyAll();
         }
         return fresh;
     }
 
-    /** What its tasks wait on, built from its workload's stages the first time it is needed. */
-    private Dependencies dependencies() {
-        if (dependencies == null) {
-            if (loader != null && !java.nio.file.Files.exists(tasks.file())) {
-                return Dependencies.NONE; // an ended job whose workload is not here: it sends nothing more
-            }
-            try {
-                List<dev.drover.core.workload.Stage> stages = tasks.stages();
-                dependencies = stages.isEmpty() ? Dependencies.NONE : new Dependencies(stages);
-            } catch (dev.drover.core.workload.WorkloadException e) {
-                // results are taken whatever happens; without its workload the job cannot send a task anyway
-                LoggerFactory.getLogger(JobState.class).warn("job {}: cannot read its workload's stages ({}); "
-                        + "no dependencies are counted", jobId(), e.getMessage());
-                dependencies = Dependencies.NONE;
-            }
-        }
-        return dependencies;
-    }
-
-    /** Makes it wait, before sending any task, until these jobs have succeeded ({@code depend/JobWaits} decides). */
-    public void waitForJobs(List<String> jobIds) {
-        afterJobs = List.copyOf(jobIds);
-        waitingForJobs = !jobIds.isEmpty();
-    }
-
-    /** The jobs it waits on, or waited on. */
-    public List<String> afterJobs() {
-        return afterJobs;
-    }
-
-    /** True while it waits for other jobs: it sends nothing. */
-    public boolean waitingForJobs() {
-        return waitingForJobs;
-    }
-
-    /** Every job it waits on succeeded: it may send. */
-    public void jobsMet() {
-        waitingForJobs = false;
-    }
-
-    /** Task {@code seq}, as read from the workload, ready to send: with the job's files and its inputs. */
-    public synchronized Task task(long seq, TaskSpec spec) {
-        Task task = spec.toTask(seq, files());
-        List<TaskInput> inputs = dependencies().inputs(seq, spec.replica());
-        return inputs.isEmpty() ? task : task.withInputs(inputs);
-    }
-
-    /** True if some of its tasks wait on others. */
-    public synchronized boolean hasDependencies() {
-        return !dependencies().isEmpty();
-    }
-
-    /** Whether task {@code seq}, replica {@code replica} of its line, may be sent now. */
-    public synchronized Dependencies.Gate gate(long seq, int replica) {
-        return dependencies().gate(seq, replica, progress::status);
-    }
-
-    /** The task whose end without success blocks task {@code seq}, or -1. */
-    public synchronized long blocker(long seq, int replica) {
-        return dependencies().blockerOf(seq, replica, progress::status);
-    }
-
-    /** True if some of these results end tasks that others wait on: a waiting task may now go, or be cancelled. */
-    public synchronized boolean releases(List<TaskResult> results) {
-        Dependencies d = dependencies();
-        return !d.isEmpty() && results.stream().anyMatch(r -> d.awaited(r.seq()));
-    }
-
-    /** What task {@code seq} still waits for, one sentence each (empty: nothing). */
-    public synchronized List<String> waitingFor(long seq) {
-        load();
-        return dependencies().waitingFor(jobId(), seq, progress::status);
-    }
-
-    /** The stage holding task {@code seq}, or null (it is named by no line and waits on none). */
-    public synchronized dev.drover.core.workload.Stage stageOf(long seq) {
-        Dependencies d = dependencies();
-        int s = d.stageOf(seq);
-        return s < 0 ? null : d.stage(s);
+    /** What its tasks wait on: which may be sent, what blocks them, what they wait for. */
+    public JobDependencies dependencies() {
+        return waits;
     }
 
     public synchronized TaskStatus status(long seq) {
@@ -391,10 +268,10 @@ public final class JobState {
      * those that wait on tasks not yet succeeded. What the fleet is sized for.
      */
     public synchronized long runnable() {
-        if (waitingForJobs || cancelled) {
+        if (waits.waitingForJobs() || life.cancelled()) {
             return 0;
         }
-        return Math.max(0, remaining() - dependencies().notReady(progress::status));
+        return Math.max(0, remaining() - waits.stages().notReady(progress::status));
     }
 
     /** Tasks not yet final: waiting to be dispatched, on the queue, or running. */
@@ -404,35 +281,32 @@ public final class JobState {
 
     /** Marks the job cancelled for this reason; the first reason given stays. */
     public synchronized void markCancelled(String reason) {
-        cancelled = true;
-        if (cancelReason == null) {
-            cancelReason = reason;
-        }
+        life.cancel(reason);
     }
 
     /** Why the job was cancelled, or null if it was not. */
     public synchronized String cancelReason() {
-        return cancelReason;
+        return life.cancelReason();
     }
 
     public synchronized boolean cancelled() {
-        return cancelled;
+        return life.cancelled();
     }
 
     public synchronized boolean done() {
-        return finishedAt != 0;
+        return life.done();
     }
 
     /** Waits until every task has a final status. */
     public synchronized void awaitDone() throws InterruptedException {
-        while (finishedAt == 0) {
+        while (!life.done()) {
             wait();
         }
     }
 
     /** Tasks on the queue or running: dispatched and not yet final. */
     public synchronized long outstanding() {
-        return finishedAt != 0 || cancelled ? 0 : Math.max(0, cursor.dispatched() - progress.finalCount());
+        return life.done() || life.cancelled() ? 0 : Math.max(0, cursor.dispatched() - progress.finalCount());
     }
 
     public long dispatched() {
@@ -444,19 +318,21 @@ public final class JobState {
     }
 
     public synchronized JobStatus state() {
-        return cancelled ? JobStatus.CANCELLED : finishedAt != 0 ? JobStatus.DONE
-                : cursor.dispatched() > 0 ? JobStatus.RUNNING : JobStatus.SUBMITTED;
+        return life.state(cursor.dispatched());
     }
 
     public synchronized JobRecord record() {
-        return new JobRecord(jobId(), name(), owner(), total(), cursor.dispatched(), cursor.sending(), state(), submittedAt(),
-                finishedAt, files(), priority(), cost.budgetUsd(), cancelReason, finishedAt != 0 ? progress.finalCounts() : Map.of());
+        return record(cursor.dispatched(), cursor.sending(), life.done() ? progress.finalCounts() : Map.of());
     }
 
     /** The record to save before sending bundles of these sizes: the cursor past them. */
     public synchronized JobRecord recordSending(List<Integer> sizes) {
-        return new JobRecord(jobId(), name(), owner(), total(), cursor.after(sizes), sizes, state(), submittedAt(), finishedAt,
-                files(), priority(), cost.budgetUsd(), cancelReason, Map.of());
+        return record(cursor.after(sizes), sizes, Map.of());
+    }
+
+    private JobRecord record(long dispatched, List<Integer> sending, Map<TaskStatus, Long> counts) {
+        return new JobRecord(jobId(), name(), owner(), total(), dispatched, sending, state(), submittedAt(), life.finishedAt(),
+                files(), priority(), cost.budgetUsd(), life.cancelReason(), counts);
     }
 
     /** Moves the cursor past {@code n} tasks that are not sent (a failed dependency cancelled them). */
@@ -471,7 +347,7 @@ public final class JobState {
 
     /** When the job last received a result (or was submitted): how long its work has been silent. */
     public synchronized long lastResultAt() {
-        return lastResultAt;
+        return life.lastResultAt();
     }
 
     /** The seqs below the dispatch cursor that have no final result yet. */
@@ -481,34 +357,15 @@ public final class JobState {
     }
 
     public synchronized JobView view(long now) {
-        if (countsUnknown) {
+        if (replay.countsUnknown()) {
             load();
         }
-        long end = finishedAt != 0 ? finishedAt : now;
+        long end = life.done() ? life.finishedAt() : now;
         double wall = Math.max(1, end - submittedAt()) / 1000.0;
         Usage usage = cost.usage();
         return new JobView(jobId(), name(), owner(), state(), total(), cursor.dispatched(), progress.counts(), submittedAt(),
-                finishedAt, wall, progress.finalCount() / wall, usage.sqsRequests(), usage.dynamoWrites(), usage.dynamoReads(),
+                life.finishedAt(), wall, progress.finalCount() / wall, usage.sqsRequests(), usage.dynamoWrites(), usage.dynamoReads(),
                 usage.s3Requests(), cost.duplicates(), progress.workers(), times.taskSeconds(), cost.ec2WorkerSeconds(),
-                cost.requestsUsd(), cost.ec2Usd(), cost.budgetUsd(), cancelReason, afterJobs, stageCounts());
-    }
-
-    /** Each stage's counts (none until the job's stages are known: a recovered job's, once its workload is read). */
-    private List<JobView.StageCount> stageCounts() {
-        if (dependencies == null || dependencies.isEmpty()) {
-            return List.of();
-        }
-        List<Dependencies.StageProgress> all = dependencies.progress();
-        return all.stream().map(p -> new JobView.StageCount(p.stage().name(), p.stage().firstLine(), p.stage().size(),
-                p.succeeded(), p.ended(), waitsOn(p.stage(), all))).toList();
-    }
-
-    private static List<String> waitsOn(dev.drover.core.workload.Stage stage, List<Dependencies.StageProgress> all) {
-        List<String> names = new ArrayList<>();
-        stage.after().forEach(u -> names.add(all.get(u).stage().name()));
-        if (stage.afterReplica() >= 0) {
-            names.add(all.get(stage.afterReplica()).stage().name() + " (replica-wise)");
-        }
-        return names;
+                cost.requestsUsd(), cost.ec2Usd(), cost.budgetUsd(), life.cancelReason(), waits.afterJobs(), waits.stageCounts());
     }
 }

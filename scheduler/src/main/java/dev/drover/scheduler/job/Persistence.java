@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import dev.drover.core.memory.InMemoryJobStore;
 
 /**
  * What the scheduler writes so that a restart loses nothing: the workload (to the payload store),
@@ -41,7 +42,7 @@ public final class Persistence {
 
     public Persistence(Optional<JobStore> store, PayloadStore payloads, Retention retention) {
         this.store = store;
-        this.idempotencyKeys = store.orElseGet(dev.drover.core.memory.InMemoryJobStore::new);
+        this.idempotencyKeys = store.orElseGet(InMemoryJobStore::new);
         this.payloads = payloads;
         this.retention = retention;
     }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.function.Predicate;
 
 /**
  * Rebuilds the jobs of an earlier scheduler run from the job store. A job still running gets its
@@ -50,7 +51,7 @@ public final class Recovery {
     }
 
     /** The same, for the jobs {@code wanted} picks (a replica: the ended ones; it takes running ones one by one). */
-    public List<Recovered> jobs(java.util.function.Predicate<JobRecord> wanted) throws IOException {
+    public List<Recovered> jobs(Predicate<JobRecord> wanted) throws IOException {
         List<Recovered> out = new ArrayList<>();
         Persistence persistence = new Persistence(Optional.of(store), payloads, retention);
         int ended = 0;
@@ -93,7 +94,7 @@ public final class Recovery {
             JobData.write(in, spool);
         }
         JobState job = new JobState(record.jobId(), record.name(), record.owner(), record.total(),
-                record.submittedAt(), spool, dir.resolve("results.jsonl"), record.files(), record.priority());
+                record.submittedAt(), new JobWorkload(spool), dir.resolve("results.jsonl"), record.files(), record.priority());
         job.dispatched(record.dispatched());
         job.cost().budgetUsd(record.budgetUsd());
         if (record.state() == JobStatus.CANCELLED) {

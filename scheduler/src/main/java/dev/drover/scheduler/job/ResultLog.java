@@ -17,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.Set;
 
 /**
  * A job's results as JSON lines in a file: appended whole lines at a time, read by any number of
@@ -47,7 +48,7 @@ public final class ResultLog implements AutoCloseable {
 
     private static FileChannel open(Path file) {
         try {
-            FileChannel channel = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING), JobData.privateFile());
             Files.setPosixFilePermissions(file, JobData.FILE); // one an earlier version made 0644
             return channel;

@@ -29,6 +29,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.ArrayList;
+import java.util.HashMap;
 
 /**
  * Reruns some of a job's tasks as a new job: its failed ones, or one failure group (exit code and
@@ -170,7 +172,7 @@ public final class Rerun {
     private static void write(JobState job, BitSet chosen, Path file) throws IOException, WorkloadException {
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             Directives written = new Directives(out);
-            job.tasks().forEach(chosen.stream().asLongStream().iterator(), (seq, t) -> written.task(t, job.stageOf(seq)));
+            job.tasks().forEach(chosen.stream().asLongStream().iterator(), (seq, t) -> written.task(t, job.dependencies().stageOf(seq)));
         }
     }
 
@@ -184,15 +186,15 @@ public final class Rerun {
         private List<String> after = List.of();
         private boolean anyway;
         /** Per stage of the job, the names its rerun lines got; and by stage and replica, for replica-wise waits. */
-        private final Map<Integer, List<String>> names = new java.util.HashMap<>();
-        private final Map<String, String> byReplica = new java.util.HashMap<>();
+        private final Map<Integer, List<String>> names = new HashMap<>();
+        private final Map<String, String> byReplica = new HashMap<>();
 
         Directives(BufferedWriter out) {
             this.out = out;
         }
 
         void task(TaskSpec t, Stage stage) throws IOException {
-            List<String> waits = new java.util.ArrayList<>();
+            List<String> waits = new ArrayList<>();
             if (stage != null) {
                 stage.after().forEach(u -> waits.addAll(names.getOrDefault(u, List.of())));
                 String paired = stage.afterReplica() < 0 ? null : byReplica.get(stage.afterReplica() + "/" + t.replica());
@@ -209,7 +211,7 @@ public final class Rerun {
             if (stage != null && stage.name() != null) {
                 String name = stage.replicas() == 1 ? stage.name() : stage.name() + "-r" + t.replica();
                 out.write("@name " + name + "\n");
-                names.computeIfAbsent(stage.index(), k -> new java.util.ArrayList<>()).add(name);
+                names.computeIfAbsent(stage.index(), k -> new ArrayList<>()).add(name);
                 byReplica.put(stage.index() + "/" + t.replica(), name);
             }
             if (t.timeoutMs() != timeout) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import dev.drover.core.AtomicFile;
 
 /** The token in a file readable by this account only: directory 0700, file 0600, moved into place atomically. */
 public record FileTokenSink(Path file) implements AdminTokenSink {
@@ -13,7 +14,7 @@ public record FileTokenSink(Path file) implements AdminTokenSink {
         if (!Files.exists(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
-        dev.drover.core.AtomicFile.write(file, token + "\n", "rw-------");
+        AtomicFile.write(file, token + "\n", "rw-------");
         return file + " (mode 0600)";
     }
 }

@@ -7,6 +7,7 @@ import java.security.cert.X509Certificate;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import java.nio.charset.StandardCharsets;
 
 /** A certificate's SHA-256 over its DER encoding, as 64 lowercase hex digits: what a client pins. */
 public record Fingerprint(String hex) {
@@ -34,8 +35,8 @@ public record Fingerprint(String hex) {
 
     /** Constant time: a pin is not secret, but there is no reason to leak how much of it matched. */
     public boolean matches(X509Certificate certificate) {
-        return MessageDigest.isEqual(hex.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-                of(certificate).hex.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return MessageDigest.isEqual(hex.getBytes(StandardCharsets.US_ASCII),
+                of(certificate).hex.getBytes(StandardCharsets.US_ASCII));
     }
 
     @Override

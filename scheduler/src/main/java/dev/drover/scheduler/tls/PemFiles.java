@@ -23,6 +23,9 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.openssl.PEMException;
+import org.bouncycastle.util.io.pem.PemGenerationException;
+import org.bouncycastle.util.io.pem.PemObject;
 
 /**
  * PEM in and out, through BouncyCastle: a key as PKCS#8 ({@code PRIVATE KEY}) or in the older
@@ -51,7 +54,7 @@ public final class PemFiles {
                     chain.add(converter.getCertificate(holder));
                 }
             }
-        } catch (GeneralSecurityException | org.bouncycastle.openssl.PEMException e) {
+        } catch (GeneralSecurityException | PEMException e) {
             throw new IllegalArgumentException(file + ": not a readable PEM certificate: " + e.getMessage(), e);
         }
         if (chain.isEmpty()) {
@@ -76,7 +79,7 @@ public final class PemFiles {
                             + "readable by the scheduler's account only (e.g. openssl pkey -in KEY -out PLAIN)");
                 }
             }
-        } catch (org.bouncycastle.openssl.PEMException e) {
+        } catch (PEMException e) {
             throw new IllegalArgumentException(file + ": not a readable PEM key: " + e.getMessage(), e);
         }
         throw new IllegalArgumentException(file + ": no private key in it (expected PEM: PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)");
@@ -91,7 +94,7 @@ public final class PemFiles {
     public static String pem(PrivateKey key) {
         try {
             return write(new JcaPKCS8Generator(key, null).generate());
-        } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
+        } catch (PemGenerationException e) {
             throw new IllegalArgumentException("cannot encode the key: " + e.getMessage(), e);
         }
     }
@@ -99,7 +102,7 @@ public final class PemFiles {
     private static String write(Object pemObject) {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            if (pemObject instanceof org.bouncycastle.util.io.pem.PemObject ready) {
+            if (pemObject instanceof PemObject ready) {
                 writer.writeObject(ready);
             } else {
                 writer.writeObject(pemObject);

@@ -29,6 +29,7 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import dev.drover.core.AtomicFile;
 
 /**
  * A self-signed identity kept in a directory: made at first start (an EC P-256 key, a certificate
@@ -67,8 +68,8 @@ public final class SelfSigned {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         // the key first, so a crash in between leaves a state the check above reports rather than a lone certificate
-        dev.drover.core.AtomicFile.write(key, PemFiles.pem(identity.key()), "rw-------");
-        dev.drover.core.AtomicFile.write(certificate, PemFiles.pem(identity.leaf()), "rw-r--r--");
+        AtomicFile.write(key, PemFiles.pem(identity.key()), "rw-------");
+        AtomicFile.write(certificate, PemFiles.pem(identity.leaf()), "rw-r--r--");
         writeFingerprint(dir, identity.fingerprint());
         return new Loaded(identity, true, certificate);
     }
@@ -102,7 +103,7 @@ public final class SelfSigned {
         Path file = dir.resolve(FINGERPRINT_FILE);
         String text = fingerprint.hex() + "\n";
         if (!Files.exists(file) || !Files.readString(file, StandardCharsets.US_ASCII).equals(text)) {
-            dev.drover.core.AtomicFile.write(file, text, "rw-r--r--");
+            AtomicFile.write(file, text, "rw-r--r--");
         }
     }
 }

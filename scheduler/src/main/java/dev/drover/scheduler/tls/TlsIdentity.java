@@ -7,6 +7,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import java.io.IOException;
 
 /** What the server presents: its private key and certificate chain, leaf first. */
 public record TlsIdentity(PrivateKey key, List<X509Certificate> chain) {
@@ -37,7 +38,7 @@ public record TlsIdentity(PrivateKey key, List<X509Certificate> chain) {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keys.getKeyManagers(), null, null);
             return context;
-        } catch (GeneralSecurityException | java.io.IOException e) {
+        } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("the TLS key does not fit its certificate: " + e.getMessage(), e);
         }
     }

@@ -96,15 +96,15 @@ public final class Why {
                     : new Reason("cancelled", "the job is cancelled"));
             return;
         }
-        if (job.waitingForJobs()) {
-            for (String id : job.afterJobs()) {
+        if (job.dependencies().waitingForJobs()) {
+            for (String id : job.dependencies().afterJobs()) {
                 scheduler.status(id).filter(v -> v.finishedAt() == 0).ifPresent(v -> reasons.add(new Reason("waiting-for-job",
                         "waiting for job " + id + " (submit --after): " + v.counts().getOrDefault(TaskStatus.SUCCEEDED, 0L)
                                 + " of " + v.total() + " done")));
             }
             return;
         }
-        List<String> waits = job.waitingFor(task);
+        List<String> waits = job.dependencies().waitingFor(task);
         if (!waits.isEmpty()) {
             waits.forEach(w -> reasons.add(new Reason("dependency", w)));
             return;

@@ -78,7 +78,7 @@ class JobWaitsTest extends DependencyFixture {
         s.close();
         open.remove(s);
         Scheduler again = start();
-        assertEquals(List.of(first), again.job(second).orElseThrow().afterJobs());
+        assertEquals(List.of(first), again.job(second).orElseThrow().dependencies().afterJobs());
         Thread.sleep(300);
         assertEquals(0, again.status(second).orElseThrow().dispatched(), "still waiting after the restart");
         workers(1);

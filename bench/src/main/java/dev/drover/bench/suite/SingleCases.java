@@ -1,0 +1,58 @@
+package dev.drover.bench.suite;
+
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The options of the cases {@code drover bench} runs alone, instead of the matrix: one mixin a case. */
+final class SingleCases {
+    private SingleCases() {}
+
+    /** {@code --files}: files in, outputs out. */
+    static final class Files {
+        @Option(names = "--files", description = "Only the files cases: a task's added time with a 100 MB files directory"
+                + " (in-JVM pool), and 1 MB outputs beside a raw S3 PutObject loop (local AWS). Writes files.md and files.json.")
+        boolean on;
+
+        @Option(names = "--files-tasks", paramLabel = "N", defaultValue = "1000", description = "Tasks in each --files case (default: ${DEFAULT-VALUE}).")
+        int tasks;
+
+        @Option(names = "--files-case", paramLabel = "in|out", description = "With --files: only this case (default: both).")
+        String only;
+    }
+
+    /** {@code --dashboard}: the dashboard's first render and its event stream. */
+    static final class Dashboard {
+        @Option(names = "--dashboard", description = "Only the dashboard case: its first render and its event stream's"
+                + " bytes/s with 1,000 jobs and one of --dashboard-tasks tasks running on the in-JVM pool. Writes dashboard.md and dashboard.json.")
+        boolean on;
+
+        @Option(names = "--dashboard-tasks", paramLabel = "N", defaultValue = "1000000",
+                description = "Tasks of the big job in --dashboard (default: ${DEFAULT-VALUE}).")
+        int tasks;
+    }
+
+    /** {@code --recovery}: a restart with many ended jobs. */
+    static final class Recovery {
+        @Option(names = "--recovery", description = "Only the restart case: a scheduler in a child JVM with -Xmx256m recovering --recovery-jobs"
+                + " ended jobs from dynoxide, beside an empty table. Writes recovery.md and recovery.json.")
+        boolean on;
+
+        @Option(names = "--recovery-jobs", paramLabel = "N", defaultValue = "10000", description = "Ended jobs for --recovery (default: ${DEFAULT-VALUE}).")
+        int jobs;
+    }
+
+    /** {@code --scale}: many tasks through SQS, then simulated big fleets. */
+    static final class Scale {
+        @Option(names = "--scale", description = "Only the scale cases, in a JVM of their own at -Xmx512m: --scale-tasks x sleep 0"
+                + " through local AWS, then simulated fleets of --scale-workers workers x 16 threads running 1 s tasks.")
+        boolean on;
+
+        @Option(names = "--scale-tasks", paramLabel = "N", defaultValue = "10000000",
+                description = "Tasks of the --scale case through SQS (default: ${DEFAULT-VALUE}; 0 skips it).")
+        int tasks;
+
+        @Option(names = "--scale-workers", split = ",", paramLabel = "N", defaultValue = "100,1000",
+                description = "Simulated fleet sizes of --scale, 16 threads each (default: ${DEFAULT-VALUE}).")
+        List<Integer> workers;
+    }
+}
