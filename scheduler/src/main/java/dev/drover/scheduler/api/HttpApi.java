@@ -11,6 +11,8 @@ import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.auth.Accounts;
 import dev.drover.scheduler.auth.Sessions;
 import dev.drover.scheduler.billing.Billing;
+import dev.drover.scheduler.forward.OwnerRouting;
+import dev.drover.scheduler.forward.ReplicaLink;
 import dev.drover.scheduler.rerun.Rerun;
 import dev.drover.scheduler.tls.Transport;
 import dev.drover.scheduler.why.Why;
@@ -23,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
@@ -96,6 +99,9 @@ public final class HttpApi implements AutoCloseable {
     private final SessionsResource sessions;
     /** The route table: a handler for each first segment of an authenticated path. */
     private final Map<String, Resource> resources;
+    private final Scheduler engine;
+    /** Set when this server is one replica of several: requests for another replica's running jobs go to it. */
+    private volatile Forwarder forwarder;
 
     public HttpApi(Scheduler scheduler, String host, int port, FleetView fleet, Accounts accounts) throws IOException {
         this(scheduler, host, port, fleet, accounts, Limits.defaults());
@@ -121,6 +127,7 @@ public final class HttpApi implements AutoCloseable {
     private HttpApi(Scheduler scheduler, String host, int port, FleetView fleet, Accounts accounts, Limits limits,
                     Transport transport, Clock billingClock, Duration billingEvery) throws IOException {
         this.transport = transport;
+        this.engine = scheduler;
         this.billing = new Billing(scheduler, () -> scheduler.metrics().fleetStatus(), accounts::list, billingClock, billingEvery);
         this.limits = limits;
         this.requests = new Semaphore(limits.threads());
@@ -132,7 +139,11 @@ public final class HttpApi implements AutoCloseable {
         Why why = new Why(scheduler, () -> scheduler.metrics().fleetStatus(), () -> scheduler.metrics().queue());
         EventsResource events = new EventsResource(dashboard, streams);
         Map<String, Resource> table = new LinkedHashMap<>();
-        table.put("jobs", new JobsResource(scheduler, billing, why, new Rerun(scheduler), streams, limits.maxBodyBytes()));
+        table.put("jobs", new JobsResource(scheduler, billing, why, new Rerun(scheduler), streams, limits.maxBodyBytes(),
+                (ex, user, here) -> {
+                    Forwarder f = forwarder;
+                    return f == null || Authenticator.forwarded(ex) ? here : f.everywhere(here, user);
+                }));
         table.put("files", new FilesResource(scheduler));
         table.put("users", new UsersResource(accounts, signIns));
         table.put("session", sessions);
@@ -176,6 +187,17 @@ public final class HttpApi implements AutoCloseable {
     public String dashboardUrl(String host, User user) {
         String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
         return transport.scheme() + "://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port() + loginPath(user);
+    }
+
+    /**
+     * Makes this server one replica of several: a request for a running job another replica owns is passed
+     * to that replica ({@link Forwarder}), the jobs list spans every live replica, and requests other replicas
+     * forward here are taken as the caller whose name they signed.
+     */
+    public HttpApi forwarding(OwnerRouting routing, ReplicaLink link) {
+        authenticator.replicas(link.credential());
+        this.forwarder = new Forwarder(routing, link);
+        return this;
     }
 
     /** Per-job EC2 shares, budgets, bills and forecasts. */
@@ -299,7 +321,45 @@ public final class HttpApi implements AutoCloseable {
         if (resource == null) {
             throw Refusal.notFound();
         }
-        resource.handle(ex, method, path, query, user);
+        if (!forwarded(ex, path, query, user)) {
+            resource.handle(ex, method, path, query, user);
+        }
+    }
+
+    /**
+     * Passes a request for a running job of another replica to that replica; false if it is answered here
+     * (this replica's job, an ended job of any replica, an unknown one, or a request forwarded here already).
+     */
+    private boolean forwarded(HttpExchange ex, List<String> path, Map<String, String> query, User user) throws Exception {
+        Forwarder f = forwarder;
+        String jobId = jobOf(path, query);
+        if (f == null || jobId == null || Authenticator.forwarded(ex) || engine.status(jobId).isPresent()) {
+            return false;
+        }
+        Optional<OwnerRouting.Remote> owner = f.ownerElsewhere(jobId);
+        if (owner.isEmpty()) {
+            return false;
+        }
+        if (stream(path, query)) {
+            try (StreamBudget.Permit held = streams.acquire(user.name())) {
+                f.forward(ex, jobId, owner.get(), user, true);
+            }
+        } else {
+            f.forward(ex, jobId, owner.get(), user, false);
+        }
+        return true;
+    }
+
+    /** The job a request is about: {@code /jobs/ID/...}, {@code /dashboard/jobs/ID}, {@code /events?job=ID}; else null. */
+    private static String jobOf(List<String> path, Map<String, String> query) {
+        if (path.get(0).equals("jobs") && path.size() >= 2) {
+            return path.get(1);
+        }
+        if (path.get(0).equals("dashboard") && path.size() == 3 && path.get(1).equals("jobs")) {
+            return path.get(2);
+        }
+        String job = query.get("job");
+        return EventsResource.isStream(path) && job != null && !job.isEmpty() ? job : null;
     }
 
     @Override
