@@ -7,7 +7,7 @@ import static dev.drover.scheduler.api.Replies.refuse;
 import com.sun.net.httpserver.HttpExchange;
 import dev.drover.core.InfrastructureException;
 import dev.drover.core.port.User;
-import dev.drover.scheduler.Scheduler;
+import dev.drover.scheduler.Engine;
 import dev.drover.scheduler.auth.Accounts;
 import dev.drover.scheduler.auth.Sessions;
 import dev.drover.scheduler.billing.Billing;
@@ -99,32 +99,32 @@ public final class HttpApi implements AutoCloseable {
     private final SessionsResource sessions;
     /** The route table: a handler for each first segment of an authenticated path. */
     private final Map<String, Resource> resources;
-    private final Scheduler engine;
+    private final Engine engine;
     /** Set when this server is one replica of several: requests for another replica's running jobs go to it. */
     private volatile Forwarder forwarder;
 
-    public HttpApi(Scheduler scheduler, String host, int port, FleetView fleet, Accounts accounts) throws IOException {
+    public HttpApi(Engine scheduler, String host, int port, FleetView fleet, Accounts accounts) throws IOException {
         this(scheduler, host, port, fleet, accounts, Limits.defaults());
     }
 
-    public HttpApi(Scheduler scheduler, String host, int port, FleetView fleet, Accounts accounts, Limits limits)
+    public HttpApi(Engine scheduler, String host, int port, FleetView fleet, Accounts accounts, Limits limits)
             throws IOException {
         this(scheduler, host, port, fleet, accounts, limits, Transport.plain());
     }
 
     /** As above, served over {@code transport}: plain HTTP or HTTPS. */
-    public HttpApi(Scheduler scheduler, String host, int port, FleetView fleet, Accounts accounts, Limits limits,
+    public HttpApi(Engine scheduler, String host, int port, FleetView fleet, Accounts accounts, Limits limits,
             Transport transport) throws IOException {
         this(scheduler, host, port, fleet, accounts, limits, transport, Clock.systemUTC(), Billing.DEFAULT_EVERY);
     }
 
     /** With the clock that says which month it is, and how often budgets are checked. */
-    public HttpApi(Scheduler scheduler, String host, int port, FleetView fleet, Accounts accounts, Limits limits,
+    public HttpApi(Engine scheduler, String host, int port, FleetView fleet, Accounts accounts, Limits limits,
                    Clock billingClock, Duration billingEvery) throws IOException {
         this(scheduler, host, port, fleet, accounts, limits, Transport.plain(), billingClock, billingEvery);
     }
 
-    private HttpApi(Scheduler scheduler, String host, int port, FleetView fleet, Accounts accounts, Limits limits,
+    private HttpApi(Engine scheduler, String host, int port, FleetView fleet, Accounts accounts, Limits limits,
                     Transport transport, Clock billingClock, Duration billingEvery) throws IOException {
         this.transport = transport;
         this.engine = scheduler;
