@@ -112,6 +112,10 @@ class ReplicaAnswersEndToEndTest {
             assertEquals(0, jobs.code(), jobs.err());
             assertTrue(jobs.out().contains(jobId), "B's jobs list holds A's running job: " + jobs.out());
 
+            Run bill = drover(client, "bill", "-s", bAddress, "--json");
+            assertEquals(0, bill.code(), bill.err());
+            assertTrue(bill.out().contains(jobId), "B's bill holds A's running job: " + bill.out());
+
             // another user: 404 on B as on A, for A's job
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> added = http.send(HttpRequest.newBuilder(URI.create("http://" + aAddress + "/users?name=bob"))

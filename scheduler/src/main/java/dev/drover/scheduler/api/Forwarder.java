@@ -1,7 +1,9 @@
 package dev.drover.scheduler.api;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.sun.net.httpserver.HttpExchange;
 import dev.drover.core.port.User;
+import dev.drover.scheduler.billing.Bill;
 import dev.drover.scheduler.forward.OwnerRouting;
 import dev.drover.scheduler.forward.ReplicaLink;
 import dev.drover.scheduler.model.JobView;
@@ -41,6 +43,7 @@ final class Forwarder {
     private static final List<String> PASSED = List.of("Content-Type", "Retry-After", "Allow", "Cache-Control",
             "Content-Disposition", "X-Content-Type-Options");
 
+    private static final TypeReference<Bill> BILL = new TypeReference<>() {};
     private final OwnerRouting routing;
     private final ReplicaLink link;
 
@@ -144,6 +147,22 @@ final class Forwarder {
         List<JobView> merged = new ArrayList<>(all.values());
         merged.sort(Comparator.comparingLong(JobView::submittedAt).thenComparing(JobView::jobId));
         return merged;
+    }
+
+    /** {@code GET /bill} over every live replica: this replica's bill and each other's for the same query, one line a job. */
+    Bill billEverywhere(Bill here, User user, String target) {
+        List<Bill> bills = new ArrayList<>(List.of(here));
+        for (String address : routing.others()) {
+            try {
+                bills.add(link.get(address, user.name(), target, BILL));
+            } catch (IOException e) {
+                log.info("the bill leaves out replica {}: {}", address, e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return bills.size() == 1 ? here : Bill.merge(here.since(), bills);
     }
 
     /** Of two views of one job, the one that knows more: an ended one over a running one, else the later-held first. */

@@ -148,7 +148,12 @@ public final class HttpApi implements AutoCloseable {
         table.put("users", new UsersResource(accounts, signIns));
         table.put("session", sessions);
         table.put("fleet", new FleetResource(fleet));
-        table.put("bill", new BillResource(billing));
+        table.put("bill", new BillResource(billing, (ex, user, here) -> {
+            Forwarder f = forwarder;
+            return f == null || Authenticator.forwarded(ex) ? here
+                    : f.billEverywhere(here, user, ex.getRequestURI().getRawPath()
+                            + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery()));
+        }));
         table.put("events", events);
         table.put("dashboard", events);
         table.put("metrics", new MetricsResource(scheduler));

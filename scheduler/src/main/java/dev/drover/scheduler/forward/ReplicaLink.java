@@ -63,12 +63,17 @@ public final class ReplicaLink {
 
     /** The jobs {@code user} may see on the replica at {@code address} that it holds itself (its list, not merged again). */
     public List<JobView> jobs(String address, String user) throws IOException, InterruptedException {
-        HttpResponse<InputStream> response = send(address, user, "GET", "/jobs", new byte[0], null, false);
+        return get(address, user, "/jobs", JOBS);
+    }
+
+    /** {@code user}'s {@code GET target} on the replica at {@code address}, as it answers for itself alone. */
+    public <T> T get(String address, String user, String target, TypeReference<T> type) throws IOException, InterruptedException {
+        HttpResponse<InputStream> response = send(address, user, "GET", target, new byte[0], null, false);
         try (InputStream in = response.body()) {
             if (response.statusCode() != 200) {
-                throw new IOException("replica at " + address + " answered " + response.statusCode() + " for its jobs");
+                throw new IOException("replica at " + address + " answered " + response.statusCode() + " for " + target);
             }
-            return Json.MAPPER.readValue(in, JOBS);
+            return Json.MAPPER.readValue(in, type);
         }
     }
 }
