@@ -28,8 +28,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,18 +41,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReplicaAnswersEndToEndTest {
     static final Clock CLOCK = Clock.systemUTC();
-    static EmbeddedAws stack;
+    /** A stack a test: each test's first replica makes the admin, whose token the test reads. */
+    EmbeddedAws stack;
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startLocalAws() {
+    @BeforeEach
+    void startLocalAws() {
         stack = new EmbeddedAws(Optional.empty());
     }
 
-    @AfterAll
-    static void stopLocalAws() {
+    @AfterEach
+    void stopLocalAws() {
         stack.close();
     }
 
@@ -155,6 +156,52 @@ class ReplicaAnswersEndToEndTest {
             assertEquals(20, all.stream().map(TaskResult::seq).distinct().count(), "each task once");
             assertEquals(16, all.stream().filter(r -> r.status() == TaskStatus.CANCELLED).count());
             assertNotEquals(aAddress, bAddress);
+        }
+    }
+
+    /**
+     * A follow through B of A's job, and A's host lost (SIGSTOP: its connections stay open and silent, as when a
+     * host vanishes, unlike a kill, whose connections close): B cuts the forwarded stream once it judges A gone,
+     * the client asks again, B takes the job over and answers itself, and the follow ends with every task once.
+     */
+    @Test
+    void aFollowThroughBOutlivesTheLossOfTheOwnersHost() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Map<String, String> env = new HashMap<>(stack.emulators.endpoints().workerEnvironment());
+        env.put("HOME", home.toString());
+        Path workload = Files.writeString(dir.resolve("w.txt"), "sleep 1500\n".repeat(64));
+        try (DroverProcess a = DroverProcess.start(dir.resolve("a.log"), env, "scheduler", "-rw", "--replica", "-s", "0",
+                "--data", dir.resolve("a").toString());
+             DroverProcess b = startSecond(env);
+             ProcessFleetLauncher fleet = new ProcessFleetLauncher(EmbeddedAws.workerCommand(8, "60s"),
+                     stack.emulators.endpoints().workerEnvironment(), dir.resolve("workers"), CLOCK)) {
+            String aAddress = a.awaitListening();
+            String bAddress = b.awaitListening();
+            fleet.launch(1);
+            ClientEnvironment client = ClientEnvironment.of(Map.of("HOME", home.toString()), dir.toString());
+            SchedulerClient onA = new SchedulerClient(aAddress, ServiceCredentials.of(client, aAddress).token().orElseThrow());
+            String jobId = onA.submit(workload, "w").jobId();
+            Thread.sleep(2000); // B has read A's heartbeat
+            CompletableFuture<Run> follow = CompletableFuture.supplyAsync(() -> drover(client, "results", jobId, "--follow",
+                    "-s", bAddress));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (onA.job(jobId).counts().getOrDefault(TaskStatus.SUCCEEDED, 0L) < 8) {
+                assertTrue(System.nanoTime() < deadline, "no results on A:\n" + a.output());
+                Thread.sleep(100);
+            }
+            ProcessHandle host = a.handle().orElseThrow();
+            new ProcessBuilder("kill", "-STOP", Long.toString(host.pid())).start().waitFor();
+            try {
+                Run followed = follow.get(120, TimeUnit.SECONDS);
+                assertEquals(0, followed.code(), followed.err() + "\nB's log:\n" + b.output());
+                List<TaskResult> all = followed.out().lines().map(Json::result).toList();
+                assertEquals(64, all.size(), followed.out());
+                assertEquals(64, all.stream().map(TaskResult::seq).distinct().count(), "each task once");
+                assertTrue(all.stream().allMatch(r -> r.status() == TaskStatus.SUCCEEDED));
+                assertTrue(b.output().contains("its forwarded stream is cut"), "B cut the stream of the silent owner:\n" + b.output());
+            } finally {
+                new ProcessBuilder("kill", "-CONT", Long.toString(host.pid())).start().waitFor();
+            }
         }
     }
 

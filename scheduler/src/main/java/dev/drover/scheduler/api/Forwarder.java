@@ -2,6 +2,7 @@ package dev.drover.scheduler.api;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.sun.net.httpserver.HttpExchange;
+import dev.drover.core.Periodic;
 import dev.drover.core.port.User;
 import dev.drover.scheduler.billing.Bill;
 import dev.drover.scheduler.forward.OwnerRouting;
@@ -20,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * tasks it has, by task number. An owner that does not connect is 503 with {@code Retry-After}: within a
  * lease its jobs pass to a live replica, which then answers for them itself.
  */
-final class Forwarder {
+final class Forwarder implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
     /** A forwarded request's body (a rerun's selection) is small: the API's own limit for a workload does not apply. */
     static final int MAX_BODY = 1 << 20;
@@ -44,12 +47,70 @@ final class Forwarder {
             "Content-Disposition", "X-Content-Type-Options");
 
     private static final TypeReference<Bill> BILL = new TypeReference<>() {};
+    /** How often open forwarded streams are checked against the registry. */
+    static final Duration WATCH = Duration.ofSeconds(1);
     private final OwnerRouting routing;
     private final ReplicaLink link;
+    /** Streams being copied from an owner, so one whose owner is judged gone can be cut (see {@link #watch}). */
+    private final Set<Copying> streams = ConcurrentHashMap.newKeySet();
+    private final Periodic watch;
+
+    /** A stream copied from {@code replica} on {@code thread}; cut and ended are decided under its lock. */
+    private static final class Copying {
+        final String replica;
+        final InputStream in;
+        final Thread thread;
+        private boolean ended;
+
+        Copying(String replica, InputStream in, Thread thread) {
+            this.replica = replica;
+            this.in = in;
+            this.thread = thread;
+        }
+
+        /** Cuts the copy unless it has ended: the thread is interrupted only while it still copies. */
+        synchronized void cut() {
+            if (!ended) {
+                try {
+                    in.close();
+                } catch (IOException e) {
+                    // cut either way
+                }
+                thread.interrupt();
+            }
+        }
+
+        /** The copy is over: no cut reaches the thread after this, and one that came is cleared. */
+        synchronized void end() {
+            ended = true;
+            Thread.interrupted();
+        }
+    }
 
     Forwarder(OwnerRouting routing, ReplicaLink link) {
         this.routing = routing;
         this.link = link;
+        this.watch = Periodic.withFixedDelay("drover-forward-watch", WATCH, WATCH, this::watch);
+    }
+
+    /**
+     * Cuts the forwarded streams whose owner is judged gone. A killed owner's connections close by themselves,
+     * but a lost host's stay open and silent: without this, its followers would wait on it for ever. The reading
+     * thread is interrupted too, since closing a response stream does not wake a read blocked on it.
+     */
+    private void watch() {
+        for (Copying c : streams) {
+            if (!routing.alive(c.replica)) {
+                log.info("replica {} is judged gone: its forwarded stream is cut so the client asks again", c.replica);
+                streams.remove(c);
+                c.cut();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        watch.stop(WATCH);
     }
 
     ReplicaLink link() {
@@ -80,7 +141,16 @@ final class Forwarder {
                     owner.replica(), address, e.toString());
             throw new Refusal(503, "job " + jobId + "'s replica did not answer; try again", Map.of("Retry-After", "2"));
         }
-        copy(ex, answer, stream);
+        Copying copying = new Copying(owner.replica(), answer.body(), Thread.currentThread());
+        if (stream) {
+            streams.add(copying);
+        }
+        try {
+            copy(ex, answer, stream);
+        } finally {
+            streams.remove(copying);
+            copying.end(); // a cut by the watch leaves no interrupt on the server's thread
+        }
     }
 
     private static byte[] readBody(HttpExchange ex) throws IOException, Refusal {

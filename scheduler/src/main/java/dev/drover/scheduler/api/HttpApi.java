@@ -369,6 +369,10 @@ public final class HttpApi implements AutoCloseable {
 
     @Override
     public void close() {
+        Forwarder f = forwarder;
+        if (f != null) {
+            f.close();
+        }
         billing.close();
         server.close();
     }

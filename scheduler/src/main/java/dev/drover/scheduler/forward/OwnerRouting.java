@@ -40,6 +40,11 @@ public final class OwnerRouting {
     /** Another replica that owns a job, and where it answers if it is alive. */
     public record Remote(String replica, Optional<String> address) {}
 
+    /** True while the replica is judged alive (as of this replica's last heartbeat: no call made). */
+    public boolean alive(String replica) {
+        return live.get().containsKey(replica);
+    }
+
     /** The other live replicas' addresses, for a list that spans them all ({@code GET /jobs}). */
     public List<String> others() {
         return live.get().entrySet().stream().filter(e -> !e.getKey().equals(self)).map(Map.Entry::getValue).sorted().toList();
