@@ -338,7 +338,9 @@ public final class HttpApi implements AutoCloseable {
     private boolean forwarded(HttpExchange ex, List<String> path, Map<String, String> query, User user) throws Exception {
         Forwarder f = forwarder;
         String jobId = jobOf(path, query);
-        if (f == null || jobId == null || Authenticator.forwarded(ex) || engine.status(jobId).isPresent()) {
+        // an id no job can have is not looked up as an owner: the resource answers it as it would anywhere
+        if (f == null || jobId == null || Authenticator.forwarded(ex) || !JOB_ID.matcher(jobId).matches()
+                || engine.status(jobId).isPresent()) {
             return false;
         }
         Optional<OwnerRouting.Remote> owner = f.ownerElsewhere(jobId);
@@ -354,6 +356,9 @@ public final class HttpApi implements AutoCloseable {
         }
         return true;
     }
+
+    /** What a job id can be (letters and digits, as {@code intake/JobIds} makes them): anything else is no job. */
+    private static final java.util.regex.Pattern JOB_ID = java.util.regex.Pattern.compile("[a-z0-9]{1,64}");
 
     /** The job a request is about: {@code /jobs/ID/...}, {@code /dashboard/jobs/ID}, {@code /events?job=ID}; else null. */
     private static String jobOf(List<String> path, Map<String, String> query) {
