@@ -113,10 +113,6 @@ final class Forwarder implements AutoCloseable {
         watch.stop(WATCH);
     }
 
-    ReplicaLink link() {
-        return link;
-    }
-
     /** The running job's owner if it is another replica (one read of the job's owner). */
     Optional<OwnerRouting.Remote> ownerElsewhere(String jobId) {
         return routing.elsewhere(jobId);
