@@ -205,6 +205,32 @@ class ReplicaAnswersEndToEndTest {
         }
     }
 
+    /** Over HTTPS, replicas sharing one certificate forward to each other, trusting exactly that certificate. */
+    @Test
+    void replicasOverHttpsForwardToEachOther() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Map<String, String> env = new HashMap<>(stack.emulators.endpoints().workerEnvironment());
+        env.put("HOME", home.toString());
+        Path workload = Files.writeString(dir.resolve("w.txt"), "sleep 600000\n".repeat(4));
+        String tls = dir.resolve("tls").toString(); // one certificate, as the deployed replicas share one
+        try (DroverProcess a = DroverProcess.start(dir.resolve("a.log"), env, "scheduler", "-rw", "--replica", "-s", "0",
+                "--data", dir.resolve("a").toString(), "--tls-self-signed", tls);
+             DroverProcess b = startSecond(env, "--tls-self-signed", tls)) {
+            String aAddress = a.awaitListening();
+            String bAddress = b.awaitListening();
+            ClientEnvironment client = ClientEnvironment.of(Map.of("HOME", home.toString()), dir.toString());
+            Run submitted = drover(client, "submit", "-s", aAddress, "-w", workload.toString());
+            assertEquals(0, submitted.code(), submitted.err());
+            String jobId = submitted.out().lines().findFirst().orElseThrow().trim();
+            Thread.sleep(2000); // B has read A's heartbeat
+            Run status = drover(client, "status", jobId, "-s", bAddress, "--json");
+            assertEquals(0, status.code(), status.err() + "\nB's log:\n" + b.output());
+            JsonNode view = Json.MAPPER.readTree(status.out());
+            assertEquals(jobId, view.get("jobId").asText());
+            assertEquals(0, view.get("finishedAt").asLong(), "A's live view, through B over HTTPS");
+        }
+    }
+
     private static HttpResponse<String> get(HttpClient http, String address, String path, Map<String, String> headers)
             throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + address + path)).GET();
@@ -212,9 +238,11 @@ class ReplicaAnswersEndToEndTest {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private DroverProcess startSecond(Map<String, String> env) throws Exception {
+    private DroverProcess startSecond(Map<String, String> env, String... more) throws Exception {
         Thread.sleep(3000); // the first start creates the admin; the second finds it in the shared users table
-        return DroverProcess.start(dir.resolve("b.log"), env, "scheduler", "-rw", "--replica", "-s", "0",
-                "--data", dir.resolve("b").toString());
+        List<String> args = new java.util.ArrayList<>(List.of("scheduler", "-rw", "--replica", "-s", "0",
+                "--data", dir.resolve("b").toString()));
+        args.addAll(List.of(more));
+        return DroverProcess.start(dir.resolve("b.log"), env, args.toArray(String[]::new));
     }
 }
