@@ -88,19 +88,29 @@ final class SchedulerClient {
      * Every exchange goes through here, so a TLS refusal is one clear message (exit 2), never a stack trace.
      * With several addresses (scheduler replicas), a call that may be repeated (a read, a cancel, a submit
      * with its idempotency key) and could not reach one replica goes to the next; a keyed submit also when a
-     * replica answers 5xx (it may have died mid-submit: the key makes the retry answer the job, if made).
+     * replica answers 5xx (it may have died mid-submit: the key makes the retry answer the job, if made). A
+     * repeatable call answered 503 with {@code Retry-After} (a replica busy, or the owner of the job being
+     * replaced: its jobs pass to a live replica within a lease) goes to the next address, and once every
+     * address has said so, is asked again after the wait, for up to {@link #UNAVAILABLE_PATIENCE}.
      */
     private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body)
             throws IOException, InterruptedException {
         int first = current;
+        long giveUpAt = System.nanoTime() + UNAVAILABLE_PATIENCE.toNanos();
         for (int attempt = 0; ; attempt++) {
             URI base = bases.get((first + attempt) % bases.size());
+            boolean lastOfRound = (attempt + 1) % bases.size() == 0;
             boolean last = attempt + 1 >= bases.size();
             try {
                 HttpResponse<T> response = http.send(at(request, base), body);
-                if (response.statusCode() >= 500 && !last && keyedSubmit(request)) {
+                Optional<Long> wait = response.statusCode() == 503 && repeatable(request) ? retryAfter(response) : Optional.empty();
+                boolean again = wait.isPresent() && System.nanoTime() + wait.get() * 1_000_000_000L < giveUpAt;
+                if (again || (response.statusCode() >= 500 && !last && keyedSubmit(request))) {
                     if (response.body() instanceof InputStream in) {
                         in.close();
+                    }
+                    if (again && lastOfRound) {
+                        Thread.sleep(wait.get() * 1000);
                     }
                     continue;
                 }
@@ -109,11 +119,23 @@ final class SchedulerClient {
             } catch (SSLException e) {
                 throw UntrustedScheduler.of(base, pinned, e);
             } catch (IOException e) {
-                if (last || !repeatable(request)) {
+                if (!repeatable(request) || (last && (attempt + 1 == bases.size() || System.nanoTime() >= giveUpAt))) {
                     throw e;
+                }
+                if (lastOfRound) {
+                    Thread.sleep(1000); // a later round (after a 503): no address answered this time either
                 }
             }
         }
+    }
+
+    /** How long a repeatable call keeps asking while every replica answers 503 with Retry-After: a deployed takeover's time, twice. */
+    static final Duration UNAVAILABLE_PATIENCE = Duration.ofSeconds(30);
+
+    /** The seconds a 503 asks the client to wait (1 to 10); empty if it names none. */
+    private static Optional<Long> retryAfter(HttpResponse<?> response) {
+        return response.headers().firstValue("Retry-After").filter(v -> v.matches("\\d{1,2}"))
+                .map(Long::parseLong).filter(n -> n >= 1 && n <= 10);
     }
 
     /** Reads, a cancel (cancelling twice is cancelling once), and a submit with its idempotency key. */

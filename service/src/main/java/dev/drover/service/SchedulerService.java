@@ -2,6 +2,10 @@ package dev.drover.service;
 
 import dev.drover.core.Periodic;
 import dev.drover.scheduler.Scheduler;
+import dev.drover.scheduler.collect.BundleProofs;
+import dev.drover.scheduler.forward.OwnerRouting;
+import dev.drover.scheduler.forward.ReplicaCredential;
+import dev.drover.scheduler.forward.ReplicaLink;
 import dev.drover.scheduler.fleet.Demand;
 import dev.drover.scheduler.replica.ReplicaNode;
 import java.time.Duration;
@@ -96,6 +100,11 @@ public final class SchedulerService implements AutoCloseable {
                 // last: it beats only once the API answers, and it is the first closed (stops dispatching, then leaves)
                 node.set(push(started, new ReplicaNode(r.store(), scheduler, r.id(), h.bind() + ":" + api.get().port(), r.timing(),
                         options.clock()).start()));
+                // any replica answers: requests for another replica's running job go to it, as the caller
+                ReplicaCredential credential = ReplicaCredential.derivedFrom(
+                        backend.payloads().get(BundleProofs.KEY_OBJECT), options.clock());
+                api.get().forwarding(new OwnerRouting(r.store(), r.id(), node.get()::liveAddresses),
+                        new ReplicaLink(credential, h.transport()));
             }
             return new SchedulerService(scheduler, pool, provisioner, api, started);
         } catch (IOException | RuntimeException e) {

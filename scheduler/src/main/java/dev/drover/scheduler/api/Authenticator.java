@@ -4,21 +4,43 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.drover.core.port.User;
 import dev.drover.scheduler.auth.Accounts;
 import dev.drover.scheduler.auth.Sessions;
+import dev.drover.scheduler.forward.ReplicaCredential;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Who sends a request: a bearer token's user, or a signed-in browser's (whose writes must carry the CSRF value). */
+/**
+ * Who sends a request: a bearer token's user, a signed-in browser's (whose writes must carry the CSRF value),
+ * or, on a request another replica forwarded, the caller whose name that replica signed ({@link ReplicaCredential}).
+ * A forwarded name is taken only with a valid signature: a client that sends the header is refused, whatever
+ * else it carries.
+ */
 final class Authenticator {
+    /** The exchange's attribute set on a request another replica forwarded: it is answered here, never forwarded again. */
+    static final String FORWARDED = "drover.forwarded";
     private final Accounts accounts;
     private final Sessions sessions;
+    /** Set when this server is one replica of several; until then a forwarded request is refused. */
+    private volatile ReplicaCredential replicas;
 
     Authenticator(Accounts accounts, Sessions sessions) {
         this.accounts = accounts;
         this.sessions = sessions;
     }
 
+    void replicas(ReplicaCredential credential) {
+        this.replicas = credential;
+    }
+
+    static boolean forwarded(HttpExchange ex) {
+        return Boolean.TRUE.equals(ex.getAttribute(FORWARDED));
+    }
+
     User authenticate(HttpExchange ex) throws Refusal {
+        String forwardedFor = ex.getRequestHeaders().getFirst(ReplicaCredential.HEADER);
+        if (forwardedFor != null) {
+            return forwardedCaller(ex, forwardedFor);
+        }
         String header = ex.getRequestHeaders().getFirst("Authorization");
         if (header == null) {
             Optional<Sessions.Session> session = sessionOf(ex);
@@ -64,5 +86,20 @@ final class Authenticator {
             }
         }
         return Optional.empty();
+    }
+
+    /** The caller a replica forwarded the request for, as they are now; 401 for a signature that is not a replica's. */
+    private User forwardedCaller(HttpExchange ex, String value) throws Refusal {
+        ReplicaCredential credential = replicas;
+        String target = ex.getRequestURI().getRawPath() + (ex.getRequestURI().getRawQuery() == null ? ""
+                : "?" + ex.getRequestURI().getRawQuery());
+        Optional<String> name = credential == null ? Optional.empty()
+                : credential.verify(value, ex.getRequestMethod(), target);
+        if (name.isEmpty()) {
+            throw new Refusal(401, ReplicaCredential.HEADER + " is for scheduler replicas only; this one is not valid here");
+        }
+        User user = accounts.byName(name.get()).orElseThrow(() -> new Refusal(401, "invalid or revoked token"));
+        ex.setAttribute(FORWARDED, true);
+        return user;
     }
 }

@@ -5,6 +5,7 @@ import static dev.drover.scheduler.api.Replies.json;
 
 import com.sun.net.httpserver.HttpExchange;
 import dev.drover.core.port.User;
+import dev.drover.scheduler.billing.Bill;
 import dev.drover.scheduler.billing.Billing;
 import dev.drover.scheduler.billing.Since;
 import java.util.List;
@@ -16,9 +17,16 @@ import java.util.Map;
  */
 final class BillResource implements Resource {
     private final Billing billing;
+    private final Everywhere everywhere;
 
-    BillResource(Billing billing) {
+    /** The bill as the caller should see it, from this replica's {@code here}: with other replicas' jobs, if any. */
+    interface Everywhere {
+        Bill of(HttpExchange ex, User user, Bill here);
+    }
+
+    BillResource(Billing billing, Everywhere everywhere) {
         this.billing = billing;
+        this.everywhere = everywhere;
     }
 
     @Override
@@ -48,6 +56,6 @@ final class BillResource implements Resource {
         } catch (IllegalArgumentException e) {
             throw new Refusal(400, e.getMessage());
         }
-        json(ex, 200, billing.bill(who, since));
+        json(ex, 200, everywhere.of(ex, user, billing.bill(who, since)));
     }
 }

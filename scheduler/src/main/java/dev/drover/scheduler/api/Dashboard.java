@@ -6,7 +6,7 @@ import dev.drover.core.port.MessageQueue.QueueDepth;
 import dev.drover.core.port.User;
 import dev.drover.scheduler.model.JobView;
 import dev.drover.scheduler.rerun.Rerun;
-import dev.drover.scheduler.Scheduler;
+import dev.drover.scheduler.Engine;
 import dev.drover.scheduler.job.JobState;
 import dev.drover.scheduler.metrics.SchedulerMetrics;
 import java.io.IOException;
@@ -49,10 +49,10 @@ final class Dashboard {
     static final double DYNAMO_READ_USD = 0.25e-6;
     static final double S3_USD = 5e-6;
 
-    private final Scheduler scheduler;
+    private final Engine scheduler;
     private final SchedulerMetrics metrics;
 
-    Dashboard(Scheduler scheduler) {
+    Dashboard(Engine scheduler) {
         this.scheduler = scheduler;
         this.metrics = scheduler.metrics();
     }

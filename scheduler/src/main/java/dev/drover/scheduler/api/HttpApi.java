@@ -7,10 +7,12 @@ import static dev.drover.scheduler.api.Replies.refuse;
 import com.sun.net.httpserver.HttpExchange;
 import dev.drover.core.InfrastructureException;
 import dev.drover.core.port.User;
-import dev.drover.scheduler.Scheduler;
+import dev.drover.scheduler.Engine;
 import dev.drover.scheduler.auth.Accounts;
 import dev.drover.scheduler.auth.Sessions;
 import dev.drover.scheduler.billing.Billing;
+import dev.drover.scheduler.forward.OwnerRouting;
+import dev.drover.scheduler.forward.ReplicaLink;
 import dev.drover.scheduler.rerun.Rerun;
 import dev.drover.scheduler.tls.Transport;
 import dev.drover.scheduler.why.Why;
@@ -23,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
@@ -96,31 +99,35 @@ public final class HttpApi implements AutoCloseable {
     private final SessionsResource sessions;
     /** The route table: a handler for each first segment of an authenticated path. */
     private final Map<String, Resource> resources;
+    private final Engine engine;
+    /** Set when this server is one replica of several: requests for another replica's running jobs go to it. */
+    private volatile Forwarder forwarder;
 
-    public HttpApi(Scheduler scheduler, String host, int port, FleetView fleet, Accounts accounts) throws IOException {
+    public HttpApi(Engine scheduler, String host, int port, FleetView fleet, Accounts accounts) throws IOException {
         this(scheduler, host, port, fleet, accounts, Limits.defaults());
     }
 
-    public HttpApi(Scheduler scheduler, String host, int port, FleetView fleet, Accounts accounts, Limits limits)
+    public HttpApi(Engine scheduler, String host, int port, FleetView fleet, Accounts accounts, Limits limits)
             throws IOException {
         this(scheduler, host, port, fleet, accounts, limits, Transport.plain());
     }
 
     /** As above, served over {@code transport}: plain HTTP or HTTPS. */
-    public HttpApi(Scheduler scheduler, String host, int port, FleetView fleet, Accounts accounts, Limits limits,
+    public HttpApi(Engine scheduler, String host, int port, FleetView fleet, Accounts accounts, Limits limits,
             Transport transport) throws IOException {
         this(scheduler, host, port, fleet, accounts, limits, transport, Clock.systemUTC(), Billing.DEFAULT_EVERY);
     }
 
     /** With the clock that says which month it is, and how often budgets are checked. */
-    public HttpApi(Scheduler scheduler, String host, int port, FleetView fleet, Accounts accounts, Limits limits,
+    public HttpApi(Engine scheduler, String host, int port, FleetView fleet, Accounts accounts, Limits limits,
                    Clock billingClock, Duration billingEvery) throws IOException {
         this(scheduler, host, port, fleet, accounts, limits, Transport.plain(), billingClock, billingEvery);
     }
 
-    private HttpApi(Scheduler scheduler, String host, int port, FleetView fleet, Accounts accounts, Limits limits,
+    private HttpApi(Engine scheduler, String host, int port, FleetView fleet, Accounts accounts, Limits limits,
                     Transport transport, Clock billingClock, Duration billingEvery) throws IOException {
         this.transport = transport;
+        this.engine = scheduler;
         this.billing = new Billing(scheduler, () -> scheduler.metrics().fleetStatus(), accounts::list, billingClock, billingEvery);
         this.limits = limits;
         this.requests = new Semaphore(limits.threads());
@@ -132,12 +139,21 @@ public final class HttpApi implements AutoCloseable {
         Why why = new Why(scheduler, () -> scheduler.metrics().fleetStatus(), () -> scheduler.metrics().queue());
         EventsResource events = new EventsResource(dashboard, streams);
         Map<String, Resource> table = new LinkedHashMap<>();
-        table.put("jobs", new JobsResource(scheduler, billing, why, new Rerun(scheduler), streams, limits.maxBodyBytes()));
+        table.put("jobs", new JobsResource(scheduler, billing, why, new Rerun(scheduler), streams, limits.maxBodyBytes(),
+                (ex, user, here) -> {
+                    Forwarder f = forwarder;
+                    return f == null || Authenticator.forwarded(ex) ? here : f.everywhere(here, user);
+                }));
         table.put("files", new FilesResource(scheduler));
         table.put("users", new UsersResource(accounts, signIns));
         table.put("session", sessions);
         table.put("fleet", new FleetResource(fleet));
-        table.put("bill", new BillResource(billing));
+        table.put("bill", new BillResource(billing, (ex, user, here) -> {
+            Forwarder f = forwarder;
+            return f == null || Authenticator.forwarded(ex) ? here
+                    : f.billEverywhere(here, user, ex.getRequestURI().getRawPath()
+                            + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery()));
+        }));
         table.put("events", events);
         table.put("dashboard", events);
         table.put("metrics", new MetricsResource(scheduler));
@@ -176,6 +192,17 @@ public final class HttpApi implements AutoCloseable {
     public String dashboardUrl(String host, User user) {
         String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
         return transport.scheme() + "://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port() + loginPath(user);
+    }
+
+    /**
+     * Makes this server one replica of several: a request for a running job another replica owns is passed
+     * to that replica ({@link Forwarder}), the jobs list spans every live replica, and requests other replicas
+     * forward here are taken as the caller whose name they signed.
+     */
+    public HttpApi forwarding(OwnerRouting routing, ReplicaLink link) {
+        authenticator.replicas(link.credential());
+        this.forwarder = new Forwarder(routing, link);
+        return this;
     }
 
     /** Per-job EC2 shares, budgets, bills and forecasts. */
@@ -299,11 +326,58 @@ public final class HttpApi implements AutoCloseable {
         if (resource == null) {
             throw Refusal.notFound();
         }
-        resource.handle(ex, method, path, query, user);
+        if (!forwarded(ex, path, query, user)) {
+            resource.handle(ex, method, path, query, user);
+        }
+    }
+
+    /**
+     * Passes a request for a running job of another replica to that replica; false if it is answered here
+     * (this replica's job, an ended job of any replica, an unknown one, or a request forwarded here already).
+     */
+    private boolean forwarded(HttpExchange ex, List<String> path, Map<String, String> query, User user) throws Exception {
+        Forwarder f = forwarder;
+        String jobId = jobOf(path, query);
+        // an id no job can have is not looked up as an owner: the resource answers it as it would anywhere
+        if (f == null || jobId == null || Authenticator.forwarded(ex) || !JOB_ID.matcher(jobId).matches()
+                || engine.status(jobId).isPresent()) {
+            return false;
+        }
+        Optional<OwnerRouting.Remote> owner = f.ownerElsewhere(jobId);
+        if (owner.isEmpty()) {
+            return false;
+        }
+        if (stream(path, query)) {
+            try (StreamBudget.Permit held = streams.acquire(user.name())) {
+                f.forward(ex, jobId, owner.get(), user, true);
+            }
+        } else {
+            f.forward(ex, jobId, owner.get(), user, false);
+        }
+        return true;
+    }
+
+    /** What a job id can be (letters and digits, as {@code intake/JobIds} makes them): anything else is no job. */
+    private static final java.util.regex.Pattern JOB_ID = java.util.regex.Pattern.compile("[a-z0-9]{1,64}");
+
+    /** The job a request is about: {@code /jobs/ID/...}, {@code /dashboard/jobs/ID}, {@code /events?job=ID}; else null. */
+    private static String jobOf(List<String> path, Map<String, String> query) {
+        if (path.get(0).equals("jobs") && path.size() >= 2) {
+            return path.get(1);
+        }
+        if (path.get(0).equals("dashboard") && path.size() == 3 && path.get(1).equals("jobs")) {
+            return path.get(2);
+        }
+        String job = query.get("job");
+        return EventsResource.isStream(path) && job != null && !job.isEmpty() ? job : null;
     }
 
     @Override
     public void close() {
+        Forwarder f = forwarder;
+        if (f != null) {
+            f.close();
+        }
         billing.close();
         server.close();
     }

@@ -37,8 +37,16 @@ final class JobsResource implements Resource {
     private final Rerun rerun;
     private final StreamBudget streams;
     private final long maxBodyBytes;
+    private final JobsList everywhere;
 
-    JobsResource(Engine scheduler, Billing billing, Why why, Rerun rerun, StreamBudget streams, long maxBodyBytes) {
+    /** The jobs list as the caller should see it, from this replica's {@code here}: with other replicas', if any. */
+    interface JobsList {
+        List<JobView> of(HttpExchange ex, User user, List<JobView> here);
+    }
+
+    JobsResource(Engine scheduler, Billing billing, Why why, Rerun rerun, StreamBudget streams, long maxBodyBytes,
+                 JobsList everywhere) {
+        this.everywhere = everywhere;
         this.scheduler = scheduler;
         this.billing = billing;
         this.why = why;
@@ -62,7 +70,7 @@ final class JobsResource implements Resource {
             if (method.equals("POST")) {
                 submit(ex, query, user);
             } else {
-                json(ex, 200, scheduler.list().stream().filter(j -> visible(j, user)).toList());
+                json(ex, 200, everywhere.of(ex, user, scheduler.list().stream().filter(j -> visible(j, user)).toList()));
             }
             return;
         }

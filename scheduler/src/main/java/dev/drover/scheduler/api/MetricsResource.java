@@ -4,7 +4,7 @@ import static dev.drover.scheduler.api.Replies.allow;
 
 import com.sun.net.httpserver.HttpExchange;
 import dev.drover.core.port.User;
-import dev.drover.scheduler.Scheduler;
+import dev.drover.scheduler.Engine;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -12,9 +12,9 @@ import java.util.Map;
 
 /** GET /metrics: the scheduler's figures in the Prometheus text format. */
 final class MetricsResource implements Resource {
-    private final Scheduler scheduler;
+    private final Engine scheduler;
 
-    MetricsResource(Scheduler scheduler) {
+    MetricsResource(Engine scheduler) {
         this.scheduler = scheduler;
     }
 

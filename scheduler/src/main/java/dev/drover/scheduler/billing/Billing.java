@@ -6,7 +6,7 @@ import dev.drover.core.workload.WorkloadException;
 import dev.drover.scheduler.model.JobView;
 import dev.drover.scheduler.model.Prices;
 import dev.drover.scheduler.model.Quotas;
-import dev.drover.scheduler.Scheduler;
+import dev.drover.scheduler.Engine;
 import dev.drover.scheduler.job.JobState;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +37,7 @@ public final class Billing implements AutoCloseable {
     /** How long the users' monthly budgets, read from the user store, are trusted. */
     static final Duration USERS_FOR = Duration.ofSeconds(30);
 
-    private final Scheduler scheduler;
+    private final Engine scheduler;
     private final Supplier<Map<String, Object>> fleet;
     private final Supplier<List<User>> users;
     private final Clock clock;
@@ -54,7 +54,7 @@ public final class Billing implements AutoCloseable {
      * @param fleet the provisioner's status ({@code costUsd}, {@code billedWorkerSeconds}); the in-JVM pool's has neither
      * @param users the users, for their monthly budgets
      */
-    public Billing(Scheduler scheduler, Supplier<Map<String, Object>> fleet, Supplier<List<User>> users, Clock clock,
+    public Billing(Engine scheduler, Supplier<Map<String, Object>> fleet, Supplier<List<User>> users, Clock clock,
                    Duration every) {
         this.scheduler = scheduler;
         this.fleet = fleet;

@@ -47,6 +47,7 @@ public final class ReplicaNode implements AutoCloseable {
     private volatile long renewedAt = Long.MIN_VALUE / 2;
     private volatile boolean leaving;
     private volatile Map<String, String> addresses = Map.of();
+    private volatile Map<String, String> live = Map.of();
     private volatile Consumer<Takeover> onTakeover = t -> { };
     /** The singleton lease of the fleet provisioner: one replica sizes the one fleet. */
     public static final String FLEET = "fleet";
@@ -128,6 +129,11 @@ public final class ReplicaNode implements AutoCloseable {
         return addresses;
     }
 
+    /** The addresses of the replicas not judged gone, by id (this one's included): where requests may be forwarded. */
+    public Map<String, String> liveAddresses() {
+        return live;
+    }
+
     /** One heartbeat: write this replica's, read everyone's, and have the jobs of the gone taken (on another thread). */
     void tick() {
         beat();
@@ -163,6 +169,9 @@ public final class ReplicaNode implements AutoCloseable {
                 gone.add(replica);
             }
         });
+        Map<String, String> alive = new HashMap<>(known);
+        alive.keySet().removeAll(gone);
+        live = Map.copyOf(alive);
         othersBacklog = all.stream().filter(b -> !b.replica().equals(id) && !gone.contains(b.replica()))
                 .mapToLong(ReplicaStore.Beat::backlog).sum();
         lead(gone, present);

@@ -8,7 +8,7 @@ import dev.drover.core.workload.TaskSpec;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.scheduler.model.JobView;
 import dev.drover.scheduler.model.Quotas;
-import dev.drover.scheduler.Scheduler;
+import dev.drover.scheduler.Engine;
 import dev.drover.scheduler.job.JobState;
 import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
@@ -66,9 +66,9 @@ public final class Rerun {
     /** JobState names the group of causes past its limit so; it holds every failure no named group holds. */
     private static final String OVERFLOW_PREFIX = "(other causes: ";
 
-    private final Scheduler scheduler;
+    private final Engine scheduler;
 
-    public Rerun(Scheduler scheduler) {
+    public Rerun(Engine scheduler) {
         this.scheduler = scheduler;
     }
 

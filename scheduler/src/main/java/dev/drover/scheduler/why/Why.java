@@ -5,7 +5,7 @@ import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.core.port.MessageQueue.QueueDepth;
 import dev.drover.scheduler.model.JobView;
-import dev.drover.scheduler.Scheduler;
+import dev.drover.scheduler.Engine;
 import dev.drover.scheduler.dispatch.FairStandings;
 import dev.drover.scheduler.model.Policy;
 import dev.drover.scheduler.job.JobState;
@@ -24,11 +24,11 @@ import java.util.function.Supplier;
  * EC2's error), the worker that holds it, or the retries it used up.
  */
 public final class Why {
-    private final Scheduler scheduler;
+    private final Engine scheduler;
     private final Supplier<Map<String, Object>> fleet;
     private final Supplier<QueueDepth> queue;
 
-    public Why(Scheduler scheduler, Supplier<Map<String, Object>> fleet, Supplier<QueueDepth> queue) {
+    public Why(Engine scheduler, Supplier<Map<String, Object>> fleet, Supplier<QueueDepth> queue) {
         this.scheduler = scheduler;
         this.fleet = fleet;
         this.queue = queue;

@@ -39,7 +39,12 @@ function connect() {
   src.addEventListener('snapshot', (e) => { apply(JSON.parse(e.data)); });
   src.addEventListener('delta', (e) => { apply(JSON.parse(e.data)); });
   src.onopen = () => $('#live').className = 'live on';
-  src.onerror = () => $('#live').className = 'live off';
+  src.onerror = () => {
+    $('#live').className = 'live off';
+    // the browser retries a broken stream itself, but not a refused one (a 503 while a dead replica's jobs pass
+    // to another): open it again; every stream starts with a snapshot, so nothing is missed or counted twice
+    if (src.readyState === EventSource.CLOSED && state.source === src) setTimeout(() => { if (state.source === src) connect(); }, 2000);
+  };
 }
 
 function apply(d) {

@@ -1,0 +1,79 @@
+package dev.drover.scheduler.forward;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.drover.core.codec.Json;
+import dev.drover.scheduler.model.JobView;
+import dev.drover.scheduler.tls.Transport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One replica's requests to another, over the same HTTP API clients use: the caller's name signed
+ * ({@link ReplicaCredential}), nothing of the client's own credentials sent on, and HTTPS trusting only
+ * the certificate the replicas share.
+ */
+public final class ReplicaLink {
+    /** Replicas are near each other: a peer that does not connect this soon is taken as down. */
+    static final Duration CONNECT = Duration.ofSeconds(2);
+    /** How long a forwarded request (not a stream) may take to answer. */
+    static final Duration ANSWER = Duration.ofSeconds(60);
+    private static final TypeReference<List<JobView>> JOBS = new TypeReference<>() {};
+
+    private final ReplicaCredential credential;
+    private final String scheme;
+    private final HttpClient http;
+
+    public ReplicaLink(ReplicaCredential credential, Transport transport) {
+        this.credential = credential;
+        this.scheme = transport.scheme();
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(CONNECT).followRedirects(HttpClient.Redirect.NEVER);
+        transport.fingerprint().ifPresent(pin -> builder.sslContext(SameCertificate.context(pin)));
+        this.http = builder.build();
+    }
+
+    public ReplicaCredential credential() {
+        return credential;
+    }
+
+    /**
+     * Sends {@code user}'s request to the replica at {@code address}; the answer's body is a stream, read as it comes.
+     *
+     * @param target      the raw path and query, exactly as the client sent them (the MAC covers them)
+     * @param stream      a stream (results followed, events): no time limit on the answer
+     */
+    public HttpResponse<InputStream> send(String address, String user, String method, String target, byte[] body,
+                                          String contentType, boolean stream) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://" + address + target))
+                .header(ReplicaCredential.HEADER, credential.sign(user, method, target))
+                .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        if (!stream) {
+            request.timeout(ANSWER);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    /** The jobs {@code user} may see on the replica at {@code address} that it holds itself (its list, not merged again). */
+    public List<JobView> jobs(String address, String user) throws IOException, InterruptedException {
+        return get(address, user, "/jobs", JOBS);
+    }
+
+    /** {@code user}'s {@code GET target} on the replica at {@code address}, as it answers for itself alone. */
+    public <T> T get(String address, String user, String target, TypeReference<T> type) throws IOException, InterruptedException {
+        HttpResponse<InputStream> response = send(address, user, "GET", target, new byte[0], null, false);
+        try (InputStream in = response.body()) {
+            if (response.statusCode() != 200) {
+                throw new IOException("replica at " + address + " answered " + response.statusCode() + " for " + target);
+            }
+            return Json.MAPPER.readValue(in, type);
+        }
+    }
+}

@@ -1,0 +1,8 @@
+/**
+ * Any replica answers for any job: {@link dev.drover.scheduler.forward.OwnerRouting} finds the replica
+ * that owns a running job (its owner in the job store, its address in the replica registry), and
+ * {@link dev.drover.scheduler.forward.ReplicaCredential} signs the caller's name on a request one replica
+ * forwards to another, so the owner authorises it as that caller and no client can claim another's name.
+ * The HTTP side of forwarding is {@code api/Forwarder}.
+ */
+package dev.drover.scheduler.forward;
