@@ -18,7 +18,6 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.util.Arrays;
 import java.util.List;
-import dev.drover.core.model.TaskResult;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -150,7 +149,7 @@ final class SchedulerClient {
      * opened again, on the next address, and results already handed over are skipped by task number.
      * Gives up when no new result has come for {@code patience}.
      */
-    void followResults(String jobId, long total, java.util.function.BiConsumer<String, TaskResult> each, Duration patience)
+    void followResults(String jobId, long total, Consumer<ResultLine> each, Duration patience)
             throws IOException, InterruptedException {
         java.util.BitSet seen = new java.util.BitSet();
         long[] count = {0};
@@ -159,11 +158,11 @@ final class SchedulerClient {
             long before = count[0];
             try {
                 results(jobId, true, line -> {
-                    TaskResult r = Json.result(line);
+                    ResultLine r = ResultLine.parse(line);
                     if (r.seq() >= 0 && r.seq() < Integer.MAX_VALUE && !seen.get((int) r.seq())) {
                         seen.set((int) r.seq());
                         count[0]++;
-                        each.accept(line, r);
+                        each.accept(r);
                     }
                 });
                 if (count[0] >= total) {
