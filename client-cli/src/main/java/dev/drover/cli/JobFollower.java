@@ -50,7 +50,7 @@ final class JobFollower {
 
     /** Follows the job, handing each result to {@code each} as well. */
     Map<String, Object> follow(JobView job, long submittedAtMillis, Optional<Path> resultsFile, boolean quiet,
-                               java.util.function.Consumer<TaskResult> each)
+                               java.util.function.Consumer<ResultLine> each)
             throws IOException, InterruptedException {
         String jobId = job.jobId();
         long total = job.total();
@@ -60,28 +60,34 @@ final class JobFollower {
         int[] seen = {0, 0};
         try (Writer results = resultsFile.isPresent()
                 ? Files.newBufferedWriter(resultsFile.get(), StandardCharsets.UTF_8) : Writer.nullWriter()) {
-            client.followResults(jobId, total, (line, r) -> {
+            long[] byStatus = new long[TaskStatus.values().length];
+            client.followResults(jobId, total, r -> {
                 try {
-                    results.write(line);
+                    results.write(r.json());
                     results.write('\n');
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-                counts.merge(r.status(), 1L, Long::sum);
+                byStatus[r.status().ordinal()]++;
                 each.accept(r);
                 if (seen[0] < latencies.length) {
                     latencies[seen[0]] = r.latencyMillis();
                 }
                 seen[0]++;
-                boolean ok = r.status() == TaskStatus.SUCCEEDED;
+                boolean ok = r.succeeded();
                 if (!ok) {
                     seen[1]++;
                 }
                 if (!quiet && (total <= PRINT_ALL_LIMIT || !ok && seen[1] <= PRINT_FAILED_LIMIT)) {
-                    printTask(r);
+                    printTask(r.full()); // decoded whole only when printed
                 }
                 progress.update(seen[0], seen[1]);
             }, FOLLOW_PATIENCE);
+            for (TaskStatus st : TaskStatus.values()) {
+                if (byStatus[st.ordinal()] > 0) {
+                    counts.put(st, byStatus[st.ordinal()]);
+                }
+            }
         }
         progress.finish();
         double wall = Math.max(1, clock.millis() - submittedAtMillis) / 1000.0;

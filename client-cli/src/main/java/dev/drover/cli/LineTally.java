@@ -1,7 +1,5 @@
 package dev.drover.cli;
 
-import dev.drover.core.model.TaskResult;
-import dev.drover.core.model.TaskStatus;
 import dev.drover.core.workload.TaskSpec;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.core.workload.WorkloadReader;
@@ -58,9 +56,9 @@ final class LineTally {
         }
     }
 
-    synchronized void add(TaskResult r) {
-        int[] counts = replicated.get(r.line());
-        boolean ok = r.status() == TaskStatus.SUCCEEDED;
+    synchronized void add(ResultLine r) {
+        int[] counts = replicated.isEmpty() ? null : replicated.get(r.line());
+        boolean ok = r.succeeded();
         if (counts != null) {
             if (ok) {
                 counts[1]++;

@@ -42,7 +42,7 @@ final class ResultsCommand implements Callable<Integer> {
         SchedulerClient client = server.client();
         if (follow) {
             // each task's result once, even if the replica serving the stream dies and another takes over
-            client.followResults(jobId, client.job(jobId).total(), (line, r) -> out.println(line),
+            client.followResults(jobId, client.job(jobId).total(), r -> out.println(r.json()),
                     JobFollower.FOLLOW_PATIENCE);
         } else {
             client.results(jobId, false, out::println);

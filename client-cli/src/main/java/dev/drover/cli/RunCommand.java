@@ -63,10 +63,13 @@ final class RunCommand implements Callable<Integer> {
     FilesOptions files;
 
     private Optional<FilesPack.Pack> pack = Optional.empty();
+    /** The workload's line tally, from its check. */
+    private LineTally tally;
 
     @Override
     public Integer call() throws Exception {
-        if (!Submission.validate(workload, spec.commandLine().getErr())) {
+        tally = Submission.validate(workload, spec.commandLine().getErr());
+        if (tally == null) {
             return Submission.BAD_INPUT;
         }
         if (budget != null && !(budget >= 0 && Double.isFinite(budget))) {
@@ -141,7 +144,7 @@ final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().printf("dashboard: %s%n", api.dashboardUrl("127.0.0.1", u));
             spec.commandLine().getErr().flush();
         });
-        return Submission.run(new SchedulerClient("127.0.0.1:" + api.port(), access.adminToken()).withBudget(budget), workload, pack, true, output,
+        return Submission.run(new SchedulerClient("127.0.0.1:" + api.port(), access.adminToken()).withBudget(budget), workload, tally, pack, 0, true, output,
                 spec.commandLine().getOut(), spec.commandLine().getErr(), Main.CLOCK, enrich);
     }
 

@@ -18,13 +18,11 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.util.Arrays;
 import java.util.List;
-import dev.drover.core.model.TaskResult;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -33,7 +31,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.BitSet;
-import java.util.function.BiConsumer;
 
 /** The scheduler's HTTP API, from the client side. */
 final class SchedulerClient {
@@ -177,7 +174,7 @@ final class SchedulerClient {
      * opened again, on the next address, and results already handed over are skipped by task number.
      * Gives up when no new result has come for {@code patience}.
      */
-    void followResults(String jobId, long total, BiConsumer<String, TaskResult> each, Duration patience)
+    void followResults(String jobId, long total, Consumer<ResultLine> each, Duration patience)
             throws IOException, InterruptedException {
         BitSet seen = new BitSet();
         long[] count = {0};
@@ -186,11 +183,11 @@ final class SchedulerClient {
             long before = count[0];
             try {
                 results(jobId, true, line -> {
-                    TaskResult r = Json.result(line);
+                    ResultLine r = ResultLine.parse(line);
                     if (r.seq() >= 0 && r.seq() < Integer.MAX_VALUE && !seen.get((int) r.seq())) {
                         seen.set((int) r.seq());
                         count[0]++;
-                        each.accept(line, r);
+                        each.accept(r);
                     }
                 });
                 if (count[0] >= total) {

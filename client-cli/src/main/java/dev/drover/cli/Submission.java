@@ -18,32 +18,22 @@ final class Submission {
 
     private Submission() {}
 
-    /** Checks every line before anything is queued; prints the error and returns false if bad. */
-    static boolean validate(Path workload, PrintWriter err) {
-        return LineTally.check(workload, err) != null;
+    /**
+     * Checks every line before anything is queued; prints the error and returns null if bad. The
+     * tally it returns is what {@link #run} counts the job's lines with, so the workload is read once.
+     */
+    static LineTally validate(Path workload, PrintWriter err) {
+        return LineTally.check(workload, err);
     }
 
-    static int run(SchedulerClient client, Path workload, boolean wait, OutputOptions output, PrintWriter out,
-                   PrintWriter err, Clock clock, Consumer<Map<String, Object>> enrich)
+    /**
+     * Submits the job of a workload {@link #validate} passed, with its files pack (uploaded first
+     * unless the scheduler's store has it already), at this priority among the user's jobs (higher first).
+     */
+    static int run(SchedulerClient client, Path workload, LineTally tally, Optional<FilesPack.Pack> files, int priority,
+                   boolean wait, OutputOptions output, PrintWriter out, PrintWriter err, Clock clock,
+                   Consumer<Map<String, Object>> enrich)
             throws IOException, InterruptedException {
-        return run(client, workload, Optional.empty(), wait, output, out, err, clock, enrich);
-    }
-
-    /** Submits the job with its files pack, uploaded first unless the scheduler's store has it already. */
-    static int run(SchedulerClient client, Path workload, Optional<FilesPack.Pack> files, boolean wait, OutputOptions output,
-                   PrintWriter out, PrintWriter err, Clock clock, Consumer<Map<String, Object>> enrich)
-            throws IOException, InterruptedException {
-        return run(client, workload, files, 0, wait, output, out, err, clock, enrich);
-    }
-
-    /** The same, for a job of this priority among the user's jobs (higher first). */
-    static int run(SchedulerClient client, Path workload, Optional<FilesPack.Pack> files, int priority, boolean wait,
-                   OutputOptions output, PrintWriter out, PrintWriter err, Clock clock, Consumer<Map<String, Object>> enrich)
-            throws IOException, InterruptedException {
-        LineTally tally = LineTally.check(workload, err);
-        if (tally == null) {
-            return BAD_INPUT;
-        }
         long submittedAt = clock.millis();
         JobView job;
         boolean uploaded = false;

@@ -53,7 +53,8 @@ final class SubmitCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("drover: --priority: a whole number from -1000 to 1000");
             return Submission.BAD_INPUT;
         }
-        if (!Submission.validate(workload, spec.commandLine().getErr())) {
+        LineTally tally = Submission.validate(workload, spec.commandLine().getErr());
+        if (tally == null) {
             return Submission.BAD_INPUT;
         }
         if (budget != null && !(budget >= 0 && Double.isFinite(budget))) {
@@ -67,7 +68,7 @@ final class SubmitCommand implements Callable<Integer> {
         if (pack == null) {
             return Submission.BAD_INPUT;
         }
-        return Submission.run(server.client().withBudget(budget).withAfter(after), workload, pack, priority, wait, output, spec.commandLine().getOut(),
+        return Submission.run(server.client().withBudget(budget).withAfter(after), workload, tally, pack, priority, wait, output, spec.commandLine().getOut(),
                 spec.commandLine().getErr(), Main.CLOCK, summary -> { });
     }
 }

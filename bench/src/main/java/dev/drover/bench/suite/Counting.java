@@ -9,6 +9,9 @@ import dev.drover.core.queue.ForwardingMessageQueue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -69,41 +72,69 @@ final class Counting {
         }
     }
 
+    /** Calls by queue and kind ("requests.receive", ...), summed over every meter that shares it. */
+    static final class ByCall {
+        private final Map<String, LongAdder> calls = new ConcurrentSkipListMap<>();
+
+        void add(String key, int n) {
+            calls.computeIfAbsent(key, k -> new LongAdder()).add(n);
+        }
+
+        Map<String, Long> snapshot() {
+            Map<String, Long> copy = new TreeMap<>();
+            calls.forEach((k, v) -> copy.put(k, v.sum()));
+            return copy;
+        }
+    }
+
     static final class Queue extends ForwardingMessageQueue {
         private final Meter meter;
+        private final ByCall byCall;
+        private final String name;
 
         Queue(MessageQueue inner, Meter meter) {
+            this(inner, meter, new ByCall(), "queue");
+        }
+
+        Queue(MessageQueue inner, Meter meter, ByCall byCall, String name) {
             super(inner);
             this.meter = meter;
+            this.byCall = byCall;
+            this.name = name;
+        }
+
+        private void count(String kind, int calls) {
+            meter.add(calls, 0, 0);
+            byCall.add(name + "." + kind, calls);
         }
 
         @Override
         public void send(List<String> bodies) {
-            meter.add(calls(bodies.size()), 0, 0);
+            count("send", calls(bodies.size()));
             super.send(bodies);
         }
 
         @Override
         public List<Message> receive(int max, Duration wait, Duration visibility) {
-            meter.add(1, 0, 0);
+            count("receive", 1);
             return super.receive(max, wait, visibility);
         }
 
         @Override
         public void delete(List<Message> messages) {
-            meter.add(calls(messages.size()), 0, 0);
+            count("delete", calls(messages.size()));
             super.delete(messages);
         }
 
         @Override
         public void changeVisibility(List<Message> messages, Duration visibility) {
-            meter.add(calls(messages.size()), 0, 0);
+            count("visibility", calls(messages.size()));
             super.changeVisibility(messages, visibility);
         }
 
         @Override
         public QueueDepth depth() {
-            meter.add(1, 0, 0);
+            count("depth", 1);
             return super.depth();
         }
     }

@@ -87,12 +87,14 @@ final class RemoteRunner {
             return row;
         }
         long lastQueued = Long.MIN_VALUE;
+        long firstQueued = Long.MAX_VALUE;
         long firstStarted = Long.MAX_VALUE;
         long lastFinished = Long.MIN_VALUE;
         for (String line : results.toString(StandardCharsets.UTF_8).split("\n")) {
             if (!line.isBlank()) {
                 TaskResult r = Json.result(line);
                 lastQueued = Math.max(lastQueued, r.queuedAt());
+                firstQueued = Math.min(firstQueued, r.queuedAt());
                 firstStarted = Math.min(firstStarted, r.startedAt());
                 lastFinished = Math.max(lastFinished, r.finishedAt());
             }
@@ -105,6 +107,7 @@ final class RemoteRunner {
         return row.put(Keys.START_OVERHEAD_SECONDS, start).put(Keys.TAIL_OVERHEAD_SECONDS, tail)
                 .put(Keys.JOB_OVERHEAD_SECONDS, start + tail)
                 .put(Keys.LAST_QUEUED_SECONDS, Math.max(0, (lastQueued - base) / 1000.0))
+                .put(Keys.FIRST_QUEUED_SECONDS, Math.max(0, (firstQueued - base) / 1000.0))
                 .put(Keys.FIRST_STARTED_SECONDS, Math.max(0, (firstStarted - base) / 1000.0))
                 .put(Keys.LAST_FINISHED_SECONDS, Math.max(0, (lastFinished - base) / 1000.0));
     }

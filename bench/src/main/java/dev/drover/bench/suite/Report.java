@@ -222,9 +222,11 @@ final class Report {
             }
             rows("efficiency", "remote").stream().filter(r -> r.has(Keys.JOB_OVERHEAD_SECONDS)).forEach(r -> md.append(
                     String.format(Locale.ROOT, "%nJob overhead, %d × `sleep %d` on %d threads: %.0f ms (submit → first task"
-                                    + " started %.0f ms, last task ended → last result %.0f ms).%n", (int) r.get(Keys.TASKS_PER_WORKER),
+                                    + " started %.0f ms, of it %.0f ms to the first bundle queued; last task ended → last result"
+                                    + " %.0f ms).%n", (int) r.get(Keys.TASKS_PER_WORKER),
                             (int) r.get(Keys.TASK_MILLIS), r.workers(), r.get(Keys.JOB_OVERHEAD_SECONDS) * 1000,
-                            r.get(Keys.START_OVERHEAD_SECONDS) * 1000, r.get(Keys.TAIL_OVERHEAD_SECONDS) * 1000)));
+                            r.get(Keys.START_OVERHEAD_SECONDS) * 1000, r.get(Keys.FIRST_QUEUED_SECONDS) * 1000,
+                            r.get(Keys.TAIL_OVERHEAD_SECONDS) * 1000)));
             rows("throughput", "http").stream().filter(r -> r.has(Keys.CLIENT_CPU_MICROS_PER_TASK)).forEach(r -> md.append(
                     String.format(Locale.ROOT, "%nThe follow client, apart (`drover submit --wait -q` over HTTP, in-JVM pool, %d workers):"
                             + " %.1f µs of its thread's CPU per task.%n", r.workers(), r.get(Keys.CLIENT_CPU_MICROS_PER_TASK))));

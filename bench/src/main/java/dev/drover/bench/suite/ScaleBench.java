@@ -1,11 +1,14 @@
 package dev.drover.bench.suite;
 
+import dev.drover.core.codec.Json;
+import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.model.JobView;
 import dev.drover.service.SchedulerService;
 import dev.drover.service.ServiceOptions;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -120,6 +123,7 @@ final class ScaleBench {
             Scheduler scheduler = service.scheduler();
             fleet.launch(workers);
             Workloads.run(scheduler, Workloads.sleeps(workers * threads, 0), "warm-up", 300);
+            Map<String, Long> callsBefore = target.callsByKind();
             SchedulerCpu cpu = SchedulerCpu.start();
             Workloads.Timed t;
             try {
@@ -139,7 +143,33 @@ final class ScaleBench {
             figures.put(k + "SchedulerCpuMicrosPerTask", round(micros));
             figures.put(k + "OneCoreTasksPerSecond", round(1e6 / micros));
             figures.put(k + "SqsRequestsPerTask", round((double) t.view().sqsRequests() / tasks));
+            phases(k, scheduler, t, perThread * taskMillis / 1000.0);
+            // by who made them, queue and kind, over the whole fleet (idle polls included), not only the job's
+            target.callsByKind().forEach((kind, n) -> figures.put(k + "Sqs." + kind + "PerTask",
+                    round((double) (n - callsBefore.getOrDefault(kind, 0L)) / tasks)));
         }
+    }
+
+    /**
+     * Where the fleet's wall time beyond the ideal went: submit call to the first start, the gaps
+     * between a thread's tasks (last end - first start - ideal) and last end to the last result.
+     */
+    private void phases(String k, Scheduler scheduler, Workloads.Timed t, double idealSeconds) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        scheduler.streamResults(t.view().jobId(), out, false);
+        long firstStarted = Long.MAX_VALUE;
+        long lastFinished = Long.MIN_VALUE;
+        for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (!line.isBlank()) {
+                TaskResult r = Json.result(line);
+                firstStarted = Math.min(firstStarted, r.startedAt());
+                lastFinished = Math.max(lastFinished, r.finishedAt());
+            }
+        }
+        double base = t.submittedAtMillis();
+        figures.put(k + "StartSeconds", round((firstStarted - base) / 1000.0));
+        figures.put(k + "GapSeconds", round((lastFinished - firstStarted) / 1000.0 - idealSeconds));
+        figures.put(k + "TailSeconds", round(t.wallSeconds() - (lastFinished - base) / 1000.0));
     }
 
     String markdown() {

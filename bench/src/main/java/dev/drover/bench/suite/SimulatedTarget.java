@@ -37,13 +37,16 @@ final class SimulatedTarget implements RemoteTarget {
     private final AtomicInteger launched = new AtomicInteger();
     /** Calls of the baseline loops, which run in this JVM. */
     private final Counting.Meter loops = new Counting.Meter();
+    /** Every call of the scheduler and the workers by queue and kind, for the per-task breakdown. */
+    private final Counting.ByCall byCall = new Counting.ByCall();
 
     SimulatedTarget(Clock clock) {
         this.clock = clock;
         this.requests = new InMemoryMessageQueue(clock);
         this.responses = new InMemoryMessageQueue(clock);
         Counting.Meter meter = new Counting.Meter();
-        this.backend = new Backend(new Counting.Queue(requests, meter), new Counting.Queue(responses, meter),
+        this.backend = new Backend(new Counting.Queue(requests, meter, byCall, "scheduler.requests"),
+                new Counting.Queue(responses, meter, byCall, "scheduler.responses"),
                 Optional.empty(), new Counting.Claims(claims, meter), new InMemoryPayloadStore(), Optional.empty(), meter);
     }
 
@@ -69,7 +72,8 @@ final class SimulatedTarget implements RemoteTarget {
                     String id = "sim-" + launched.incrementAndGet();
                     Counting.Meter meter = new Counting.Meter(); // one per "process", like CallMeter per JVM
                     Worker w = new Worker(WorkerConfig.defaults(id, threads, Duration.ZERO).withPollWait(Duration.ofMillis(200)),
-                            new Counting.Queue(requests, meter), new Counting.Queue(responses, meter),
+                            new Counting.Queue(requests, meter, byCall, "worker.requests"),
+                            new Counting.Queue(responses, meter, byCall, "worker.responses"),
                             new Counting.Claims(claims, meter), Executors.standard(TaskEnvironment.fromWorker(System.getenv())), clock, meter::total);
                     members.put(id, new Member(id, clock.millis(), 0));
                     w.exited().thenRun(() -> members.computeIfPresent(id, (k, m) -> new Member(id, m.launchedAt(), clock.millis())));
@@ -89,6 +93,11 @@ final class SimulatedTarget implements RemoteTarget {
                 workers.stream().map(Worker::drain).toList().forEach(f -> f.join());
             }
         };
+    }
+
+    /** SQS calls so far by who made them, queue and kind ("worker.responses.send", ...). */
+    Map<String, Long> callsByKind() {
+        return byCall.snapshot();
     }
 
     @Override

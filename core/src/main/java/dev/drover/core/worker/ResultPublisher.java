@@ -9,6 +9,7 @@ import dev.drover.core.model.Task;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStart;
 import dev.drover.core.port.MessageQueue;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -27,8 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Where results are published: batches finished tasks into result messages and sends them,
  * retrying until they are out, then hands the batch to the {@link Settler}. Results linger up to
- * {@code resultLinger} to share a message, but not once a message's worth waits, nor once no task
- * is running: then none is coming soon, and a job's last results must not wait out the linger.
+ * {@code resultLinger} to share a message (longer for long tasks: {@link #lingerNanos}), but not
+ * once a message's worth waits, nor once no task is running: then none is coming soon, and a job's
+ * last results must not wait out the linger.
  * Each message also carries the calls the worker made since the last one, charged to its job.
  *
  * <p>Task starts ride along: each message carries the starts not yet sent (so a task shows RUNNING),
@@ -43,12 +45,23 @@ final class ResultPublisher implements Runnable {
     private final Settler settler;
     private final HeldBundles held;
     private final Capacity capacity;
+    private final TaskTimes times;
     private final Supplier<Usage> usageMeter;
     private final Counters counters;
     private final RetryPolicy retry;
     private final Consumer<RuntimeException> fatal;
     /** Starts with no result to ride on wait at most this long, and go alone at most this often. */
     static final long START_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /**
+     * Results of long tasks linger up to this share of the tasks' mean run time (when that is longer
+     * than {@code resultLinger}), so a worker of 1 s tasks posts a message every half second, not every
+     * quarter: each message costs a send, a receive, a delete and a job-store write, and its bundles'
+     * request deletes go out together. A result is then late by at most half its task's time (a job's
+     * last results are not: see above), and a worker that dies loses to a re-run only that much more.
+     */
+    static final double LINGER_SHARE = 0.5;
+    /** ... and never longer than this, so a job's progress still shows within a second or so. */
+    static final long MAX_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
     /** At most this many starts in one message (about 60 bytes each), the rest in the next. */
     static final int MAX_STARTS = 1000;
     private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
@@ -66,12 +79,14 @@ final class ResultPublisher implements Runnable {
     private long duplicatesReported;           // publisher thread only
 
     ResultPublisher(WorkerConfig config, MessageQueue responses, Settler settler, HeldBundles held, Capacity capacity,
-                    Supplier<Usage> usageMeter, Counters counters, RetryPolicy retry, Consumer<RuntimeException> fatal) {
+                    TaskTimes times, Supplier<Usage> usageMeter, Counters counters, RetryPolicy retry,
+                    Consumer<RuntimeException> fatal) {
         this.config = config;
         this.responses = responses;
         this.settler = settler;
         this.held = held;
         this.capacity = capacity;
+        this.times = times;
         this.usageMeter = usageMeter;
         this.counters = counters;
         this.retry = retry;
@@ -159,7 +174,7 @@ final class ResultPublisher implements Runnable {
                     continue;
                 }
                 batch.add(first);
-                linger(System.nanoTime() + config.resultLinger().toNanos());
+                linger(System.nanoTime() + lingerNanos());
                 finished.drainTo(batch);
                 long bytes = batch.stream().mapToLong(Finished::bytes).sum();
                 lock.lock();
@@ -248,6 +263,22 @@ final class ResultPublisher implements Runnable {
                 held.remove(f.run());
             }
         }
+    }
+
+    private long lingerNanos() {
+        return lingerNanos(config.resultLinger(), times.meanMillis());
+    }
+
+    /**
+     * {@code configured}, or for tasks of this mean run time (negative: none measured yet) a share of
+     * it, at most {@link #MAX_LINGER_NANOS}. Zero stays zero: the operator wants every result out at once.
+     */
+    static long lingerNanos(Duration configured, double meanMillis) {
+        long nanos = configured.toNanos();
+        if (nanos == 0 || meanMillis <= 0) {
+            return nanos;
+        }
+        return Math.max(nanos, Math.min(MAX_LINGER_NANOS, (long) (meanMillis * 1e6 * LINGER_SHARE)));
     }
 
     private void linger(long deadline) throws InterruptedException {

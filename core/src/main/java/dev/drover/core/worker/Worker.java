@@ -68,7 +68,7 @@ public final class Worker {
         Capacity capacity = new Capacity(config.threads(), config.fetchAhead(), times);
         IdleTimer idle = new IdleTimer(config.idleTimeout(), clock);
         Settler settler = new Settler(config, requests, claims, clock, held, counters);
-        this.publisher = new ResultPublisher(config, responses, settler, held, capacity, usageMeter, counters, retry,
+        this.publisher = new ResultPublisher(config, responses, settler, held, capacity, times, usageMeter, counters, retry,
                 e -> stop(ExitReason.FAILED));
         this.runner = new TaskRunner(config, executor, clock, capacity, times, idle, publisher, lifecycle, counters);
         Claimer claimer = new Claimer(config, requests, claims, clock, held, runner, publisher, times, counters);
