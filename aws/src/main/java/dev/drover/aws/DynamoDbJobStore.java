@@ -2,6 +2,7 @@ package dev.drover.aws;
 
 import static dev.drover.aws.DynamoDbSchema.Jobs.CHUNK_PREFIX;
 import static dev.drover.aws.DynamoDbSchema.Jobs.COUNTS;
+import static dev.drover.aws.DynamoDbSchema.Jobs.HELD;
 import static dev.drover.aws.DynamoDbSchema.Jobs.TTL;
 import static dev.drover.aws.DynamoDbSchema.Jobs.DISPATCHED;
 import static dev.drover.aws.DynamoDbSchema.Jobs.EPOCH;
@@ -141,6 +142,9 @@ public final class DynamoDbJobStore implements JobStore {
             optional.put(COUNTS, s(job.counts().entrySet().stream().sorted(Map.Entry.comparingByKey())
                     .map(e -> e.getKey().name() + "=" + e.getValue()).collect(Collectors.joining(","))));
         }
+        if (!job.held().isEmpty()) {
+            optional.put(HELD, s(job.held().stream().map(String::valueOf).collect(Collectors.joining(","))));
+        }
         attributes.putAll(optional);
         if (fence != null) {
             attributes.put(OWNER_REPLICA, s(fence.replica()));
@@ -158,7 +162,7 @@ public final class DynamoDbJobStore implements JobStore {
             sets.add("#a" + i + " = :v" + i);
         });
         List<String> removes = new ArrayList<>();
-        for (String name : List.of(FILES, PRIORITY, BUDGET_USD, CANCEL_REASON, COUNTS)) {
+        for (String name : List.of(FILES, PRIORITY, BUDGET_USD, CANCEL_REASON, COUNTS, HELD)) {
             if (!optional.containsKey(name)) {
                 String i = Integer.toString(names.size());
                 names.put("#a" + i, name);
@@ -231,7 +235,7 @@ public final class DynamoDbJobStore implements JobStore {
                 i.containsKey(FILES) ? i.get(FILES).s() : null,
                 i.containsKey(PRIORITY) ? Integer.parseInt(i.get(PRIORITY).n()) : 0,
                 i.containsKey(BUDGET_USD) ? Double.valueOf(i.get(BUDGET_USD).n()) : null,
-                i.containsKey(CANCEL_REASON) ? i.get(CANCEL_REASON).s() : null, counts(i.get(COUNTS)));
+                i.containsKey(CANCEL_REASON) ? i.get(CANCEL_REASON).s() : null, counts(i.get(COUNTS)), held(i.get(HELD)));
     }
 
     private static Map<TaskStatus, Long> counts(AttributeValue v) {
@@ -243,6 +247,10 @@ public final class DynamoDbJobStore implements JobStore {
             }
         }
         return counts;
+    }
+
+    private static List<Long> held(AttributeValue v) {
+        return v == null || v.s().isEmpty() ? List.of() : Arrays.stream(v.s().split(",")).map(Long::valueOf).toList();
     }
 
     private static List<Integer> sending(AttributeValue v) {

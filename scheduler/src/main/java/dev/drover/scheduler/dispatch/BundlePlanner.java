@@ -59,14 +59,22 @@ public final class BundlePlanner implements AutoCloseable {
     private final SchedulerConfig config;
     private final Clock clock;
     private final int byteLimit;
-    private final WorkloadReader reader;
+    private WorkloadReader reader;
     private long seq; // the next task to plan
+    private final long end; // the first task not to plan
     private TaskSpec next;
     /** True if some of the job's tasks wait on others: then each task is let through its gate. */
     private final boolean gated;
 
     public BundlePlanner(JobState job, SchedulerConfig config, Clock clock, Sealer sealer, int byteLimit, long from)
             throws WorkloadException {
+        this(job, config, clock, sealer, byteLimit, from, Long.MAX_VALUE);
+    }
+
+    /** A planner of tasks {@code from} … {@code end - 1} only (a held range). */
+    public BundlePlanner(JobState job, SchedulerConfig config, Clock clock, Sealer sealer, int byteLimit, long from, long end)
+            throws WorkloadException {
+        this.end = end;
         this.job = job;
         this.sealer = sealer;
         this.config = config;
@@ -74,8 +82,28 @@ public final class BundlePlanner implements AutoCloseable {
         this.byteLimit = byteLimit;
         this.reader = job.tasks().from(from);
         this.seq = from;
-        this.next = reader.next();
+        this.next = read();
         this.gated = job.hasDependencies();
+    }
+
+    private TaskSpec read() throws WorkloadException {
+        return seq < end ? reader.next() : null;
+    }
+
+    /**
+     * Passes the stages at the job's cursor that wait: each one's rest is held by the job (sent once it
+     * may go) and planning goes on below it. Only for the planner at the job's cursor. True if it passed any.
+     */
+    public boolean passWaiting() throws WorkloadException {
+        boolean passed = false;
+        while (next != null && gate() == Dependencies.Gate.WAITING) {
+            seq = job.hold(seq);
+            reader.close();
+            reader = job.tasks().from(seq);
+            next = read();
+            passed = true;
+        }
+        return passed;
     }
 
     public boolean hasNext() {
@@ -98,7 +126,7 @@ public final class BundlePlanner implements AutoCloseable {
             out.add(TaskResult.decided(job.jobId(), next.toTask(seq, job.files()), TaskStatus.CANCELLED,
                     DEPENDENCY + ": task " + up + " ended " + job.status(up), now));
             seq++;
-            next = reader.next();
+            next = read();
         }
         return out;
     }
@@ -137,7 +165,7 @@ public final class BundlePlanner implements AutoCloseable {
                 work += taskWork;
                 bytes += taskBytes;
                 seq++;
-                next = reader.next();
+                next = read();
             }
             if (tasks.isEmpty()) {
                 break; // the next task waits on a dependency

@@ -6,10 +6,12 @@ import dev.drover.core.model.Task;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.port.FencedOutException;
 import dev.drover.core.port.MessageQueue;
+import dev.drover.core.workload.Stage;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.scheduler.model.Backend;
 import dev.drover.scheduler.model.Policy;
 import dev.drover.scheduler.model.SchedulerConfig;
+import dev.drover.scheduler.job.Dependencies;
 import dev.drover.scheduler.job.JobState;
 import dev.drover.scheduler.job.Persistence;
 import java.time.Clock;
@@ -62,6 +64,8 @@ public final class Dispatcher implements Runnable {
     private final Map<JobState, BundlePlanner> planners = new HashMap<>(); // dispatcher thread only
     private final Map<JobState, List<BundlePlanner.Planned>> unsent = new HashMap<>(); // dispatcher thread only
     private final Set<JobState> saved = new HashSet<>(); // unsent batches whose cursor is saved; dispatcher thread only
+    /** Where an unsent batch from a held range starts (none: it is at the job's cursor); dispatcher thread only. */
+    private final Map<JobState, Long> heldFrom = new HashMap<>();
     /** Single-task bundles {@code collect/Isolation} asks to send, oldest first. */
     private final Queue<Bundle> isolated = new ConcurrentLinkedQueue<>();
     private final int bundleByteLimit;
@@ -189,15 +193,13 @@ public final class Dispatcher implements Runnable {
         }
         List<BundlePlanner.Planned> batch = unsent.get(job);
         if (batch == null) {
-            BundlePlanner planner = planner(job);
-            cancelBlocked(job, planner);
-            if (!planner.hasNext()) {
+            batch = plan(job, turn);
+            if (batch == null) {
                 forget(job);
                 return true;
             }
-            batch = planner.plan(turn.maxBundles(), turn.maxTasks(), List.of(), turn.caps());
             if (batch.isEmpty()) {
-                return true; // its next task waits on a dependency: the result that lets it go enqueues the job again
+                return true; // what it has left waits on a dependency: the result that lets it go enqueues the job again
             }
             unsent.put(job, batch);
         }
@@ -207,8 +209,15 @@ public final class Dispatcher implements Runnable {
                 BundleSender.pause(5);
                 return false;
             }
-            persistence.save(job.recordSending(sizes)); // before the send: a restart re-sends these, under these ids
-            job.sending(sizes);
+            Long from = heldFrom.get(job);
+            // before the send: a restart re-sends these, under these ids
+            if (from == null) {
+                persistence.save(job.recordSending(sizes));
+                job.sending(sizes);
+            } else {
+                persistence.save(job.recordSendingHeld(from, sizes));
+                job.sendingHeld(from, sizes);
+            }
             saved.add(job);
         }
         if (!mayDispatch.getAsBoolean() || !sender.send(job, batch)) {
@@ -216,11 +225,65 @@ public final class Dispatcher implements Runnable {
         }
         unsent.remove(job);
         saved.remove(job);
-        if (!planner(job).hasNext()) {
+        heldFrom.remove(job);
+        if (!planner(job).hasNext() && job.held().isEmpty()) {
             forget(job);
             return true;
         }
         return false;
+    }
+
+    /**
+     * The job's next batch: from a held range that may go now, else at its cursor, which passes the
+     * stages that wait (the job holds them) so independent lines below flow. Empty: all it has left
+     * waits; null: it has nothing left to send.
+     */
+    private List<BundlePlanner.Planned> plan(JobState job, DispatchOrder.Turn turn) throws WorkloadException {
+        if (job.hasDependencies()) {
+            List<BundlePlanner.Planned> released = planHeld(job, turn);
+            if (!released.isEmpty()) {
+                return released;
+            }
+        }
+        BundlePlanner planner = planner(job);
+        do {
+            cancelBlocked(job, planner);
+        } while (planner.passWaiting());
+        if (!planner.hasNext()) {
+            return job.held().isEmpty() ? null : List.of();
+        }
+        return planner.plan(turn.maxBundles(), turn.maxTasks(), List.of(), turn.caps());
+    }
+
+    /** A batch from the first held range whose next task may go, after cancelling what a failed dependency blocks; or empty. */
+    private List<BundlePlanner.Planned> planHeld(JobState job, DispatchOrder.Turn turn) throws WorkloadException {
+        for (Map.Entry<Long, Long> range : job.held().entrySet()) {
+            long from = range.getKey();
+            if (gate(job, from) == Dependencies.Gate.WAITING) {
+                continue; // one binary search a waiting stage, no reading
+            }
+            try (BundlePlanner planner = new BundlePlanner(job, config, clock, sealer, bundleByteLimit, from, range.getValue())) {
+                for (List<TaskResult> cancelled = planner.takeBlocked(1000, clock.millis()); !cancelled.isEmpty();
+                        cancelled = planner.takeBlocked(1000, clock.millis())) {
+                    job.skipHeld(from, cancelled.size());
+                    from += cancelled.size();
+                    decided.accept(job, new ArrayList<>(cancelled));
+                    persistence.save(job.record());
+                }
+                List<BundlePlanner.Planned> batch = planner.hasNext()
+                        ? planner.plan(turn.maxBundles(), turn.maxTasks(), List.of(), turn.caps()) : List.of();
+                if (!batch.isEmpty()) {
+                    heldFrom.put(job, from);
+                    return batch;
+                }
+            }
+        }
+        return List.of();
+    }
+
+    private static Dependencies.Gate gate(JobState job, long seq) {
+        Stage stage = job.stageOf(seq);
+        return job.gate(seq, stage == null ? 0 : (int) ((seq - stage.firstSeq()) % stage.replicas()));
     }
 
     /**
@@ -307,6 +370,7 @@ public final class Dispatcher implements Runnable {
         }
         unsent.remove(job);
         saved.remove(job);
+        heldFrom.remove(job);
         sender.forget(job);
     }
 

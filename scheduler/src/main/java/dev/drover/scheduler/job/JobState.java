@@ -432,7 +432,7 @@ public final class JobState {
 
     /** Tasks on the queue or running: dispatched and not yet final. */
     public synchronized long outstanding() {
-        return finishedAt != 0 || cancelled ? 0 : Math.max(0, cursor.dispatched() - progress.finalCount());
+        return finishedAt != 0 || cancelled ? 0 : Math.max(0, cursor.dispatched() - cursor.heldTasks() - progress.finalCount());
     }
 
     public long dispatched() {
@@ -450,13 +450,61 @@ public final class JobState {
 
     public synchronized JobRecord record() {
         return new JobRecord(jobId(), name(), owner(), total(), cursor.dispatched(), cursor.sending(), state(), submittedAt(),
-                finishedAt, files(), priority(), cost.budgetUsd(), cancelReason, finishedAt != 0 ? progress.finalCounts() : Map.of());
+                finishedAt, files(), priority(), cost.budgetUsd(), cancelReason, finishedAt != 0 ? progress.finalCounts() : Map.of(),
+                cursor.saved());
     }
 
     /** The record to save before sending bundles of these sizes: the cursor past them. */
     public synchronized JobRecord recordSending(List<Integer> sizes) {
         return new JobRecord(jobId(), name(), owner(), total(), cursor.after(sizes), sizes, state(), submittedAt(), finishedAt,
-                files(), priority(), cost.budgetUsd(), cancelReason, Map.of());
+                files(), priority(), cost.budgetUsd(), cancelReason, Map.of(), cursor.saved(-1));
+    }
+
+    /** The record to save before sending bundles of these sizes from the held range starting at {@code from}. */
+    public synchronized JobRecord recordSendingHeld(long from, List<Integer> sizes) {
+        return new JobRecord(jobId(), name(), owner(), total(), cursor.dispatched(), sizes, state(), submittedAt(), finishedAt,
+                files(), priority(), cost.budgetUsd(), cancelReason, Map.of(), cursor.savedSendingHeld(from, sizes));
+    }
+
+    /** Moves the held range at {@code from} past bundles of these sizes, about to be sent (once their record is saved). */
+    public synchronized void sendingHeld(long from, List<Integer> sizes) {
+        cursor.sendingHeld(from, sizes);
+    }
+
+    /** Moves the held range at {@code from} past {@code n} tasks that are not sent (a failed dependency cancelled them). */
+    public synchronized void skipHeld(long from, long n) {
+        cursor.skipHeld(from, n);
+    }
+
+    /**
+     * Passes, at the cursor, the rest of the stage holding task {@code seq}, which waits: it is held, to
+     * be sent from its start once it may go, while the lines below it flow. Returns the stage's end.
+     */
+    public synchronized long hold(long seq) {
+        int s = dependencies().stageOf(seq);
+        long end = dependencies().stage(s).endSeq();
+        cursor.hold(seq, end);
+        return end;
+    }
+
+    /** The held ranges (tasks below the cursor not sent yet), first task to end, in task order. */
+    public synchronized Map<Long, Long> held() {
+        return cursor.heldTasks() == 0 ? Map.of() : new java.util.TreeMap<>(cursor.heldRanges());
+    }
+
+    /** Restores the held ranges a saved record lists ({@link JobRecord#held}). */
+    public synchronized void held(List<Long> saved) {
+        cursor.restore(saved);
+    }
+
+    /** Tasks not yet sent: above the cursor, or held below it. */
+    public synchronized long unsent() {
+        return total() - cursor.dispatched() + cursor.heldTasks();
+    }
+
+    /** True if task {@code seq} has been sent (or decided without being sent). */
+    public synchronized boolean sent(long seq) {
+        return seq < cursor.dispatched() && !cursor.isHeld(seq);
     }
 
     /** Moves the cursor past {@code n} tasks that are not sent (a failed dependency cancelled them). */
@@ -477,7 +525,8 @@ public final class JobState {
     /** The seqs below the dispatch cursor that have no final result yet. */
     public synchronized List<Long> unreported() {
         load();
-        return progress.unreported(cursor.dispatched());
+        List<Long> out = progress.unreported(cursor.dispatched());
+        return cursor.heldTasks() == 0 ? out : out.stream().filter(seq -> !cursor.isHeld(seq)).toList();
     }
 
     public synchronized JobView view(long now) {
@@ -487,7 +536,7 @@ public final class JobState {
         long end = finishedAt != 0 ? finishedAt : now;
         double wall = Math.max(1, end - submittedAt()) / 1000.0;
         Usage usage = cost.usage();
-        return new JobView(jobId(), name(), owner(), state(), total(), cursor.dispatched(), progress.counts(), submittedAt(),
+        return new JobView(jobId(), name(), owner(), state(), total(), cursor.dispatched() - cursor.heldTasks(), progress.counts(), submittedAt(),
                 finishedAt, wall, progress.finalCount() / wall, usage.sqsRequests(), usage.dynamoWrites(), usage.dynamoReads(),
                 usage.s3Requests(), cost.duplicates(), progress.workers(), times.taskSeconds(), cost.ec2WorkerSeconds(),
                 cost.requestsUsd(), cost.ec2Usd(), cost.budgetUsd(), cancelReason, afterJobs, stageCounts());
