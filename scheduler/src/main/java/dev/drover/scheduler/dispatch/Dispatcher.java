@@ -250,6 +250,7 @@ public final class Dispatcher implements Runnable {
             cancelBlocked(job, planner);
         } while (planner.passWaiting());
         if (!planner.hasNext()) {
+            forget(job); // (its reader closed while held ranges wait)
             return job.held().isEmpty() ? null : List.of();
         }
         return planner.plan(turn.maxBundles(), turn.maxTasks(), List.of(), turn.caps());
