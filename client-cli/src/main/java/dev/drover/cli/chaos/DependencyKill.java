@@ -60,9 +60,7 @@ final class DependencyKill {
         return tags;
     }
 
-    static Outcome run(Path dir, PrintWriter progress) throws Exception {
-        progress.printf("chaos: dependency-kill...%n");
-        progress.flush();
+    static Outcome run(Path dir, PrintWriter progress) throws Exception { // (the runner has said it started)
         List<String> notes = new ArrayList<>();
         String lastMap = "m" + (MAPS - 1);
         try (ChaosStack stack = ChaosStack.start(false, dir.resolve("stack"));
