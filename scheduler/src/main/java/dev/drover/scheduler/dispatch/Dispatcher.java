@@ -226,7 +226,7 @@ public final class Dispatcher implements Runnable {
         unsent.remove(job);
         saved.remove(job);
         heldFrom.remove(job);
-        if (!planner(job).hasNext() && job.held().isEmpty()) {
+        if (!planner(job).hasNext() && !job.holds()) {
             forget(job);
             return true;
         }
@@ -251,14 +251,14 @@ public final class Dispatcher implements Runnable {
         } while (planner.passWaiting());
         if (!planner.hasNext()) {
             forget(job); // (its reader closed while held ranges wait)
-            return job.held().isEmpty() ? null : List.of();
+            return job.holds() ? List.of() : null;
         }
         return planner.plan(turn.maxBundles(), turn.maxTasks(), List.of(), turn.caps());
     }
 
     /** A batch from the first held range whose next task may go, after cancelling what a failed dependency blocks; or empty. */
     private List<BundlePlanner.Planned> planHeld(JobState job, DispatchOrder.Turn turn) throws WorkloadException {
-        for (Map.Entry<Long, Long> range : job.held().entrySet()) {
+        for (Map.Entry<Long, Long> range = job.nextHeld(0); range != null; range = job.nextHeld(range.getKey() + 1)) {
             long from = range.getKey();
             if (gate(job, from) == Dependencies.Gate.WAITING) {
                 continue; // one binary search a waiting stage, no reading

@@ -71,6 +71,11 @@ final class DispatchCursor {
         return held == null ? Map.of() : held;
     }
 
+    /** The first held range starting at or after {@code from}, or null. */
+    Map.Entry<Long, Long> nextHeld(long from) {
+        return held == null ? null : held.ceilingEntry(from);
+    }
+
     /** How many tasks below the cursor are held (not sent). */
     long heldTasks() {
         return heldTasks;

@@ -487,9 +487,14 @@ public final class JobState {
         return end;
     }
 
-    /** The held ranges (tasks below the cursor not sent yet), first task to end, in task order. */
-    public synchronized Map<Long, Long> held() {
-        return cursor.heldTasks() == 0 ? Map.of() : new java.util.TreeMap<>(cursor.heldRanges());
+    /** The first held range (tasks below the cursor not sent yet) starting at or after {@code from}, as first task to end; or null. */
+    public synchronized Map.Entry<Long, Long> nextHeld(long from) {
+        return cursor.nextHeld(from);
+    }
+
+    /** True if some tasks below the cursor are held (not sent yet). */
+    public synchronized boolean holds() {
+        return cursor.heldTasks() > 0;
     }
 
     /** Restores the held ranges a saved record lists ({@link JobRecord#held}). */
