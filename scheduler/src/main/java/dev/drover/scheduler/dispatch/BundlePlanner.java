@@ -11,6 +11,7 @@ import dev.drover.core.workload.WorkloadReader;
 import dev.drover.scheduler.model.SchedulerConfig;
 import dev.drover.scheduler.job.Dependencies;
 import dev.drover.scheduler.job.JobState;
+import dev.drover.scheduler.job.JobWorkload;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ public final class BundlePlanner implements AutoCloseable {
     private final int byteLimit;
     private WorkloadReader reader;
     private long seq; // the next task to plan
-    private final long end; // the first task not to plan
+    private long end; // the first task not to plan
     private TaskSpec next;
     /** True if some of the job's tasks wait on others: then each task is let through its gate. */
     private final boolean gated;
@@ -97,13 +98,37 @@ public final class BundlePlanner implements AutoCloseable {
     public boolean passWaiting() throws WorkloadException {
         boolean passed = false;
         while (next != null && gate() == Dependencies.Gate.WAITING) {
-            seq = job.hold(seq);
-            reader.close();
-            reader = job.tasks().from(seq);
+            long to = job.hold(seq);
+            if (to - seq < JobWorkload.STRIDE) { // reading on is cheaper than a jump through the index
+                for (seq++; seq < to && reader.next() != null; seq++) {
+                    // passes a held task
+                }
+            } else {
+                reader.close();
+                reader = job.tasks().from(to);
+            }
+            seq = to;
             next = read();
             passed = true;
         }
         return passed;
+    }
+
+    /** The next task this planner plans (it plans nothing from {@link #end()} on). */
+    public long seq() {
+        return seq;
+    }
+
+    public long end() {
+        return end;
+    }
+
+    /** Plans up to task {@code newEnd} (exclusive) from now on: a held range that follows on from where it stands. */
+    public void until(long newEnd) throws WorkloadException {
+        end = newEnd;
+        if (next == null && seq < end) {
+            next = reader.next();
+        }
     }
 
     public boolean hasNext() {

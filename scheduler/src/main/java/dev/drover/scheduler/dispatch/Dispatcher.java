@@ -6,12 +6,10 @@ import dev.drover.core.model.Task;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.port.FencedOutException;
 import dev.drover.core.port.MessageQueue;
-import dev.drover.core.workload.Stage;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.scheduler.model.Backend;
 import dev.drover.scheduler.model.Policy;
 import dev.drover.scheduler.model.SchedulerConfig;
-import dev.drover.scheduler.job.Dependencies;
 import dev.drover.scheduler.job.JobState;
 import dev.drover.scheduler.job.Persistence;
 import java.time.Clock;
@@ -64,6 +62,7 @@ public final class Dispatcher implements Runnable {
     private final Map<JobState, BundlePlanner> planners = new HashMap<>(); // dispatcher thread only
     private final Map<JobState, List<BundlePlanner.Planned>> unsent = new HashMap<>(); // dispatcher thread only
     private final Set<JobState> saved = new HashSet<>(); // unsent batches whose cursor is saved; dispatcher thread only
+    private final HeldDispatch held;
     /** Where an unsent batch from a held range starts (none: it is at the job's cursor); dispatcher thread only. */
     private final Map<JobState, Long> heldFrom = new HashMap<>();
     /** Single-task bundles {@code collect/Isolation} asks to send, oldest first. */
@@ -90,6 +89,8 @@ public final class Dispatcher implements Runnable {
                 : new FifoOrder(config, activeJobs);
         // a bundle always fits one message of SQS's size (before compression), so none goes to S3
         this.bundleByteLimit = Math.min(backend.requests().maxMessageBytes(), MAX_BUNDLE_BYTES) - BUNDLE_MARGIN_BYTES;
+        this.held = new HeldDispatch((job, from, to) -> new BundlePlanner(job, config, clock, sealer, bundleByteLimit, from, to),
+                clock, persistence, decided);
     }
 
     public void enqueue(JobState job) {
@@ -161,6 +162,7 @@ public final class Dispatcher implements Runnable {
             }
         }
         planners.values().forEach(BundlePlanner::close);
+        held.close();
     }
 
     private void take(DispatchOrder.Turn turn) {
@@ -240,9 +242,10 @@ public final class Dispatcher implements Runnable {
      */
     private List<BundlePlanner.Planned> plan(JobState job, DispatchOrder.Turn turn) throws WorkloadException {
         if (job.hasDependencies()) {
-            List<BundlePlanner.Planned> released = planHeld(job, turn);
-            if (!released.isEmpty()) {
-                return released;
+            Optional<HeldDispatch.Batch> released = held.next(job, turn);
+            if (released.isPresent()) {
+                heldFrom.put(job, released.get().from());
+                return released.get().bundles();
             }
         }
         BundlePlanner planner = planner(job);
@@ -250,41 +253,9 @@ public final class Dispatcher implements Runnable {
             cancelBlocked(job, planner);
         } while (planner.passWaiting());
         if (!planner.hasNext()) {
-            forget(job); // (its reader closed while held ranges wait)
             return job.holds() ? List.of() : null;
         }
         return planner.plan(turn.maxBundles(), turn.maxTasks(), List.of(), turn.caps());
-    }
-
-    /** A batch from the first held range whose next task may go, after cancelling what a failed dependency blocks; or empty. */
-    private List<BundlePlanner.Planned> planHeld(JobState job, DispatchOrder.Turn turn) throws WorkloadException {
-        for (Map.Entry<Long, Long> range = job.nextHeld(0); range != null; range = job.nextHeld(range.getKey() + 1)) {
-            long from = range.getKey();
-            if (gate(job, from) == Dependencies.Gate.WAITING) {
-                continue; // one binary search a waiting stage, no reading
-            }
-            try (BundlePlanner planner = new BundlePlanner(job, config, clock, sealer, bundleByteLimit, from, range.getValue())) {
-                for (List<TaskResult> cancelled = planner.takeBlocked(1000, clock.millis()); !cancelled.isEmpty();
-                        cancelled = planner.takeBlocked(1000, clock.millis())) {
-                    job.skipHeld(from, cancelled.size());
-                    from += cancelled.size();
-                    decided.accept(job, new ArrayList<>(cancelled));
-                    persistence.save(job.record());
-                }
-                List<BundlePlanner.Planned> batch = planner.hasNext()
-                        ? planner.plan(turn.maxBundles(), turn.maxTasks(), List.of(), turn.caps()) : List.of();
-                if (!batch.isEmpty()) {
-                    heldFrom.put(job, from);
-                    return batch;
-                }
-            }
-        }
-        return List.of();
-    }
-
-    private static Dependencies.Gate gate(JobState job, long seq) {
-        Stage stage = job.stageOf(seq);
-        return job.gate(seq, stage == null ? 0 : (int) ((seq - stage.firstSeq()) % stage.replicas()));
     }
 
     /**
@@ -372,6 +343,7 @@ public final class Dispatcher implements Runnable {
         unsent.remove(job);
         saved.remove(job);
         heldFrom.remove(job);
+        held.forget(job);
         sender.forget(job);
     }
 
