@@ -18,9 +18,16 @@ import java.util.function.BiConsumer;
  * Sends what a job holds: the rest of a stage its dispatch cursor passed because it waited
  * ({@code job/DispatchCursor}), from the range's start, once the stage may go; and cancels, with
  * reason {@code dependency}, what a failed dependency blocks there. A waiting range costs one gate
- * (a binary search) a turn, no reading. Dispatcher thread only.
+ * (a binary search) a turn, no reading; in a replica-wise stage ({@code @after-replica}), whose
+ * tasks each wait on their own, up to {@link #SCAN} gates look past a waiting task for one that may
+ * go, and the range is split there (at most {@link #MAX_RANGES} ranges a job). Dispatcher thread only.
  */
 final class HeldDispatch {
+    /** How far past a waiting task of a replica-wise stage a turn looks for one that may go. */
+    static final int SCAN = 1024;
+    /** Held ranges a job may be split into: each costs its record some bytes at every save. */
+    static final int MAX_RANGES = 256;
+
     /** Opens a planner of tasks {@code from} … {@code to - 1}. */
     @FunctionalInterface
     interface Planners {
@@ -49,7 +56,10 @@ final class HeldDispatch {
         for (Map.Entry<Long, Long> range = job.nextHeld(0); range != null; range = job.nextHeld(range.getKey() + 1)) {
             long from = range.getKey();
             if (gate(job, from) == Dependencies.Gate.WAITING) {
-                continue;
+                from = goesWithin(job, from, range.getValue());
+                if (from < 0 || !job.splitHeld(from, MAX_RANGES)) {
+                    continue;
+                }
             }
             BundlePlanner planner = planner(job, from, range.getValue());
             for (List<TaskResult> cancelled = planner.takeBlocked(1000, clock.millis()); !cancelled.isEmpty();
@@ -84,6 +94,20 @@ final class HeldDispatch {
         p = planners.open(job, from, to);
         last.put(job, p);
         return p;
+    }
+
+    /** In a replica-wise stage, the first task after {@code from} (within {@link #SCAN}) that need not wait; or -1. */
+    private static long goesWithin(JobState job, long from, long to) {
+        Stage stage = job.stageOf(from);
+        if (stage == null || stage.afterReplica() < 0) {
+            return -1; // its tasks wait on the same lines: all go together
+        }
+        for (long seq = from + 1; seq < Math.min(to, from + SCAN); seq++) {
+            if (gate(job, seq) != Dependencies.Gate.WAITING) {
+                return seq;
+            }
+        }
+        return -1;
     }
 
     private static Dependencies.Gate gate(JobState job, long seq) {

@@ -90,6 +90,23 @@ final class DispatchCursor {
         return e != null && seq < e.getValue();
     }
 
+    /**
+     * Splits the held range holding task {@code at} so that one starts there (a replica-wise stage's
+     * task that may go while those before it wait); false if the cursor already holds {@code maxRanges}
+     * ranges (each costs the job's record a few bytes) or no range holds {@code at}.
+     */
+    boolean splitHeld(long at, int maxRanges) {
+        Map.Entry<Long, Long> e = held == null ? null : held.floorEntry(at);
+        if (e == null || at >= e.getValue() || held.size() >= maxRanges) {
+            return false;
+        }
+        if (e.getKey() < at) {
+            held.put(e.getKey(), at);
+            held.put(at, e.getValue());
+        }
+        return true;
+    }
+
     /** Moves the held range starting at {@code from} past {@code n} tasks not sent (a failed dependency cancelled them). */
     void skipHeld(long from, long n) {
         take(from, n);

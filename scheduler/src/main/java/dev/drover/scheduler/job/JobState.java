@@ -492,6 +492,11 @@ public final class JobState {
         return cursor.nextHeld(from);
     }
 
+    /** Splits the held range holding task {@code at} to start one there; false at {@code maxRanges} ranges (see DispatchCursor). */
+    public synchronized boolean splitHeld(long at, int maxRanges) {
+        return cursor.splitHeld(at, maxRanges);
+    }
+
     /** True if some tasks below the cursor are held (not sent yet). */
     public synchronized boolean holds() {
         return cursor.heldTasks() > 0;

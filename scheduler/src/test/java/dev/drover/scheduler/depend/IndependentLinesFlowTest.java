@@ -78,6 +78,21 @@ class IndependentLinesFlowTest extends DependencyFixture {
         assertEquals(TaskStatus.SUCCEEDED, second.task(job, 0).orElseThrow().status());
     }
 
+    @Test
+    void replicaIOfAReplicaWiseLineGoesWhenReplicaIOfWhatItWaitsOnSucceedsWhateverTheReplicasBeforeIt() throws Exception {
+        Scheduler s = start();
+        String job = submit(s, "@replicas 3\n@name a\nsleep 1\n@after-replica a\nsleep 2\n");
+        Bundle a = take(Duration.ofSeconds(5)).orElseThrow();
+        assertEquals(List.of(0L, 1L, 2L), a.tasks().stream().map(Task::seq).toList());
+        succeed(job, a, 2);
+        Bundle b2 = take(Duration.ofSeconds(5)).orElseThrow();
+        assertEquals(List.of(5L), b2.tasks().stream().map(Task::seq).toList(), "replica 2 goes, 0 and 1 still wait");
+        assertTrue(take(Duration.ofMillis(300)).isEmpty());
+        succeed(job, a, 0);
+        Bundle b0 = take(Duration.ofSeconds(5)).orElseThrow();
+        assertEquals(List.of(3L), b0.tasks().stream().map(Task::seq).toList());
+    }
+
     private static TaskStatus status(Scheduler s, String job, long seq) {
         try {
             return s.task(job, seq).orElseThrow().status();
@@ -92,7 +107,11 @@ class IndependentLinesFlowTest extends DependencyFixture {
     }
 
     private void succeed(String job, Bundle b) {
-        Task t = b.tasks().get(0);
+        succeed(job, b, b.tasks().get(0).seq());
+    }
+
+    private void succeed(String job, Bundle b, long seq) {
+        Task t = b.tasks().stream().filter(x -> x.seq() == seq).findFirst().orElseThrow();
         TaskResult ok = new TaskResult(job, t.seq(), 2, t.command(), TaskStatus.SUCCEEDED, 0, "", "", false, false, "w1", 1, 2, 3, 1, null);
         responses.send(List.of(Json.write(new ResultBatch("w1", job, Usage.ZERO, 0, List.of(ok), List.of(),
                 List.of(ResultProof.sign(b.seal(), List.of(ok), List.of()))))));

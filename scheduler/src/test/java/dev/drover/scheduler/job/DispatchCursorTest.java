@@ -60,6 +60,19 @@ class DispatchCursorTest {
     }
 
     @Test
+    void aHeldRangeSplitsWhereATaskMayGoUpToABound() {
+        DispatchCursor c = new DispatchCursor();
+        c.hold(0, 10);
+        assertTrue(c.splitHeld(7, 2));
+        assertEquals(Map.of(0L, 7L, 7L, 10L), c.heldRanges());
+        assertEquals(10, c.heldTasks());
+        c.sendingHeld(7, List.of(1));
+        assertEquals(List.of(7L, 0L, 7L, 8L, 10L), c.saved(), "the batch starts at 7, inside what was one range");
+        assertFalse(c.splitHeld(3, 2), "at the bound, the range stays whole");
+        assertFalse(c.splitHeld(7, 3), "7 is sent: no range holds it");
+    }
+
+    @Test
     void holdingAnywhereButAtTheCursorIsABug() {
         DispatchCursor c = new DispatchCursor();
         c.sending(List.of(2));
