@@ -67,6 +67,8 @@ public final class DynamoDbSchema {
         public static final String RESULTS = "results";
         /** String, on an ended job's meta item: tasks per final status, {@code SUCCEEDED=98,FAILED=2}. */
         public static final String COUNTS = "counts";
+        /** Tasks below the cursor not sent yet (their stage waited): see {@code JobRecord.held}. */
+        public static final String HELD = "held";
         /**
          * The jobs table's TTL attribute (epoch seconds), set on every item of a job once it has ended:
          * AWS deletes the job by itself after the retention; users' and tokens' items never carry it.

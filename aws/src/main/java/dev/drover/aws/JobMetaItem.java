@@ -7,6 +7,7 @@ import static dev.drover.aws.DynamoDbSchema.Jobs.DISPATCHED;
 import static dev.drover.aws.DynamoDbSchema.Jobs.EPOCH;
 import static dev.drover.aws.DynamoDbSchema.Jobs.FILES;
 import static dev.drover.aws.DynamoDbSchema.Jobs.FINISHED_AT;
+import static dev.drover.aws.DynamoDbSchema.Jobs.HELD;
 import static dev.drover.aws.DynamoDbSchema.Jobs.JOB_ID;
 import static dev.drover.aws.DynamoDbSchema.Jobs.NAME;
 import static dev.drover.aws.DynamoDbSchema.Jobs.OWNER;
@@ -77,6 +78,9 @@ final class JobMetaItem {
             optional.put(COUNTS, s(job.counts().entrySet().stream().sorted(Map.Entry.comparingByKey())
                     .map(e -> e.getKey().name() + "=" + e.getValue()).collect(Collectors.joining(","))));
         }
+        if (!job.held().isEmpty()) {
+            optional.put(HELD, s(job.held().stream().map(String::valueOf).collect(Collectors.joining(","))));
+        }
         attributes.putAll(optional);
         if (fence != null) {
             attributes.put(OWNER_REPLICA, s(fence.replica()));
@@ -92,7 +96,7 @@ final class JobMetaItem {
             sets.add("#a" + i + " = :v" + i);
         });
         List<String> removes = new ArrayList<>();
-        for (String name : List.of(FILES, PRIORITY, BUDGET_USD, CANCEL_REASON, COUNTS)) {
+        for (String name : List.of(FILES, PRIORITY, BUDGET_USD, CANCEL_REASON, COUNTS, HELD)) {
             if (!optional.containsKey(name)) {
                 String i = Integer.toString(names.size());
                 names.put("#a" + i, name);
@@ -120,7 +124,11 @@ final class JobMetaItem {
                 i.containsKey(FILES) ? i.get(FILES).s() : null,
                 i.containsKey(PRIORITY) ? Integer.parseInt(i.get(PRIORITY).n()) : 0,
                 i.containsKey(BUDGET_USD) ? Double.valueOf(i.get(BUDGET_USD).n()) : null,
-                i.containsKey(CANCEL_REASON) ? i.get(CANCEL_REASON).s() : null, counts(i.get(COUNTS)));
+                i.containsKey(CANCEL_REASON) ? i.get(CANCEL_REASON).s() : null, counts(i.get(COUNTS)), held(i.get(HELD)));
+    }
+
+    private static List<Long> held(AttributeValue v) {
+        return v == null || v.s().isEmpty() ? List.of() : Arrays.stream(v.s().split(",")).map(Long::valueOf).toList();
     }
 
     private static Map<TaskStatus, Long> counts(AttributeValue v) {

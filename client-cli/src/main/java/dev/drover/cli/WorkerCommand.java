@@ -85,6 +85,11 @@ final class WorkerCommand implements Callable<Integer> {
                     + " so they cannot read the worker's files or environment (default: $DROVER_TASK_USER; none: as the worker).")
     String taskUser;
 
+    @Option(names = "--inputs-cache-limit", paramLabel = "BYTES",
+            description = "Bytes of the outputs of upstream tasks ($DROVER_INPUT_DIR) kept for later tasks; the least recently"
+                    + " used go first, never those of a running task (default: $DROVER_INPUTS_CACHE_LIMIT or 4 GiB).")
+    Long inputsCacheLimit;
+
     @Override
     public Integer call() throws Exception {
         Optional<TaskUser> runAs;
@@ -93,6 +98,10 @@ final class WorkerCommand implements Callable<Integer> {
                     : Optional.of(TaskUser.lookup(taskUser.strip()));
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("drover worker: --task-user: " + e.getMessage());
+            return 2;
+        }
+        if (inputsCacheLimit != null && inputsCacheLimit < 0) {
+            spec.commandLine().getErr().println("drover worker: --inputs-cache-limit: must not be negative: " + inputsCacheLimit);
             return 2;
         }
         // the environment is read here, once; what it says goes on as values
@@ -114,7 +123,8 @@ final class WorkerCommand implements Callable<Integer> {
                 .withDrainTimeout(Durations.parse(drainTimeout))
                 .withHoldWhileInFlight(holdWhileInFlight);
         try (AwsClients aws = new AwsClients(AwsSettings.fromEnvironment(env, Optional.ofNullable(endpoint)))) {
-            RemoteWorker worker = new RemoteWorker(config, names, aws, Main.CLOCK, host.filesCache(), host.taskBase(), runAs);
+            RemoteWorker worker = new RemoteWorker(config, names, aws, Main.CLOCK, inputsCacheLimit == null ? host.filesCache()
+                    : host.filesCache().withInputsLimit(inputsCacheLimit), host.taskBase(), runAs);
             if (host.parentWatch()) {
                 watchParent(worker);
             }

@@ -89,6 +89,8 @@ public final class EnvironmentVariables {
     public static final String FILES_CACHE = "DROVER_FILES_CACHE";
     /** How many bytes of unpacked files the cache keeps before it evicts the least recently used. */
     public static final String FILES_CACHE_LIMIT = "DROVER_FILES_CACHE_LIMIT";
+    /** How many bytes of upstream tasks' outputs ({@code $DROVER_INPUT_DIR}) a worker keeps beyond what running tasks use. */
+    public static final String INPUTS_CACHE_LIMIT = "DROVER_INPUTS_CACHE_LIMIT";
 
     // ---- the AWS SDK's own (read by AwsSettings) ----
     public static final String AWS_REGION = "AWS_REGION";
@@ -118,7 +120,7 @@ public final class EnvironmentVariables {
     public static final Set<String> READ_BY_WORKER = union(DEPLOYED_WORKER, List.of(LEASE, RESULT_LINGER,
             SHUTDOWN_ON_IDLE, PARENT_WATCH, SPOT_WATCH, TASK_USER, IMDS_ENDPOINT, AWS_DEFAULT_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
             AWS_PROFILE, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL_DYNAMODB,
-            AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_EC2, FILES_CACHE, FILES_CACHE_LIMIT));
+            AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_EC2, FILES_CACHE, FILES_CACHE_LIMIT, INPUTS_CACHE_LIMIT));
 
     /** The CloudWatch namespace {@code drover scheduler} pushes its metrics under (none: no push). */
     public static final String CLOUDWATCH_NAMESPACE = "DROVER_CLOUDWATCH_NAMESPACE";

@@ -69,7 +69,7 @@ public final class RemoteWorker {
             throw new UncheckedIOException("cannot make the files cache", e);
         }
         this.worker = new Worker(config, requests, responses, new DynamoDbClaimStore(aws.dynamoDb(), resources.claimsTable()),
-                Executors.withWorkspace(new StoreWorkspace(payloads, files), taskBase, taskUser), clock, meter::total);
+                Executors.withWorkspace(new StoreWorkspace(payloads, files, cache.inputsLimit()), taskBase, taskUser), clock, meter::total);
     }
 
     /** Starts the worker and a SIGTERM hook that drains it; completes when the worker stops. */

@@ -128,7 +128,7 @@ final class Restorer {
             } catch (WorkloadException e) {
                 log.error("job {}: cannot re-send its last bundles: {}", job.jobId(), e.getMessage());
             }
-            if (!job.done() && !job.cancelled() && (job.dispatched() < job.total() || !r.record().sending().isEmpty())) {
+            if (!job.done() && !job.cancelled() && (job.unsent() > 0 || !r.record().sending().isEmpty())) {
                 dispatcher.enqueue(job);
             }
         });

@@ -72,6 +72,7 @@ final class Scenarios {
                         fixed.via(Plan.Hop.NETWORK), plain, c -> networkFault(c, ChaosProxy.Mode.DROP, outage, tasks / 4)),
                 new Scenario("network-stall", "traffic from workers to the emulators stalled for " + outage.toSeconds() + " s",
                         fixed.via(Plan.Hop.NETWORK), plain, c -> networkFault(c, ChaosProxy.Mode.STALL, outage, tasks / 4)),
+                Scenario.selfJudged("dependency-kill", DependencyKill.DESCRIPTION, DependencyKill.workload(), DependencyKill::run),
                 Scenario.selfJudged("run-stopped", "SIGINT, SIGTERM and kill -9 of drover run mid-job: none of its processes is left "
                         + StopScenarios.LEFT_BEHIND_AFTER.toSeconds() + " s later", sleeps,
                         (dir, progress) -> StopScenarios.runStopped(sleeps, dir, progress)),

@@ -78,6 +78,7 @@ final class ShellExecutor {
     CompletableFuture<Outcome> start(String jobId, Task task, BooleanSupplier cancelled) {
         Path dir = null;
         Path populated = null;
+        boolean pinned = false; // its inputs, pinned in the worker's inputs cache while it runs
         boolean handedOver = false;
         try {
             Files.createDirectories(scratch);
@@ -97,6 +98,7 @@ final class ShellExecutor {
             if (!task.inputs().isEmpty()) {
                 input = Files.createDirectory(dir.resolve("input"));
                 try {
+                    pinned = true;
                     workspace.inputs(jobId, task.inputs(), input);
                 } catch (IOException | RuntimeException e) {
                     return done(Outcome.of(TaskStatus.FAILED, "could not fetch the outputs of the tasks it waits on: " + e.getMessage()));
@@ -138,6 +140,7 @@ final class ShellExecutor {
             }
             releaseCopy(populated);
             populated = null;
+            pinned = releaseInputs(jobId, task, pinned);
             TaskStatus status = kill == null ? exit == 0 ? TaskStatus.SUCCEEDED : TaskStatus.FAILED : kill.status;
             Captured o = capture(out.toPath());
             Captured e = capture(err.toPath());
@@ -168,6 +171,7 @@ final class ShellExecutor {
             return done(Outcome.of(TaskStatus.CANCELLED, "interrupted before its outputs were uploaded"));
         } finally {
             releaseCopy(populated);
+            releaseInputs(jobId, task, pinned);
             if (!handedOver) {
                 deleteTree(dir);
             }
@@ -207,6 +211,18 @@ final class ShellExecutor {
 
     private static CompletableFuture<Outcome> done(Outcome outcome) {
         return CompletableFuture.completedFuture(outcome);
+    }
+
+    /** Unpins the task's inputs if they are pinned; returns false (nothing pinned now). */
+    private boolean releaseInputs(String jobId, Task task, boolean pinned) {
+        if (pinned) {
+            try {
+                workspace.releaseInputs(jobId, task.inputs());
+            } catch (RuntimeException e) {
+                // the copies stay pinned: the cache keeps them past its bound, and loses nothing
+            }
+        }
+        return false;
     }
 
     private void releaseCopy(Path populated) {

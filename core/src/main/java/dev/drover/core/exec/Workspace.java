@@ -26,6 +26,9 @@ public interface Workspace {
         throw new IOException("this worker has no store to fetch the outputs of the tasks this one waits on from");
     }
 
+    /** The task {@link #inputs} laid these inputs out for has ended (called whether or not that succeeded). */
+    default void releaseInputs(String jobId, List<TaskInput> inputs) {}
+
     /** Uploads every file left in the task's output directory, returning what was uploaded. */
     List<OutputFile> collect(String jobId, Task task, Path outputDir) throws IOException;
 

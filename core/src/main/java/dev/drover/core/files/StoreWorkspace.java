@@ -30,10 +30,17 @@ public final class StoreWorkspace implements Workspace {
     private final FilesCache cache;
     /** Made when a task first has inputs. */
     private volatile InputsCache inputs;
+    private final long inputsLimit;
 
     public StoreWorkspace(PayloadStore store, FilesCache cache) {
+        this(store, cache, InputsCache.DEFAULT_LIMIT);
+    }
+
+    /** The same, keeping at most {@code inputsLimit} bytes of upstream tasks' outputs (beyond those running tasks use). */
+    public StoreWorkspace(PayloadStore store, FilesCache cache, long inputsLimit) {
         this.store = store;
         this.cache = cache;
+        this.inputsLimit = inputsLimit;
     }
 
     @Override
@@ -41,10 +48,18 @@ public final class StoreWorkspace implements Workspace {
         inputsCache().layOut(jobId, taskInputs, dir);
     }
 
+    @Override
+    public void releaseInputs(String jobId, List<TaskInput> taskInputs) {
+        InputsCache c = inputs;
+        if (c != null) {
+            c.release(jobId, taskInputs);
+        }
+    }
+
     /** The worker's copies of upstream tasks' outputs (made on first use, in the temporary directory). */
     public synchronized InputsCache inputsCache() throws IOException {
         if (inputs == null) {
-            inputs = new InputsCache(store, Files.createTempDirectory("drover-inputs-"));
+            inputs = new InputsCache(store, Files.createTempDirectory("drover-inputs-"), inputsLimit);
         }
         return inputs;
     }

@@ -38,6 +38,19 @@ public abstract class JobStoreContract {
     }
 
     @Test
+    void keepsTheHeldRangesAndWhereTheBundlesBeingSentStart() {
+        String id = "j" + UUID.randomUUID();
+        JobRecord r = new JobRecord(id, "w.txt", "ann", 100, 90, List.of(2, 3), JobStatus.RUNNING, 1000, 0, null, 0, null, null,
+                Map.of(), List.of(10L, 15L, 40L, 60L, 80L));
+        store().save(r);
+        assertEquals(r, store().get(id).orElseThrow());
+        assertEquals(10, store().get(id).orElseThrow().sendingFrom(), "the bundles start in a held range");
+        JobRecord none = new JobRecord(id, "w.txt", "ann", 100, 100, List.of(), JobStatus.RUNNING, 1000, 0);
+        store().save(none);
+        assertEquals(none, store().get(id).orElseThrow(), "none held: read as none");
+    }
+
+    @Test
     void keepsTheJobsFilesHashAndResultsWithReplicasAndOutputs() {
         String id = "j" + UUID.randomUUID();
         JobRecord r = new JobRecord(id, "w.txt", "ann", 3, 0, List.of(), JobStatus.SUBMITTED, 1000, 0, "ab".repeat(32));

@@ -11,6 +11,7 @@ import dev.drover.core.workload.WorkloadReader;
 import dev.drover.scheduler.model.SchedulerConfig;
 import dev.drover.scheduler.job.Dependencies;
 import dev.drover.scheduler.job.JobState;
+import dev.drover.scheduler.job.JobWorkload;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -59,14 +60,22 @@ public final class BundlePlanner implements AutoCloseable {
     private final SchedulerConfig config;
     private final Clock clock;
     private final int byteLimit;
-    private final WorkloadReader reader;
+    private WorkloadReader reader;
     private long seq; // the next task to plan
+    private long end; // the first task not to plan
     private TaskSpec next;
     /** True if some of the job's tasks wait on others: then each task is let through its gate. */
     private final boolean gated;
 
     public BundlePlanner(JobState job, SchedulerConfig config, Clock clock, Sealer sealer, int byteLimit, long from)
             throws WorkloadException {
+        this(job, config, clock, sealer, byteLimit, from, Long.MAX_VALUE);
+    }
+
+    /** A planner of tasks {@code from} … {@code end - 1} only (a held range). */
+    public BundlePlanner(JobState job, SchedulerConfig config, Clock clock, Sealer sealer, int byteLimit, long from, long end)
+            throws WorkloadException {
+        this.end = end;
         this.job = job;
         this.sealer = sealer;
         this.config = config;
@@ -74,8 +83,52 @@ public final class BundlePlanner implements AutoCloseable {
         this.byteLimit = byteLimit;
         this.reader = job.tasks().from(from);
         this.seq = from;
-        this.next = reader.next();
+        this.next = read();
         this.gated = job.dependencies().any();
+    }
+
+    private TaskSpec read() throws WorkloadException {
+        return seq < end ? reader.next() : null;
+    }
+
+    /**
+     * Passes the stages at the job's cursor that wait: each one's rest is held by the job (sent once it
+     * may go) and planning goes on below it. Only for the planner at the job's cursor. True if it passed any.
+     */
+    public boolean passWaiting() throws WorkloadException {
+        boolean passed = false;
+        while (next != null && gate() == Dependencies.Gate.WAITING) {
+            long to = job.held().hold(seq);
+            if (to - seq < JobWorkload.STRIDE) { // reading on is cheaper than a jump through the index
+                for (seq++; seq < to && reader.next() != null; seq++) {
+                    // passes a held task
+                }
+            } else {
+                reader.close();
+                reader = job.tasks().from(to);
+            }
+            seq = to;
+            next = read();
+            passed = true;
+        }
+        return passed;
+    }
+
+    /** The next task this planner plans (it plans nothing from {@link #end()} on). */
+    public long seq() {
+        return seq;
+    }
+
+    public long end() {
+        return end;
+    }
+
+    /** Plans up to task {@code newEnd} (exclusive) from now on: a held range that follows on from where it stands. */
+    public void until(long newEnd) throws WorkloadException {
+        end = newEnd;
+        if (next == null && seq < end) {
+            next = reader.next();
+        }
     }
 
     public boolean hasNext() {
@@ -98,7 +151,7 @@ public final class BundlePlanner implements AutoCloseable {
             out.add(TaskResult.decided(job.jobId(), next.toTask(seq, job.files()), TaskStatus.CANCELLED,
                     DEPENDENCY + ": task " + up + " ended " + job.status(up), now));
             seq++;
-            next = reader.next();
+            next = read();
         }
         return out;
     }
@@ -137,7 +190,7 @@ public final class BundlePlanner implements AutoCloseable {
                 work += taskWork;
                 bytes += taskBytes;
                 seq++;
-                next = reader.next();
+                next = read();
             }
             if (tasks.isEmpty()) {
                 break; // the next task waits on a dependency

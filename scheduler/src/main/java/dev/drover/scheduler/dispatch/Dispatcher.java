@@ -62,6 +62,9 @@ public final class Dispatcher implements Runnable {
     private final Map<JobState, BundlePlanner> planners = new HashMap<>(); // dispatcher thread only
     private final Map<JobState, List<BundlePlanner.Planned>> unsent = new HashMap<>(); // dispatcher thread only
     private final Set<JobState> saved = new HashSet<>(); // unsent batches whose cursor is saved; dispatcher thread only
+    private final HeldDispatch held;
+    /** Where an unsent batch from a held range starts (none: it is at the job's cursor); dispatcher thread only. */
+    private final Map<JobState, Long> heldFrom = new HashMap<>();
     /** Single-task bundles {@code collect/Isolation} asks to send, oldest first. */
     private final Queue<Bundle> isolated = new ConcurrentLinkedQueue<>();
     private final int bundleByteLimit;
@@ -86,6 +89,8 @@ public final class Dispatcher implements Runnable {
                 : new FifoOrder(config, activeJobs);
         // a bundle always fits one message of SQS's size (before compression), so none goes to S3
         this.bundleByteLimit = Math.min(backend.requests().maxMessageBytes(), MAX_BUNDLE_BYTES) - BUNDLE_MARGIN_BYTES;
+        this.held = new HeldDispatch((job, from, to) -> new BundlePlanner(job, config, clock, sealer, bundleByteLimit, from, to),
+                clock, persistence, decided);
     }
 
     public void enqueue(JobState job) {
@@ -157,6 +162,7 @@ public final class Dispatcher implements Runnable {
             }
         }
         planners.values().forEach(BundlePlanner::close);
+        held.close();
     }
 
     private void take(DispatchOrder.Turn turn) {
@@ -189,15 +195,13 @@ public final class Dispatcher implements Runnable {
         }
         List<BundlePlanner.Planned> batch = unsent.get(job);
         if (batch == null) {
-            BundlePlanner planner = planner(job);
-            cancelBlocked(job, planner);
-            if (!planner.hasNext()) {
+            batch = plan(job, turn);
+            if (batch == null) {
                 forget(job);
                 return true;
             }
-            batch = planner.plan(turn.maxBundles(), turn.maxTasks(), List.of(), turn.caps());
             if (batch.isEmpty()) {
-                return true; // its next task waits on a dependency: the result that lets it go enqueues the job again
+                return true; // what it has left waits on a dependency: the result that lets it go enqueues the job again
             }
             unsent.put(job, batch);
         }
@@ -207,8 +211,15 @@ public final class Dispatcher implements Runnable {
                 BundleSender.pause(5);
                 return false;
             }
-            persistence.save(job.recordSending(sizes)); // before the send: a restart re-sends these, under these ids
-            job.sending(sizes);
+            Long from = heldFrom.get(job);
+            // before the send: a restart re-sends these, under these ids
+            if (from == null) {
+                persistence.save(job.recordSending(sizes));
+                job.sending(sizes);
+            } else {
+                persistence.save(job.held().recordSending(from, sizes));
+                job.held().sending(from, sizes);
+            }
             saved.add(job);
         }
         if (!mayDispatch.getAsBoolean() || !sender.send(job, batch)) {
@@ -216,11 +227,35 @@ public final class Dispatcher implements Runnable {
         }
         unsent.remove(job);
         saved.remove(job);
-        if (!planner(job).hasNext()) {
+        heldFrom.remove(job);
+        if (!planner(job).hasNext() && !job.held().any()) {
             forget(job);
             return true;
         }
         return false;
+    }
+
+    /**
+     * The job's next batch: from a held range that may go now, else at its cursor, which passes the
+     * stages that wait (the job holds them) so independent lines below flow. Empty: all it has left
+     * waits; null: it has nothing left to send.
+     */
+    private List<BundlePlanner.Planned> plan(JobState job, DispatchOrder.Turn turn) throws WorkloadException {
+        if (job.dependencies().any()) {
+            Optional<HeldDispatch.Batch> released = held.next(job, turn);
+            if (released.isPresent()) {
+                heldFrom.put(job, released.get().from());
+                return released.get().bundles();
+            }
+        }
+        BundlePlanner planner = planner(job);
+        do {
+            cancelBlocked(job, planner);
+        } while (planner.passWaiting());
+        if (!planner.hasNext()) {
+            return job.held().any() ? List.of() : null;
+        }
+        return planner.plan(turn.maxBundles(), turn.maxTasks(), List.of(), turn.caps());
     }
 
     /**
@@ -307,6 +342,8 @@ public final class Dispatcher implements Runnable {
         }
         unsent.remove(job);
         saved.remove(job);
+        heldFrom.remove(job);
+        held.forget(job);
         sender.forget(job);
     }
 

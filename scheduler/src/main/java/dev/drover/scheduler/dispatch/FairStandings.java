@@ -35,7 +35,7 @@ public final class FairStandings {
             long o = j.outstanding();
             s[0] += o;
             s[1] += o * meanTaskMillis(j);
-            s[2] += Math.max(0, j.total() - j.dispatched());
+            s[2] += j.unsent();
         }
         Map<String, Integer> weight = new HashMap<>();
         byUser.keySet().forEach(u -> weight.put(u, weights.applyAsInt(u)));

@@ -50,6 +50,7 @@ public final class JobState {
     private final JobDependencies waits;
     private final JobLife life;
     private final ResultReplay replay = new ResultReplay();
+    private final HeldWork held;
 
     public JobState(String jobId, String name, String owner, long total, long submittedAt, Path workload, Path resultFile) {
         this(jobId, name, owner, total, submittedAt, new JobWorkload(workload), resultFile, null, 0, false);
@@ -72,6 +73,7 @@ public final class JobState {
         this.progress = new TaskProgress((int) total);
         this.waits = new JobDependencies(this, jobId, files, workload, progress::status, replay::pending, this::load);
         this.life = new JobLife(submittedAt);
+        this.held = new HeldWork(this, cursor);
     }
 
     /**
@@ -306,7 +308,7 @@ public final class JobState {
 
     /** Tasks on the queue or running: dispatched and not yet final. */
     public synchronized long outstanding() {
-        return life.done() || life.cancelled() ? 0 : Math.max(0, cursor.dispatched() - progress.finalCount());
+        return life.done() || life.cancelled() ? 0 : Math.max(0, cursor.dispatched() - cursor.heldTasks() - progress.finalCount());
     }
 
     public long dispatched() {
@@ -322,17 +324,37 @@ public final class JobState {
     }
 
     public synchronized JobRecord record() {
-        return record(cursor.dispatched(), cursor.sending(), life.done() ? progress.finalCounts() : Map.of());
+        return record(cursor.dispatched(), cursor.sending(), life.done() ? progress.finalCounts() : Map.of(), cursor.saved());
     }
 
     /** The record to save before sending bundles of these sizes: the cursor past them. */
     public synchronized JobRecord recordSending(List<Integer> sizes) {
-        return record(cursor.after(sizes), sizes, Map.of());
+        return record(cursor.after(sizes), sizes, Map.of(), cursor.saved(-1));
     }
 
-    private JobRecord record(long dispatched, List<Integer> sending, Map<TaskStatus, Long> counts) {
+    /** The record to save before sending bundles of these sizes from the held range starting at {@code from}. */
+    synchronized JobRecord recordSendingHeld(long from, List<Integer> sizes) {
+        return record(cursor.dispatched(), sizes, Map.of(), cursor.savedSendingHeld(from, sizes));
+    }
+
+    private JobRecord record(long dispatched, List<Integer> sending, Map<TaskStatus, Long> counts, List<Long> held) {
         return new JobRecord(jobId(), name(), owner(), total(), dispatched, sending, state(), submittedAt(), life.finishedAt(),
-                files(), priority(), cost.budgetUsd(), life.cancelReason(), counts);
+                files(), priority(), cost.budgetUsd(), life.cancelReason(), counts, held);
+    }
+
+    /** The tasks below the cursor a waiting stage holds back, to be sent once it may go. */
+    public HeldWork held() {
+        return held;
+    }
+
+    /** Tasks not yet sent: above the cursor, or held below it. */
+    public synchronized long unsent() {
+        return total() - cursor.dispatched() + cursor.heldTasks();
+    }
+
+    /** True if task {@code seq} has been sent (or decided without being sent). */
+    public synchronized boolean sent(long seq) {
+        return seq < cursor.dispatched() && !cursor.isHeld(seq);
     }
 
     /** Moves the cursor past {@code n} tasks that are not sent (a failed dependency cancelled them). */
@@ -353,7 +375,8 @@ public final class JobState {
     /** The seqs below the dispatch cursor that have no final result yet. */
     public synchronized List<Long> unreported() {
         load();
-        return progress.unreported(cursor.dispatched());
+        List<Long> out = progress.unreported(cursor.dispatched());
+        return cursor.heldTasks() == 0 ? out : out.stream().filter(seq -> !cursor.isHeld(seq)).toList();
     }
 
     public synchronized JobView view(long now) {
@@ -363,7 +386,7 @@ public final class JobState {
         long end = life.done() ? life.finishedAt() : now;
         double wall = Math.max(1, end - submittedAt()) / 1000.0;
         Usage usage = cost.usage();
-        return new JobView(jobId(), name(), owner(), state(), total(), cursor.dispatched(), progress.counts(), submittedAt(),
+        return new JobView(jobId(), name(), owner(), state(), total(), cursor.dispatched() - cursor.heldTasks(), progress.counts(), submittedAt(),
                 life.finishedAt(), wall, progress.finalCount() / wall, usage.sqsRequests(), usage.dynamoWrites(), usage.dynamoReads(),
                 usage.s3Requests(), cost.duplicates(), progress.workers(), times.taskSeconds(), cost.ec2WorkerSeconds(),
                 cost.requestsUsd(), cost.ec2Usd(), cost.budgetUsd(), life.cancelReason(), waits.afterJobs(), waits.stageCounts());

@@ -96,6 +96,7 @@ public final class Recovery {
         JobState job = new JobState(record.jobId(), record.name(), record.owner(), record.total(),
                 record.submittedAt(), new JobWorkload(spool), dir.resolve("results.jsonl"), record.files(), record.priority());
         job.dispatched(record.dispatched());
+        job.held().restore(record.held());
         job.cost().budgetUsd(record.budgetUsd());
         if (record.state() == JobStatus.CANCELLED) {
             job.markCancelled(record.cancelReason() != null ? record.cancelReason() : JobState.CANCELLED_BY_USER);

@@ -112,7 +112,7 @@ public final class Why {
         long userOutstanding = scheduler.jobStates().stream().filter(j -> j.owner().equals(job.owner()))
                 .mapToLong(JobState::outstanding).sum();
         long maxRunning = scheduler.quotas().maxRunningTasks();
-        if (task >= job.dispatched() && userOutstanding >= maxRunning) {
+        if (!job.sent(task) && userOutstanding >= maxRunning) {
             reasons.add(new Reason("running-quota", "the user's running quota (Quotas.maxRunningTasks) is reached: "
                     + userOutstanding + " of " + maxRunning + " tasks on the queue or running; the rest waits at the"
                     + " scheduler until some end"));
@@ -124,7 +124,7 @@ public final class Why {
                 others += v.counts().get(TaskStatus.QUEUED);
             }
         }
-        boolean dispatched = task < job.dispatched();
+        boolean dispatched = job.sent(task);
         String place = "queued behind " + ahead + " task" + (ahead == 1 ? "" : "s") + " of this job";
         if (others > 0) {
             place += " and sharing the fleet with " + others + " queued tasks of other users"
