@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +58,13 @@ public final class ReplicaNode implements AutoCloseable {
     private int beats; // heartbeat thread only
     private boolean failing; // heartbeat thread only
     private Periodic heartbeat;
-    private final java.util.concurrent.atomic.AtomicBoolean taking = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Jobs taken here whose taking up failed: the next scan tries again. Takeover thread only. */
+    private final Set<String> unadopted = ConcurrentHashMap.newKeySet();
+    /** Gone replicas whose jobs a scan found all taken: no more scans for them. */
+    private final Set<String> settled = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean taking = new AtomicBoolean();
+    private final AtomicReference<TakeRequest> wanted = new AtomicReference<>();
+    private volatile long takingSince;
     private final java.util.concurrent.ExecutorService takeover = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "drover-replica-takeover");
         t.setDaemon(true);
@@ -167,20 +176,33 @@ public final class ReplicaNode implements AutoCloseable {
                 .mapToLong(ReplicaStore.Beat::backlog).sum();
         lead(gone, present);
         beats++;
-        if ((gone.isEmpty() && beats % SCAN_EVERY_BEATS != 1) || !mayDispatch()) {
+        settled.retainAll(gone); // a replica that beat again and is gone again has jobs again
+        boolean unsettled = !settled.containsAll(gone);
+        if ((!unsettled && beats % SCAN_EVERY_BEATS != 1 && unadopted.isEmpty()) || !mayDispatch()) {
             return;
         }
-        // off the heartbeat thread: taking up many jobs (a workload and results each) must not delay this replica's own beats
+        // off the heartbeat thread: taking up many jobs (a workload and results each) must not delay this replica's own beats;
+        // a beat while a takeover runs leaves its request for the run to pick up when it ends, so none is dropped
+        wanted.set(new TakeRequest(Set.copyOf(gone), Set.copyOf(present)));
         if (taking.compareAndSet(false, true)) {
-            Set<String> goneNow = Set.copyOf(gone);
-            Set<String> presentNow = Set.copyOf(present);
-            takeover.execute(() -> {
-                try {
-                    takeJobs(goneNow, presentNow);
-                } finally {
-                    taking.set(false);
-                }
-            });
+            takingSince = now;
+            takeover.execute(this::takeWanted);
+        } else if (now - takingSince > timing.lease().toMillis() * 2) {
+            log.warn("replica {}: a takeover has been running for {} ms; gone replicas' jobs wait for it", id, now - takingSince);
+        }
+    }
+
+    /** What the latest beat asked to be taken: the replicas judged gone and those present. */
+    private record TakeRequest(Set<String> gone, Set<String> present) {}
+
+    /** Takes what the beats asked for, until no request is left; takeover thread only. */
+    private void takeWanted() {
+        try {
+            for (TakeRequest r = wanted.getAndSet(null); r != null; r = wanted.getAndSet(null)) {
+                takeJobs(r.gone(), r.present());
+            }
+        } finally {
+            taking.set(false);
         }
     }
 
@@ -240,35 +262,57 @@ public final class ReplicaNode implements AutoCloseable {
 
     /** Takes every unfinished job whose owner is gone, or that has none (from before replicas, or its owner's item is gone). */
     private void takeJobs(Set<String> gone, Set<String> present) {
+        long started = clock.millis();
         List<ReplicaStore.Owner> unfinished;
         try {
             unfinished = store.unfinished();
         } catch (RuntimeException e) {
-            log.warn("replica {}: cannot list the unfinished jobs: {}", id, e.toString());
+            log.warn("replica {}: cannot list the unfinished jobs (the next beat tries again): {}", id, e.toString());
             return;
         }
+        int taken = 0;
+        Set<String> failedFor = new HashSet<>(); // gone replicas a job of which could not be taken: scanned again
         for (ReplicaStore.Owner o : unfinished) {
-            if (id.equals(o.replica()) && scheduler.job(o.jobId()).isEmpty()) {
-                adopt(o.jobId(), o.epoch(), o.replica()); // taken here, but taking it up failed: again
+            if (id.equals(o.replica())) {
+                // taken here, but taking it up failed: again (a job submitted here is not: its submit may still be
+                // between writing its record and holding it, and taking it up then would make a second copy)
+                if (unadopted.contains(o.jobId()) && scheduler.job(o.jobId()).isEmpty()) {
+                    adopt(o.jobId(), o.epoch(), o.replica());
+                }
                 continue;
             }
             boolean orphan = o.replica() == null || gone.contains(o.replica()) || !present.contains(o.replica());
-            if (!orphan || id.equals(o.replica()) || !mayDispatch()) {
+            if (!orphan || leaving) {
                 continue;
             }
+            // no check of this replica's own lease here: the take is fenced by the job's epoch, and dispatch is
+            // gated on the lease anyway; skipping it after a slow scan would leave the job with nobody
             try {
                 if (store.take(o.jobId(), id, o.epoch())) {
                     adopt(o.jobId(), o.epoch() + 1, o.replica());
+                    taken++;
+                } else {
+                    log.info("replica {}: job {} of {} moved before it could be taken (epoch {} no more)", id, o.jobId(),
+                            o.replica(), o.epoch());
                 }
             } catch (RuntimeException e) {
+                failedFor.add(o.replica());
                 log.error("replica {}: taking job {} from {} failed; the next scan tries again", id, o.jobId(), o.replica(), e);
             }
+        }
+        // a gone replica none of whose jobs is left unfinished needs no more scans (a Scan a beat would cost the whole table)
+        gone.stream().filter(g -> !failedFor.contains(g)).forEach(settled::add);
+        long took = clock.millis() - started;
+        if (taken > 0 || took > timing.lease().minus(timing.margin()).toMillis()) {
+            log.info("replica {}: {} unfinished jobs listed and {} taken in {} ms (gone: {})", id, unfinished.size(), taken, took, gone);
         }
     }
 
     private void adopt(String jobId, long epoch, String from) {
         try {
+            unadopted.add(jobId);
             scheduler.adopt(jobId, new Fence(id, epoch));
+            unadopted.remove(jobId);
             onTakeover.accept(new Takeover(jobId, from, epoch, clock.millis()));
         } catch (Exception e) {
             log.error("replica {}: job {} is this replica's (epoch {}) but could not be taken up; the next scan tries again",
