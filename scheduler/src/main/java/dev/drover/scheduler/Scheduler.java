@@ -14,6 +14,7 @@ import dev.drover.scheduler.depend.JobWaits;
 import dev.drover.scheduler.dispatch.Dispatcher;
 import dev.drover.scheduler.dispatch.FairStandings;
 import dev.drover.scheduler.dispatch.LostWorkWatch;
+import dev.drover.scheduler.model.AcrossReplicas;
 import dev.drover.scheduler.model.Backend;
 import dev.drover.scheduler.model.JobView;
 import dev.drover.scheduler.model.Policy;
@@ -88,6 +89,7 @@ public final class Scheduler implements Engine, AutoCloseable {
     private final JobWaits jobWaits;
     /** One replica of several ({@link #asReplica}): it recovers only ended jobs, and owns jobs by epoch. */
     private volatile boolean replica;
+    private volatile AcrossReplicas across = AcrossReplicas.NONE;
     /** How long a submit that lost its key to a submit running at once waits to see the winner's job. */
     private static final Duration KEY_WINNER_WAIT = Duration.ofSeconds(5);
 
@@ -182,6 +184,17 @@ public final class Scheduler implements Engine, AutoCloseable {
         persistence.ownAs(replicaId, this::lost);
         this.replica = true;
         return this;
+    }
+
+    /** What the other replicas hold (set by a replica's {@code ReplicaNode}): the quotas, budgets and fair share count it. */
+    public void acrossReplicas(AcrossReplicas across) {
+        this.across = across;
+        dispatcher.acrossReplicas(across);
+    }
+
+    /** What the other replicas hold; {@link AcrossReplicas#NONE} for a scheduler alone. */
+    public AcrossReplicas acrossReplicas() {
+        return across;
     }
 
     /** While this says no, the dispatcher sends nothing (a replica whose heartbeat lease may be passing on). */
@@ -338,7 +351,7 @@ public final class Scheduler implements Engine, AutoCloseable {
         }
         JobState job = intake.accept(workload, name, owner, files, priority);
         long queued = live().stream().filter(j -> j.owner().equals(owner) && !j.cancelled())
-                .mapToLong(JobState::remaining).sum();
+                .mapToLong(JobState::remaining).sum() + across.elsewhere(owner).queued();
         if (queued + job.total() > config.quotas().maxQueuedTasks()) {
             intake.discard(job);
             throw new Quotas.Exceeded(String.format("user %s has %,d tasks queued or running; %,d more would pass the"

@@ -1,9 +1,11 @@
 package dev.drover.scheduler.replica;
 
 import dev.drover.core.Periodic;
-import dev.drover.core.port.Fence;
 import dev.drover.core.port.ReplicaStore;
 import dev.drover.scheduler.Scheduler;
+import dev.drover.scheduler.billing.Billing;
+import dev.drover.scheduler.billing.FleetFigures;
+import dev.drover.scheduler.job.JobState;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,10 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,26 +49,16 @@ public final class ReplicaNode implements AutoCloseable {
     private volatile long renewedAt = Long.MIN_VALUE / 2;
     private volatile boolean leaving;
     private volatile Map<String, String> addresses = Map.of();
-    private volatile Consumer<Takeover> onTakeover = t -> { };
     /** The singleton lease of the fleet provisioner: one replica sizes the one fleet. */
     public static final String FLEET = "fleet";
     private volatile boolean leadsFleet;
     private volatile long othersBacklog;
+    private final SharedStandings shared = new SharedStandings();
+    private String fleetHolder; // heartbeat thread only
     private int beats; // heartbeat thread only
     private boolean failing; // heartbeat thread only
     private Periodic heartbeat;
-    /** Jobs taken here whose taking up failed: the next scan tries again. Takeover thread only. */
-    private final Set<String> unadopted = ConcurrentHashMap.newKeySet();
-    /** Gone replicas whose jobs a scan found all taken: no more scans for them. */
-    private final Set<String> settled = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean taking = new AtomicBoolean();
-    private final AtomicReference<TakeRequest> wanted = new AtomicReference<>();
-    private volatile long takingSince;
-    private final java.util.concurrent.ExecutorService takeover = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "drover-replica-takeover");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Takeovers takeovers;
 
     public ReplicaNode(ReplicaStore store, Scheduler scheduler, String address, ReplicaTiming timing, Clock clock) {
         this(store, scheduler, newId(), address, timing, clock);
@@ -82,6 +71,7 @@ public final class ReplicaNode implements AutoCloseable {
         this.address = address;
         this.timing = timing;
         this.clock = clock;
+        this.takeovers = new Takeovers(store, scheduler, id, timing, clock);
     }
 
     /** A fresh id: a restarted replica is a new one, and its former self's jobs are taken like any gone replica's. */
@@ -107,7 +97,7 @@ public final class ReplicaNode implements AutoCloseable {
 
     /** Called with each job this replica takes (on the heartbeat thread). */
     public ReplicaNode onTakeover(Consumer<Takeover> listener) {
-        this.onTakeover = listener;
+        takeovers.onTakeover(listener);
         return this;
     }
 
@@ -117,6 +107,7 @@ public final class ReplicaNode implements AutoCloseable {
      */
     public ReplicaNode start() {
         scheduler.dispatchGate(this::mayDispatch);
+        scheduler.acrossReplicas(shared);
         beat();
         if (!mayDispatch()) {
             throw new IllegalStateException("replica " + id + ": the first heartbeat could not be written; see the log");
@@ -175,34 +166,10 @@ public final class ReplicaNode implements AutoCloseable {
         othersBacklog = all.stream().filter(b -> !b.replica().equals(id) && !gone.contains(b.replica()))
                 .mapToLong(ReplicaStore.Beat::backlog).sum();
         lead(gone, present);
+        share(all, gone);
         beats++;
-        settled.retainAll(gone); // a replica that beat again and is gone again has jobs again
-        boolean unsettled = !settled.containsAll(gone);
-        if ((!unsettled && beats % SCAN_EVERY_BEATS != 1 && unadopted.isEmpty()) || !mayDispatch()) {
-            return;
-        }
-        // off the heartbeat thread: taking up many jobs (a workload and results each) must not delay this replica's own beats;
-        // a beat while a takeover runs leaves its request for the run to pick up when it ends, so none is dropped
-        wanted.set(new TakeRequest(Set.copyOf(gone), Set.copyOf(present)));
-        if (taking.compareAndSet(false, true)) {
-            takingSince = now;
-            takeover.execute(this::takeWanted);
-        } else if (now - takingSince > timing.lease().toMillis() * 2) {
-            log.warn("replica {}: a takeover has been running for {} ms; gone replicas' jobs wait for it", id, now - takingSince);
-        }
-    }
-
-    /** What the latest beat asked to be taken: the replicas judged gone and those present. */
-    private record TakeRequest(Set<String> gone, Set<String> present) {}
-
-    /** Takes what the beats asked for, until no request is left; takeover thread only. */
-    private void takeWanted() {
-        try {
-            for (TakeRequest r = wanted.getAndSet(null); r != null; r = wanted.getAndSet(null)) {
-                takeJobs(r.gone(), r.present());
-            }
-        } finally {
-            taking.set(false);
+        if (mayDispatch()) {
+            takeovers.request(gone, present, beats % SCAN_EVERY_BEATS == 1, now);
         }
     }
 
@@ -217,11 +184,13 @@ public final class ReplicaNode implements AutoCloseable {
         }
         try {
             Optional<String> holder = store.leader(FLEET);
+            fleetHolder = holder.orElse(null);
             if (holder.isPresent() && holder.get().equals(id)) {
                 leadsFleet = true;
             } else if (holder.isEmpty() || gone.contains(holder.get()) || !present.contains(holder.get())) {
                 leadsFleet = store.lead(FLEET, id, holder);
                 if (leadsFleet) {
+                    fleetHolder = id;
                     log.warn("replica {}: now runs the fleet provisioner (it was {})", id, holder.orElse("nobody's"));
                 }
             } else {
@@ -229,6 +198,24 @@ public final class ReplicaNode implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             log.warn("replica {}: cannot read or take the fleet's lease: {}", id, e.toString());
+        }
+    }
+
+    /**
+     * Sums the other live replicas' users (quotas, budgets and fair share count them), settles this replica's
+     * claims on running quotas, and shares the fleet's cost: the leader among all, every replica its own part.
+     */
+    private void share(List<ReplicaStore.Beat> all, Set<String> gone) {
+        List<ReplicaStore.Beat> live = all.stream().filter(b -> !gone.contains(b.replica())).toList();
+        List<ReplicaStore.Beat> others = live.stream().filter(b -> !b.replica().equals(id)).toList();
+        Optional<ReplicaStore.Beat> leader = live.stream().filter(b -> b.replica().equals(fleetHolder)).findFirst();
+        shared.read(others, leader, id, scheduler.quotas().maxRunningTasks());
+        if (leadsFleet()) {
+            Map<String, Double> seconds = new HashMap<>();
+            live.forEach(b -> seconds.put(b.replica(), b.taskSeconds()));
+            shared.lead(FleetFigures.of(scheduler.metrics().fleetStatus()), seconds);
+        } else {
+            shared.follow();
         }
     }
 
@@ -245,78 +232,22 @@ public final class ReplicaNode implements AutoCloseable {
     private void beat() {
         long sent = clock.millis();
         try {
-            store.beat(new ReplicaStore.Beat(id, address, count.incrementAndGet(), sent, scheduler.liveJobs(), scheduler.backlog()));
+            List<JobState> jobs = scheduler.jobStates();
+            Map<String, ReplicaStore.UserFigures> users = shared.users(jobs, Billing.monthStart(clock));
+            store.beat(new ReplicaStore.Beat(id, address, count.incrementAndGet(), sent, scheduler.liveJobs(), scheduler.backlog(),
+                    users, shared.fleet().taskSeconds(jobs), shared.given()));
             renewedAt = sent;
             if (failing) {
                 log.info("replica {}: heartbeat renewed again", id);
                 failing = false;
             }
         } catch (RuntimeException e) {
+            shared.notWritten();
             if (!failing) {
                 log.warn("replica {}: heartbeat failed ({}); dispatch stops {} after the last one that went through", id,
                         e.toString(), timing.lease().minus(timing.margin()));
                 failing = true;
             }
-        }
-    }
-
-    /** Takes every unfinished job whose owner is gone, or that has none (from before replicas, or its owner's item is gone). */
-    private void takeJobs(Set<String> gone, Set<String> present) {
-        long started = clock.millis();
-        List<ReplicaStore.Owner> unfinished;
-        try {
-            unfinished = store.unfinished();
-        } catch (RuntimeException e) {
-            log.warn("replica {}: cannot list the unfinished jobs (the next beat tries again): {}", id, e.toString());
-            return;
-        }
-        int taken = 0;
-        Set<String> failedFor = new HashSet<>(); // gone replicas a job of which could not be taken: scanned again
-        for (ReplicaStore.Owner o : unfinished) {
-            if (id.equals(o.replica())) {
-                // taken here, but taking it up failed: again (a job submitted here is not: its submit may still be
-                // between writing its record and holding it, and taking it up then would make a second copy)
-                if (unadopted.contains(o.jobId()) && scheduler.job(o.jobId()).isEmpty()) {
-                    adopt(o.jobId(), o.epoch(), o.replica());
-                }
-                continue;
-            }
-            boolean orphan = o.replica() == null || gone.contains(o.replica()) || !present.contains(o.replica());
-            if (!orphan || leaving) {
-                continue;
-            }
-            // no check of this replica's own lease here: the take is fenced by the job's epoch, and dispatch is
-            // gated on the lease anyway; skipping it after a slow scan would leave the job with nobody
-            try {
-                if (store.take(o.jobId(), id, o.epoch())) {
-                    adopt(o.jobId(), o.epoch() + 1, o.replica());
-                    taken++;
-                } else {
-                    log.info("replica {}: job {} of {} moved before it could be taken (epoch {} no more)", id, o.jobId(),
-                            o.replica(), o.epoch());
-                }
-            } catch (RuntimeException e) {
-                failedFor.add(o.replica());
-                log.error("replica {}: taking job {} from {} failed; the next scan tries again", id, o.jobId(), o.replica(), e);
-            }
-        }
-        // a gone replica none of whose jobs is left unfinished needs no more scans (a Scan a beat would cost the whole table)
-        gone.stream().filter(g -> !failedFor.contains(g)).forEach(settled::add);
-        long took = clock.millis() - started;
-        if (taken > 0 || took > timing.lease().minus(timing.margin()).toMillis()) {
-            log.info("replica {}: {} unfinished jobs listed and {} taken in {} ms (gone: {})", id, unfinished.size(), taken, took, gone);
-        }
-    }
-
-    private void adopt(String jobId, long epoch, String from) {
-        try {
-            unadopted.add(jobId);
-            scheduler.adopt(jobId, new Fence(id, epoch));
-            unadopted.remove(jobId);
-            onTakeover.accept(new Takeover(jobId, from, epoch, clock.millis()));
-        } catch (Exception e) {
-            log.error("replica {}: job {} is this replica's (epoch {}) but could not be taken up; the next scan tries again",
-                    id, jobId, epoch, e);
         }
     }
 
@@ -327,7 +258,7 @@ public final class ReplicaNode implements AutoCloseable {
         if (heartbeat != null) {
             heartbeat.stop(Duration.ofSeconds(2));
         }
-        takeover.shutdownNow();
+        takeovers.close();
         try {
             store.leave(id);
         } catch (RuntimeException e) {
