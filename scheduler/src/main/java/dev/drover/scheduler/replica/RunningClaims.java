@@ -31,6 +31,8 @@ final class RunningClaims {
     private volatile Map<String, Long> caps = Map.of();
     private final Map<String, Long> planned = new HashMap<>();
     private final Set<String> conflicted = new HashSet<>();
+    private Map<String, long[]> lastElsewhere = Map.of();
+    private long lastQuota;
 
     /** How many of the user's tasks this replica may hold now. */
     long cap(String user) {
@@ -44,7 +46,11 @@ final class RunningClaims {
         users.addAll(own.keySet());
         for (String u : users) {
             long running = own.getOrDefault(u, new Own(0, 0)).running();
-            long claim = Math.max(planned.getOrDefault(u, inEffect.getOrDefault(u, 0L)), running);
+            Long plan = planned.get(u);
+            if (plan == null && !inEffect.containsKey(u)) { // new here (a new job, or one taken over): raise in this beat
+                plan = target(u, own.get(u), 0, lastElsewhere.getOrDefault(u, new long[4]), lastQuota);
+            }
+            long claim = Math.max(plan != null ? plan : inEffect.getOrDefault(u, 0L), running);
             if (claim > 0) {
                 out.put(u, claim);
             }
@@ -86,7 +92,34 @@ final class RunningClaims {
         plan(elsewhere, own, quota);
     }
 
+    /**
+     * The claim to hold next: while another replica waits for room, a fair part (the quota over the replicas
+     * wanting; never less than what runs here), else what this replica wants (kept while nobody else asks, so
+     * the user's next job here sends at once); a raise goes no higher than what the others leave.
+     *
+     * @param e the others' claims, unmet wants, replicas wanting, and of those the ones before this one by id
+     */
+    private long target(String u, Own o, long mine, long[] e, long quota) {
+        long want = Math.min(quota, o.running() + o.unsent());
+        long target;
+        if (e[1] > 0) {
+            long wanting = e[2] + (want > 0 ? 1 : 0);
+            target = Math.max(o.running(), Math.min(want, quota / wanting + (e[3] < quota % wanting ? 1 : 0)));
+        } else {
+            target = Math.max(mine, want);
+        }
+        if (target > mine) {
+            target = Math.max(mine, Math.min(target, quota - e[0]));
+            if (conflicted.remove(u) && random.nextBoolean()) {
+                target = mine; // two replicas raised at once last time: one of them, at random, waits a beat
+            }
+        }
+        return target;
+    }
+
     private void plan(Map<String, long[]> elsewhere, Map<String, Own> own, long quota) {
+        lastElsewhere = elsewhere;
+        lastQuota = quota;
         Set<String> users = new HashSet<>(inEffect.keySet());
         users.addAll(own.keySet());
         planned.clear();
@@ -95,21 +128,7 @@ final class RunningClaims {
             Own o = own.getOrDefault(u, new Own(0, 0));
             long mine = inEffect.getOrDefault(u, 0L);
             long want = Math.min(quota, o.running() + o.unsent());
-            long[] e = elsewhere.getOrDefault(u, new long[4]);
-            long target;
-            if (e[1] > 0) { // another replica waits for room: keep no more than a fair part, and never less than what runs
-                long wanting = e[2] + (want > 0 ? 1 : 0);
-                long fair = quota / wanting + (e[3] < quota % wanting ? 1 : 0); // the remainder to the first by id
-                target = Math.max(o.running(), Math.min(want, fair));
-            } else {
-                target = Math.max(mine, want); // kept while nobody else asks, so the user's next job here sends at once
-            }
-            if (target > mine) {
-                target = Math.max(mine, Math.min(target, quota - e[0]));
-                if (conflicted.remove(u) && random.nextBoolean()) {
-                    target = mine; // two replicas raised at once last time: one of them, at random, waits a beat
-                }
-            }
+            long target = target(u, o, mine, elsewhere.getOrDefault(u, new long[4]), quota);
             if (target > 0 || want > 0) {
                 planned.put(u, target);
             }
