@@ -12,6 +12,8 @@ import static dev.drover.aws.DynamoDbSchema.Jobs.SORT_KEY;
 import dev.drover.aws.DynamoDbSchema.Replicas;
 import dev.drover.core.InfrastructureException;
 import dev.drover.core.port.ReplicaStore;
+import dev.drover.core.port.ReplicaStore.Ec2Share;
+import dev.drover.core.port.ReplicaStore.UserFigures;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +47,16 @@ public final class DynamoDbReplicaStore implements ReplicaStore {
         return AttributeValue.fromN(Long.toString(v));
     }
 
+    /** A decimal as DynamoDB takes it: plain digits, no exponent. */
+    private static AttributeValue d(double v) {
+        return AttributeValue.fromN(java.math.BigDecimal.valueOf(Double.isFinite(v) ? v : 0).toPlainString());
+    }
+
+    private static double decimal(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null ? 0 : Double.parseDouble(v.n());
+    }
+
     private static long number(Map<String, AttributeValue> item, String name) {
         AttributeValue v = item.get(name);
         return v == null ? 0 : Long.parseLong(v.n());
@@ -69,6 +81,19 @@ public final class DynamoDbReplicaStore implements ReplicaStore {
         item.put(Replicas.AT, n(beat.at()));
         item.put(Replicas.LIVE_JOBS, n(beat.liveJobs()));
         item.put(Replicas.BACKLOG, n(beat.backlog()));
+        if (!beat.users().isEmpty()) {
+            Map<String, AttributeValue> users = new HashMap<>();
+            beat.users().forEach((user, f) -> users.put(user, AttributeValue.fromM(Map.of("r", n(f.running()), "q", n(f.queued()),
+                    "w", d(f.workMillis()), "m", d(f.monthUsd()), "d", n(f.want()), "c", n(f.claim())))));
+            item.put(Replicas.USERS, AttributeValue.fromM(users));
+        }
+        item.put(Replicas.TASK_SECONDS, d(beat.taskSeconds()));
+        if (!beat.ec2().isEmpty()) {
+            Map<String, AttributeValue> ec2 = new HashMap<>();
+            beat.ec2().forEach((replica, share) -> ec2.put(replica,
+                    AttributeValue.fromM(Map.of("s", d(share.workerSeconds()), "u", d(share.usd())))));
+            item.put(Replicas.EC2, AttributeValue.fromM(ec2));
+        }
         AwsErrors.call(SERVICE, () -> dynamo.putItem(b -> b.tableName(table).item(item)));
     }
 
@@ -82,8 +107,24 @@ public final class DynamoDbReplicaStore implements ReplicaStore {
         return AwsErrors.call(SERVICE, () -> dynamo.queryPaginator(b -> b.tableName(table).consistentRead(true)
                         .keyConditionExpression(PARTITION_KEY + " = :p AND begins_with(" + SORT_KEY + ", :r)")
                         .expressionAttributeValues(Map.of(":p", s(Replicas.PARTITION), ":r", s(Replicas.ID_PREFIX))))
-                .items().stream().map(i -> new Beat(i.get(SORT_KEY).s(), i.get(Replicas.ADDRESS).s(), number(i, Replicas.COUNT),
-                        number(i, Replicas.AT), (int) number(i, Replicas.LIVE_JOBS), number(i, Replicas.BACKLOG))).toList());
+                .items().stream().map(DynamoDbReplicaStore::beat).toList());
+    }
+
+    private static Beat beat(Map<String, AttributeValue> i) {
+        Map<String, UserFigures> users = new HashMap<>();
+        if (i.containsKey(Replicas.USERS)) {
+            i.get(Replicas.USERS).m().forEach((user, v) -> {
+                Map<String, AttributeValue> f = v.m();
+                users.put(user, new UserFigures(number(f, "r"), number(f, "q"), decimal(f, "w"), decimal(f, "m"),
+                        number(f, "d"), number(f, "c")));
+            });
+        }
+        Map<String, Ec2Share> ec2 = new HashMap<>();
+        if (i.containsKey(Replicas.EC2)) {
+            i.get(Replicas.EC2).m().forEach((replica, v) -> ec2.put(replica, new Ec2Share(decimal(v.m(), "s"), decimal(v.m(), "u"))));
+        }
+        return new Beat(i.get(SORT_KEY).s(), i.get(Replicas.ADDRESS).s(), number(i, Replicas.COUNT), number(i, Replicas.AT),
+                (int) number(i, Replicas.LIVE_JOBS), number(i, Replicas.BACKLOG), users, decimal(i, Replicas.TASK_SECONDS), ec2);
     }
 
     @Override

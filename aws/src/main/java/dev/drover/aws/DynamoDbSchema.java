@@ -98,6 +98,12 @@ public final class DynamoDbSchema {
         public static final String AT = "beatAt";
         public static final String LIVE_JOBS = "liveJobs";
         public static final String BACKLOG = "backlog";
+        /** Map: per user, a map of numbers ({@code r q w m d c}: running, queued, work ms, month USD, want, claim). */
+        public static final String USERS = "users";
+        /** Number: task-seconds the replica's jobs ran since it started. */
+        public static final String TASK_SECONDS = "taskSeconds";
+        /** Map, on the fleet leader's beat: per replica, a map {@code s u} (EC2 worker-seconds and USD given it so far). */
+        public static final String EC2 = "ec2";
         /** On a lease item: the replica holding it. */
         public static final String HOLDER = "holder";
     }

@@ -73,6 +73,19 @@ class ReplicaStoreOnEmulatorsTest {
     }
 
     @Test
+    void aBeatCarriesItsUsersStandingsTaskSecondsAndTheLeadersCostShares() {
+        String a = "r-a" + UUID.randomUUID();
+        ReplicaStore.Beat beat = new ReplicaStore.Beat(a, "127.0.0.1:1", 7, 100, 2, 30,
+                java.util.Map.of("ann", new ReplicaStore.UserFigures(3, 25, 1500.5, 0.000012345, 8, 4),
+                        "bob#2", new ReplicaStore.UserFigures(0, 0, 0, 1.5e-12, 0, 2)),
+                12.25, java.util.Map.of(a, new ReplicaStore.Ec2Share(61.5, 0.0042), "r-b", new ReplicaStore.Ec2Share(0, 0)));
+        replicas.beat(beat);
+        ReplicaStore.Beat read = replicas.replicas().stream().filter(r -> r.replica().equals(a)).findFirst().orElseThrow();
+        assertEquals(beat, read);
+        replicas.leave(a);
+    }
+
+    @Test
     void aTakeoverRaisesTheEpochAndFencesTheFormerOwnersEveryWrite() {
         String id = "j" + UUID.randomUUID();
         Fence a = new Fence("r-a", 1);

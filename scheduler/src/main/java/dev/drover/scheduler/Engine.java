@@ -5,6 +5,7 @@ import dev.drover.core.workload.WorkloadException;
 import dev.drover.scheduler.dispatch.FairStandings;
 import dev.drover.scheduler.job.JobState;
 import dev.drover.scheduler.metrics.SchedulerMetrics;
+import dev.drover.scheduler.model.AcrossReplicas;
 import dev.drover.scheduler.model.JobView;
 import dev.drover.scheduler.model.Policy;
 import dev.drover.scheduler.model.Quotas;
@@ -88,4 +89,7 @@ public interface Engine {
 
     /** How users stand under fair share now, for why. */
     List<FairStandings.Standing> standings();
+
+    /** What the other replicas hold, as of their last beats (monthly spend, the fleet's cost share); none for a scheduler alone. */
+    AcrossReplicas acrossReplicas();
 }

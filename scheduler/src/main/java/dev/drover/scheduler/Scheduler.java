@@ -13,6 +13,7 @@ import dev.drover.scheduler.depend.JobWaits;
 import dev.drover.scheduler.dispatch.Dispatcher;
 import dev.drover.scheduler.dispatch.FairStandings;
 import dev.drover.scheduler.dispatch.LostWorkWatch;
+import dev.drover.scheduler.model.AcrossReplicas;
 import dev.drover.scheduler.files.JobFiles;
 import dev.drover.scheduler.fleet.Demand;
 import dev.drover.scheduler.intake.Intake;
@@ -169,6 +170,17 @@ public final class Scheduler implements Engine, AutoCloseable {
     public Scheduler asReplica(String replicaId) {
         restorer.asReplica(replicaId);
         return this;
+    }
+
+    /** What the other replicas hold (set by a replica's {@code ReplicaNode}): the quotas, budgets and fair share count it. */
+    public void acrossReplicas(AcrossReplicas across) {
+        submissions.acrossReplicas(across);
+        dispatcher.acrossReplicas(across);
+    }
+
+    @Override
+    public AcrossReplicas acrossReplicas() {
+        return submissions.acrossReplicas();
     }
 
     /** While this says no, the dispatcher sends nothing (a replica whose heartbeat lease may be passing on). */

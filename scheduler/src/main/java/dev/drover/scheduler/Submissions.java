@@ -9,6 +9,7 @@ import dev.drover.scheduler.files.JobFiles;
 import dev.drover.scheduler.intake.Intake;
 import dev.drover.scheduler.job.JobState;
 import dev.drover.scheduler.job.Persistence;
+import dev.drover.scheduler.model.AcrossReplicas;
 import dev.drover.scheduler.model.Backend;
 import dev.drover.scheduler.model.JobView;
 import dev.drover.scheduler.model.Quotas;
@@ -41,6 +42,7 @@ final class Submissions {
     private final JobTable jobs;
     private final JobWaits jobWaits;
     private final Dispatcher dispatcher;
+    private volatile AcrossReplicas across = AcrossReplicas.NONE;
     private final Clock clock;
     /** The job's status as the scheduler answers it (a replica reads an ended job back). */
     private final Function<String, Optional<JobView>> status;
@@ -57,6 +59,15 @@ final class Submissions {
         this.dispatcher = dispatcher;
         this.clock = clock;
         this.status = status;
+    }
+
+    /** What the other replicas hold: the queued-tasks quota counts their tasks of the user too. */
+    void acrossReplicas(AcrossReplicas across) {
+        this.across = across;
+    }
+
+    AcrossReplicas acrossReplicas() {
+        return across;
     }
 
     /** See {@link Scheduler#submit(InputStream, String, String, String, int, Double, List, String)}. */
@@ -80,7 +91,7 @@ final class Submissions {
         }
         JobState job = intake.accept(workload, name, owner, filesSha, priority);
         long queued = jobs.live().stream().filter(j -> j.owner().equals(owner) && !j.cancelled())
-                .mapToLong(JobState::remaining).sum();
+                .mapToLong(JobState::remaining).sum() + across.elsewhere(owner).queued();
         if (queued + job.total() > quotas.maxQueuedTasks()) {
             intake.discard(job);
             throw new Quotas.Exceeded(String.format("user %s has %,d tasks queued or running; %,d more would pass the"

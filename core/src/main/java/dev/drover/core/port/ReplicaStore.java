@@ -1,6 +1,7 @@
 package dev.drover.core.port;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -12,13 +13,45 @@ public interface ReplicaStore {
     /**
      * One replica's heartbeat.
      *
-     * @param count    raised by one at every beat: others judge staleness by when they last saw it
-     *                 change on their own clocks, never by comparing clocks
-     * @param at       the replica's wall clock at the beat (epoch millis), for people only
-     * @param liveJobs jobs it owns that have not ended, for placing new ones
-     * @param backlog  tasks of its jobs not yet final, for sizing the one fleet
+     * @param count       raised by one at every beat: others judge staleness by when they last saw it
+     *                    change on their own clocks, never by comparing clocks
+     * @param at          the replica's wall clock at the beat (epoch millis), for people only
+     * @param liveJobs    jobs it owns that have not ended, for placing new ones
+     * @param backlog     tasks of its jobs not yet final, for sizing the one fleet
+     * @param users       per user, what its jobs hold and its claim on the user's running quota: the others add
+     *                    it to their own when they check a quota, a budget or fair share
+     * @param taskSeconds task-seconds its jobs have run since it started (never falls): the fleet's leader
+     *                    shares the fleet's EC2 cost among the replicas by it
+     * @param ec2         from the fleet's leader only: the EC2 cost it has given each replica so far, by replica id
      */
-    record Beat(String replica, String address, long count, long at, int liveJobs, long backlog) {}
+    record Beat(String replica, String address, long count, long at, int liveJobs, long backlog,
+                Map<String, UserFigures> users, double taskSeconds, Map<String, Ec2Share> ec2) {
+        public Beat {
+            users = Map.copyOf(users);
+            ec2 = Map.copyOf(ec2);
+        }
+
+        /** A beat with no users, task-seconds or shares. */
+        public Beat(String replica, String address, long count, long at, int liveJobs, long backlog) {
+            this(replica, address, count, at, liveJobs, backlog, Map.of(), 0, Map.of());
+        }
+    }
+
+    /**
+     * One user's standing at one replica.
+     *
+     * @param running    tasks of the user's jobs on the queue or running
+     * @param queued     tasks of the user's jobs not yet final (the queued-task quota counts these)
+     * @param workMillis expected work of the running ones, ms (fair share weighs users by it)
+     * @param monthUsd   what the user's jobs submitted this month (UTC) have spent here
+     * @param want       running tasks the replica could use now (running + not yet sent, at most the quota)
+     * @param claim      the part of the user's running-task quota this replica holds: the replicas' claims
+     *                   never add up to more than the quota
+     */
+    record UserFigures(long running, long queued, double workMillis, double monthUsd, long want, long claim) {}
+
+    /** EC2 cost given to one replica so far: worker-seconds and US dollars (both never fall). */
+    record Ec2Share(double workerSeconds, double usd) {}
 
     /** A job not yet ended and who owns it (replica null and epoch 0 before any replica did). */
     record Owner(String jobId, String replica, long epoch) {}

@@ -77,7 +77,9 @@ public final class Billing implements AutoCloseable {
     /** One round: share the fleet's new EC2 time, then stop what is over budget. */
     public synchronized void tick() {
         List<JobState> jobs = scheduler.jobStates();
-        ec2.update(jobs, FleetFigures.of(fleet.get()));
+        // a replica is given its part of the fleet's cost by the fleet's leader, so the fleet is counted once over all replicas
+        ec2.update(jobs, scheduler.acrossReplicas().ec2().map(s -> new FleetFigures(s.workerSeconds(), s.usd()))
+                .orElseGet(() -> FleetFigures.of(fleet.get())));
         refreshUsers();
         Map<String, Double> monthSpend = monthSpend(jobs);
         for (JobState job : jobs) {
@@ -88,7 +90,8 @@ public final class Billing implements AutoCloseable {
             double spend = v.requestUsd() + v.ec2Usd();
             Double userBudget = monthly.get(job.owner());
             boolean jobOver = v.budgetUsd() != null && spend >= v.budgetUsd();
-            boolean monthOver = userBudget != null && monthSpend.getOrDefault(job.owner(), 0.0) >= userBudget;
+            boolean monthOver = userBudget != null && monthSpend.getOrDefault(job.owner(), 0.0)
+                    + scheduler.acrossReplicas().elsewhere(job.owner()).monthUsd() >= userBudget;
             if (jobOver || monthOver) {
                 log.info("job {}: {} reached (spent ${}); cancelling its remaining tasks", job.jobId(),
                         jobOver ? "its budget $" + v.budgetUsd() : "user " + job.owner() + "'s monthly budget $" + userBudget,
@@ -124,6 +127,11 @@ public final class Billing implements AutoCloseable {
 
     /** Epoch millis of this month's first instant, UTC. */
     long monthStart() {
+        return monthStart(clock);
+    }
+
+    /** Epoch millis of the first instant of the month (UTC) {@code clock} is in: a job counts in the month it was submitted. */
+    public static long monthStart(Clock clock) {
         return ZonedDateTime.now(clock.withZone(ZoneOffset.UTC)).withDayOfMonth(1).toLocalDate()
                 .atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     }
@@ -140,9 +148,9 @@ public final class Billing implements AutoCloseable {
         return spend;
     }
 
-    /** What this user's jobs submitted this month have spent so far, USD. */
+    /** What this user's jobs submitted this month have spent so far, USD: here, and at the other replicas as of their last beats. */
     public double monthToDate(String user) {
-        return monthSpend(scheduler.jobStates()).getOrDefault(user, 0.0);
+        return monthSpend(scheduler.jobStates()).getOrDefault(user, 0.0) + scheduler.acrossReplicas().elsewhere(user).monthUsd();
     }
 
     /** Refuses a submission (HTTP 429) from a user whose month-to-date spend has reached their monthly budget. */

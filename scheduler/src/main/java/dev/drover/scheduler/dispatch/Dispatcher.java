@@ -7,6 +7,7 @@ import dev.drover.core.model.TaskResult;
 import dev.drover.core.port.FencedOutException;
 import dev.drover.core.port.MessageQueue;
 import dev.drover.core.workload.WorkloadException;
+import dev.drover.scheduler.model.AcrossReplicas;
 import dev.drover.scheduler.model.Backend;
 import dev.drover.scheduler.model.Policy;
 import dev.drover.scheduler.model.SchedulerConfig;
@@ -70,6 +71,7 @@ public final class Dispatcher implements Runnable {
     private final int bundleByteLimit;
     private volatile boolean running = true;
     private volatile ToIntFunction<String> weights = user -> 1;
+    private volatile AcrossReplicas across = AcrossReplicas.NONE;
     private volatile BooleanSupplier mayDispatch = () -> true;
     /** Jobs another replica has taken: their next turn forgets them. */
     private final Set<JobState> released = ConcurrentHashMap.newKeySet();
@@ -85,7 +87,7 @@ public final class Dispatcher implements Runnable {
         this.sender = new BundleSender(backend, clock, decided);
         this.decided = decided;
         this.order = config.policy() == Policy.FAIR
-                ? new FairOrder(config, clock, activeJobs, this::weight, saved::contains, this::forget)
+                ? new FairOrder(config, clock, activeJobs, this::weight, saved::contains, this::forget, () -> across)
                 : new FifoOrder(config, activeJobs);
         // a bundle always fits one message of SQS's size (before compression), so none goes to S3
         this.bundleByteLimit = Math.min(backend.requests().maxMessageBytes(), MAX_BUNDLE_BYTES) - BUNDLE_MARGIN_BYTES;
@@ -129,6 +131,11 @@ public final class Dispatcher implements Runnable {
     /** Stops sending for the job at once: another replica owns it now. */
     public void release(JobState job) {
         released.add(job);
+    }
+
+    /** What the other replicas hold: under fair share, their users' work counts, and a user's running quota is this replica's part of it. */
+    public void acrossReplicas(AcrossReplicas across) {
+        this.across = across;
     }
 
     /** Where users' fair-share weights come from (default: every user weighs 1). */

@@ -1,6 +1,7 @@
 package dev.drover.scheduler.dispatch;
 
 import dev.drover.core.port.MessageQueue;
+import dev.drover.scheduler.model.AcrossReplicas;
 import dev.drover.scheduler.model.Policy;
 import dev.drover.scheduler.model.SchedulerConfig;
 import dev.drover.scheduler.job.JobState;
@@ -44,6 +45,8 @@ final class FairOrder implements DispatchOrder {
     private final ToIntFunction<String> weight;
     private final Predicate<JobState> hasSavedBatch;
     private final Consumer<JobState> forget;
+    /** The other replicas: their users' work counts in fair share, and this replica holds only its part of a running quota. */
+    private final Supplier<AcrossReplicas> across;
     private final BlockingQueue<JobState> arrivals = new LinkedBlockingQueue<>();
     private final FairShare fairShare = new FairShare();
     private final Set<JobState> waiting = new LinkedHashSet<>(); // jobs with work to send
@@ -54,13 +57,14 @@ final class FairOrder implements DispatchOrder {
      * @param forget        drops what the dispatcher holds for a job that ended or was cancelled
      */
     FairOrder(SchedulerConfig config, Clock clock, Supplier<Collection<JobState>> activeJobs, ToIntFunction<String> weight,
-              Predicate<JobState> hasSavedBatch, Consumer<JobState> forget) {
+              Predicate<JobState> hasSavedBatch, Consumer<JobState> forget, Supplier<AcrossReplicas> across) {
         this.config = config;
         this.clock = clock;
         this.activeJobs = activeJobs;
         this.weight = weight;
         this.hasSavedBatch = hasSavedBatch;
         this.forget = forget;
+        this.across = across;
     }
 
     @Override
@@ -110,7 +114,7 @@ final class FairOrder implements DispatchOrder {
             }
             withWork.add(j.owner());
             double[] l = loads.get(j.owner());
-            boolean underQuota = l == null || l[0] < config.quotas().maxRunningTasks();
+            boolean underQuota = (l == null ? 0 : l[0]) < runningCap(j.owner());
             // a batch whose cursor is saved goes out whatever the room: a restart would re-send it anyway
             if (heldBack.getOrDefault(j, 0L) <= now && (hasSavedBatch.test(j) || (room && underQuota))) {
                 next.merge(j.owner(), j, (a, b) -> ahead(a, b) ? a : b);
@@ -124,7 +128,7 @@ final class FairOrder implements DispatchOrder {
         List<FairShare.Claim> claims = new ArrayList<>(next.size());
         for (String user : next.keySet()) {
             double[] l = loads.get(user);
-            claims.add(new FairShare.Claim(user, weight.applyAsInt(user), l == null ? 0 : l[1]));
+            claims.add(new FairShare.Claim(user, weight.applyAsInt(user), (l == null ? 0 : l[1]) + across.get().elsewhere(user).workMillis()));
         }
         String user = fairShare.choose(claims).orElseThrow();
         BundlePlanner.Caps caps = withWork.size() > 1
@@ -132,8 +136,13 @@ final class FairOrder implements DispatchOrder {
                 : new BundlePlanner.Caps(MAX_BUNDLE_MILLIS, Long.MAX_VALUE);
         int bundles = (int) Math.max(1, Math.min(MessageQueue.MAX_BATCH, (window - totalWork) / Math.max(1, caps.maxBundleMillis())));
         double[] l = loads.get(user);
-        long tasks = Math.min(config.quotas().maxRunningTasks() - (l == null ? 0 : (long) l[0]), config.maxOutstanding() - totalTasks);
+        long tasks = Math.min(runningCap(user) - (l == null ? 0 : (long) l[0]), config.maxOutstanding() - totalTasks);
         return Optional.of(new Turn(next.get(user), bundles, tasks, caps, n -> true)); // the room was weighed above
+    }
+
+    /** The user's tasks this replica may hold on the queue or running: the quota, or with replicas its part of it. */
+    private long runningCap(String user) {
+        return across.get().runningCap(user, config.quotas().maxRunningTasks());
     }
 
     @Override

@@ -51,7 +51,7 @@ public final class FairStandings {
     }
 
     /** Expected run time of one of the job's tasks: measured, else the planner's estimate. */
-    static double meanTaskMillis(JobState job) {
+    public static double meanTaskMillis(JobState job) {
         double[] t = job.times().taskTime();
         return t[1] > 0 ? t[0] / t[1] : BundlePlanner.UNMEASURED_SHELL_MILLIS;
     }

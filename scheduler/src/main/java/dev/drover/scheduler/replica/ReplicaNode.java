@@ -1,9 +1,11 @@
 package dev.drover.scheduler.replica;
 
 import dev.drover.core.Periodic;
-import dev.drover.core.port.Fence;
 import dev.drover.core.port.ReplicaStore;
 import dev.drover.scheduler.Scheduler;
+import dev.drover.scheduler.billing.Billing;
+import dev.drover.scheduler.billing.FleetFigures;
+import dev.drover.scheduler.job.JobState;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,20 +50,16 @@ public final class ReplicaNode implements AutoCloseable {
     private volatile boolean leaving;
     private volatile Map<String, String> addresses = Map.of();
     private volatile Map<String, String> live = Map.of();
-    private volatile Consumer<Takeover> onTakeover = t -> { };
     /** The singleton lease of the fleet provisioner: one replica sizes the one fleet. */
     public static final String FLEET = "fleet";
     private volatile boolean leadsFleet;
     private volatile long othersBacklog;
+    private final SharedStandings shared = new SharedStandings();
+    private String fleetHolder; // heartbeat thread only
     private int beats; // heartbeat thread only
     private boolean failing; // heartbeat thread only
     private Periodic heartbeat;
-    private final java.util.concurrent.atomic.AtomicBoolean taking = new java.util.concurrent.atomic.AtomicBoolean();
-    private final java.util.concurrent.ExecutorService takeover = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "drover-replica-takeover");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Takeovers takeovers;
 
     public ReplicaNode(ReplicaStore store, Scheduler scheduler, String address, ReplicaTiming timing, Clock clock) {
         this(store, scheduler, newId(), address, timing, clock);
@@ -74,6 +72,7 @@ public final class ReplicaNode implements AutoCloseable {
         this.address = address;
         this.timing = timing;
         this.clock = clock;
+        this.takeovers = new Takeovers(store, scheduler, id, timing, clock);
     }
 
     /** A fresh id: a restarted replica is a new one, and its former self's jobs are taken like any gone replica's. */
@@ -99,7 +98,7 @@ public final class ReplicaNode implements AutoCloseable {
 
     /** Called with each job this replica takes (on the heartbeat thread). */
     public ReplicaNode onTakeover(Consumer<Takeover> listener) {
-        this.onTakeover = listener;
+        takeovers.onTakeover(listener);
         return this;
     }
 
@@ -109,6 +108,7 @@ public final class ReplicaNode implements AutoCloseable {
      */
     public ReplicaNode start() {
         scheduler.dispatchGate(this::mayDispatch);
+        scheduler.acrossReplicas(shared);
         beat();
         if (!mayDispatch()) {
             throw new IllegalStateException("replica " + id + ": the first heartbeat could not be written; see the log");
@@ -175,21 +175,10 @@ public final class ReplicaNode implements AutoCloseable {
         othersBacklog = all.stream().filter(b -> !b.replica().equals(id) && !gone.contains(b.replica()))
                 .mapToLong(ReplicaStore.Beat::backlog).sum();
         lead(gone, present);
+        share(all, gone);
         beats++;
-        if ((gone.isEmpty() && beats % SCAN_EVERY_BEATS != 1) || !mayDispatch()) {
-            return;
-        }
-        // off the heartbeat thread: taking up many jobs (a workload and results each) must not delay this replica's own beats
-        if (taking.compareAndSet(false, true)) {
-            Set<String> goneNow = Set.copyOf(gone);
-            Set<String> presentNow = Set.copyOf(present);
-            takeover.execute(() -> {
-                try {
-                    takeJobs(goneNow, presentNow);
-                } finally {
-                    taking.set(false);
-                }
-            });
+        if (mayDispatch()) {
+            takeovers.request(gone, present, beats % SCAN_EVERY_BEATS == 1, now);
         }
     }
 
@@ -204,11 +193,13 @@ public final class ReplicaNode implements AutoCloseable {
         }
         try {
             Optional<String> holder = store.leader(FLEET);
+            fleetHolder = holder.orElse(null);
             if (holder.isPresent() && holder.get().equals(id)) {
                 leadsFleet = true;
             } else if (holder.isEmpty() || gone.contains(holder.get()) || !present.contains(holder.get())) {
                 leadsFleet = store.lead(FLEET, id, holder);
                 if (leadsFleet) {
+                    fleetHolder = id;
                     log.warn("replica {}: now runs the fleet provisioner (it was {})", id, holder.orElse("nobody's"));
                 }
             } else {
@@ -216,6 +207,24 @@ public final class ReplicaNode implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             log.warn("replica {}: cannot read or take the fleet's lease: {}", id, e.toString());
+        }
+    }
+
+    /**
+     * Sums the other live replicas' users (quotas, budgets and fair share count them), settles this replica's
+     * claims on running quotas, and shares the fleet's cost: the leader among all, every replica its own part.
+     */
+    private void share(List<ReplicaStore.Beat> all, Set<String> gone) {
+        List<ReplicaStore.Beat> live = all.stream().filter(b -> !gone.contains(b.replica())).toList();
+        List<ReplicaStore.Beat> others = live.stream().filter(b -> !b.replica().equals(id)).toList();
+        Optional<ReplicaStore.Beat> leader = live.stream().filter(b -> b.replica().equals(fleetHolder)).findFirst();
+        shared.read(others, leader, id, scheduler.quotas().maxRunningTasks());
+        if (leadsFleet()) {
+            Map<String, Double> seconds = new HashMap<>();
+            live.forEach(b -> seconds.put(b.replica(), b.taskSeconds()));
+            shared.lead(FleetFigures.of(scheduler.metrics().fleetStatus()), seconds);
+        } else {
+            shared.follow();
         }
     }
 
@@ -232,56 +241,22 @@ public final class ReplicaNode implements AutoCloseable {
     private void beat() {
         long sent = clock.millis();
         try {
-            store.beat(new ReplicaStore.Beat(id, address, count.incrementAndGet(), sent, scheduler.liveJobs(), scheduler.backlog()));
+            List<JobState> jobs = scheduler.jobStates();
+            Map<String, ReplicaStore.UserFigures> users = shared.users(jobs, Billing.monthStart(clock));
+            store.beat(new ReplicaStore.Beat(id, address, count.incrementAndGet(), sent, scheduler.liveJobs(), scheduler.backlog(),
+                    users, shared.fleet().taskSeconds(jobs), shared.given()));
             renewedAt = sent;
             if (failing) {
                 log.info("replica {}: heartbeat renewed again", id);
                 failing = false;
             }
         } catch (RuntimeException e) {
+            shared.notWritten();
             if (!failing) {
                 log.warn("replica {}: heartbeat failed ({}); dispatch stops {} after the last one that went through", id,
                         e.toString(), timing.lease().minus(timing.margin()));
                 failing = true;
             }
-        }
-    }
-
-    /** Takes every unfinished job whose owner is gone, or that has none (from before replicas, or its owner's item is gone). */
-    private void takeJobs(Set<String> gone, Set<String> present) {
-        List<ReplicaStore.Owner> unfinished;
-        try {
-            unfinished = store.unfinished();
-        } catch (RuntimeException e) {
-            log.warn("replica {}: cannot list the unfinished jobs: {}", id, e.toString());
-            return;
-        }
-        for (ReplicaStore.Owner o : unfinished) {
-            if (id.equals(o.replica()) && scheduler.job(o.jobId()).isEmpty()) {
-                adopt(o.jobId(), o.epoch(), o.replica()); // taken here, but taking it up failed: again
-                continue;
-            }
-            boolean orphan = o.replica() == null || gone.contains(o.replica()) || !present.contains(o.replica());
-            if (!orphan || id.equals(o.replica()) || !mayDispatch()) {
-                continue;
-            }
-            try {
-                if (store.take(o.jobId(), id, o.epoch())) {
-                    adopt(o.jobId(), o.epoch() + 1, o.replica());
-                }
-            } catch (RuntimeException e) {
-                log.error("replica {}: taking job {} from {} failed; the next scan tries again", id, o.jobId(), o.replica(), e);
-            }
-        }
-    }
-
-    private void adopt(String jobId, long epoch, String from) {
-        try {
-            scheduler.adopt(jobId, new Fence(id, epoch));
-            onTakeover.accept(new Takeover(jobId, from, epoch, clock.millis()));
-        } catch (Exception e) {
-            log.error("replica {}: job {} is this replica's (epoch {}) but could not be taken up; the next scan tries again",
-                    id, jobId, epoch, e);
         }
     }
 
@@ -292,7 +267,7 @@ public final class ReplicaNode implements AutoCloseable {
         if (heartbeat != null) {
             heartbeat.stop(Duration.ofSeconds(2));
         }
-        takeover.shutdownNow();
+        takeovers.close();
         try {
             store.leave(id);
         } catch (RuntimeException e) {
