@@ -12,6 +12,7 @@ import dev.drover.core.memory.InMemoryClaimStore;
 import dev.drover.core.memory.InMemoryMessageQueue;
 import dev.drover.core.memory.InMemoryPayloadStore;
 import dev.drover.core.model.Task;
+import dev.drover.core.model.TaskStatus;
 import dev.drover.scheduler.model.Backend;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.model.SchedulerConfig;
@@ -146,8 +147,10 @@ class BillingApiTest {
         String job = submit(carol, "sleep 1000\nsleep 1000\nsleep 1000\n", 201);
         List<Task> taken = worker.take(1);
         worker.report(job, taken.get(0), 1000, new Usage(100, 0, 0, 0)); // $0.00004
-        BillingTest.await(() -> "budget".equals(scheduler.status(job).orElseThrow().cancelReason()));
-        assertEquals(2, scheduler.status(job).orElseThrow().counts().get(dev.drover.core.model.TaskStatus.CANCELLED));
+        // the reason is marked first, the cancelled tasks are recorded after: wait for the job's end
+        BillingTest.await(() -> scheduler.status(job).orElseThrow().finishedAt() != 0);
+        assertEquals("budget", scheduler.status(job).orElseThrow().cancelReason());
+        assertEquals(2, scheduler.status(job).orElseThrow().counts().get(TaskStatus.CANCELLED));
         String refused = submit(carol, "sleep 1\n", 429);
         assertTrue(refused.contains("monthly budget"), refused);
         JsonNode why = json(call("GET", "/jobs/" + job + "/why?task=2", carol, null));
