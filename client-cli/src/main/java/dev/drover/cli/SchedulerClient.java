@@ -13,10 +13,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.util.Arrays;
 import java.util.List;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -26,7 +23,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import javax.net.ssl.SSLException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -46,11 +42,8 @@ final class SchedulerClient {
         }
     }
 
-    private final List<URI> bases;
-    private volatile int current;
+    private final ReplicaExchange replicas;
     private final String token;
-    private final HttpClient http;
-    private final boolean pinned;
     /** The budget, USD, of the jobs this client submits; null: none. */
     private Double budgetUsd;
     /** The jobs the jobs this client submits wait on ({@code --after}). */
@@ -63,85 +56,11 @@ final class SchedulerClient {
     /**
      * With a pin, the address is HTTPS (HOST:PORT or https://) and only the certificate with that
      * SHA-256 is trusted; without, HOST:PORT is plain HTTP and https:// uses the JDK's trust store.
+     * Several addresses, comma-separated, are replicas: see {@link ReplicaExchange#exchange}.
      */
     SchedulerClient(String hostPort, String token, Optional<Fingerprint> pin) {
-        if (pin.isPresent() && hostPort.startsWith("http://")) {
-            throw new IllegalArgumentException("--tls-fingerprint pins a certificate, but " + hostPort
-                    + " is plain HTTP: give https://HOST:PORT or HOST:PORT");
-        }
-        this.bases = Arrays.stream(hostPort.split(",")).map(String::trim).filter(a -> !a.isEmpty())
-                .map(a -> URI.create(a.startsWith("http") ? a : (pin.isPresent() ? "https://" : "http://") + a)).toList();
-        if (bases.isEmpty()) {
-            throw new IllegalArgumentException("no scheduler address in '" + hostPort + "'");
-        }
+        this.replicas = new ReplicaExchange(hostPort, pin);
         this.token = token;
-        this.pinned = pin.isPresent();
-        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
-        pin.ifPresent(p -> builder.sslContext(PinnedTrust.context(p)));
-        this.http = builder.build();
-    }
-
-    /**
-     * Every exchange goes through here, so a TLS refusal is one clear message (exit 2), never a stack trace.
-     * With several addresses (scheduler replicas), a call that may be repeated (a read, a cancel, a submit
-     * with its idempotency key) and could not reach one replica goes to the next; a keyed submit also when a
-     * replica answers 5xx (it may have died mid-submit: the key makes the retry answer the job, if made). A
-     * repeatable call answered 503 with {@code Retry-After} (a replica busy, or the owner of the job being
-     * replaced: its jobs pass to a live replica within a lease) goes to the next address, and once every
-     * address has said so, is asked again after the wait, for up to {@link #UNAVAILABLE_PATIENCE}.
-     */
-    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body)
-            throws IOException, InterruptedException {
-        int first = current;
-        long giveUpAt = System.nanoTime() + UNAVAILABLE_PATIENCE.toNanos();
-        for (int attempt = 0; ; attempt++) {
-            URI base = bases.get((first + attempt) % bases.size());
-            boolean lastOfRound = (attempt + 1) % bases.size() == 0;
-            boolean last = attempt + 1 >= bases.size();
-            try {
-                HttpResponse<T> response = http.send(at(request, base), body);
-                Optional<Long> wait = response.statusCode() == 503 && repeatable(request) ? retryAfter(response) : Optional.empty();
-                boolean again = wait.isPresent() && System.nanoTime() + wait.get() * 1_000_000_000L < giveUpAt;
-                if (again || (response.statusCode() >= 500 && !last && keyedSubmit(request))) {
-                    if (response.body() instanceof InputStream in) {
-                        in.close();
-                    }
-                    if (again && lastOfRound) {
-                        Thread.sleep(wait.get() * 1000);
-                    }
-                    continue;
-                }
-                current = (first + attempt) % bases.size();
-                return response;
-            } catch (SSLException e) {
-                throw UntrustedScheduler.of(base, pinned, e);
-            } catch (IOException e) {
-                if (!repeatable(request) || (last && (attempt + 1 == bases.size() || System.nanoTime() >= giveUpAt))) {
-                    throw e;
-                }
-                if (lastOfRound) {
-                    Thread.sleep(1000); // a later round (after a 503): no address answered this time either
-                }
-            }
-        }
-    }
-
-    /** How long a repeatable call keeps asking while every replica answers 503 with Retry-After: a deployed takeover's time, twice. */
-    static final Duration UNAVAILABLE_PATIENCE = Duration.ofSeconds(30);
-
-    /** The seconds a 503 asks the client to wait (1 to 10); empty if it names none. */
-    private static Optional<Long> retryAfter(HttpResponse<?> response) {
-        return response.headers().firstValue("Retry-After").filter(v -> v.matches("\\d{1,2}"))
-                .map(Long::parseLong).filter(n -> n >= 1 && n <= 10);
-    }
-
-    /** Reads, a cancel (cancelling twice is cancelling once), and a submit with its idempotency key. */
-    private static boolean repeatable(HttpRequest request) {
-        return request.method().equals("GET") || request.uri().getPath().endsWith("/cancel") || keyedSubmit(request);
-    }
-
-    private static boolean keyedSubmit(HttpRequest request) {
-        return request.method().equals("POST") && request.headers().firstValue(IDEMPOTENCY_KEY).isPresent();
     }
 
     /** 128 random bits, base64url: one a submit, sent again with each retry of it, so the retries make one job. */
@@ -151,21 +70,10 @@ final class SchedulerClient {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
     }
 
-    private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     private static final SecureRandom KEYS = new SecureRandom();
 
-    /** The request sent to {@code base} instead of the address it was built for. */
-    private static HttpRequest at(HttpRequest request, URI base) {
-        URI uri = request.uri();
-        if (uri.getScheme().equals(base.getScheme()) && uri.getRawAuthority().equals(base.getRawAuthority())) {
-            return request;
-        }
-        String rest = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        return HttpRequest.newBuilder(request, (name, value) -> true).uri(base.resolve(rest)).build();
-    }
-
     private HttpRequest.Builder request(String pathAndQuery) {
-        return HttpRequest.newBuilder(bases.get(current).resolve(pathAndQuery)).header("Authorization", "Bearer " + token);
+        return HttpRequest.newBuilder(replicas.base().resolve(pathAndQuery)).header("Authorization", "Bearer " + token);
     }
 
     /**
@@ -207,7 +115,7 @@ final class SchedulerClient {
             if (count[0] >= total) {
                 return;
             }
-            current = (current + 1) % bases.size();
+            replicas.next();
             Thread.sleep(250);
         }
     }
@@ -230,7 +138,7 @@ final class SchedulerClient {
         String query = "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + (files == null ? "" : "&files=" + files)
                 + (priority == 0 ? "" : "&priority=" + priority) + (budgetUsd == null ? "" : "&budget=" + budgetUsd)
                 + (after.isEmpty() ? "" : "&after=" + URLEncoder.encode(String.join(",", after), StandardCharsets.UTF_8));
-        return as(send(request("/jobs" + query).header(IDEMPOTENCY_KEY, idempotencyKey())
+        return as(send(request("/jobs" + query).header(ReplicaExchange.IDEMPOTENCY_KEY, idempotencyKey())
                 .POST(HttpRequest.BodyPublishers.ofFile(workload)).build()), JOB);
     }
 
@@ -268,7 +176,7 @@ final class SchedulerClient {
 
     /** True if the scheduler's payload store holds this files pack. */
     boolean hasFiles(String sha256) throws IOException, InterruptedException {
-        HttpResponse<String> response = exchange(request("/files/" + sha256).GET().build(),
+        HttpResponse<String> response = replicas.exchange(request("/files/" + sha256).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 404) {
             return false;
@@ -295,8 +203,8 @@ final class SchedulerClient {
             }
             encoded.append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
         }
-        HttpResponse<InputStream> response = exchange(request("/jobs/" + jobId + "/outputs/" + seq + "/" + encoded).GET().build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        String url = "/jobs/" + jobId + "/outputs/" + seq + "/" + encoded;
+        HttpResponse<InputStream> response = replicas.exchange(request(url).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() != 200) {
             try (InputStream in = response.body()) {
                 throw new ApiException(response.statusCode(), Json.MAPPER.readTree(in));
@@ -334,7 +242,7 @@ final class SchedulerClient {
     /** A one-time sign-in link for the token's user: the dashboard's URL. */
     String dashboardUrl() throws IOException, InterruptedException {
         JsonNode r = send(request("/session/login").POST(HttpRequest.BodyPublishers.noBody()).build());
-        return bases.get(current).resolve(r.get("path").asText()).toString();
+        return replicas.base().resolve(r.get("path").asText()).toString();
     }
 
     JobView cancel(String jobId) throws IOException, InterruptedException {
@@ -381,7 +289,7 @@ final class SchedulerClient {
 
     /** Streams the job's results, one JSON line each; with {@code follow}, until the job is done. */
     void results(String jobId, boolean follow, Consumer<String> line) throws IOException, InterruptedException {
-        HttpResponse<InputStream> response = exchange(
+        HttpResponse<InputStream> response = replicas.exchange(
                 request("/jobs/" + jobId + "/results?follow=" + follow).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8), 1 << 16)) {
@@ -401,7 +309,7 @@ final class SchedulerClient {
     }
 
     private JsonNode send(HttpRequest request) throws IOException, InterruptedException {
-        HttpResponse<String> response = exchange(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = replicas.exchange(request, HttpResponse.BodyHandlers.ofString());
         JsonNode body;
         try {
             body = Json.MAPPER.readTree(response.body());

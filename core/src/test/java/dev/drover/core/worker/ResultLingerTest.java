@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** How long results wait for others to share their message: longer for long tasks, within bounds. */
 class ResultLingerTest {
     private static long millis(Duration configured, double meanMillis) {
-        return TimeUnit.NANOSECONDS.toMillis(ResultPublisher.lingerNanos(configured, meanMillis));
+        return TimeUnit.NANOSECONDS.toMillis(ResultLinger.lingerNanos(configured, meanMillis));
     }
 
     @Test

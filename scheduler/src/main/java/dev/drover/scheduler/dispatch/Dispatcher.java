@@ -16,10 +16,7 @@ import dev.drover.scheduler.job.Persistence;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
@@ -44,15 +41,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The dispatch cursor is saved <em>before</em> each send, with the sizes of the bundles being
  * sent, so a restarted scheduler re-sends exactly those bundles under the same ids (duplicates the
- * claim store skips) and nothing is sent twice under different ids.
+ * claim store skips) and nothing is sent twice under different ids. What each job sends next, and
+ * whether its cursor is saved, is kept in {@link JobBatches}.
  */
 public final class Dispatcher implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     private static final int MAX_BUNDLE_BYTES = 256 * 1024;
     private static final int BUNDLE_MARGIN_BYTES = 2048;
 
-    private final Sealer sealer;
-    private final SchedulerConfig config;
     private final Clock clock;
     private final Supplier<Collection<JobState>> activeJobs;
     private final Persistence persistence;
@@ -60,15 +56,9 @@ public final class Dispatcher implements Runnable {
     private final BiConsumer<JobState, List<TaskResult>> decided;
     private final DispatchOrder order;
     private final Set<JobState> lostWork = ConcurrentHashMap.newKeySet();
-    private final Map<JobState, BundlePlanner> planners = new HashMap<>(); // dispatcher thread only
-    private final Map<JobState, List<BundlePlanner.Planned>> unsent = new HashMap<>(); // dispatcher thread only
-    private final Set<JobState> saved = new HashSet<>(); // unsent batches whose cursor is saved; dispatcher thread only
-    private final HeldDispatch held;
-    /** Where an unsent batch from a held range starts (none: it is at the job's cursor); dispatcher thread only. */
-    private final Map<JobState, Long> heldFrom = new HashMap<>();
+    private final JobBatches batches;
     /** Single-task bundles {@code collect/Isolation} asks to send, oldest first. */
     private final Queue<Bundle> isolated = new ConcurrentLinkedQueue<>();
-    private final int bundleByteLimit;
     private volatile boolean running = true;
     private volatile ToIntFunction<String> weights = user -> 1;
     private volatile AcrossReplicas across = AcrossReplicas.NONE;
@@ -79,20 +69,17 @@ public final class Dispatcher implements Runnable {
 
     public Dispatcher(SchedulerConfig config, Backend backend, Clock clock, Sealer sealer, Supplier<Collection<JobState>> activeJobs,
                Persistence persistence, BiConsumer<JobState, List<TaskResult>> decided) {
-        this.config = config;
-        this.sealer = sealer;
         this.clock = clock;
         this.activeJobs = activeJobs;
         this.persistence = persistence;
         this.sender = new BundleSender(backend, clock, decided);
         this.decided = decided;
-        this.order = config.policy() == Policy.FAIR
-                ? new FairOrder(config, clock, activeJobs, this::weight, saved::contains, this::forget, () -> across)
-                : new FifoOrder(config, activeJobs);
         // a bundle always fits one message of SQS's size (before compression), so none goes to S3
-        this.bundleByteLimit = Math.min(backend.requests().maxMessageBytes(), MAX_BUNDLE_BYTES) - BUNDLE_MARGIN_BYTES;
-        this.held = new HeldDispatch((job, from, to) -> new BundlePlanner(job, config, clock, sealer, bundleByteLimit, from, to),
-                clock, persistence, decided);
+        int bundleByteLimit = Math.min(backend.requests().maxMessageBytes(), MAX_BUNDLE_BYTES) - BUNDLE_MARGIN_BYTES;
+        this.batches = new JobBatches(config, clock, sealer, bundleByteLimit, persistence, decided);
+        this.order = config.policy() == Policy.FAIR
+                ? new FairOrder(config, clock, activeJobs, this::weight, batches::saved, this::forget, () -> across)
+                : new FifoOrder(config, activeJobs);
     }
 
     public void enqueue(JobState job) {
@@ -168,8 +155,7 @@ public final class Dispatcher implements Runnable {
                 take(turn.get());
             }
         }
-        planners.values().forEach(BundlePlanner::close);
-        held.close();
+        batches.close();
     }
 
     private void take(DispatchOrder.Turn turn) {
@@ -197,10 +183,10 @@ public final class Dispatcher implements Runnable {
         if (job.dependencies().waitingForJobs()) {
             return true; // depend/JobWaits enqueues it again once the jobs it waits on have succeeded
         }
-        if (!saved.contains(job) && lostWork.remove(job)) { // (a saved batch goes first: its tasks are not lost)
+        if (!batches.saved(job) && lostWork.remove(job)) { // (a saved batch goes first: its tasks are not lost)
             resendLost(job);
         }
-        List<BundlePlanner.Planned> batch = unsent.get(job);
+        List<BundlePlanner.Planned> batch = batches.unsent(job);
         if (batch == null) {
             batch = plan(job, turn);
             if (batch == null) {
@@ -210,15 +196,15 @@ public final class Dispatcher implements Runnable {
             if (batch.isEmpty()) {
                 return true; // what it has left waits on a dependency: the result that lets it go enqueues the job again
             }
-            unsent.put(job, batch);
+            batches.planned(job, batch);
         }
-        if (!saved.contains(job)) {
+        if (!batches.saved(job)) {
             List<Integer> sizes = batch.stream().map(BundlePlanner.Planned::size).toList();
             if (!turn.room().test(sizes.stream().mapToLong(Integer::longValue).sum())) {
                 BundleSender.pause(5);
                 return false;
             }
-            Long from = heldFrom.get(job);
+            Long from = batches.heldFrom(job);
             // before the send: a restart re-sends these, under these ids
             if (from == null) {
                 persistence.save(job.recordSending(sizes));
@@ -227,15 +213,13 @@ public final class Dispatcher implements Runnable {
                 persistence.save(job.held().recordSending(from, sizes));
                 job.held().sending(from, sizes);
             }
-            saved.add(job);
+            batches.markSaved(job);
         }
         if (!mayDispatch.getAsBoolean() || !sender.send(job, batch)) {
             return false;
         }
-        unsent.remove(job);
-        saved.remove(job);
-        heldFrom.remove(job);
-        if (!planner(job).hasNext() && !job.held().any()) {
+        batches.sent(job);
+        if (!batches.planner(job).hasNext() && !job.held().any()) {
             forget(job);
             return true;
         }
@@ -249,13 +233,12 @@ public final class Dispatcher implements Runnable {
      */
     private List<BundlePlanner.Planned> plan(JobState job, DispatchOrder.Turn turn) throws WorkloadException {
         if (job.dependencies().any()) {
-            Optional<HeldDispatch.Batch> released = held.next(job, turn);
+            Optional<List<BundlePlanner.Planned>> released = batches.nextHeld(job, turn);
             if (released.isPresent()) {
-                heldFrom.put(job, released.get().from());
-                return released.get().bundles();
+                return released.get();
             }
         }
-        BundlePlanner planner = planner(job);
+        BundlePlanner planner = batches.planner(job);
         do {
             cancelBlocked(job, planner);
         } while (planner.passWaiting());
@@ -322,8 +305,7 @@ public final class Dispatcher implements Runnable {
         List<Task> tasks = new ArrayList<>(missing.size());
         job.tasks().forEach(missing.stream().mapToLong(Long::longValue).iterator(),
                 (seq, spec) -> tasks.add(job.dependencies().task(seq, spec)));
-        List<BundlePlanner.Planned> bundles = BundlePlanner.replan(job, config, clock, sealer, bundleByteLimit, tasks,
-                Long.toString(clock.millis(), 36));
+        List<BundlePlanner.Planned> bundles = batches.replan(job, tasks);
         log.warn("job {}: {} dispatched tasks have neither a result nor a live claim; sending them again", job.jobId(), tasks.size());
         for (int i = 0; i < bundles.size(); i += MessageQueue.MAX_BATCH) {
             List<BundlePlanner.Planned> batch = bundles.subList(i, Math.min(bundles.size(), i + MessageQueue.MAX_BATCH));
@@ -333,24 +315,8 @@ public final class Dispatcher implements Runnable {
         }
     }
 
-    private BundlePlanner planner(JobState job) throws WorkloadException {
-        BundlePlanner planner = planners.get(job);
-        if (planner == null) {
-            planner = new BundlePlanner(job, config, clock, sealer, bundleByteLimit, job.dispatched());
-            planners.put(job, planner);
-        }
-        return planner;
-    }
-
     private void forget(JobState job) {
-        BundlePlanner planner = planners.remove(job);
-        if (planner != null) {
-            planner.close();
-        }
-        unsent.remove(job);
-        saved.remove(job);
-        heldFrom.remove(job);
-        held.forget(job);
+        batches.forget(job);
         sender.forget(job);
     }
 
@@ -359,9 +325,6 @@ public final class Dispatcher implements Runnable {
         if (sizes.isEmpty()) {
             return;
         }
-        try (BundlePlanner planner = new BundlePlanner(job, config, clock, sealer, bundleByteLimit, from)) {
-            unsent.put(job, planner.plan(sizes.size(), Long.MAX_VALUE, sizes));
-            saved.add(job);
-        }
+        batches.resume(job, sizes, from);
     }
 }

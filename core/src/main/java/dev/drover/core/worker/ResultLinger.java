@@ -1,0 +1,99 @@
+package dev.drover.core.worker;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * How long finished results wait to share a message: up to {@code resultLinger} (longer for long
+ * tasks: {@link #lingerNanos}), but not once a message's worth waits, nor once no task is running:
+ * then none is coming soon, and a job's last results must not wait out the linger.
+ */
+final class ResultLinger {
+    /**
+     * Results of long tasks linger up to this share of the tasks' mean run time (when that is longer
+     * than {@code resultLinger}), so a worker of 1 s tasks posts a message every half second, not every
+     * quarter: each message costs a send, a receive, a delete and a job-store write, and its bundles'
+     * request deletes go out together. A result is then late by at most half its task's time (a job's
+     * last results are not: see above), and a worker that dies loses to a re-run only that much more.
+     */
+    static final double LINGER_SHARE = 0.5;
+    /** ... and never longer than this, so a job's progress still shows within a second or so. */
+    static final long MAX_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
+
+    private final WorkerConfig config;
+    private final Capacity capacity;
+    private final TaskTimes times;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition due = lock.newCondition();
+    private long unpublishedBytes; // guarded by lock
+
+    ResultLinger(WorkerConfig config, Capacity capacity, TaskTimes times) {
+        this.config = config;
+        this.capacity = capacity;
+        this.times = times;
+    }
+
+    /** A result of this many bytes waits: a message's worth waiting ends the linger. */
+    void added(long bytes) {
+        if (bytes <= 0) {
+            return;
+        }
+        lock.lock();
+        try {
+            unpublishedBytes += bytes;
+            if (unpublishedBytes >= config.resultBytes()) {
+                due.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Results of this many bytes are taken to be sent: they no longer count towards a message's worth. */
+    void taken(long bytes) {
+        lock.lock();
+        try {
+            unpublishedBytes = Math.max(0, unpublishedBytes - bytes);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** No task runs any more: the linger ends now. */
+    void tasksEnded() {
+        lock.lock();
+        try {
+            due.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits, from now, until the linger is up, a message's worth waits, or no task runs. */
+    void linger() throws InterruptedException {
+        long deadline = System.nanoTime() + lingerNanos(config.resultLinger(), times.meanMillis());
+        lock.lock();
+        try {
+            long left = deadline - System.nanoTime();
+            while (left > 0 && !capacity.isEmpty() && unpublishedBytes < config.resultBytes()) {
+                left = due.awaitNanos(left);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * {@code configured}, or for tasks of this mean run time (negative: none measured yet) a share of
+     * it, at most {@link #MAX_LINGER_NANOS}. Zero stays zero: the operator wants every result out at once.
+     */
+    static long lingerNanos(Duration configured, double meanMillis) {
+        long nanos = configured.toNanos();
+        if (nanos == 0 || meanMillis <= 0) {
+            return nanos;
+        }
+        return Math.max(nanos, Math.min(MAX_LINGER_NANOS, (long) (meanMillis * 1e6 * LINGER_SHARE)));
+    }
+}
