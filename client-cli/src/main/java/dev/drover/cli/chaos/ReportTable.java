@@ -1,7 +1,11 @@
 package dev.drover.cli.chaos;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.Locale;
 
 /** The outcomes as a fixed-width table, then each scenario's notes. */
@@ -20,12 +24,31 @@ final class ReportTable {
                     seconds(o.wallSeconds()), seconds(o.baselineSeconds()), o.met() ? "met" : "MISSED");
         }
         out.println();
+        failovers(outcomes, out);
         for (Outcome o : outcomes) {
             if (!o.notes().isEmpty()) {
                 out.printf("%s: %s%n", o.scenario(), String.join("; ", o.notes()));
             }
         }
         out.flush();
+    }
+
+    /** Per scenario with a failover time: its median and maximum over the runs. */
+    private static void failovers(List<Outcome> outcomes, PrintWriter out) {
+        Map<String, List<Long>> byScenario = new LinkedHashMap<>();
+        outcomes.stream().filter(o -> o.failoverMillis() != null)
+                .forEach(o -> byScenario.computeIfAbsent(o.scenario(), k -> new ArrayList<>()).add(o.failoverMillis()));
+        byScenario.forEach((name, ms) -> {
+            List<Long> sorted = ms.stream().sorted().toList();
+            int n = sorted.size();
+            double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
+            out.printf(Locale.ROOT, "%s: failover (fault to the first task the new owner dispatched) over %d run%s: median %.1f s,"
+                    + " max %.1f s (%s ms)%n", name, n, n == 1 ? "" : "s", median / 1000, sorted.get(n - 1) / 1000.0,
+                    ms.stream().map(String::valueOf).collect(Collectors.joining(", ")));
+        });
+        if (!byScenario.isEmpty()) {
+            out.println();
+        }
     }
 
     private static String seconds(double s) {
