@@ -77,6 +77,11 @@ final class FollowingClient {
         return Files.readAllLines(results, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).map(Json::result).toList();
     }
 
+    /** Keeps what it wrote to standard error (its progress, the follow's moves between replicas). */
+    void keepLog(Path file) throws IOException {
+        Files.writeString(file, err.toString(), StandardCharsets.UTF_8);
+    }
+
     /** Its standard error's last line (the summary or the error), for the notes. */
     String lastWords() {
         List<String> lines = err.toString().lines().filter(l -> !l.isBlank()).toList();

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -76,6 +77,7 @@ final class ReplicaRun {
             }, "chaos-fault-" + name);
             faultThread.start();
             Optional<Integer> exit = client.await((deadline - System.nanoTime()) / 1_000_000);
+            long clientEnded = System.currentTimeMillis();
             double wall = (System.nanoTime() - start) / 1e9;
             boolean ended = exit.isPresent();
             for (String id : extraIds) {
@@ -95,14 +97,19 @@ final class ReplicaRun {
             for (int i = 0; i < extraIds.size(); i++) {
                 jobs.add(new Job(c.extras().get(i).workload(), extraLedgers.get(i), extraIds.get(i), results(d, extraIds.get(i), notes)));
             }
+            notes.add(lags(d, followed, jobs.get(0).results(), clientEnded));
+            client.keepLog(dir.resolve("client").resolve("stderr.log"));
             OptionalLong failover = failover(jobs.get(0).results(), context.faultAt.get());
             failover.ifPresent(ms -> notes.add("failover " + ms + " ms (kill to the first task the new owner dispatched)"));
             long faultAt = context.faultAt.get();
-            d.takeovers().forEach((job, by) -> notes.add("job " + job + " taken over by " + by.stream()
+            Map<String, List<ReplicaDeployment.Taken>> takeovers = d.takeovers();
+            Long takeover = faultAt == 0 ? null : takeovers.getOrDefault(followed, List.of()).stream()
+                    .mapToLong(t -> t.atMillis() - faultAt).filter(ms -> ms >= 0).boxed().min(Long::compare).orElse(null);
+            takeovers.forEach((job, by) -> notes.add("job " + job + " taken over by " + by.stream()
                     .map(t -> t + (faultAt > 0 ? String.format(" %.1f s after the fault", (t.atMillis() - faultAt) / 1000.0) : ""))
                     .collect(java.util.stream.Collectors.joining(", "))));
             return judge(name, jobs, d.deadWorkers(), ended, wall, context.misses(), notes,
-                    failover.isPresent() ? failover.getAsLong() : null);
+                    failover.isPresent() ? failover.getAsLong() : null, takeover);
         }
     }
 
@@ -149,6 +156,25 @@ final class ReplicaRun {
         return List.of();
     }
 
+    /**
+     * Where the time after the last task went: from its end to the job's end (results reaching the
+     * owner), and from the job's end to the client's exit (results reaching the client).
+     */
+    private static String lags(ReplicaDeployment d, String jobId, List<TaskResult> results, long clientEnded) {
+        long lastTask = results.stream().mapToLong(TaskResult::finishedAt).max().orElse(0);
+        long jobEnded = 0;
+        try {
+            jobEnded = d.client(0).job(jobId).path("finishedAt").asLong();
+        } catch (IOException | IllegalStateException e) {
+            // reported as unknown below
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return String.format("last task ended %s s before the job, the job %s s before the client's exit",
+                lastTask > 0 && jobEnded > 0 ? String.format("%.1f", (jobEnded - lastTask) / 1000.0) : "?",
+                jobEnded > 0 ? String.format("%.1f", (clientEnded - jobEnded) / 1000.0) : "?");
+    }
+
     /** From the fault to the first task dispatched after it (its bundle's queuedAt), by the new owner. */
     static OptionalLong failover(List<TaskResult> results, long faultAt) {
         if (faultAt == 0) {
@@ -159,7 +185,7 @@ final class ReplicaRun {
     }
 
     private static Outcome judge(String name, List<Job> jobs, Set<Long> deadWorkers, boolean ended, double wall,
-                                 List<String> misses, List<String> notes, Long failoverMillis) {
+                                 List<String> misses, List<String> notes, Long failoverMillis, Long takeoverMillis) {
         int tasks = 0;
         int lost = 0;
         int twice = 0;
@@ -183,6 +209,6 @@ final class ReplicaRun {
         }
         boolean met = ended && lost == 0 && twice == explained && missing == 0 && duplicates == 0 && failed == 0 && misses.isEmpty();
         return new Outcome(name, tasks, lost, twice, explained, missing, duplicates, failed, ended, wall, Double.NaN, met,
-                List.copyOf(notes), failoverMillis);
+                List.copyOf(notes), failoverMillis, takeoverMillis);
     }
 }

@@ -36,9 +36,10 @@ final class ReplicaScenarios {
         Workload longer = quick ? new Workload(80, 800, Flavor.PLAIN) : new Workload(120, 1000, Flavor.PLAIN);
         Workload third = quick ? new Workload(24, 400, Flavor.PLAIN) : new Workload(40, 600, Flavor.PLAIN);
         return List.of(
-                scenario("replica-kill-dispatch", "kill -9 of the owning replica (of 3) as soon as it has dispatched",
+                scenario("replica-kill-dispatch", "kill -9 of the owning replica (of 3) while it dispatches: results flow, tasks wait to be sent",
                         many, new Case(REPLICAS, many, List.of(), c -> {
-                            if (c.awaitFollowed(job -> job.path("dispatched").asLong() > 0)) {
+                            if (c.awaitFollowed(job -> succeeded(job) >= many.tasks() / 10
+                                    && job.path("dispatched").asLong() < many.tasks())) {
                                 killOwner(c);
                             }
                         }, DEADLINE)),
