@@ -163,14 +163,25 @@ final class ReplicaRun {
     private static String lags(ReplicaDeployment d, String jobId, List<TaskResult> results, long clientEnded) {
         long lastTask = results.stream().mapToLong(TaskResult::finishedAt).max().orElse(0);
         long jobEnded = 0;
-        try {
-            jobEnded = d.client(0).job(jobId).path("finishedAt").asLong();
-        } catch (IOException | IllegalStateException e) {
-            // reported as unknown below
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        List<String> states = new ArrayList<>();
+        for (int i = 0; i < d.replicas.size(); i++) {
+            ChildScheduler r = d.replicas.get(i);
+            if (!r.alive()) {
+                continue;
+            }
+            try {
+                var job = new JobClient(r.address(), r::token).job(jobId);
+                states.add(ReplicaDeployment.name(i) + " " + job.path("state").asText() + " "
+                        + job.path("counts").path("SUCCEEDED").asLong() + "/" + job.path("total").asLong());
+                jobEnded = Math.max(jobEnded, job.path("finishedAt").asLong());
+            } catch (IOException e) {
+                states.add(ReplicaDeployment.name(i) + " " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        return String.format("last task ended %s s before the job, the job %s s before the client's exit",
+        return String.format("the job as each replica tells it: %s; last task ended %s s before the job, the job %s s before"
+                        + " the client's exit", String.join(", ", states),
                 lastTask > 0 && jobEnded > 0 ? String.format("%.1f", (jobEnded - lastTask) / 1000.0) : "?",
                 jobEnded > 0 ? String.format("%.1f", (clientEnded - jobEnded) / 1000.0) : "?");
     }
