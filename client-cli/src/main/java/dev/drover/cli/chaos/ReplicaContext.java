@@ -37,7 +37,7 @@ final class ReplicaContext {
     boolean awaitFollowed(Predicate<JsonNode> condition) throws InterruptedException {
         while (System.nanoTime() < deadlineNanos) {
             try {
-                JsonNode job = deployment.client(0).job(followedJob);
+                JsonNode job = deployment.job(followedJob);
                 if (condition.test(job)) {
                     return true;
                 }

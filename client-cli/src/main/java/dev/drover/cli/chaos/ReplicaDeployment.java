@@ -77,15 +77,22 @@ final class ReplicaDeployment implements AutoCloseable {
         return replicas.stream().map(ChildScheduler::address).toList();
     }
 
-    /** A client of the first replica that answers, in the list's order from {@code from}. */
-    JobClient client(int from) {
-        for (int k = 0; k < replicas.size(); k++) {
-            ChildScheduler r = replicas.get((from + k) % replicas.size());
-            if (r.alive()) {
-                return new JobClient(r.address(), r::token);
+    /** The job's status from the first live replica that answers for it (its owner, or any once it ended). */
+    com.fasterxml.jackson.databind.JsonNode job(String jobId) throws IOException, InterruptedException {
+        IOException last = new IOException("no replica alive");
+        for (JobClient replica : live()) {
+            try {
+                return replica.job(jobId);
+            } catch (IOException e) {
+                last = e;
             }
         }
-        throw new IllegalStateException("no replica alive");
+        throw last;
+    }
+
+    /** A client of each live replica, A first. */
+    List<JobClient> live() {
+        return replicas.stream().filter(ChildScheduler::alive).map(r -> new JobClient(r.address(), r::token)).toList();
     }
 
     /** Every "job J: taken over at epoch E" line in the replicas' logs, as job → the takeovers. */

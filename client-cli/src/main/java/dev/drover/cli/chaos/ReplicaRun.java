@@ -128,31 +128,46 @@ final class ReplicaRun {
         throw new IllegalStateException("drover submit did not submit: " + client.lastWords());
     }
 
+    /** Until a live replica says the job is DONE or CANCELLED: its owner, or (ended) any replica, from the store. */
     private static boolean awaitEnded(ReplicaDeployment d, String jobId, long deadlineNanos) throws InterruptedException {
         do {
-            try {
-                if (d.client(0).ended(jobId)) {
-                    return true;
+            for (JobClient replica : d.live()) {
+                try {
+                    if (replica.ended(jobId)) {
+                        return true;
+                    }
+                } catch (IOException e) {
+                    // not the owner of a running job, or restarting: ask the next
                 }
-            } catch (IOException | IllegalStateException e) {
-                // a replica down or restarting
             }
             Thread.sleep(POLL_MS);
         } while (System.nanoTime() < deadlineNanos);
         return false;
     }
 
+    /** The job's results from the first live replica that gives them, and which one did. */
     private static List<TaskResult> results(ReplicaDeployment d, String jobId, List<String> notes) {
+        List<String> refusals = new ArrayList<>();
         for (int i = 0; i < d.replicas.size(); i++) {
+            ChildScheduler r = d.replicas.get(i);
+            if (!r.alive()) {
+                continue;
+            }
             try {
-                return d.client(i).results(jobId);
-            } catch (IOException | IllegalStateException e) {
-                notes.add("results of " + jobId + " unreadable from " + ReplicaDeployment.name(i) + ": " + e.getMessage());
+                List<TaskResult> results = new JobClient(r.address(), r::token).results(jobId);
+                if (!refusals.isEmpty()) {
+                    notes.add("results of " + jobId + ": " + String.join(", ", refusals) + "; " + ReplicaDeployment.name(i)
+                            + " gave " + results.size());
+                }
+                return results;
+            } catch (IOException e) {
+                refusals.add(ReplicaDeployment.name(i) + " " + e.getMessage().replace("results of " + jobId + ": ", ""));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
         }
+        notes.add("results of " + jobId + " unreadable: " + String.join(", ", refusals));
         return List.of();
     }
 
@@ -211,6 +226,11 @@ final class ReplicaRun {
             twice += counts.runTwice();
             explained += counts.runTwiceExplained();
             long distinct = j.results().stream().mapToLong(TaskResult::seq).distinct().count();
+            if (counts.lost() > 0 || counts.runTwice() > 0 || distinct != j.workload().tasks() || j.results().size() != distinct) {
+                notes.add(String.format("job %s%s: ran %d of %d (%d twice), %d results of %d distinct tasks", j.id(),
+                        j == jobs.get(0) ? " (followed)" : "", j.workload().tasks() - counts.lost(), j.workload().tasks(),
+                        counts.runTwice(), j.results().size(), distinct));
+            }
             missing += (int) (j.workload().tasks() - distinct);
             duplicates += (int) (j.results().size() - distinct);
             failed += (int) j.results().stream().filter(r -> r.status() != TaskStatus.SUCCEEDED).count();

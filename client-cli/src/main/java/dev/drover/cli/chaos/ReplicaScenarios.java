@@ -34,6 +34,8 @@ final class ReplicaScenarios {
         Workload many = quick ? new Workload(150, 200, Flavor.PLAIN) : new Workload(300, 200, Flavor.PLAIN);
         // still running when the stall ends, so that the cut-off replica comes back to a job it no longer owns
         Workload longer = quick ? new Workload(80, 800, Flavor.PLAIN) : new Workload(120, 1000, Flavor.PLAIN);
+        // long enough that every job still runs at the third restart (each restart takes a few seconds)
+        Workload rolling = quick ? new Workload(24, 1000, Flavor.PLAIN) : new Workload(60, 1500, Flavor.PLAIN);
         Workload third = quick ? new Workload(24, 400, Flavor.PLAIN) : new Workload(40, 600, Flavor.PLAIN);
         return List.of(
                 scenario("replica-kill-dispatch", "kill -9 of the owning replica (of 3) while it dispatches: results flow, tasks wait to be sent",
@@ -53,8 +55,8 @@ final class ReplicaScenarios {
                                 + " s: it stops acting, the others take its job, it rejoins",
                         longer, new Case(REPLICAS, longer, List.of(), ReplicaScenarios::partition, DEADLINE.plus(PARTITION))),
                 scenario("rolling-restart", "each of 3 replicas stopped (SIGTERM) and started again in turn while 3 jobs run",
-                        plain, new Case(REPLICAS, plain, List.of(new Extra(plain, 1), new Extra(plain, 2)),
-                                c -> rollingRestart(c, plain.tasks()), DEADLINE)),
+                        rolling, new Case(REPLICAS, rolling, List.of(new Extra(rolling, 1), new Extra(rolling, 2)),
+                                c -> rollingRestart(c, rolling.tasks()), DEADLINE)),
                 scenario("takeover-race", "kill -9 of the replica owning 3 jobs: the 2 others race to take them, one wins each",
                         third, new Case(REPLICAS, third, List.of(new Extra(third, 0), new Extra(third, 0)),
                                 ReplicaScenarios::takeoverRace, DEADLINE)));
@@ -76,7 +78,7 @@ final class ReplicaScenarios {
 
     private static String status(ReplicaContext c) {
         try {
-            JsonNode job = c.deployment.client(0).job(c.followedJob);
+            JsonNode job = c.deployment.job(c.followedJob);
             return "dispatched " + job.path("dispatched").asLong() + "/" + job.path("total").asLong() + ", succeeded " + succeeded(job);
         } catch (IOException | IllegalStateException e) {
             return "(status unreadable: " + e.getMessage() + ")";
