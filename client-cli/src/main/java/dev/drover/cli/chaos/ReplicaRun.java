@@ -41,9 +41,13 @@ final class ReplicaRun {
     /** One job's ledger and, once it ended, its results as the client (or, for an extra, the API) gave them. */
     private record Job(Workload workload, Ledger ledger, String id, List<TaskResult> results) {}
 
-    static Outcome run(String name, Case c, Path dir, PrintWriter progress) throws Exception {
+    static Outcome run(String name, Case c, Path scenarioDir, PrintWriter progress) throws Exception {
         progress.printf("chaos: %s: %d replicas...%n", name, c.replicas());
         progress.flush();
+        Path dir = scenarioDir.resolve("run-1");
+        for (int n = 2; Files.exists(dir); n++) { // --repeat: each run its own ledgers and logs
+            dir = scenarioDir.resolve("run-" + n);
+        }
         Files.createDirectories(dir);
         List<String> notes = new ArrayList<>();
         try (ChaosStack stack = ChaosStack.start(false, dir.resolve("stack"));
@@ -85,12 +89,12 @@ final class ReplicaRun {
             }
             faultThread.join(Duration.ofSeconds(60).toMillis());
             faultThread.interrupt();
-            notes.addAll(context.notes());
             exit.ifPresentOrElse(code -> {
                 if (code != 0) {
                     context.miss("the client exited " + code + ": " + client.lastWords());
                 }
-            }, () -> notes.add("the client was still following at the deadline: " + client.lastWords()));
+            }, () -> context.note("the client was still following at the deadline: " + client.lastWords()));
+            notes.addAll(context.notes());
 
             List<Job> jobs = new ArrayList<>();
             jobs.add(new Job(c.followed(), ledger, followed, client.received()));

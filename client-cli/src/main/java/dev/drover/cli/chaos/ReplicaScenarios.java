@@ -31,7 +31,7 @@ final class ReplicaScenarios {
         Workload plain = quick ? new Workload(24, 400, Flavor.PLAIN) : new Workload(60, 600, Flavor.PLAIN);
         // more work than the dispatch window (2 s of tasks a worker thread, unmeasured shell tasks guessed at 100 ms):
         // the owner is still sending when it dies, so the new owner has tasks of its own to dispatch (the failover's end)
-        Workload many = quick ? new Workload(150, 200, Flavor.PLAIN) : new Workload(300, 200, Flavor.PLAIN);
+        Workload many = quick ? new Workload(300, 100, Flavor.PLAIN) : new Workload(300, 200, Flavor.PLAIN);
         // still running when the stall ends, so that the cut-off replica comes back to a job it no longer owns
         Workload longer = quick ? new Workload(80, 800, Flavor.PLAIN) : new Workload(120, 1000, Flavor.PLAIN);
         // long enough that every job still runs at the third restart (each restart takes a few seconds)
