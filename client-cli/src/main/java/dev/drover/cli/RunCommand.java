@@ -46,6 +46,13 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     FleetOptions fleet;
 
+    @Option(names = "--replicas", paramLabel = "N",
+            description = "Run N scheduler replicas (child processes, as `drover scheduler -rw --replica`) on the local AWS"
+                    + " instead of one scheduler in this process, and submit and follow through all their addresses: the"
+                    + " job goes on if one of them dies. The fleet is then fixed: --workers N (default: --max-workers) worker"
+                    + " processes started at once; every child stops with this command.")
+    Integer replicas;
+
     @Option(names = "--budget", paramLabel = "USD",
             description = "Cancel the job's remaining tasks (reason \"budget\") once its spend, AWS requests and its share of EC2, reaches USD.")
     Double budget;
@@ -76,6 +83,11 @@ final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("drover: --budget: a number of US dollars, 0 or more");
             return Submission.BAD_INPUT;
         }
+        if (replicas != null && (replicas < 1 || local != null)) {
+            spec.commandLine().getErr().println(replicas < 1 ? "drover: --replicas: a number of schedulers, 1 or more"
+                    : "drover: --replicas runs on local AWS; the in-JVM pool (--local) is one process");
+            return Submission.BAD_INPUT;
+        }
         pack = files.prepare(spec.commandLine().getErr());
         if (pack == null) {
             return Submission.BAD_INPUT;
@@ -86,7 +98,7 @@ final class RunCommand implements Callable<Integer> {
         Thread cleanup = new Thread(() -> deleteTree(data), "drover-run-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
-            return local != null ? inJvm(data) : onLocalAws(data);
+            return local != null ? inJvm(data) : replicas != null ? onReplicas(data) : onLocalAws(data);
         } finally {
             deleteTree(data);
             try {
@@ -135,6 +147,25 @@ final class RunCommand implements Callable<Integer> {
                     }
                 });
             }
+        }
+    }
+
+    /** N replica processes on one local stack, a fixed fleet, and the job submitted and followed through every address. */
+    private int onReplicas(Path data) throws Exception {
+        spec.commandLine().getErr().printf("starting local AWS and %d scheduler replicas...%n", replicas);
+        spec.commandLine().getErr().flush();
+        int size = workers != null ? workers : fleet.maxWorkers;
+        try (EmbeddedAws stack = new EmbeddedAws(Optional.empty());
+             ReplicaProcesses schedulers = new ReplicaProcesses(replicas, stack.emulators.endpoints().workerEnvironment(),
+                     data.resolve("replicas"));
+             ProcessFleetLauncher launcher = new ProcessFleetLauncher(EmbeddedAws.workerCommand(fleet.threads, fleet.idleTimeout, true),
+                     stack.emulators.endpoints().workerEnvironment(), data.resolve("workers"), Main.CLOCK)) {
+            String addresses = String.join(",", schedulers.addresses());
+            spec.commandLine().getErr().printf("replicas: %s (follow or query any: -s %s)%n", addresses, addresses);
+            spec.commandLine().getErr().flush();
+            launcher.launch(size);
+            return Submission.run(new SchedulerClient(addresses, schedulers.token()).withBudget(budget), workload, tally, pack, 0, true, output,
+                    spec.commandLine().getOut(), spec.commandLine().getErr(), Main.CLOCK, summary -> summary.put("replicas", replicas));
         }
     }
 

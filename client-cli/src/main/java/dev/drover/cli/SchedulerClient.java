@@ -86,15 +86,16 @@ final class SchedulerClient {
             throws IOException, InterruptedException {
         BitSet seen = new BitSet();
         long[] count = {0};
-        long lastProgress = System.nanoTime();
+        // when the last new result came: a stream that breaks after a long run of results resumes elsewhere
+        long[] lastProgress = {System.nanoTime()};
         while (true) {
-            long before = count[0];
             try {
                 results(jobId, true, line -> {
                     ResultLine r = ResultLine.parse(line);
                     if (r.seq() >= 0 && r.seq() < Integer.MAX_VALUE && !seen.get((int) r.seq())) {
                         seen.set((int) r.seq());
                         count[0]++;
+                        lastProgress[0] = System.nanoTime();
                         each.accept(r);
                     }
                 });
@@ -105,12 +106,9 @@ final class SchedulerClient {
                 if (e instanceof ApiException api && api.status != 404 && api.status < 500) {
                     throw api;
                 }
-                if (System.nanoTime() - lastProgress > patience.toNanos()) {
+                if (System.nanoTime() - lastProgress[0] > patience.toNanos()) {
                     throw e;
                 }
-            }
-            if (count[0] > before) {
-                lastProgress = System.nanoTime();
             }
             if (count[0] >= total) {
                 return;

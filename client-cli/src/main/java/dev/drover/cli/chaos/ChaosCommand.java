@@ -35,14 +35,22 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "Keep the work directory (ledgers, worker and scheduler logs).")
     boolean keep;
 
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+            description = "Run each chosen scenario N times (e.g. for the failover time's median and maximum; default ${DEFAULT-VALUE}).")
+    int repeat;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        List<Scenario> scenarios = select(Scenarios.all(quick));
+        if (repeat < 1) {
+            err.println("drover chaos: --repeat: a number of runs, 1 or more");
+            return 2;
+        }
+        List<Scenario> scenarios = select(catalogue(quick));
         if (scenarios.isEmpty()) {
             err.println("drover chaos: no such scenario; known: "
-                    + Scenarios.all(quick).stream().map(Scenario::name).collect(Collectors.joining(", ")));
+                    + catalogue(quick).stream().map(Scenario::name).collect(Collectors.joining(", ")));
             return 2;
         }
         Path work = Files.createTempDirectory("drover-chaos-");
@@ -50,7 +58,9 @@ public final class ChaosCommand implements Callable<Integer> {
         List<Outcome> outcomes = new ArrayList<>();
         try (ScenarioRunner runner = new ScenarioRunner(work, quick, err)) {
             for (Scenario s : scenarios) {
-                outcomes.add(runner.run(s));
+                for (int i = 0; i < repeat; i++) {
+                    outcomes.add(runner.run(s));
+                }
             }
         } finally {
             if (!keep) {
@@ -62,6 +72,13 @@ public final class ChaosCommand implements Callable<Integer> {
             Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), outcomes);
         }
         return outcomes.stream().allMatch(Outcome::met) ? 0 : 1;
+    }
+
+    /** Every scenario: the single scheduler's, then the replicas'. */
+    static List<Scenario> catalogue(boolean quick) {
+        List<Scenario> all = new ArrayList<>(Scenarios.all(quick));
+        all.addAll(ReplicaScenarios.all(quick));
+        return all;
     }
 
     private List<Scenario> select(List<Scenario> all) {

@@ -35,6 +35,12 @@ final class ChildScheduler implements SchedulerHandle {
     private Process process;
 
     ChildScheduler(Map<String, String> environment, Path dataDir, Path tokenFile, int maxWorkers, int threads) throws IOException {
+        this(environment, dataDir, tokenFile, maxWorkers, threads, List.of());
+    }
+
+    /** @param extra more options of {@code drover scheduler}, e.g. {@code --replica} */
+    ChildScheduler(Map<String, String> environment, Path dataDir, Path tokenFile, int maxWorkers, int threads,
+                   List<String> extra) throws IOException {
         Files.createDirectories(dataDir);
         this.port = freePort();
         this.environment = Map.copyOf(environment);
@@ -47,6 +53,7 @@ final class ChildScheduler implements SchedulerHandle {
                 "-s", Integer.toString(port), "--data", dataDir.toString(),
                 "--admin-token-file", tokenFile.toString(),
                 "--max-workers", Integer.toString(maxWorkers), "--worker-threads", Integer.toString(threads)));
+        cmd.addAll(extra);
         this.command = List.copyOf(cmd);
         this.client = new JobClient(address(), this::token);
         restart();
@@ -68,6 +75,15 @@ final class ChildScheduler implements SchedulerHandle {
 
     long pid() {
         return process.pid();
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Its output, all runs appended. */
+    Path log() {
+        return log;
     }
 
     @Override

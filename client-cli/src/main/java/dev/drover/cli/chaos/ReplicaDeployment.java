@@ -1,0 +1,148 @@
+package dev.drover.cli.chaos;
+
+import dev.drover.localaws.LocalAwsEndpoints;
+import dev.drover.localaws.ProcessFleetLauncher;
+import dev.drover.service.EmbeddedAws;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalTime;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * N {@code drover scheduler -rw --replica} child processes on one {@link ChaosStack}, and a fixed fleet
+ * of worker processes. The first replica reaches the emulators through {@link ChaosProxy}s, so that
+ * its AWS traffic alone can be stalled. Closing it stops every process it started.
+ */
+final class ReplicaDeployment implements AutoCloseable {
+    /** The scheduler's log line of a takeover, behind its time of day (the logs' layout: HH:mm:ss.SSS first). */
+    private static final Pattern TAKEN = Pattern.compile("(?m)^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*job (\\S+): taken over at epoch (\\d+)");
+
+    /** One replica's takeover of a job: which replica (A, B...), at what epoch, when (wall-clock millis). */
+    record Taken(String replica, long epoch, long atMillis) {
+        @Override
+        public String toString() {
+            return replica + "@" + epoch;
+        }
+    }
+
+    final List<ChildScheduler> replicas = new ArrayList<>();
+    /** Between the first replica and SQS, DynamoDB and S3. */
+    final List<ChaosProxy> firstReplicaNetwork = new ArrayList<>();
+    private final ProcessFleetLauncher fleet;
+    private final Path workerLogs;
+
+    ReplicaDeployment(ChaosStack stack, int replicaCount, int workers, int threads, Path dir) throws IOException {
+        LocalAwsEndpoints e = stack.endpoints();
+        try {
+            for (int i = 0; i < replicaCount; i++) {
+                Map<String, String> env = new HashMap<>(e.workerEnvironment());
+                if (i == 0) {
+                    for (var service : Map.of("SQS", e.sqs(), "DYNAMODB", e.dynamoDb(), "S3", e.s3()).entrySet()) {
+                        ChaosProxy proxy = new ChaosProxy("replica-" + service.getKey().toLowerCase(), service.getValue().getPort());
+                        firstReplicaNetwork.add(proxy);
+                        env.put("AWS_ENDPOINT_URL_" + service.getKey(), proxy.endpoint().toString());
+                    }
+                }
+                // one after the other: the first makes the stack's admin, the others find it in the users table
+                replicas.add(new ChildScheduler(env, dir.resolve("replica-" + name(i)), stack.adminTokenFile(), workers, threads,
+                        List.of("--replica")));
+            }
+            workerLogs = dir.resolve("workers");
+            fleet = new ProcessFleetLauncher(EmbeddedAws.workerCommand(threads, "60s", true), e.workerEnvironment(),
+                    workerLogs, Clock.systemUTC());
+            fleet.launch(workers);
+        } catch (IOException | RuntimeException ex) {
+            close();
+            throw ex;
+        }
+    }
+
+    /** A, B, C... */
+    static String name(int i) {
+        return String.valueOf((char) ('A' + i));
+    }
+
+    List<String> addresses() {
+        return replicas.stream().map(ChildScheduler::address).toList();
+    }
+
+    /** The job's status from the first live replica that answers for it (its owner, or any once it ended). */
+    com.fasterxml.jackson.databind.JsonNode job(String jobId) throws IOException, InterruptedException {
+        IOException last = new IOException("no replica alive");
+        for (JobClient replica : live()) {
+            try {
+                return replica.job(jobId);
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    /** A client of each live replica, A first. */
+    List<JobClient> live() {
+        return replicas.stream().filter(ChildScheduler::alive).map(r -> new JobClient(r.address(), r::token)).toList();
+    }
+
+    /** Every "job J: taken over at epoch E" line in the replicas' logs, as job → the takeovers. */
+    Map<String, List<Taken>> takeovers() throws IOException {
+        Map<String, List<Taken>> byJob = new HashMap<>();
+        for (int i = 0; i < replicas.size(); i++) {
+            Path log = replicas.get(i).log();
+            if (!Files.exists(log)) {
+                continue;
+            }
+            Matcher m = TAKEN.matcher(Files.readString(log, StandardCharsets.ISO_8859_1));
+            while (m.find()) {
+                byJob.computeIfAbsent(m.group(2), k -> new ArrayList<>())
+                        .add(new Taken(name(i), Long.parseLong(m.group(3)), millisToday(m.group(1))));
+            }
+        }
+        return byJob;
+    }
+
+    /** A time of day in the logs (this machine's zone, today; a run never spans a midnight by more than its length) as millis. */
+    private static long millisToday(String timeOfDay) {
+        ZonedDateTime now = ZonedDateTime.now();
+        ZonedDateTime at = LocalTime.parse(timeOfDay).atDate(now.toLocalDate()).atZone(now.getZone());
+        return (at.isAfter(now.plusHours(1)) ? at.minusDays(1) : at).toInstant().toEpochMilli();
+    }
+
+    /** Workers gone without their exit line: killed, so their unreported tasks may run again. */
+    Set<Long> deadWorkers() {
+        Set<Long> dead = new HashSet<>();
+        for (var m : fleet.members()) {
+            fleet.process(m.id()).filter(p -> !p.isAlive()).filter(p -> !exitedCleanly(m.id())).ifPresent(p -> dead.add(p.pid()));
+        }
+        return dead;
+    }
+
+    private boolean exitedCleanly(String id) {
+        try {
+            return Files.readString(workerLogs.resolve(id + ".log"), StandardCharsets.ISO_8859_1).contains(" exited (");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (fleet != null) {
+            fleet.members().forEach(m -> fleet.process(m.id()).ifPresent(ProcessHandle::destroyForcibly));
+            fleet.close();
+        }
+        replicas.forEach(ChildScheduler::close);
+        firstReplicaNetwork.forEach(ChaosProxy::close);
+    }
+}
