@@ -206,11 +206,16 @@ public final class Dispatcher implements Runnable {
             }
             Long from = batches.heldFrom(job);
             // before the send: a restart re-sends these, under these ids
+            // (not for a job that ended or was cancelled meanwhile: its final record is saved already)
             if (from == null) {
-                persistence.save(job.recordSending(sizes));
+                if (!persistence.saveBeforeSend(job, () -> job.recordSending(sizes))) {
+                    return false;
+                }
                 job.sending(sizes);
             } else {
-                persistence.save(job.held().recordSending(from, sizes));
+                if (!persistence.saveBeforeSend(job, () -> job.held().recordSending(from, sizes))) {
+                    return false;
+                }
                 job.held().sending(from, sizes);
             }
             batches.markSaved(job);
@@ -259,7 +264,7 @@ public final class Dispatcher implements Runnable {
             int n = cancelled.size();
             job.skip(n);
             decided.accept(job, new ArrayList<>(cancelled));
-            persistence.save(job.record());
+            persistence.saveCursor(job);
         }
     }
 

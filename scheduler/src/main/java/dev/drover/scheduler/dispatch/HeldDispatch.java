@@ -67,7 +67,7 @@ final class HeldDispatch {
                 job.held().skip(from, cancelled.size());
                 from += cancelled.size();
                 decided.accept(job, new ArrayList<>(cancelled)); // recorded before the range moved past them is saved
-                persistence.save(job.record());
+                persistence.saveCursor(job);
             }
             List<BundlePlanner.Planned> batch = planner.hasNext()
                     ? planner.plan(turn.maxBundles(), turn.maxTasks(), List.of(), turn.caps()) : List.of();

@@ -51,6 +51,8 @@ public final class JobState {
     private final JobLife life;
     private final ResultReplay replay = new ResultReplay();
     private final HeldWork held;
+    /** Orders this job's record saves against its end and its deletion (see {@link Persistence}). */
+    private final RecordSaves saves = new RecordSaves();
 
     public JobState(String jobId, String name, String owner, long total, long submittedAt, Path workload, Path resultFile) {
         this(jobId, name, owner, total, submittedAt, new JobWorkload(workload), resultFile, null, 0, false);
@@ -340,6 +342,10 @@ public final class JobState {
     private JobRecord record(long dispatched, List<Integer> sending, Map<TaskStatus, Long> counts, List<Long> held) {
         return new JobRecord(jobId(), name(), owner(), total(), dispatched, sending, state(), submittedAt(), life.finishedAt(),
                 files(), priority(), cost.budgetUsd(), life.cancelReason(), counts, held);
+    }
+
+    RecordSaves saves() {
+        return saves;
     }
 
     /** The tasks below the cursor a waiting stage holds back, to be sent once it may go. */

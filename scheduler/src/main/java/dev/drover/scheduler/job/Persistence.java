@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import dev.drover.core.memory.InMemoryJobStore;
 
 /**
@@ -85,16 +86,44 @@ public final class Persistence {
         });
     }
 
+    /** Saves the job's record as it stands (its final one once it has ended), unless the job was deleted. */
     public void saveCursor(JobState job) {
         store.ifPresent(s -> {
-            save(s, job.record());
-            if (job.done() && job.markExpiring()) {
-                s.expireAt(job.jobId(), retention.expiresAt(job.finishedAt()));
+            synchronized (job.saves()) {
+                if (job.saves().forgotten()) {
+                    return;
+                }
+                save(s, job.record());
+                if (job.done() && job.markExpiring()) {
+                    s.expireAt(job.jobId(), retention.expiresAt(job.finishedAt()));
+                }
             }
         });
     }
 
-    /** Deletes an expired job's record and results. */
+    /**
+     * Saves the record {@code record} makes before a send, unless the job has ended, was cancelled or
+     * deleted meanwhile: then nothing is saved and nothing should be sent. True if the send may go.
+     */
+    public boolean saveBeforeSend(JobState job, Supplier<JobRecord> record) {
+        synchronized (job.saves()) {
+            if (job.done() || job.cancelled() || job.saves().forgotten()) {
+                return false;
+            }
+            store.ifPresent(s -> save(s, record.get()));
+            return true;
+        }
+    }
+
+    /** Deletes an expired job's record and results; no save of {@code job} runs after it. */
+    public void forget(JobState job) {
+        synchronized (job.saves()) {
+            job.saves().forget();
+            forget(job.jobId());
+        }
+    }
+
+    /** Deletes an expired job's record and results (a job not taken up, at recovery). */
     public void forget(String jobId) {
         store.ifPresent(s -> s.delete(jobId));
         if (store.isEmpty()) {
@@ -105,10 +134,6 @@ public final class Persistence {
     /** Ties the owner's submit key to {@code jobId} unless it is tied already; answers the job it is tied to. */
     public String claimIdempotencyKey(String owner, String key, String jobId) {
         return idempotencyKeys.claimIdempotencyKey(owner, key, jobId);
-    }
-
-    public void save(JobRecord record) {
-        store.ifPresent(s -> save(s, record));
     }
 
     private void save(JobStore s, JobRecord record) {

@@ -42,7 +42,8 @@ public final class RetentionSweeper {
         for (JobState job : jobs.values()) {
             if (retention.expired(job.finishedAt(), clock.instant()) && jobs.remove(job.jobId(), job)) {
                 job.log().close();
-                forget(persistence, dataDir, job.jobId());
+                persistence.forget(job);
+                deleteTree(dataDir.resolve(job.jobId()));
                 forgotten++;
             }
         }
