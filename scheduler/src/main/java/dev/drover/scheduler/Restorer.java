@@ -84,8 +84,12 @@ final class Restorer {
         log.info("job {}: taken over at epoch {}", jobId, fence.epoch());
     }
 
+    boolean replica() {
+        return replica;
+    }
+
     /** Another replica took the job: this one stops acting on it at once. */
-    private void lost(String jobId) {
+    void lost(String jobId) {
         persistence.unfence(jobId);
         JobState job = jobs.remove(jobId);
         if (job != null) {
