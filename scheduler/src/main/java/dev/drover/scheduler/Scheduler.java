@@ -197,9 +197,9 @@ public final class Scheduler implements Engine, AutoCloseable {
         restorer.adopt(jobId, fence);
     }
 
-    /** Another replica owns the job now (a replica found it so): this one stops acting on it and ends its follows. */
-    public void lost(String jobId) {
-        restorer.lost(jobId);
+    /** Another replica owns the job at {@code epoch}: unless it was taken back since, this one lets go, ending its follows. */
+    public void lost(String jobId, long epoch) {
+        restorer.lostTo(jobId, epoch);
     }
 
     /** The job if this scheduler has it, or (a replica) another replica's ended job read back; else null. */

@@ -66,7 +66,7 @@ final class OwnerCheck implements AutoCloseable {
             // no record (a submit still writing it) or no owner: nothing says this replica lost it
             if (owner.isPresent() && owner.get().replica() != null && !owner.get().replica().equals(id)) {
                 log.warn("replica {}: job {} is owned by {} at epoch {} now", id, jobId, owner.get().replica(), owner.get().epoch());
-                scheduler.lost(jobId);
+                scheduler.lost(jobId, owner.get().epoch());
                 dropped++;
             }
         }
