@@ -71,8 +71,8 @@ final class Restorer {
         List.copyOf(jobs.live()).forEach(jobWaits::settle); // every job is back: whom a job waits on has ended, or not
     }
 
-    /** See {@link Scheduler#adopt}. */
-    void adopt(String jobId, Fence fence) throws IOException {
+    /** See {@link Scheduler#adopt}. Synchronized with {@link #lostTo}: a job taken back here is not then dropped. */
+    synchronized void adopt(String jobId, Fence fence) throws IOException {
         JobStore store = backend.jobStore().orElseThrow();
         JobRecord record = store.get(jobId).orElseThrow(() -> new IOException("job " + jobId + " is gone"));
         persistence.fence(jobId, fence);
@@ -84,8 +84,19 @@ final class Restorer {
         log.info("job {}: taken over at epoch {}", jobId, fence.epoch());
     }
 
+    boolean replica() {
+        return replica;
+    }
+
+    /** Drops the job if this replica holds it under an epoch older than {@code epoch}, its owner's now. */
+    synchronized void lostTo(String jobId, long epoch) {
+        if (persistence.fenceOf(jobId).map(f -> f.epoch() < epoch).orElse(true)) {
+            lost(jobId);
+        }
+    }
+
     /** Another replica took the job: this one stops acting on it at once. */
-    private void lost(String jobId) {
+    void lost(String jobId) {
         persistence.unfence(jobId);
         JobState job = jobs.remove(jobId);
         if (job != null) {

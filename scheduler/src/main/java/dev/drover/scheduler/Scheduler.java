@@ -7,6 +7,7 @@ import dev.drover.core.port.Fence;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.scheduler.collect.BundleProofs;
 import dev.drover.scheduler.collect.Isolation;
+import dev.drover.scheduler.collect.PassOn;
 import dev.drover.scheduler.collect.ResultCollector;
 import dev.drover.scheduler.collect.ResultGate;
 import dev.drover.scheduler.depend.JobWaits;
@@ -90,13 +91,6 @@ public final class Scheduler implements Engine, AutoCloseable {
             isolation.reported(job.jobId(), seq -> job.status(seq).isFinal());
             release(job, fresh);
         });
-        List<ResultCollector> collectors = new ArrayList<>();
-        for (int i = 0; i < config.collectorThreads(); i++) {
-            collectors.add(ResultCollector.responses(backend, results::collect, resultGate));
-        }
-        backend.deadLetters().ifPresent(dlq -> collectors.add(
-                ResultCollector.deadLetters(dlq, backend, results::collect, clock, isolation)));
-        this.threads = new SchedulerThreads(dispatcher, collectors);
         this.retention = new RetentionSweeper(jobs.byId(), persistence, config.dataDir(), new Retention(config.retention()), clock);
         this.jobWaits = new JobWaits(jobs.byId(), backend.payloads(), dispatcher::enqueue, (job, reason) -> {
             try {
@@ -106,6 +100,14 @@ public final class Scheduler implements Engine, AutoCloseable {
             }
         });
         this.restorer = new Restorer(backend, config, clock, persistence, jobs, dispatcher, jobWaits);
+        List<ResultCollector> collectors = new ArrayList<>();
+        PassOn passOn = new PassOn(backend.responses(), jobs.byId()::containsKey, restorer::replica, clock);
+        for (int i = 0; i < config.collectorThreads(); i++) {
+            collectors.add(ResultCollector.responses(backend, results::collect, resultGate, passOn));
+        }
+        backend.deadLetters().ifPresent(dlq -> collectors.add(
+                ResultCollector.deadLetters(dlq, backend, results::collect, clock, isolation)));
+        this.threads = new SchedulerThreads(dispatcher, collectors);
         this.submissions = new Submissions(new Intake(config.dataDir(), clock), files, backend, config.quotas(), persistence,
                 jobs, jobWaits, dispatcher, clock, this::status);
         this.canceller = new Canceller(backend, clock, results, jobWaits, jobs);
@@ -146,13 +148,11 @@ public final class Scheduler implements Engine, AutoCloseable {
         return List.copyOf(jobs.all());
     }
 
-    /** What one user may hold at once. */
-    public Quotas quotas() {
+    public Quotas quotas() { // what one user may hold at once
         return config.quotas();
     }
 
-    /** Task threads the fleet has (or will have). */
-    public int fleetThreads() {
+    public int fleetThreads() { // task threads the fleet has (or will have)
         return config.fleetThreads();
     }
 
@@ -195,6 +195,11 @@ public final class Scheduler implements Engine, AutoCloseable {
      */
     public void adopt(String jobId, Fence fence) throws IOException {
         restorer.adopt(jobId, fence);
+    }
+
+    /** Another replica owns the job at {@code epoch}: unless it was taken back since, this one lets go, ending its follows. */
+    public void lost(String jobId, long epoch) {
+        restorer.lostTo(jobId, epoch);
     }
 
     /** The job if this scheduler has it, or (a replica) another replica's ended job read back; else null. */
@@ -282,8 +287,7 @@ public final class Scheduler implements Engine, AutoCloseable {
         return dispatcher.standings();
     }
 
-    /** The dispatch policy this scheduler runs. */
-    public Policy policy() {
+    public Policy policy() { // the dispatch policy this scheduler runs
         return config.policy();
     }
 
@@ -371,7 +375,7 @@ public final class Scheduler implements Engine, AutoCloseable {
         if (job == null) {
             return false;
         }
-        job.log().copyTo(out, follow ? job::done : () -> true);
+        job.log().copyTo(out, follow ? () -> job.done() || jobs.get(jobId) != job : () -> true); // or lost
         return true;
     }
 

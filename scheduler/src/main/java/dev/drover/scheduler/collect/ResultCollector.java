@@ -55,19 +55,26 @@ public final class ResultCollector implements Runnable {
     private final Function<Message, ResultBatch> decode;
     private final Sink sink;
     private final Backend backend;
+    /** Null for the dead-letter queue, whose bundles name one job each. */
+    private final PassOn passOn;
     private final RetryPolicy retry = RetryPolicy.DEFAULT;
     private volatile boolean running = true;
 
-    private ResultCollector(MessageQueue queue, Function<Message, ResultBatch> decode, Sink sink, Backend backend) {
+    private ResultCollector(MessageQueue queue, Function<Message, ResultBatch> decode, Sink sink, Backend backend,
+                            PassOn passOn) {
         this.queue = queue;
         this.decode = decode;
         this.sink = sink;
         this.backend = backend;
+        this.passOn = passOn;
     }
 
-    /** Reads workers' result messages, of which only what {@code gate} proves reaches the sink. */
-    public static ResultCollector responses(Backend backend, Sink sink, ResultGate gate) {
-        return new ResultCollector(backend.responses(), m -> gate.admit(Json.resultBatch(m.body())), sink, backend);
+    /**
+     * Reads workers' result messages, of which only what {@code gate} proves reaches the sink, and only
+     * for this scheduler's jobs: {@code passOn} has the rest.
+     */
+    public static ResultCollector responses(Backend backend, Sink sink, ResultGate gate, PassOn passOn) {
+        return new ResultCollector(backend.responses(), m -> gate.admit(Json.resultBatch(m.body())), sink, backend, passOn);
     }
 
     /**
@@ -98,7 +105,7 @@ public final class ResultCollector implements Runnable {
             }
             backend.claims().complete(b.bundleId(), "scheduler", clock.instant());
             return new ResultBatch("scheduler", b.jobId(), Usage.ZERO, 0, failed);
-        }, sink, backend);
+        }, sink, backend, null);
     }
 
     public void stop() {
@@ -122,13 +129,21 @@ public final class ResultCollector implements Runnable {
                 Consumer<Usage> charge = u -> { };
                 for (Message m : messages) {
                     try {
-                        Optional<Consumer<Usage>> c = sink.accept(m.id(), decode.apply(m));
+                        ResultBatch batch = decode.apply(m);
+                        PassOn.Split split = passOn == null ? new PassOn.Split(batch, null) : passOn.split(batch);
+                        Optional<Consumer<Usage>> c = split.mine() == null ? Optional.empty() : sink.accept(m.id(), split.mine());
                         if (c.isEmpty()) {
-                            notMine.add(m);
-                            continue;
-                        }
-                        if (done.isEmpty()) {
-                            charge = c.get();
+                            if (split.mine() != null || passOn == null || passOn.notMine(m, batch) == PassOn.NotMine.HIDE) {
+                                notMine.add(m);
+                                continue;
+                            }
+                        } else {
+                            if (split.others() != null) {
+                                passOn.othersOf(m.id(), split.others()); // sent before the original is deleted
+                            }
+                            if (done.isEmpty()) {
+                                charge = c.get();
+                            }
                         }
                     } catch (IllegalArgumentException e) {
                         log.error("dropping unreadable message {}: {}", m.id(), e.getMessage());

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * with the secret of a bundle this scheduler sealed, for a task inside that bundle. The rest (forged:
  * no proof, a wrong one, or a task outside the bundle) is dropped, counted, and logged once per job.
  * Items of jobs this scheduler does not know pass untouched: they may be another scheduler's on the
- * same queues, which the collector leaves for it (and drops if nobody claims them).
+ * same queues, to which the collector passes them on ({@link PassOn}), with the proofs that cover them.
  */
 public final class ResultGate {
     private static final Logger log = LoggerFactory.getLogger(ResultGate.class);

@@ -89,7 +89,10 @@ public final class ResultRecorder {
         for (Map.Entry<String, List<TaskResult>> e : byJob.entrySet()) {
             JobState job = jobs.get(e.getKey());
             if (job == null) {
-                log.warn("{} results for unknown job {} dropped", e.getValue().size(), e.getKey());
+                // the collector passed on what was not this scheduler's: the job was dropped since (another
+                // replica took it), so the message stays on the queue, to be passed on when it comes back
+                log.info("job {}: gone while its results were recorded; they are left for its owner", e.getKey());
+                leftForOwner = true;
                 continue;
             }
             List<TaskResult> results = e.getValue();

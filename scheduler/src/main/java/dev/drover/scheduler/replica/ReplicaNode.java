@@ -31,6 +31,8 @@ public final class ReplicaNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicaNode.class);
     /** Every so often the unfinished jobs are scanned even with every replica alive: a job left by a crash in between finds an owner. */
     private static final int SCAN_EVERY_BEATS = 30;
+    /** Every so often the owners of this replica's running jobs are read again: a job lost without a word is dropped. */
+    static final int CHECK_OWNERS_EVERY = 30;
 
     /** What this replica last saw of another: its beat count, and when (on this replica's clock) it last changed. */
     private record Seen(long count, long since, String address) {}
@@ -240,6 +242,8 @@ public final class ReplicaNode implements AutoCloseable {
 
     private void beat() {
         long sent = clock.millis();
+        // past this, another replica may have judged this one gone and taken its jobs
+        boolean lapsed = sent - renewedAt >= timing.lease().toMillis() - timing.margin().toMillis();
         try {
             List<JobState> jobs = scheduler.jobStates();
             Map<String, ReplicaStore.UserFigures> users = shared.users(jobs, Billing.monthStart(clock));
@@ -249,6 +253,9 @@ public final class ReplicaNode implements AutoCloseable {
             if (failing) {
                 log.info("replica {}: heartbeat renewed again", id);
                 failing = false;
+            }
+            if (lapsed || beats % CHECK_OWNERS_EVERY == CHECK_OWNERS_EVERY - 1) {
+                takeovers.checkOwners();
             }
         } catch (RuntimeException e) {
             shared.notWritten();

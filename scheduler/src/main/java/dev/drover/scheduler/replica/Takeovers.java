@@ -39,6 +39,8 @@ final class Takeovers implements AutoCloseable {
     private final AtomicBoolean taking = new AtomicBoolean();
     private final AtomicReference<TakeRequest> wanted = new AtomicReference<>();
     private volatile long takingSince;
+    /** The other way round: jobs held here that another replica has taken. */
+    private final OwnerCheck owners;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "drover-replica-takeover");
         t.setDaemon(true);
@@ -51,6 +53,12 @@ final class Takeovers implements AutoCloseable {
         this.id = id;
         this.timing = timing;
         this.clock = clock;
+        this.owners = new OwnerCheck(store, scheduler, id);
+    }
+
+    /** Re-reads the owners of the running jobs held here, on a thread of its own, and drops those taken from it. */
+    void checkOwners() {
+        owners.request();
     }
 
     void onTakeover(Consumer<ReplicaNode.Takeover> listener) {
@@ -153,5 +161,6 @@ final class Takeovers implements AutoCloseable {
     public void close() {
         closed = true;
         thread.shutdownNow();
+        owners.close();
     }
 }

@@ -1,0 +1,124 @@
+package dev.drover.scheduler.collect;
+
+import dev.drover.core.Usage;
+import dev.drover.core.codec.Json;
+import dev.drover.core.model.ResultBatch;
+import dev.drover.core.model.ResultProof;
+import dev.drover.core.model.TaskResult;
+import dev.drover.core.model.TaskStart;
+import dev.drover.core.port.Message;
+import dev.drover.core.port.MessageQueue;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a collector does with results of jobs this scheduler does not hold. A worker's result message
+ * can carry several jobs' results (it batches across bundles), and scheduler replicas share the
+ * response queue, so one message may hold this replica's jobs and another's: the other jobs' part is
+ * sent back to the queue as a message of its own (with their proofs, which the owner checks as it would
+ * the worker's) before the original is deleted. A message with none of this replica's jobs is left
+ * for its owner, and sent again as new once it has been received {@value #RENEW_AT} times, so the
+ * response queue's redrive (5 receives) never dead-letters it while its job waits for a new owner.
+ * A single scheduler drops the unknown jobs' part: there, they are of a job deleted or forgotten.
+ */
+public final class PassOn {
+    private static final Logger log = LoggerFactory.getLogger(PassOn.class);
+    /** Receives of a not-mine message after which it is sent again as new (the production redrive is at 5). */
+    static final int RENEW_AT = 3;
+    /** A result that no replica has held for this long after it was made is of a job gone for good. */
+    static final Duration GIVE_UP = Duration.ofMinutes(15);
+
+    /** A batch split by owner: {@code mine} for this scheduler's jobs, {@code others} the rest; either may be null. */
+    public record Split(ResultBatch mine, ResultBatch others) {}
+
+    private final MessageQueue responses;
+    private final Predicate<String> knownJob;
+    private final BooleanSupplier replicas;
+    private final Clock clock;
+
+    /**
+     * @param knownJob whether this scheduler holds the job
+     * @param replicas whether it is one replica of several (read at each use: it becomes one after its start-up)
+     */
+    public PassOn(MessageQueue responses, Predicate<String> knownJob, BooleanSupplier replicas, Clock clock) {
+        this.responses = responses;
+        this.knownJob = job -> job != null && knownJob.test(job);
+        this.replicas = replicas;
+        this.clock = clock;
+    }
+
+    /** Splits a batch into its results, starts and proofs for this scheduler's jobs, and the rest. */
+    public Split split(ResultBatch b) {
+        boolean mineUsage = knownJob.test(b.usageJob());
+        List<TaskResult> myResults = b.results().stream().filter(r -> knownJob.test(r.jobId())).toList();
+        List<TaskStart> myStarts = b.started().stream().filter(s -> knownJob.test(s.jobId())).toList();
+        if (myResults.size() == b.results().size() && myStarts.size() == b.started().size()) {
+            return new Split(b, null); // the usual case; a batch of usage alone is the recorder's, as ever
+        }
+        if (myResults.isEmpty() && myStarts.isEmpty()) {
+            return new Split(null, b);
+        }
+        List<ResultProof> myProofs = b.proofs().stream().filter(p -> ownProof(p, true)).toList();
+        // the usage goes with the part of the job it is charged to; both parts name that job (never null)
+        ResultBatch mine = new ResultBatch(b.worker(), b.usageJob(), mineUsage ? b.usage() : Usage.ZERO,
+                mineUsage ? b.duplicatesSkipped() : 0, myResults, myStarts, myProofs);
+        ResultBatch others = new ResultBatch(b.worker(), b.usageJob(), mineUsage ? Usage.ZERO : b.usage(),
+                mineUsage ? 0 : b.duplicatesSkipped(),
+                b.results().stream().filter(r -> !knownJob.test(r.jobId())).toList(),
+                b.started().stream().filter(s -> !knownJob.test(s.jobId())).toList(),
+                b.proofs().stream().filter(p -> !ownProof(p, true)).toList());
+        return new Split(mine, others);
+    }
+
+    /** Whether the proof is for a job of this scheduler ({@code unreadable}: what a scope that does not parse counts as). */
+    private boolean ownProof(ResultProof p, boolean unreadable) {
+        return BundleProofs.parse(p.scope()).map(s -> knownJob.test(s.jobId())).orElse(unreadable);
+    }
+
+    /**
+     * Passes on the other jobs' part of a message that had some of this scheduler's: a replica sends it to
+     * the queue (before the original is deleted, so a crash between the two repeats results, never loses
+     * them); a single scheduler drops it.
+     */
+    public void othersOf(String messageId, ResultBatch others) {
+        if (replicas.getAsBoolean()) {
+            responses.send(List.of(Json.write(others)));
+            log.debug("message {}: {} results and {} starts of other replicas' jobs sent on", messageId,
+                    others.results().size(), others.started().size());
+            return;
+        }
+        Map<String, Integer> byJob = new LinkedHashMap<>();
+        others.results().forEach(r -> byJob.merge(r.jobId(), 1, Integer::sum));
+        byJob.forEach((job, n) -> log.warn("{} results for unknown job {} dropped", n, job));
+    }
+
+    /** What to do with a message none of whose jobs this scheduler holds. */
+    public enum NotMine { HIDE, RENEWED, DROP }
+
+    /**
+     * A message of other jobs only: hidden briefly for their owner, unless a replica has seen it
+     * {@value #RENEW_AT} times, when it is sent again as new (the caller deletes the original), or
+     * dropped if its newest result or start is older than {@link #GIVE_UP}.
+     */
+    public NotMine notMine(Message m, ResultBatch batch) {
+        if (!replicas.getAsBoolean() || m.receiveCount() < RENEW_AT) {
+            return NotMine.HIDE;
+        }
+        long newest = Math.max(batch.results().stream().mapToLong(TaskResult::finishedAt).max().orElse(0),
+                batch.started().stream().mapToLong(TaskStart::startedAt).max().orElse(0));
+        if (newest < clock.millis() - GIVE_UP.toMillis()) {
+            log.warn("message {}: {} results and {} starts of jobs no replica has held for {} dropped", m.id(),
+                    batch.results().size(), batch.started().size(), GIVE_UP);
+            return NotMine.DROP;
+        }
+        responses.send(List.of(m.body()));
+        return NotMine.RENEWED;
+    }
+}

@@ -1,0 +1,227 @@
+package dev.drover.scheduler.collect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.core.Usage;
+import dev.drover.core.UsageMeter;
+import dev.drover.core.codec.Json;
+import dev.drover.core.memory.InMemoryClaimStore;
+import dev.drover.core.memory.InMemoryJobStore;
+import dev.drover.core.memory.InMemoryMessageQueue;
+import dev.drover.core.memory.InMemoryPayloadStore;
+import dev.drover.core.model.Bundle;
+import dev.drover.core.model.JobStatus;
+import dev.drover.core.model.ResultBatch;
+import dev.drover.core.model.ResultProof;
+import dev.drover.core.model.TaskResult;
+import dev.drover.core.model.TaskStart;
+import dev.drover.core.model.TaskStatus;
+import dev.drover.core.port.ClaimStore;
+import dev.drover.core.port.Fence;
+import dev.drover.core.port.JobRecord;
+import dev.drover.core.port.JobStore;
+import dev.drover.core.port.Message;
+import dev.drover.core.port.MessageQueue;
+import dev.drover.scheduler.Scheduler;
+import dev.drover.scheduler.model.Backend;
+import dev.drover.scheduler.model.SchedulerConfig;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Scheduler replicas share the response queue, and a worker's result message can carry results of
+ * several jobs (it batches across bundles): a replica that receives one records its own jobs' results
+ * and passes the others' on to their owner, losing none; a single scheduler drops an unknown job's part.
+ */
+class SharedResponsesTest {
+    final Clock clock = Clock.systemUTC();
+    final MessageQueue requests = new InMemoryMessageQueue(clock);
+    /** As deployed: a message received 5 times goes to the dead-letter queue. */
+    final MessageQueue responseDeadLetters = new InMemoryMessageQueue(clock);
+    final MessageQueue responses = new InMemoryMessageQueue(clock, 256 * 1024, 5, responseDeadLetters);
+    final ClaimStore claims = new InMemoryClaimStore();
+    final JobStore jobStore = new Unfenced(new InMemoryJobStore());
+    final InMemoryPayloadStore payloads = new InMemoryPayloadStore();
+    final List<AutoCloseable> open = new ArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    /** A job store that takes replicas' writes without their fences: who owns a job is not what this test is about. */
+    record Unfenced(JobStore store) implements JobStore {
+        @Override
+        public void save(JobRecord job) {
+            store.save(job);
+        }
+
+        @Override
+        public void save(JobRecord job, Fence fence) {
+            store.save(job);
+        }
+
+        @Override
+        public Optional<JobRecord> get(String jobId) {
+            return store.get(jobId);
+        }
+
+        @Override
+        public String claimIdempotencyKey(String user, String key, String jobId) {
+            return store.claimIdempotencyKey(user, key, jobId);
+        }
+
+        @Override
+        public List<JobRecord> list() {
+            return store.list();
+        }
+
+        @Override
+        public void appendResults(String jobId, String chunkId, List<TaskResult> results) {
+            store.appendResults(jobId, chunkId, results);
+        }
+
+        @Override
+        public void appendResults(String jobId, String chunkId, List<TaskResult> results, Fence fence) {
+            store.appendResults(jobId, chunkId, results);
+        }
+
+        @Override
+        public void forEachResult(String jobId, Consumer<TaskResult> consumer) {
+            store.forEachResult(jobId, consumer);
+        }
+
+        @Override
+        public void delete(String jobId) {
+            store.delete(jobId);
+        }
+    }
+
+    /** A scheduler on the shared queues and stores; a replica ({@code id} not null) or the only one. */
+    Scheduler start(String name, String id) throws Exception {
+        Backend backend = new Backend(requests, responses, Optional.empty(), claims, payloads, Optional.of(jobStore),
+                UsageMeter.NONE);
+        Scheduler s = new Scheduler(SchedulerConfig.defaults(dir.resolve(name), 2), backend, clock);
+        if (id != null) {
+            s.asReplica(id);
+        }
+        open.add(s.start());
+        return s;
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+    }
+
+    static String submit(Scheduler s) throws Exception {
+        return s.submit(new ByteArrayInputStream("echo x\n".getBytes(StandardCharsets.UTF_8)), "w.txt", "ann").jobId();
+    }
+
+    /** The bundles of these jobs (one task each), in their order. */
+    List<Bundle> takeBundles(String... jobIds) {
+        Map<String, Bundle> taken = new HashMap<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (taken.size() < jobIds.length && System.nanoTime() < deadline) {
+            for (Message m : requests.receive(10, Duration.ofMillis(200), Duration.ofMinutes(5))) {
+                Bundle b = Json.bundle(m.body());
+                taken.put(b.jobId(), b);
+            }
+        }
+        return Arrays.stream(jobIds).map(j -> Optional.ofNullable(taken.get(j)).orElseThrow(
+                () -> new AssertionError("no bundle of " + j))).toList();
+    }
+
+    /** The results of the bundles' tasks, with their starts, in one message as a worker batches them, each bundle's proof with it. */
+    ResultBatch oneMessage(List<Bundle> bundles) {
+        List<TaskResult> results = new ArrayList<>();
+        List<TaskStart> starts = new ArrayList<>();
+        List<ResultProof> proofs = new ArrayList<>();
+        long now = clock.millis();
+        for (Bundle b : bundles) {
+            List<TaskResult> rs = b.tasks().stream().map(t -> new TaskResult(b.jobId(), t.seq(), (int) t.seq() + 1, "echo x",
+                    TaskStatus.SUCCEEDED, 0, "x\n", "", false, false, "w1", now - 20, now - 10, now, 1, null)).toList();
+            List<TaskStart> ss = b.tasks().stream().map(t -> new TaskStart(b.jobId(), t.seq(), now - 10)).toList();
+            results.addAll(rs);
+            starts.addAll(ss);
+            proofs.add(ResultProof.sign(b.seal(), rs, ss));
+        }
+        return new ResultBatch("w1", bundles.get(0).jobId(), Usage.ZERO, 0, results, starts, proofs);
+    }
+
+    static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting: " + what);
+            Thread.sleep(20);
+        }
+    }
+
+    static boolean done(Scheduler s, String job) {
+        return s.status(job).map(v -> v.state() == JobStatus.DONE).orElse(false);
+    }
+
+    @Test
+    void aMessageWithResultsOfTwoReplicasJobsEndsBothJobs() throws Exception {
+        Scheduler a = start("a", "r-aaaa");
+        Scheduler b = start("b", "r-bbbb");
+        String onA = submit(a);
+        String onB = submit(b);
+        responses.send(List.of(Json.write(oneMessage(takeBundles(onA, onB)))));
+        await(() -> done(a, onA), "A's job ends");
+        await(() -> done(b, onB), "B's job ends: the replica that took the message passed B's results on");
+        assertEquals(1L, b.status(onB).orElseThrow().counts().get(TaskStatus.SUCCEEDED));
+        assertEquals(0, a.unprovenResultsDropped() + b.unprovenResultsDropped(), "the passed-on part still proves itself");
+    }
+
+    @Test
+    void aMessageOfAJobNobodyHoldsYetIsNeverDeadLetteredWhileItWaitsForAnOwner() throws Exception {
+        Scheduler a = start("a", "r-aaaa");
+        Scheduler b = start("b", "r-bbbb");
+        String onB = submit(b);
+        List<Bundle> bundle = takeBundles(onB);
+        open.remove(b);
+        b.close(); // B is gone, and nobody has taken its job yet: A turns its results away
+        responses.send(List.of(Json.write(oneMessage(bundle))));
+        Thread.sleep(9_000); // long enough for A to receive the message more than 5 times, a hide of 1 s apart
+        assertEquals(List.of(), responseDeadLetters.receive(10, Duration.ZERO, Duration.ofSeconds(30)), "nothing dead-lettered");
+        open.remove(a);
+        a.close(); // the message is still on the queue for the job's next owner
+        List<Message> left = responses.receive(10, Duration.ofSeconds(3), Duration.ofSeconds(30));
+        assertEquals(1, left.size());
+        assertEquals(List.of(onB), Json.resultBatch(left.get(0).body()).results().stream().map(TaskResult::jobId).toList());
+    }
+
+    @Test
+    void aSingleSchedulerDropsAnUnknownJobsPartAndRecordsItsOwn() throws Exception {
+        Scheduler s = start("s", null);
+        String mine = submit(s);
+        ResultBatch batch = oneMessage(takeBundles(mine));
+        TaskResult stray = new TaskResult("j-forgotten", 0, 1, "echo x", TaskStatus.SUCCEEDED, 0, "x\n", "", false, false,
+                "w1", 1, 2, 3, 1, null);
+        List<TaskResult> results = new ArrayList<>(batch.results());
+        results.add(stray);
+        responses.send(List.of(Json.write(new ResultBatch("w1", mine, Usage.ZERO, 0, results, batch.started(), batch.proofs()))));
+        await(() -> done(s, mine), "its own job ends");
+        open.remove(s);
+        s.close();
+        assertEquals(List.of(), responses.receive(10, Duration.ofSeconds(2), Duration.ofSeconds(30)),
+                "the message was deleted, and the stray result not sent again");
+    }
+}
