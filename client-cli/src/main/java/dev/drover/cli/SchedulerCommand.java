@@ -124,6 +124,9 @@ final class SchedulerCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--replica needs -rw: replicas share the queues, tables and bucket of one stack; the in-JVM pool (-lw) is one process");
         }
+        if (localFleet && !mode.remote) {
+            throw new ParameterException(spec.commandLine(), "--local-fleet needs -rw: its workers take tasks from the stack's request queue");
+        }
         if (!mode.remote) {
             int workers = mode.localWorkers != null ? mode.localWorkers : Runtime.getRuntime().availableProcessors();
             Accounts accounts = new Accounts(new InMemoryUserStore(dir.resolve("users.json")), Main.CLOCK);
