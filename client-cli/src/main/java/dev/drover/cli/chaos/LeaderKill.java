@@ -2,6 +2,7 @@ package dev.drover.cli.chaos;
 
 import dev.drover.cli.chaos.ReplicaDeployment.Taken;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -108,7 +109,7 @@ final class LeaderKill {
 
     /** Once the job is done, every worker must stop by itself within its idle timeout (and a margin for a drain). */
     private static void awaitFleetEnd(ReplicaContext c, WorkerCensus census, long t0) throws InterruptedException {
-        List<String> jobs = new java.util.ArrayList<>(List.of(c.followedJob));
+        List<String> jobs = new ArrayList<>(List.of(c.followedJob));
         c.late().forEach(l -> jobs.add(l.id()));
         Optional<Long> ended = await(() -> {
             for (String job : jobs) {

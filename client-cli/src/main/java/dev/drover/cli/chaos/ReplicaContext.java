@@ -2,6 +2,7 @@ package dev.drover.cli.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,9 +25,9 @@ final class ReplicaContext {
     private final List<String> misses = new CopyOnWriteArrayList<>();
     /** Jobs the fault submitted while it ran: judged with the others. */
     private final List<ReplicaRun.Late> late = new CopyOnWriteArrayList<>();
-    private final java.nio.file.Path dir;
+    private final Path dir;
 
-    ReplicaContext(ReplicaDeployment deployment, String followedJob, List<String> jobs, long deadlineNanos, java.nio.file.Path dir) {
+    ReplicaContext(ReplicaDeployment deployment, String followedJob, List<String> jobs, long deadlineNanos, Path dir) {
         this.dir = dir;
         this.deployment = deployment;
         this.followedJob = followedJob;

@@ -8,9 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /**
  * N {@code drover scheduler -rw --replica} child processes on one {@link ChaosStack}, and a fixed fleet
@@ -28,9 +31,9 @@ final class ReplicaDeployment implements AutoCloseable {
     /** The scheduler's log line of a takeover, behind its time of day (the logs' layout: HH:mm:ss.SSS first). */
     private static final Pattern LEADS = Pattern.compile("(?m)^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*now runs the fleet provisioner");
     /** A local fleet's workers stop after this long without work: the scenario waits for the fleet to reach zero. */
-    static final java.time.Duration IDLE = java.time.Duration.ofSeconds(5);
+    static final Duration IDLE = Duration.ofSeconds(5);
     /** A local fleet is sized for this much backlog: 60 task-seconds a worker of 2 threads, so a scenario can ask for part of it. */
-    static final java.time.Duration TARGET_LATENCY = java.time.Duration.ofSeconds(30);
+    static final Duration TARGET_LATENCY = Duration.ofSeconds(30);
     private static final Pattern TAKEN = Pattern.compile("(?m)^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*job (\\S+): taken over at epoch (\\d+)");
 
     /** One replica's takeover of a job: which replica (A, B...), at what epoch, when (wall-clock millis). */
@@ -66,7 +69,7 @@ final class ReplicaDeployment implements AutoCloseable {
                 "--target-latency", TARGET_LATENCY.toSeconds() + "s")
                 : List.of("--replica");
         census = localFleet ? new WorkerCensus(e.resources().requestQueueUrl(),
-                java.util.stream.IntStream.range(0, replicaCount).mapToObj(i -> dir.resolve("replica-" + name(i)).resolve("workers"))
+                IntStream.range(0, replicaCount).mapToObj(i -> dir.resolve("replica-" + name(i)).resolve("workers"))
                         .toList()) : null;
         try {
             for (int i = 0; i < replicaCount; i++) {
@@ -176,7 +179,7 @@ final class ReplicaDeployment implements AutoCloseable {
                 }
             }
         }
-        leads.sort(java.util.Comparator.comparingLong(Taken::atMillis));
+        leads.sort(Comparator.comparingLong(Taken::atMillis));
         return leads;
     }
 
