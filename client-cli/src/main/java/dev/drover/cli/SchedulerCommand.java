@@ -18,6 +18,8 @@ import dev.drover.scheduler.model.SchedulerConfig;
 import dev.drover.scheduler.tls.Fingerprint;
 import dev.drover.scheduler.tls.Transport;
 import dev.drover.scheduler.metrics.MetricsPusher;
+import dev.drover.localaws.ProcessFleetLauncher;
+import dev.drover.service.EmbeddedAws;
 import dev.drover.service.RemoteBackends;
 import dev.drover.service.SchedulerService;
 import dev.drover.service.ServiceOptions;
@@ -86,6 +88,12 @@ final class SchedulerCommand implements Callable<Integer> {
     @Option(names = "--endpoint", paramLabel = "URL", description = "Send every AWS call here (an emulator or LocalStack).")
     URI endpoint;
 
+    @Option(names = "--local-fleet", description = "With -rw: launch the fleet as `drover worker` processes on this machine"
+            + " instead of EC2 instances (local AWS), sized by the backlog as EC2's is (--max-workers, --worker-threads,"
+            + " --idle-timeout). Like instances, they outlive the scheduler that launched them and stop by their idle timeout;"
+            + " with --replica the replica that leads the fleet next finds them by the stack's request queue on their command line.")
+    boolean localFleet;
+
     @Option(names = "--data", paramLabel = "DIR", description = "Where to spool workloads and results (default: a temporary directory).")
     Path data;
 
@@ -95,8 +103,6 @@ final class SchedulerCommand implements Callable<Integer> {
 
     @Mixin
     TlsOptions tls;
-
-    private Transport transport;
 
     @Option(names = "--cloudwatch-namespace", paramLabel = "NS",
             defaultValue = "${env:" + EnvironmentVariables.CLOUDWATCH_NAMESPACE + "}",
@@ -109,7 +115,7 @@ final class SchedulerCommand implements Callable<Integer> {
         Duration keep = limits.retention();
         long unpacked = limits.filesUnpackedLimit();
         // the certificate first: bad TLS options stop the start before anything runs or a first start uses up the bootstrap
-        transport = tls.transport(bind, Main.CLOCK, spec.commandLine().getOut());
+        Transport transport = tls.transport(bind, Main.CLOCK, spec.commandLine().getOut());
         Path dir = data != null ? data : Files.createTempDirectory("drover-scheduler-");
         UnaryOperator<SchedulerConfig> tuning = c -> c.withQuotas(limits.quotas()).withRetention(keep).withPolicy(limits.policy)
                 .withFilesUnpackedLimit(unpacked);
@@ -118,11 +124,14 @@ final class SchedulerCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--replica needs -rw: replicas share the queues, tables and bucket of one stack; the in-JVM pool (-lw) is one process");
         }
+        if (localFleet && !mode.remote) {
+            throw new ParameterException(spec.commandLine(), "--local-fleet needs -rw: its workers take tasks from the stack's request queue");
+        }
         if (!mode.remote) {
             int workers = mode.localWorkers != null ? mode.localWorkers : Runtime.getRuntime().availableProcessors();
             Accounts accounts = new Accounts(new InMemoryUserStore(dir.resolve("users.json")), Main.CLOCK);
             ServiceOptions options = ServiceOptions.of(dir, Main.CLOCK, new ServiceOptions.InJvmPool(workers)).withTuning(tuning);
-            return serve(options, accounts, workers + " in-JVM workers");
+            return serve(transport, options, accounts, workers + " in-JVM workers");
         }
         Map<String, String> env = new HashMap<>(System.getenv());
         if (stackOutputs != null) {
@@ -143,13 +152,29 @@ final class SchedulerCommand implements Callable<Integer> {
             Accounts accounts = new Accounts(names.jobsTable().isBlank() ? new InMemoryUserStore(dir.resolve("users.json"))
                     : new DynamoDbUserStore(aws.dynamoDb(), names.jobsTable()), Main.CLOCK);
             Optional<Ec2LaunchSpec> launch = ec2.launchSpec(names, fleet, settings.region(), env);
-            if (launch.isEmpty()) {
-                return serve(options, accounts, "remote workers started elsewhere, via " + names.requestQueueUrl());
+            if (localFleet) {
+                if (launch.isPresent()) {
+                    throw new ParameterException(spec.commandLine(), "--local-fleet launches processes, --ami or --launch-template EC2 instances: choose one");
+                }
+                return serve(transport, options.withFleet(new ServiceOptions.Fleet(fleet.provisioner(), localFleet(names, env, dir))),
+                        accounts, "a fleet of up to " + fleet.maxWorkers + " local worker processes");
             }
-            return serve(options.withFleet(new ServiceOptions.Fleet(fleet.provisioner(),
+            if (launch.isEmpty()) {
+                return serve(transport, options, accounts, "remote workers started elsewhere, via " + names.requestQueueUrl());
+            }
+            return serve(transport, options.withFleet(new ServiceOptions.Fleet(fleet.provisioner(),
                     new Ec2FleetLauncher(aws.ec2(), launch.get(), fleet.maxWorkers, Main.CLOCK))),
                     accounts, "an EC2 fleet of up to " + fleet.maxWorkers + " workers");
         }
+    }
+
+    /** {@code drover worker} processes of this JVM's Java and class path, shared by every replica of the stack. */
+    private ProcessFleetLauncher localFleet(DroverResources names, Map<String, String> env, Path dir) {
+        List<String> command = new ArrayList<>(EmbeddedAws.workerCommand(fleet.threads, fleet.idleTimeout));
+        if (endpoint != null) {
+            command.addAll(List.of("--endpoint", endpoint.toString()));
+        }
+        return ProcessFleetLauncher.shared(names.requestQueueUrl(), command, env, dir.resolve("workers"), Main.CLOCK);
     }
 
     /**
@@ -172,7 +197,7 @@ final class SchedulerCommand implements Callable<Integer> {
         return String.join(" and ", places);
     }
 
-    private int serve(ServiceOptions options, Accounts accounts, String what) throws Exception {
+    private int serve(Transport transport, ServiceOptions options, Accounts accounts, String what) throws Exception {
         tls.publish(transport, Main.environment(spec).variables());
         Optional<String> admin = accounts.bootstrap();
         try (SchedulerService running = SchedulerService.start(options.withHttp(new ServiceOptions.Http(bind, port,

@@ -70,6 +70,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin
     SingleCases.Scale scale = new SingleCases.Scale();
 
+    @Mixin
+    SingleCases.Replicas replicas = new SingleCases.Replicas();
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write every figure as JSON to FILE.")
     Path json;
 
@@ -115,6 +118,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (scale.on) {
             return runScale(stdout, err);
+        }
+        if (replicas.on) {
+            return runReplicas(stdout, err);
         }
         Plan plan = (smoke ? Plan.smoke() : quick ? Plan.quick() : all ? Plan.all() : Plan.full())
                 .only(workers, taskMillis);
@@ -190,6 +196,23 @@ public final class BenchCommand implements Callable<Integer> {
         stdout.printf("written: %s (scale.md, scale.json)%n", out);
         stdout.flush();
         return failures.isEmpty() ? 0 : 1;
+    }
+
+    private int runReplicas(PrintWriter stdout, PrintWriter err) throws Exception {
+        Path work = Files.createTempDirectory("drover-bench-replicas-");
+        ReplicaBench bench = new ReplicaBench(work, err);
+        try {
+            bench.run(replicas.counts, replicas.jobs, replicas.tasks);
+        } finally {
+            deleteTree(work);
+        }
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("replicas.md"), bench.markdown());
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("replicas.json").toFile(), bench.figures);
+        stdout.println(bench.markdown());
+        stdout.printf("written: %s (replicas.md, replicas.json)%n", out);
+        stdout.flush();
+        return 0;
     }
 
     private int runRecovery(PrintWriter stdout, PrintWriter err) throws Exception {

@@ -41,6 +41,24 @@ final class SingleCases {
         int jobs;
     }
 
+    /** {@code --replicas}: throughput, CPU and DynamoDB writes per task with 1, 2 and 3 scheduler replicas. */
+    static final class Replicas {
+        @Option(names = "--replicas", description = "Only the replicas case: 1, 2 and 3 `drover scheduler -rw --replica`"
+                + " processes on one local AWS stack and 4 worker processes x 4 threads, --replicas-jobs concurrent jobs of"
+                + " --replicas-tasks x sleep 0 each: tasks/s, each replica's CPU per task, DynamoDB writes per task. Writes replicas.md and replicas.json.")
+        boolean on;
+
+        @Option(names = "--replicas-counts", split = ",", paramLabel = "N", defaultValue = "1,2,3",
+                description = "Replica counts to run (default: ${DEFAULT-VALUE}).")
+        List<Integer> counts;
+
+        @Option(names = "--replicas-jobs", paramLabel = "N", defaultValue = "6", description = "Concurrent jobs a case (default: ${DEFAULT-VALUE}).")
+        int jobs;
+
+        @Option(names = "--replicas-tasks", paramLabel = "N", defaultValue = "20000", description = "Tasks a job (default: ${DEFAULT-VALUE}).")
+        int tasks;
+    }
+
     /** {@code --scale}: many tasks through SQS, then simulated big fleets. */
     static final class Scale {
         @Option(names = "--scale", description = "Only the scale cases, in a JVM of their own at -Xmx512m: --scale-tasks x sleep 0"

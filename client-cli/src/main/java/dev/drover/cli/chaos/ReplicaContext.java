@@ -2,6 +2,7 @@ package dev.drover.cli.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,8 +23,12 @@ final class ReplicaContext {
     final AtomicLong faultAt = new AtomicLong();
     /** What the scenario's own check found wrong, if anything. */
     private final List<String> misses = new CopyOnWriteArrayList<>();
+    /** Jobs the fault submitted while it ran: judged with the others. */
+    private final List<ReplicaRun.Late> late = new CopyOnWriteArrayList<>();
+    private final Path dir;
 
-    ReplicaContext(ReplicaDeployment deployment, String followedJob, List<String> jobs, long deadlineNanos) {
+    ReplicaContext(ReplicaDeployment deployment, String followedJob, List<String> jobs, long deadlineNanos, Path dir) {
+        this.dir = dir;
         this.deployment = deployment;
         this.followedJob = followedJob;
         this.jobs = List.copyOf(jobs);
@@ -60,6 +65,19 @@ final class ReplicaContext {
         faultAt.compareAndSet(0, System.currentTimeMillis());
         r.kill();
         note("kill -9 replica " + ReplicaDeployment.name(i));
+    }
+
+    /** Submits {@code workload} to replica {@code i} now, as one more job to judge (its own ledger). */
+    String submitLate(int i, Workload workload, String name) throws IOException, InterruptedException {
+        Ledger ledger = new Ledger(dir.resolve("ran-late-" + late.size() + ".log"));
+        ChildScheduler r = deployment.replicas.get(i);
+        String id = new JobClient(r.address(), r::token).submit(workload.text(ledger), name);
+        late.add(new ReplicaRun.Late(workload, ledger, id));
+        return id;
+    }
+
+    List<ReplicaRun.Late> late() {
+        return List.copyOf(late);
     }
 
     void note(String note) {

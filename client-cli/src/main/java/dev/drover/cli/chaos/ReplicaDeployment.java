@@ -8,9 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /**
  * N {@code drover scheduler -rw --replica} child processes on one {@link ChaosStack}, and a fixed fleet
@@ -26,6 +29,11 @@ import java.util.regex.Pattern;
  */
 final class ReplicaDeployment implements AutoCloseable {
     /** The scheduler's log line of a takeover, behind its time of day (the logs' layout: HH:mm:ss.SSS first). */
+    private static final Pattern LEADS = Pattern.compile("(?m)^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*now runs the fleet provisioner");
+    /** A local fleet's workers stop after this long without work: the scenario waits for the fleet to reach zero. */
+    static final Duration IDLE = Duration.ofSeconds(5);
+    /** A local fleet is sized for this much backlog: 60 task-seconds a worker of 2 threads, so a scenario can ask for part of it. */
+    static final Duration TARGET_LATENCY = Duration.ofSeconds(30);
     private static final Pattern TAKEN = Pattern.compile("(?m)^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*job (\\S+): taken over at epoch (\\d+)");
 
     /** One replica's takeover of a job: which replica (A, B...), at what epoch, when (wall-clock millis). */
@@ -39,11 +47,30 @@ final class ReplicaDeployment implements AutoCloseable {
     final List<ChildScheduler> replicas = new ArrayList<>();
     /** Between the first replica and SQS, DynamoDB and S3. */
     final List<ChaosProxy> firstReplicaNetwork = new ArrayList<>();
+    /** The harness's fixed fleet, or null when the replicas launch their own ({@link #census}). */
     private final ProcessFleetLauncher fleet;
     private final Path workerLogs;
+    /** With a local fleet: its worker processes over time, whichever replica launched them; else null. */
+    final WorkerCensus census;
 
+    /** A fixed fleet of {@code workers} processes launched by the harness. */
     ReplicaDeployment(ChaosStack stack, int replicaCount, int workers, int threads, Path dir) throws IOException {
+        this(stack, replicaCount, workers, threads, dir, false);
+    }
+
+    /**
+     * @param localFleet the replicas launch the fleet themselves ({@code --local-fleet}: up to {@code workers}
+     *                   processes, sized by the backlog, launched by the replica that leads the fleet) instead
+     */
+    ReplicaDeployment(ChaosStack stack, int replicaCount, int workers, int threads, Path dir, boolean localFleet) throws IOException {
         LocalAwsEndpoints e = stack.endpoints();
+        workerLogs = dir.resolve("workers");
+        List<String> options = localFleet ? List.of("--replica", "--local-fleet", "--idle-timeout", IDLE.toSeconds() + "s",
+                "--target-latency", TARGET_LATENCY.toSeconds() + "s")
+                : List.of("--replica");
+        census = localFleet ? new WorkerCensus(e.resources().requestQueueUrl(),
+                IntStream.range(0, replicaCount).mapToObj(i -> dir.resolve("replica-" + name(i)).resolve("workers"))
+                        .toList()) : null;
         try {
             for (int i = 0; i < replicaCount; i++) {
                 Map<String, String> env = new HashMap<>(e.workerEnvironment());
@@ -56,12 +83,13 @@ final class ReplicaDeployment implements AutoCloseable {
                 }
                 // one after the other: the first makes the stack's admin, the others find it in the users table
                 replicas.add(new ChildScheduler(env, dir.resolve("replica-" + name(i)), stack.adminTokenFile(), workers, threads,
-                        List.of("--replica")));
+                        options));
             }
-            workerLogs = dir.resolve("workers");
-            fleet = new ProcessFleetLauncher(EmbeddedAws.workerCommand(threads, "60s", true), e.workerEnvironment(),
-                    workerLogs, Clock.systemUTC());
-            fleet.launch(workers);
+            fleet = localFleet ? null : new ProcessFleetLauncher(EmbeddedAws.workerCommand(threads, "60s", true),
+                    e.workerEnvironment(), workerLogs, Clock.systemUTC());
+            if (fleet != null) {
+                fleet.launch(workers);
+            }
         } catch (IOException | RuntimeException ex) {
             close();
             throw ex;
@@ -121,6 +149,9 @@ final class ReplicaDeployment implements AutoCloseable {
 
     /** Workers gone without their exit line: killed, so their unreported tasks may run again. */
     Set<Long> deadWorkers() {
+        if (census != null) {
+            return census.dead();
+        }
         Set<Long> dead = new HashSet<>();
         for (var m : fleet.members()) {
             fleet.process(m.id()).filter(p -> !p.isAlive()).filter(p -> !exitedCleanly(m.id())).ifPresent(p -> dead.add(p.pid()));
@@ -136,8 +167,37 @@ final class ReplicaDeployment implements AutoCloseable {
         }
     }
 
+    /** Every "now runs the fleet provisioner" line in the replicas' logs: which replica (A, B...) took the fleet's lease, when. */
+    List<Taken> fleetLeads() throws IOException {
+        List<Taken> leads = new ArrayList<>();
+        for (int i = 0; i < replicas.size(); i++) {
+            Path log = replicas.get(i).log();
+            if (Files.exists(log)) {
+                Matcher m = LEADS.matcher(Files.readString(log, StandardCharsets.ISO_8859_1));
+                while (m.find()) {
+                    leads.add(new Taken(name(i), 0, millisToday(m.group(1))));
+                }
+            }
+        }
+        leads.sort(Comparator.comparingLong(Taken::atMillis));
+        return leads;
+    }
+
+    /** Which replica a process id is (its index), or -1. */
+    int replicaOfPid(long pid) {
+        for (int i = 0; i < replicas.size(); i++) {
+            if (replicas.get(i).pid() == pid) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     @Override
     public void close() {
+        if (census != null) {
+            census.close();
+        }
         if (fleet != null) {
             fleet.members().forEach(m -> fleet.process(m.id()).ifPresent(ProcessHandle::destroyForcibly));
             fleet.close();

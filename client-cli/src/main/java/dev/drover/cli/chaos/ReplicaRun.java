@@ -27,8 +27,22 @@ final class ReplicaRun {
     /** A job beside the followed one, submitted straight to replica {@code replica}. */
     record Extra(Workload workload, int replica) {}
 
-    /** One replica scenario: how many replicas, the followed job, the others, the fault, and the time it may take. */
-    record Case(int replicas, Workload followed, List<Extra> extras, ReplicaFault fault, Duration deadline) {}
+    /** A job the fault submitted while it ran, and its ledger. */
+    record Late(Workload workload, Ledger ledger, String id) {}
+
+    /**
+     * One replica scenario: how many replicas, the followed job, the others, the fault, the time it may take, and
+     * whether the replicas launch their own fleet ({@code --local-fleet}, up to {@link #LOCAL_FLEET_MAX} workers)
+     * instead of the harness's fixed 2 workers.
+     */
+    record Case(int replicas, Workload followed, List<Extra> extras, ReplicaFault fault, Duration deadline, boolean localFleet) {
+        Case(int replicas, Workload followed, List<Extra> extras, ReplicaFault fault, Duration deadline) {
+            this(replicas, followed, extras, fault, deadline, false);
+        }
+    }
+
+    /** The most workers a scenario's local fleet may have (2 threads each). */
+    static final int LOCAL_FLEET_MAX = 4;
 
     @FunctionalInterface
     interface ReplicaFault {
@@ -51,7 +65,7 @@ final class ReplicaRun {
         Files.createDirectories(dir);
         List<String> notes = new ArrayList<>();
         try (ChaosStack stack = ChaosStack.start(false, dir.resolve("stack"));
-             ReplicaDeployment d = new ReplicaDeployment(stack, c.replicas(), 2, 2, dir)) {
+             ReplicaDeployment d = new ReplicaDeployment(stack, c.replicas(), c.localFleet() ? LOCAL_FLEET_MAX : 2, 2, dir, c.localFleet())) {
             long start = System.nanoTime();
             long deadline = start + c.deadline().toNanos();
             List<String> extraIds = new ArrayList<>();
@@ -69,7 +83,7 @@ final class ReplicaRun {
             String followed = awaitSubmitted(client);
             List<String> all = new ArrayList<>(List.of(followed));
             all.addAll(extraIds);
-            ReplicaContext context = new ReplicaContext(d, followed, all, deadline);
+            ReplicaContext context = new ReplicaContext(d, followed, all, deadline, dir);
             Thread faultThread = new Thread(() -> {
                 try {
                     c.fault().inject(context);
@@ -87,8 +101,11 @@ final class ReplicaRun {
             for (String id : extraIds) {
                 ended &= awaitEnded(d, id, deadline);
             }
-            faultThread.join(Duration.ofSeconds(60).toMillis());
+            faultThread.join(Duration.ofSeconds(90).toMillis());
             faultThread.interrupt();
+            for (Late late : context.late()) {
+                ended &= awaitEnded(d, late.id(), Math.max(deadline, System.nanoTime() + Duration.ofSeconds(30).toNanos()));
+            }
             exit.ifPresentOrElse(code -> {
                 if (code != 0) {
                     context.miss("the client exited " + code + ": " + client.lastWords());
@@ -100,6 +117,9 @@ final class ReplicaRun {
             jobs.add(new Job(c.followed(), ledger, followed, client.received()));
             for (int i = 0; i < extraIds.size(); i++) {
                 jobs.add(new Job(c.extras().get(i).workload(), extraLedgers.get(i), extraIds.get(i), results(d, extraIds.get(i), notes)));
+            }
+            for (Late late : context.late()) {
+                jobs.add(new Job(late.workload(), late.ledger(), late.id(), results(d, late.id(), notes)));
             }
             notes.add(lags(d, followed, jobs.get(0).results(), clientEnded));
             client.keepLog(dir.resolve("client").resolve("stderr.log"));

@@ -36,6 +36,10 @@ final class ReplicaScenarios {
         Workload longer = quick ? new Workload(80, 800, Flavor.PLAIN) : new Workload(120, 1000, Flavor.PLAIN);
         // long enough that every job still runs at the third restart (each restart takes a few seconds)
         Workload rolling = quick ? new Workload(24, 1000, Flavor.PLAIN) : new Workload(60, 1500, Flavor.PLAIN);
+        // a local fleet sized for 30 s of backlog (60 task-seconds a worker of 2 threads): the first job asks for 2 workers
+        // of the 4 allowed, the surge (submitted once the lease has passed) for the rest
+        Workload scaling = quick ? new Workload(80, 800, Flavor.PLAIN) : new Workload(100, 1000, Flavor.PLAIN);
+        Workload surge = quick ? new Workload(200, 800, Flavor.PLAIN) : new Workload(200, 1000, Flavor.PLAIN);
         Workload third = quick ? new Workload(24, 400, Flavor.PLAIN) : new Workload(40, 600, Flavor.PLAIN);
         return List.of(
                 scenario("replica-kill-dispatch", "kill -9 of the owning replica (of 3) while it dispatches: results flow, tasks wait to be sent",
@@ -57,6 +61,9 @@ final class ReplicaScenarios {
                 scenario("rolling-restart", "each of 3 replicas stopped (SIGTERM) and started again in turn while 3 jobs run",
                         rolling, new Case(REPLICAS, rolling, List.of(new Extra(rolling, 1), new Extra(rolling, 2)),
                                 c -> rollingRestart(c, rolling.tasks()), DEADLINE)),
+                scenario("leader-kill", "kill -9 of the replica holding the fleet's lease (and the job) once it launched the first"
+                                + " of the fleet's workers: they outlive it, another replica takes the lease and grows the fleet for a second job",
+                        scaling, new Case(REPLICAS, scaling, List.of(), LeaderKill.withSurge(surge), DEADLINE, true)),
                 scenario("takeover-race", "kill -9 of the replica owning 3 jobs: the 2 others race to take them, one wins each",
                         third, new Case(REPLICAS, third, List.of(new Extra(third, 0), new Extra(third, 0)),
                                 ReplicaScenarios::takeoverRace, DEADLINE)));
@@ -76,7 +83,7 @@ final class ReplicaScenarios {
         c.note("at " + at);
     }
 
-    private static String status(ReplicaContext c) {
+    static String status(ReplicaContext c) {
         try {
             JsonNode job = c.deployment.job(c.followedJob);
             return "dispatched " + job.path("dispatched").asLong() + "/" + job.path("total").asLong() + ", succeeded " + succeeded(job);

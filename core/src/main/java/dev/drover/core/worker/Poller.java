@@ -91,6 +91,12 @@ final class Poller implements Runnable {
                     events.fatal(e);
                     return;
                 }
+                if (held.isEmpty() && capacity.isEmpty() && idle.expired()) {
+                    // an unreachable queue is nothing to do too: a worker that outlived its stack (no parent watch) ends
+                    log.info("worker {} idle for {} (polling fails: {}); exiting", config.workerId(), config.idleTimeout(), e.toString());
+                    events.idle();
+                    return;
+                }
                 log.warn("polling failed (attempt {}): {}", ++failures, e.toString());
                 if (!retry.pause(failures, e)) {
                     return;

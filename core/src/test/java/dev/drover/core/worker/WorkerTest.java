@@ -252,6 +252,21 @@ class WorkerTest {
         w.drain().get(10, TimeUnit.SECONDS);
     }
 
+    /** A worker that outlived its stack (a local fleet's workers have no parent watch) must not poll a dead queue forever. */
+    @Test
+    void aWorkerWhoseQueueStaysUnreachableForItsIdleTimeoutStopsAsIdle() throws Exception {
+        MessageQueue unreachable = new dev.drover.core.queue.ForwardingMessageQueue(requests) {
+            @Override
+            public List<Message> receive(int max, Duration wait, Duration visibility) {
+                throw new dev.drover.core.InfrastructureException("AWS", null, null,
+                        dev.drover.core.InfrastructureException.Kind.TRANSIENT, "Connection refused", null);
+            }
+        };
+        Worker w = new Worker(WorkerConfig.defaults("w", 1, Duration.ofMillis(500)), unreachable, responses, claims,
+                Executors.standard(TaskEnvironment.fromWorker(System.getenv())), clock, () -> Usage.ZERO).start();
+        assertEquals(ExitReason.IDLE, w.exited().get(10, TimeUnit.SECONDS).exitReason());
+    }
+
     @Test
     void aPermanentQueueFailureStopsTheWorkerCleanly() throws Exception {
         MessageQueue gone = new dev.drover.core.queue.ForwardingMessageQueue(requests) {
