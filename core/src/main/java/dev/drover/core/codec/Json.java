@@ -22,6 +22,12 @@ public final class Json {
     private Json() {}
 
     public static String write(Object value) {
+        if (value instanceof TaskResult r) {
+            return ModelJson.result(r);
+        }
+        if (value instanceof Bundle b) {
+            return ModelJson.bundle(b);
+        }
         try {
             return WRITER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
