@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.drover.core.model.Bundle;
 import dev.drover.core.model.ResultBatch;
 import dev.drover.core.model.TaskResult;
@@ -14,8 +13,7 @@ import java.io.UncheckedIOException;
 /** The one JSON codec of Drover's messages, results and API bodies. */
 public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-            .registerModule(new SimpleModule("drover-results").addDeserializer(TaskResult.class, new ResultDeserializer()));
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final ObjectReader BUNDLE_READER = MAPPER.readerFor(Bundle.class);
     private static final ObjectReader BATCH_READER = MAPPER.readerFor(ResultBatch.class);
     private static final ObjectReader RESULT_READER = MAPPER.readerFor(TaskResult.class);
