@@ -22,12 +22,6 @@ public final class Json {
     private Json() {}
 
     public static String write(Object value) {
-        if (value instanceof TaskResult r) {
-            return ModelJson.result(r);
-        }
-        if (value instanceof Bundle b) {
-            return ModelJson.bundle(b);
-        }
         try {
             return WRITER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
