@@ -9,9 +9,7 @@ import dev.drover.core.port.Message;
 import dev.drover.core.port.MessageQueue;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,26 +47,20 @@ final class Claimer {
         this.counters = counters;
     }
 
-    /**
-     * Claims and starts what one receive brought. Each job's cancellation flag is read once, beside
-     * the claims rather than after them (see {@link CancelReads}).
-     */
+    /** Claims and starts what one receive brought, reading each job's cancellation flag at most once (see {@link CancelReads}). */
     void accept(List<Message> messages) {
-        List<Map.Entry<Message, Bundle>> bundles = new ArrayList<>(messages.size());
+        CancelReads cancelled = new CancelReads(claims, held.snapshot());
         for (Message message : messages) {
+            Bundle bundle;
             try {
-                bundles.add(Map.entry(message, Json.bundle(message.body())));
+                bundle = Json.bundle(message.body());
             } catch (IllegalArgumentException e) {
                 // left alone, it is redelivered until the queue dead-letters it
                 log.error("unreadable bundle message {}: {}", message.id(), e.getMessage());
+                continue;
             }
+            accept(message, bundle, cancelled);
         }
-        if (bundles.isEmpty()) {
-            return;
-        }
-        List<String> jobs = bundles.stream().map(e -> e.getValue().jobId()).distinct().toList();
-        CancelReads cancelled = CancelReads.start(claims, jobs, held.snapshot(), config.workerId());
-        bundles.forEach(e -> accept(e.getKey(), e.getValue(), cancelled));
     }
 
     private void accept(Message message, Bundle bundle, CancelReads cancelled) {
