@@ -153,11 +153,16 @@ public final class DynamoDbJobStore implements JobStore {
 
     @Override
     public void appendResults(String jobId, String chunkId, List<TaskResult> results, List<String> jsonLines) {
+        putChunk(jobId, chunkId, array(jsonLines));
+    }
+
+    /** The results' lines joined into the JSON array a chunk holds: no result is encoded again. */
+    private static String array(List<String> jsonLines) {
         StringBuilder array = new StringBuilder(jsonLines.size() * 300).append('[');
         for (int i = 0; i < jsonLines.size(); i++) {
             array.append(i == 0 ? "" : ",").append(jsonLines.get(i));
         }
-        putChunk(jobId, chunkId, array.append(']').toString());
+        return array.append(']').toString();
     }
 
     /** Writes a chunk: {@code json}, a JSON array of results, gzipped. */
@@ -182,7 +187,16 @@ public final class DynamoDbJobStore implements JobStore {
      */
     @Override
     public void appendResults(String jobId, String chunkId, List<TaskResult> results, Fence fence) {
-        SdkBytes data = SdkBytes.fromByteArray(ResultChunks.gzip(Json.write(results)));
+        putChunk(jobId, chunkId, Json.write(results), fence);
+    }
+
+    @Override
+    public void appendResults(String jobId, String chunkId, List<TaskResult> results, List<String> jsonLines, Fence fence) {
+        putChunk(jobId, chunkId, array(jsonLines), fence);
+    }
+
+    private void putChunk(String jobId, String chunkId, String json, Fence fence) {
+        SdkBytes data = SdkBytes.fromByteArray(ResultChunks.gzip(json));
         try {
             AwsErrors.call(SERVICE, () -> dynamo.transactWriteItems(b -> b.transactItems(
                     TransactWriteItem.builder().conditionCheck(c -> c.tableName(table).key(metaKey(jobId))

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.drover.aws.AwsClients;
 import dev.drover.aws.DynamoDbJobStore;
 import dev.drover.aws.DynamoDbReplicaStore;
+import dev.drover.core.codec.Json;
 import dev.drover.core.model.JobStatus;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
@@ -102,7 +103,9 @@ class ReplicaStoreOnEmulatorsTest {
 
         assertThrows(FencedOutException.class, () -> jobs.save(running(id), a));
         assertThrows(FencedOutException.class, () -> jobs.appendResults(id, "m2", List.of(result(id, 1)), a));
-        jobs.appendResults(id, "m3", List.of(result(id, 2)), b);
+        assertThrows(FencedOutException.class,
+                () -> jobs.appendResults(id, "m4", List.of(result(id, 3)), List.of(Json.write(result(id, 3))), a));
+        jobs.appendResults(id, "m3", List.of(result(id, 2)), List.of(Json.write(result(id, 2))), b); // lines encoded once
         jobs.save(running(id), b);
         List<Long> stored = new ArrayList<>();
         jobs.forEachResult(id, r -> stored.add(r.seq()));

@@ -51,6 +51,11 @@ public interface JobStore {
         appendResults(jobId, chunkId, results);
     }
 
+    /** The same as the job's owner, given each result already encoded: only if the job's epoch is still {@code fence.epoch()}. */
+    default void appendResults(String jobId, String chunkId, List<TaskResult> results, List<String> jsonLines, Fence fence) {
+        appendResults(jobId, chunkId, results, fence);
+    }
+
     /** Every stored result of the job, in no particular order; may repeat a task (callers dedup). */
     void forEachResult(String jobId, Consumer<TaskResult> consumer);
 

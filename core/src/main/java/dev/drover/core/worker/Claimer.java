@@ -9,9 +9,7 @@ import dev.drover.core.port.Message;
 import dev.drover.core.port.MessageQueue;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,21 +47,23 @@ final class Claimer {
         this.counters = counters;
     }
 
-    /** Claims and starts what one receive brought, reading each job's cancellation flag once. */
+    /** Claims and starts what one receive brought, reading each job's cancellation flag at most once (see {@link CancelReads}). */
     void accept(List<Message> messages) {
-        Map<String, Boolean> cancelledJobs = new HashMap<>();
-        messages.forEach(m -> accept(m, cancelledJobs));
+        CancelReads cancelled = new CancelReads(claims, held.snapshot());
+        for (Message message : messages) {
+            Bundle bundle;
+            try {
+                bundle = Json.bundle(message.body());
+            } catch (IllegalArgumentException e) {
+                // left alone, it is redelivered until the queue dead-letters it
+                log.error("unreadable bundle message {}: {}", message.id(), e.getMessage());
+                continue;
+            }
+            accept(message, bundle, cancelled);
+        }
     }
 
-    private void accept(Message message, Map<String, Boolean> cancelledJobs) {
-        Bundle bundle;
-        try {
-            bundle = Json.bundle(message.body());
-        } catch (IllegalArgumentException e) {
-            // left alone, it is redelivered until the queue dead-letters it
-            log.error("unreadable bundle message {}: {}", message.id(), e.getMessage());
-            return;
-        }
+    private void accept(Message message, Bundle bundle, CancelReads cancelled) {
         counters.lastJob = bundle.jobId();
         times.bundleOf(bundle.jobId());
         ClaimOutcome outcome;
@@ -85,7 +85,7 @@ final class Claimer {
         } else if (outcome instanceof ClaimOutcome.Claimed c) {
             BundleRun run = new BundleRun(message, bundle, c.claimCount(), c.reported());
             held.add(run);
-            run.cancelled = cancelledJobs.computeIfAbsent(run.jobId(), this::isCancelled);
+            run.cancelled = cancelled.cancelled(run.jobId());
             runner.run(run);
         } else if (outcome instanceof ClaimOutcome.Busy busy) {
             hideUntilLapse(message, busy);
@@ -104,16 +104,6 @@ final class Claimer {
             requests.changeVisibility(List.of(message), hide);
         } catch (RuntimeException e) {
             log.debug("could not hide busy copy of a bundle: {}", e.toString());
-        }
-    }
-
-    /** A failed read counts as not cancelled: the cancel watcher reads the flag again within a second. */
-    private boolean isCancelled(String jobId) {
-        try {
-            return claims.isCancelled(jobId);
-        } catch (RuntimeException e) {
-            log.warn("cancellation read for job {} failed: {}", jobId, e.toString());
-            return false;
         }
     }
 }

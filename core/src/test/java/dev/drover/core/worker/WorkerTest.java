@@ -268,6 +268,41 @@ class WorkerTest {
     }
 
     @Test
+    void aBundleOfAJobTheWorkerRunsTakesThatJobsFlagWithoutARead() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger pollerReads = new java.util.concurrent.atomic.AtomicInteger();
+        ClaimStore counted = (ClaimStore) java.lang.reflect.Proxy.newProxyInstance(ClaimStore.class.getClassLoader(),
+                new Class<?>[] {ClaimStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("isCancelled") && Thread.currentThread().getName().startsWith("drover-poll")) {
+                        pollerReads.incrementAndGet(); // read at a claim, not by the watcher
+                    }
+                    try {
+                        return method.invoke(claims, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        Worker w = new Worker(WorkerConfig.defaults("w", 2, Duration.ZERO).withPollWait(Duration.ofMillis(100)),
+                requests, responses, counted, Executors.standard(TaskEnvironment.fromWorker(System.getenv())), clock, () -> Usage.ZERO).start();
+        send("j", task(0, "sleep 2000"));
+        long end = System.nanoTime() + 5_000_000_000L;
+        while (pollerReads.get() == 0 && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        assertEquals(1, pollerReads.get(), "the job's first bundle reads its flag");
+        requests.send(List.of(Json.write(new Bundle("j:1", "j", clock.millis(), List.of(task(1, "sleep 0"))))));
+        assertEquals(List.of(1L), collect(1, Duration.ofSeconds(5)).stream().map(TaskResult::seq).toList());
+        assertEquals(1, pollerReads.get(), "a bundle of a job the worker holds takes the held bundle's flag");
+        claims.cancelJob("k", clock.instant());
+        requests.send(List.of(Json.write(new Bundle("k:0", "k", clock.millis(), List.of(task(0, "sleep 0"))))));
+        end = System.nanoTime() + 5_000_000_000L;
+        while (pollerReads.get() < 2 && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        assertEquals(2, pollerReads.get(), "another job's first bundle reads its own flag");
+        w.handBack().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
     void aPermanentQueueFailureStopsTheWorkerCleanly() throws Exception {
         MessageQueue gone = new dev.drover.core.queue.ForwardingMessageQueue(requests) {
             @Override

@@ -179,7 +179,7 @@ public final class Persistence {
                     return;
                 }
                 try {
-                    s.appendResults(job.jobId(), chunkId, results, fence);
+                    s.appendResults(job.jobId(), chunkId, results, jsonLines, fence);
                 } catch (FencedOutException e) {
                     lost(job.jobId());
                     throw e;
