@@ -1,5 +1,6 @@
 package dev.drover.cli;
 
+import dev.drover.scheduler.tls.PinnedTrust;
 import dev.drover.scheduler.tls.Fingerprint;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package dev.drover.cli;
 
+import dev.drover.scheduler.tls.PinnedTrust;
 import java.net.URI;
 import javax.net.ssl.SSLException;
 import java.security.cert.CertPathBuilderException;

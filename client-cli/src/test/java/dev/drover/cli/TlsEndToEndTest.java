@@ -1,5 +1,6 @@
 package dev.drover.cli;
 
+import dev.drover.scheduler.tls.PinnedTrust;
 import dev.drover.service.SchedulerService;
 import dev.drover.service.ServiceOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,6 @@
 package dev.drover.scheduler.forward;
 
+import dev.drover.scheduler.tls.PinnedTrust;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.drover.core.codec.Json;
 import dev.drover.scheduler.model.JobView;
@@ -33,7 +34,7 @@ public final class ReplicaLink {
         this.credential = credential;
         this.scheme = transport.scheme();
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(CONNECT).followRedirects(HttpClient.Redirect.NEVER);
-        transport.fingerprint().ifPresent(pin -> builder.sslContext(SameCertificate.context(pin)));
+        transport.fingerprint().ifPresent(pin -> builder.sslContext(PinnedTrust.context(pin)));
         this.http = builder.build();
     }
 

@@ -1,6 +1,5 @@
-package dev.drover.cli;
+package dev.drover.scheduler.tls;
 
-import dev.drover.scheduler.tls.Fingerprint;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
@@ -13,11 +12,14 @@ import javax.net.ssl.X509ExtendedTrustManager;
 /**
  * Trusts exactly one server certificate: the one whose SHA-256 is the pin. Nothing else is checked
  * (issuer, dates, host name), since the pin names the very certificate the scheduler made for itself;
- * an extended trust manager, so the JDK adds no host name check of its own.
+ * an extended trust manager, so the JDK adds no host name check of its own. Clients pin the scheduler's
+ * certificate; a forwarding replica pins the one it serves itself, which every replica of a stack shares
+ * (deployed, one SecureString; locally, one {@code --tls-self-signed} directory), and reaches the others
+ * by private IP, so host names could not be checked anyway.
  */
-final class PinnedTrust extends X509ExtendedTrustManager {
+public final class PinnedTrust extends X509ExtendedTrustManager {
     /** The server presented another certificate. */
-    static final class Mismatch extends CertificateException {
+    public static final class Mismatch extends CertificateException {
         Mismatch(String message) {
             super(message);
         }
@@ -25,11 +27,11 @@ final class PinnedTrust extends X509ExtendedTrustManager {
 
     private final Fingerprint pin;
 
-    PinnedTrust(Fingerprint pin) {
+    public PinnedTrust(Fingerprint pin) {
         this.pin = pin;
     }
 
-    static SSLContext context(Fingerprint pin) {
+    public static SSLContext context(Fingerprint pin) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, new TrustManager[] {new PinnedTrust(pin)}, null);
