@@ -188,13 +188,7 @@ public final class BenchCommand implements Callable<Integer> {
         } finally {
             deleteTree(work);
         }
-        String markdown = bench.markdown() + (failures.isEmpty() ? "" : "\nFailed: " + failures + "\n");
-        Files.createDirectories(out);
-        Files.writeString(out.resolve("scale.md"), markdown);
-        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("scale.json").toFile(), bench.figures);
-        stdout.println(markdown);
-        stdout.printf("written: %s (scale.md, scale.json)%n", out);
-        stdout.flush();
+        report(stdout, "scale", bench.markdown() + (failures.isEmpty() ? "" : "\nFailed: " + failures + "\n"), bench.figures);
         return failures.isEmpty() ? 0 : 1;
     }
 
@@ -206,12 +200,7 @@ public final class BenchCommand implements Callable<Integer> {
         } finally {
             deleteTree(work);
         }
-        Files.createDirectories(out);
-        Files.writeString(out.resolve("replicas.md"), bench.markdown());
-        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("replicas.json").toFile(), bench.figures);
-        stdout.println(bench.markdown());
-        stdout.printf("written: %s (replicas.md, replicas.json)%n", out);
-        stdout.flush();
+        report(stdout, "replicas", bench.markdown(), bench.figures);
         return 0;
     }
 
@@ -223,12 +212,7 @@ public final class BenchCommand implements Callable<Integer> {
         } finally {
             deleteTree(work);
         }
-        Files.createDirectories(out);
-        Files.writeString(out.resolve("recovery.md"), bench.markdown());
-        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("recovery.json").toFile(), bench.figures);
-        stdout.println(bench.markdown());
-        stdout.printf("written: %s (recovery.md, recovery.json)%n", out);
-        stdout.flush();
+        report(stdout, "recovery", bench.markdown(), bench.figures);
         return 0;
     }
 
@@ -254,13 +238,7 @@ public final class BenchCommand implements Callable<Integer> {
         } finally {
             deleteTree(work);
         }
-        String markdown = bench.markdown() + (failures.isEmpty() ? "" : "\nFailed: " + failures + "\n");
-        Files.createDirectories(out);
-        Files.writeString(out.resolve("files.md"), markdown);
-        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("files.json").toFile(), bench.figures);
-        stdout.println(markdown);
-        stdout.printf("written: %s (files.md, files.json)%n", out);
-        stdout.flush();
+        report(stdout, "files", bench.markdown() + (failures.isEmpty() ? "" : "\nFailed: " + failures + "\n"), bench.figures);
         return failures.isEmpty() ? 0 : 1;
     }
 
@@ -272,15 +250,18 @@ public final class BenchCommand implements Callable<Integer> {
         } finally {
             deleteTree(work);
         }
-        String markdown = bench.markdown();
-        Files.createDirectories(out);
-        Files.writeString(out.resolve("dashboard.md"), markdown);
-        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("dashboard.json").toFile(),
-                bench.figures);
-        stdout.println(markdown);
-        stdout.printf("written: %s (dashboard.md, dashboard.json)%n", out);
-        stdout.flush();
+        report(stdout, "dashboard", bench.markdown(), bench.figures);
         return bench.met() ? 0 : 1;
+    }
+
+    /** Writes NAME.md and NAME.json to {@code --out} and prints the Markdown. */
+    private void report(PrintWriter stdout, String name, String markdown, Object figures) throws IOException {
+        Files.createDirectories(out);
+        Files.writeString(out.resolve(name + ".md"), markdown);
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve(name + ".json").toFile(), figures);
+        stdout.println(markdown);
+        stdout.printf("written: %s (%s.md, %s.json)%n", out, name, name);
+        stdout.flush();
     }
 
     private static void deleteTree(Path dir) {
