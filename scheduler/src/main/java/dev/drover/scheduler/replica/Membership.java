@@ -25,7 +25,7 @@ final class Membership {
     private final Map<String, Seen> seen = new HashMap<>(); // heartbeat thread only
     private volatile Map<String, String> addresses = Map.of();
     private volatile Map<String, String> live = Map.of();
-    private volatile long othersBacklog;
+    private volatile List<ReplicaStore.Beat> liveOthers = List.of();
 
     Membership(String id, ReplicaTiming timing) {
         this.id = id;
@@ -61,8 +61,7 @@ final class Membership {
         Map<String, String> alive = new HashMap<>(known);
         alive.keySet().removeAll(gone);
         live = Map.copyOf(alive);
-        othersBacklog = all.stream().filter(b -> !b.replica().equals(id) && !gone.contains(b.replica()))
-                .mapToLong(ReplicaStore.Beat::backlog).sum();
+        liveOthers = all.stream().filter(b -> !b.replica().equals(id) && !gone.contains(b.replica())).toList();
         return new Judged(present, gone);
     }
 
@@ -78,6 +77,11 @@ final class Membership {
 
     /** The other live replicas' backlogs, as of their last beats. */
     long othersBacklog() {
-        return othersBacklog;
+        return liveOthers.stream().mapToLong(ReplicaStore.Beat::backlog).sum();
+    }
+
+    /** The other live replicas' last beats. */
+    List<ReplicaStore.Beat> liveOthers() {
+        return liveOthers;
     }
 }

@@ -169,6 +169,11 @@ public final class ReplicaNode implements AutoCloseable {
         return fleet.held() && mayDispatch();
     }
 
+    /** The other live replicas' last beats (address, backlog, beat count): a new job may be placed on one. */
+    public List<ReplicaStore.Beat> liveOthers() {
+        return members.liveOthers();
+    }
+
     /** The other live replicas' backlogs, as of their last beats: the leader sizes the fleet by the sum. */
     public long othersBacklog() {
         return members.othersBacklog();
