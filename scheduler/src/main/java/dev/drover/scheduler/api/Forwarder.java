@@ -278,11 +278,15 @@ final class Forwarder implements AutoCloseable {
      * one entry a job. A replica that does not answer is left out: its running jobs pass to a live one soon.
      */
     List<JobView> everywhere(List<JobView> here, User user) {
-        Map<String, JobView> all = new LinkedHashMap<>();
-        here.forEach(j -> all.put(j.jobId(), j));
+        return merge(here, others(user));
+    }
+
+    /** The jobs {@code user} may see that the other live replicas hold: each one's own {@code GET /jobs}, asked as the user. */
+    List<JobView> others(User user) {
+        List<JobView> all = new ArrayList<>();
         for (String address : routing.others()) {
             try {
-                link.jobs(address, user.name()).forEach(j -> all.merge(j.jobId(), j, Forwarder::fresher));
+                all.addAll(link.jobs(address, user.name()));
             } catch (IOException e) {
                 log.info("the jobs list leaves out replica {}: {}", address, e.toString());
             } catch (InterruptedException e) {
@@ -290,6 +294,14 @@ final class Forwarder implements AutoCloseable {
                 break;
             }
         }
+        return all;
+    }
+
+    /** Lists of jobs merged, one entry a job (the view that knows more), in the order they were submitted. */
+    static List<JobView> merge(List<JobView> here, List<JobView> others) {
+        Map<String, JobView> all = new LinkedHashMap<>();
+        here.forEach(j -> all.put(j.jobId(), j));
+        others.forEach(j -> all.merge(j.jobId(), j, Forwarder::fresher));
         List<JobView> merged = new ArrayList<>(all.values());
         merged.sort(Comparator.comparingLong(JobView::submittedAt).thenComparing(JobView::jobId));
         return merged;

@@ -134,7 +134,10 @@ public final class HttpApi implements AutoCloseable {
         this.requests = new Semaphore(limits.threads());
         this.streams = new StreamBudget(limits.streamsPerUser(), limits.streams());
         Sessions signIns = new Sessions(Clock.systemUTC());
-        Dashboard dashboard = new Dashboard(scheduler);
+        Dashboard dashboard = new Dashboard(scheduler, user -> { // the all-jobs stream holds every replica's jobs
+            Forwarder f = forwarder;
+            return f == null ? List.of() : f.others(user);
+        });
         this.authenticator = new Authenticator(accounts, signIns);
         this.sessions = new SessionsResource(signIns, accounts, authenticator, dashboard, transport);
         Why why = new Why(scheduler, () -> scheduler.metrics().fleetStatus(), () -> scheduler.metrics().queue());
