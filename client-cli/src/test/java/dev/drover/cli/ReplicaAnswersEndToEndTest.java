@@ -23,11 +23,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -117,8 +119,13 @@ class ReplicaAnswersEndToEndTest {
             assertEquals(0, bill.code(), bill.err());
             assertTrue(bill.out().contains(jobId), "B's bill holds A's running job: " + bill.out());
 
-            // another user: 404 on B as on A, for A's job
+            // the dashboard's all-jobs event stream on B holds A's job
             HttpClient http = HttpClient.newHttpClient();
+            String snapshot = firstEvent(http, bAddress, admin);
+            assertTrue(snapshot.startsWith("event: snapshot") && snapshot.contains("\"jobId\":\"" + jobId + "\""),
+                    "B's all-jobs stream holds A's running job: " + snapshot);
+
+            // another user: 404 on B as on A, for A's job
             HttpResponse<String> added = http.send(HttpRequest.newBuilder(URI.create("http://" + aAddress + "/users?name=bob"))
                     .header("Authorization", "Bearer " + admin).POST(HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -131,6 +138,9 @@ class ReplicaAnswersEndToEndTest {
             HttpResponse<String> bobsJobs = get(http, bAddress, "/jobs", Map.of("Authorization", "Bearer " + bob));
             assertEquals(200, bobsJobs.statusCode());
             assertTrue(!bobsJobs.body().contains(jobId), "bob's list on B leaves out admin's job on A: " + bobsJobs.body());
+            String bobsSnapshot = firstEvent(http, bAddress, bob);
+            assertTrue(bobsSnapshot.startsWith("event: snapshot") && !bobsSnapshot.contains(jobId),
+                    "bob's stream on B leaves out admin's job on A: " + bobsSnapshot);
 
             // the forwarding header from a client is refused, with or without a token of its own, on either replica
             String forged = "admin;" + CLOCK.millis() + ";AAAA";
@@ -228,6 +238,26 @@ class ReplicaAnswersEndToEndTest {
             JsonNode view = Json.MAPPER.readTree(status.out());
             assertEquals(jobId, view.get("jobId").asText());
             assertEquals(0, view.get("finishedAt").asLong(), "A's live view, through B over HTTPS");
+        }
+    }
+
+    /** The first event of {@code GET /events} on the replica at {@code address}: its {@code event:} and {@code data:} lines. */
+    private static String firstEvent(HttpClient http, String address, String token) throws Exception {
+        HttpResponse<Stream<String>> events = http.send(HttpRequest.newBuilder(URI.create("http://" + address
+                + "/events")).header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, events.statusCode());
+        try (Stream<String> lines = events.body()) {
+            StringBuilder event = new StringBuilder();
+            Iterator<String> it = lines.iterator();
+            while (it.hasNext()) {
+                String line = it.next();
+                if (line.startsWith("event:")) {
+                    event.append(line).append('\n');
+                } else if (line.startsWith("data:") && event.length() > 0) {
+                    return event.append(line).toString();
+                }
+            }
+            throw new AssertionError("the event stream ended before its first event");
         }
     }
 

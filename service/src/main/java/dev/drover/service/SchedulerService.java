@@ -4,6 +4,7 @@ import dev.drover.core.Periodic;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.collect.BundleProofs;
 import dev.drover.scheduler.forward.OwnerRouting;
+import dev.drover.scheduler.forward.Placement;
 import dev.drover.scheduler.forward.ReplicaCredential;
 import dev.drover.scheduler.forward.ReplicaLink;
 import dev.drover.scheduler.fleet.Demand;
@@ -104,7 +105,7 @@ public final class SchedulerService implements AutoCloseable {
                 ReplicaCredential credential = ReplicaCredential.derivedFrom(
                         backend.payloads().get(BundleProofs.KEY_OBJECT), options.clock());
                 api.get().forwarding(new OwnerRouting(r.store(), r.id(), node.get()::liveAddresses),
-                        new ReplicaLink(credential, h.transport()));
+                        new ReplicaLink(credential, h.transport()), new Placement(node.get()::liveOthers, scheduler::backlog));
             }
             return new SchedulerService(scheduler, pool, provisioner, api, started);
         } catch (IOException | RuntimeException e) {

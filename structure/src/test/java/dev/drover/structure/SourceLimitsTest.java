@@ -30,8 +30,7 @@ class SourceLimitsTest {
      * Classes over the limit today, each with its field count, in code other work is changing now: the
      * count may only fall, and an entry must go once its class is within the limit.
      */
-    private static final Map<String, Integer> KNOWN_OVER = Map.of(
-            "dev.drover.scheduler.replica.ReplicaNode", 20);
+    private static final Map<String, Integer> KNOWN_OVER = Map.of();
 
     @Test
     void noMainSourceFileIsOver400Lines() throws IOException {

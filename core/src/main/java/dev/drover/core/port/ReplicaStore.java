@@ -16,8 +16,8 @@ public interface ReplicaStore {
      * @param count       raised by one at every beat: others judge staleness by when they last saw it
      *                    change on their own clocks, never by comparing clocks
      * @param at          the replica's wall clock at the beat (epoch millis), for people only
-     * @param liveJobs    jobs it owns that have not ended, for placing new ones
-     * @param backlog     tasks of its jobs not yet final, for sizing the one fleet
+     * @param liveJobs    jobs it owns that have not ended, for people
+     * @param backlog     tasks of its jobs not yet final: its load, for sizing the one fleet and placing new jobs
      * @param users       per user, what its jobs hold and its claim on the user's running quota: the others add
      *                    it to their own when they check a quota, a budget or fair share
      * @param taskSeconds task-seconds its jobs have run since it started (never falls): the fleet's leader

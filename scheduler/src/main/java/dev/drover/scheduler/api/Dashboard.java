@@ -49,12 +49,22 @@ final class Dashboard {
     static final double DYNAMO_READ_USD = 0.25e-6;
     static final double S3_USD = 5e-6;
 
+    /** How often a stream asks the other replicas for their jobs (each one's {@code GET /jobs}). */
+    static final Duration OTHERS_EVERY = Duration.ofSeconds(2);
+
+    /** The jobs a user may see that the other live replicas hold: none for a single scheduler. */
+    interface Elsewhere {
+        List<JobView> jobs(User user);
+    }
+
     private final Engine scheduler;
     private final SchedulerMetrics metrics;
+    private final Elsewhere elsewhere;
 
-    Dashboard(Engine scheduler) {
+    Dashboard(Engine scheduler, Elsewhere elsewhere) {
         this.scheduler = scheduler;
         this.metrics = scheduler.metrics();
+        this.elsewhere = elsewhere;
     }
 
     /** Serves a static file of the page; false if there is none by that name. */
@@ -89,8 +99,10 @@ final class Dashboard {
         return user.admin() || user.name().equals(job.owner());
     }
 
-    private List<JobView> jobs(User user) {
-        List<JobView> all = metrics.jobs().stream().filter(j -> visible(j, user)).toList();
+    /** This replica's jobs the user may see, with {@code others} (the other replicas', as the user may see them). */
+    private List<JobView> jobs(User user, List<JobView> others) {
+        List<JobView> here = metrics.jobs().stream().filter(j -> visible(j, user)).toList();
+        List<JobView> all = others.isEmpty() ? here : Forwarder.merge(here, others);
         return all.size() <= MAX_JOBS ? all : all.subList(all.size() - MAX_JOBS, all.size());
     }
 
@@ -128,7 +140,7 @@ final class Dashboard {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("user", user.name());
         m.put("admin", user.admin());
-        m.put("jobs", jobs(user).stream().map(Dashboard::summary).toList());
+        m.put("jobs", jobs(user, elsewhere.jobs(user)).stream().map(Dashboard::summary).toList());
         m.put("queue", queue());
         m.put("fleet", fleet());
         return m;
@@ -203,7 +215,8 @@ final class Dashboard {
 
     /**
      * The live stream, until the client goes or {@link #STREAM_LIFETIME} passes: first a
-     * {@code snapshot} event, then {@code delta} events of what changed.
+     * {@code snapshot} event, then {@code delta} events of what changed. Its jobs are every replica's the
+     * user may see: the other replicas' as they were asked at most {@link #OTHERS_EVERY} ago.
      */
     void stream(HttpExchange ex, User user, String selectedJob) throws IOException, InterruptedException {
         ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
@@ -216,13 +229,19 @@ final class Dashboard {
         String sentDetail = null;
         long end = System.nanoTime() + STREAM_LIFETIME.toNanos();
         long quietSince = System.nanoTime();
+        List<JobView> others = List.of();
+        long othersAt = 0;
         try (OutputStream out = ex.getResponseBody()) {
             out.write("retry: 2000\n\n".getBytes(StandardCharsets.UTF_8));
             boolean first = true;
             while (System.nanoTime() < end) {
                 Map<String, Object> delta = new LinkedHashMap<>();
                 List<Map<String, Object>> changed = new ArrayList<>();
-                for (JobView j : jobs(user)) {
+                if (first || System.nanoTime() - othersAt >= OTHERS_EVERY.toNanos()) {
+                    others = elsewhere.jobs(user);
+                    othersAt = System.nanoTime();
+                }
+                for (JobView j : jobs(user, others)) {
                     Map<String, Object> s = summary(j);
                     String json = Json.write(s);
                     if (!json.equals(sentJobs.put(j.jobId(), json))) {

@@ -3,26 +3,33 @@ package dev.drover.scheduler.api;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.sun.net.httpserver.HttpExchange;
 import dev.drover.core.Periodic;
+import dev.drover.core.codec.Json;
 import dev.drover.core.port.User;
 import dev.drover.scheduler.billing.Bill;
 import dev.drover.scheduler.forward.OwnerRouting;
+import dev.drover.scheduler.forward.Placement;
 import dev.drover.scheduler.forward.ReplicaLink;
 import dev.drover.scheduler.model.JobView;
+import java.io.ByteArrayInputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +58,7 @@ final class Forwarder implements AutoCloseable {
     static final Duration WATCH = Duration.ofSeconds(1);
     private final OwnerRouting routing;
     private final ReplicaLink link;
+    private final Placement placement;
     /** Streams being copied from an owner, so one whose owner is judged gone can be cut (see {@link #watch}). */
     private final Set<Copying> streams = ConcurrentHashMap.newKeySet();
     private final Periodic watch;
@@ -58,11 +66,11 @@ final class Forwarder implements AutoCloseable {
     /** A stream copied from {@code replica} on {@code thread}; cut and ended are decided under its lock. */
     private static final class Copying {
         final String replica;
-        final InputStream in;
+        final Closeable in;
         final Thread thread;
         private boolean ended;
 
-        Copying(String replica, InputStream in, Thread thread) {
+        Copying(String replica, Closeable in, Thread thread) {
             this.replica = replica;
             this.in = in;
             this.thread = thread;
@@ -87,9 +95,10 @@ final class Forwarder implements AutoCloseable {
         }
     }
 
-    Forwarder(OwnerRouting routing, ReplicaLink link) {
+    Forwarder(OwnerRouting routing, ReplicaLink link, Placement placement) {
         this.routing = routing;
         this.link = link;
+        this.placement = placement;
         this.watch = Periodic.withFixedDelay("drover-forward-watch", WATCH, WATCH, this::watch);
     }
 
@@ -123,8 +132,7 @@ final class Forwarder implements AutoCloseable {
         String address = owner.address().orElseThrow(() -> new Refusal(503, "job " + jobId + "'s replica is gone; another"
                 + " replica takes its jobs within seconds: try again", Map.of("Retry-After", "2")));
         byte[] body = readBody(ex);
-        String target = ex.getRequestURI().getRawPath() + (ex.getRequestURI().getRawQuery() == null ? ""
-                : "?" + ex.getRequestURI().getRawQuery());
+        String target = target(ex);
         HttpResponse<InputStream> answer;
         try {
             answer = link.send(address, user.name(), ex.getRequestMethod(), target, body,
@@ -147,6 +155,78 @@ final class Forwarder implements AutoCloseable {
             streams.remove(copying);
             copying.end(); // a cut by the watch leaves no interrupt on the server's thread
         }
+    }
+
+    /**
+     * Places a new job ({@link Placement}): if another replica should take it, the submit goes there as the
+     * caller, with its idempotency key, and that replica's answer (the job's view) goes back to the client;
+     * empty then. Else the body to submit here, its first bytes (read to size the job) read again. A replica
+     * that cannot be reached before any of the body went to it leaves the job here; one that breaks off after
+     * is 503, and the client's retry with the same key finds the job if it was made.
+     */
+    Optional<InputStream> place(HttpExchange ex, User user, InputStream body) throws Exception {
+        byte[] head = body.readNBytes(Placement.PEEK);
+        InputStream whole = new SequenceInputStream(new ByteArrayInputStream(head), body);
+        Optional<Placement.Target> to = placement.elsewhere(Placement.tasksIn(head, head.length < Placement.PEEK));
+        if (to.isEmpty()) {
+            return Optional.of(whole);
+        }
+        Placement.Target t = to.get();
+        Map<String, String> headers = new HashMap<>();
+        for (String name : List.of("Content-Type", JobsResource.IDEMPOTENCY_KEY)) {
+            Optional.ofNullable(ex.getRequestHeaders().getFirst(name)).ifPresent(v -> headers.put(name, v));
+        }
+        AtomicBoolean opened = new AtomicBoolean();
+        Copying sending = new Copying(t.replica(), whole, Thread.currentThread()); // cut if the replica is judged gone
+        streams.add(sending);
+        int status;
+        byte[] answer;
+        HttpResponse<InputStream> response;
+        try {
+            response = link.submit(t.address(), user.name(), target(ex), () -> {
+                opened.set(true);
+                return whole;
+            }, headers);
+            try (InputStream in = response.body()) {
+                answer = in.readNBytes(MAX_BODY);
+            }
+            status = response.statusCode();
+        } catch (ConnectException | HttpConnectTimeoutException e) {
+            if (!opened.get()) {
+                log.info("replica {} at {} does not answer: the new job stays here", t.replica(), t.address());
+                return Optional.of(whole);
+            }
+            throw placementFailed(t, e);
+        } catch (IOException | InterruptedException e) {
+            throw placementFailed(t, e);
+        } finally {
+            streams.remove(sending);
+            sending.end();
+        }
+        if (status == 201) {
+            JobView job = Json.MAPPER.readValue(answer, JobView.class);
+            placement.placed(t, job.total());
+            log.info("job {} ({} tasks) placed on replica {}, which had {} tasks not final against {} here", job.jobId(),
+                    job.total(), t.replica(), t.load(), t.here());
+        }
+        for (String name : PASSED) {
+            response.headers().firstValue(name).ifPresent(v -> ex.getResponseHeaders().set(name, v));
+        }
+        ex.sendResponseHeaders(status, answer.length == 0 ? -1 : answer.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(answer);
+        }
+        return Optional.empty();
+    }
+
+    private static Refusal placementFailed(Placement.Target t, Exception e) {
+        log.warn("placing a new job on replica {} at {} failed: {}", t.replica(), t.address(), e.toString());
+        return new Refusal(503, "the replica the job was placed on did not answer; try again", Map.of("Retry-After", "2"));
+    }
+
+    /** The request's raw path and query, as the client sent them. */
+    private static String target(HttpExchange ex) {
+        return ex.getRequestURI().getRawPath() + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery());
     }
 
     private static byte[] readBody(HttpExchange ex) throws IOException, Refusal {
@@ -198,11 +278,15 @@ final class Forwarder implements AutoCloseable {
      * one entry a job. A replica that does not answer is left out: its running jobs pass to a live one soon.
      */
     List<JobView> everywhere(List<JobView> here, User user) {
-        Map<String, JobView> all = new LinkedHashMap<>();
-        here.forEach(j -> all.put(j.jobId(), j));
+        return merge(here, others(user));
+    }
+
+    /** The jobs {@code user} may see that the other live replicas hold: each one's own {@code GET /jobs}, asked as the user. */
+    List<JobView> others(User user) {
+        List<JobView> all = new ArrayList<>();
         for (String address : routing.others()) {
             try {
-                link.jobs(address, user.name()).forEach(j -> all.merge(j.jobId(), j, Forwarder::fresher));
+                all.addAll(link.jobs(address, user.name()));
             } catch (IOException e) {
                 log.info("the jobs list leaves out replica {}: {}", address, e.toString());
             } catch (InterruptedException e) {
@@ -210,6 +294,14 @@ final class Forwarder implements AutoCloseable {
                 break;
             }
         }
+        return all;
+    }
+
+    /** Lists of jobs merged, one entry a job (the view that knows more), in the order they were submitted. */
+    static List<JobView> merge(List<JobView> here, List<JobView> others) {
+        Map<String, JobView> all = new LinkedHashMap<>();
+        here.forEach(j -> all.put(j.jobId(), j));
+        others.forEach(j -> all.merge(j.jobId(), j, Forwarder::fresher));
         List<JobView> merged = new ArrayList<>(all.values());
         merged.sort(Comparator.comparingLong(JobView::submittedAt).thenComparing(JobView::jobId));
         return merged;

@@ -12,6 +12,7 @@ import dev.drover.scheduler.auth.Accounts;
 import dev.drover.scheduler.auth.Sessions;
 import dev.drover.scheduler.billing.Billing;
 import dev.drover.scheduler.forward.OwnerRouting;
+import dev.drover.scheduler.forward.Placement;
 import dev.drover.scheduler.forward.ReplicaLink;
 import dev.drover.scheduler.rerun.Rerun;
 import dev.drover.scheduler.tls.Transport;
@@ -133,7 +134,10 @@ public final class HttpApi implements AutoCloseable {
         this.requests = new Semaphore(limits.threads());
         this.streams = new StreamBudget(limits.streamsPerUser(), limits.streams());
         Sessions signIns = new Sessions(Clock.systemUTC());
-        Dashboard dashboard = new Dashboard(scheduler);
+        Dashboard dashboard = new Dashboard(scheduler, user -> { // the all-jobs stream holds every replica's jobs
+            Forwarder f = forwarder;
+            return f == null ? List.of() : f.others(user);
+        });
         this.authenticator = new Authenticator(accounts, signIns);
         this.sessions = new SessionsResource(signIns, accounts, authenticator, dashboard, transport);
         Why why = new Why(scheduler, () -> scheduler.metrics().fleetStatus(), () -> scheduler.metrics().queue());
@@ -143,6 +147,9 @@ public final class HttpApi implements AutoCloseable {
                 (ex, user, here) -> {
                     Forwarder f = forwarder;
                     return f == null || Authenticator.forwarded(ex) ? here : f.everywhere(here, user);
+                }, (ex, user, body) -> {
+                    Forwarder f = forwarder; // a submit another replica placed here stays here: one hop at most
+                    return f == null || Authenticator.forwarded(ex) ? Optional.of(body) : f.place(ex, user, body);
                 }));
         table.put("files", new FilesResource(scheduler));
         table.put("users", new UsersResource(accounts, signIns));
@@ -196,12 +203,13 @@ public final class HttpApi implements AutoCloseable {
 
     /**
      * Makes this server one replica of several: a request for a running job another replica owns is passed
-     * to that replica ({@link Forwarder}), the jobs list spans every live replica, and requests other replicas
-     * forward here are taken as the caller whose name they signed.
+     * to that replica ({@link Forwarder}), a new job may be placed on a less loaded one ({@link Placement}),
+     * the jobs list spans every live replica, and requests other replicas forward here are taken as the
+     * caller whose name they signed.
      */
-    public HttpApi forwarding(OwnerRouting routing, ReplicaLink link) {
+    public HttpApi forwarding(OwnerRouting routing, ReplicaLink link, Placement placement) {
         authenticator.replicas(link.credential());
-        this.forwarder = new Forwarder(routing, link);
+        this.forwarder = new Forwarder(routing, link, placement);
         return this;
     }
 

@@ -38,15 +38,22 @@ final class JobsResource implements Resource {
     private final StreamBudget streams;
     private final long maxBodyBytes;
     private final JobsList everywhere;
+    private final Placing placing;
 
     /** The jobs list as the caller should see it, from this replica's {@code here}: with other replicas', if any. */
     interface JobsList {
         List<JobView> of(HttpExchange ex, User user, List<JobView> here);
     }
 
+    /** Where a new job goes: empty if another replica took the submit (and answered it), else the body to submit here. */
+    interface Placing {
+        Optional<InputStream> keepHere(HttpExchange ex, User user, InputStream body) throws Exception;
+    }
+
     JobsResource(Engine scheduler, Billing billing, Why why, Rerun rerun, StreamBudget streams, long maxBodyBytes,
-                 JobsList everywhere) {
+                 JobsList everywhere, Placing placing) {
         this.everywhere = everywhere;
+        this.placing = placing;
         this.scheduler = scheduler;
         this.billing = billing;
         this.why = why;
@@ -156,10 +163,17 @@ final class JobsResource implements Resource {
                 json(ex, 200, billing.forecast(new BodyLimit(ex.getRequestBody(), maxBodyBytes), name, user.name()));
                 return;
             }
+            InputStream body = new BodyLimit(ex.getRequestBody(), maxBodyBytes);
+            if (after.isEmpty()) { // a job that waits on others stays with them: dependencies are followed within a replica
+                Optional<InputStream> here = placing.keepHere(ex, user, body);
+                if (here.isEmpty()) {
+                    return;
+                }
+                body = here.get();
+            }
             billing.admit(user);
             // the owner is who the token says, whatever the client sends
-            Submitted submitted = scheduler.submit(new BodyLimit(ex.getRequestBody(), maxBodyBytes), name, user.name(),
-                    query.get("files"), priority, budget, after, key);
+            Submitted submitted = scheduler.submit(body, name, user.name(), query.get("files"), priority, budget, after, key);
             boolean created = submitted.created();
             json(ex, created ? 201 : 200, submitted.job());
         } catch (Quotas.Exceeded e) {

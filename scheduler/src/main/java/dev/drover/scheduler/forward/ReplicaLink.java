@@ -13,6 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * One replica's requests to another, over the same HTTP API clients use: the caller's name signed
@@ -50,12 +52,29 @@ public final class ReplicaLink {
      */
     public HttpResponse<InputStream> send(String address, String user, String method, String target, byte[] body,
                                           String contentType, boolean stream) throws IOException, InterruptedException {
+        Map<String, String> headers = contentType == null ? Map.of() : Map.of("Content-Type", contentType);
+        return send(address, user, method, target,
+                body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body), headers, stream);
+    }
+
+    /**
+     * Places {@code user}'s submit on the replica at {@code address}: {@code POST target} with the body streamed
+     * as {@code body} is read (a workload may be large; nothing is read before the peer connects), and
+     * {@code headers} (its content type and idempotency key) passed on. No time limit, as for the client's own
+     * upload: the caller cuts it if the peer is judged gone.
+     */
+    public HttpResponse<InputStream> submit(String address, String user, String target, Supplier<InputStream> body,
+                                            Map<String, String> headers) throws IOException, InterruptedException {
+        return send(address, user, "POST", target, HttpRequest.BodyPublishers.ofInputStream(body), headers, true);
+    }
+
+    private HttpResponse<InputStream> send(String address, String user, String method, String target,
+                                           HttpRequest.BodyPublisher body, Map<String, String> headers, boolean stream)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://" + address + target))
                 .header(ReplicaCredential.HEADER, credential.sign(user, method, target))
-                .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        if (contentType != null) {
-            request.header("Content-Type", contentType);
-        }
+                .method(method, body);
+        headers.forEach(request::header);
         if (!stream) {
             request.timeout(ANSWER);
         }

@@ -3,6 +3,7 @@
  * that owns a running job (its owner in the job store, its address in the replica registry), and
  * {@link dev.drover.scheduler.forward.ReplicaCredential} signs the caller's name on a request one replica
  * forwards to another, so the owner authorises it as that caller and no client can claim another's name.
+ * {@link dev.drover.scheduler.forward.Placement} says when a new job goes to a less loaded replica instead.
  * The HTTP side of forwarding is {@code api/Forwarder}.
  */
 package dev.drover.scheduler.forward;
