@@ -133,7 +133,7 @@ final class ReplicaBench {
                 Thread.sleep(100);
                 job = call(owner, token, "GET", "/jobs/" + ids.get(j), null);
             }
-            tasksOf[j % n] += job.path("total").asLong();
+            tasksOf[ownerOf(ids.get(j), replicas, j % n)] += job.path("total").asLong();
             jobWrites += job.path("dynamoWrites").asLong();
             first = Math.min(first, job.path("submittedAt").asLong());
             last = Math.max(last, job.path("finishedAt").asLong());
@@ -177,6 +177,22 @@ final class ReplicaBench {
                 + "| replicas | jobs × tasks (`sleep 0`) | wall s | tasks/s | CPU µs a task, each replica | DynamoDB writes: jobs + heartbeats"
                 + " | writes/task | ≤ 0.01 | tasks/s projected, N hosts (a core a replica) |\n"
                 + "|---:|---|---:|---:|---|---|---:|---|---:|\n" + String.join("\n", lines) + "\n";
+    }
+
+    /**
+     * The index of the replica that owns the job: placement by load may have put it on another than the one
+     * it was submitted to, and each replica's CPU is divided by the tasks it owned.
+     */
+    private int ownerOf(String jobId, List<Replica> replicas, int submittedTo) {
+        String owner = store.owner(jobId).map(ReplicaStore.Owner::replica).orElse(null);
+        String address = store.replicas().stream().filter(b -> b.replica().equals(owner)).map(ReplicaStore.Beat::address)
+                .findFirst().orElse(null);
+        for (int i = 0; address != null && i < replicas.size(); i++) {
+            if (address.endsWith(":" + replicas.get(i).port())) {
+                return i;
+            }
+        }
+        return submittedTo;
     }
 
     private static double cpuSeconds(Replica r) {
