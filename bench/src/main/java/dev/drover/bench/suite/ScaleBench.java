@@ -116,8 +116,8 @@ final class ScaleBench {
         int tasks = workers * threads * perThread;
         log.printf("scale: simulated fleet of %d workers × %d threads, %,d × sleep %d%n", workers, threads, tasks, taskMillis);
         log.flush();
-        SimulatedTarget target = new SimulatedTarget(clock);
-        try (RemoteTarget.Launcher fleet = target.launcher(threads, "600s", dir.resolve("sim"));
+        try (SimulatedTarget target = new SimulatedTarget(clock, true);
+             RemoteTarget.Launcher fleet = target.launcher(threads, "600s", dir.resolve("sim"));
              SchedulerService service = SchedulerService.start(ServiceOptions.of(dir.resolve("sim-scheduler-" + workers), clock,
                      new ServiceOptions.Remote(target.backend(), workers * threads)))) {
             Scheduler scheduler = service.scheduler();
