@@ -28,6 +28,8 @@ final class SchedulerCpu implements AutoCloseable {
     private final Thread sampler;
     private volatile boolean running = true;
     private long intakeNanos;
+    /** CPU of the threads of workers in this JVM (a simulated fleet's), set by {@link #stop()}. */
+    private long fleetNanos;
 
     private SchedulerCpu() {
         sampler = new Thread(this::sample, "drover-bench-sampler");
@@ -68,6 +70,9 @@ final class SchedulerCpu implements AutoCloseable {
             }
             long used = after.get(id) - before.getOrDefault(id, 0L);
             String name = info.getThreadName();
+            if (WORKER_THREADS.stream().anyMatch(name::startsWith)) {
+                fleetNanos += used;
+            }
             if (name.startsWith("drover-bench") || !schedulers(name)) {
                 continue;
             }
@@ -84,6 +89,11 @@ final class SchedulerCpu implements AutoCloseable {
         split(cpu, dispatcher, Stage.PLAN, Stage.SEAL, Stage.SEND);
         split(cpu, collectors, Stage.COLLECT, Stage.RECORD);
         return cpu;
+    }
+
+    /** CPU nanoseconds the threads of workers in this JVM took since {@link #start()} (those alive at {@link #stop()}). */
+    long fleetNanos() {
+        return fleetNanos;
     }
 
     /** Threads of workers in this JVM (the simulated fleet): not the scheduler's. */
