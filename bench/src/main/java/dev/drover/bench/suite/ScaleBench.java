@@ -116,14 +116,15 @@ final class ScaleBench {
         int tasks = workers * threads * perThread;
         log.printf("scale: simulated fleet of %d workers × %d threads, %,d × sleep %d%n", workers, threads, tasks, taskMillis);
         log.flush();
-        SimulatedTarget target = new SimulatedTarget(clock);
-        try (RemoteTarget.Launcher fleet = target.launcher(threads, "600s", dir.resolve("sim"));
+        try (SimulatedTarget target = new SimulatedTarget(clock, true);
+             RemoteTarget.Launcher fleet = target.launcher(threads, "600s", dir.resolve("sim"));
              SchedulerService service = SchedulerService.start(ServiceOptions.of(dir.resolve("sim-scheduler-" + workers), clock,
                      new ServiceOptions.Remote(target.backend(), workers * threads)))) {
             Scheduler scheduler = service.scheduler();
             fleet.launch(workers);
             Workloads.run(scheduler, Workloads.sleeps(workers * threads, 0), "warm-up", 300);
             Map<String, Long> callsBefore = target.callsByKind();
+            Map<String, Double> processBefore = ProcessCpu.now();
             SchedulerCpu cpu = SchedulerCpu.start();
             Workloads.Timed t;
             try {
@@ -133,6 +134,7 @@ final class ScaleBench {
             }
             cpu.intake(t.intakeCpuNanos());
             Map<SchedulerCpu.Stage, Long> used = cpu.stop();
+            Map<String, Double> process = ProcessCpu.since(processBefore);
             long nanos = used.values().stream().mapToLong(Long::longValue).sum();
             double micros = nanos / 1000.0 / tasks;
             String k = "fleet" + workers + "x" + threads;
@@ -143,6 +145,12 @@ final class ScaleBench {
             figures.put(k + "SchedulerCpuMicrosPerTask", round(micros));
             figures.put(k + "OneCoreTasksPerSecond", round(1e6 / micros));
             figures.put(k + "SqsRequestsPerTask", round((double) t.view().sqsRequests() / tasks));
+            // what the simulation itself cost (its workers' threads), the whole JVM (GC and JIT too), and how
+            // busy the machine was (all its processes): the fleet shares the JVM and the cores with the scheduler
+            figures.put(k + "FleetCpuMicrosPerTask", round(cpu.fleetNanos() / 1000.0 / tasks));
+            figures.put(k + "JvmCpuMicrosPerTask", round(process.getOrDefault("scheduler (bench JVM)", 0.0) * 1e6 / tasks));
+            figures.put(k + "MachineBusyCores", round(process.getOrDefault(ProcessCpu.MACHINE, 0.0) / t.wallSeconds()));
+            figures.put(k + "LoadAverage", round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
             phases(k, scheduler, t, perThread * taskMillis / 1000.0);
             // by who made them, queue and kind, over the whole fleet (idle polls included), not only the job's
             target.callsByKind().forEach((kind, n) -> figures.put(k + "Sqs." + kind + "PerTask",

@@ -3,6 +3,7 @@ package dev.drover.bench.suite;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +28,8 @@ final class SchedulerCpu implements AutoCloseable {
     private final Thread sampler;
     private volatile boolean running = true;
     private long intakeNanos;
+    /** CPU of the threads of workers in this JVM (a simulated fleet's), set by {@link #stop()}. */
+    private long fleetNanos;
 
     private SchedulerCpu() {
         sampler = new Thread(this::sample, "drover-bench-sampler");
@@ -67,6 +70,9 @@ final class SchedulerCpu implements AutoCloseable {
             }
             long used = after.get(id) - before.getOrDefault(id, 0L);
             String name = info.getThreadName();
+            if (WORKER_THREADS.stream().anyMatch(name::startsWith)) {
+                fleetNanos += used;
+            }
             if (name.startsWith("drover-bench") || !schedulers(name)) {
                 continue;
             }
@@ -85,9 +91,14 @@ final class SchedulerCpu implements AutoCloseable {
         return cpu;
     }
 
+    /** CPU nanoseconds the threads of workers in this JVM took since {@link #start()} (those alive at {@link #stop()}). */
+    long fleetNanos() {
+        return fleetNanos;
+    }
+
     /** Threads of workers in this JVM (the simulated fleet): not the scheduler's. */
     private static final List<String> WORKER_THREADS = List.of("drover-task", "drover-poll-", "drover-publish-",
-            "drover-lease-", "drover-upload-", "drover-cancel-", "drover-stop-", "drover-files-");
+            "drover-lease-", "drover-upload-", "drover-cancel-", "drover-stop-", "drover-files-", "drover-sim-");
 
     /** The scheduler's threads: its own, and the AWS SDK's it drives (connection reapers, timers). */
     private static boolean schedulers(String name) {
@@ -109,13 +120,25 @@ final class SchedulerCpu implements AutoCloseable {
         }
     }
 
+    /**
+     * Samples the dispatcher's and collectors' stacks only: a dump of every thread would stop a
+     * simulated fleet's thousands of threads at each sample. Their ids are looked up again each second.
+     */
     private void sample() {
+        long[] sampled = {};
+        long lookedUp = 0;
         while (running) {
-            for (ThreadInfo info : THREADS.dumpAllThreads(false, false, 48)) {
+            if (System.nanoTime() - lookedUp > 1_000_000_000L) {
+                sampled = sampledThreads();
+                lookedUp = System.nanoTime();
+            }
+            for (ThreadInfo info : THREADS.getThreadInfo(sampled, 48)) {
+                if (info == null) {
+                    continue;
+                }
                 String name = info.getThreadName();
-                Stage s = name.equals("drover-dispatcher") ? dispatchStage(info.getStackTrace())
-                        : name.startsWith("drover-collector") ? collectStage(info.getStackTrace()) : null;
-                if (s != null && info.getThreadState() == Thread.State.RUNNABLE && !waiting(info.getStackTrace())) {
+                Stage s = name.equals("drover-dispatcher") ? dispatchStage(info.getStackTrace()) : collectStage(info.getStackTrace());
+                if (info.getThreadState() == Thread.State.RUNNABLE && !waiting(info.getStackTrace())) {
                     synchronized (samples) {
                         samples.merge(s, 1L, Long::sum);
                     }
@@ -127,6 +150,13 @@ final class SchedulerCpu implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /** Ids of the dispatcher and the collector threads, read without their stacks. */
+    private static long[] sampledThreads() {
+        return Arrays.stream(THREADS.getThreadInfo(THREADS.getAllThreadIds(), 0))
+                .filter(i -> i != null && (i.getThreadName().equals("drover-dispatcher") || i.getThreadName().startsWith("drover-collector")))
+                .mapToLong(ThreadInfo::getThreadId).toArray();
     }
 
     private static Stage dispatchStage(StackTraceElement[] stack) {

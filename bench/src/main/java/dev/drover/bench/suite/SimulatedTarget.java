@@ -3,6 +3,7 @@ package dev.drover.bench.suite;
 import dev.drover.core.exec.TaskEnvironment;
 import dev.drover.core.Usage;
 import dev.drover.core.exec.Executors;
+import dev.drover.core.exec.TaskExecutor;
 import dev.drover.core.memory.InMemoryClaimStore;
 import dev.drover.core.memory.InMemoryMessageQueue;
 import dev.drover.core.memory.InMemoryPayloadStore;
@@ -26,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The remote path with the cloud replaced by in-memory adapters whose calls are counted, and each
  * worker "process" a multi-threaded {@link Worker} in this JVM. Used by the smoke configuration so
  * that every figure of the report is produced without starting emulators; its numbers say nothing
- * about AWS.
+ * about AWS. For the scale bench's fleets of a thousand workers, its workers run their sleeps as
+ * timers ({@link TimedSleeps}) instead of on a thread per slot.
  */
 final class SimulatedTarget implements RemoteTarget {
     private final Clock clock;
@@ -39,9 +41,17 @@ final class SimulatedTarget implements RemoteTarget {
     private final Counting.Meter loops = new Counting.Meter();
     /** Every call of the scheduler and the workers by queue and kind, for the per-task breakdown. */
     private final Counting.ByCall byCall = new Counting.ByCall();
+    /** The workers' sleeps as timers, or empty: the real executors on a thread per slot. */
+    private final Optional<TimedSleeps> timed;
 
     SimulatedTarget(Clock clock) {
+        this(clock, false);
+    }
+
+    /** {@code timedSleeps}: workers run only {@code sleep N}, as timers on two shared threads. */
+    SimulatedTarget(Clock clock, boolean timedSleeps) {
         this.clock = clock;
+        this.timed = timedSleeps ? Optional.of(new TimedSleeps(2)) : Optional.empty();
         this.requests = new InMemoryMessageQueue(clock);
         this.responses = new InMemoryMessageQueue(clock);
         Counting.Meter meter = new Counting.Meter();
@@ -64,6 +74,7 @@ final class SimulatedTarget implements RemoteTarget {
     public Launcher launcher(int threads, String idleTimeout, Path dir) {
         Map<String, Member> members = new ConcurrentHashMap<>();
         List<Worker> workers = new ArrayList<>();
+        TaskExecutor executor = timed.<TaskExecutor>map(t -> t).orElseGet(() -> Executors.standard(TaskEnvironment.fromWorker(System.getenv())));
         return new Launcher() {
             @Override
             public synchronized List<String> launch(int count) {
@@ -71,10 +82,10 @@ final class SimulatedTarget implements RemoteTarget {
                 for (int i = 0; i < count; i++) {
                     String id = "sim-" + launched.incrementAndGet();
                     Counting.Meter meter = new Counting.Meter(); // one per "process", like CallMeter per JVM
-                    Worker w = new Worker(WorkerConfig.defaults(id, threads, Duration.ZERO).withPollWait(Duration.ofMillis(200)),
+                    Worker w = new Worker(config(id, threads),
                             new Counting.Queue(requests, meter, byCall, "worker.requests"),
                             new Counting.Queue(responses, meter, byCall, "worker.responses"),
-                            new Counting.Claims(claims, meter), Executors.standard(TaskEnvironment.fromWorker(System.getenv())), clock, meter::total);
+                            new Counting.Claims(claims, meter), executor, clock, meter::total);
                     members.put(id, new Member(id, clock.millis(), 0));
                     w.exited().thenRun(() -> members.computeIfPresent(id, (k, m) -> new Member(id, m.launchedAt(), clock.millis())));
                     workers.add(w.start());
@@ -93,6 +104,16 @@ final class SimulatedTarget implements RemoteTarget {
                 workers.stream().map(Worker::drain).toList().forEach(f -> f.join());
             }
         };
+    }
+
+    /**
+     * A remote worker's configuration; in the smoke configuration with short polls, so that a fleet stops
+     * quickly. A timed fleet of a thousand long-polls as real workers do: short polls would have its
+     * receives wake thousands of times a second, all for one queue's lock.
+     */
+    private WorkerConfig config(String id, int threads) {
+        WorkerConfig remote = WorkerConfig.defaults(id, threads, Duration.ZERO);
+        return timed.isPresent() ? remote : remote.withPollWait(Duration.ofMillis(200));
     }
 
     /** SQS calls so far by who made them, queue and kind ("worker.responses.send", ...). */
@@ -117,6 +138,6 @@ final class SimulatedTarget implements RemoteTarget {
 
     @Override
     public void close() {
-        // nothing outlives the run
+        timed.ifPresent(TimedSleeps::close);
     }
 }

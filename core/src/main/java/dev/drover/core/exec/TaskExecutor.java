@@ -15,4 +15,13 @@ public interface TaskExecutor {
     default CompletableFuture<Outcome> start(String jobId, Task task, BooleanSupplier cancelled) {
         return CompletableFuture.completedFuture(run(jobId, task, cancelled));
     }
+
+    /**
+     * False for an executor whose {@link #start} returns at once and completes at the task's end,
+     * holding no thread meanwhile (a simulated fleet's timed sleeps): a worker then runs as many such
+     * tasks at once as it has threads, without a thread for each.
+     */
+    default boolean needsThread() {
+        return true;
+    }
 }

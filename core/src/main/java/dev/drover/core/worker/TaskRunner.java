@@ -13,10 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.util.concurrent.ExecutionException;
@@ -30,6 +27,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class TaskRunner {
     private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
+    private static final CompletableFuture<Void> NOT_RUN = CompletableFuture.completedFuture(null);
 
     private final WorkerConfig config;
     private final TaskExecutor executor;
@@ -40,7 +38,9 @@ final class TaskRunner {
     private final ResultPublisher publisher;
     private final Lifecycle lifecycle;
     private final Counters counters;
-    private final ThreadPoolExecutor pool;
+    /** The executor holds no thread while a task runs: a task holds its slot until its future completes. */
+    private final boolean threadless;
+    private final TaskSlots slots;
     /** Task id to start time (epoch millis) of every task running now, to name the slow ones at shutdown. */
     private final Map<String, Long> running = new ConcurrentHashMap<>();
     /** Results whose outputs are still uploading: published when they are up, waited for at shutdown. */
@@ -57,10 +57,8 @@ final class TaskRunner {
         this.publisher = publisher;
         this.lifecycle = lifecycle;
         this.counters = counters;
-        AtomicInteger n = new AtomicInteger();
-        // unbounded in type, bounded in fact: the poller receives only while the capacity has room
-        this.pool = new ThreadPoolExecutor(config.threads(), config.threads(), 0, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> Worker.daemon(r, "drover-task-" + config.workerId() + "-" + n.incrementAndGet()));
+        this.threadless = !executor.needsThread();
+        this.slots = threadless ? new ThreadlessSlots(config.threads()) : TaskSlots.threads(config.workerId(), config.threads());
     }
 
     /** Queues the bundle's tasks that no earlier claimant reported. */
@@ -71,35 +69,38 @@ final class TaskRunner {
             return;
         }
         capacity.hold(todo.size());
-        todo.forEach(task -> pool.execute(() -> runTask(run, task)));
+        todo.forEach(task -> slots.execute(() -> runTask(run, task)));
     }
 
-    private void runTask(BundleRun run, Task task) {
+    /** Runs one task; the future completes when its slot is free for the next (at once for a task that does not run). */
+    private CompletableFuture<?> runTask(BundleRun run, Task task) {
         CompletableFuture<TaskResult> result;
         try {
             if (lifecycle.stopping() || run.lost) {
                 ended();
-                return; // handed back: not settled, so the claim's successor runs it
+                return NOT_RUN; // handed back: not settled, so the claim's successor runs it
             }
             if (run.cancelled) {
                 publisher.add(Finished.skipped(run));
                 ended();
-                return;
+                return NOT_RUN;
             }
             result = execute(run, task);
         } catch (RuntimeException e) {
             log.error("task {} crashed the executor", Task.id(run.jobId(), task.seq()), e);
             ended();
-            return;
+            return NOT_RUN;
         }
-        // the thread and its capacity are free for the next task (the uploads' own bound holds back a task
-        // thread that outruns them); the result goes out once the outputs are up
+        // a thread and its capacity are free for the next task while the outputs upload (the uploads' own
+        // bound holds back a task thread that outruns them); the result goes out once they are up. A task
+        // with nothing to upload, or of a threadless executor, ends with its result: the result goes first,
+        // as the last one must
         uploading.add(result);
-        boolean done = result.isDone(); // nothing to upload: the result goes first, as the last one must
-        if (!done) {
+        boolean endsWithResult = threadless || result.isDone();
+        if (!endsWithResult) {
             ended();
         }
-        result.whenComplete((r, e) -> {
+        return result.whenComplete((r, e) -> {
             try {
                 if (e != null) {
                     log.error("task {} crashed the executor", Task.id(run.jobId(), task.seq()), e);
@@ -109,7 +110,7 @@ final class TaskRunner {
                 }
             } finally {
                 uploading.remove(result);
-                if (done) {
+                if (endsWithResult) {
                     ended();
                 } else if (capacity.isEmpty()) {
                     publisher.tasksEnded(); // the last task's result: it must not wait out the linger
@@ -125,39 +126,51 @@ final class TaskRunner {
         }
     }
 
-    /**
-     * Runs the task, with its retries; completes with null if it was killed because its bundle is going
-     * back. An attempt that may be retried waits for its uploads (the next one writes the same keys, and
-     * a failed upload fails the attempt); the last one's upload goes on off this thread.
-     */
+    /** Runs the task, with its retries; completes with null if it was killed because its bundle is going back. */
     private CompletableFuture<TaskResult> execute(BundleRun run, Task task) {
         String taskId = Task.id(run.jobId(), task.seq());
-        long started;
-        CompletableFuture<Outcome> pending;
-        int attempt = task.attempt() - 1;
         publisher.started(new TaskStart(run.jobId(), task.seq(), clock.millis()), run.bundle.seal());
-        do {
-            attempt++;
-            started = clock.millis();
-            running.put(taskId, started);
-            pending = executor.start(run.jobId(), task, () -> run.cancelled || run.lost || lifecycle.handingBack());
-        } while (attempt < task.maxAttempts() && retryable(pending.join().status()) && !run.cancelled);
-        long startedAt = started;
-        int attempts = attempt;
-        // what the task held its thread for, without its uploads: the measure for fetching ahead
-        long ranMillis = clock.millis() - startedAt;
-        return pending.thenApply(out -> {
+        return attempt(run, task, taskId, task.attempt()).thenApply(a -> {
             running.remove(taskId);
+            Outcome out = a.outcome();
             if (run.lost || lifecycle.handingBack() && out.status() == TaskStatus.CANCELLED) {
                 return null;
             }
             long finished = clock.millis();
-            times.ran(run.jobId(), ranMillis);
+            times.ran(run.jobId(), a.ranMillis());
             return new TaskResult(run.jobId(), task.seq(), task.line(), task.command(), out.status(), out.exitCode(),
                     out.stdout(), out.stderr(), out.stdoutTruncated(), out.stderrTruncated(), config.workerId(),
-                    run.bundle.dispatchedAt(), startedAt, finished, attempts - 1 + run.claimCount, out.error(),
-                    task.replica(), out.outputs(), out.stdoutObject(), out.stderrObject(), ranMillis);
+                    run.bundle.dispatchedAt(), a.startedAt(), finished, a.number() - 1 + run.claimCount, out.error(),
+                    task.replica(), out.outputs(), out.stdoutObject(), out.stderrObject(), a.ranMillis());
         });
+    }
+
+    /** One attempt at a task: its number, its start (epoch millis), how long it held its slot, and how it ended. */
+    private record Attempt(int number, long startedAt, long ranMillis, Outcome outcome) {
+    }
+
+    /**
+     * Attempt {@code number} and, while the workload allows and it fails, the next ones. An attempt that
+     * may be retried waits for its uploads (the next one writes the same keys, and a failed upload fails
+     * the attempt), on the task's thread if it has one; the last one's upload goes on off that thread.
+     */
+    private CompletableFuture<Attempt> attempt(BundleRun run, Task task, String taskId, int number) {
+        long started = clock.millis();
+        running.put(taskId, started);
+        CompletableFuture<Outcome> pending = executor.start(run.jobId(), task,
+                () -> run.cancelled || run.lost || lifecycle.handingBack());
+        // what the task held its thread for, without its uploads: the measure for fetching ahead
+        long held = clock.millis() - started;
+        CompletableFuture<Attempt> ended = pending.thenApply(
+                out -> new Attempt(number, started, threadless ? clock.millis() - started : held, out));
+        if (number >= task.maxAttempts()) {
+            return ended;
+        }
+        if (!threadless) {
+            ended.join(); // the next attempt runs on this thread
+        }
+        return ended.thenCompose(a -> retryable(a.outcome().status()) && !run.cancelled
+                ? attempt(run, task, taskId, number + 1) : CompletableFuture.completedFuture(a));
     }
 
     private static boolean retryable(TaskStatus status) {
@@ -170,8 +183,7 @@ final class TaskRunner {
      */
     boolean finish(Duration deadline) throws InterruptedException {
         long end = System.nanoTime() + deadline.toNanos();
-        pool.shutdown();
-        if (pool.awaitTermination(deadline.toMillis(), TimeUnit.MILLISECONDS) && uploaded(end)) {
+        if (slots.finish(end) && uploaded(end)) {
             return true;
         }
         long now = clock.millis();
