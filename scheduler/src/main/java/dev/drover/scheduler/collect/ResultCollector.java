@@ -140,7 +140,8 @@ public final class ResultCollector implements Runnable {
                         }
                         continue;
                     }
-                    Message m = queue.restore(raw);
+                    // an offloaded body's fetch is charged with the receive, as when receive restored it
+                    Message m = backend.meter().charge(u -> cost.accumulateAndGet(u, Usage::plus), () -> queue.restore(raw));
                     try {
                         ResultBatch batch = decode.apply(m);
                         PassOn.Split split = passOn == null ? new PassOn.Split(batch, null) : passOn.split(batch);
