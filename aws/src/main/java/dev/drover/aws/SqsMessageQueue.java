@@ -1,6 +1,7 @@
 package dev.drover.aws;
 
 import dev.drover.core.InfrastructureException;
+import dev.drover.core.codec.Route;
 import dev.drover.core.port.Message;
 import dev.drover.core.port.MessageQueue;
 import java.nio.charset.StandardCharsets;
@@ -14,14 +15,23 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
-/** An SQS queue: long polling, and every send, receive, delete and visibility change in batches of ten. */
+/**
+ * An SQS queue: long polling, and every send, receive, delete and visibility change in batches of ten.
+ * A body's {@link Route} header travels as the message attribute {@value #ROUTE}, so the body on the
+ * queue is what a scheduler from before routes reads (it ignores attributes), and comes back in front
+ * of the body on receipt.
+ */
 public final class SqsMessageQueue implements MessageQueue {
     /** SQS's classic limit; queues created by Drover keep it so every emulator agrees. */
     public static final int MAX_MESSAGE_BYTES = 256 * 1024;
+    static final String ROUTE = "route";
+    /** What SQS counts for the route attribute beyond its value: its name and its type ("String"). */
+    private static final int ROUTE_OVERHEAD_BYTES = ROUTE.length() + "String".length();
     private static final String SERVICE = "SQS";
 
     private final SqsClient sqs;
@@ -36,11 +46,20 @@ public final class SqsMessageQueue implements MessageQueue {
     public void send(List<String> bodies) {
         for (List<String> batch : sendBatches(bodies)) {
             List<SendMessageBatchRequestEntry> entries = IntStream.range(0, batch.size())
-                    .mapToObj(i -> SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(batch.get(i)).build())
-                    .toList();
+                    .mapToObj(i -> entry(Integer.toString(i), batch.get(i))).toList();
             var response = AwsErrors.call(SERVICE, () -> sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries)));
             failIfAny(response.failed(), "send");
         }
+    }
+
+    private static SendMessageBatchRequestEntry entry(String id, String body) {
+        int header = Route.end(body);
+        if (header == 0) {
+            return SendMessageBatchRequestEntry.builder().id(id).messageBody(body).build();
+        }
+        return SendMessageBatchRequestEntry.builder().id(id).messageBody(body.substring(header))
+                .messageAttributes(Map.of(ROUTE, MessageAttributeValue.builder().dataType("String")
+                        .stringValue(body.substring(0, header)).build())).build();
     }
 
     @Override
@@ -51,10 +70,17 @@ public final class SqsMessageQueue implements MessageQueue {
                 .maxNumberOfMessages(Math.max(1, Math.min(max, MAX_BATCH)))
                 .waitTimeSeconds(waitSeconds)
                 .visibilityTimeout((int) seconds(visibility))
-                .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)));
-        return response.messages().stream().map(m -> new Message(m.messageId(), m.receiptHandle(), m.body(),
+                .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)
+                .messageAttributeNames(ROUTE)));
+        return response.messages().stream().map(m -> new Message(m.messageId(), m.receiptHandle(), routed(m),
                 Integer.parseInt(m.attributes().getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1"))))
                 .toList();
+    }
+
+    private static String routed(software.amazon.awssdk.services.sqs.model.Message m) {
+        MessageAttributeValue route = m.messageAttributes().get(ROUTE);
+        String header = route == null ? null : route.stringValue();
+        return header == null || Route.end(header) != header.length() ? m.body() : header + m.body();
     }
 
     @Override
@@ -90,9 +116,10 @@ public final class SqsMessageQueue implements MessageQueue {
                 n.apply(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
     }
 
+    /** A routed body's header counts as its size here, and SQS counts the route attribute's name and type too. */
     @Override
     public int maxMessageBytes() {
-        return MAX_MESSAGE_BYTES;
+        return MAX_MESSAGE_BYTES - ROUTE_OVERHEAD_BYTES;
     }
 
     private static long seconds(Duration d) {
@@ -108,7 +135,7 @@ public final class SqsMessageQueue implements MessageQueue {
         List<String> batch = new ArrayList<>();
         long bytes = 0;
         for (String body : bodies) {
-            long size = body.getBytes(StandardCharsets.UTF_8).length;
+            long size = body.getBytes(StandardCharsets.UTF_8).length + (Route.end(body) > 0 ? ROUTE_OVERHEAD_BYTES : 0);
             if (!batch.isEmpty() && (batch.size() == MAX_BATCH || bytes + size > MAX_MESSAGE_BYTES)) {
                 out.add(batch);
                 batch = new ArrayList<>();

@@ -13,6 +13,7 @@ import dev.drover.aws.DynamoDbUserStore;
 import dev.drover.aws.S3PayloadStore;
 import dev.drover.aws.SqsMessageQueue;
 import dev.drover.core.codec.Json;
+import dev.drover.core.codec.Route;
 import dev.drover.core.contract.ClaimStoreContract;
 import dev.drover.core.contract.JobStoreContract;
 import dev.drover.core.contract.MessageQueueContract;
@@ -128,6 +129,26 @@ class AdaptersOnEmulatorsTest {
             String body = wire.body().startsWith("deflate:") ? null : wire.body();
             assertTrue(body != null && body.startsWith("{\"payloadRef\":\"" + PayloadStore.PAYLOADS_PREFIX),
                     "a reference into " + PayloadStore.PAYLOADS_PREFIX + ": " + wire.body().substring(0, 60));
+        }
+
+        @Test
+        void aRouteTravelsAsAnAttributeReadableBeforeTheBodyIsRestoredAndOutOfTheWayOfOlderReaders() {
+            MessageQueue q = newQueue();
+            Route route = new Route(List.of("j-1", "j-2"), 42);
+            List<String> bodies = List.of(route.header() + bundleLikeJson(1500),
+                    route.header() + incompressible(SqsMessageQueue.MAX_MESSAGE_BYTES + 40_000, 5));
+            q.send(bodies);
+            var older = aws.sqs().receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
+                    .visibilityTimeout(0)).messages(); // what a scheduler from before routes receives
+            assertTrue(!older.isEmpty() && older.stream().allMatch(m -> m.body().startsWith("deflate:")
+                    || m.body().startsWith("{\"payloadRef\"")), "bodies as before, the route beside them");
+            List<Message> raw = new ArrayList<>();
+            for (int i = 0; i < 10 && raw.size() < 2; i++) {
+                raw.addAll(q.receiveRaw(10, Duration.ofSeconds(1), Duration.ofSeconds(30)));
+            }
+            assertEquals(2, raw.size());
+            raw.forEach(m -> assertEquals(java.util.Optional.of(route), Route.read(m.body())));
+            assertEquals(bodies.stream().sorted().toList(), raw.stream().map(q::restore).map(Message::body).sorted().toList());
         }
     }
 

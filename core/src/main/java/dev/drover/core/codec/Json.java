@@ -41,8 +41,15 @@ public final class Json {
         return read(BUNDLE_READER, json);
     }
 
-    public static ResultBatch resultBatch(String json) {
-        return read(BATCH_READER, json);
+    /** A result message's body: its {@link Route} header, then the batch. */
+    public static String routed(ResultBatch batch) {
+        return Route.of(batch).header() + write(batch);
+    }
+
+    /** Reads a result message's body, with a {@link Route} header or without (as written before routes). */
+    public static ResultBatch resultBatch(String body) {
+        int end = Route.end(body);
+        return read(BATCH_READER, end == 0 ? body : body.substring(end));
     }
 
     public static TaskResult result(String json) {

@@ -20,6 +20,20 @@ public interface MessageQueue {
      */
     List<Message> receive(int max, Duration wait, Duration visibility);
 
+    /**
+     * Receives as {@link #receive} does, but leaves the bodies as they travel (compressed, offloaded):
+     * a consumer that reads a plain header first ({@link dev.drover.core.codec.Route}) restores only the
+     * messages it keeps, with {@link #restore}, and spends nothing on those it leaves to another.
+     */
+    default List<Message> receiveRaw(int max, Duration wait, Duration visibility) {
+        return receive(max, wait, visibility);
+    }
+
+    /** A message from {@link #receiveRaw} as {@link #receive} would have given it (a restored one stays as it is). */
+    default Message restore(Message raw) {
+        return raw;
+    }
+
     /** Deletes the messages, in calls of at most {@link #MAX_BATCH}. */
     void delete(List<Message> messages);
 

@@ -1,5 +1,6 @@
 package dev.drover.core.queue;
 
+import dev.drover.core.codec.Route;
 import dev.drover.core.port.Message;
 import dev.drover.core.port.MessageQueue;
 import dev.drover.core.port.PayloadStore;
@@ -20,7 +21,8 @@ import java.util.zip.Inflater;
  * Bodies without the marker pass through untouched, so plain JSON stays readable; a corrupt
  * compressed body is passed on as it came, for the consumer to reject as unreadable. A body with
  * characters SQS refuses (U+FFFE, U+FFFF) travels compressed whatever its size, so any workload
- * line the reader accepts can be queued.
+ * line the reader accepts can be queued. A result message's {@link Route} header stays plain in front
+ * of the compressed rest, so a consumer can route it by {@link #receiveRaw} before inflating it.
  */
 public final class CompressingMessageQueue extends ForwardingMessageQueue {
     static final String MARKER = "deflate:";
@@ -44,25 +46,43 @@ public final class CompressingMessageQueue extends ForwardingMessageQueue {
 
     @Override
     public List<Message> receive(int max, Duration wait, Duration visibility) {
-        return queue.receive(max, wait, visibility).stream().map(CompressingMessageQueue::restore).toList();
+        return queue.receive(max, wait, visibility).stream().map(CompressingMessageQueue::inflated).toList();
     }
 
-    private static Message restore(Message m) {
-        if (!m.body().startsWith(MARKER)) {
+    /** The bodies as they travel, still compressed. */
+    @Override
+    public List<Message> receiveRaw(int max, Duration wait, Duration visibility) {
+        return queue.receiveRaw(max, wait, visibility);
+    }
+
+    @Override
+    public Message restore(Message raw) {
+        return inflated(queue.restore(raw));
+    }
+
+    private static Message inflated(Message m) {
+        int header = Route.end(m.body());
+        if (!m.body().startsWith(MARKER, header)) {
             return m;
         }
         try {
-            return new Message(m.id(), m.receipt(), decompress(m.body()), m.receiveCount());
+            return new Message(m.id(), m.receipt(), m.body().substring(0, header) + decompress(m.body().substring(header)),
+                    m.receiveCount());
         } catch (IllegalArgumentException e) {
             return m;
         }
     }
 
     static String compress(String body) {
-        if (body.length() < MIN_BYTES && SqsText.carries(body)) {
+        int header = Route.end(body);
+        String rest = header == 0 ? body : body.substring(header);
+        if (header > 0 && rest.startsWith(MARKER)) {
+            return body; // a routed body sent back as it came, unread: compressed already
+        }
+        if (rest.length() < MIN_BYTES && SqsText.carries(rest)) {
             return body;
         }
-        byte[] raw = body.getBytes(StandardCharsets.UTF_8);
+        byte[] raw = rest.getBytes(StandardCharsets.UTF_8);
         Deflater deflater = new Deflater(Deflater.BEST_SPEED);
         try {
             deflater.setInput(raw);
@@ -72,7 +92,7 @@ public final class CompressingMessageQueue extends ForwardingMessageQueue {
             while (!deflater.finished()) {
                 out.write(buf, 0, deflater.deflate(buf));
             }
-            return MARKER + Base64.getEncoder().encodeToString(out.toByteArray());
+            return body.substring(0, header) + MARKER + Base64.getEncoder().encodeToString(out.toByteArray());
         } finally {
             deflater.end();
         }

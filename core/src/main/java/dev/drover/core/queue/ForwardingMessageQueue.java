@@ -5,7 +5,11 @@ import dev.drover.core.port.MessageQueue;
 import java.time.Duration;
 import java.util.List;
 
-/** Passes every call to another queue; decorators override what they change. */
+/**
+ * Passes every call to another queue; decorators override what they change. {@link #receiveRaw} is not
+ * passed on but goes through {@link #receive}, so a decorator that changes receiving alone still sees
+ * every receive: only those that encode bodies (compression, offloading) pass it on.
+ */
 public abstract class ForwardingMessageQueue implements MessageQueue {
     protected final MessageQueue queue;
 
@@ -21,6 +25,11 @@ public abstract class ForwardingMessageQueue implements MessageQueue {
     @Override
     public List<Message> receive(int max, Duration wait, Duration visibility) {
         return queue.receive(max, wait, visibility);
+    }
+
+    @Override
+    public Message restore(Message raw) {
+        return queue.restore(raw);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.drover.core.queue;
 
+import dev.drover.core.codec.Route;
 import dev.drover.core.port.Message;
 import dev.drover.core.port.MessageQueue;
 import dev.drover.core.port.PayloadStore;
@@ -14,7 +15,9 @@ import java.util.UUID;
 /**
  * Lets any body through a size-limited queue: a body over the limit is stored in the payload
  * store and travels as a small reference, which receivers swap back transparently.
- * Stored payloads are left to the bucket's lifecycle rule rather than deleted one by one.
+ * Stored payloads are left to the bucket's lifecycle rule rather than deleted one by one. A result
+ * message's {@link Route} header stays in the queue, in front of the reference, so a consumer can route
+ * it by {@link #receiveRaw} without fetching it.
  */
 public final class OffloadingMessageQueue extends ForwardingMessageQueue {
     static final String REF_PREFIX = "{\"payloadRef\":\"";
@@ -38,21 +41,36 @@ public final class OffloadingMessageQueue extends ForwardingMessageQueue {
         if (bytes.length <= queue.maxMessageBytes()) {
             return body;
         }
+        int header = Route.end(body);
         String key = PayloadStore.PAYLOADS_PREFIX + UUID.randomUUID();
-        store.put(key, bytes);
-        return REF_PREFIX + key + "\"}";
+        store.put(key, header == 0 ? bytes : body.substring(header).getBytes(StandardCharsets.UTF_8));
+        return body.substring(0, header) + REF_PREFIX + key + "\"}";
     }
 
     @Override
     public List<Message> receive(int max, Duration wait, Duration visibility) {
-        return queue.receive(max, wait, visibility).stream().map(this::restore).toList();
+        return queue.receive(max, wait, visibility).stream().map(this::fetched).toList();
     }
 
-    private Message restore(Message m) {
-        if (!m.body().startsWith(REF_PREFIX)) {
+    /** The bodies as they travel, still offloaded. */
+    @Override
+    public List<Message> receiveRaw(int max, Duration wait, Duration visibility) {
+        return queue.receiveRaw(max, wait, visibility);
+    }
+
+    @Override
+    public Message restore(Message raw) {
+        return fetched(queue.restore(raw));
+    }
+
+    private Message fetched(Message m) {
+        String body = m.body();
+        int header = Route.end(body);
+        if (!body.startsWith(REF_PREFIX, header)) {
             return m;
         }
-        String key = m.body().substring(REF_PREFIX.length(), Math.max(REF_PREFIX.length(), m.body().length() - 2));
+        int from = header + REF_PREFIX.length();
+        String key = body.substring(from, Math.max(from, body.length() - 2));
         if (!key.startsWith(PayloadStore.PAYLOADS_PREFIX) || key.contains("..")) {
             return m; // not a reference this queue made: the consumer rejects it as unreadable
         }
@@ -61,7 +79,8 @@ public final class OffloadingMessageQueue extends ForwardingMessageQueue {
             if (bytes.length > MAX_PAYLOAD_BYTES) {
                 return m;
             }
-            return new Message(m.id(), m.receipt(), new String(bytes, StandardCharsets.UTF_8), m.receiveCount());
+            return new Message(m.id(), m.receipt(), body.substring(0, header) + new String(bytes, StandardCharsets.UTF_8),
+                    m.receiveCount());
         } catch (IOException e) {
             throw new UncheckedIOException("reading offloaded body " + key, e);
         }

@@ -13,6 +13,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * made since the last one, charged to its job ({@link UsageCharges}).
  *
  * <p>Task starts ride along: each message carries the starts not yet sent (so a task shows RUNNING);
- * the {@link WaitingStarts} say which, and when starts with no result to ride on go alone.
+ * the {@link WaitingStarts} say which, and when starts with no result to ride on go alone. Every message
+ * holds one job's results and starts, behind a plain {@link dev.drover.core.codec.Route} header naming it.
  */
 final class ResultPublisher implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ResultPublisher.class);
@@ -146,10 +148,27 @@ final class ResultPublisher implements Runnable {
         if (taken.isEmpty()) {
             return true;
         }
+        List<String> bodies = new ArrayList<>();
+        byJob(taken).values().forEach(starts -> bodies.add(startsOnly(starts)));
+        return send(bodies);
+    }
+
+    /** A message of one job's starts alone. */
+    private String startsOnly(List<WaitingStarts.SealedStart> starts) {
         BatchProofs proofs = new BatchProofs();
-        taken.forEach(s -> proofs.start(s.seal(), s.start()));
-        return send(List.of(Json.write(new ResultBatch(config.workerId(), taken.get(0).start().jobId(), Usage.ZERO, 0,
-                List.of(), taken.stream().map(WaitingStarts.SealedStart::start).toList(), proofs.proofs()))));
+        starts.forEach(s -> proofs.start(s.seal(), s.start()));
+        return Json.routed(new ResultBatch(config.workerId(), starts.get(0).start().jobId(), Usage.ZERO, 0, List.of(),
+                starts.stream().map(WaitingStarts.SealedStart::start).toList(), proofs.proofs()));
+    }
+
+    /**
+     * Starts by job: each message holds one job's results and starts, so its route names one job and only
+     * that job's owner, among scheduler replicas, decodes it.
+     */
+    private static Map<String, List<WaitingStarts.SealedStart>> byJob(List<WaitingStarts.SealedStart> starts) {
+        Map<String, List<WaitingStarts.SealedStart>> byJob = new LinkedHashMap<>();
+        starts.forEach(s -> byJob.computeIfAbsent(s.start().jobId(), j -> new ArrayList<>()).add(s));
+        return byJob;
     }
 
     private void abandon(List<Finished> batch) {
@@ -171,21 +190,23 @@ final class ResultPublisher implements Runnable {
             return true;
         }
         UsageCharges.Charge charge = usage.next();
-        List<WaitingStarts.SealedStart> started = starts.take();
+        Map<String, List<WaitingStarts.SealedStart>> started = byJob(starts.take());
         Map<TaskResult, BundleSeal> seals = new IdentityHashMap<>();
         batch.stream().filter(f -> f.result() != null).forEach(f -> seals.put(f.result(), f.run().bundle.seal()));
         List<String> bodies = new ArrayList<>(chunks.size());
         for (int i = 0; i < chunks.size(); i++) {
             boolean first = i == 0;
+            String job = chunks.get(i).get(0).jobId();
+            // a job's starts ride on its first chunk
+            List<WaitingStarts.SealedStart> jobStarts = Objects.requireNonNullElse(started.remove(job), List.of());
             BatchProofs proofs = new BatchProofs();
             chunks.get(i).forEach(r -> proofs.result(seals.get(r), r));
-            if (first) {
-                started.forEach(s -> proofs.start(s.seal(), s.start()));
-            }
-            bodies.add(Json.write(new ResultBatch(config.workerId(), chunks.get(i).get(0).jobId(),
-                    first ? charge.usage() : Usage.ZERO, first ? charge.duplicates() : 0, chunks.get(i),
-                    first ? started.stream().map(WaitingStarts.SealedStart::start).toList() : List.of(), proofs.proofs())));
+            jobStarts.forEach(s -> proofs.start(s.seal(), s.start()));
+            bodies.add(Json.routed(new ResultBatch(config.workerId(), job, first ? charge.usage() : Usage.ZERO,
+                    first ? charge.duplicates() : 0, chunks.get(i),
+                    jobStarts.stream().map(WaitingStarts.SealedStart::start).toList(), proofs.proofs())));
         }
+        started.values().forEach(jobStarts -> bodies.add(startsOnly(jobStarts))); // starts of jobs with no result here
         if (!send(bodies)) {
             return false;
         }
@@ -249,6 +270,6 @@ final class ResultPublisher implements Runnable {
         if (left.isZero() || lastJob.isEmpty()) {
             return;
         }
-        responses.send(List.of(Json.write(new ResultBatch(config.workerId(), lastJob, left.usage(), left.duplicates(), List.of()))));
+        responses.send(List.of(Json.routed(new ResultBatch(config.workerId(), lastJob, left.usage(), left.duplicates(), List.of()))));
     }
 }

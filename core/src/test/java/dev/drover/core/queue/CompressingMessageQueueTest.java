@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.drover.core.codec.Route;
 import dev.drover.core.memory.InMemoryMessageQueue;
 import dev.drover.core.memory.InMemoryPayloadStore;
 import dev.drover.core.port.Message;
@@ -12,6 +13,7 @@ import dev.drover.core.port.MessageQueue;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -96,5 +98,30 @@ class CompressingMessageQueueTest {
     void aBodyThatInflatesPastTheLimitIsRefusedNotInflated() {
         String bomb = CompressingMessageQueue.compress("x".repeat(CompressingMessageQueue.MAX_INFLATED_BYTES + 1024));
         assertThrows(IllegalArgumentException.class, () -> CompressingMessageQueue.decompress(bomb));
+    }
+
+    @Test
+    void aRouteHeaderStaysPlainBeforeTheCompressedOrOffloadedRestAndARawBodySentBackComesBackWhole() {
+        InMemoryMessageQueue small = new InMemoryMessageQueue(Clock.systemUTC(), 4096, 5, null);
+        MessageQueue stacked = CompressingMessageQueue.overCloudQueue(small, new InMemoryPayloadStore());
+        Route route = new Route(List.of("j-1", "j-2"), 42);
+        byte[] noise = new byte[20_000];
+        new Random(7).nextBytes(noise);
+        List<String> bodies = List.of(route.header() + bundleLikeJson(300),
+                route.header() + java.util.Base64.getEncoder().encodeToString(noise), route.header() + "{\"small\":true}");
+        stacked.send(bodies);
+        List<Message> raw = stacked.receiveRaw(10, Duration.ofMillis(100), Duration.ofSeconds(30));
+        assertEquals(3, raw.size());
+        for (Message m : raw) {
+            assertEquals(Optional.of(route), Route.read(m.body()), "the route reads without restoring the body");
+        }
+        assertEquals(2, raw.stream().map(m -> m.body().substring(Route.end(m.body())))
+                .filter(rest -> rest.startsWith(CompressingMessageQueue.MARKER) || rest.startsWith(OffloadingMessageQueue.REF_PREFIX))
+                .count(), "the large bodies travel compressed or offloaded behind it");
+        assertEquals(bodies.stream().sorted().toList(), raw.stream().map(stacked::restore).map(Message::body).sorted().toList());
+        small.delete(raw);
+        stacked.send(raw.stream().map(Message::body).toList()); // as a replica renews another's message, unread
+        assertEquals(bodies.stream().sorted().toList(), receiveAll(stacked).stream().map(Message::body).sorted().toList(),
+                "not compressed twice");
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.core.Usage;
 import dev.drover.core.codec.Json;
+import dev.drover.core.codec.Route;
 import dev.drover.core.exec.Executors;
 import dev.drover.core.memory.InMemoryClaimStore;
 import dev.drover.core.memory.InMemoryMessageQueue;
@@ -24,6 +25,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -70,5 +73,39 @@ class ResultProofsTest {
             assertEquals(b.started().size(), b.proofs().stream().mapToLong(p -> p.started().size()).sum());
         }
         assertTrue(batches.stream().anyMatch(b -> !b.proofs().isEmpty()));
+    }
+
+    @Test
+    void eachMessageHoldsOneJobsResultsAndStartsBehindARouteNamingIt() throws Exception {
+        // four tasks of two jobs start at once, on four threads, for a second: their starts go out before any result
+        BundleSeal sealA = new BundleSeal("0-2@ja", "c2l4dGVlbiBieXRlIGtleQ");
+        BundleSeal sealB = new BundleSeal("0-2@jb", "c2l4dGVlbiBieXRlIGtleQ");
+        requests.send(List.of(
+                Json.write(new Bundle("ja:0:2", "ja", clock.millis(), List.of(new Task(0, 1, "sleep 1000", 0, 1, 1),
+                        new Task(1, 2, "sleep 1000", 0, 1, 1)), sealA)),
+                Json.write(new Bundle("jb:0:2", "jb", clock.millis(), List.of(new Task(0, 1, "sleep 1000", 0, 1, 1),
+                        new Task(1, 2, "sleep 1000", 0, 1, 1)), sealB))));
+        Worker w = new Worker(WorkerConfig.defaults("w", 4, Duration.ZERO).withPollWait(Duration.ofMillis(100)),
+                requests, responses, new InMemoryClaimStore(), Executors.standard(TaskEnvironment.fromWorker(System.getenv())),
+                clock, () -> Usage.ZERO).start();
+        List<ResultBatch> batches = new ArrayList<>();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (batches.stream().mapToInt(b -> b.results().size()).sum() < 4 && System.nanoTime() < end) {
+            List<Message> got = responses.receive(10, Duration.ofMillis(100), Duration.ofSeconds(30));
+            for (Message m : got) {
+                ResultBatch b = Json.resultBatch(m.body());
+                batches.add(b);
+                assertEquals(Optional.of(Route.of(b)), Route.read(m.body()), "its route names its jobs");
+            }
+            responses.delete(got);
+        }
+        w.drain().get(10, TimeUnit.SECONDS);
+        assertEquals(4, batches.stream().mapToInt(b -> b.results().size()).sum());
+        assertTrue(batches.stream().anyMatch(b -> !b.started().isEmpty()), "starts went out");
+        for (ResultBatch b : batches) {
+            List<String> jobs = Stream.concat(b.results().stream().map(TaskResult::jobId), b.started().stream().map(TaskStart::jobId))
+                    .distinct().toList();
+            assertTrue(jobs.size() <= 1, "one job a message: " + jobs);
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.drover.scheduler.collect;
 
 import dev.drover.core.Usage;
 import dev.drover.core.codec.Json;
+import dev.drover.core.codec.Route;
 import dev.drover.core.model.ResultBatch;
 import dev.drover.core.model.ResultProof;
 import dev.drover.core.model.TaskResult;
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
  * for its owner, and sent again as new once it has been received {@value #RENEW_AT} times, so the
  * response queue's redrive (5 receives) never dead-letters it while its job waits for a new owner.
  * A single scheduler drops the unknown jobs' part: there, they are of a job deleted or forgotten.
+ * A replica reads a message's {@link Route} first and leaves a message of other jobs only unread
+ * ({@link #decodes}), so its CPU follows its own jobs' results, not every replica's.
  */
 public final class PassOn {
     private static final Logger log = LoggerFactory.getLogger(PassOn.class);
@@ -52,6 +55,14 @@ public final class PassOn {
         this.knownJob = job -> job != null && knownJob.test(job);
         this.replicas = replicas;
         this.clock = clock;
+    }
+
+    /**
+     * Whether a message of this route is worth decoding: it names a job of this scheduler (or no job), or
+     * this is the only scheduler, which records or drops whatever comes.
+     */
+    public boolean decodes(Route route) {
+        return !replicas.getAsBoolean() || route.jobs().isEmpty() || route.jobs().stream().anyMatch(knownJob);
     }
 
     /** Splits a batch into its results, starts and proofs for this scheduler's jobs, and the rest. */
@@ -89,7 +100,7 @@ public final class PassOn {
      */
     public void othersOf(String messageId, ResultBatch others) {
         if (replicas.getAsBoolean()) {
-            responses.send(List.of(Json.write(others)));
+            responses.send(List.of(Json.routed(others)));
             log.debug("message {}: {} results and {} starts of other replicas' jobs sent on", messageId,
                     others.results().size(), others.started().size());
             return;
@@ -104,18 +115,17 @@ public final class PassOn {
 
     /**
      * A message of other jobs only: hidden briefly for their owner, unless a replica has seen it
-     * {@value #RENEW_AT} times, when it is sent again as new (the caller deletes the original), or
-     * dropped if its newest result or start is older than {@link #GIVE_UP}.
+     * {@value #RENEW_AT} times, when it is sent again as new, as it came (the caller deletes the original),
+     * or dropped if its newest result or start is older than {@link #GIVE_UP}. Its route says both, so
+     * the message need not be decoded: {@code m} may be as it travels, compressed or offloaded.
      */
-    public NotMine notMine(Message m, ResultBatch batch) {
+    public NotMine notMine(Message m, Route route) {
         if (!replicas.getAsBoolean() || m.receiveCount() < RENEW_AT) {
             return NotMine.HIDE;
         }
-        long newest = Math.max(batch.results().stream().mapToLong(TaskResult::finishedAt).max().orElse(0),
-                batch.started().stream().mapToLong(TaskStart::startedAt).max().orElse(0));
-        if (newest < clock.millis() - GIVE_UP.toMillis()) {
-            log.warn("message {}: {} results and {} starts of jobs no replica has held for {} dropped", m.id(),
-                    batch.results().size(), batch.started().size(), GIVE_UP);
+        if (route.newest() < clock.millis() - GIVE_UP.toMillis()) {
+            log.warn("message {}: results and starts of jobs {} that no replica has held for {} dropped", m.id(),
+                    route.jobs(), GIVE_UP);
             return NotMine.DROP;
         }
         responses.send(List.of(m.body()));

@@ -3,6 +3,7 @@ package dev.drover.scheduler.collect;
 import dev.drover.core.RetryPolicy;
 import dev.drover.core.Usage;
 import dev.drover.core.codec.Json;
+import dev.drover.core.codec.Route;
 import dev.drover.core.model.Bundle;
 import dev.drover.core.model.ResultBatch;
 import dev.drover.core.model.Task;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * Takes result messages off the response queue, records them (idempotently) and only then deletes
  * the messages, so a crash between the two repeats a result instead of losing it. The same loop,
  * pointed at the dead-letter queue, reports the tasks of a bundle that kept killing its workers
- * as FAILED.
+ * as FAILED. Messages come as they travel ({@link MessageQueue#receiveRaw}): a result message whose
+ * route names none of this scheduler's jobs is passed on without being inflated, fetched, parsed or proved.
  */
 public final class ResultCollector implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ResultCollector.class);
@@ -119,7 +121,7 @@ public final class ResultCollector implements Runnable {
             AtomicReference<Usage> cost = new AtomicReference<>(Usage.ZERO);
             try {
                 List<Message> messages = backend.meter().charge(u -> cost.accumulateAndGet(u, Usage::plus),
-                        () -> queue.receive(MessageQueue.MAX_BATCH, WAIT, VISIBILITY));
+                        () -> queue.receiveRaw(MessageQueue.MAX_BATCH, WAIT, VISIBILITY));
                 failures = 0;
                 if (messages.isEmpty()) {
                     continue;
@@ -127,13 +129,26 @@ public final class ResultCollector implements Runnable {
                 List<Message> done = new ArrayList<>(messages.size());
                 List<Message> notMine = new ArrayList<>();
                 Consumer<Usage> charge = u -> { };
-                for (Message m : messages) {
+                for (Message raw : messages) {
+                    Optional<Route> route = passOn == null ? Optional.empty() : Route.read(raw.body());
+                    if (route.isPresent() && !passOn.decodes(route.get())) {
+                        // other replicas' jobs only: left for them unread (a renewal sends the body as it came)
+                        if (passOn.notMine(raw, route.get()) == PassOn.NotMine.HIDE) {
+                            notMine.add(raw);
+                        } else {
+                            done.add(raw);
+                        }
+                        continue;
+                    }
+                    // an offloaded body's fetch is charged with the receive, as when receive restored it
+                    Message m = backend.meter().charge(u -> cost.accumulateAndGet(u, Usage::plus), () -> queue.restore(raw));
                     try {
                         ResultBatch batch = decode.apply(m);
                         PassOn.Split split = passOn == null ? new PassOn.Split(batch, null) : passOn.split(batch);
                         Optional<Consumer<Usage>> c = split.mine() == null ? Optional.empty() : sink.accept(m.id(), split.mine());
                         if (c.isEmpty()) {
-                            if (split.mine() != null || passOn == null || passOn.notMine(m, batch) == PassOn.NotMine.HIDE) {
+                            if (split.mine() != null || passOn == null
+                                    || passOn.notMine(m, Route.of(batch)) == PassOn.NotMine.HIDE) {
                                 notMine.add(m);
                                 continue;
                             }

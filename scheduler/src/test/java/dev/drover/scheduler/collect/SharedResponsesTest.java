@@ -23,10 +23,14 @@ import dev.drover.core.port.JobRecord;
 import dev.drover.core.port.JobStore;
 import dev.drover.core.port.Message;
 import dev.drover.core.port.MessageQueue;
+import dev.drover.core.port.PayloadStore;
+import dev.drover.core.queue.CompressingMessageQueue;
 import dev.drover.scheduler.Scheduler;
 import dev.drover.scheduler.model.Backend;
 import dev.drover.scheduler.model.SchedulerConfig;
 import java.io.ByteArrayInputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,7 +41,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -113,7 +119,12 @@ class SharedResponsesTest {
 
     /** A scheduler on the shared queues and stores; a replica ({@code id} not null) or the only one. */
     Scheduler start(String name, String id) throws Exception {
-        Backend backend = new Backend(requests, responses, Optional.empty(), claims, payloads, Optional.of(jobStore),
+        return start(name, id, responses);
+    }
+
+    /** The same, reading results from {@code results} (a stack over a shared queue of its own). */
+    Scheduler start(String name, String id, MessageQueue results) throws Exception {
+        Backend backend = new Backend(requests, results, Optional.empty(), claims, payloads, Optional.of(jobStore),
                 UsageMeter.NONE);
         Scheduler s = new Scheduler(SchedulerConfig.defaults(dir.resolve(name), 2), backend, clock);
         if (id != null) {
@@ -150,13 +161,17 @@ class SharedResponsesTest {
 
     /** The results of the bundles' tasks, with their starts, in one message as a worker batches them, each bundle's proof with it. */
     ResultBatch oneMessage(List<Bundle> bundles) {
+        return oneMessage(bundles, "x\n");
+    }
+
+    ResultBatch oneMessage(List<Bundle> bundles, String stdout) {
         List<TaskResult> results = new ArrayList<>();
         List<TaskStart> starts = new ArrayList<>();
         List<ResultProof> proofs = new ArrayList<>();
         long now = clock.millis();
         for (Bundle b : bundles) {
             List<TaskResult> rs = b.tasks().stream().map(t -> new TaskResult(b.jobId(), t.seq(), (int) t.seq() + 1, "echo x",
-                    TaskStatus.SUCCEEDED, 0, "x\n", "", false, false, "w1", now - 20, now - 10, now, 1, null)).toList();
+                    TaskStatus.SUCCEEDED, 0, stdout, "", false, false, "w1", now - 20, now - 10, now, 1, null)).toList();
             List<TaskStart> ss = b.tasks().stream().map(t -> new TaskStart(b.jobId(), t.seq(), now - 10)).toList();
             results.addAll(rs);
             starts.addAll(ss);
@@ -223,5 +238,65 @@ class SharedResponsesTest {
         s.close();
         assertEquals(List.of(), responses.receive(10, Duration.ofSeconds(2), Duration.ofSeconds(30)),
                 "the message was deleted, and the stray result not sent again");
+    }
+
+    /** The payload store, counting the offloaded message bodies read through it: each is a message decoded. */
+    PayloadStore countingFetches(AtomicInteger fetches) {
+        return (PayloadStore) Proxy.newProxyInstance(PayloadStore.class.getClassLoader(), new Class<?>[] {PayloadStore.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("open") && ((String) args[0]).startsWith(PayloadStore.PAYLOADS_PREFIX)) {
+                        fetches.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(payloads, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /** An output too large for the (small) queue even compressed: a body with it is offloaded. */
+    static String largeOutput() {
+        byte[] noise = new byte[12_000];
+        new Random(7).nextBytes(noise);
+        return java.util.Base64.getEncoder().encodeToString(noise);
+    }
+
+    @Test
+    void aReplicaLeavesAMessageRoutedToAnotherReplicasJobUnreadAndItWaitsWholeForTheOwner() throws Exception {
+        MessageQueue wire = new InMemoryMessageQueue(clock, 4096, 5, responseDeadLetters);
+        AtomicInteger fetchedByA = new AtomicInteger();
+        Scheduler a = start("a", "r-aaaa", CompressingMessageQueue.overCloudQueue(wire, countingFetches(fetchedByA)));
+        Scheduler b = start("b", "r-bbbb", CompressingMessageQueue.overCloudQueue(wire, payloads));
+        String onB = submit(b);
+        List<Bundle> bundle = takeBundles(onB);
+        open.remove(b);
+        b.close(); // B is gone, and nobody has taken its job yet: A receives its results, again and again
+        ResultBatch batch = oneMessage(bundle, largeOutput());
+        CompressingMessageQueue.overCloudQueue(wire, payloads).send(List.of(Json.routed(batch))); // as a worker sends it
+        Thread.sleep(5_000); // A receives it about 4 times, a hide of 1 s apart, and sends it again as new at the 3rd
+        open.remove(a);
+        a.close();
+        assertEquals(0, fetchedByA.get(), "A never fetched, so never inflated, parsed or proved, a message of B's job");
+        assertEquals(List.of(), responseDeadLetters.receive(10, Duration.ZERO, Duration.ofSeconds(30)), "nothing dead-lettered");
+        List<Message> left = CompressingMessageQueue.overCloudQueue(wire, payloads)
+                .receive(10, Duration.ofSeconds(3), Duration.ofSeconds(30));
+        assertEquals(1, left.size(), "one message, for the job's next owner");
+        assertEquals(batch.results(), Json.resultBatch(left.get(0).body()).results(), "whole");
+    }
+
+    @Test
+    void aRoutedMessageWithResultsOfTwoReplicasJobsEndsBothJobs() throws Exception {
+        MessageQueue wire = new InMemoryMessageQueue(clock, 4096, 5, responseDeadLetters);
+        Scheduler a = start("a", "r-aaaa", CompressingMessageQueue.overCloudQueue(wire, payloads));
+        Scheduler b = start("b", "r-bbbb", CompressingMessageQueue.overCloudQueue(wire, payloads));
+        String onA = submit(a);
+        String onB = submit(b);
+        CompressingMessageQueue.overCloudQueue(wire, payloads).send(List.of(Json.routed(oneMessage(takeBundles(onA, onB),
+                largeOutput()))));
+        await(() -> done(a, onA), "A's job ends");
+        await(() -> done(b, onB), "B's job ends: the replica that took the message passed B's results on");
+        assertEquals(1L, b.status(onB).orElseThrow().counts().get(TaskStatus.SUCCEEDED));
+        assertEquals(0, a.unprovenResultsDropped() + b.unprovenResultsDropped(), "the passed-on part still proves itself");
     }
 }
