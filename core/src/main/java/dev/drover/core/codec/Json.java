@@ -52,6 +52,16 @@ public final class Json {
         return read(BATCH_READER, end == 0 ? body : body.substring(end));
     }
 
+    /**
+     * A result message as the collector reads it: a body in the form this codec writes (every worker's) is
+     * read by {@link BatchReader}, which keeps each result's text ({@link ResultBatch#resultJson()}), so the
+     * scheduler stores that text instead of encoding the result again; any other body is read by the mapper.
+     */
+    public static ResultBatch receivedBatch(String json) {
+        ResultBatch batch = BatchReader.read(json);
+        return batch != null ? batch : resultBatch(json);
+    }
+
     public static TaskResult result(String json) {
         return read(RESULT_READER, json);
     }

@@ -76,7 +76,7 @@ public final class ResultCollector implements Runnable {
      * for this scheduler's jobs: {@code passOn} has the rest.
      */
     public static ResultCollector responses(Backend backend, Sink sink, ResultGate gate, PassOn passOn) {
-        return new ResultCollector(backend.responses(), m -> gate.admit(Json.resultBatch(m.body())), sink, backend, passOn);
+        return new ResultCollector(backend.responses(), m -> gate.admit(Json.receivedBatch(m.body())), sink, backend, passOn);
     }
 
     /**

@@ -66,8 +66,17 @@ public final class ResultGate {
         if (provenResults.size() == batch.results().size() && provenStarts.size() == batch.started().size()) {
             return batch; // every item proven (the usual case): nothing to filter
         }
-        List<TaskResult> keptResults = batch.results().stream()
-                .filter(r -> !knownJob.test(r.jobId()) || provenResults.contains(new Key(r.jobId(), r.seq()))).toList();
+        List<TaskResult> keptResults = new ArrayList<>(batch.results().size());
+        List<String> keptJson = new ArrayList<>(batch.resultJson().size());
+        for (int i = 0; i < batch.results().size(); i++) {
+            TaskResult r = batch.results().get(i);
+            if (!knownJob.test(r.jobId()) || provenResults.contains(new Key(r.jobId(), r.seq()))) {
+                keptResults.add(r);
+                if (!batch.resultJson().isEmpty()) {
+                    keptJson.add(batch.resultJson().get(i)); // each kept result keeps its own text
+                }
+            }
+        }
         List<TaskStart> keptStarts = batch.started().stream()
                 .filter(s -> !knownJob.test(s.jobId()) || provenStarts.contains(new Key(s.jobId(), s.seq()))).toList();
         int lost = batch.results().size() - keptResults.size() + batch.started().size() - keptStarts.size();
@@ -83,7 +92,7 @@ public final class ResultGate {
                     + " (forged, or from a bundle it did not dispatch); logged once per job", job, batch.worker());
         }
         return new ResultBatch(batch.worker(), batch.usageJob(), batch.usage(), batch.duplicatesSkipped(), keptResults,
-                keptStarts, batch.proofs());
+                keptStarts, batch.proofs(), keptJson);
     }
 
     /** Checks one proof; if it verifies, adds the tasks it covers to the proven sets. */

@@ -83,10 +83,16 @@ public final class ResultRecorder {
             usageJob.cost().charge(batch.usage());
             usageJob.cost().addDuplicates(batch.duplicatesSkipped());
         }
-        Map<String, List<TaskResult>> byJob = new LinkedHashMap<>();
-        batch.results().forEach(r -> byJob.computeIfAbsent(r.jobId(), j -> new ArrayList<>()).add(r));
+        Map<String, JobResults> byJob = new LinkedHashMap<>();
+        List<TaskResult> all = batch.results();
+        for (int i = 0; i < all.size(); i++) {
+            TaskResult r = all.get(i);
+            // the text as received where the collector's reader kept it: exactly Json.write(r), not encoded again
+            String line = batch.resultJson().isEmpty() ? Json.write(r) : batch.resultJson().get(i);
+            byJob.computeIfAbsent(r.jobId(), j -> new JobResults(new ArrayList<>(), new ArrayList<>())).add(r, line);
+        }
         boolean leftForOwner = false;
-        for (Map.Entry<String, List<TaskResult>> e : byJob.entrySet()) {
+        for (Map.Entry<String, JobResults> e : byJob.entrySet()) {
             JobState job = jobs.get(e.getKey());
             if (job == null) {
                 // the collector passed on what was not this scheduler's: the job was dropped since (another
@@ -95,11 +101,10 @@ public final class ResultRecorder {
                 leftForOwner = true;
                 continue;
             }
-            List<TaskResult> results = e.getValue();
+            List<TaskResult> results = e.getValue().results();
+            List<String> lines = e.getValue().lines();
             try {
-                // encoded once: the same lines go to the job store's chunk and to the job's result log
-                List<String> lines = new ArrayList<>(results.size());
-                results.forEach(r -> lines.add(Json.write(r)));
+                // one text a result: the same lines go to the job store's chunk and to the job's result log
                 meter.charge(job.cost()::charge, () -> {
                     persistence.results(job, messageId, results, lines);
                     return null;
@@ -120,6 +125,14 @@ public final class ResultRecorder {
             return Optional.empty();
         }
         return Optional.of(usageJob != null ? usageJob.cost()::charge : u -> { });
+    }
+
+    /** One job's results of a batch, each with its JSON line. */
+    private record JobResults(List<TaskResult> results, List<String> lines) {
+        void add(TaskResult r, String line) {
+            results.add(r);
+            lines.add(line);
+        }
     }
 
     /** Records results the scheduler decided, as the chunk {@code chunkId}; empties {@code results}. */

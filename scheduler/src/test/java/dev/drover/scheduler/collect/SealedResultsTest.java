@@ -199,6 +199,24 @@ class SealedResultsTest {
     }
 
     @Test
+    void aForgedResultBesideAProvenOneLeavesNoTextInTheLog() throws Exception {
+        Scheduler s = start(1);
+        String job = submit(s, "echo a\necho b\n");
+        Bundle bundle = takeBundles(1).get(0);
+        assertEquals(2, bundle.tasks().size());
+        TaskResult forged = result(job, 0, "forged");
+        TaskResult real = result(job, 1, "b");
+        // the collector keeps each result's text as received: the gate must drop the forged one's with it
+        send(new ResultBatch("w1", job, Usage.ZERO, 0, List.of(forged, real), List.of(),
+                List.of(ResultProof.sign(bundle.seal(), List.of(real), List.of()))));
+        await(() -> succeeded(s, job) == 1);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        s.streamResults(job, log, false);
+        assertEquals(List.of(Json.write(real)), log.toString(StandardCharsets.UTF_8).lines().toList());
+        assertEquals(1, s.unprovenResultsDropped());
+    }
+
+    @Test
     void withoutAJobStoreTheKeyIsTheDataDirectorysOwnAndStaysTheSame() throws Exception {
         Path data = dir.resolve("local");
         BundleProofs first = BundleProofs.inDataDir(data);

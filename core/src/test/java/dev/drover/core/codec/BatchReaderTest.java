@@ -1,0 +1,206 @@
+package dev.drover.core.codec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.core.Usage;
+import dev.drover.core.model.OutputFile;
+import dev.drover.core.model.ResultBatch;
+import dev.drover.core.model.ResultProof;
+import dev.drover.core.model.TaskResult;
+import dev.drover.core.model.TaskStart;
+import dev.drover.core.model.TaskStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
+
+/**
+ * The collector's reader keeps each result's text only for a body in the mapper's exact form: whatever it
+ * reads, the mapper reads the same, writes back to the same text, and each result's slice is the mapper's
+ * encoding of that result. Generated batches (every kind of character, null strings, every optional key),
+ * then the same bodies mutated (spaces, escapes, digits, quotes, duplicated keys), and known forgeries.
+ */
+class BatchReaderTest {
+    private static final String MUTATIONS = " \n\t\\\"u0A9f-+.e,:{}[]/n";
+
+    @Property(tries = 500)
+    void readsEveryBatchTheMapperWrites(@ForAll("batches") ResultBatch batch) {
+        String body = Json.write(batch);
+        ResultBatch read = BatchReader.read(body);
+        assertNotNull(read, body);
+        assertEquals(Json.resultBatch(body), read);
+        assertKeptTextIsTheMappers(read, body);
+    }
+
+    @Property(tries = 3000)
+    void whatItReadsIsTheMappersOwnText(@ForAll("batches") ResultBatch batch, @ForAll("seeds") long seed) {
+        Random random = new Random(seed);
+        StringBuilder body = new StringBuilder(Json.write(batch));
+        for (int m = 1 + random.nextInt(3); m > 0 && body.length() > 0; m--) {
+            int at = random.nextInt(body.length());
+            char c = MUTATIONS.charAt(random.nextInt(MUTATIONS.length()));
+            switch (random.nextInt(4)) {
+                case 0 -> body.insert(at, c);
+                case 1 -> body.deleteCharAt(at);
+                case 2 -> body.setCharAt(at, c);
+                default -> body.insert(at, body, at, Math.min(body.length(), at + 1 + random.nextInt(24)));
+            }
+        }
+        String text = body.toString();
+        ResultBatch read = BatchReader.read(text);
+        Statistics.collect(read != null ? "read (another text of the mapper's)" : "refused");
+        if (read != null) {
+            assertEquals(Json.resultBatch(text), read);
+            assertKeptTextIsTheMappers(read, text);
+        }
+    }
+
+    @Example
+    void everyCharacterIsEscapedAsTheMapperDoes() {
+        StringBuilder all = new StringBuilder();
+        for (int c = 0; c <= Character.MAX_VALUE; c++) {
+            all.append((char) c);
+        }
+        ResultBatch batch = batch(List.of(result("job-1", 1, all.toString(), 0)));
+        ResultBatch read = BatchReader.read(Json.write(batch));
+        assertNotNull(read);
+        assertEquals(all.toString(), read.results().get(0).command());
+    }
+
+    @Example
+    void refusesWhatTheMapperWouldNotWrite() {
+        String body = Json.write(batch(List.of(result("job-1", 5, "sleep 0", 0))));
+        assertNotNull(BatchReader.read(body));
+        List<String> forms = List.of(
+                body.replace("\"seq\":5,", "\"seq\":5,\"seq\":6,"),        // a key twice: which one was proven?
+                body.replace("\"seq\":5,", "\"seq\":6,"),                 // the task id no longer matches
+                body.replace(",\"taskId\":\"job-1/5\"", ""),
+                body.replace("\"line\":", "\"extra\":1,\"line\":"),
+                body.replace("\"seq\":5", "\"seq\": 5"),
+                body.replace("\"seq\":5", "\"seq\":\n5"),
+                body.replace("\"seq\":5", "\"seq\":05"),
+                body.replace("\"seq\":5", "\"seq\":5.0"),
+                body.replace("\"seq\":5", "\"seq\":\"5\""),
+                body.replace("\"exitCode\":0", "\"exitCode\":-0"),
+                body.replace("\"exitCode\":0", "\"exitCode\":4294967296"),
+                body.replace("\"status\":\"SUCCEEDED\"", "\"status\":\"FAILEDCANCELLED\""),
+                body.replace("\"command\":\"sleep 0\"", "\"command\":\"sleep \\u0030\""),
+                body.replace("\"command\":\"sleep 0\"", "\"command\":\"sleep\\/0\""),
+                body.replace("\"command\":\"sleep 0\"", "\"command\":\"sleep\\u001f\""),
+                body.replace("\"command\":\"sleep 0\"", "\"command\":\"sleep\n0\""),
+                body.replace("\"outputs\":[]", "\"outputs\":[],\"heldMillis\":0"),
+                body.replace("\"outputs\":[]", "\"outputs\":[],\"stdoutObject\":null"),
+                body.replace("\"zero\":false", "\"zero\":true"),
+                body + " ",
+                body.substring(0, body.length() - 1));
+        for (String form : forms) {
+            assertTrue(!form.equals(body), form);
+            assertNull(BatchReader.read(form), form);
+        }
+        ResultBatch fallback = Json.receivedBatch(forms.get(4));
+        assertEquals(Json.resultBatch(body), fallback);
+        assertTrue(fallback.resultJson().isEmpty(), "a body in another form is read by the mapper, keeping no text");
+    }
+
+    private static void assertKeptTextIsTheMappers(ResultBatch read, String body) {
+        assertEquals(body, Json.write(read));
+        assertEquals(read.results().size(), read.resultJson().size());
+        for (int i = 0; i < read.results().size(); i++) {
+            assertEquals(Json.write(read.results().get(i)), read.resultJson().get(i));
+        }
+    }
+
+    @Provide
+    Arbitrary<Long> seeds() {
+        return Arbitraries.longs();
+    }
+
+    @Provide
+    Arbitrary<ResultBatch> batches() {
+        return Arbitraries.randomValue(BatchReaderTest::batch);
+    }
+
+    private static ResultBatch batch(Random r) {
+        List<TaskResult> results = new ArrayList<>();
+        for (int i = r.nextInt(4); i > 0; i--) {
+            results.add(new TaskResult(text(r), number(r), (int) number(r), text(r), status(r),
+                    r.nextInt(4) == 0 ? null : (int) number(r), text(r), text(r), r.nextBoolean(), r.nextBoolean(),
+                    text(r), number(r), number(r), number(r), (int) number(r), text(r), (int) number(r), files(r),
+                    r.nextInt(3) == 0 ? file(r) : null, r.nextInt(3) == 0 ? file(r) : null,
+                    r.nextBoolean() ? 0 : number(r)));
+        }
+        List<TaskStart> starts = new ArrayList<>();
+        for (int i = r.nextInt(3); i > 0; i--) {
+            starts.add(new TaskStart(text(r), number(r), number(r)));
+        }
+        List<ResultProof> proofs = new ArrayList<>();
+        for (int i = r.nextInt(3); i > 0; i--) {
+            proofs.add(new ResultProof(text(r), List.of(number(r)), r.nextBoolean() ? List.of() : List.of(number(r), 0L),
+                    text(r)));
+        }
+        Usage usage = r.nextBoolean() ? Usage.ZERO : new Usage(number(r), number(r), number(r), number(r));
+        return new ResultBatch(text(r), text(r), usage, number(r), results, starts, proofs);
+    }
+
+    private static ResultBatch batch(List<TaskResult> results) {
+        return new ResultBatch("w-1", "job-1", new Usage(3, 2, 1, 0), 0, results, List.of(), List.of());
+    }
+
+    private static TaskResult result(String job, long seq, String command, int exit) {
+        return new TaskResult(job, seq, 1, command, TaskStatus.SUCCEEDED, exit, "", "", false, false, "w-1",
+                10, 11, 12, 1, null, 0, List.of());
+    }
+
+    private static TaskStatus status(Random r) {
+        return TaskStatus.values()[r.nextInt(TaskStatus.values().length)];
+    }
+
+    private static List<OutputFile> files(Random r) {
+        List<OutputFile> files = new ArrayList<>();
+        for (int i = r.nextInt(3); i > 0; i--) {
+            files.add(file(r));
+        }
+        return files;
+    }
+
+    private static OutputFile file(Random r) {
+        return new OutputFile(text(r), number(r), text(r));
+    }
+
+    /** Small and large, negative, the bounds of int and long. */
+    private static long number(Random r) {
+        return switch (r.nextInt(5)) {
+            case 0 -> r.nextInt(10);
+            case 1 -> r.nextInt();
+            case 2 -> r.nextLong();
+            case 3 -> r.nextBoolean() ? Long.MIN_VALUE : Long.MAX_VALUE;
+            default -> r.nextBoolean() ? Integer.MIN_VALUE : Integer.MAX_VALUE;
+        };
+    }
+
+    /** Null now and then, else characters of every kind: printable, controls, quotes and backslashes, any of plane 0. */
+    private static String text(Random r) {
+        if (r.nextInt(8) == 0) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = r.nextInt(9); i > 0; i--) {
+            sb.append(switch (r.nextInt(5)) {
+                case 0 -> (char) r.nextInt(0x20);
+                case 1 -> "\"\\/".charAt(r.nextInt(3));
+                case 2 -> (char) r.nextInt(Character.MAX_VALUE + 1);
+                default -> (char) (0x20 + r.nextInt(0x5f));
+            });
+        }
+        return sb.toString();
+    }
+}
