@@ -56,10 +56,13 @@ public final class Json {
      * A result message as the collector reads it: a body in the form this codec writes (every worker's) is
      * read by {@link BatchReader}, which keeps each result's text ({@link ResultBatch#resultJson()}), so the
      * scheduler stores that text instead of encoding the result again; any other body is read by the mapper.
+     * A {@link Route} header in front is skipped, as {@link #resultBatch} skips it.
      */
-    public static ResultBatch receivedBatch(String json) {
+    public static ResultBatch receivedBatch(String body) {
+        int end = Route.end(body);
+        String json = end == 0 ? body : body.substring(end);
         ResultBatch batch = BatchReader.read(json);
-        return batch != null ? batch : resultBatch(json);
+        return batch != null ? batch : read(BATCH_READER, json);
     }
 
     public static TaskResult result(String json) {

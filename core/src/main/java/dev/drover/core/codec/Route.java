@@ -29,17 +29,24 @@ public record Route(List<String> jobs, long newest) {
         Set<String> jobs = new LinkedHashSet<>();
         long newest = 0;
         for (TaskResult r : b.results()) {
-            jobs.add(r.jobId());
+            add(jobs, r.jobId());
             newest = Math.max(newest, r.finishedAt());
         }
         for (TaskStart s : b.started()) {
-            jobs.add(s.jobId());
+            add(jobs, s.jobId());
             newest = Math.max(newest, s.startedAt());
         }
         if (jobs.isEmpty() && b.usageJob() != null) {
             jobs.add(b.usageJob());
         }
         return new Route(new ArrayList<>(jobs), newest);
+    }
+
+    /** A batch read from a message is untrusted: a result without a job id names no route (its proof fails later). */
+    private static void add(Set<String> jobs, String job) {
+        if (job != null) {
+            jobs.add(job);
+        }
     }
 
     /** The header line, newline included; empty if a job id could not be read back from it (none of Drover's). */

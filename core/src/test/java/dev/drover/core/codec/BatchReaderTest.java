@@ -41,6 +41,16 @@ class BatchReaderTest {
         assertKeptTextIsTheMappers(read, body);
     }
 
+    @Property(tries = 100)
+    void aRoutedBodyKeepsItsTextsToo(@ForAll("batches") ResultBatch batch) {
+        // the collector restores a result message with its route header in front: the texts must survive it
+        String body = new Route(List.of("j0123"), 1).header() + Json.write(batch);
+        ResultBatch read = Json.receivedBatch(body);
+        assertEquals(Json.resultBatch(body), read);
+        assertEquals(read.results().size(), read.resultJson().size(), body);
+        assertKeptTextIsTheMappers(read, Json.write(batch));
+    }
+
     @Property(tries = 3000)
     void whatItReadsIsTheMappersOwnText(@ForAll("batches") ResultBatch batch, @ForAll("seeds") long seed) {
         Random random = new Random(seed);
