@@ -175,6 +175,9 @@ public final class ResultCollector implements Runnable {
                     return null;
                 });
             } catch (RuntimeException e) {
+                if (!running) {
+                    return; // a call cut short by the scheduler's stop: what it held comes back at the next start
+                }
                 // the collector never stops: the scheduler is useless without it, so a permanent failure
                 // (a deleted queue, revoked access) is logged loudly and tried again at the slowest pace
                 boolean permanent = !RetryPolicy.retryable(e);
