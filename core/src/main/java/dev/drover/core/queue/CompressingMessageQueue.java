@@ -6,7 +6,6 @@ import dev.drover.core.port.MessageQueue;
 import dev.drover.core.port.PayloadStore;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.zip.DataFormatException;
@@ -24,7 +23,7 @@ import java.util.zip.Inflater;
  * line the reader accepts can be queued. A result message's {@link Route} header stays plain in front
  * of the compressed rest, so a consumer can route it by {@link #receiveRaw} before inflating it.
  */
-public final class CompressingMessageQueue extends ForwardingMessageQueue {
+public final class CompressingMessageQueue extends BodyCodingQueue {
     static final String MARKER = "deflate:";
     static final int MIN_BYTES = 1024;
     /** No legitimate body comes near this (bundles and result batches are cut at 256 KiB): a bomb is refused. */
@@ -45,22 +44,7 @@ public final class CompressingMessageQueue extends ForwardingMessageQueue {
     }
 
     @Override
-    public List<Message> receive(int max, Duration wait, Duration visibility) {
-        return queue.receive(max, wait, visibility).stream().map(CompressingMessageQueue::inflated).toList();
-    }
-
-    /** The bodies as they travel, still compressed. */
-    @Override
-    public List<Message> receiveRaw(int max, Duration wait, Duration visibility) {
-        return queue.receiveRaw(max, wait, visibility);
-    }
-
-    @Override
-    public Message restore(Message raw) {
-        return inflated(queue.restore(raw));
-    }
-
-    private static Message inflated(Message m) {
+    Message decoded(Message m) {
         int header = Route.end(m.body());
         if (!m.body().startsWith(MARKER, header)) {
             return m;

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
@@ -19,7 +18,7 @@ import java.util.UUID;
  * message's {@link Route} header stays in the queue, in front of the reference, so a consumer can route
  * it by {@link #receiveRaw} without fetching it.
  */
-public final class OffloadingMessageQueue extends ForwardingMessageQueue {
+public final class OffloadingMessageQueue extends BodyCodingQueue {
     static final String REF_PREFIX = "{\"payloadRef\":\"";
     /** Offloaded bodies are bundles and result batches of a few hundred KiB: anything far larger is refused unread. */
     static final int MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
@@ -48,22 +47,7 @@ public final class OffloadingMessageQueue extends ForwardingMessageQueue {
     }
 
     @Override
-    public List<Message> receive(int max, Duration wait, Duration visibility) {
-        return queue.receive(max, wait, visibility).stream().map(this::fetched).toList();
-    }
-
-    /** The bodies as they travel, still offloaded. */
-    @Override
-    public List<Message> receiveRaw(int max, Duration wait, Duration visibility) {
-        return queue.receiveRaw(max, wait, visibility);
-    }
-
-    @Override
-    public Message restore(Message raw) {
-        return fetched(queue.restore(raw));
-    }
-
-    private Message fetched(Message m) {
+    Message decoded(Message m) {
         String body = m.body();
         int header = Route.end(body);
         if (!body.startsWith(REF_PREFIX, header)) {
