@@ -8,6 +8,8 @@ import static dev.drover.aws.DynamoDbSchema.Jobs.META;
 import static dev.drover.aws.DynamoDbSchema.Jobs.OWNER_REPLICA;
 import static dev.drover.aws.DynamoDbSchema.Jobs.PARTITION_KEY;
 import static dev.drover.aws.DynamoDbSchema.Jobs.SORT_KEY;
+import static dev.drover.aws.DynamoDbSchema.Jobs.UNFINISHED;
+import static dev.drover.aws.DynamoDbSchema.Jobs.UNFINISHED_INDEX;
 
 import dev.drover.aws.DynamoDbSchema.Replicas;
 import dev.drover.core.InfrastructureException;
@@ -15,6 +17,7 @@ import dev.drover.core.port.ReplicaStore;
 import dev.drover.core.port.ReplicaStore.Ec2Share;
 import dev.drover.core.port.ReplicaStore.UserFigures;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +36,8 @@ public final class DynamoDbReplicaStore implements ReplicaStore {
 
     private final DynamoDbClient dynamo;
     private final String table;
+    /** Whether this process has marked the unfinished jobs that predate the index. */
+    private volatile boolean marked;
 
     public DynamoDbReplicaStore(DynamoDbClient dynamo, String table) {
         this.dynamo = dynamo;
@@ -127,16 +132,45 @@ public final class DynamoDbReplicaStore implements ReplicaStore {
                 (int) number(i, Replicas.LIVE_JOBS), number(i, Replicas.BACKLOG), users, decimal(i, Replicas.TASK_SECONDS), ec2);
     }
 
+    /**
+     * A Scan of the sparse index {@link DynamoDbSchema.Jobs#UNFINISHED_INDEX}: only unfinished jobs' entries,
+     * not the table and its results. Index reads are eventually consistent: an owner or epoch read a moment
+     * stale makes a take fail and the next periodic read try again. The first call also marks the jobs that
+     * predate the index ({@link #markUnmarked}).
+     */
     @Override
     public List<Owner> unfinished() {
-        return AwsErrors.call(SERVICE, () -> dynamo.scanPaginator(b -> b.tableName(table).consistentRead(true)
+        Map<String, Owner> found = new LinkedHashMap<>();
+        if (!marked) {
+            markUnmarked().forEach(o -> found.put(o.jobId(), o));
+            marked = true;
+        }
+        AwsErrors.call(SERVICE, () -> dynamo.scanPaginator(b -> b.tableName(table).indexName(UNFINISHED_INDEX)
+                        .projectionExpression("#job, #owner, #epoch")
+                        .expressionAttributeNames(Map.of("#job", JOB_ID, "#owner", OWNER_REPLICA, "#epoch", EPOCH)))
+                .items().stream().map(DynamoDbReplicaStore::owner).toList()).forEach(o -> found.putIfAbsent(o.jobId(), o));
+        return List.copyOf(found.values());
+    }
+
+    /**
+     * Once a process: a Scan of the whole table for unfinished meta items without {@link DynamoDbSchema.Jobs#UNFINISHED}
+     * (written before the index existed, or by a replica of an older version), each marked by a write conditional
+     * on the job being unfinished still and unmarked (so an ended job is never marked). Returns those marked.
+     */
+    private List<Owner> markUnmarked() {
+        List<Owner> unmarked = AwsErrors.call(SERVICE, () -> dynamo.scanPaginator(b -> b.tableName(table)
                         .limit(DynamoDbJobStore.SCAN_PAGE)
-                        .filterExpression("#sk = :meta AND #fin = :zero")
+                        .filterExpression("#sk = :meta AND #fin = :zero AND attribute_not_exists(#unfinished)")
                         .projectionExpression("#job, #owner, #epoch")
                         .expressionAttributeNames(Map.of("#sk", SORT_KEY, "#fin", FINISHED_AT, "#job", JOB_ID,
-                                "#owner", OWNER_REPLICA, "#epoch", EPOCH))
+                                "#owner", OWNER_REPLICA, "#epoch", EPOCH, "#unfinished", UNFINISHED))
                         .expressionAttributeValues(Map.of(":meta", s(META), ":zero", n(0))))
                 .items().stream().map(DynamoDbReplicaStore::owner).toList());
+        return unmarked.stream().filter(o -> conditional(() -> dynamo.updateItem(b -> b.tableName(table).key(metaKey(o.jobId()))
+                .updateExpression("SET #unfinished = :job")
+                .conditionExpression("#fin = :zero AND attribute_not_exists(#unfinished)")
+                .expressionAttributeNames(Map.of("#fin", FINISHED_AT, "#unfinished", UNFINISHED))
+                .expressionAttributeValues(Map.of(":job", s(o.jobId()), ":zero", n(0)))))).toList();
     }
 
     private static Owner owner(Map<String, AttributeValue> i) {

@@ -78,6 +78,17 @@ public final class DynamoDbSchema {
         public static final String OWNER_REPLICA = "ownerReplica";
         /** Number, beside {@link #OWNER_REPLICA}: raised by every takeover; every owner write is conditional on it. */
         public static final String EPOCH = "epoch";
+        /**
+         * String, on the meta item of a job that has not ended: its job id. Written by every save of an
+         * unfinished job and removed by the save that records its end (the same conditional write), so
+         * {@link #UNFINISHED_INDEX} holds the unfinished jobs only.
+         */
+        public static final String UNFINISHED = "unfinished";
+        /**
+         * The sparse global secondary index on {@link #UNFINISHED} (partition key, no sort key), projecting
+         * {@link #JOB_ID}, {@link #OWNER_REPLICA} and {@link #EPOCH}: what replicas read to find jobs to take.
+         */
+        public static final String UNFINISHED_INDEX = "unfinished";
     }
 
     /**

@@ -18,6 +18,7 @@ import static dev.drover.aws.DynamoDbSchema.Jobs.SENDING;
 import static dev.drover.aws.DynamoDbSchema.Jobs.STATE;
 import static dev.drover.aws.DynamoDbSchema.Jobs.SUBMITTED_AT;
 import static dev.drover.aws.DynamoDbSchema.Jobs.TOTAL;
+import static dev.drover.aws.DynamoDbSchema.Jobs.UNFINISHED;
 
 import dev.drover.core.model.JobStatus;
 import dev.drover.core.model.TaskStatus;
@@ -53,7 +54,8 @@ final class JobMetaItem {
     /**
      * The update that writes {@code job}: an update, not a put, so the item keeps its TTL attribute once
      * the job has ended; an optional attribute the record no longer has is removed, so the item reads back
-     * as the record. With a fence: a new job starts at its epoch, an existing one is written only at it.
+     * as the record. {@link DynamoDbSchema.Jobs#UNFINISHED} is set while the job has not ended and removed
+     * by the write that records its end. With a fence: a new job starts at its epoch, an existing one is written only at it.
      */
     static Update update(JobRecord job, Fence fence) {
         Map<String, AttributeValue> attributes = new HashMap<>(Map.of(
@@ -81,6 +83,9 @@ final class JobMetaItem {
         if (!job.held().isEmpty()) {
             optional.put(HELD, s(job.held().stream().map(String::valueOf).collect(Collectors.joining(","))));
         }
+        if (!job.ended()) {
+            optional.put(UNFINISHED, s(job.jobId()));
+        }
         attributes.putAll(optional);
         if (fence != null) {
             attributes.put(OWNER_REPLICA, s(fence.replica()));
@@ -96,7 +101,7 @@ final class JobMetaItem {
             sets.add("#a" + i + " = :v" + i);
         });
         List<String> removes = new ArrayList<>();
-        for (String name : List.of(FILES, PRIORITY, BUDGET_USD, CANCEL_REASON, COUNTS, HELD)) {
+        for (String name : List.of(FILES, PRIORITY, BUDGET_USD, CANCEL_REASON, COUNTS, HELD, UNFINISHED)) {
             if (!optional.containsKey(name)) {
                 String i = Integer.toString(names.size());
                 names.put("#a" + i, name);

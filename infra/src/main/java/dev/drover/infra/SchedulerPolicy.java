@@ -57,6 +57,8 @@ final class SchedulerPolicy {
                         List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query",
                                 "dynamodb:Scan", "dynamodb:BatchWriteItem"),
                         List.of(props.tables().jobs.getTableArn())),
+                // replicas find the jobs to take over in the jobs table's sparse index of unfinished jobs
+                allow("FindUnfinishedJobs", List.of("dynamodb:Scan"), List.of(props.tables().unfinishedIndexArn())),
                 // Cancelling a job is a record in the claims table that workers check.
                 allow("WriteClaims", List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"),
                         List.of(props.tables().claims.getTableArn())),

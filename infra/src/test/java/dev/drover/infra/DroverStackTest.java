@@ -116,6 +116,16 @@ class DroverStackTest {
     }
 
     @Test
+    void jobsTableHasASparseIndexOfUnfinishedJobsHoldingOnlyWhatATakeoverNeeds() {
+        Map<String, Object> jobs = properties(stack.tables.jobs);
+        assertEquals(List.of(Map.of("IndexName", "unfinished",
+                        "KeySchema", List.of(Map.of("AttributeName", "unfinished", "KeyType", "HASH")),
+                        "Projection", Map.of("ProjectionType", "INCLUDE", "NonKeyAttributes", List.of("jobId", "ownerReplica", "epoch")))),
+                jobs.get("GlobalSecondaryIndexes"));
+        assertTrue(((List<?>) jobs.get("AttributeDefinitions")).contains(Map.of("AttributeName", "unfinished", "AttributeType", "S")));
+    }
+
+    @Test
     void thereAreExactlyTwoTables() {
         template.resourceCountIs("AWS::DynamoDB::Table", 2);
     }
@@ -494,6 +504,8 @@ class DroverStackTest {
                         List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query",
                                 "dynamodb:Scan", "dynamodb:BatchWriteItem"),
                         List.of(arn(stack.tables.jobs)), null),
+                statement("FindUnfinishedJobs", List.of("dynamodb:Scan"),
+                        List.of(Map.of("Fn::Join", List.of("", List.of(arn(stack.tables.jobs), "/index/unfinished")))), null),
                 statement("WriteClaims", List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"),
                         List.of(arn(stack.tables.claims)), null),
                 statement("WriteInputs", List.of("s3:PutObject", "s3:GetObject"),
@@ -540,8 +552,8 @@ class DroverStackTest {
     @Test
     void noPolicyAnywhereGrantsAWildcardActionOnAWildcardResource() {
         List<Map<String, Object>> statements = TemplateJson.statements(json);
-        // 5 worker + 13 scheduler + 2 trust policies + 4 queue policies + 1 bucket policy: the walk saw them all.
-        assertEquals(26, statements.size(), "policy statements found");
+        // 5 worker + 14 scheduler + 2 trust policies + 4 queue policies + 1 bucket policy: the walk saw them all.
+        assertEquals(27, statements.size(), "policy statements found");
         for (Map<String, Object> statement : statements) {
             assertNull(TemplateJson.wildcardViolation(statement));
         }

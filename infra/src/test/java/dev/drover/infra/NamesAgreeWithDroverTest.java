@@ -168,8 +168,14 @@ class NamesAgreeWithDroverTest {
         assertEquals(List.of(Map.of("AttributeName", DynamoDbSchema.Jobs.PARTITION_KEY, "KeyType", "HASH"),
                 Map.of("AttributeName", DynamoDbSchema.Jobs.SORT_KEY, "KeyType", "RANGE")), jobs.get("KeySchema"));
         assertEquals(Set.of(Map.of("AttributeName", DynamoDbSchema.Jobs.PARTITION_KEY, "AttributeType", "S"),
-                Map.of("AttributeName", DynamoDbSchema.Jobs.SORT_KEY, "AttributeType", "S")),
+                Map.of("AttributeName", DynamoDbSchema.Jobs.SORT_KEY, "AttributeType", "S"),
+                Map.of("AttributeName", DynamoDbSchema.Jobs.UNFINISHED, "AttributeType", "S")),
                 Set.copyOf((List<?>) jobs.get("AttributeDefinitions")));
+        Map<String, Object> index = asMap(((List<?>) jobs.get("GlobalSecondaryIndexes")).get(0));
+        assertEquals(DynamoDbSchema.Jobs.UNFINISHED_INDEX, index.get("IndexName"));
+        assertEquals(List.of(Map.of("AttributeName", DynamoDbSchema.Jobs.UNFINISHED, "KeyType", "HASH")), index.get("KeySchema"));
+        assertEquals(Set.of(DynamoDbSchema.Jobs.JOB_ID, DynamoDbSchema.Jobs.OWNER_REPLICA, DynamoDbSchema.Jobs.EPOCH),
+                Set.copyOf((List<?>) asMap(index.get("Projection")).get("NonKeyAttributes")));
         assertEquals(DynamoDbSchema.Jobs.TTL, asMap(jobs.get("TimeToLiveSpecification")).get("AttributeName"));
         assertEquals(DynamoDbSchema.Jobs.TTL, Tables.JOBS_TTL);
         assertEquals(DynamoDbSchema.Jobs.PARTITION_KEY, Tables.JOBS_PARTITION_KEY);

@@ -2,7 +2,6 @@ package dev.drover.localaws;
 
 import dev.drover.aws.AwsClients;
 import dev.drover.aws.AwsSettings;
-import dev.drover.aws.DynamoDbSchema;
 import dev.drover.aws.S3PayloadStore;
 import dev.drover.core.retention.StoreRetention;
 import java.io.IOException;
@@ -23,14 +22,6 @@ import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyExistsException;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -284,15 +275,7 @@ public final class LocalAws implements AutoCloseable {
                     .attributes(Map.of(QueueAttributeName.REDRIVE_POLICY, redrivePolicy)));
             String responseUrl = createQueue(sqs, options.responseQueue());
 
-            DynamoDbClient dynamoDb = clients.dynamoDb();
-            createTable(dynamoDb, options.claimsTable(),
-                    List.of(KeySchemaElement.builder().attributeName(DynamoDbSchema.Claims.KEY).keyType(KeyType.HASH).build()));
-            enableTtl(dynamoDb, options.claimsTable(), DynamoDbSchema.Claims.TTL);
-            createTable(dynamoDb, options.jobsTable(), List.of(
-                    KeySchemaElement.builder().attributeName(DynamoDbSchema.Jobs.PARTITION_KEY).keyType(KeyType.HASH).build(),
-                    KeySchemaElement.builder().attributeName(DynamoDbSchema.Jobs.SORT_KEY).keyType(KeyType.RANGE).build()));
-            // as on AWS, and dynoxide deletes expired items too; the scheduler's sweeper deletes them on time
-            enableTtl(dynamoDb, options.jobsTable(), DynamoDbSchema.Jobs.TTL);
+            LocalTables.create(clients.dynamoDb(), options.claimsTable(), options.jobsTable());
 
             try {
                 clients.s3().createBucket(r -> r.bucket(options.bucket()));
@@ -308,28 +291,6 @@ public final class LocalAws implements AutoCloseable {
     /** CreateQueue returns the existing queue's URL when the name exists with the same attributes (none). */
     private static String createQueue(SqsClient sqs, String name) {
         return sqs.createQueue(r -> r.queueName(name)).queueUrl();
-    }
-
-    private static void enableTtl(DynamoDbClient dynamoDb, String table, String attribute) {
-        TimeToLiveStatus ttl = dynamoDb.describeTimeToLive(r -> r.tableName(table)).timeToLiveDescription().timeToLiveStatus();
-        if (ttl != TimeToLiveStatus.ENABLED && ttl != TimeToLiveStatus.ENABLING) {
-            dynamoDb.updateTimeToLive(r -> r.tableName(table)
-                    .timeToLiveSpecification(s -> s.enabled(true).attributeName(attribute)));
-        }
-    }
-
-    private static void createTable(DynamoDbClient dynamoDb, String name, List<KeySchemaElement> keys) {
-        List<AttributeDefinition> attributes = keys.stream()
-                .map(k -> AttributeDefinition.builder().attributeName(k.attributeName())
-                        .attributeType(ScalarAttributeType.S).build())
-                .toList();
-        try {
-            // dynoxide creates tables ACTIVE at once: no need to wait.
-            dynamoDb.createTable(r -> r.tableName(name).keySchema(keys).attributeDefinitions(attributes)
-                    .billingMode(BillingMode.PAY_PER_REQUEST));
-        } catch (ResourceInUseException e) {
-            // Kept from an earlier run.
-        }
     }
 
     private static List<String> jarsIn(Path emulators, String folder) {

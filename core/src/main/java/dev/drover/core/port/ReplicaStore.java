@@ -65,7 +65,10 @@ public interface ReplicaStore {
     /** Every replica's latest heartbeat (one query). */
     List<Beat> replicas();
 
-    /** The jobs not yet ended, with their owners (a scan: called when a replica is gone, not every beat). */
+    /**
+     * The jobs not yet ended, with their owners (a read of every unfinished job: called when a replica is
+     * gone and once a minute, not every beat). May be a moment stale: a take of what it returns is fenced.
+     */
     List<Owner> unfinished();
 
     /** The job's owner now (a consistent read); empty if there is no such job. */

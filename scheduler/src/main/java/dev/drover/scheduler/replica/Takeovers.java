@@ -137,7 +137,7 @@ final class Takeovers implements AutoCloseable {
                 log.error("replica {}: taking job {} from {} failed; the next scan tries again", id, o.jobId(), o.replica(), e);
             }
         }
-        // a gone replica none of whose jobs is left unfinished needs no more scans (a Scan a beat would cost the whole table)
+        // a gone replica none of whose jobs is left unfinished needs no more scans (else every survivor would read the unfinished jobs every beat)
         gone.stream().filter(g -> !failedFor.contains(g)).forEach(settled::add);
         long took = clock.millis() - started;
         if (taken > 0 || took > timing.lease().minus(timing.margin()).toMillis()) {
