@@ -13,10 +13,11 @@ import java.util.function.LongPredicate;
 
 /**
  * The unreported tasks of a dead-lettered bundle go back one at a time, per job, each alone in its
- * bundle: the next is sent only when the one before it has a result. So the task that kills its
- * worker dies again alone, and its neighbours never share a worker with it (sent together, they
- * would land on the same workers and die with it). In memory: after a scheduler restart, the
- * lost-work watch sends whatever was still waiting.
+ * bundle: the next is sent only when the one before it has a result, whichever dead bundle each came
+ * from (two bundles dead-lettered together are often the poison's and one that died beside it on
+ * every delivery). So the task that kills its worker dies again alone, and its neighbours never
+ * share a worker with it (sent together, they would land on the same workers and die with it). In
+ * memory: after a scheduler restart, the lost-work watch sends whatever was still waiting.
  *
  * <p>Isolation decides what goes and when; the dispatcher sends it ({@code outbox}), as the one
  * sender on the request queue, metered to the job like any bundle.
