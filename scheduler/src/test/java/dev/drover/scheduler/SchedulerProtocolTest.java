@@ -159,6 +159,64 @@ class SchedulerProtocolTest {
     }
 
     @Test
+    void tasksThatDiedBesideAPoisonTaskAreNeverFailed() throws Exception {
+        start();
+        String jobId = submit("kill\n" + "sleep 100\n".repeat(5)); // task 0 kills its worker, every time
+        // Bundles freed by a dead worker reappear together, so one receive takes them together again: a
+        // worker that gets the poison dies with all it received, and the rest reports as it should.
+        List<List<Long>> receives = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!scheduler.status(jobId).orElseThrow().state().equals(dev.drover.core.model.JobStatus.DONE)
+                && System.nanoTime() < deadline) {
+            List<Message> got = requests.receive(10, Duration.ofMillis(200), Duration.ZERO);
+            List<Bundle> bundles = got.stream().map(m -> Json.bundle(m.body())).toList();
+            receives.add(bundles.stream().flatMap(b -> b.tasks().stream()).map(t -> t.seq()).toList());
+            if (got.isEmpty() || bundles.stream().anyMatch(b -> b.tasks().stream().anyMatch(t -> t.seq() == 0))) {
+                continue;
+            }
+            for (Bundle b : bundles) {
+                List<TaskResult> ok = b.tasks().stream().map(t -> new TaskResult(jobId, t.seq(), t.line(), t.command(),
+                        TaskStatus.SUCCEEDED, 0, "", "", false, false, "w1", 1, 2, 3, 1, null)).toList();
+                responses.send(List.of(Json.write(new ResultBatch("w1", jobId, Usage.ZERO, 0, ok, List.of(),
+                        List.of(ResultProof.sign(b.seal(), ok, List.of()))))));
+            }
+            requests.delete(got);
+        }
+        awaitDone(jobId);
+        List<TaskResult> all = results(jobId);
+        assertTrue(receives.stream().anyMatch(r -> r.contains(0L) && r.size() > 1), "the poison took others with it: " + receives);
+        assertEquals(TaskStatus.FAILED, all.stream().filter(r -> r.seq() == 0).findFirst().orElseThrow().status());
+        assertEquals(List.of(), all.stream().filter(r -> r.seq() != 0 && r.status() != TaskStatus.SUCCEEDED)
+                .map(r -> r.seq() + " " + r.status()).toList(), "every other task succeeded; receives: " + receives);
+    }
+
+    @Test
+    void aDeadLetteredBundleWithOneTaskLeftIsTriedAloneBeforeItFails() throws Exception {
+        start();
+        String jobId = submit("sleep 0\n"); // one bundle of one task, whose workers die (a poison beside it kills them)
+        List<String> ids = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!scheduler.status(jobId).orElseThrow().state().equals(dev.drover.core.model.JobStatus.DONE)
+                && System.nanoTime() < deadline) {
+            for (Message m : requests.receive(10, Duration.ofMillis(200), Duration.ZERO)) {
+                Bundle b = Json.bundle(m.body());
+                ids.add(b.bundleId());
+                if (b.bundleId().contains("/")) { // alone on its worker, it runs and reports
+                    TaskResult ok = new TaskResult(jobId, 0, 1, "sleep 0", TaskStatus.SUCCEEDED, 0, "", "", false, false,
+                            "w1", 1, 2, 3, 1, null);
+                    responses.send(List.of(Json.write(new ResultBatch("w1", jobId, Usage.ZERO, 0, List.of(ok), List.of(),
+                            List.of(ResultProof.sign(b.seal(), List.of(ok), List.of()))))));
+                    requests.delete(List.of(m));
+                }
+            }
+        }
+        awaitDone(jobId);
+        assertEquals(TaskStatus.SUCCEEDED, results(jobId).get(0).status(),
+                "dying beside others is no proof: only a task that kills its workers alone is failed");
+        assertTrue(ids.contains(jobId + ":0:1/0"), ids.toString());
+    }
+
+    @Test
     void anIsolatedTaskWhoseSendFailsForAMomentIsSentAgainByTheDispatcher() throws Exception {
         java.util.concurrent.atomic.AtomicBoolean failedOnce = new java.util.concurrent.atomic.AtomicBoolean();
         sendSide = new dev.drover.core.queue.ForwardingMessageQueue(requests) {

@@ -29,6 +29,8 @@ final class ScenarioRunner implements AutoCloseable {
     private final PrintWriter progress;
     private final Map<Boolean, ChaosStack> stacks = new HashMap<>();
     private final Map<String, Double> baselines = new HashMap<>();
+    /** Runs with the fault so far, by scenario: each run (of --repeat) gets a directory, and so a ledger, of its own. */
+    private final Map<String, Integer> faultRuns = new HashMap<>();
 
     ScenarioRunner(Path workDir, boolean quick, PrintWriter progress) {
         this.workDir = workDir;
@@ -73,7 +75,8 @@ final class ScenarioRunner implements AutoCloseable {
         if (deadline.compareTo(s.minDeadline()) < 0) {
             deadline = s.minDeadline();
         }
-        Run run = measure(s, dir.resolve("fault"), s.workload(), s.fault(), true, deadline);
+        int n = faultRuns.merge(s.name(), 1, Integer::sum);
+        Run run = measure(s, dir.resolve(n == 1 ? "fault" : "fault-" + n), s.workload(), s.fault(), true, deadline);
         return judge(s, run, baseline, deadline);
     }
 

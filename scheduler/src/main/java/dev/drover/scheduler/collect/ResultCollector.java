@@ -97,7 +97,7 @@ public final class ResultCollector implements Runnable {
             }
             List<Task> unreported = b.tasks().stream().filter(t -> !claimed.reported().contains(t.seq())).toList();
             List<TaskResult> failed = List.of();
-            if (unreported.size() > 1) {
+            if (!Isolation.triedAlone(b)) {
                 isolation.split(b, unreported);
             } else {
                 long now = clock.millis();
