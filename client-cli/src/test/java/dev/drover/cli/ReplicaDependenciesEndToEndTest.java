@@ -7,8 +7,10 @@ import dev.drover.core.codec.Json;
 import dev.drover.core.model.JobStatus;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
+import dev.drover.core.port.ReplicaStore;
 import dev.drover.localaws.ProcessFleetLauncher;
 import dev.drover.service.EmbeddedAws;
+import dev.drover.service.RemoteBackends;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,13 +26,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code drover submit --after} across replicas: two {@code drover scheduler -rw --replica} processes on local
- * AWS and a worker process. The parent job runs on A; a job after it is submitted to B (which once answered
- * "no such job"), waits there while the parent runs, and runs once the parent has succeeded; a job after a
- * parent of A that is then cancelled is cancelled on B, naming it.
+ * AWS and a worker process. A job submitted to B after a job on A and one on B (B once answered "no such job")
+ * stays on B, waits there while A's runs, and runs once both succeeded; one after a job of A that is then
+ * cancelled is cancelled on B, naming it; one submitted to B after A's job only is placed on A.
  */
 class ReplicaDependenciesEndToEndTest {
     static final Clock CLOCK = Clock.systemUTC();
     EmbeddedAws stack;
+    ReplicaStore replicas;
 
     @TempDir
     Path dir;
@@ -38,6 +41,7 @@ class ReplicaDependenciesEndToEndTest {
     @BeforeEach
     void startLocalAws() {
         stack = new EmbeddedAws(Optional.empty());
+        replicas = RemoteBackends.replicas(stack.aws, EmbeddedAws.resources(stack.emulators.endpoints())).orElseThrow();
     }
 
     @AfterEach
@@ -63,20 +67,30 @@ class ReplicaDependenciesEndToEndTest {
             ClientEnvironment client = ClientEnvironment.of(Map.of("HOME", home.toString()), dir.toString());
             String parent = submit(client, aAddress, parentWork);
             String doomed = submit(client, aAddress, longWork);
+            String parentB = submit(client, bAddress, childWork);
+            Thread.sleep(2000); // B has read A's heartbeat: it knows where A answers
 
-            String child = submit(client, bAddress, childWork, "--after", parent);
-            String cancelledChild = submit(client, bAddress, childWork, "--after", doomed);
+            // upstreams on both replicas: the job stays on B, and follows A's through the job store
+            String child = submit(client, bAddress, childWork, "--after", parent + "," + parentB); // once "no such job"
+            String cancelledChild = submit(client, bAddress, childWork, "--after", doomed + "," + parentB);
+            // upstreams on A only: the submit to B is placed on A, which follows them from memory
+            String placedChild = submit(client, bAddress, childWork, "--after", parent);
+            assertEquals(owner(parentB), owner(child));
+            assertEquals(owner(parentB), owner(cancelledChild));
+            assertEquals(owner(parent), owner(placedChild), "placed with the job it waits on\nB's log:\n" + b.output());
+            assertTrue(!owner(parent).equals(owner(parentB)));
             String admin = ServiceCredentials.of(client, aAddress).token().orElseThrow();
             SchedulerClient onA = new SchedulerClient(aAddress, admin);
             SchedulerClient onB = new SchedulerClient(bAddress, admin);
-            Thread.sleep(2000);
+            Thread.sleep(1500);
             assertEquals(0, onB.job(child).dispatched(), "the child waits on B while nothing ran the parent");
 
             fleet.launch(1);
             ReplicaAnswersEndToEndTest.Run cancel = ReplicaAnswersEndToEndTest.drover(client, "cancel", doomed, "-s", aAddress);
             assertEquals(0, cancel.code(), cancel.out() + cancel.err());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (onB.job(child).finishedAt() == 0 || onB.job(cancelledChild).finishedAt() == 0) {
+            while (onB.job(child).finishedAt() == 0 || onB.job(cancelledChild).finishedAt() == 0
+                    || onB.job(placedChild).finishedAt() == 0) {
                 assertTrue(System.nanoTime() < deadline, "the jobs on B did not end\nB's log:\n" + b.output());
                 Thread.sleep(200);
             }
@@ -93,8 +107,16 @@ class ReplicaDependenciesEndToEndTest {
             assertEquals(TaskStatus.SUCCEEDED, childResults.get(0).status(), down.out());
             long parentEnd = parentResults.stream().mapToLong(TaskResult::finishedAt).max().orElseThrow();
             assertTrue(childResults.get(0).startedAt() >= parentEnd, "the child started before the parent ended");
+            ReplicaAnswersEndToEndTest.Run placed = ReplicaAnswersEndToEndTest.drover(client, "results", placedChild, "-s", bAddress);
+            TaskResult placedResult = Json.result(placed.out().strip());
+            assertEquals(TaskStatus.SUCCEEDED, placedResult.status(), placed.out());
+            assertTrue(placedResult.startedAt() >= parentEnd, "the placed child started before the parent ended");
             assertEquals(JobStatus.DONE, onA.job(parent).state());
         }
+    }
+
+    private String owner(String jobId) {
+        return replicas.owner(jobId).orElseThrow().replica();
     }
 
     private static String submit(ClientEnvironment client, String address, Path workload, String... more) {
