@@ -106,7 +106,7 @@ class ReplicaJobWaitsTest extends DependencyFixture {
         long before = shared.gets().get();
         Thread.sleep(3000);
         long reads = shared.gets().get() - before;
-        assertTrue(reads >= 2 && reads <= 5, "about one read of the parent a second while the child waits: " + reads);
+        assertTrue(reads >= 1 && reads <= 5, "about one read of the parent a second while the child waits: " + reads);
         assertEquals(0, b.status(child).orElseThrow().dispatched(), "still waiting: no worker ran the parent yet");
 
         workers(1);
