@@ -54,6 +54,7 @@ final class Restorer {
     void asReplica(String replicaId) {
         persistence.ownAs(replicaId, this::lost);
         this.replica = true;
+        jobWaits.readElsewhere(new JobWaits.Elsewhere(this::stored, this::readBack));
     }
 
     private Recovery recovery(JobStore store) {
@@ -115,14 +116,20 @@ final class Restorer {
         if (job != null || !replica) {
             return job;
         }
-        Optional<JobRecord> record = backend.jobStore().flatMap(s -> s.get(jobId));
-        if (record.isEmpty() || !record.get().ended()) {
-            return null;
-        }
+        return stored(jobId).filter(JobRecord::ended).map(this::readBack).orElse(null);
+    }
+
+    /** The job's record in the job store (one read), whichever replica owns it; empty if there is none. */
+    private Optional<JobRecord> stored(String jobId) {
+        return backend.jobStore().flatMap(s -> s.get(jobId));
+    }
+
+    /** Another replica's ended job, from its record, into this one's table (unless there already). */
+    private JobState readBack(JobRecord ended) {
         try {
-            return jobs.putIfAbsent(recovery(backend.jobStore().get()).job(record.get()).job());
+            return jobs.putIfAbsent(recovery(backend.jobStore().get()).job(ended).job());
         } catch (IOException e) {
-            throw new UncheckedIOException("job " + jobId + ": cannot read it back from the job store", e);
+            throw new UncheckedIOException("job " + ended.jobId() + ": cannot read it back from the job store", e);
         }
     }
 

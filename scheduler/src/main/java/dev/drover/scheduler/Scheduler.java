@@ -224,6 +224,7 @@ public final class Scheduler implements Engine, AutoCloseable {
         threads.start();
         threads.every("drover-lost-work", lostWork.interval(), lostWork.interval(), lostWork::check);
         threads.every("drover-retention", Duration.ZERO, RetentionSweeper.INTERVAL, retention::sweep);
+        threads.every("drover-job-waits", JobWaits.FOLLOW_EVERY, JobWaits.FOLLOW_EVERY, () -> jobWaits.followElsewhere(jobs.live()));
         return this;
     }
 

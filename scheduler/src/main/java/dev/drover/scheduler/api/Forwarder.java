@@ -158,20 +158,44 @@ final class Forwarder implements AutoCloseable {
     }
 
     /**
-     * Places a new job ({@link Placement}): if another replica should take it, the submit goes there as the
+     * Places a new job: a job {@code after} others on the live replica that owns them all, if not this one; any other
+     * by load ({@link Placement}). If another replica should take it, the submit goes there as the
      * caller, with its idempotency key, and that replica's answer (the job's view) goes back to the client;
      * empty then. Else the body to submit here, its first bytes (read to size the job) read again. A replica
      * that cannot be reached before any of the body went to it leaves the job here; one that breaks off after
      * is 503, and the client's retry with the same key finds the job if it was made.
      */
-    Optional<InputStream> place(HttpExchange ex, User user, InputStream body) throws Exception {
+    Optional<InputStream> place(HttpExchange ex, User user, InputStream body, List<String> after) throws Exception {
+        if (!after.isEmpty()) {
+            Optional<Placement.Target> owner = upstreamsOwner(after);
+            return owner.isEmpty() ? Optional.of(body) : send(ex, user, body, owner.get(), false);
+        }
         byte[] head = body.readNBytes(Placement.PEEK);
         InputStream whole = new SequenceInputStream(new ByteArrayInputStream(head), body);
         Optional<Placement.Target> to = placement.elsewhere(Placement.tasksIn(head, head.length < Placement.PEEK));
-        if (to.isEmpty()) {
-            return Optional.of(whole);
+        return to.isEmpty() ? Optional.of(whole) : send(ex, user, whole, to.get(), true);
+    }
+
+    /**
+     * The live replica that owns every job a new job waits on, if not this one (one owner read each): the job goes
+     * there and follows them from memory. Jobs of several replicas, or one here: it stays (and follows the others).
+     */
+    private Optional<Placement.Target> upstreamsOwner(List<String> after) {
+        Optional<OwnerRouting.Remote> first = routing.elsewhere(after.get(0));
+        if (first.isEmpty() || first.get().address().isEmpty()) {
+            return Optional.empty();
         }
-        Placement.Target t = to.get();
+        for (String id : after.subList(1, after.size())) {
+            if (!routing.elsewhere(id).map(r -> r.replica().equals(first.get().replica())).orElse(false)) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(new Placement.Target(first.get().replica(), first.get().address().get(), 0, 0, 0));
+    }
+
+    /** Submits the job to the replica {@code t} as the caller; {@code byLoad}: counted in its load until its beats carry it. */
+    private Optional<InputStream> send(HttpExchange ex, User user, InputStream whole, Placement.Target t, boolean byLoad)
+            throws Exception {
         Map<String, String> headers = new HashMap<>();
         for (String name : List.of("Content-Type", JobsResource.IDEMPOTENCY_KEY)) {
             Optional.ofNullable(ex.getRequestHeaders().getFirst(name)).ifPresent(v -> headers.put(name, v));
@@ -203,11 +227,14 @@ final class Forwarder implements AutoCloseable {
             streams.remove(sending);
             sending.end();
         }
-        if (status == 201) {
+        if (status == 201 && byLoad) {
             JobView job = Json.MAPPER.readValue(answer, JobView.class);
             placement.placed(t, job.total());
             log.info("job {} ({} tasks) placed on replica {}, which had {} tasks not final against {} here", job.jobId(),
                     job.total(), t.replica(), t.load(), t.here());
+        } else if (status == 201) {
+            log.info("job {} placed on replica {}, which owns the jobs it waits on", Json.MAPPER.readValue(answer, JobView.class)
+                    .jobId(), t.replica());
         }
         for (String name : PASSED) {
             response.headers().firstValue(name).ifPresent(v -> ex.getResponseHeaders().set(name, v));

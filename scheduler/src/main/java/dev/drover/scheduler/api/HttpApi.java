@@ -147,9 +147,9 @@ public final class HttpApi implements AutoCloseable {
                 (ex, user, here) -> {
                     Forwarder f = forwarder;
                     return f == null || Authenticator.forwarded(ex) ? here : f.everywhere(here, user);
-                }, (ex, user, body) -> {
+                }, (ex, user, body, after) -> {
                     Forwarder f = forwarder; // a submit another replica placed here stays here: one hop at most
-                    return f == null || Authenticator.forwarded(ex) ? Optional.of(body) : f.place(ex, user, body);
+                    return f == null || Authenticator.forwarded(ex) ? Optional.of(body) : f.place(ex, user, body, after);
                 }));
         table.put("files", new FilesResource(scheduler));
         table.put("users", new UsersResource(accounts, signIns));

@@ -47,7 +47,7 @@ final class JobsResource implements Resource {
 
     /** Where a new job goes: empty if another replica took the submit (and answered it), else the body to submit here. */
     interface Placing {
-        Optional<InputStream> keepHere(HttpExchange ex, User user, InputStream body) throws Exception;
+        Optional<InputStream> keepHere(HttpExchange ex, User user, InputStream body, List<String> after) throws Exception;
     }
 
     JobsResource(Engine scheduler, Billing billing, Why why, Rerun rerun, StreamBudget streams, long maxBodyBytes,
@@ -164,13 +164,11 @@ final class JobsResource implements Resource {
                 return;
             }
             InputStream body = new BodyLimit(ex.getRequestBody(), maxBodyBytes);
-            if (after.isEmpty()) { // a job that waits on others stays with them: dependencies are followed within a replica
-                Optional<InputStream> here = placing.keepHere(ex, user, body);
-                if (here.isEmpty()) {
-                    return;
-                }
-                body = here.get();
+            Optional<InputStream> here = placing.keepHere(ex, user, body, after); // by load, or near what it waits on
+            if (here.isEmpty()) {
+                return;
             }
+            body = here.get();
             billing.admit(user);
             // the owner is who the token says, whatever the client sends
             Submitted submitted = scheduler.submit(body, name, user.name(), query.get("files"), priority, budget, after, key);

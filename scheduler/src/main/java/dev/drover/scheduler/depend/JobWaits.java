@@ -1,16 +1,22 @@
 package dev.drover.scheduler.depend;
 
+import dev.drover.core.model.JobStatus;
 import dev.drover.core.model.TaskStatus;
+import dev.drover.core.port.JobRecord;
 import dev.drover.core.port.PayloadStore;
 import dev.drover.scheduler.job.JobState;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Jobs submitted with {@code --after JOB[,JOB…]}: such a job sends no task until every job it waits
@@ -19,15 +25,34 @@ import java.util.function.Consumer;
  * the reason {@code dependency: job J …}. A user may wait only on their own jobs. What a job waits on is saved beside its workload in the
  * payload store ({@code workloads/JOB.after}), so a restarted scheduler waits on the same jobs; whether
  * they succeeded it reads from their recovered results.
+ *
+ * <p>A replica may wait on a job another replica owns (submitted there, placed there, or taken there after a
+ * death): such an upstream is read from the shared job store ({@link Elsewhere}), at the submit, at a settle,
+ * and every {@link #FOLLOW_EVERY} while a job here waits on it (one read per such upstream per round), and
+ * judged from its record as a local one is from its state. A job in this replica's table costs no read.
  */
 public final class JobWaits {
     /** The reason a waiting job is cancelled with, before the upstream job's id. */
     public static final String DEPENDENCY = "dependency";
+    /** How often the upstream jobs other replicas own are read while a job here waits on one. */
+    public static final Duration FOLLOW_EVERY = Duration.ofSeconds(1);
+
+    /**
+     * Jobs of other replicas, from the shared job store.
+     *
+     * @param stored   a job's record (one read), or empty if there is no such job
+     * @param readBack an ended job's record read back into this replica's table, as a request for it is answered
+     */
+    public record Elsewhere(Function<String, Optional<JobRecord>> stored, Function<JobRecord, JobState> readBack) {
+        /** A single scheduler: every job it may wait on is in its table, or gone. */
+        public static final Elsewhere NONE = new Elsewhere(id -> Optional.empty(), r -> null);
+    }
 
     private final Map<String, JobState> jobs;
     private final PayloadStore payloads;
     private final Consumer<JobState> release;
     private final BiConsumer<JobState, String> cancel;
+    private volatile Elsewhere elsewhere = Elsewhere.NONE;
 
     /**
      * @param release enqueues a job whose upstream jobs all succeeded
@@ -40,6 +65,11 @@ public final class JobWaits {
         this.cancel = cancel;
     }
 
+    /** A replica: the jobs it waits on may be other replicas', read from the shared job store. */
+    public void readElsewhere(Elsewhere elsewhere) {
+        this.elsewhere = elsewhere;
+    }
+
     public static String key(String jobId) {
         return PayloadStore.WORKLOADS_PREFIX + jobId + ".after";
     }
@@ -48,7 +78,8 @@ public final class JobWaits {
     public String refusal(List<String> after, String owner) {
         for (String id : after) {
             JobState up = jobs.get(id);
-            if (up == null || !up.owner().equals(owner)) { // another user's job is as good as unknown
+            String upOwner = up != null ? up.owner() : elsewhere.stored().apply(id).map(JobRecord::owner).orElse(null);
+            if (!owner.equals(upOwner)) { // another user's job is as good as unknown
                 return "--after " + id + ": no such job";
             }
         }
@@ -88,24 +119,60 @@ public final class JobWaits {
 
     /** Releases or cancels the job if every job it waits on has ended; else leaves it waiting. */
     public void settle(JobState job) {
+        settle(job, new HashMap<>());
+    }
+
+    /**
+     * One round of following the upstream jobs other replicas own: each live job here that waits on one is
+     * settled, every such upstream read once a round however many jobs wait on it.
+     */
+    public void followElsewhere(Collection<JobState> live) {
+        Map<String, Optional<JobRecord>> read = new HashMap<>();
+        for (JobState j : live) {
+            if (j.dependencies().waitingForJobs() && !jobs.keySet().containsAll(j.dependencies().afterJobs())) {
+                settle(j, read);
+            }
+        }
+    }
+
+    /** The same, reading each upstream not in this replica's table at most once into {@code read}. */
+    private void settle(JobState job, Map<String, Optional<JobRecord>> read) {
         if (!job.dependencies().waitingForJobs() || job.done() || job.cancelled()) {
             return;
         }
+        boolean ended = true;
         for (String id : job.dependencies().afterJobs()) {
-            JobState up = jobs.get(id);
-            String failure = up == null ? "job " + id + " is gone" : failure(up);
+            JobState up = upstream(id, read);
+            Optional<JobRecord> record = up == null ? read.get(id) : null;
+            String failure = up != null ? failure(up) : record.isEmpty() ? "job " + id + " is gone" : failure(record.get());
             if (failure != null) {
                 cancel.accept(job, DEPENDENCY + ": " + failure);
                 return;
             }
+            ended &= up != null && up.done();
         }
-        for (String id : job.dependencies().afterJobs()) {
-            if (!jobs.get(id).done()) {
-                return;
-            }
+        if (ended) {
+            job.dependencies().jobsMet();
+            release.accept(job);
         }
-        job.dependencies().jobsMet();
-        release.accept(job);
+    }
+
+    /**
+     * The upstream job from this replica's table; else null, with its record read from the job store into
+     * {@code read} (once), and an ended one read back into the table so the judging is a local job's.
+     */
+    private JobState upstream(String id, Map<String, Optional<JobRecord>> read) {
+        JobState up = jobs.get(id);
+        if (up != null) {
+            return up;
+        }
+        Optional<JobRecord> record = read.computeIfAbsent(id, elsewhere.stored());
+        return record.filter(JobRecord::ended).map(elsewhere.readBack()).orElse(null);
+    }
+
+    /** Why another replica's running upstream job will not succeed (it was cancelled), or null. */
+    private static String failure(JobRecord up) {
+        return up.state() == JobStatus.CANCELLED ? "job " + up.jobId() + " was cancelled" : null;
     }
 
     /** Why the upstream job did not succeed, or null (it succeeded, or has not ended yet). */
