@@ -151,8 +151,7 @@ public final class JobWaits {
             }
             ended &= up != null && up.done();
         }
-        if (ended) {
-            job.dependencies().jobsMet();
+        if (ended && job.dependencies().jobsMet()) {
             release.accept(job);
         }
     }

@@ -163,8 +163,15 @@ public final class JobDependencies {
         return waitingForJobs;
     }
 
-    /** Every job it waits on succeeded: it may send. */
-    public void jobsMet() {
-        waitingForJobs = false;
+    /**
+     * Every job it waits on succeeded: it may send. True for the one caller that ended the wait, so a job
+     * settled at once by an upstream's end and by the replica's follow of other replicas' jobs is queued once.
+     */
+    public boolean jobsMet() {
+        synchronized (lock) {
+            boolean was = waitingForJobs;
+            waitingForJobs = false;
+            return was;
+        }
     }
 }
