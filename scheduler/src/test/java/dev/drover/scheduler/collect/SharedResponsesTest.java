@@ -18,14 +18,13 @@ import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStart;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.core.port.ClaimStore;
-import dev.drover.core.port.Fence;
-import dev.drover.core.port.JobRecord;
 import dev.drover.core.port.JobStore;
 import dev.drover.core.port.Message;
 import dev.drover.core.port.MessageQueue;
 import dev.drover.core.port.PayloadStore;
 import dev.drover.core.queue.CompressingMessageQueue;
 import dev.drover.scheduler.Scheduler;
+import dev.drover.scheduler.UnfencedJobStore;
 import dev.drover.scheduler.model.Backend;
 import dev.drover.scheduler.model.SchedulerConfig;
 import java.io.ByteArrayInputStream;
@@ -45,7 +44,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,60 +60,13 @@ class SharedResponsesTest {
     final MessageQueue responseDeadLetters = new InMemoryMessageQueue(clock);
     final MessageQueue responses = new InMemoryMessageQueue(clock, 256 * 1024, 5, responseDeadLetters);
     final ClaimStore claims = new InMemoryClaimStore();
-    final JobStore jobStore = new Unfenced(new InMemoryJobStore());
+    final JobStore jobStore = new UnfencedJobStore(new InMemoryJobStore());
     final InMemoryPayloadStore payloads = new InMemoryPayloadStore();
     final List<AutoCloseable> open = new ArrayList<>();
 
     @TempDir
     Path dir;
 
-    /** A job store that takes replicas' writes without their fences: who owns a job is not what this test is about. */
-    record Unfenced(JobStore store) implements JobStore {
-        @Override
-        public void save(JobRecord job) {
-            store.save(job);
-        }
-
-        @Override
-        public void save(JobRecord job, Fence fence) {
-            store.save(job);
-        }
-
-        @Override
-        public Optional<JobRecord> get(String jobId) {
-            return store.get(jobId);
-        }
-
-        @Override
-        public String claimIdempotencyKey(String user, String key, String jobId) {
-            return store.claimIdempotencyKey(user, key, jobId);
-        }
-
-        @Override
-        public List<JobRecord> list() {
-            return store.list();
-        }
-
-        @Override
-        public void appendResults(String jobId, String chunkId, List<TaskResult> results) {
-            store.appendResults(jobId, chunkId, results);
-        }
-
-        @Override
-        public void appendResults(String jobId, String chunkId, List<TaskResult> results, Fence fence) {
-            store.appendResults(jobId, chunkId, results);
-        }
-
-        @Override
-        public void forEachResult(String jobId, Consumer<TaskResult> consumer) {
-            store.forEachResult(jobId, consumer);
-        }
-
-        @Override
-        public void delete(String jobId) {
-            store.delete(jobId);
-        }
-    }
 
     /** A scheduler on the shared queues and stores; a replica ({@code id} not null) or the only one. */
     Scheduler start(String name, String id) throws Exception {

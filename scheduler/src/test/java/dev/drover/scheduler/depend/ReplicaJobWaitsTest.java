@@ -10,18 +10,15 @@ import dev.drover.core.model.JobStatus;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.core.port.Fence;
-import dev.drover.core.port.JobRecord;
-import dev.drover.core.port.JobStore;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.scheduler.Scheduler;
+import dev.drover.scheduler.UnfencedJobStore;
 import dev.drover.scheduler.model.Backend;
 import dev.drover.scheduler.model.SchedulerConfig;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,55 +28,8 @@ import org.junit.jupiter.api.Test;
  */
 class ReplicaJobWaitsTest extends DependencyFixture {
     /** The shared store, counting its reads of job records; it takes the replicas' writes without their fences. */
-    final CountingStore shared = new CountingStore(new InMemoryJobStore(), new AtomicLong());
+    final UnfencedJobStore shared = new UnfencedJobStore(new InMemoryJobStore());
 
-    record CountingStore(JobStore store, AtomicLong gets) implements JobStore {
-        @Override
-        public void save(JobRecord job) {
-            store.save(job);
-        }
-
-        @Override
-        public void save(JobRecord job, Fence fence) {
-            store.save(job);
-        }
-
-        @Override
-        public Optional<JobRecord> get(String jobId) {
-            gets.incrementAndGet();
-            return store.get(jobId);
-        }
-
-        @Override
-        public String claimIdempotencyKey(String user, String key, String jobId) {
-            return store.claimIdempotencyKey(user, key, jobId);
-        }
-
-        @Override
-        public List<JobRecord> list() {
-            return store.list();
-        }
-
-        @Override
-        public void appendResults(String jobId, String chunkId, List<TaskResult> results) {
-            store.appendResults(jobId, chunkId, results);
-        }
-
-        @Override
-        public void appendResults(String jobId, String chunkId, List<TaskResult> results, Fence fence) {
-            store.appendResults(jobId, chunkId, results);
-        }
-
-        @Override
-        public void forEachResult(String jobId, Consumer<TaskResult> consumer) {
-            store.forEachResult(jobId, consumer);
-        }
-
-        @Override
-        public void delete(String jobId) {
-            store.delete(jobId);
-        }
-    }
 
     Scheduler replica(String id) throws Exception {
         Backend backend = new Backend(requests, responses, Optional.empty(), claims, payloads, Optional.of(shared), UsageMeter.NONE);
