@@ -15,9 +15,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,20 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DependenciesOnLocalAwsTest {
     static final Path EXAMPLE = Path.of("..", "examples", "map-reduce").toAbsolutePath().normalize();
-    static LocalAwsStack stack;
+    @RegisterExtension
+    static final LocalAwsStack stack = new LocalAwsStack();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startLocalAws() {
-        stack = new LocalAwsStack();
-    }
-
-    @AfterAll
-    static void stopLocalAws() {
-        stack.close();
-    }
 
     @Test
     void threeStagesOutputsFlowDownAndARestartBetweenStagesRunsNothingTwice() throws Exception {

@@ -20,9 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,20 +34,11 @@ class ExamplesOnLocalAwsTest {
     static final Path HOME = Path.of(System.getProperty("java.io.tmpdir"), "drover-test-home-" + ProcessHandle.current().pid());
 
     static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();
-    static LocalAwsStack stack;
+    @RegisterExtension
+    static final LocalAwsStack stack = new LocalAwsStack();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startLocalAws() {
-        stack = new LocalAwsStack();
-    }
-
-    @AfterAll
-    static void stopLocalAws() {
-        stack.close();
-    }
 
     static CliEndToEndTest.Run drover(String... args) {
         StringWriter out = new StringWriter();

@@ -20,17 +20,32 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One local AWS (the SQS, DynamoDB and S3 emulators) for a test class, and what its end-to-end tests
  * build on it, the same way each time: worker processes, and schedulers through the service module's
- * assembly ({@link SchedulerService}), as {@code drover scheduler -rw} builds them. Start it in
- * {@code @BeforeAll}, close it in {@code @AfterAll}.
+ * assembly ({@link SchedulerService}), as {@code drover scheduler -rw} builds them. A test class holds it as
+ * {@code @RegisterExtension static final LocalAwsStack stack = new LocalAwsStack();}: the emulators start
+ * before the class's first test and stop after its last.
  */
-final class LocalAwsStack implements AutoCloseable {
+final class LocalAwsStack implements BeforeAllCallback, AfterAllCallback {
     static final Clock CLOCK = Clock.systemUTC();
 
-    final EmbeddedAws aws = new EmbeddedAws(Optional.empty());
+    /** The emulators and the AWS clients on them, from the class's start to its end. */
+    EmbeddedAws aws;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        aws = new EmbeddedAws(Optional.empty());
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        aws.close();
+    }
 
     /**
      * {@code count} worker processes of {@code threads} threads, stopping after {@code idle} without work,
@@ -84,10 +99,5 @@ final class LocalAwsStack implements AutoCloseable {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         scheduler.streamResults(jobId, out, false);
         return out.toString(StandardCharsets.UTF_8).lines().map(Json::result).toList();
-    }
-
-    @Override
-    public void close() {
-        aws.close();
     }
 }

@@ -21,28 +21,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The remote path on local AWS: worker processes, SQS, DynamoDB and S3 emulators, real failures. */
 class RemotePathTest {
     static final Accounts.Local ACCESS = Accounts.local(Clock.systemUTC());
-    static LocalAwsStack stack;
+    @RegisterExtension
+    static final LocalAwsStack stack = new LocalAwsStack();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startLocalAws() {
-        stack = new LocalAwsStack();
-    }
-
-    @AfterAll
-    static void stopLocalAws() {
-        stack.close();
-    }
 
     /** Worker processes with a short lease, so a dead worker's bundle comes back within seconds. */
     ProcessFleetLauncher workers(int count, int threads) {

@@ -27,9 +27,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,20 +39,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReplicaFailoverTest {
     static final Clock CLOCK = LocalAwsStack.CLOCK;
-    static LocalAwsStack stack;
+    @RegisterExtension
+    static final LocalAwsStack stack = new LocalAwsStack();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startLocalAws() {
-        stack = new LocalAwsStack();
-    }
-
-    @AfterAll
-    static void stopLocalAws() {
-        stack.close();
-    }
 
     /** A replica store whose heartbeats fail while {@link #cut}: the replica's DynamoDB traffic stalled. */
     static class Cuttable implements ReplicaStore {

@@ -20,9 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,20 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReplicaKillEndToEndTest {
     static final Clock CLOCK = LocalAwsStack.CLOCK;
-    static LocalAwsStack stack;
+    @RegisterExtension
+    static final LocalAwsStack stack = new LocalAwsStack();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startLocalAws() {
-        stack = new LocalAwsStack();
-    }
-
-    @AfterAll
-    static void stopLocalAws() {
-        stack.close();
-    }
 
     record Run(int code, String out, String err) {}
 

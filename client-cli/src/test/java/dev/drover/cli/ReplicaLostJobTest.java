@@ -18,9 +18,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,20 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReplicaLostJobTest {
     static final Clock CLOCK = LocalAwsStack.CLOCK;
-    static LocalAwsStack stack;
+    @RegisterExtension
+    static final LocalAwsStack stack = new LocalAwsStack();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startLocalAws() {
-        stack = new LocalAwsStack();
-    }
-
-    @AfterAll
-    static void stopLocalAws() {
-        stack.close();
-    }
 
     Scheduler replica(String name, String id) throws Exception {
         return new Scheduler(SchedulerConfig.defaults(dir.resolve(name), 4), stack.aws.backend, CLOCK).asReplica(id).start();

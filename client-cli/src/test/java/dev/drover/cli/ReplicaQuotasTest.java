@@ -25,9 +25,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,20 +36,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReplicaQuotasTest {
     static final Clock CLOCK = Clock.systemUTC();
-    static LocalAwsStack stack;
+    @RegisterExtension
+    static final LocalAwsStack stack = new LocalAwsStack();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startLocalAws() {
-        stack = new LocalAwsStack();
-    }
-
-    @AfterAll
-    static void stopLocalAws() {
-        stack.close();
-    }
 
     Scheduler replica(String name, String id, Quotas quotas) throws Exception {
         return new Scheduler(SchedulerConfig.defaults(dir.resolve(name), 8).withQuotas(quotas), stack.aws.backend, CLOCK)
