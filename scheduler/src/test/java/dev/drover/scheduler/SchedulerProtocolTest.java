@@ -139,10 +139,7 @@ class SchedulerProtocolTest {
                 Bundle b = Json.bundle(m.body());
                 ids.add(b.bundleId());
                 if (b.tasks().get(0).seq() == 1) { // task 1 is fine: its worker runs it and reports
-                    TaskResult ok = new TaskResult(jobId, 1, 2, "sleep 0", TaskStatus.SUCCEEDED, 0, "", "", false, false,
-                            "w1", 1, 2, 3, 1, null);
-                    responses.send(List.of(Json.write(new ResultBatch("w1", jobId, Usage.ZERO, 0, List.of(ok), List.of(),
-                            List.of(ResultProof.sign(b.seal(), List.of(ok), List.of()))))));
+                    reportSucceeded(b, 1);
                     requests.delete(List.of(m));
                 }
             }
@@ -202,10 +199,7 @@ class SchedulerProtocolTest {
                 Bundle b = Json.bundle(m.body());
                 ids.add(b.bundleId());
                 if (b.bundleId().contains("/")) { // alone on its worker, it runs and reports
-                    TaskResult ok = new TaskResult(jobId, 0, 1, "sleep 0", TaskStatus.SUCCEEDED, 0, "", "", false, false,
-                            "w1", 1, 2, 3, 1, null);
-                    responses.send(List.of(Json.write(new ResultBatch("w1", jobId, Usage.ZERO, 0, List.of(ok), List.of(),
-                            List.of(ResultProof.sign(b.seal(), List.of(ok), List.of()))))));
+                    reportSucceeded(b, 0);
                     requests.delete(List.of(m));
                 }
             }
@@ -240,10 +234,7 @@ class SchedulerProtocolTest {
                 Bundle b = Json.bundle(m.body());
                 ids.add(b.bundleId());
                 if (b.tasks().get(0).seq() == 1) {
-                    TaskResult ok = new TaskResult(jobId, 1, 2, "sleep 0", TaskStatus.SUCCEEDED, 0, "", "", false, false,
-                            "w1", 1, 2, 3, 1, null);
-                    responses.send(List.of(Json.write(new ResultBatch("w1", jobId, Usage.ZERO, 0, List.of(ok), List.of(),
-                            List.of(ResultProof.sign(b.seal(), List.of(ok), List.of()))))));
+                    reportSucceeded(b, 1);
                     requests.delete(List.of(m));
                 }
             }
@@ -378,5 +369,13 @@ class SchedulerProtocolTest {
         long anns = seen.stream().filter(b -> !b.jobId().equals(bobs)).mapToLong(b -> b.tasks().size()).sum();
         assertEquals(2, anns, "ann has 2 tasks out, her quota");
         assertTrue(seen.stream().anyMatch(b -> b.jobId().equals(bobs)), "bob's task went out beside hers");
+    }
+
+    /** As a worker that ran task {@code seq} of the bundle: its SUCCEEDED result, proved under the bundle's seal. */
+    private void reportSucceeded(Bundle b, long seq) {
+        TaskResult ok = new TaskResult(b.jobId(), seq, (int) seq + 1, "sleep 0", TaskStatus.SUCCEEDED, 0, "", "", false, false,
+                "w1", 1, 2, 3, 1, null);
+        responses.send(List.of(Json.write(new ResultBatch("w1", b.jobId(), Usage.ZERO, 0, List.of(ok), List.of(),
+                List.of(ResultProof.sign(b.seal(), List.of(ok), List.of()))))));
     }
 }
