@@ -111,7 +111,6 @@ final class ResultPublisher implements Runnable {
                     if (starts.due() && !publishStarts()) {
                         return;
                     }
-                    settler.retryCompletions();
                     if (stop && finished.isEmpty()) {
                         return;
                     }
@@ -125,7 +124,7 @@ final class ResultPublisher implements Runnable {
                 if (!publish(batch)) {
                     return;
                 }
-                settler.settle(batch);
+                settler.sent(batch);
                 batch.clear();
                 sending = List.of();
             } catch (InterruptedException e) {

@@ -53,6 +53,8 @@ public final class Worker {
     private final HandBack handBack;
     private final Thread poller;
     private final Thread publisherThread;
+    private final Settler settler;
+    private final Thread settlerThread;
     private final CompletableFuture<WorkerStats> exit = new CompletableFuture<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
@@ -88,6 +90,8 @@ public final class Worker {
         this.poller = daemon(new Poller(config, requests, capacity, claimer, held, idle, lifecycle, retry, events),
                 "drover-poll-" + config.workerId());
         this.publisherThread = daemon(publisher, "drover-publish-" + config.workerId());
+        this.settler = settler;
+        this.settlerThread = daemon(settler, "drover-settle-" + config.workerId());
         this.capacity = capacity;
         this.startedAt = clock.millis();
     }
@@ -103,6 +107,7 @@ public final class Worker {
     public Worker start() {
         poller.start();
         publisherThread.start();
+        settlerThread.start();
         watchers.start();
         return this;
     }
@@ -168,6 +173,13 @@ public final class Worker {
                 publisher.giveUp();
                 publisherThread.interrupt();
                 publisherThread.join(THREAD_GRACE.toMillis());
+            }
+            // what is sent is settled before the rest is handed back: a done bundle is not handed back
+            settler.stop();
+            settlerThread.join(PUBLISH_GRACE.toMillis());
+            if (settlerThread.isAlive()) {
+                settlerThread.interrupt();
+                settlerThread.join(THREAD_GRACE.toMillis());
             }
             notHandedBack.addAll(publisher.unpublished());
             notHandedBack.addAll(handBack.all(deadline - THREAD_GRACE.toNanos()));

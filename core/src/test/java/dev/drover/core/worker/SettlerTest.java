@@ -40,6 +40,22 @@ class SettlerTest {
         return run;
     }
 
+    /** Sends the batch, as the publisher does, and settles what it leaves, as the settler thread does. */
+    static void settle(Settler settler, List<Finished> batch) {
+        settler.sent(batch);
+        settler.settleSent();
+    }
+
+    @Test
+    void whatReportedIsRecordedWhenSentBeforeTheSettlementsCalls() {
+        BundleRun run = claimedRun("j:0:1", 1);
+        settler.sent(List.of(Finished.result(run, result(0))));
+        assertEquals(Set.of(0L), run.reported, "a hand-back or renewal now carries it");
+        assertTrue(held.holds(run), "not yet completed: that is the settler thread's call");
+        settler.settleSent();
+        assertFalse(held.holds(run));
+    }
+
     static TaskResult result(long seq) {
         return new TaskResult("j", seq, 1, "sleep 0", TaskStatus.SUCCEEDED, 0, "", "", false, false, "w", 0, 0, 0, 1, null);
     }
@@ -47,10 +63,10 @@ class SettlerTest {
     @Test
     void aBundleIsDoneAndDeletedOnlyOnceEveryTaskItRanHasReported() {
         BundleRun run = claimedRun("j:0:2", 2);
-        settler.settle(List.of(Finished.result(run, result(0))));
+        settle(settler, List.of(Finished.result(run, result(0))));
         assertTrue(held.holds(run), "one of two reported: still held");
         assertEquals(1, requests.depth().inFlight());
-        settler.settle(List.of(Finished.result(run, result(1))));
+        settle(settler, List.of(Finished.result(run, result(1))));
         assertFalse(held.holds(run));
         assertEquals(Set.of(0L, 1L), run.reported);
         assertEquals(1, counters.bundlesRun.get());
@@ -62,7 +78,7 @@ class SettlerTest {
     void aLostBundleIsNeitherCompletedNorDeleted() {
         BundleRun run = claimedRun("j:0:1", 1);
         run.lost = true;
-        settler.settle(List.of(Finished.result(run, result(0))));
+        settle(settler, List.of(Finished.result(run, result(0))));
         assertEquals(0, counters.bundlesRun.get());
         assertEquals(1, requests.depth().inFlight());
     }
@@ -72,7 +88,7 @@ class SettlerTest {
         BundleRun run = claimedRun("j:0:1", 1);
         requests.send(List.of("dup"));
         Message dup = requests.receive(1, Duration.ZERO, Duration.ofSeconds(30)).get(0);
-        settler.settle(List.of(Finished.duplicate(dup), Finished.skipped(run)));
+        settle(settler, List.of(Finished.duplicate(dup), Finished.skipped(run)));
         assertEquals(0, requests.depth().inFlight() + requests.depth().visible());
     }
 
@@ -89,11 +105,11 @@ class SettlerTest {
                 });
         Settler settler = new Settler(config, requests, flaky, clock, held, counters);
         BundleRun run = claimedRun("j:0:1", 1);
-        settler.settle(List.of(Finished.result(run, result(0))));
+        settle(settler, List.of(Finished.result(run, result(0))));
         assertTrue(held.holds(run), "still held: renewed, so no other worker re-runs its reported task");
         assertEquals(1, requests.depth().inFlight(), "its message is not deleted");
         Thread.sleep(1100);
-        settler.retryCompletions();
+        settler.settleSent();
         assertFalse(held.holds(run));
         assertEquals(0, requests.depth().inFlight() + requests.depth().visible());
         assertInstanceOf(ClaimOutcome.Done.class, claims.claim("j:0:1", "other", clock.instant(), Duration.ofSeconds(30)));
