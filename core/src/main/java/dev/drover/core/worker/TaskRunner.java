@@ -74,21 +74,22 @@ final class TaskRunner {
 
     /** Runs one task; the future completes when its slot is free for the next (at once for a task that does not run). */
     private CompletableFuture<?> runTask(BundleRun run, Task task) {
+        long begun = capacity.begin();
         CompletableFuture<TaskResult> result;
         try {
             if (lifecycle.stopping() || run.lost) {
-                ended();
+                ended(begun);
                 return NOT_RUN; // handed back: not settled, so the claim's successor runs it
             }
             if (run.cancelled) {
                 publisher.add(Finished.skipped(run));
-                ended();
+                ended(begun);
                 return NOT_RUN;
             }
             result = execute(run, task);
         } catch (RuntimeException e) {
             log.error("task {} crashed the executor", Task.id(run.jobId(), task.seq()), e);
-            ended();
+            ended(begun);
             return NOT_RUN;
         }
         // a thread and its capacity are free for the next task while the outputs upload (the uploads' own
@@ -98,7 +99,7 @@ final class TaskRunner {
         uploading.add(result);
         boolean endsWithResult = threadless || result.isDone();
         if (!endsWithResult) {
-            ended();
+            ended(begun);
         }
         return result.whenComplete((r, e) -> {
             try {
@@ -111,7 +112,7 @@ final class TaskRunner {
             } finally {
                 uploading.remove(result);
                 if (endsWithResult) {
-                    ended();
+                    ended(begun);
                 } else if (capacity.isEmpty()) {
                     publisher.tasksEnded(); // the last task's result: it must not wait out the linger
                 }
@@ -119,9 +120,9 @@ final class TaskRunner {
         });
     }
 
-    private void ended() {
+    private void ended(long begun) {
         idle.busy();
-        if (capacity.release()) {
+        if (capacity.release(begun)) {
             publisher.tasksEnded();
         }
     }

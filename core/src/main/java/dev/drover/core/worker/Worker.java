@@ -67,7 +67,7 @@ public final class Worker {
         HeldBundles held = new HeldBundles();
         RetryPolicy retry = RetryPolicy.DEFAULT;
         TaskTimes times = new TaskTimes();
-        Capacity capacity = new Capacity(config.threads(), config.fetchAhead(), times);
+        Capacity capacity = new Capacity(config.threads(), config.fetchAhead(), times, clock);
         IdleTimer idle = new IdleTimer(config.idleTimeout(), clock);
         Settler settler = new Settler(config, requests, claims, clock, held, counters);
         this.publisher = new ResultPublisher(config, responses, settler, held, capacity, times, usageMeter, counters, retry,
