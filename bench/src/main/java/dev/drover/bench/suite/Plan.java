@@ -43,7 +43,8 @@ record Plan(String name, int throughputTasks, List<Integer> throughputWorkers, i
 
     static Plan quick() {
         return new Plan("quick", 10_000, SOME_WORKERS, 3,
-                List.of(new Efficiency(10, 100, SOME_WORKERS), new Efficiency(1000, 10, SOME_WORKERS)),
+                List.of(new Efficiency(10, 100, SOME_WORKERS), new Efficiency(10, 1000, List.of(16)),
+                        new Efficiency(1000, 10, SOME_WORKERS)),
                 10_000, 5_000, 16, 10_000, 100, 4, 4, false);
     }
 
