@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 final class Settler implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Settler.class);
     private static final long RETRY_NANOS = 1_000_000_000L;
-    /** How long the loop waits for work at most, so completions to retry and a stop are seen soon. */
+    /** How long the loop waits for work at most while a completion waits to be retried. */
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final WorkerConfig config;
@@ -77,13 +77,16 @@ final class Settler implements Runnable {
     /** Settles what was sent so far, then ends the loop. */
     void stop() {
         stop = true;
+        pending.add(new Settlement(List.of(), List.of())); // wakes the loop
     }
 
     @Override
     public void run() {
         try {
             while (!stop) {
-                Settlement next = pending.poll(POLL_NANOS, TimeUnit.NANOSECONDS);
+                // blocks until a batch comes unless a completion waits to be retried: a thousand simulated
+                // workers in one JVM would otherwise wake ten thousand times a second for nothing
+                Settlement next = uncompleted.isEmpty() ? pending.take() : pending.poll(POLL_NANOS, TimeUnit.NANOSECONDS);
                 if (next != null) {
                     settle(next);
                 }
