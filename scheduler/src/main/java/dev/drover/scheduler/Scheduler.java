@@ -100,16 +100,16 @@ public final class Scheduler implements Engine, AutoCloseable {
             }
         });
         this.restorer = new Restorer(backend, config, clock, persistence, jobs, dispatcher, jobWaits);
+        this.submissions = new Submissions(new Intake(config.dataDir(), clock), files, backend, config.quotas(), persistence,
+                jobs, jobWaits, dispatcher, clock, this::status);
         List<ResultCollector> collectors = new ArrayList<>();
-        PassOn passOn = new PassOn(backend.responses(), jobs.byId()::containsKey, restorer::replica, clock);
+        PassOn passOn = new PassOn(backend.responses(), jobs.byId()::containsKey, restorer::replica, submissions::acrossReplicas, clock);
         for (int i = 0; i < config.collectorThreads(); i++) {
             collectors.add(ResultCollector.responses(backend, results::collect, resultGate, passOn));
         }
         backend.deadLetters().ifPresent(dlq -> collectors.add(
                 ResultCollector.deadLetters(dlq, backend, results::collect, clock, isolation)));
         this.threads = new SchedulerThreads(dispatcher, collectors);
-        this.submissions = new Submissions(new Intake(config.dataDir(), clock), files, backend, config.quotas(), persistence,
-                jobs, jobWaits, dispatcher, clock, this::status);
         this.canceller = new Canceller(backend, clock, results, jobWaits, jobs);
         this.lostWork = new LostWorkWatch(backend.requests(), backend.responses(), jobs::live, dispatcher,
                 config.lostAfter(), clock);

@@ -9,6 +9,7 @@ import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStart;
 import dev.drover.core.port.Message;
 import dev.drover.core.port.MessageQueue;
+import dev.drover.scheduler.model.AcrossReplicas;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,16 +46,20 @@ public final class PassOn {
     private final MessageQueue responses;
     private final Predicate<String> knownJob;
     private final BooleanSupplier replicas;
+    private final Supplier<AcrossReplicas> across;
     private final Clock clock;
 
     /**
      * @param knownJob whether this scheduler holds the job
      * @param replicas whether it is one replica of several (read at each use: it becomes one after its start-up)
+     * @param across what the other replicas hold, among it whether one of them owns a job (read at each use, as {@code replicas})
      */
-    public PassOn(MessageQueue responses, Predicate<String> knownJob, BooleanSupplier replicas, Clock clock) {
+    public PassOn(MessageQueue responses, Predicate<String> knownJob, BooleanSupplier replicas, Supplier<AcrossReplicas> across,
+                  Clock clock) {
         this.responses = responses;
         this.knownJob = job -> job != null && knownJob.test(job);
         this.replicas = replicas;
+        this.across = across;
         this.clock = clock;
     }
 
@@ -110,18 +116,27 @@ public final class PassOn {
         byJob.forEach((job, n) -> log.warn("{} results for unknown job {} dropped", n, job));
     }
 
-    /** What to do with a message none of whose jobs this scheduler holds. */
-    public enum NotMine { HIDE, RENEWED, DROP }
+    /**
+     * What to do with a message none of whose jobs this scheduler holds: make it visible again at once (its
+     * owner is alive, and its collectors are waiting for it), hide it a while (no live owner yet), or the
+     * caller deletes it, sent anew or dropped.
+     */
+    public enum NotMine { RETURN, HIDE, RENEWED, DROP }
 
     /**
-     * A message of other jobs only: hidden briefly for their owner, unless a replica has seen it
-     * {@value #RENEW_AT} times, when it is sent again as new, as it came (the caller deletes the original),
-     * or dropped if its newest result or start is older than {@link #GIVE_UP}. Its route says both, so
-     * the message need not be decoded: {@code m} may be as it travels, compressed or offloaded.
+     * A message of other jobs only: left for their owner (at once if another live replica owns one of
+     * them, else after a brief hide), unless a replica has seen it {@value #RENEW_AT} times, when it is
+     * sent again as new, as it came (the caller deletes the original), or dropped if its newest result or
+     * start is older than {@link #GIVE_UP}. Its route says all this, so the message need not be decoded:
+     * {@code m} may be as it travels, compressed or offloaded.
      */
     public NotMine notMine(Message m, Route route) {
-        if (!replicas.getAsBoolean() || m.receiveCount() < RENEW_AT) {
+        if (!replicas.getAsBoolean()) {
             return NotMine.HIDE;
+        }
+        if (m.receiveCount() < RENEW_AT) {
+            AcrossReplicas others = across.get();
+            return route.jobs().stream().anyMatch(others::ownerAlive) ? NotMine.RETURN : NotMine.HIDE;
         }
         if (route.newest() < clock.millis() - GIVE_UP.toMillis()) {
             log.warn("message {}: results and starts of jobs {} that no replica has held for {} dropped", m.id(),

@@ -37,9 +37,10 @@ public final class ResultCollector implements Runnable {
     /** Handling a receive takes milliseconds; a collector that died holding messages gives them back this soon. */
     private static final Duration VISIBILITY = Duration.ofSeconds(15);
     /**
-     * A batch of another scheduler's job is left for it: hidden briefly, so this one does not spin on it.
-     * Short, as scheduler replicas share the response queue: a replica that has just taken a dead one's
-     * job gets back, within this, the results it turned away a moment before.
+     * A batch of a job no live replica owns is left for its next owner: hidden briefly, so this one does not
+     * spin on it. Short, as scheduler replicas share the response queue: a replica that has just taken a
+     * dead one's job gets back, within this, the results it turned away a moment before. (A live owner's
+     * batch is made visible again at once: {@link PassOn#notMine}.)
      */
     private static final Duration NOT_MINE = Duration.ofSeconds(1);
     /** How long the scheduler holds a dead-lettered bundle's claim while it reports its tasks. */
@@ -110,6 +111,15 @@ public final class ResultCollector implements Runnable {
         }, sink, backend, null);
     }
 
+    /** Sorts a message of other jobs only by what {@link PassOn#notMine} said: visible now, hidden, or deleted. */
+    private static void leave(PassOn.NotMine what, Message m, List<Message> done, List<Message> notMine, List<Message> forOwner) {
+        switch (what) {
+            case RETURN -> forOwner.add(m);
+            case HIDE -> notMine.add(m);
+            case RENEWED, DROP -> done.add(m);
+        }
+    }
+
     public void stop() {
         running = false;
     }
@@ -128,16 +138,13 @@ public final class ResultCollector implements Runnable {
                 }
                 List<Message> done = new ArrayList<>(messages.size());
                 List<Message> notMine = new ArrayList<>();
+                List<Message> forOwner = new ArrayList<>();
                 Consumer<Usage> charge = u -> { };
                 for (Message raw : messages) {
                     Optional<Route> route = passOn == null ? Optional.empty() : Route.read(raw.body());
                     if (route.isPresent() && !passOn.decodes(route.get())) {
                         // other replicas' jobs only: left for them unread (a renewal sends the body as it came)
-                        if (passOn.notMine(raw, route.get()) == PassOn.NotMine.HIDE) {
-                            notMine.add(raw);
-                        } else {
-                            done.add(raw);
-                        }
+                        leave(passOn.notMine(raw, route.get()), raw, done, notMine, forOwner);
                         continue;
                     }
                     // an offloaded body's fetch is charged with the receive, as when receive restored it
@@ -147,11 +154,12 @@ public final class ResultCollector implements Runnable {
                         PassOn.Split split = passOn == null ? new PassOn.Split(batch, null) : passOn.split(batch);
                         Optional<Consumer<Usage>> c = split.mine() == null ? Optional.empty() : sink.accept(m.id(), split.mine());
                         if (c.isEmpty()) {
-                            if (split.mine() != null || passOn == null
-                                    || passOn.notMine(m, Route.of(batch)) == PassOn.NotMine.HIDE) {
+                            if (split.mine() != null || passOn == null) {
                                 notMine.add(m);
-                                continue;
+                            } else {
+                                leave(passOn.notMine(m, Route.of(batch)), m, done, notMine, forOwner);
                             }
+                            continue;
                         } else {
                             if (split.others() != null) {
                                 passOn.othersOf(m.id(), split.others()); // sent before the original is deleted
@@ -171,6 +179,9 @@ public final class ResultCollector implements Runnable {
                     queue.delete(done);
                     if (!notMine.isEmpty()) {
                         queue.changeVisibility(notMine, NOT_MINE);
+                    }
+                    if (!forOwner.isEmpty()) {
+                        queue.changeVisibility(forOwner, Duration.ZERO);
                     }
                     return null;
                 });

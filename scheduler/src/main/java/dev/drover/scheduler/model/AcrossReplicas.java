@@ -30,6 +30,11 @@ public interface AcrossReplicas {
         public Optional<ReplicaStore.Ec2Share> ec2() {
             return Optional.empty();
         }
+
+        @Override
+        public boolean ownerAlive(String jobId) {
+            return false;
+        }
     };
 
     /** The user's tasks and spend at the other live replicas, as of their last beats. */
@@ -43,4 +48,10 @@ public interface AcrossReplicas {
      * among this replica's jobs, so the fleet is counted once over all replicas. Empty alone.
      */
     Optional<ReplicaStore.Ec2Share> ec2();
+
+    /**
+     * Whether another live replica owns the job (as the job store said at most a second ago): a collector
+     * that receives its results leaves them visible for the owner's collectors instead of hiding them.
+     */
+    boolean ownerAlive(String jobId);
 }

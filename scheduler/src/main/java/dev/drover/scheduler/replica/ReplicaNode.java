@@ -43,7 +43,7 @@ public final class ReplicaNode implements AutoCloseable {
     private final String id;
     private final ReplicaTiming timing;
     private final Clock clock;
-    private final SharedStandings shared = new SharedStandings();
+    private final SharedStandings shared;
     private final OwnLease own;
     private final Membership members;
     private final FleetLease fleet;
@@ -61,8 +61,9 @@ public final class ReplicaNode implements AutoCloseable {
         this.id = id;
         this.timing = timing;
         this.clock = clock;
-        this.own = new OwnLease(store, scheduler, id, address, timing, clock, shared);
         this.members = new Membership(id, timing);
+        this.shared = new SharedStandings(new LiveOwners(store, id, members::live, clock));
+        this.own = new OwnLease(store, scheduler, id, address, timing, clock, shared);
         this.fleet = new FleetLease(store, id);
         this.takeovers = new Takeovers(store, scheduler, id, timing, clock);
     }

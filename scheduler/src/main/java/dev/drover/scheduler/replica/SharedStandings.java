@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Per-user standings shared through the heartbeats: each beat carries this replica's (tasks held and
@@ -22,6 +23,7 @@ import java.util.Optional;
  * ({@link FleetCostShares}). Written on the heartbeat thread; read from any.
  */
 final class SharedStandings implements AcrossReplicas {
+    private final Predicate<String> ownerAlive;
     private final RunningClaims claims = new RunningClaims();
     private final FleetCostShares fleet = new FleetCostShares();
     private volatile Map<String, Elsewhere> elsewhere = Map.of();
@@ -29,6 +31,16 @@ final class SharedStandings implements AcrossReplicas {
     private Map<String, RunningClaims.Own> own = Map.of();
     private Map<String, Long> written;
     private Map<String, ReplicaStore.Ec2Share> given = Map.of();
+
+    /** @param ownerAlive whether another live replica owns a job ({@link LiveOwners}) */
+    SharedStandings(Predicate<String> ownerAlive) {
+        this.ownerAlive = ownerAlive;
+    }
+
+    @Override
+    public boolean ownerAlive(String jobId) {
+        return ownerAlive.test(jobId);
+    }
 
     @Override
     public Elsewhere elsewhere(String user) {

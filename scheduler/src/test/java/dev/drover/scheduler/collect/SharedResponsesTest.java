@@ -175,6 +175,65 @@ class SharedResponsesTest {
     }
 
     @Test
+    void aMessageOfAJobALiveReplicaOwnsIsLeftVisibleAtOnceAndOneOfAJobWithNoLiveOwnerIsHidden() throws Exception {
+        List<Duration> hides = new java.util.concurrent.CopyOnWriteArrayList<>();
+        MessageQueue recording = new dev.drover.core.queue.ForwardingMessageQueue(responses) {
+            @Override
+            public void changeVisibility(List<Message> messages, Duration visibility) {
+                hides.add(visibility);
+                super.changeVisibility(messages, visibility);
+            }
+        };
+        Scheduler a = start("a", "r-aaaa", recording);
+        a.acrossReplicas(ownerAliveOf("j-live"));
+        responses.send(List.of(Json.routed(strayBatch("j-live"))));
+        await(() -> !hides.isEmpty(), "A turns the live owner's message away");
+        assertEquals(Duration.ZERO, hides.get(0), "visible again at once, for the owner's collectors: " + hides);
+        open.remove(a);
+        a.close();
+        hides.clear();
+        Scheduler again = start("a2", "r-aaaa", recording);
+        again.acrossReplicas(ownerAliveOf("j-live"));
+        responses.receive(10, Duration.ZERO, Duration.ofMinutes(5)).forEach(m -> responses.delete(List.of(m)));
+        responses.send(List.of(Json.routed(strayBatch("j-orphan"))));
+        await(() -> !hides.isEmpty(), "A turns the orphan's message away");
+        assertEquals(Duration.ofSeconds(1), hides.get(0), "no live owner: hidden, so it does not go round unread");
+    }
+
+    /** What the other replicas hold: nothing, but {@code job} is owned by a live one. */
+    static dev.drover.scheduler.model.AcrossReplicas ownerAliveOf(String job) {
+        dev.drover.scheduler.model.AcrossReplicas none = dev.drover.scheduler.model.AcrossReplicas.NONE;
+        return new dev.drover.scheduler.model.AcrossReplicas() {
+            @Override
+            public Elsewhere elsewhere(String user) {
+                return none.elsewhere(user);
+            }
+
+            @Override
+            public long runningCap(String user, long quota) {
+                return none.runningCap(user, quota);
+            }
+
+            @Override
+            public Optional<dev.drover.core.port.ReplicaStore.Ec2Share> ec2() {
+                return none.ec2();
+            }
+
+            @Override
+            public boolean ownerAlive(String jobId) {
+                return jobId.equals(job);
+            }
+        };
+    }
+
+    /** A message of one result of {@code job}, which the scheduler reading it does not hold. */
+    static ResultBatch strayBatch(String job) {
+        TaskResult r = new TaskResult(job, 0, 1, "echo x", TaskStatus.SUCCEEDED, 0, "x\n", "", false, false, "w1", 1, 2,
+                System.currentTimeMillis(), 1, null);
+        return new ResultBatch("w1", job, Usage.ZERO, 0, List.of(r), List.of(), List.of());
+    }
+
+    @Test
     void aSingleSchedulerDropsAnUnknownJobsPartAndRecordsItsOwn() throws Exception {
         Scheduler s = start("s", null);
         String mine = submit(s);
