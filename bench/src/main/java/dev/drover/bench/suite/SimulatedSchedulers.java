@@ -38,11 +38,7 @@ final class SimulatedSchedulers implements AutoCloseable {
      * @param submittedAtMillis epoch millis just before the first submit call
      * @param intakeCpuNanos    the submitting thread's CPU time in the submit calls
      */
-    record Run(List<JobView> jobs, List<Integer> owners, double wallSeconds, long submittedAtMillis, long intakeCpuNanos) {
-        long tasks() {
-            return jobs.stream().mapToLong(JobView::total).sum();
-        }
-    }
+    record Run(List<JobView> jobs, List<Integer> owners, double wallSeconds, long submittedAtMillis, long intakeCpuNanos) {}
 
     private final SimulatedTarget target;
     private final List<SchedulerService> services = new ArrayList<>();
@@ -109,10 +105,6 @@ final class SimulatedSchedulers implements AutoCloseable {
     /** The replicas' thread groups, in their order. */
     List<ThreadGroup> groups() {
         return List.copyOf(groups);
-    }
-
-    int size() {
-        return services.size();
     }
 
     Scheduler scheduler(int i) {
