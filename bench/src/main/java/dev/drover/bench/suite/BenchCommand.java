@@ -165,6 +165,10 @@ public final class BenchCommand implements Callable<Integer> {
             command.addAll(List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));
             return new ProcessBuilder(command).inheritIO().start().waitFor();
         }
+        if (scale.replicas < 1) {
+            err.println("drover: --scale-replicas needs at least 1");
+            return 2;
+        }
         Path work = Files.createTempDirectory("drover-bench-scale-");
         ScaleBench bench = new ScaleBench(work, err);
         List<String> failures = new ArrayList<>();
@@ -179,7 +183,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             for (int w : scale.workers) {
                 try {
-                    bench.simulatedFleet(w, 5, 1000);
+                    bench.simulatedFleet(w, 5, 1000, scale.replicas);
                 } catch (Exception e) {
                     failures.add("simulated fleet of " + w + ": " + e);
                     err.println("simulated fleet FAILED: " + e);

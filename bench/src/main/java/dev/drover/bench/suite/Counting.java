@@ -139,48 +139,63 @@ final class Counting {
         }
     }
 
+    /** DynamoDB-like calls of a claim store, as the meter counts them and by kind ("worker.claims.claim", ...). */
     static final class Claims implements ClaimStore {
         private final ClaimStore inner;
         private final Meter meter;
+        private final ByCall byCall;
+        private final String name;
 
         Claims(ClaimStore inner, Meter meter) {
+            this(inner, meter, new ByCall(), "claims");
+        }
+
+        Claims(ClaimStore inner, Meter meter, ByCall byCall, String name) {
             this.inner = inner;
             this.meter = meter;
+            this.byCall = byCall;
+            this.name = name;
+        }
+
+        private void write(String kind) {
+            meter.add(0, 1, 0);
+            byCall.add(name + "." + kind, 1);
         }
 
         @Override
         public ClaimOutcome claim(String bundleId, String owner, Instant now, Duration lease) {
-            meter.add(0, 1, 0);
+            write("claim");
             return inner.claim(bundleId, owner, now, lease);
         }
 
         @Override
         public boolean renew(String bundleId, String owner, Instant now, Duration lease, Set<Long> reported) {
-            meter.add(0, 1, 0);
+            write("renew");
             return inner.renew(bundleId, owner, now, lease, reported);
         }
 
         @Override
         public boolean complete(String bundleId, String owner, Instant now) {
-            meter.add(0, 1, 0);
+            write("complete");
             return inner.complete(bundleId, owner, now);
         }
 
         @Override
         public void release(String bundleId, String owner, Instant now, Set<Long> reported) {
-            meter.add(0, 1, 0);
+            write("release");
             inner.release(bundleId, owner, now, reported);
         }
 
         @Override
         public void cancelJob(String jobId, Instant now) {
-            meter.add(0, 1, 0);
+            write("cancelJob");
             inner.cancelJob(jobId, now);
         }
 
         @Override
         public boolean isCancelled(String jobId) {
             meter.add(0, 0, 1);
+            byCall.add(name + ".isCancelled", 1);
             return inner.isCancelled(jobId);
         }
     }

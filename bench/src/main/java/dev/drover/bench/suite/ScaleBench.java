@@ -20,8 +20,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.Locale;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -34,7 +36,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *       keeps in DynamoDB (its record and result chunks) and S3 (its workload) per task;</li>
  *   <li>a simulated fleet of W workers × 16 threads on counted in-memory adapters, workers in this
  *       JVM, running 1 s tasks: efficiency, the scheduler's CPU per task, and the task rate at which
- *       that CPU would fill one core (where one scheduler stops keeping up).</li>
+ *       that CPU would fill one core (where one scheduler stops keeping up); with N replicas
+ *       ({@code --scale-replicas}), N schedulers in this JVM, one job each: each one's CPU and tasks.</li>
  * </ul>
  */
 final class ScaleBench {
@@ -110,25 +113,33 @@ final class ScaleBench {
         }
     }
 
-    /** {@code workers × 16} threads of simulated workers, each thread running {@code perThread × sleep taskMillis}. */
-    void simulatedFleet(int workers, int perThread, int taskMillis) throws Exception {
-        int threads = 16;
+    /**
+     * {@code workers × 16} threads of simulated workers, each thread running {@code perThread × sleep taskMillis},
+     * under one scheduler or {@code replicas} scheduler replicas in this JVM (one job a replica).
+     */
+    void simulatedFleet(int workers, int perThread, int taskMillis, int replicas) throws Exception {
+        simulatedFleet(workers, 16, perThread, taskMillis, replicas);
+    }
+
+    /** The same with {@code threads} a worker (the bench's own test runs a tiny fleet). */
+    void simulatedFleet(int workers, int threads, int perThread, int taskMillis, int replicas) throws Exception {
         int tasks = workers * threads * perThread;
-        log.printf("scale: simulated fleet of %d workers × %d threads, %,d × sleep %d%n", workers, threads, tasks, taskMillis);
+        log.printf("scale: simulated fleet of %d workers × %d threads, %,d × sleep %d, %d scheduler%s%n", workers, threads, tasks,
+                taskMillis, replicas, replicas == 1 ? "" : " replicas");
         log.flush();
         try (SimulatedTarget target = new SimulatedTarget(clock, true);
              RemoteTarget.Launcher fleet = target.launcher(threads, "600s", dir.resolve("sim"));
-             SchedulerService service = SchedulerService.start(ServiceOptions.of(dir.resolve("sim-scheduler-" + workers), clock,
-                     new ServiceOptions.Remote(target.backend(), workers * threads)))) {
-            Scheduler scheduler = service.scheduler();
+             SimulatedSchedulers schedulers = SimulatedSchedulers.start(target, replicas, dir.resolve("sim-scheduler-" + workers),
+                     workers * threads, clock)) {
             fleet.launch(workers);
-            Workloads.run(scheduler, Workloads.sleeps(workers * threads, 0), "warm-up", 300);
+            schedulers.run(workers * threads, 0, "warm-up", 300);
             Map<String, Long> callsBefore = target.callsByKind();
+            Map<String, Long> tablesBefore = target.tableCallsByKind();
             Map<String, Double> processBefore = ProcessCpu.now();
-            SchedulerCpu cpu = SchedulerCpu.start();
-            Workloads.Timed t;
+            SchedulerCpu cpu = SchedulerCpu.start(schedulers.groups());
+            SimulatedSchedulers.Run t;
             try {
-                t = Workloads.run(scheduler, Workloads.sleeps(tasks, taskMillis), "fleet", perThread * taskMillis / 1000.0 * 5 + 300);
+                t = schedulers.run(tasks, taskMillis, "fleet", perThread * taskMillis / 1000.0 * 5 + 300);
             } finally {
                 cpu.close();
             }
@@ -137,41 +148,79 @@ final class ScaleBench {
             Map<String, Double> process = ProcessCpu.since(processBefore);
             long nanos = used.values().stream().mapToLong(Long::longValue).sum();
             double micros = nanos / 1000.0 / tasks;
-            String k = "fleet" + workers + "x" + threads;
+            String k = "fleet" + workers + "x" + threads + (replicas == 1 ? "" : "r" + replicas);
             used.forEach((stage, n) -> figures.put(k + Row.Keys.cpuMicrosPerTask(stage).substring(3), round(n / 1000.0 / tasks)));
             figures.put(k + "Tasks", tasks);
             figures.put(k + "Efficiency", round(perThread * taskMillis / 1000.0 / t.wallSeconds()));
             figures.put(k + "WallSeconds", round(t.wallSeconds()));
             figures.put(k + "SchedulerCpuMicrosPerTask", round(micros));
             figures.put(k + "OneCoreTasksPerSecond", round(1e6 / micros));
-            figures.put(k + "SqsRequestsPerTask", round((double) t.view().sqsRequests() / tasks));
+            if (replicas > 1) {
+                perReplica(k, t, cpu.replicaNanos());
+            }
+            figures.put(k + "SqsRequestsPerTask", round((double) t.jobs().stream().mapToLong(JobView::sqsRequests).sum() / tasks));
+            figures.put(k + "DynamoWritesPerTask", round((double) t.jobs().stream().mapToLong(JobView::dynamoWrites).sum() / tasks));
             // what the simulation itself cost (its workers' threads), the whole JVM (GC and JIT too), and how
             // busy the machine was (all its processes): the fleet shares the JVM and the cores with the scheduler
             figures.put(k + "FleetCpuMicrosPerTask", round(cpu.fleetNanos() / 1000.0 / tasks));
             figures.put(k + "JvmCpuMicrosPerTask", round(process.getOrDefault("scheduler (bench JVM)", 0.0) * 1e6 / tasks));
             figures.put(k + "MachineBusyCores", round(process.getOrDefault(ProcessCpu.MACHINE, 0.0) / t.wallSeconds()));
             figures.put(k + "LoadAverage", round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
-            phases(k, scheduler, t, perThread * taskMillis / 1000.0);
-            // by who made them, queue and kind, over the whole fleet (idle polls included), not only the job's
+            phases(k, schedulers, t, perThread * taskMillis / 1000.0);
+            // by who made them, queue or store and kind, over the whole fleet (idle polls included), not only the jobs'
             target.callsByKind().forEach((kind, n) -> figures.put(k + "Sqs." + kind + "PerTask",
                     round((double) (n - callsBefore.getOrDefault(kind, 0L)) / tasks)));
+            Map<String, Long> tables = target.tableCallsByKind();
+            figures.put(k + "DynamoCallsPerTask", round((double) tables.entrySet().stream()
+                    .mapToLong(e -> e.getValue() - tablesBefore.getOrDefault(e.getKey(), 0L)).sum() / tasks));
+            tables.forEach((kind, n) -> figures.put(k + "Dynamo." + kind + "PerTask",
+                    round((double) (n - tablesBefore.getOrDefault(kind, 0L)) / tasks)));
+            log.printf("scale: %s efficiency %.3f, scheduler CPU %.1f µs a task%s%n", k, perThread * taskMillis / 1000.0 / t.wallSeconds(),
+                    micros, replicas == 1 ? "" : " (each replica's per task it owned: " + ownCpu(k, replicas) + ")");
+            log.flush();
         }
+    }
+
+    /** Each replica's tasks (of the jobs it owned at their end), and its scheduler CPU a task it owned. */
+    private void perReplica(String k, SimulatedSchedulers.Run t, long[] nanos) {
+        double slowest = 0;
+        for (int i = 0; i < nanos.length; i++) {
+            int r = i;
+            long owned = IntStream.range(0, t.jobs().size()).filter(j -> t.owners().get(j) == r)
+                    .mapToLong(j -> t.jobs().get(j).total()).sum();
+            double micros = owned == 0 ? 0 : nanos[i] / 1000.0 / owned;
+            slowest = Math.max(slowest, micros);
+            figures.put(k + "Replica" + (i + 1) + "Tasks", owned);
+            figures.put(k + "Replica" + (i + 1) + "SchedulerCpuMicrosPerTask", round(micros));
+        }
+        // a core a replica (a host each): the replica with the most CPU a task fills its core first
+        figures.put(k + "CoreAReplicaTasksPerSecond", slowest == 0 ? 0 : round(nanos.length * 1e6 / slowest));
+    }
+
+    private String ownCpu(String k, int replicas) {
+        List<String> each = new ArrayList<>();
+        for (int i = 1; i <= replicas; i++) {
+            each.add(figures.get(k + "Replica" + i + "SchedulerCpuMicrosPerTask") + " µs × " + figures.get(k + "Replica" + i + "Tasks"));
+        }
+        return String.join(", ", each);
     }
 
     /**
      * Where the fleet's wall time beyond the ideal went: submit call to the first start, the gaps
      * between a thread's tasks (last end - first start - ideal) and last end to the last result.
      */
-    private void phases(String k, Scheduler scheduler, Workloads.Timed t, double idealSeconds) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        scheduler.streamResults(t.view().jobId(), out, false);
+    private void phases(String k, SimulatedSchedulers schedulers, SimulatedSchedulers.Run t, double idealSeconds) throws IOException {
         long firstStarted = Long.MAX_VALUE;
         long lastFinished = Long.MIN_VALUE;
-        for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
-            if (!line.isBlank()) {
-                TaskResult r = Json.result(line);
-                firstStarted = Math.min(firstStarted, r.startedAt());
-                lastFinished = Math.max(lastFinished, r.finishedAt());
+        for (int i = 0; i < t.jobs().size(); i++) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            schedulers.scheduler(i).streamResults(t.jobs().get(i).jobId(), out, false);
+            for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+                if (!line.isBlank()) {
+                    TaskResult r = Json.result(line);
+                    firstStarted = Math.min(firstStarted, r.startedAt());
+                    lastFinished = Math.max(lastFinished, r.finishedAt());
+                }
             }
         }
         double base = t.submittedAtMillis();

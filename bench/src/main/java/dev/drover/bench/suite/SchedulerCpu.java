@@ -15,7 +15,8 @@ import java.util.Map;
  * other), with the submitting thread's CPU for the submit call as intake. Within the dispatcher
  * and the collectors, a sampler (every {@link #SAMPLE_MILLIS} ms) splits the thread's CPU by the
  * share of its running samples whose stack holds each stage's class; a sample waiting in a socket
- * read is not running and is left out.
+ * read is not running and is left out. With several scheduler replicas in this JVM (their threads named
+ * alike), each replica's CPU is told apart by the thread group its threads were started in.
  */
 final class SchedulerCpu implements AutoCloseable {
     enum Stage { INTAKE, PLAN, SEAL, SEND, COLLECT, RECORD, SERVE, OTHER }
@@ -30,15 +31,25 @@ final class SchedulerCpu implements AutoCloseable {
     private long intakeNanos;
     /** CPU of the threads of workers in this JVM (a simulated fleet's), set by {@link #stop()}. */
     private long fleetNanos;
+    /** The replicas' thread groups, and the scheduler CPU of each ({@link #stop()}), in their order. */
+    private final List<ThreadGroup> replicas;
+    private final long[] replicaNanos;
 
-    private SchedulerCpu() {
+    private SchedulerCpu(List<ThreadGroup> replicas) {
+        this.replicas = List.copyOf(replicas);
+        this.replicaNanos = new long[replicas.size()];
         sampler = new Thread(this::sample, "drover-bench-sampler");
         sampler.setDaemon(true);
         sampler.start();
     }
 
     static SchedulerCpu start() {
-        return new SchedulerCpu();
+        return new SchedulerCpu(List.of());
+    }
+
+    /** The same, also splitting the scheduler's CPU by replica: the thread group each one's threads started in. */
+    static SchedulerCpu start(List<ThreadGroup> replicas) {
+        return new SchedulerCpu(replicas);
     }
 
     /** Adds the submit call's CPU (the submitting thread's, measured around the call). */
@@ -63,6 +74,7 @@ final class SchedulerCpu implements AutoCloseable {
         cpu.put(Stage.INTAKE, intakeNanos);
         long dispatcher = 0;
         long collectors = 0;
+        Map<Long, Integer> replicaOf = replicaOfThread();
         for (long id : after.keySet()) {
             ThreadInfo info = THREADS.getThreadInfo(id);
             if (info == null) {
@@ -75,6 +87,10 @@ final class SchedulerCpu implements AutoCloseable {
             }
             if (name.startsWith("drover-bench") || !schedulers(name)) {
                 continue;
+            }
+            Integer replica = replicaOf.get(id);
+            if (replica != null) {
+                replicaNanos[replica] += used;
             }
             if (name.equals("drover-dispatcher")) {
                 dispatcher += used;
@@ -89,6 +105,27 @@ final class SchedulerCpu implements AutoCloseable {
         split(cpu, dispatcher, Stage.PLAN, Stage.SEAL, Stage.SEND);
         split(cpu, collectors, Stage.COLLECT, Stage.RECORD);
         return cpu;
+    }
+
+    /**
+     * Scheduler CPU nanoseconds of each replica since the start, in the order of the groups given (set by
+     * {@link #stop()}); a scheduler thread in none of them (there should be none) is in the stages' total only.
+     */
+    long[] replicaNanos() {
+        return replicaNanos.clone();
+    }
+
+    /** Thread id to the index of the replica whose group holds the thread. */
+    private Map<Long, Integer> replicaOfThread() {
+        Map<Long, Integer> of = new HashMap<>();
+        for (int i = 0; i < replicas.size(); i++) {
+            Thread[] threads = new Thread[replicas.get(i).activeCount() + 64];
+            int n = replicas.get(i).enumerate(threads, true);
+            for (int t = 0; t < n; t++) {
+                of.put(threads[t].getId(), i);
+            }
+        }
+        return of;
     }
 
     /** CPU nanoseconds the threads of workers in this JVM took since {@link #start()} (those alive at {@link #stop()}). */

@@ -5,11 +5,14 @@ import dev.drover.core.Usage;
 import dev.drover.core.exec.Executors;
 import dev.drover.core.exec.TaskExecutor;
 import dev.drover.core.memory.InMemoryClaimStore;
+import dev.drover.core.memory.InMemoryJobStore;
 import dev.drover.core.memory.InMemoryMessageQueue;
 import dev.drover.core.memory.InMemoryPayloadStore;
+import dev.drover.core.memory.InMemoryReplicaStore;
 import dev.drover.core.port.ClaimStore;
 import dev.drover.core.port.FleetLauncher.Member;
 import dev.drover.core.port.MessageQueue;
+import dev.drover.core.port.ReplicaStore;
 import dev.drover.core.worker.Worker;
 import dev.drover.core.worker.WorkerConfig;
 import dev.drover.scheduler.model.Backend;
@@ -41,6 +44,12 @@ final class SimulatedTarget implements RemoteTarget {
     private final Counting.Meter loops = new Counting.Meter();
     /** Every call of the scheduler and the workers by queue and kind, for the per-task breakdown. */
     private final Counting.ByCall byCall = new Counting.ByCall();
+    /** The same for the DynamoDB-like stores: claims, and the replicas' job and replica stores. */
+    private final Counting.ByCall tableCalls = new Counting.ByCall();
+    private final InMemoryPayloadStore payloads = new InMemoryPayloadStore();
+    /** The job store and replica store scheduler replicas share (none without replicas, as before them). */
+    private final InMemoryJobStore jobs = new InMemoryJobStore();
+    private final InMemoryReplicaStore replicas = new InMemoryReplicaStore(jobs);
     /** The workers' sleeps as timers, or empty: the real executors on a thread per slot. */
     private final Optional<TimedSleeps> timed;
 
@@ -57,7 +66,28 @@ final class SimulatedTarget implements RemoteTarget {
         Counting.Meter meter = new Counting.Meter();
         this.backend = new Backend(new Counting.Queue(requests, meter, byCall, "scheduler.requests"),
                 new Counting.Queue(responses, meter, byCall, "scheduler.responses"),
-                Optional.empty(), new Counting.Claims(claims, meter), new InMemoryPayloadStore(), Optional.empty(), meter);
+                Optional.empty(), new Counting.Claims(claims, meter, tableCalls, "scheduler.claims"), payloads, Optional.empty(), meter);
+    }
+
+    /** What one scheduler replica works through: its backend, with a job store, and the replica store. */
+    record Replica(Backend backend, ReplicaStore store) {}
+
+    /**
+     * A scheduler replica's adapters: the shared queues, claims, payloads, job store and replica store, its calls
+     * counted on a meter of its own (one {@code CallMeter} a replica process on AWS) and with the others' by kind.
+     */
+    Replica replica() {
+        Counting.Meter meter = new Counting.Meter();
+        Backend b = new Backend(new Counting.Queue(requests, meter, byCall, "scheduler.requests"),
+                new Counting.Queue(responses, meter, byCall, "scheduler.responses"), Optional.empty(),
+                new Counting.Claims(claims, meter, tableCalls, "scheduler.claims"), payloads,
+                Optional.of(CountingTables.jobs(jobs, meter, tableCalls, "scheduler.jobs")), meter);
+        return new Replica(b, CountingTables.replicas(replicas, meter, tableCalls, "scheduler.replicas"));
+    }
+
+    /** The replica that owns the job now, read uncounted; empty for a job of no replica. */
+    Optional<String> owner(String jobId) {
+        return replicas.owner(jobId).map(ReplicaStore.Owner::replica);
     }
 
     @Override
@@ -85,7 +115,7 @@ final class SimulatedTarget implements RemoteTarget {
                     Worker w = new Worker(config(id, threads),
                             new Counting.Queue(requests, meter, byCall, "worker.requests"),
                             new Counting.Queue(responses, meter, byCall, "worker.responses"),
-                            new Counting.Claims(claims, meter), executor, clock, meter::total);
+                            new Counting.Claims(claims, meter, tableCalls, "worker.claims"), executor, clock, meter::total);
                     members.put(id, new Member(id, clock.millis(), 0));
                     w.exited().thenRun(() -> members.computeIfPresent(id, (k, m) -> new Member(id, m.launchedAt(), clock.millis())));
                     workers.add(w.start());
@@ -119,6 +149,11 @@ final class SimulatedTarget implements RemoteTarget {
     /** SQS calls so far by who made them, queue and kind ("worker.responses.send", ...). */
     Map<String, Long> callsByKind() {
         return byCall.snapshot();
+    }
+
+    /** DynamoDB-like calls so far by who made them, store and kind ("worker.claims.claim", "scheduler.jobs.save", ...). */
+    Map<String, Long> tableCallsByKind() {
+        return tableCalls.snapshot();
     }
 
     @Override

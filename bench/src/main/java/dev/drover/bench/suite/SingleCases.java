@@ -72,5 +72,10 @@ final class SingleCases {
         @Option(names = "--scale-workers", split = ",", paramLabel = "N", defaultValue = "100,1000",
                 description = "Simulated fleet sizes of --scale, 16 threads each (default: ${DEFAULT-VALUE}).")
         List<Integer> workers;
+
+        @Option(names = "--scale-replicas", paramLabel = "N", defaultValue = "1",
+                description = "Scheduler replicas of the simulated fleets, all in the bench's JVM on the shared in-memory queues"
+                        + " and tables, one job each: each replica's CPU and tasks (default: ${DEFAULT-VALUE}, a single scheduler).")
+        int replicas;
     }
 }

@@ -1,8 +1,11 @@
 package dev.drover.core.memory;
 
 import dev.drover.core.model.TaskResult;
+import dev.drover.core.port.Fence;
+import dev.drover.core.port.FencedOutException;
 import dev.drover.core.port.JobRecord;
 import dev.drover.core.port.JobStore;
+import dev.drover.core.port.ReplicaStore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -10,23 +13,42 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
-/** Jobs and results in this JVM's heap: the reference the DynamoDB store is tested against. */
+/**
+ * Jobs and results in this JVM's heap: the reference the DynamoDB store is tested against. As there,
+ * a job's owner and epoch live on its record, so {@link InMemoryReplicaStore} reads and takes them here,
+ * and every conditional write is one atomic step on the job's entry.
+ */
 public final class InMemoryJobStore implements JobStore {
-    private final Map<String, JobRecord> jobs = new ConcurrentHashMap<>();
+    /** A job's record with its owner (null and epoch 0 before any replica wrote it). */
+    private record Meta(JobRecord job, String replica, long epoch) {}
+
+    private final Map<String, Meta> jobs = new ConcurrentHashMap<>();
     private final Map<String, Map<String, List<TaskResult>>> chunks = new ConcurrentHashMap<>();
     /** user + NUL + key to job id. */
     private final Map<String, String> idempotencyKeys = new ConcurrentHashMap<>();
 
+    /** An unfenced save keeps the job's owner, as DynamoDB's update of the other attributes does. */
     @Override
     public void save(JobRecord job) {
-        jobs.put(job.jobId(), job);
+        jobs.compute(job.jobId(), (id, m) -> m == null ? new Meta(job, null, 0) : new Meta(job, m.replica(), m.epoch()));
+    }
+
+    @Override
+    public void save(JobRecord job, Fence fence) {
+        jobs.compute(job.jobId(), (id, m) -> {
+            if (m != null && m.epoch() != fence.epoch()) {
+                throw new FencedOutException(id, fence);
+            }
+            return new Meta(job, fence.replica(), fence.epoch());
+        });
     }
 
     @Override
     public Optional<JobRecord> get(String jobId) {
-        return Optional.ofNullable(jobs.get(jobId));
+        return Optional.ofNullable(jobs.get(jobId)).map(Meta::job);
     }
 
     @Override
@@ -36,7 +58,7 @@ public final class InMemoryJobStore implements JobStore {
 
     @Override
     public List<JobRecord> list() {
-        List<JobRecord> all = new ArrayList<>(jobs.values());
+        List<JobRecord> all = new ArrayList<>(jobs.values().stream().map(Meta::job).toList());
         all.sort(Comparator.comparingLong(JobRecord::submittedAt).thenComparing(JobRecord::jobId));
         return all;
     }
@@ -46,6 +68,21 @@ public final class InMemoryJobStore implements JobStore {
         Map<String, List<TaskResult>> job = chunks.computeIfAbsent(jobId, j -> new LinkedHashMap<>());
         synchronized (job) {
             job.putIfAbsent(chunkId, List.copyOf(results));
+        }
+    }
+
+    /** Stored while the job's entry is held, so a take cannot come between the epoch's check and the chunk. */
+    @Override
+    public void appendResults(String jobId, String chunkId, List<TaskResult> results, Fence fence) {
+        Meta now = jobs.computeIfPresent(jobId, (id, m) -> {
+            if (m.epoch() != fence.epoch()) {
+                throw new FencedOutException(id, fence);
+            }
+            appendResults(id, chunkId, results);
+            return m;
+        });
+        if (now == null) {
+            throw new FencedOutException(jobId, fence);
         }
     }
 
@@ -64,5 +101,34 @@ public final class InMemoryJobStore implements JobStore {
         jobs.remove(jobId);
         chunks.remove(jobId);
         idempotencyKeys.values().removeIf(jobId::equals);
+    }
+
+    /** The job's owner; empty if there is no such job. */
+    Optional<ReplicaStore.Owner> owner(String jobId) {
+        return Optional.ofNullable(jobs.get(jobId)).map(m -> new ReplicaStore.Owner(jobId, m.replica(), m.epoch()));
+    }
+
+    /** Owners of the jobs not yet ended. */
+    List<ReplicaStore.Owner> unfinished() {
+        List<ReplicaStore.Owner> found = new ArrayList<>();
+        jobs.forEach((id, m) -> {
+            if (!m.job().ended()) {
+                found.add(new ReplicaStore.Owner(id, m.replica(), m.epoch()));
+            }
+        });
+        return found;
+    }
+
+    /** Moves the job to {@code replica} at {@code seen + 1} if its epoch is still {@code seen} (0: no owner yet). */
+    boolean take(String jobId, String replica, long seen) {
+        AtomicBoolean taken = new AtomicBoolean();
+        jobs.computeIfPresent(jobId, (id, m) -> {
+            if (m.epoch() != seen) {
+                return m;
+            }
+            taken.set(true);
+            return new Meta(m.job(), replica, seen + 1);
+        });
+        return taken.get();
     }
 }

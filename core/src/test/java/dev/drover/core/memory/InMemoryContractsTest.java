@@ -4,11 +4,13 @@ import dev.drover.core.contract.ClaimStoreContract;
 import dev.drover.core.contract.JobStoreContract;
 import dev.drover.core.contract.MessageQueueContract;
 import dev.drover.core.contract.PayloadStoreContract;
+import dev.drover.core.contract.ReplicaStoreContract;
 import dev.drover.core.contract.UserStoreContract;
 import dev.drover.core.port.ClaimStore;
 import dev.drover.core.port.JobStore;
 import dev.drover.core.port.MessageQueue;
 import dev.drover.core.port.PayloadStore;
+import dev.drover.core.port.ReplicaStore;
 import dev.drover.core.port.User;
 import dev.drover.core.port.UserStore;
 import java.nio.file.Files;
@@ -57,6 +59,23 @@ class InMemoryContractsTest {
         @Override
         protected JobStore store() {
             return store;
+        }
+    }
+
+    /** The replica store over the job store it shares with the replicas, which keeps the jobs' owners. */
+    @Nested
+    class Replicas extends ReplicaStoreContract {
+        private final InMemoryJobStore jobs = new InMemoryJobStore();
+        private final ReplicaStore replicas = new InMemoryReplicaStore(jobs);
+
+        @Override
+        protected ReplicaStore replicas() {
+            return replicas;
+        }
+
+        @Override
+        protected JobStore jobs() {
+            return jobs;
         }
     }
 
