@@ -14,13 +14,11 @@ import dev.drover.core.model.Task;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.port.ClaimStore;
 import dev.drover.core.port.ClaimStore.ClaimOutcome;
-import dev.drover.core.port.Message;
 import dev.drover.core.port.MessageQueue;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -52,9 +50,9 @@ class SlowSettlementTest {
                 clock, () -> Usage.ZERO).start();
         try {
             send("a");
-            assertEquals(List.of("a"), jobsOf(collect(1, Duration.ofSeconds(10))));
+            assertEquals(List.of("a"), jobsOf(Responses.collect(responses, 1, Duration.ofSeconds(10))));
             send("b");
-            assertEquals(List.of("b"), jobsOf(collect(1, Duration.ofSeconds(10))),
+            assertEquals(List.of("b"), jobsOf(Responses.collect(responses, 1, Duration.ofSeconds(10))),
                     "b's result came while a's completion still hung");
         } finally {
             released.countDown();
@@ -67,17 +65,6 @@ class SlowSettlementTest {
 
     private void send(String job) {
         requests.send(List.of(Json.write(new Bundle(job + ":0", job, clock.millis(), List.of(new Task(0, 1, "sleep 0", 0, 1, 1))))));
-    }
-
-    private List<TaskResult> collect(int expected, Duration within) throws InterruptedException {
-        List<TaskResult> all = new ArrayList<>();
-        long end = System.nanoTime() + within.toNanos();
-        while (all.size() < expected && System.nanoTime() < end) {
-            List<Message> got = responses.receive(10, Duration.ofMillis(100), Duration.ofSeconds(30));
-            got.forEach(m -> all.addAll(Json.resultBatch(m.body()).results()));
-            responses.delete(got);
-        }
-        return all;
     }
 
     private static List<String> jobsOf(List<TaskResult> results) {

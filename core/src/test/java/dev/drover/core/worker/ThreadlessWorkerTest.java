@@ -13,11 +13,9 @@ import dev.drover.core.model.Bundle;
 import dev.drover.core.model.Task;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
-import dev.drover.core.port.Message;
 import dev.drover.core.port.MessageQueue;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -78,14 +76,7 @@ class ThreadlessWorkerTest {
     }
 
     List<TaskResult> collect(int expected, Duration within) {
-        List<TaskResult> all = new ArrayList<>();
-        long end = System.nanoTime() + within.toNanos();
-        while (all.size() < expected && System.nanoTime() < end) {
-            List<Message> got = responses.receive(10, Duration.ofMillis(100), Duration.ofSeconds(30));
-            got.forEach(m -> all.addAll(Json.resultBatch(m.body()).results()));
-            responses.delete(got);
-        }
-        return all;
+        return Responses.collect(responses, expected, within);
     }
 
     @Test

@@ -48,15 +48,8 @@ class WorkerTest {
         return new Task(seq, (int) seq + 1, command, 0, 1, 1);
     }
 
-    List<TaskResult> collect(int expected, Duration within) throws InterruptedException {
-        List<TaskResult> all = new ArrayList<>();
-        long end = System.nanoTime() + within.toNanos();
-        while (all.size() < expected && System.nanoTime() < end) {
-            List<Message> got = responses.receive(10, Duration.ofMillis(100), Duration.ofSeconds(30));
-            got.forEach(m -> all.addAll(Json.resultBatch(m.body()).results()));
-            responses.delete(got);
-        }
-        return all;
+    List<TaskResult> collect(int expected, Duration within) {
+        return Responses.collect(responses, expected, within);
     }
 
     @Test
