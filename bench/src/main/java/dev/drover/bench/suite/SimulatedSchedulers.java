@@ -17,8 +17,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -135,22 +135,12 @@ final class SimulatedSchedulers implements AutoCloseable {
             }
             intake += SchedulerCpu.threadNanos() - cpu;
         }
-        AtomicLong end = new AtomicLong();
-        Thread waiter = new Thread(() -> {
-            try {
-                for (int i = 0; i < n; i++) {
-                    scheduler(i).awaitDone(jobIds.get(i));
-                }
-                end.set(System.nanoTime());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        OptionalLong end = Workloads.awaitOnThread(timeoutSeconds, () -> {
+            for (int i = 0; i < n; i++) {
+                scheduler(i).awaitDone(jobIds.get(i));
             }
-        }, "drover-bench-await");
-        waiter.setDaemon(true);
-        waiter.start();
-        waiter.join((long) (timeoutSeconds * 1000));
-        if (waiter.isAlive()) {
-            waiter.interrupt();
+        });
+        if (end.isEmpty()) {
             throw new TimeoutException(name + ": not done after " + timeoutSeconds + " s");
         }
         List<JobView> done = new ArrayList<>();
@@ -165,7 +155,7 @@ final class SimulatedSchedulers implements AutoCloseable {
             done.add(v);
             owners.add(n == 1 ? 0 : target.owner(jobId).map(ids::indexOf).orElse(i)); // the taker's, after a takeover
         }
-        return new Run(done, owners, (end.get() - start) / 1e9, submittedAt, intake);
+        return new Run(done, owners, (end.getAsLong() - start) / 1e9, submittedAt, intake);
     }
 
     @Override

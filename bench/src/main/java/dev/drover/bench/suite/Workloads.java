@@ -9,6 +9,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeoutException;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Workload text and timed submission through the Scheduler API. */
@@ -49,10 +50,34 @@ final class Workloads {
             throw new IllegalStateException("a benchmark job over the default quotas: " + e.getMessage(), e);
         }
         long intake = SchedulerCpu.threadNanos() - cpu;
+        OptionalLong end = awaitOnThread(timeoutSeconds, () -> scheduler.awaitDone(submitted.jobId()));
+        if (end.isEmpty()) {
+            JobView v = scheduler.status(submitted.jobId()).orElseThrow();
+            throw new TimeoutException(name + ": " + (v.total() - v.counts().get(TaskStatus.QUEUED) - v.counts().get(TaskStatus.RUNNING)) + " of " + v.total()
+                    + " tasks done after " + timeoutSeconds + " s");
+        }
+        JobView done = scheduler.status(submitted.jobId()).orElseThrow();
+        long ok = done.counts().getOrDefault(TaskStatus.SUCCEEDED, 0L);
+        if (ok != done.total()) {
+            throw new IllegalStateException(name + ": only " + ok + " of " + done.total() + " tasks succeeded");
+        }
+        return new Timed(done, (end.getAsLong() - start) / 1e9, submittedAt, intake);
+    }
+
+    /** A wait that may be interrupted. */
+    interface Waiting {
+        void await() throws InterruptedException;
+    }
+
+    /**
+     * Waits on a thread of its own until {@code done} returns, for at most {@code timeoutSeconds}; the
+     * System.nanoTime at its return, or empty if it had not returned by then (the thread is interrupted).
+     */
+    static OptionalLong awaitOnThread(double timeoutSeconds, Waiting done) throws InterruptedException {
         AtomicLong end = new AtomicLong();
         Thread waiter = new Thread(() -> {
             try {
-                scheduler.awaitDone(submitted.jobId());
+                done.await();
                 end.set(System.nanoTime());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -63,15 +88,8 @@ final class Workloads {
         waiter.join((long) (timeoutSeconds * 1000));
         if (waiter.isAlive()) {
             waiter.interrupt();
-            JobView v = scheduler.status(submitted.jobId()).orElseThrow();
-            throw new TimeoutException(name + ": " + (v.total() - v.counts().get(TaskStatus.QUEUED) - v.counts().get(TaskStatus.RUNNING)) + " of " + v.total()
-                    + " tasks done after " + timeoutSeconds + " s");
+            return OptionalLong.empty();
         }
-        JobView done = scheduler.status(submitted.jobId()).orElseThrow();
-        long ok = done.counts().getOrDefault(TaskStatus.SUCCEEDED, 0L);
-        if (ok != done.total()) {
-            throw new IllegalStateException(name + ": only " + ok + " of " + done.total() + " tasks succeeded");
-        }
-        return new Timed(done, (end.get() - start) / 1e9, submittedAt, intake);
+        return OptionalLong.of(end.get());
     }
 }
