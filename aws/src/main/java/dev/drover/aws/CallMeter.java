@@ -7,11 +7,12 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.dynamodb.model.BatchExecuteStatementRequest;
 
 /**
  * Counts billable AWS requests exactly, once per HTTP attempt: AWS bills every attempt,
  * retries included, so the count is taken in {@code beforeTransmission}, which the SDK calls
- * for each attempt. Every client built by {@link AwsClients} carries this interceptor.
+ * for each attempt (a PartiQL batch, once per statement in it). Every client built by {@link AwsClients} carries this interceptor.
  *
  * <p>Counts go to a process-wide total and, while {@link #attributeTo} runs on a thread, also to
  * that thread's accumulator. This works because synchronous SDK clients run interceptors on the
@@ -53,8 +54,9 @@ public final class CallMeter implements ExecutionInterceptor {
 
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-        Usage usage = classify(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME),
-                attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+        String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        Usage usage = "BatchExecuteStatement".equals(operation) && context.request() instanceof BatchExecuteStatementRequest batch
+                ? statements(batch) : classify(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME), operation);
         if (usage.isZero()) {
             return;
         }
@@ -63,6 +65,13 @@ public final class CallMeter implements ExecutionInterceptor {
         if (accumulator != null) {
             accumulator.add(usage);
         }
+    }
+
+    /** A PartiQL batch is billed statement by statement, each as the read or write it is. */
+    static Usage statements(BatchExecuteStatementRequest batch) {
+        long reads = batch.statements().stream().filter(st -> st.statement().stripLeading().regionMatches(true, 0, "SELECT", 0, 6))
+                .count();
+        return new Usage(0, batch.statements().size() - reads, reads, 0);
     }
 
     /** The bill of one attempt; other services (EC2) are not metered, so they count as zero. */

@@ -20,6 +20,7 @@ import dev.drover.core.port.FencedOutException;
 import dev.drover.core.port.JobRecord;
 import dev.drover.core.port.JobStore;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,10 @@ import java.util.function.Consumer;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchStatementError;
+import software.amazon.awssdk.services.dynamodb.model.BatchStatementErrorCodeEnum;
+import software.amazon.awssdk.services.dynamodb.model.BatchStatementRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchStatementResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
@@ -44,6 +49,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  */
 public final class DynamoDbJobStore implements JobStore {
     private static final String SERVICE = "DynamoDB";
+    /** PartiQL's UPDATE changes an item that exists and fails (ConditionalCheckFailed) for one that does not. */
+    private final String expire;
 
     /**
      * Items a list() page evaluates. DynamoDB Local, the emulator before dynoxide, slowed down more
@@ -59,6 +66,8 @@ public final class DynamoDbJobStore implements JobStore {
     public DynamoDbJobStore(DynamoDbClient dynamo, String table) {
         this.dynamo = dynamo;
         this.table = table;
+        this.expire = "UPDATE \"" + table + "\" SET \"" + TTL + "\" = ? WHERE \"" + PARTITION_KEY + "\" = ? AND \""
+                + SORT_KEY + "\" = ?";
     }
 
     private static AttributeValue s(String v) {
@@ -247,18 +256,37 @@ public final class DynamoDbJobStore implements JobStore {
                 }).toList());
     }
 
-    /** Sets the TTL on each of the job's items (one write an item; AWS's TTL deletes are free). */
+    /**
+     * Sets the TTL on each of the job's items: one write an item (AWS's TTL deletes are free), 25 a
+     * PartiQL BatchExecuteStatement (its limit) rather than an UpdateItem each, as a long job has an item
+     * for every result message. A statement whose item is gone (deleted meanwhile) fails alone and is
+     * skipped; one refused for another reason (throttled, say) is tried again, as a delete's leftovers are.
+     */
     @Override
     public void expireAt(String jobId, Instant at) {
         AttributeValue epochSeconds = n(at.getEpochSecond());
-        for (Map<String, AttributeValue> key : keys(jobId)) {
-            try {
-                AwsErrors.call(SERVICE, () -> dynamo.updateItem(b -> b.tableName(table).key(key)
-                        .updateExpression("SET " + TTL + " = :t").conditionExpression("attribute_exists(" + SORT_KEY + ")")
-                        .expressionAttributeValues(Map.of(":t", epochSeconds))));
-            } catch (InfrastructureException e) {
-                if (!(e.getCause() instanceof ConditionalCheckFailedException)) {
-                    throw e; // else deleted meanwhile: nothing to mark
+        List<BatchStatementRequest> updates = keys(jobId).stream().map(k -> BatchStatementRequest.builder()
+                .statement(expire).parameters(epochSeconds, k.get(PARTITION_KEY), k.get(SORT_KEY)).build()).toList();
+        for (int from = 0; from < updates.size(); from += 25) {
+            List<BatchStatementRequest> batch = updates.subList(from, Math.min(updates.size(), from + 25));
+            for (int attempt = 0; !batch.isEmpty(); attempt++) {
+                if (attempt > 0) {
+                    if (attempt > 8) {
+                        throw new InfrastructureException(SERVICE, "BatchStatementError", null,
+                                InfrastructureException.Kind.TRANSIENT, batch.size() + " TTL updates of job " + jobId
+                                + " still refused after " + attempt + " attempts", null);
+                    }
+                    pause(attempt);
+                }
+                List<BatchStatementRequest> pending = batch;
+                List<BatchStatementResponse> answers = AwsErrors.call(SERVICE,
+                        () -> dynamo.batchExecuteStatement(b -> b.statements(pending))).responses();
+                batch = new ArrayList<>();
+                for (int i = 0; i < pending.size(); i++) {
+                    BatchStatementError error = answers.get(i).error();
+                    if (error != null && error.code() != BatchStatementErrorCodeEnum.CONDITIONAL_CHECK_FAILED) {
+                        batch.add(pending.get(i));
+                    }
                 }
             }
         }

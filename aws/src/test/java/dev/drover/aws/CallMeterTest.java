@@ -63,6 +63,17 @@ class CallMeterTest {
     }
 
     @Test
+    void aPartiqlBatchCountsEachStatement() {
+        var update = software.amazon.awssdk.services.dynamodb.model.BatchStatementRequest.builder()
+                .statement("UPDATE \"t\" SET \"a\" = ? WHERE \"pk\" = ?").build();
+        var select = software.amazon.awssdk.services.dynamodb.model.BatchStatementRequest.builder()
+                .statement(" select * FROM \"t\" WHERE \"pk\" = ?").build();
+        assertEquals(new Usage(0, 2, 1, 0), CallMeter.statements(
+                software.amazon.awssdk.services.dynamodb.model.BatchExecuteStatementRequest.builder()
+                        .statements(update, select, update).build()));
+    }
+
+    @Test
     void everyRetryAttemptIsCountedAndTheLastErrorIsTranslated() {
         status = 500;
         errorType = "com.amazonaws.sqs#InternalError";

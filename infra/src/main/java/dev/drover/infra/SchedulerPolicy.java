@@ -52,10 +52,11 @@ final class SchedulerPolicy {
                         List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
                                 "sqs:GetQueueAttributes"),
                         List.of(queues.responses.getQueueArn(), queues.requestDeadLetters.getQueueArn())),
-                // BatchWriteItem: the retention sweeper deletes a job's items once it has expired
+                // BatchWriteItem: the retention sweeper deletes a job's items once it has expired;
+                // PartiQLUpdate: an ended job's TTL goes on its items in batches of UPDATE statements
                 allow("ReadWriteJobs",
                         List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query",
-                                "dynamodb:Scan", "dynamodb:BatchWriteItem"),
+                                "dynamodb:Scan", "dynamodb:BatchWriteItem", "dynamodb:PartiQLUpdate"),
                         List.of(props.tables().jobs.getTableArn())),
                 // replicas find the jobs to take over in the jobs table's sparse index of unfinished jobs
                 allow("FindUnfinishedJobs", List.of("dynamodb:Scan"), List.of(props.tables().unfinishedIndexArn())),

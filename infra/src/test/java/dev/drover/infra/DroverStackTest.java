@@ -502,7 +502,7 @@ class DroverStackTest {
                         List.of(arn(stack.queues.responses), arn(stack.queues.requestDeadLetters)), null),
                 statement("ReadWriteJobs",
                         List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query",
-                                "dynamodb:Scan", "dynamodb:BatchWriteItem"),
+                                "dynamodb:Scan", "dynamodb:BatchWriteItem", "dynamodb:PartiQLUpdate"),
                         List.of(arn(stack.tables.jobs)), null),
                 statement("FindUnfinishedJobs", List.of("dynamodb:Scan"),
                         List.of(Map.of("Fn::Join", List.of("", List.of(arn(stack.tables.jobs), "/index/unfinished")))), null),

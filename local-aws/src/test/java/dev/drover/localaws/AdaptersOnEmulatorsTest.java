@@ -214,6 +214,35 @@ class AdaptersOnEmulatorsTest {
             assertEquals(3, items.size());
             items.forEach(i -> assertEquals("1900000000", i.get(dev.drover.aws.DynamoDbSchema.Jobs.TTL).n(), i.toString()));
         }
+
+        /** The TTL goes on in PartiQL batches of 25: every item of a job with more, and never on an item that is gone. */
+        @Test
+        void theTtlReachesEveryItemOfALongJobAndCreatesNone() {
+            String id = "j" + UUID.randomUUID();
+            JobStore store = store();
+            for (int c = 0; c < 60; c++) {
+                store.appendResults(id, "c" + c, List.of());
+            }
+            store.save(new dev.drover.core.port.JobRecord(id, "w.txt", "ann", 0, 0, List.of(),
+                    dev.drover.core.model.JobStatus.DONE, 1000, 2000));
+            store.expireAt(id, java.time.Instant.ofEpochSecond(1_900_000_000L));
+            var items = aws.dynamoDb().queryPaginator(b -> b.tableName(endpoints.jobsTable())
+                    .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk",
+                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("job#" + id)))).items().stream().toList();
+            assertEquals(61, items.size());
+            items.forEach(i -> assertEquals("1900000000", i.get(dev.drover.aws.DynamoDbSchema.Jobs.TTL).n(), i.toString()));
+
+            var gone = Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("job#" + id),
+                    "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("chunk#never-written"));
+            var answer = aws.dynamoDb().batchExecuteStatement(b -> b.statements(s -> s
+                    .statement("UPDATE \"" + endpoints.jobsTable() + "\" SET \"" + dev.drover.aws.DynamoDbSchema.Jobs.TTL
+                            + "\" = ? WHERE \"pk\" = ? AND \"sk\" = ?")
+                    .parameters(software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("1"), gone.get("pk"), gone.get("sk"))));
+            assertEquals(software.amazon.awssdk.services.dynamodb.model.BatchStatementErrorCodeEnum.CONDITIONAL_CHECK_FAILED,
+                    answer.responses().get(0).error().code());
+            var left = aws.dynamoDb().getItem(b -> b.tableName(endpoints.jobsTable()).key(gone));
+            assertTrue(!left.hasItem() || left.item().isEmpty(), "an UPDATE of a missing item creates none");
+        }
     }
 
     /** Over CopyObject's limit (lowered here to 5 MiB) a pack is renewed by a multipart copy onto itself. */

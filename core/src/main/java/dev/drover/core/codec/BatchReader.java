@@ -31,6 +31,11 @@ final class BatchReader {
 
     private final String s;
     private int at;
+    /** The last job id and worker read without escapes: most results repeat them, and share one string. */
+    private String lastJob = "";
+    private String lastWorker = "";
+    /** Whether the last {@link #repeated} string was written without escapes (its text is its value). */
+    private boolean plain;
 
     private BatchReader(String s) {
         this.s = s;
@@ -95,7 +100,11 @@ final class BatchReader {
 
     private TaskResult result() {
         expect("{\"jobId\":");
-        String jobId = string();
+        String jobId = repeated(lastJob);
+        boolean plainJob = plain;
+        if (plainJob) {
+            lastJob = jobId;
+        }
         long seq = key(",\"seq\":");
         int line = integer(",\"line\":");
         expect(",\"command\":");
@@ -113,7 +122,10 @@ final class BatchReader {
         expect(",\"stderrTruncated\":");
         boolean stderrTruncated = bool();
         expect(",\"worker\":");
-        String worker = string();
+        String worker = repeated(lastWorker);
+        if (plain) {
+            lastWorker = worker;
+        }
         long queuedAt = key(",\"queuedAt\":");
         long startedAt = key(",\"startedAt\":");
         long finishedAt = key(",\"finishedAt\":");
@@ -134,7 +146,15 @@ final class BatchReader {
             check(held != 0); // the mapper leaves a 0 out
         }
         expect(",\"taskId\":");
-        check(Task.id(jobId, seq).equals(string()));
+        if (plainJob) { // the job id written without escapes: the task id's text is Task.id's, "<job>/<seq>"
+            expect("\"");
+            check(literal(jobId));
+            expect("/");
+            check(number() == seq);
+            expect("\"");
+        } else {
+            check(Task.id(jobId, seq).equals(string()));
+        }
         expect("}");
         return new TaskResult(jobId, seq, line, command, status, exitCode, stdout, stderr, stdoutTruncated,
                 stderrTruncated, worker, queuedAt, startedAt, finishedAt, attempts, error, replica, outputs,
@@ -223,6 +243,23 @@ final class BatchReader {
         }
         expect("false");
         return false;
+    }
+
+    /**
+     * A string or null: {@code previous} itself (written without escapes) if the text is that again, else the
+     * string read; {@link #plain} says whether it was written without escapes.
+     */
+    private String repeated(String previous) {
+        int end = at + 1 + previous.length();
+        if (end < s.length() && s.charAt(at) == '"' && s.startsWith(previous, at + 1) && s.charAt(end) == '"') {
+            at = end + 1;
+            plain = true;
+            return previous;
+        }
+        int start = at;
+        String read = string();
+        plain = read != null && at - start == read.length() + 2;
+        return read;
     }
 
     /** A string or null, with exactly the mapper's escapes: {@code \" \\ \b \t \n \f \r} and {@code \\u00XX} for the other controls. */

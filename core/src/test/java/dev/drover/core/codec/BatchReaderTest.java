@@ -141,10 +141,12 @@ class BatchReaderTest {
 
     private static ResultBatch batch(Random r) {
         List<TaskResult> results = new ArrayList<>();
-        for (int i = r.nextInt(4); i > 0; i--) {
-            results.add(new TaskResult(text(r), number(r), (int) number(r), text(r), status(r),
+        List<String> jobs = pool(r);
+        List<String> workers = pool(r);
+        for (int i = r.nextInt(6); i > 0; i--) {
+            results.add(new TaskResult(pick(r, jobs), number(r), (int) number(r), text(r), status(r),
                     r.nextInt(4) == 0 ? null : (int) number(r), text(r), text(r), r.nextBoolean(), r.nextBoolean(),
-                    text(r), number(r), number(r), number(r), (int) number(r), text(r), (int) number(r), files(r),
+                    pick(r, workers), number(r), number(r), number(r), (int) number(r), text(r), (int) number(r), files(r),
                     r.nextInt(3) == 0 ? file(r) : null, r.nextInt(3) == 0 ? file(r) : null,
                     r.nextBoolean() ? 0 : number(r)));
         }
@@ -195,6 +197,21 @@ class BatchReaderTest {
             case 3 -> r.nextBoolean() ? Long.MIN_VALUE : Long.MAX_VALUE;
             default -> r.nextBoolean() ? Integer.MIN_VALUE : Integer.MAX_VALUE;
         };
+    }
+
+    /**
+     * A batch's job ids or workers: results repeat them (the reader shares a repeated one), with ones that
+     * differ from another by a quote, a character more or less, so that a repeat is told from a near one.
+     */
+    private static List<String> pool(Random r) {
+        String a = text(r);
+        String base = a == null ? "" : a;
+        return java.util.Arrays.asList(a, base + "\"", base + "x", base.isEmpty() ? "" : base.substring(0, base.length() - 1),
+                text(r));
+    }
+
+    private static String pick(Random r, List<String> pool) {
+        return pool.get(r.nextInt(r.nextBoolean() ? 1 : pool.size()));
     }
 
     /** Null now and then, else characters of every kind: printable, controls, quotes and backslashes, any of plane 0. */

@@ -7,10 +7,7 @@ import dev.drover.core.model.TaskStart;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,47 +43,44 @@ public final class ResultGate {
         return dropped.get();
     }
 
-    /** A task of a batch, by job and seq: cheaper to hash than its id string, which is made anew each time. */
-    private record Key(String jobId, long seq) {}
-
     /** The batch with only its proven results and starts. */
     public ResultBatch admit(ResultBatch batch) {
-        Map<Key, TaskResult> results = new HashMap<>(batch.results().size() * 2);
-        batch.results().forEach(r -> results.putIfAbsent(new Key(r.jobId(), r.seq()), r));
-        Map<Key, TaskStart> starts = new HashMap<>(batch.started().size() * 2);
-        batch.started().forEach(s -> starts.putIfAbsent(new Key(s.jobId(), s.seq()), s));
-        Set<Key> provenResults = new HashSet<>(results.size() * 2);
-        Set<Key> provenStarts = new HashSet<>(starts.size() * 2);
+        List<TaskResult> results = batch.results();
+        List<TaskStart> starts = batch.started();
+        Items items = new Items(results, starts);
+        int proven = 0;
         for (ResultProof proof : batch.proofs()) {
-            if (!verify(proof, results, starts, provenResults, provenStarts)) {
+            int newly = verify(proof, items);
+            if (newly < 0) {
                 once("proof:" + proof.scope(), "dropping results from worker {}: a proof for bundle scope {} does not verify",
                         batch.worker(), proof.scope());
+            } else {
+                proven += newly;
             }
         }
-        if (provenResults.size() == batch.results().size() && provenStarts.size() == batch.started().size()) {
-            return batch; // every item proven (the usual case): nothing to filter
+        if (proven == results.size() + starts.size()) {
+            return batch; // every item proven, none twice (the usual case): nothing to filter
         }
-        List<TaskResult> keptResults = new ArrayList<>(batch.results().size());
+        List<TaskResult> keptResults = new ArrayList<>(results.size());
         List<String> keptJson = new ArrayList<>(batch.resultJson().size());
-        for (int i = 0; i < batch.results().size(); i++) {
-            TaskResult r = batch.results().get(i);
-            if (!knownJob.test(r.jobId()) || provenResults.contains(new Key(r.jobId(), r.seq()))) {
+        List<String> jobs = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            TaskResult r = results.get(i);
+            if (!knownJob.test(r.jobId()) || items.resultProven(r)) {
                 keptResults.add(r);
                 if (!batch.resultJson().isEmpty()) {
                     keptJson.add(batch.resultJson().get(i)); // each kept result keeps its own text
                 }
+            } else if (!jobs.contains(r.jobId())) {
+                jobs.add(r.jobId());
             }
         }
-        List<TaskStart> keptStarts = batch.started().stream()
-                .filter(s -> !knownJob.test(s.jobId()) || provenStarts.contains(new Key(s.jobId(), s.seq()))).toList();
-        int lost = batch.results().size() - keptResults.size() + batch.started().size() - keptStarts.size();
+        List<TaskStart> keptStarts = starts.stream().filter(s -> !knownJob.test(s.jobId()) || items.startProven(s)).toList();
+        int lost = results.size() - keptResults.size() + starts.size() - keptStarts.size();
         if (lost == 0) {
             return batch;
         }
         dropped.addAndGet(lost);
-        List<String> jobs = new ArrayList<>();
-        batch.results().stream().filter(r -> knownJob.test(r.jobId()) && !provenResults.contains(new Key(r.jobId(), r.seq())))
-                .map(TaskResult::jobId).distinct().forEach(jobs::add);
         for (String job : jobs) {
             once("job:" + job, "dropping results for job {} from worker {} that no bundle seal of this scheduler proves"
                     + " (forged, or from a bundle it did not dispatch); logged once per job", job, batch.worker());
@@ -95,37 +89,85 @@ public final class ResultGate {
                 keptStarts, batch.proofs(), keptJson);
     }
 
-    /** Checks one proof; if it verifies, adds the tasks it covers to the proven sets. */
-    private boolean verify(ResultProof proof, Map<Key, TaskResult> results, Map<Key, TaskStart> starts,
-                           Set<Key> provenResults, Set<Key> provenStarts) {
+    /**
+     * A batch's results and starts by task, and which tasks a proof covers. A task is proven once a proof
+     * over its first item verifies; its repeats in the same batch go with it, as they always have.
+     */
+    private static final class Items {
+        final List<TaskResult> results;
+        final List<TaskStart> starts;
+        final ItemIndex resultAt;
+        final ItemIndex startAt;
+        final boolean[] resultProven;
+        final boolean[] startProven;
+
+        Items(List<TaskResult> results, List<TaskStart> starts) {
+            this.results = results;
+            this.starts = starts;
+            this.resultAt = ItemIndex.of(results, TaskResult::jobId, TaskResult::seq);
+            this.startAt = ItemIndex.of(starts, TaskStart::jobId, TaskStart::seq);
+            this.resultProven = new boolean[results.size()];
+            this.startProven = new boolean[starts.size()];
+        }
+
+        boolean resultProven(TaskResult r) {
+            return resultProven[resultAt.find(r.jobId(), r.seq())];
+        }
+
+        boolean startProven(TaskStart s) {
+            return startProven[startAt.find(s.jobId(), s.seq())];
+        }
+    }
+
+    /** Checks one proof; if it verifies, marks the tasks it covers and answers how many were not yet proven, else -1. */
+    private int verify(ResultProof proof, Items items) {
         Optional<BundleProofs.Scope> parsed = BundleProofs.parse(proof.scope());
         if (parsed.isEmpty() || proof.mac() == null) {
-            return false;
+            return -1;
         }
         BundleProofs.Scope scope = parsed.get();
-        List<TaskResult> rs = new ArrayList<>(proof.results().size());
-        List<TaskStart> ss = new ArrayList<>(proof.started().size());
-        for (long seq : proof.results()) {
-            TaskResult r = results.get(new Key(scope.jobId(), seq));
-            if (r == null || !scope.contains(seq)) {
-                return false;
-            }
-            rs.add(r);
+        int[] rs = positions(proof.results(), scope, items.resultAt);
+        int[] ss = positions(proof.started(), scope, items.startAt);
+        if (rs == null || ss == null) {
+            return -1;
         }
-        for (long seq : proof.started()) {
-            TaskStart s = starts.get(new Key(scope.jobId(), seq));
-            if (s == null || !scope.contains(seq)) {
-                return false;
-            }
-            ss.add(s);
+        List<TaskResult> covered = new ArrayList<>(rs.length);
+        for (int p : rs) {
+            covered.add(items.results.get(p));
         }
-        String expected = ResultProof.mac(proofs.secret(proof.scope()), proof.scope(), rs, ss);
+        List<TaskStart> coveredStarts = new ArrayList<>(ss.length);
+        for (int p : ss) {
+            coveredStarts.add(items.starts.get(p));
+        }
+        String expected = ResultProof.mac(proofs.secret(proof.scope()), proof.scope(), covered, coveredStarts);
         if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), proof.mac().getBytes(StandardCharsets.UTF_8))) {
-            return false;
+            return -1;
         }
-        rs.forEach(r -> provenResults.add(new Key(r.jobId(), r.seq())));
-        ss.forEach(s -> provenStarts.add(new Key(s.jobId(), s.seq())));
-        return true;
+        return mark(rs, items.resultProven) + mark(ss, items.startProven);
+    }
+
+    /** Where each seq's item of the scope's job is, or null if one is missing or outside the scope. */
+    private static int[] positions(List<Long> seqs, BundleProofs.Scope scope, ItemIndex index) {
+        int[] at = new int[seqs.size()];
+        for (int i = 0; i < at.length; i++) {
+            long seq = seqs.get(i);
+            at[i] = index.find(scope.jobId(), seq);
+            if (at[i] < 0 || !scope.contains(seq)) {
+                return null;
+            }
+        }
+        return at;
+    }
+
+    private static int mark(int[] positions, boolean[] proven) {
+        int newly = 0;
+        for (int p : positions) {
+            if (!proven[p]) {
+                proven[p] = true;
+                newly++;
+            }
+        }
+        return newly;
     }
 
     private void once(String key, String message, Object... args) {
