@@ -157,26 +157,22 @@ public final class DynamoDbJobStore implements JobStore {
 
     @Override
     public void appendResults(String jobId, String chunkId, List<TaskResult> results) {
-        putChunk(jobId, chunkId, Json.write(results));
+        putChunk(jobId, chunkId, results.stream().map(Json::write).toList());
     }
 
     @Override
     public void appendResults(String jobId, String chunkId, List<TaskResult> results, List<String> jsonLines) {
-        putChunk(jobId, chunkId, array(jsonLines));
+        putChunk(jobId, chunkId, jsonLines);
     }
 
-    /** The results' lines joined into the JSON array a chunk holds: no result is encoded again. */
-    private static String array(List<String> jsonLines) {
-        StringBuilder array = new StringBuilder(jsonLines.size() * 300).append('[');
-        for (int i = 0; i < jsonLines.size(); i++) {
-            array.append(i == 0 ? "" : ",").append(jsonLines.get(i));
-        }
-        return array.append(']').toString();
+
+    /** Writes a chunk: its results as a JSON array, gzipped, in one item or in pieces ({@link ResultChunks#pieces}). */
+    private void putChunk(String jobId, String chunkId, List<String> jsonLines) {
+        ResultChunks.pieces(chunkId, jsonLines, ResultChunks.MAX_ITEM_BYTES).forEach((id, gzipped) -> putPiece(jobId, id, gzipped));
     }
 
-    /** Writes a chunk: {@code json}, a JSON array of results, gzipped. */
-    private void putChunk(String jobId, String chunkId, String json) {
-        SdkBytes data = SdkBytes.fromByteArray(ResultChunks.gzip(json));
+    private void putPiece(String jobId, String chunkId, byte[] gzipped) {
+        SdkBytes data = SdkBytes.fromByteArray(gzipped);
         try {
             AwsErrors.call(SERVICE, () -> dynamo.putItem(b -> b.tableName(table)
                     .item(Map.of(PARTITION_KEY, s(JOB_PREFIX + jobId), SORT_KEY, s(CHUNK_PREFIX + chunkId),
@@ -196,16 +192,21 @@ public final class DynamoDbJobStore implements JobStore {
      */
     @Override
     public void appendResults(String jobId, String chunkId, List<TaskResult> results, Fence fence) {
-        putChunk(jobId, chunkId, Json.write(results), fence);
+        putChunk(jobId, chunkId, results.stream().map(Json::write).toList(), fence);
     }
 
     @Override
     public void appendResults(String jobId, String chunkId, List<TaskResult> results, List<String> jsonLines, Fence fence) {
-        putChunk(jobId, chunkId, array(jsonLines), fence);
+        putChunk(jobId, chunkId, jsonLines, fence);
     }
 
-    private void putChunk(String jobId, String chunkId, String json, Fence fence) {
-        SdkBytes data = SdkBytes.fromByteArray(ResultChunks.gzip(json));
+    /** The same, each item in a transaction with the fence's check. */
+    private void putChunk(String jobId, String chunkId, List<String> jsonLines, Fence fence) {
+        ResultChunks.pieces(chunkId, jsonLines, ResultChunks.MAX_ITEM_BYTES).forEach((id, gzipped) -> putPiece(jobId, id, gzipped, fence));
+    }
+
+    private void putPiece(String jobId, String chunkId, byte[] gzipped, Fence fence) {
+        SdkBytes data = SdkBytes.fromByteArray(gzipped);
         try {
             AwsErrors.call(SERVICE, () -> dynamo.transactWriteItems(b -> b.transactItems(
                     TransactWriteItem.builder().conditionCheck(c -> c.tableName(table).key(metaKey(jobId))

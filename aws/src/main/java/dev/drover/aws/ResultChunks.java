@@ -8,13 +8,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /** A chunk of a job's results as the job store keeps it: a JSON array of results, gzipped. */
 final class ResultChunks {
+    /** Largest gzipped chunk stored as one item: DynamoDB's item limit is 400 KB, keys and names included. */
+    static final int MAX_ITEM_BYTES = 350_000;
     private static final TypeReference<List<TaskResult>> RESULT_LIST = new TypeReference<>() {};
 
     private ResultChunks() {}
@@ -44,5 +48,37 @@ final class ResultChunks {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * The chunk's results ({@code jsonLines}, each a result's JSON) gzipped as one item, or, past {@code maxBytes},
+     * as items of halves, named {@code chunkId + "/a"} and {@code chunkId + "/b"} (and so on): a repeat of the same
+     * message splits alike, so its pieces are found stored already. By item name, in the results' order. A single
+     * result is never split (the workers' output caps keep it far below the limit).
+     */
+    static Map<String, byte[]> pieces(String chunkId, List<String> jsonLines, int maxBytes) {
+        Map<String, byte[]> pieces = new LinkedHashMap<>();
+        split(chunkId, jsonLines, maxBytes, pieces);
+        return pieces;
+    }
+
+    private static void split(String id, List<String> lines, int maxBytes, Map<String, byte[]> pieces) {
+        byte[] gzipped = gzip(array(lines));
+        if (gzipped.length <= maxBytes || lines.size() < 2) {
+            pieces.put(id, gzipped);
+            return;
+        }
+        int half = lines.size() / 2;
+        split(id + "/a", lines.subList(0, half), maxBytes, pieces);
+        split(id + "/b", lines.subList(half, lines.size()), maxBytes, pieces);
+    }
+
+    /** The results' lines joined into the JSON array a chunk holds: no result is encoded again. */
+    static String array(List<String> jsonLines) {
+        StringBuilder array = new StringBuilder(jsonLines.size() * 300).append('[');
+        for (int i = 0; i < jsonLines.size(); i++) {
+            array.append(i == 0 ? "" : ",").append(jsonLines.get(i));
+        }
+        return array.append(']').toString();
     }
 }

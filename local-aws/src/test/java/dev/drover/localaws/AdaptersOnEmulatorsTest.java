@@ -215,6 +215,27 @@ class AdaptersOnEmulatorsTest {
             items.forEach(i -> assertEquals("1900000000", i.get(dev.drover.aws.DynamoDbSchema.Jobs.TTL).n(), i.toString()));
         }
 
+        /** A chunk past DynamoDB's item limit (random output compresses to nothing) is stored in pieces and read back whole, once. */
+        @Test
+        void aChunkPastTheItemLimitIsStoredInPiecesAndReadBackWhole() {
+            String id = "j" + UUID.randomUUID();
+            JobStore store = store();
+            java.util.Random random = new java.util.Random(7);
+            List<dev.drover.core.model.TaskResult> results = new java.util.ArrayList<>();
+            for (int seq = 0; seq < 4; seq++) {
+                byte[] noise = new byte[150_000];
+                random.nextBytes(noise);
+                results.add(new dev.drover.core.model.TaskResult(id, seq, seq + 1, "cat noise", dev.drover.core.model.TaskStatus.SUCCEEDED,
+                        0, java.util.Base64.getEncoder().encodeToString(noise), "", false, false, "w1", 1, 2, 3, 1, null));
+            }
+            store.appendResults(id, "m1", results);
+            store.appendResults(id, "m1", results); // the same message again: its pieces are found stored
+            List<dev.drover.core.model.TaskResult> back = new java.util.ArrayList<>();
+            store.forEachResult(id, back::add);
+            assertEquals(List.of(0L, 1L, 2L, 3L), back.stream().map(dev.drover.core.model.TaskResult::seq).sorted().toList());
+            assertEquals(results.get(2).stdout(), back.stream().filter(r -> r.seq() == 2).findFirst().orElseThrow().stdout());
+        }
+
         /** The TTL goes on in PartiQL batches of 25: every item of a job with more, and never on an item that is gone. */
         @Test
         void theTtlReachesEveryItemOfALongJobAndCreatesNone() {
