@@ -7,8 +7,7 @@ import dev.drover.core.port.Fence;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.scheduler.collect.BundleProofs;
 import dev.drover.scheduler.collect.Isolation;
-import dev.drover.scheduler.collect.PassOn;
-import dev.drover.scheduler.collect.ResultCollector;
+import dev.drover.scheduler.collect.Collectors;
 import dev.drover.scheduler.collect.ResultGate;
 import dev.drover.scheduler.depend.JobWaits;
 import dev.drover.scheduler.dispatch.Dispatcher;
@@ -38,7 +37,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -74,6 +72,7 @@ public final class Scheduler implements Engine, AutoCloseable {
     private final Canceller canceller;
     private final SchedulerThreads threads;
     private final LostWorkWatch lostWork;
+    private final Collectors collectors;
 
     public Scheduler(SchedulerConfig config, Backend backend, Clock clock) {
         this.config = config;
@@ -102,14 +101,9 @@ public final class Scheduler implements Engine, AutoCloseable {
         this.restorer = new Restorer(backend, config, clock, persistence, jobs, dispatcher, jobWaits);
         this.submissions = new Submissions(new Intake(config.dataDir(), clock), files, backend, config.quotas(), persistence,
                 jobs, jobWaits, dispatcher, clock, this::status);
-        List<ResultCollector> collectors = new ArrayList<>();
-        PassOn passOn = new PassOn(backend.responses(), jobs.byId()::containsKey, restorer::replica, submissions::acrossReplicas, clock);
-        for (int i = 0; i < config.collectorThreads(); i++) {
-            collectors.add(ResultCollector.responses(backend, results::collect, resultGate, passOn));
-        }
-        backend.deadLetters().ifPresent(dlq -> collectors.add(
-                ResultCollector.deadLetters(dlq, backend, results::collect, clock, isolation)));
-        this.threads = new SchedulerThreads(dispatcher, collectors);
+        this.collectors = new Collectors(config.collectorThreads(), backend, results::collect, resultGate, isolation,
+                jobs.byId()::containsKey, restorer::replica, submissions::acrossReplicas, clock);
+        this.threads = new SchedulerThreads(dispatcher, collectors.all());
         this.canceller = new Canceller(backend, clock, results, jobWaits, jobs);
         this.lostWork = new LostWorkWatch(backend.requests(), backend.responses(), jobs::live, dispatcher,
                 config.lostAfter(), clock);
