@@ -166,6 +166,11 @@ public final class Scheduler implements Engine, AutoCloseable {
         return this;
     }
 
+    /** The result collectors: a replica's service links them to the other replicas, both ways. */
+    public Collectors collectors() {
+        return collectors;
+    }
+
     /** What the other replicas hold (set by a replica's {@code ReplicaNode}): the quotas, budgets and fair share count it. */
     public void acrossReplicas(AcrossReplicas across) {
         submissions.acrossReplicas(across);
