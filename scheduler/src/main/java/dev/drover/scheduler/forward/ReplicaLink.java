@@ -100,6 +100,7 @@ public final class ReplicaLink {
                 .header(ReplicaCredential.HEADER, credential.sign(ReplicaCredential.REPLICA, "POST", RESULTS))
                 .header("Content-Type", "application/json")
                 .timeout(HAND_OVER)
+                .version(HttpClient.Version.HTTP_1_1) // a kept-alive connection, no h2c upgrade asked of each new one
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(HandOver.of(messages)))).build();
         HttpResponse<byte[]> answer = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         if (answer.statusCode() != 200) {
