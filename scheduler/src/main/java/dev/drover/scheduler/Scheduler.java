@@ -64,7 +64,6 @@ public final class Scheduler implements Engine, AutoCloseable {
     private final Dispatcher dispatcher;
     private final ResultRecorder results;
     private final SchedulerMetrics metrics;
-    private final ResultGate resultGate;
     private final RetentionSweeper retention;
     private final JobWaits jobWaits;
     private final Restorer restorer;
@@ -78,7 +77,7 @@ public final class Scheduler implements Engine, AutoCloseable {
         this.config = config;
         this.clock = clock;
         BundleProofs proofs = bundleProofs(config, backend);
-        this.resultGate = new ResultGate(proofs, jobs.byId()::containsKey);
+        ResultGate resultGate = new ResultGate(proofs, jobs.byId()::containsKey);
         Persistence persistence = new Persistence(backend.jobStore(), backend.payloads(), new Retention(config.retention()));
         this.files = new JobFiles(backend.payloads(), config.dataDir(), config.filesUnpackedLimit());
         this.dispatcher = new Dispatcher(config, backend, clock, proofs, jobs::live, persistence, this::decided);
@@ -124,7 +123,7 @@ public final class Scheduler implements Engine, AutoCloseable {
 
     /** Results and starts dropped because no bundle seal of this scheduler proves them (forged, or not dispatched here). */
     public long unprovenResultsDropped() {
-        return resultGate.dropped();
+        return collectors.unprovenDropped();
     }
 
     /** The scheduler's figures, for {@code GET /metrics} and the dashboard. */

@@ -16,6 +16,7 @@ import java.util.function.Supplier;
  */
 public final class Collectors {
     private final List<ResultCollector> all = new ArrayList<>();
+    private final ResultGate gate;
     private final PassOn passOn;
     private final HandIn handIn;
 
@@ -26,6 +27,7 @@ public final class Collectors {
      */
     public Collectors(int threads, Backend backend, ResultCollector.Sink sink, ResultGate gate, Isolation isolation,
                       Predicate<String> knownJob, BooleanSupplier replicas, Supplier<AcrossReplicas> across, Clock clock) {
+        this.gate = gate;
         this.passOn = new PassOn(backend.responses(), knownJob, replicas, across, clock);
         this.handIn = new HandIn(backend, gate, sink, passOn);
         for (int i = 0; i < threads; i++) {
@@ -45,6 +47,11 @@ public final class Collectors {
     /** Where another replica hands this one the result messages of its jobs. */
     public HandIn handIn() {
         return handIn;
+    }
+
+    /** Results and starts the gate dropped because no bundle seal of this scheduler proves them. */
+    public long unprovenDropped() {
+        return gate.dropped();
     }
 
     /** Every collector, for the scheduler's threads to run. */
