@@ -42,9 +42,9 @@ import org.slf4j.LoggerFactory;
  * The scheduler's HTTP/JSON API, on Jetty ({@link ApiServer}) through the {@code com.sun.net.httpserver}
  * interfaces: a route table, one handler a resource ({@link JobsResource}, {@link UsersResource},
  * {@link FilesResource}, {@link BillResource}, {@link FleetResource}, {@link EventsResource},
- * {@link SessionsResource}, {@link MetricsResource}), each declaring its routes. Every route, its
- * parameters and its status codes are in {@code docs/api.yaml} (OpenAPI 3), which ApiDocumentTest holds
- * to this table. Every request but {@code GET /health}, the dashboard's page and its sign-in needs
+ * {@link SessionsResource}, {@link MetricsResource}, the replicas' own {@link ReplicaResource}), each declaring
+ * its routes. Every route, its parameters and its status codes are in {@code docs/api.yaml} (OpenAPI 3),
+ * which ApiDocumentTest holds to this table. Every request but {@code GET /health}, the dashboard's page and its sign-in needs
  * {@code Authorization: Bearer TOKEN}; a user sees only their own jobs (404 for anyone else's), an admin
  * sees all.
  * A browser signed in through a one-time link sends the session cookie ({@code HttpOnly},
