@@ -7,8 +7,7 @@ import dev.drover.core.port.Fence;
 import dev.drover.core.workload.WorkloadException;
 import dev.drover.scheduler.collect.BundleProofs;
 import dev.drover.scheduler.collect.Isolation;
-import dev.drover.scheduler.collect.PassOn;
-import dev.drover.scheduler.collect.ResultCollector;
+import dev.drover.scheduler.collect.Collectors;
 import dev.drover.scheduler.collect.ResultGate;
 import dev.drover.scheduler.depend.JobWaits;
 import dev.drover.scheduler.dispatch.Dispatcher;
@@ -38,7 +37,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -66,7 +64,6 @@ public final class Scheduler implements Engine, AutoCloseable {
     private final Dispatcher dispatcher;
     private final ResultRecorder results;
     private final SchedulerMetrics metrics;
-    private final ResultGate resultGate;
     private final RetentionSweeper retention;
     private final JobWaits jobWaits;
     private final Restorer restorer;
@@ -74,12 +71,13 @@ public final class Scheduler implements Engine, AutoCloseable {
     private final Canceller canceller;
     private final SchedulerThreads threads;
     private final LostWorkWatch lostWork;
+    private final Collectors collectors;
 
     public Scheduler(SchedulerConfig config, Backend backend, Clock clock) {
         this.config = config;
         this.clock = clock;
         BundleProofs proofs = bundleProofs(config, backend);
-        this.resultGate = new ResultGate(proofs, jobs.byId()::containsKey);
+        ResultGate resultGate = new ResultGate(proofs, jobs.byId()::containsKey);
         Persistence persistence = new Persistence(backend.jobStore(), backend.payloads(), new Retention(config.retention()));
         this.files = new JobFiles(backend.payloads(), config.dataDir(), config.filesUnpackedLimit());
         this.dispatcher = new Dispatcher(config, backend, clock, proofs, jobs::live, persistence, this::decided);
@@ -102,14 +100,9 @@ public final class Scheduler implements Engine, AutoCloseable {
         this.restorer = new Restorer(backend, config, clock, persistence, jobs, dispatcher, jobWaits);
         this.submissions = new Submissions(new Intake(config.dataDir(), clock), files, backend, config.quotas(), persistence,
                 jobs, jobWaits, dispatcher, clock, this::status);
-        List<ResultCollector> collectors = new ArrayList<>();
-        PassOn passOn = new PassOn(backend.responses(), jobs.byId()::containsKey, restorer::replica, submissions::acrossReplicas, clock);
-        for (int i = 0; i < config.collectorThreads(); i++) {
-            collectors.add(ResultCollector.responses(backend, results::collect, resultGate, passOn));
-        }
-        backend.deadLetters().ifPresent(dlq -> collectors.add(
-                ResultCollector.deadLetters(dlq, backend, results::collect, clock, isolation)));
-        this.threads = new SchedulerThreads(dispatcher, collectors);
+        this.collectors = new Collectors(config.collectorThreads(), backend, results::collect, resultGate, isolation,
+                jobs.byId()::containsKey, restorer::replica, submissions::acrossReplicas, clock);
+        this.threads = new SchedulerThreads(dispatcher, collectors.all());
         this.canceller = new Canceller(backend, clock, results, jobWaits, jobs);
         this.lostWork = new LostWorkWatch(backend.requests(), backend.responses(), jobs::live, dispatcher,
                 config.lostAfter(), clock);
@@ -130,7 +123,7 @@ public final class Scheduler implements Engine, AutoCloseable {
 
     /** Results and starts dropped because no bundle seal of this scheduler proves them (forged, or not dispatched here). */
     public long unprovenResultsDropped() {
-        return resultGate.dropped();
+        return collectors.unprovenDropped();
     }
 
     /** The scheduler's figures, for {@code GET /metrics} and the dashboard. */
@@ -170,6 +163,11 @@ public final class Scheduler implements Engine, AutoCloseable {
     public Scheduler asReplica(String replicaId) {
         restorer.asReplica(replicaId);
         return this;
+    }
+
+    /** The result collectors: a replica's service links them to the other replicas, both ways. */
+    public Collectors collectors() {
+        return collectors;
     }
 
     /** What the other replicas hold (set by a replica's {@code ReplicaNode}): the quotas, budgets and fair share count it. */

@@ -104,8 +104,11 @@ public final class SchedulerService implements AutoCloseable {
                 // any replica answers: requests for another replica's running job go to it, as the caller
                 ReplicaCredential credential = ReplicaCredential.derivedFrom(
                         backend.payloads().get(BundleProofs.KEY_OBJECT), options.clock());
-                api.get().forwarding(new OwnerRouting(r.store(), r.id(), node.get()::liveAddresses),
-                        new ReplicaLink(credential, h.transport()), new Placement(node.get()::liveOthers, scheduler::backlog));
+                ReplicaLink link = new ReplicaLink(credential, h.transport());
+                api.get().forwarding(new OwnerRouting(r.store(), r.id(), node.get()::liveAddresses), link,
+                        new Placement(node.get()::liveOthers, scheduler::backlog), scheduler.collectors().handIn());
+                // and results of another live replica's job that this one receives are handed to it
+                scheduler.collectors().forwardTo(link::results);
             }
             return new SchedulerService(scheduler, pool, provisioner, api, started);
         } catch (IOException | RuntimeException e) {

@@ -88,13 +88,35 @@ final class Authenticator {
         return Optional.empty();
     }
 
+    /**
+     * A replica calling for itself ({@link ReplicaCredential#REPLICA} signed): the only caller of a replica's
+     * internal routes. A user's token or session gets 403, anything else 401.
+     */
+    User replica(HttpExchange ex) throws Refusal {
+        String signed = ex.getRequestHeaders().getFirst(ReplicaCredential.HEADER);
+        if (signed == null) {
+            authenticate(ex); // 401 without a valid token or session
+            throw new Refusal(403, "this route is for scheduler replicas only");
+        }
+        ReplicaCredential credential = replicas;
+        if (credential == null || credential.verify(signed, ex.getRequestMethod(), target(ex))
+                .filter(ReplicaCredential.REPLICA::equals).isEmpty()) {
+            throw new Refusal(401, ReplicaCredential.HEADER + " is for scheduler replicas only; this one is not valid here");
+        }
+        ex.setAttribute(FORWARDED, true);
+        return new User(ReplicaCredential.REPLICA, false, 0);
+    }
+
+    private static String target(HttpExchange ex) {
+        return ex.getRequestURI().getRawPath() + (ex.getRequestURI().getRawQuery() == null ? ""
+                : "?" + ex.getRequestURI().getRawQuery());
+    }
+
     /** The caller a replica forwarded the request for, as they are now; 401 for a signature that is not a replica's. */
     private User forwardedCaller(HttpExchange ex, String value) throws Refusal {
         ReplicaCredential credential = replicas;
-        String target = ex.getRequestURI().getRawPath() + (ex.getRequestURI().getRawQuery() == null ? ""
-                : "?" + ex.getRequestURI().getRawQuery());
         Optional<String> name = credential == null ? Optional.empty()
-                : credential.verify(value, ex.getRequestMethod(), target);
+                : credential.verify(value, ex.getRequestMethod(), target(ex));
         if (name.isEmpty()) {
             throw new Refusal(401, ReplicaCredential.HEADER + " is for scheduler replicas only; this one is not valid here");
         }

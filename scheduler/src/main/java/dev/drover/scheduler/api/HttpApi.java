@@ -11,6 +11,7 @@ import dev.drover.scheduler.Engine;
 import dev.drover.scheduler.auth.Accounts;
 import dev.drover.scheduler.auth.Sessions;
 import dev.drover.scheduler.billing.Billing;
+import dev.drover.scheduler.collect.HandIn;
 import dev.drover.scheduler.forward.OwnerRouting;
 import dev.drover.scheduler.forward.Placement;
 import dev.drover.scheduler.forward.ReplicaLink;
@@ -41,9 +42,9 @@ import org.slf4j.LoggerFactory;
  * The scheduler's HTTP/JSON API, on Jetty ({@link ApiServer}) through the {@code com.sun.net.httpserver}
  * interfaces: a route table, one handler a resource ({@link JobsResource}, {@link UsersResource},
  * {@link FilesResource}, {@link BillResource}, {@link FleetResource}, {@link EventsResource},
- * {@link SessionsResource}, {@link MetricsResource}), each declaring its routes. Every route, its
- * parameters and its status codes are in {@code docs/api.yaml} (OpenAPI 3), which ApiDocumentTest holds
- * to this table. Every request but {@code GET /health}, the dashboard's page and its sign-in needs
+ * {@link SessionsResource}, {@link MetricsResource}, the replicas' own {@link ReplicaResource}), each declaring
+ * its routes. Every route, its parameters and its status codes are in {@code docs/api.yaml} (OpenAPI 3),
+ * which ApiDocumentTest holds to this table. Every request but {@code GET /health}, the dashboard's page and its sign-in needs
  * {@code Authorization: Bearer TOKEN}; a user sees only their own jobs (404 for anyone else's), an admin
  * sees all.
  * A browser signed in through a one-time link sends the session cookie ({@code HttpOnly},
@@ -101,6 +102,8 @@ public final class HttpApi implements AutoCloseable {
     /** The route table: a handler for each first segment of an authenticated path. */
     private final Map<String, Resource> resources;
     private final Engine engine;
+    /** {@code POST /replica/results}: other replicas hand this one its jobs' result messages. */
+    private final ReplicaResource replica = new ReplicaResource();
     /** Set when this server is one replica of several: requests for another replica's running jobs go to it. */
     private volatile Forwarder forwarder;
 
@@ -164,6 +167,7 @@ public final class HttpApi implements AutoCloseable {
         table.put("events", events);
         table.put("dashboard", events);
         table.put("metrics", new MetricsResource(scheduler));
+        table.put("replica", replica);
         this.resources = Map.copyOf(table);
         scheduler.metrics().fleet(() -> fleet.snapshot() instanceof Map<?, ?> m ? stringKeys(m) : Map.of());
         // a thread for every request that may run or wait, every stream, and /health beside them
@@ -204,11 +208,12 @@ public final class HttpApi implements AutoCloseable {
     /**
      * Makes this server one replica of several: a request for a running job another replica owns is passed
      * to that replica ({@link Forwarder}), a new job may be placed on a less loaded one ({@link Placement}),
-     * the jobs list spans every live replica, and requests other replicas forward here are taken as the
-     * caller whose name they signed.
+     * the jobs list spans every live replica, requests other replicas forward here are taken as the
+     * caller whose name they signed, and result messages of this replica's jobs they hand over go to {@code handIn}.
      */
-    public HttpApi forwarding(OwnerRouting routing, ReplicaLink link, Placement placement) {
+    public HttpApi forwarding(OwnerRouting routing, ReplicaLink link, Placement placement, HandIn handIn) {
         authenticator.replicas(link.credential());
+        replica.handIn(handIn);
         this.forwarder = new Forwarder(routing, link, placement);
         return this;
     }
@@ -329,7 +334,7 @@ public final class HttpApi implements AutoCloseable {
             sessions.start(ex, method);
             return;
         }
-        User user = authenticator.authenticate(ex);
+        User user = path.get(0).equals("replica") ? authenticator.replica(ex) : authenticator.authenticate(ex);
         Resource resource = resources.get(path.get(0));
         if (resource == null) {
             throw Refusal.notFound();

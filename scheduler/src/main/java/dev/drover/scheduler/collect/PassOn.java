@@ -10,11 +10,14 @@ import dev.drover.core.model.TaskStart;
 import dev.drover.core.port.Message;
 import dev.drover.core.port.MessageQueue;
 import dev.drover.scheduler.model.AcrossReplicas;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -26,9 +29,11 @@ import org.slf4j.LoggerFactory;
  * can carry several jobs' results (it batches across bundles), and scheduler replicas share the
  * response queue, so one message may hold this replica's jobs and another's: the other jobs' part is
  * sent back to the queue as a message of its own (with their proofs, which the owner checks as it would
- * the worker's) before the original is deleted. A message with none of this replica's jobs is left
- * for its owner, and sent again as new once it has been received {@value #RENEW_AT} times, so the
- * response queue's redrive (5 receives) never dead-letters it while its job waits for a new owner.
+ * the worker's) before the original is deleted. A message with none of this replica's jobs is handed to
+ * its owner over HTTP when a live replica owns one of them ({@link #forward}), and deleted once the owner
+ * says it recorded it; else (no live owner, or the hand-off failed) it is hidden a second for its owner,
+ * and sent again as new once it has been received {@value #RENEW_AT} times, so the response queue's
+ * redrive (5 receives) never dead-letters it while its job waits for a new owner.
  * A single scheduler drops the unknown jobs' part: there, they are of a job deleted or forgotten.
  * A replica reads a message's {@link Route} first and leaves a message of other jobs only unread
  * ({@link #decodes}), so its CPU follows its own jobs' results, not every replica's.
@@ -48,6 +53,8 @@ public final class PassOn {
     private final BooleanSupplier replicas;
     private final Supplier<AcrossReplicas> across;
     private final Clock clock;
+    /** Set once this replica can call the others ({@link #forwardTo}); until then other replicas' messages are hidden. */
+    private volatile Link link;
 
     /**
      * @param knownJob whether this scheduler holds the job
@@ -117,33 +124,77 @@ public final class PassOn {
     }
 
     /**
-     * What to do with a message none of whose jobs this scheduler holds: make it visible again at once (its
-     * owner is alive, and its collectors are waiting for it), hide it a while (no live owner yet), or the
-     * caller deletes it, sent anew or dropped.
+     * What to do with a message none of whose jobs this scheduler holds: hand it to its owner, a live
+     * replica, over HTTP ({@link #forward}); hide it a while (no live owner, or no link to it); or the caller
+     * deletes it, sent anew or dropped.
      */
-    public enum NotMine { RETURN, HIDE, RENEWED, DROP }
+    public enum NotMine { FORWARD, HIDE, RENEWED, DROP }
+
+    /** What {@link #notMine} said, and for {@link NotMine#FORWARD} the owner's address (else null). */
+    public record Verdict(NotMine what, String owner) {
+        static final Verdict HIDE = new Verdict(NotMine.HIDE, null);
+    }
+
+    /** Another replica's HTTP API, to which a collector hands the result messages of that replica's jobs. */
+    public interface Link {
+        /**
+         * Sends the messages, as they travelled, to the replica at {@code address}; answers the ids of those
+         * it recorded (durably, as its own collector would before deleting them), or an empty set.
+         */
+        Set<String> results(String address, List<Message> messages) throws IOException, InterruptedException;
+    }
+
+    /** Makes this replica hand the messages of a live replica's jobs to it ({@link NotMine#FORWARD}). */
+    public void forwardTo(Link link) {
+        this.link = link;
+    }
 
     /**
-     * A message of other jobs only: left for their owner (at once if another live replica owns one of
-     * them, else after a brief hide), unless a replica has seen it {@value #RENEW_AT} times, when it is
-     * sent again as new, as it came (the caller deletes the original), or dropped if its newest result or
-     * start is older than {@link #GIVE_UP}. Its route says all this, so the message need not be decoded:
-     * {@code m} may be as it travels, compressed or offloaded.
+     * A message of other jobs only: handed to their owner if another live replica owns one of them (the
+     * caller {@link #forward}s it), else hidden briefly, unless a replica has seen it {@value #RENEW_AT} times,
+     * when it is sent again as new, as it came (the caller deletes the original), or dropped if its newest
+     * result or start is older than {@link #GIVE_UP}. Its route says all this, so the message need not be
+     * decoded: {@code m} may be as it travels, compressed or offloaded.
      */
-    public NotMine notMine(Message m, Route route) {
+    public Verdict notMine(Message m, Route route) {
         if (!replicas.getAsBoolean()) {
-            return NotMine.HIDE;
+            return Verdict.HIDE;
         }
         if (m.receiveCount() < RENEW_AT) {
+            if (link == null) {
+                return Verdict.HIDE;
+            }
             AcrossReplicas others = across.get();
-            return route.jobs().stream().anyMatch(others::ownerAlive) ? NotMine.RETURN : NotMine.HIDE;
+            return route.jobs().stream().map(others::liveOwner).flatMap(Optional::stream).findFirst()
+                    .map(owner -> new Verdict(NotMine.FORWARD, owner)).orElse(Verdict.HIDE);
         }
         if (route.newest() < clock.millis() - GIVE_UP.toMillis()) {
             log.warn("message {}: results and starts of jobs {} that no replica has held for {} dropped", m.id(),
                     route.jobs(), GIVE_UP);
-            return NotMine.DROP;
+            return new Verdict(NotMine.DROP, null);
         }
         responses.send(List.of(m.body()));
-        return NotMine.RENEWED;
+        return new Verdict(NotMine.RENEWED, null);
+    }
+
+    /**
+     * Hands messages of the owner's jobs to the replica at {@code owner}: the ids of those it recorded, which
+     * the caller deletes; empty if it did not answer so (down, slow, or no longer the owner), when the caller
+     * hides them as for no live owner.
+     */
+    public Set<String> forward(String owner, List<Message> messages) {
+        Link l = link;
+        if (l == null) {
+            return Set.of();
+        }
+        try {
+            return l.results(owner, messages);
+        } catch (IOException e) {
+            log.debug("{} result messages not handed to the replica at {}: {}", messages.size(), owner, e.toString());
+            return Set.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Set.of();
+        }
     }
 }

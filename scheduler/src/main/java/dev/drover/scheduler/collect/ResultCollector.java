@@ -16,8 +16,11 @@ import dev.drover.scheduler.model.Backend;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -40,7 +43,7 @@ public final class ResultCollector implements Runnable {
      * A batch of a job no live replica owns is left for its next owner: hidden briefly, so this one does not
      * spin on it. Short, as scheduler replicas share the response queue: a replica that has just taken a
      * dead one's job gets back, within this, the results it turned away a moment before. (A live owner's
-     * batch is made visible again at once: {@link PassOn#notMine}.)
+     * batch is handed to it over HTTP, and hidden so only if that fails: {@link PassOn#forward}.)
      */
     private static final Duration NOT_MINE = Duration.ofSeconds(1);
     /** How long the scheduler holds a dead-lettered bundle's claim while it reports its tasks. */
@@ -111,13 +114,22 @@ public final class ResultCollector implements Runnable {
         }, sink, backend, null);
     }
 
-    /** Sorts a message of other jobs only by what {@link PassOn#notMine} said: visible now, hidden, or deleted. */
-    private static void leave(PassOn.NotMine what, Message m, List<Message> done, List<Message> notMine, List<Message> forOwner) {
-        switch (what) {
-            case RETURN -> forOwner.add(m);
+    /** Sorts a message of other jobs only by what {@link PassOn#notMine} said: to its owner, hidden, or deleted. */
+    private static void leave(PassOn.Verdict what, Message m, List<Message> done, List<Message> notMine,
+                              Map<String, List<Message>> forOwner) {
+        switch (what.what()) {
+            case FORWARD -> forOwner.computeIfAbsent(what.owner(), o -> new ArrayList<>()).add(m);
             case HIDE -> notMine.add(m);
             case RENEWED, DROP -> done.add(m);
         }
+    }
+
+    /** Hands each owner its messages, in one request an owner: those it recorded are done, the rest hidden. */
+    private void forward(Map<String, List<Message>> forOwner, List<Message> done, List<Message> notMine) {
+        forOwner.forEach((owner, messages) -> {
+            Set<String> recorded = passOn.forward(owner, messages);
+            messages.forEach(m -> (recorded.contains(m.id()) ? done : notMine).add(m));
+        });
     }
 
     public void stop() {
@@ -138,7 +150,7 @@ public final class ResultCollector implements Runnable {
                 }
                 List<Message> done = new ArrayList<>(messages.size());
                 List<Message> notMine = new ArrayList<>();
-                List<Message> forOwner = new ArrayList<>();
+                Map<String, List<Message>> forOwner = new LinkedHashMap<>();
                 Consumer<Usage> charge = u -> { };
                 for (Message raw : messages) {
                     Optional<Route> route = passOn == null ? Optional.empty() : Route.read(raw.body());
@@ -173,15 +185,13 @@ public final class ResultCollector implements Runnable {
                     }
                     done.add(m);
                 }
+                forward(forOwner, done, notMine); // before the deletes: a message is deleted once its owner has it
                 charge.accept(cost.get());
                 Consumer<Usage> charged = charge;
                 backend.meter().charge(charged, () -> {
                     queue.delete(done);
                     if (!notMine.isEmpty()) {
                         queue.changeVisibility(notMine, NOT_MINE);
-                    }
-                    if (!forOwner.isEmpty()) {
-                        queue.changeVisibility(forOwner, Duration.ZERO);
                     }
                     return null;
                 });

@@ -22,6 +22,8 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class ReplicaCredential {
     public static final String HEADER = "X-Drover-Forwarded-User";
+    /** The name a replica signs its own requests with (no user can have it: a name starts with a letter or digit). */
+    public static final String REPLICA = ":replica";
     /** How far a forwarded request's time may be from the owner's clock: a hop takes milliseconds; clocks differ by seconds. */
     public static final Duration WINDOW = Duration.ofSeconds(30);
     private static final String LABEL = "drover replica forwarding v1";

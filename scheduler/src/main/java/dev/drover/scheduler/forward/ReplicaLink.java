@@ -3,6 +3,7 @@ package dev.drover.scheduler.forward;
 import dev.drover.scheduler.tls.PinnedTrust;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.drover.core.codec.Json;
+import dev.drover.core.port.Message;
 import dev.drover.scheduler.model.JobView;
 import dev.drover.scheduler.tls.Transport;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -26,6 +28,13 @@ public final class ReplicaLink {
     static final Duration CONNECT = Duration.ofSeconds(2);
     /** How long a forwarded request (not a stream) may take to answer. */
     static final Duration ANSWER = Duration.ofSeconds(60);
+    /**
+     * How long a collector waits for the owner to record the result messages it hands over: a hung owner
+     * costs a collector this much at most, and its messages are then hidden for it as before.
+     */
+    static final Duration HAND_OVER = Duration.ofSeconds(2);
+    /** Where a replica hands the owner of a job the result messages of it that it received. */
+    public static final String RESULTS = "/replica/results";
     private static final TypeReference<List<JobView>> JOBS = new TypeReference<>() {};
 
     private final ReplicaCredential credential;
@@ -79,6 +88,25 @@ public final class ReplicaLink {
             request.timeout(ANSWER);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    /**
+     * Hands result messages of jobs the replica at {@code address} owns to it ({@value #RESULTS}), signed as
+     * a replica ({@link ReplicaCredential#REPLICA}); answers the ids of those it recorded, empty on any other
+     * answer than 200.
+     */
+    public Set<String> results(String address, List<Message> messages) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(scheme + "://" + address + RESULTS))
+                .header(ReplicaCredential.HEADER, credential.sign(ReplicaCredential.REPLICA, "POST", RESULTS))
+                .header("Content-Type", "application/json")
+                .timeout(HAND_OVER)
+                .version(HttpClient.Version.HTTP_1_1) // a kept-alive connection, no h2c upgrade asked of each new one
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(HandOver.of(messages)))).build();
+        HttpResponse<byte[]> answer = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (answer.statusCode() != 200) {
+            return Set.of();
+        }
+        return Set.copyOf(Json.MAPPER.readValue(answer.body(), HandOver.Recorded.class).recorded());
     }
 
     /** The jobs {@code user} may see on the replica at {@code address} that it holds itself (its list, not merged again). */

@@ -32,8 +32,8 @@ public interface AcrossReplicas {
         }
 
         @Override
-        public boolean ownerAlive(String jobId) {
-            return false;
+        public Optional<String> liveOwner(String jobId) {
+            return Optional.empty();
         }
     };
 
@@ -50,8 +50,9 @@ public interface AcrossReplicas {
     Optional<ReplicaStore.Ec2Share> ec2();
 
     /**
-     * Whether another live replica owns the job (as the job store said at most a second ago): a collector
-     * that receives its results leaves them visible for the owner's collectors instead of hiding them.
+     * The address of the other live replica that owns the job (as the job store said at most a second ago);
+     * empty if this one owns it, or nobody live does: a collector that receives its results hands them to
+     * that replica instead of hiding them.
      */
-    boolean ownerAlive(String jobId);
+    Optional<String> liveOwner(String jobId);
 }

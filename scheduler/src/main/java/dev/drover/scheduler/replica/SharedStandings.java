@@ -12,7 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
+import java.util.function.Function;
 
 /**
  * Per-user standings shared through the heartbeats: each beat carries this replica's (tasks held and
@@ -23,7 +23,7 @@ import java.util.function.Predicate;
  * ({@link FleetCostShares}). Written on the heartbeat thread; read from any.
  */
 final class SharedStandings implements AcrossReplicas {
-    private final Predicate<String> ownerAlive;
+    private final Function<String, Optional<String>> liveOwner;
     private final RunningClaims claims = new RunningClaims();
     private final FleetCostShares fleet = new FleetCostShares();
     private volatile Map<String, Elsewhere> elsewhere = Map.of();
@@ -32,14 +32,14 @@ final class SharedStandings implements AcrossReplicas {
     private Map<String, Long> written;
     private Map<String, ReplicaStore.Ec2Share> given = Map.of();
 
-    /** @param ownerAlive whether another live replica owns a job ({@link LiveOwners}) */
-    SharedStandings(Predicate<String> ownerAlive) {
-        this.ownerAlive = ownerAlive;
+    /** @param liveOwner the address of the other live replica owning a job ({@link LiveOwners}) */
+    SharedStandings(Function<String, Optional<String>> liveOwner) {
+        this.liveOwner = liveOwner;
     }
 
     @Override
-    public boolean ownerAlive(String jobId) {
-        return ownerAlive.test(jobId);
+    public Optional<String> liveOwner(String jobId) {
+        return liveOwner.apply(jobId);
     }
 
     @Override

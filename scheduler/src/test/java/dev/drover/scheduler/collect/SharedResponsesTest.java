@@ -174,34 +174,78 @@ class SharedResponsesTest {
         assertEquals(List.of(onB), Json.resultBatch(left.get(0).body()).results().stream().map(TaskResult::jobId).toList());
     }
 
-    @Test
-    void aMessageOfAJobALiveReplicaOwnsIsLeftVisibleAtOnceAndOneOfAJobWithNoLiveOwnerIsHidden() throws Exception {
-        List<Duration> hides = new java.util.concurrent.CopyOnWriteArrayList<>();
-        MessageQueue recording = new dev.drover.core.queue.ForwardingMessageQueue(responses) {
+    /** A's queue, noting in {@code events} each message it deletes and each hide it asks for. */
+    static MessageQueue noting(MessageQueue queue, List<String> events) {
+        return new dev.drover.core.queue.ForwardingMessageQueue(queue) {
+            @Override
+            public void delete(List<Message> messages) {
+                messages.forEach(m -> events.add("deleted " + m.id()));
+                super.delete(messages);
+            }
+
             @Override
             public void changeVisibility(List<Message> messages, Duration visibility) {
-                hides.add(visibility);
+                messages.forEach(m -> events.add("hidden " + visibility.toSeconds() + "s " + m.id()));
                 super.changeVisibility(messages, visibility);
             }
         };
-        Scheduler a = start("a", "r-aaaa", recording);
-        a.acrossReplicas(ownerAliveOf("j-live"));
-        responses.send(List.of(Json.routed(strayBatch("j-live"))));
-        await(() -> !hides.isEmpty(), "A turns the live owner's message away");
-        assertEquals(Duration.ZERO, hides.get(0), "visible again at once, for the owner's collectors: " + hides);
-        open.remove(a);
-        a.close();
-        hides.clear();
-        Scheduler again = start("a2", "r-aaaa", recording);
-        again.acrossReplicas(ownerAliveOf("j-live"));
-        responses.receive(10, Duration.ZERO, Duration.ofMinutes(5)).forEach(m -> responses.delete(List.of(m)));
-        responses.send(List.of(Json.routed(strayBatch("j-orphan"))));
-        await(() -> !hides.isEmpty(), "A turns the orphan's message away");
-        assertEquals(Duration.ofSeconds(1), hides.get(0), "no live owner: hidden, so it does not go round unread");
     }
 
-    /** What the other replicas hold: nothing, but {@code job} is owned by a live one. */
-    static dev.drover.scheduler.model.AcrossReplicas ownerAliveOf(String job) {
+    @Test
+    void aMessageOfAJobALiveReplicaOwnsIsHandedToItAndDeletedOnlyOnceItRecordedIt() throws Exception {
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Scheduler a = start("a", "r-aaaa", noting(responses, events));
+        Scheduler b = start("b", "r-bbbb", new InMemoryMessageQueue(clock)); // B's collectors never see the message
+        String onB = submit(b);
+        a.acrossReplicas(liveOwnerOf(onB, "b.example:8080"));
+        a.collectors().forwardTo((address, messages) -> {
+            assertEquals("b.example:8080", address);
+            List<String> recorded = b.collectors().handIn().take(messages);
+            recorded.forEach(id -> events.add("recorded " + id));
+            return java.util.Set.copyOf(recorded);
+        });
+        responses.send(List.of(Json.routed(oneMessage(takeBundles(onB)))));
+        await(() -> done(b, onB), "B's job ends: A handed B its result");
+        await(() -> events.stream().anyMatch(e -> e.startsWith("deleted")), "A deletes the message");
+        String id = events.get(0).substring("recorded ".length());
+        assertEquals(List.of("recorded " + id, "deleted " + id), events, "deleted once B recorded it, never hidden");
+        assertEquals(1L, b.status(onB).orElseThrow().counts().get(TaskStatus.SUCCEEDED));
+        assertEquals(0, a.unprovenResultsDropped() + b.unprovenResultsDropped(), "B proved it as its own collector would");
+    }
+
+    @Test
+    void aMessageTheOwnerDoesNotTakeIsHiddenNotDeletedAndOneOfAJobWithNoLiveOwnerIsHidden() throws Exception {
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Scheduler a = start("a", "r-aaaa", noting(responses, events));
+        a.acrossReplicas(liveOwnerOf("j-live", "b.example:8080"));
+        AtomicInteger calls = new AtomicInteger();
+        a.collectors().forwardTo((address, messages) -> {
+            calls.incrementAndGet();
+            throw new java.io.IOException("the owner did not answer");
+        });
+        responses.send(List.of(Json.routed(strayBatch("j-live"))));
+        await(() -> !events.isEmpty(), "A turns the live owner's message away");
+        assertTrue(events.get(0).startsWith("hidden 1s "), "hidden a second, as before, for the owner: " + events);
+        assertEquals(1, calls.get(), "after one attempt to hand it over");
+        open.remove(a);
+        a.close();
+        assertTrue(events.stream().noneMatch(e -> e.startsWith("deleted")), "never deleted: " + events);
+        List<Message> left = responses.receive(10, Duration.ofSeconds(3), Duration.ofSeconds(30));
+        assertEquals(1, left.size(), "still on the queue for its owner");
+        responses.delete(left);
+        events.clear();
+        Scheduler again = start("a2", "r-aaaa", noting(responses, events));
+        again.acrossReplicas(liveOwnerOf("j-live", "b.example:8080"));
+        again.collectors().forwardTo((address, messages) -> {
+            throw new AssertionError("a job with no live owner is handed to nobody");
+        });
+        responses.send(List.of(Json.routed(strayBatch("j-orphan"))));
+        await(() -> !events.isEmpty(), "A turns the orphan's message away");
+        assertTrue(events.get(0).startsWith("hidden 1s "), "no live owner: hidden, so it does not go round unread: " + events);
+    }
+
+    /** What the other replicas hold: nothing, but {@code job} is owned by a live one at {@code address}. */
+    static dev.drover.scheduler.model.AcrossReplicas liveOwnerOf(String job, String address) {
         dev.drover.scheduler.model.AcrossReplicas none = dev.drover.scheduler.model.AcrossReplicas.NONE;
         return new dev.drover.scheduler.model.AcrossReplicas() {
             @Override
@@ -220,8 +264,8 @@ class SharedResponsesTest {
             }
 
             @Override
-            public boolean ownerAlive(String jobId) {
-                return jobId.equals(job);
+            public Optional<String> liveOwner(String jobId) {
+                return jobId.equals(job) ? Optional.of(address) : Optional.empty();
             }
         };
     }
