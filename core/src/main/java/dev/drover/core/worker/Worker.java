@@ -52,9 +52,7 @@ public final class Worker {
     private final Watchers watchers;
     private final HandBack handBack;
     private final Thread poller;
-    private final Thread publisherThread;
-    private final Settler settler;
-    private final Thread settlerThread;
+    private final PublishThreads publishing;
     private final CompletableFuture<WorkerStats> exit = new CompletableFuture<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
@@ -89,9 +87,7 @@ public final class Worker {
         this.handBack = new HandBack(config, requests, claims, clock, held);
         this.poller = daemon(new Poller(config, requests, capacity, claimer, held, idle, lifecycle, retry, events),
                 "drover-poll-" + config.workerId());
-        this.publisherThread = daemon(publisher, "drover-publish-" + config.workerId());
-        this.settler = settler;
-        this.settlerThread = daemon(settler, "drover-settle-" + config.workerId());
+        this.publishing = new PublishThreads(config.workerId(), publisher, settler);
         this.capacity = capacity;
         this.startedAt = clock.millis();
     }
@@ -106,8 +102,7 @@ public final class Worker {
 
     public Worker start() {
         poller.start();
-        publisherThread.start();
-        settlerThread.start();
+        publishing.start();
         watchers.start();
         return this;
     }
@@ -167,20 +162,8 @@ public final class Worker {
                 lifecycle.handBack();
                 runner.finish(KILL_GRACE);
             }
-            publisher.stop();
-            publisherThread.join(PUBLISH_GRACE.toMillis());
-            if (publisherThread.isAlive()) {
-                publisher.giveUp();
-                publisherThread.interrupt();
-                publisherThread.join(THREAD_GRACE.toMillis());
-            }
             // what is sent is settled before the rest is handed back: a done bundle is not handed back
-            settler.stop();
-            settlerThread.join(PUBLISH_GRACE.toMillis());
-            if (settlerThread.isAlive()) {
-                settlerThread.interrupt();
-                settlerThread.join(THREAD_GRACE.toMillis());
-            }
+            publishing.finish(PUBLISH_GRACE, THREAD_GRACE);
             notHandedBack.addAll(publisher.unpublished());
             notHandedBack.addAll(handBack.all(deadline - THREAD_GRACE.toNanos()));
             if (System.nanoTime() - deadline < 0) {
