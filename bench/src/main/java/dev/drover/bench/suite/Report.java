@@ -237,7 +237,8 @@ final class Report {
         md.append("|---|---:|---:|---:|---:|---:|---:|\n");
         for (Plan.Efficiency e : plan.efficiency()) {
             for (int w : e.workers()) {
-                Predicate<Row> match = r -> r.workers() == w && r.get(Keys.TASK_MILLIS) == e.taskMillis();
+                Predicate<Row> match = r -> r.workers() == w && r.get(Keys.TASK_MILLIS) == e.taskMillis()
+                        && r.get(Keys.TASKS_PER_WORKER) == e.tasksPerWorker();
                 Optional<Row> pool = find("efficiency", "pool", match);
                 Optional<Row> remote = find("efficiency", "remote", match);
                 md.append("| ").append(fmt(e.tasksPerWorker())).append(" × `sleep ").append(e.taskMillis()).append("` | ").append(w)
