@@ -26,6 +26,9 @@ import java.nio.file.Files;
 
 /** The in-JVM pool and the in-memory backend it shares with the scheduler. */
 public final class InJvmFleet implements AutoCloseable {
+    /** Largest message on the pool's queues: far above any bundle or result message, a bound on a broken one. */
+    static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
     private final Backend backend;
     private final LocalPool pool;
     /** One cache for the whole pool: it is one process. */
@@ -48,8 +51,10 @@ public final class InJvmFleet implements AutoCloseable {
      * @param taskBase         the tasks' base environment: the process's PATH, LANG and USER
      */
     public InJvmFleet(int workers, Clock clock, Duration retention, boolean reuseFilesCopies, TaskEnvironment taskBase) {
-        MessageQueue requests = new InMemoryMessageQueue(clock);
-        MessageQueue responses = new InMemoryMessageQueue(clock);
+        // not SQS's 256 KiB: nothing travels but the heap here, and a result message cut at 200 KiB of output
+        // can pass 256 KiB as JSON (a byte that is not UTF-8 becomes three), which was refused and retried for ever
+        MessageQueue requests = new InMemoryMessageQueue(clock, MAX_MESSAGE_BYTES, Integer.MAX_VALUE, null);
+        MessageQueue responses = new InMemoryMessageQueue(clock, MAX_MESSAGE_BYTES, Integer.MAX_VALUE, null);
         ClaimStore claims = new InMemoryClaimStore();
         try {
             // packs and outputs over 1 MiB on disk, not the heap; the store is this process's, so is the directory

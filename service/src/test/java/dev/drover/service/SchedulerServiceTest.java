@@ -44,6 +44,30 @@ class SchedulerServiceTest {
         }
     }
 
+    /**
+     * Binary output that caps at 64 KiB a stream but grows past the in-JVM queue's 256 KiB once it is JSON (a
+     * byte that is not UTF-8 becomes three): its result message used to be refused and retried for ever.
+     */
+    @Test
+    void anInJvmPoolCarriesAResultLargerThanItsQueueTakes() throws Exception {
+        try (SchedulerService service = SchedulerService.start(ServiceOptions.of(dir, Clock.systemUTC(), new ServiceOptions.InJvmPool(1)))) {
+            JobView job = service.scheduler().submit(new ByteArrayInputStream(
+                    "head -c 300000 /dev/urandom; head -c 300000 /dev/urandom >&2\n".getBytes(StandardCharsets.UTF_8)), "w.txt", Accounts.ADMIN);
+            Thread waiter = new Thread(() -> {
+                try {
+                    service.scheduler().awaitDone(job.jobId());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            waiter.start();
+            waiter.join(30_000);
+            waiter.interrupt();
+            JobView done = service.scheduler().status(job.jobId()).orElseThrow();
+            assertEquals(1L, done.counts().get(TaskStatus.SUCCEEDED), "the result came: " + done.counts());
+        }
+    }
+
     @Test
     void aTakenPortFailsTheStartAndClosesWhatHadStarted() throws Exception {
         Accounts.Local access = Accounts.local(Clock.systemUTC());
