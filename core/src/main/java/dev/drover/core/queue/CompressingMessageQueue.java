@@ -26,7 +26,7 @@ import java.util.zip.Inflater;
 public final class CompressingMessageQueue extends BodyCodingQueue {
     static final String MARKER = "deflate:";
     static final int MIN_BYTES = 1024;
-    /** No legitimate body comes near this (bundles and result batches are cut at 256 KiB): a bomb is refused. */
+    /** No legitimate body comes near this (bundles are cut at 256 KiB, result batches at 1 MiB): a bomb is refused. */
     static final int MAX_INFLATED_BYTES = 16 * 1024 * 1024;
 
     public CompressingMessageQueue(MessageQueue queue) {
