@@ -75,7 +75,7 @@ final class ResultChunks {
 
     /** The results' lines joined into the JSON array a chunk holds: no result is encoded again. */
     static String array(List<String> jsonLines) {
-        StringBuilder array = new StringBuilder(jsonLines.size() * 300).append('[');
+        StringBuilder array = new StringBuilder(Json.joinedLength(jsonLines) + 1).append('[');
         for (int i = 0; i < jsonLines.size(); i++) {
             array.append(i == 0 ? "" : ",").append(jsonLines.get(i));
         }

@@ -45,6 +45,18 @@ class CompressingMessageQueueTest {
     }
 
     @Test
+    void bodiesOfAnyRatioComeBackWholeWhereverTheInflatedSizeFallsAgainstTheFirstGuess() {
+        // ratios above and below the first guess of the inflated size, and sizes around its growth steps
+        for (String body : List.of("x".repeat(1_000_000), "x".repeat(65_536) + "\u00e9", bundleLikeJson(30),
+                new java.util.Random(7).ints(200_000, 32, 0x2fff).collect(StringBuilder::new,
+                        StringBuilder::appendCodePoint, StringBuilder::append).toString())) {
+            String packed = CompressingMessageQueue.compress(body);
+            assertTrue(packed.startsWith(CompressingMessageQueue.MARKER));
+            assertEquals(body, CompressingMessageQueue.decompress(packed));
+        }
+    }
+
+    @Test
     void smallBodiesPassUntouched() {
         queue.send(List.of("{\"small\":true}"));
         assertEquals("{\"small\":true}", receiveAll(wire).get(0).body());

@@ -106,7 +106,7 @@ public final class ResultLog implements AutoCloseable {
         if (jsonLines.isEmpty()) {
             return;
         }
-        StringBuilder sb = new StringBuilder(jsonLines.size() * 200);
+        StringBuilder sb = new StringBuilder(Json.joinedLength(jsonLines));
         jsonLines.forEach(line -> sb.append(line).append('\n'));
         ByteBuffer bytes = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
         FileChannel out = out();
