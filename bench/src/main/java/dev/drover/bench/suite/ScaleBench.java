@@ -163,6 +163,7 @@ final class ScaleBench {
             // what the simulation itself cost (its workers' threads), the whole JVM (GC and JIT too), and how
             // busy the machine was (all its processes): the fleet shares the JVM and the cores with the scheduler
             figures.put(k + "FleetCpuMicrosPerTask", round(cpu.fleetNanos() / 1000.0 / tasks));
+            cpu.fleetNanosByKind().forEach((kind, n) -> figures.put(k + "FleetCpu." + kind + "MicrosPerTask", round(n / 1000.0 / tasks)));
             figures.put(k + "JvmCpuMicrosPerTask", round(process.getOrDefault("scheduler (bench JVM)", 0.0) * 1e6 / tasks));
             figures.put(k + "MachineBusyCores", round(process.getOrDefault(ProcessCpu.MACHINE, 0.0) / t.wallSeconds()));
             figures.put(k + "LoadAverage", round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));

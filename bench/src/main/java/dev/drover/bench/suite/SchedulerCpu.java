@@ -8,6 +8,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The scheduler's CPU time during one job, by stage: the thread CPU of its named threads between
@@ -29,8 +30,8 @@ final class SchedulerCpu implements AutoCloseable {
     private final Thread sampler;
     private volatile boolean running = true;
     private long intakeNanos;
-    /** CPU of the threads of workers in this JVM (a simulated fleet's), set by {@link #stop()}. */
-    private long fleetNanos;
+    /** CPU of the threads of workers in this JVM (a simulated fleet's) by kind ("poll", "publish", ...), set by {@link #stop()}. */
+    private final Map<String, Long> fleetNanos = new TreeMap<>();
     /** The replicas' thread groups, and the scheduler CPU of each ({@link #stop()}), in their order. */
     private final List<ThreadGroup> replicas;
     private final long[] replicaNanos;
@@ -82,9 +83,8 @@ final class SchedulerCpu implements AutoCloseable {
             }
             long used = after.get(id) - before.getOrDefault(id, 0L);
             String name = info.getThreadName();
-            if (WORKER_THREADS.stream().anyMatch(name::startsWith)) {
-                fleetNanos += used;
-            }
+            WORKER_THREADS.stream().filter(name::startsWith).findFirst()
+                    .ifPresent(kind -> fleetNanos.merge(kind.substring("drover-".length()).replace("-", ""), used, Long::sum));
             if (name.startsWith("drover-bench") || !schedulers(name)) {
                 continue;
             }
@@ -130,12 +130,17 @@ final class SchedulerCpu implements AutoCloseable {
 
     /** CPU nanoseconds the threads of workers in this JVM took since {@link #start()} (those alive at {@link #stop()}). */
     long fleetNanos() {
-        return fleetNanos;
+        return fleetNanos.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** The same by the kind of thread: "poll", "publish", "settle", "sim" (the simulated tasks' timers), ... */
+    Map<String, Long> fleetNanosByKind() {
+        return Map.copyOf(fleetNanos);
     }
 
     /** Threads of workers in this JVM (the simulated fleet): not the scheduler's. */
     private static final List<String> WORKER_THREADS = List.of("drover-task", "drover-poll-", "drover-publish-",
-            "drover-lease-", "drover-upload-", "drover-cancel-", "drover-stop-", "drover-files-", "drover-sim-");
+            "drover-settle-", "drover-lease-", "drover-upload-", "drover-cancel-", "drover-stop-", "drover-files-", "drover-sim-");
 
     /** The scheduler's threads: its own, and the AWS SDK's it drives (connection reapers, timers). */
     private static boolean schedulers(String name) {

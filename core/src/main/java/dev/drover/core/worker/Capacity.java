@@ -14,9 +14,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * per thread, so the next bundle's round trips overlap the current one's last tasks. Tasks longer
  * than {@code fetchAhead} get one more for each thread whose task is due to end within it (by the
  * job's mean run time here): the next task is received and claimed while the last one ends, not
- * after (10 x 1 s a thread lost 20-30 ms a task to that gap). A task running past twice the mean is
- * not counted due, so a stuck task does not hoard the next one. The poller reserves room here before
- * it polls, so the worker never receives what it cannot start soon.
+ * after (10 x 1 s a thread lost 20-30 ms a task to that gap). Once one is due, the poller fetches
+ * for every thread due within twice the lead, so it wakes and receives once for threads ending close
+ * together, not once a thread (16 threads of 1 s tasks woke it 16 times a second). A task running past
+ * twice the mean is not counted due, so a stuck task does not hoard the next one. The poller reserves
+ * room here before it polls, so the worker never receives what it cannot start soon; it sleeps until
+ * a task ends, the next one comes due or the worker stops, and wakes for nothing else.
  */
 final class Capacity {
     /** Bound on the tasks queued ahead per thread (for tasks near zero length). */
@@ -33,6 +36,8 @@ final class Capacity {
     private int held;
     private int lastBundleTasks = 1;
     private boolean closed;
+    /** When the poller, waiting for room, wakes by itself (clock millis): MAX_VALUE only when signalled, MIN_VALUE not waiting. */
+    private long wakeAt = Long.MIN_VALUE;
 
     Capacity(int threads, Duration fetchAhead, TaskTimes times, Clock clock) {
         this.threads = threads;
@@ -43,15 +48,22 @@ final class Capacity {
 
     /**
      * Blocks until fewer tasks are held than the window; returns how many bundles to ask for: one
-     * per free thread, or when fetching ahead, as many as fill the window at the size of the last
-     * bundle (one round trip then brings what several small tail bundles hold). Zero once closed.
+     * per free thread, or when fetching ahead, as many as fill the window (long tasks: counting those
+     * due within twice the lead) at the size of the last bundle (one round trip then brings what
+     * several small tail bundles hold). Zero once closed.
      */
     int awaitRoom() throws InterruptedException {
         lock.lock();
         try {
             long now = clock.millis();
-            while (!closed && held >= window(now)) {
-                room.await(untilDue(now), TimeUnit.MILLISECONDS);
+            while (!closed && held >= window(now, 1)) {
+                long in = untilRoom(now);
+                wakeAt = in < 0 ? Long.MAX_VALUE : now + in;
+                if (in < 0) {
+                    room.await();
+                } else {
+                    room.await(in, TimeUnit.MILLISECONDS);
+                }
                 now = clock.millis();
             }
             if (closed) {
@@ -61,8 +73,9 @@ final class Capacity {
                 return threads - held;
             }
             int perBundle = Math.max(1, lastBundleTasks);
-            return Math.max(1, (window(now) - held + perBundle - 1) / perBundle);
+            return Math.max(1, (window(now, 2) - held + perBundle - 1) / perBundle);
         } finally {
+            wakeAt = Long.MIN_VALUE;
             lock.unlock();
         }
     }
@@ -84,6 +97,7 @@ final class Capacity {
         try {
             long now = clock.millis();
             running.add(now);
+            wakeIfRoomSooner(now);
             return now;
         } finally {
             lock.unlock();
@@ -96,8 +110,11 @@ final class Capacity {
         try {
             held--;
             running.remove(Long.valueOf(begun));
-            if (held < window(clock.millis())) {
+            long now = clock.millis();
+            if (held < window(now, 1)) {
                 room.signal();
+            } else {
+                wakeIfRoomSooner(now); // the task's time moved the mean, and with it when the others come due
             }
             return held == 0;
         } finally {
@@ -125,7 +142,8 @@ final class Capacity {
         }
     }
 
-    private int window(long now) {
+    /** The window, counting as due the long tasks that end within {@code leads} times the lead. */
+    private int window(long now, int leads) {
         double mean = times.meanMillis();
         if (mean < 0) {
             return threads;
@@ -135,24 +153,34 @@ final class Capacity {
         if (ahead > 0) {
             return threads * (1 + ahead);
         }
-        return threads + (int) running.stream().filter(begun -> due(now - begun, mean, lead)).count();
+        return threads + (int) running.stream().filter(begun -> due(now - begun, mean, leads * lead)).count();
     }
 
     private static boolean due(long ranMillis, double mean, double lead) {
         return ranMillis >= mean - lead && ranMillis < 2 * mean;
     }
 
-    /** How long the poller may wait before a running task comes due (at most 100 ms, to see a close or a new mean). */
-    private long untilDue(long now) {
+    /** Wakes the waiting poller if room comes sooner than it would wake by itself (a task began, the mean moved). */
+    private void wakeIfRoomSooner(long now) {
+        long in = untilRoom(now);
+        if (in >= 0 && now + in < wakeAt) {
+            room.signal();
+        }
+    }
+
+    /**
+     * Milliseconds until enough running tasks come due for room, or -1 if they never will by themselves (no mean
+     * yet, short tasks, too few running): the tasks already fetched for come due without waking the poller.
+     */
+    private long untilRoom(long now) {
         double mean = times.meanMillis();
         double lead = fetchAhead.toNanos() / 1e6;
-        long wait = 100;
-        for (long begun : running) {
-            long in = (long) Math.ceil(begun + mean - lead - now);
-            if (mean >= 0 && in > 0) {
-                wait = Math.min(wait, in);
-            }
+        int needed = held - threads + 1;
+        if (mean < 0 || lead / Math.max(mean, 1) >= 1 || needed < 1) {
+            return -1;
         }
-        return wait;
+        long[] dueIn = running.stream().filter(begun -> now - begun < 2 * mean)
+                .mapToLong(begun -> (long) Math.ceil(begun + mean - lead - now)).sorted().toArray();
+        return needed > dueIn.length ? -1 : Math.max(1, dueIn[needed - 1]);
     }
 }

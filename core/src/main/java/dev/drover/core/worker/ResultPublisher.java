@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ResultPublisher implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ResultPublisher.class);
-    /** How long the loop waits for a result at most, so a stop or a completion to retry is seen soon. */
-    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Queued to wake the loop (a stop, a first start waiting): it carries nothing, so it is harmless in a batch. */
+    private static final Finished WAKE = new Finished(null, null, null);
 
     private final WorkerConfig config;
     private final MessageQueue responses;
@@ -68,7 +68,9 @@ final class ResultPublisher implements Runnable {
 
     /** A task of the bundle sealed with {@code seal} has started: it goes out with the next message. */
     void started(TaskStart start, BundleSeal seal) {
-        starts.started(start, seal);
+        if (starts.started(start, seal)) {
+            finished.add(WAKE); // the loop may be waiting for a result alone: the start must go without one too
+        }
     }
 
     void add(Finished f) {
@@ -87,6 +89,7 @@ final class ResultPublisher implements Runnable {
     /** Publishes what is queued, then ends the loop. */
     void stop() {
         stop = true;
+        finished.add(WAKE);
     }
 
     /** Stops retrying: the loop ends at its next failure, leaving what it could not send unsent. */
@@ -106,8 +109,8 @@ final class ResultPublisher implements Runnable {
         List<Finished> batch = new ArrayList<>();
         while (true) {
             try {
-                Finished first = finished.poll(starts.pollNanos(POLL_NANOS), TimeUnit.NANOSECONDS);
-                if (first == null) {
+                Finished first = next();
+                if (first == null || first == WAKE) {
                     if (starts.due() && !publishStarts()) {
                         return;
                     }
@@ -139,6 +142,18 @@ final class ResultPublisher implements Runnable {
                 sending = List.of();
             }
         }
+    }
+
+    /**
+     * The next finished task: waits for one as long as no start waits to go, else until starts are due (null
+     * then); once stopping, null if none is queued. An idle worker's publisher does not wake.
+     */
+    private Finished next() throws InterruptedException {
+        if (stop) {
+            return finished.poll(); // the stop's wake may have gone out with the last batch
+        }
+        long wait = starts.pollNanos();
+        return wait < 0 ? finished.take() : finished.poll(wait, TimeUnit.NANOSECONDS);
     }
 
     /** Sends waiting starts alone, when no result is there to carry them. */

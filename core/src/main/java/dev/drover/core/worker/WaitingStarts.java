@@ -16,7 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * once per {@link #START_INTERVAL_NANOS}: never a message a task.
  */
 final class WaitingStarts {
-    /** Starts with no result to ride on wait at most this long, and go alone at most this often. */
+    /** Starts wait this long for a result to ride on, then go alone, and alone at most this often. */
     static final long START_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     /** At most this many starts in one message (about 60 bytes each), the rest in the next. */
     static final int MAX_STARTS = 1000;
@@ -27,12 +27,19 @@ final class WaitingStarts {
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, SealedStart> starts = new LinkedHashMap<>(); // guarded by lock
     private long sentAt = System.nanoTime() - START_INTERVAL_NANOS; // publisher thread only
+    /** When the oldest waiting start came (System.nanoTime): a start waits that long for a result to ride on. Guarded by lock. */
+    private long firstAt;
 
-    /** A task of the bundle sealed with {@code seal} has started: it goes out with the next message. */
-    void started(TaskStart start, BundleSeal seal) {
+    /** A task of the bundle sealed with {@code seal} has started: it goes out with the next message. True if none waited. */
+    boolean started(TaskStart start, BundleSeal seal) {
         lock.lock();
         try {
+            boolean first = starts.isEmpty();
+            if (first) {
+                firstAt = System.nanoTime();
+            }
             starts.put(Task.id(start.jobId(), start.seq()), new SealedStart(start, seal));
+            return first;
         } finally {
             lock.unlock();
         }
@@ -48,27 +55,29 @@ final class WaitingStarts {
         }
     }
 
-    /** How long to wait for a result: {@code max}, or less if waiting starts fall due sooner. */
-    long pollNanos(long max) {
+    /** How long to wait for a result before waiting starts fall due; -1 if none waits (wait for a result). */
+    long pollNanos() {
         lock.lock();
         try {
-            if (starts.isEmpty()) {
-                return max;
-            }
+            return starts.isEmpty() ? -1 : Math.max(1, dueAt() - System.nanoTime());
         } finally {
             lock.unlock();
         }
-        return Math.max(1, Math.min(max, sentAt + START_INTERVAL_NANOS - System.nanoTime()));
     }
 
-    /** True if starts wait and the interval since starts last went is up. */
+    /** True if starts wait, the oldest has waited the interval for a result, and the interval since starts last went is up. */
     boolean due() {
         lock.lock();
         try {
-            return !starts.isEmpty() && System.nanoTime() - sentAt >= START_INTERVAL_NANOS;
+            return !starts.isEmpty() && System.nanoTime() - dueAt() >= 0;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The interval after the later of the last send and the oldest start (nanoTime values compare by their difference). */
+    private long dueAt() {
+        return firstAt + Math.max(sentAt - firstAt, 0) + START_INTERVAL_NANOS;
     }
 
     /** Takes up to {@link #MAX_STARTS} waiting starts, oldest first, to be sent now. */

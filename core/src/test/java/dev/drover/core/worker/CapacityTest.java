@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.core.testing.MutableClock;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class CapacityTest {
@@ -82,5 +85,92 @@ class CapacityTest {
         assertFalse(stuck.isDone(), "7 held against 4 threads and none due");
         capacity.close();
         assertEquals(0, stuck.get(2, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aFullWorkerWithNothingComingDueWaitsUntilATaskEndsWithoutWakingMeanwhile() throws Exception {
+        capacity.hold(4);
+        for (int i = 0; i < 4; i++) {
+            capacity.begin();
+        }
+        Thread poller = new Thread(() -> {
+            try {
+                capacity.awaitRoom();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        poller.start();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (poller.getState() != Thread.State.WAITING && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        assertEquals(Thread.State.WAITING, poller.getState(), "no task time known yet: only a task's end can make room");
+        capacity.release(capacity.begin());
+        poller.join(2000);
+        assertFalse(poller.isAlive());
+    }
+
+    @Test
+    void oneWakeAndOneReceiveServeEveryThreadDueWithinTwiceTheLeadAndTheirDueTimesWakeNoOne() throws Exception {
+        AtomicInteger reads = new AtomicInteger();
+        Clock counted = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return clock.getZone();
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                reads.incrementAndGet();
+                return clock.instant();
+            }
+        };
+        Capacity c = new Capacity(4, Duration.ofMillis(100), times, counted);
+        times.bundleOf("j");
+        times.ran("j", 1000);
+        for (long step : new long[] {0, 30, 120, 450}) { // begun at 0, 30, 150, 600 ms: due at 900, 930, 1050, 1500 ms
+            clock.advance(Duration.ofMillis(step));
+            c.hold(1);
+            c.begin();
+        }
+        clock.advance(Duration.ofMillis(300)); // 900 ms
+        assertEquals(2, c.awaitRoom(), "the first due and the one ending 30 ms after it: one receive for both");
+        c.hold(1);
+        c.hold(1);
+        clock.advance(Duration.ofMillis(10)); // 910 ms: the second is due now too, and was fetched for
+        CompletableFuture<Integer> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return c.awaitRoom();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(50);
+        int before = reads.get();
+        Thread.sleep(100);
+        assertFalse(waiting.isDone());
+        assertTrue(reads.get() - before <= 1, "it waits for the third (140 ms), not for the second: " + (reads.get() - before));
+        clock.advance(Duration.ofMillis(150)); // 1060 ms: the third is due
+        assertEquals(1, waiting.get(2, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aTaskBeginningWhileThePollerWaitsForAnEndWakesItToWaitForTheTasksDueTimeInstead() throws Exception {
+        times.bundleOf("j");
+        times.ran("j", 300); // due 100 ms before their end, 200 ms in
+        capacity.hold(4); // received, not begun yet (a thread pool starts them a moment later)
+        CompletableFuture<Integer> waiting = awaitRoom();
+        Thread.sleep(100);
+        for (int i = 0; i < 4; i++) {
+            capacity.begin();
+        }
+        clock.advance(Duration.ofMillis(250));
+        assertEquals(1, waiting.get(2, TimeUnit.SECONDS), "room for the four due, in one bundle of the last size");
     }
 }
