@@ -6,9 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,8 +20,6 @@ import org.slf4j.LoggerFactory;
  */
 final class CancelReads {
     private static final Logger log = LoggerFactory.getLogger(CancelReads.class);
-    /** How long the reading thread outlives its last read: a worker busy with the jobs it holds keeps none. */
-    private static final long IDLE_SECONDS = 10;
 
     private final ClaimStore claims;
     private final Executor reads;
@@ -37,12 +34,9 @@ final class CancelReads {
         known.forEach((job, flag) -> flags.put(job, CompletableFuture.completedFuture(flag)));
     }
 
-    /** The worker's one thread for these reads; it ends when idle, so a stopped worker leaves none behind. */
-    static Executor thread(String workerId) {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                r -> Worker.daemon(r, "drover-cancel-read-" + workerId));
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
+    /** The worker's one thread for these reads; the poller shuts it down when it stops receiving. */
+    static ExecutorService thread(String workerId) {
+        return Executors.newSingleThreadExecutor(r -> Worker.daemon(r, "drover-cancel-read-" + workerId));
     }
 
     /** Starts reading the job's flag, unless it is known or being read: called before its bundle's claim, so the two overlap. */

@@ -10,7 +10,7 @@ import dev.drover.core.port.MessageQueue;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,10 +35,10 @@ final class Claimer {
     private final TaskTimes times;
     private final Counters counters;
     /** Where a job's cancellation flag is read while its first bundle is claimed. */
-    private final Executor cancelReads;
+    private final ExecutorService cancelReads;
 
     Claimer(WorkerConfig config, MessageQueue requests, ClaimStore claims, Clock clock, HeldBundles held, TaskRunner runner,
-            ResultPublisher publisher, TaskTimes times, Counters counters, Executor cancelReads) {
+            ResultPublisher publisher, TaskTimes times, Counters counters, ExecutorService cancelReads) {
         this.config = config;
         this.requests = requests;
         this.claims = claims;
@@ -65,6 +65,11 @@ final class Claimer {
             }
             accept(message, bundle, cancelled);
         }
+    }
+
+    /** No more receives: the reads under way finish, and the reading thread ends. */
+    void close() {
+        cancelReads.shutdown();
     }
 
     private void accept(Message message, Bundle bundle, CancelReads cancelled) {

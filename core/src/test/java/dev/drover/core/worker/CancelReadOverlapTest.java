@@ -115,7 +115,7 @@ class CancelReadOverlapTest {
     };
 
     Worker start(ClaimStore claims) {
-        return new Worker(WorkerConfig.defaults("w", 1, Duration.ZERO).withPollWait(Duration.ofMillis(100)),
+        return new Worker(WorkerConfig.defaults("overlap", 1, Duration.ZERO).withPollWait(Duration.ofMillis(100)),
                 requests, responses, claims, executor, clock, () -> Usage.ZERO).start();
     }
 
@@ -133,6 +133,16 @@ class CancelReadOverlapTest {
         assertTrue(ranBeforeTheReadAnswered.isEmpty());
         w.drain().get(10, TimeUnit.SECONDS);
         assertTrue(readWasUnderWayDuringTheClaim.get(), "the flag's read began before the claim returned");
+        long end = System.nanoTime() + 5_000_000_000L;
+        while (readingThreads() > 0 && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, readingThreads(), "a stopped worker leaves no reading thread behind");
+    }
+
+    static long readingThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().equals("drover-cancel-read-overlap")).count();
     }
 
     @Test
