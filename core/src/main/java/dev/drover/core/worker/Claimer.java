@@ -10,6 +10,7 @@ import dev.drover.core.port.MessageQueue;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +34,11 @@ final class Claimer {
     private final ResultPublisher publisher;
     private final TaskTimes times;
     private final Counters counters;
+    /** Where a job's cancellation flag is read while its first bundle is claimed. */
+    private final ExecutorService cancelReads;
 
     Claimer(WorkerConfig config, MessageQueue requests, ClaimStore claims, Clock clock, HeldBundles held, TaskRunner runner,
-            ResultPublisher publisher, TaskTimes times, Counters counters) {
+            ResultPublisher publisher, TaskTimes times, Counters counters, ExecutorService cancelReads) {
         this.config = config;
         this.requests = requests;
         this.claims = claims;
@@ -45,11 +48,12 @@ final class Claimer {
         this.publisher = publisher;
         this.times = times;
         this.counters = counters;
+        this.cancelReads = cancelReads;
     }
 
     /** Claims and starts what one receive brought, reading each job's cancellation flag at most once (see {@link CancelReads}). */
     void accept(List<Message> messages) {
-        CancelReads cancelled = new CancelReads(claims, held.snapshot());
+        CancelReads cancelled = new CancelReads(claims, cancelReads, held.snapshot());
         for (Message message : messages) {
             Bundle bundle;
             try {
@@ -63,9 +67,16 @@ final class Claimer {
         }
     }
 
+    /** No more receives: the reads under way finish, and the reading thread ends. */
+    void close() {
+        cancelReads.shutdown();
+    }
+
     private void accept(Message message, Bundle bundle, CancelReads cancelled) {
         counters.lastJob = bundle.jobId();
         times.bundleOf(bundle.jobId());
+        // the flag's read overlaps the claim (a wasted read if the claim is not won); the run waits for both
+        cancelled.start(bundle.jobId());
         ClaimOutcome outcome;
         try {
             // a lease lapses only clockSkew after its holder's clock says so: holders and claimers

@@ -62,6 +62,14 @@ final class Poller implements Runnable {
 
     @Override
     public void run() {
+        try {
+            poll();
+        } finally {
+            claimer.close();
+        }
+    }
+
+    private void poll() {
         int failures = 0;
         while (lifecycle.polling()) {
             try {

@@ -71,7 +71,8 @@ public final class Worker {
         this.publisher = new ResultPublisher(config, responses, settler, held, capacity, times, usageMeter, counters, retry,
                 e -> stop(ExitReason.FAILED));
         this.runner = new TaskRunner(config, executor, clock, capacity, times, idle, publisher, lifecycle, counters);
-        Claimer claimer = new Claimer(config, requests, claims, clock, held, runner, publisher, times, counters);
+        Claimer claimer = new Claimer(config, requests, claims, clock, held, runner, publisher, times, counters,
+                CancelReads.thread(config.workerId()));
         Poller.Events events = new Poller.Events() {
             @Override
             public void idle() {

@@ -265,7 +265,7 @@ class WorkerTest {
         java.util.concurrent.atomic.AtomicInteger pollerReads = new java.util.concurrent.atomic.AtomicInteger();
         ClaimStore counted = (ClaimStore) java.lang.reflect.Proxy.newProxyInstance(ClaimStore.class.getClassLoader(),
                 new Class<?>[] {ClaimStore.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("isCancelled") && Thread.currentThread().getName().startsWith("drover-poll")) {
+                    if (method.getName().equals("isCancelled") && Thread.currentThread().getName().startsWith("drover-cancel-read")) {
                         pollerReads.incrementAndGet(); // read at a claim, not by the watcher
                     }
                     try {
