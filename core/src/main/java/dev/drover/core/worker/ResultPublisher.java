@@ -196,22 +196,65 @@ final class ResultPublisher implements Runnable {
 
     /**
      * Sends the batch's results in messages of at most {@code resultBytes}, retrying until they are
-     * out; false if a permanent failure stopped the worker (its bundles go back unsettled).
+     * out; false if a permanent failure stopped the worker (its bundles go back unsettled). A message the
+     * queue refuses as too large (results that compress badly, and no store for the rest) is not retried as
+     * it is: the results go one a message, and the bundle of a result the queue still refuses is given up.
      */
     private boolean publish(List<Finished> batch) throws InterruptedException {
-        List<List<TaskResult>> chunks = chunks(batch);
+        List<List<TaskResult>> chunks = chunks(batch, config.resultBytes());
         if (chunks.isEmpty()) {
             return true;
         }
         UsageCharges.Charge charge = usage.next();
-        Map<String, List<WaitingStarts.SealedStart>> started = byJob(starts.take());
+        List<WaitingStarts.SealedStart> taken = starts.take();
         Map<TaskResult, BundleSeal> seals = new IdentityHashMap<>();
         batch.stream().filter(f -> f.result() != null).forEach(f -> seals.put(f.result(), f.run().bundle.seal()));
+        try {
+            if (!send(bodies(chunks, taken, seals, charge))) {
+                return false;
+            }
+        } catch (IllegalArgumentException refused) {
+            log.warn("a result message was refused ({}): its results go one a message", refused.getMessage());
+            List<List<TaskResult>> singles = chunks(batch, 0);
+            List<String> bodies = bodies(singles, taken, seals, charge);
+            for (int i = 0; i < bodies.size(); i++) {
+                try {
+                    if (!send(List.of(bodies.get(i)))) {
+                        return false;
+                    }
+                } catch (IllegalArgumentException tooLarge) {
+                    if (i >= singles.size()) {
+                        throw tooLarge; // starts alone: bounded far below any queue's limit
+                    }
+                    giveUp(batch, singles.get(i).get(0), tooLarge);
+                }
+            }
+        }
+        usage.charged(charge);
+        return true;
+    }
+
+    /**
+     * Gives up the bundle of a result no message can carry, and takes the result out of the batch: its lease lapses,
+     * so the bundle comes again (to end on the dead-letter queue, and its task reported FAILED, if it always does this).
+     */
+    private void giveUp(List<Finished> batch, TaskResult result, IllegalArgumentException why) {
+        log.error("the result of task {} is past the queue's limit alone ({}): its bundle is given up", result.taskId(),
+                why.getMessage());
+        batch.stream().filter(f -> f.result() == result).findFirst().ifPresent(f -> {
+            abandon(List.of(f));
+            batch.remove(f);
+        });
+    }
+
+    /** The messages of these chunks: a job's starts ride on its first chunk, the calls' charge on the first message. */
+    private List<String> bodies(List<List<TaskResult>> chunks, List<WaitingStarts.SealedStart> taken,
+                                Map<TaskResult, BundleSeal> seals, UsageCharges.Charge charge) {
+        Map<String, List<WaitingStarts.SealedStart>> started = byJob(taken);
         List<String> bodies = new ArrayList<>(chunks.size());
         for (int i = 0; i < chunks.size(); i++) {
             boolean first = i == 0;
             String job = chunks.get(i).get(0).jobId();
-            // a job's starts ride on its first chunk
             List<WaitingStarts.SealedStart> jobStarts = Objects.requireNonNullElse(started.remove(job), List.of());
             BatchProofs proofs = new BatchProofs();
             chunks.get(i).forEach(r -> proofs.result(seals.get(r), r));
@@ -221,11 +264,7 @@ final class ResultPublisher implements Runnable {
                     jobStarts.stream().map(WaitingStarts.SealedStart::start).toList(), proofs.proofs())));
         }
         started.values().forEach(jobStarts -> bodies.add(startsOnly(jobStarts))); // starts of jobs with no result here
-        if (!send(bodies)) {
-            return false;
-        }
-        usage.charged(charge);
-        return true;
+        return bodies;
     }
 
     /**
@@ -237,6 +276,8 @@ final class ResultPublisher implements Runnable {
             try {
                 responses.send(bodies);
                 break;
+            } catch (IllegalArgumentException refused) {
+                throw refused; // these bodies can never go: trying again would loop for good
             } catch (RuntimeException e) {
                 if (!RetryPolicy.retryable(e)) {
                     fatal.accept(e);
@@ -254,8 +295,8 @@ final class ResultPublisher implements Runnable {
         return true;
     }
 
-    /** Messages of at most {@code resultBytes}, each of one job, so a scheduler takes or leaves a message whole. */
-    private List<List<TaskResult>> chunks(List<Finished> batch) {
+    /** Messages of at most {@code maxBytes} (0: one result each), each of one job, so a scheduler takes or leaves a message whole. */
+    private static List<List<TaskResult>> chunks(List<Finished> batch, int maxBytes) {
         Map<String, List<Finished>> byJob = new LinkedHashMap<>();
         batch.stream().filter(f -> f.result() != null)
                 .forEach(f -> byJob.computeIfAbsent(f.result().jobId(), j -> new ArrayList<>()).add(f));
@@ -264,7 +305,7 @@ final class ResultPublisher implements Runnable {
             List<TaskResult> chunk = new ArrayList<>();
             long bytes = 0;
             for (Finished f : results) {
-                if (!chunk.isEmpty() && bytes + f.bytes() > config.resultBytes()) {
+                if (!chunk.isEmpty() && bytes + f.bytes() > maxBytes) {
                     chunks.add(chunk);
                     chunk = new ArrayList<>();
                     bytes = 0;
