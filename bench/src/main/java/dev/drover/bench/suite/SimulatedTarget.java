@@ -13,6 +13,7 @@ import dev.drover.core.port.ClaimStore;
 import dev.drover.core.port.FleetLauncher.Member;
 import dev.drover.core.port.MessageQueue;
 import dev.drover.core.port.ReplicaStore;
+import dev.drover.core.queue.CompressingMessageQueue;
 import dev.drover.core.worker.Worker;
 import dev.drover.core.worker.WorkerConfig;
 import dev.drover.scheduler.model.Backend;
@@ -64,9 +65,17 @@ final class SimulatedTarget implements RemoteTarget {
         this.requests = new InMemoryMessageQueue(clock);
         this.responses = new InMemoryMessageQueue(clock);
         Counting.Meter meter = new Counting.Meter();
-        this.backend = new Backend(new Counting.Queue(requests, meter, byCall, "scheduler.requests"),
-                new Counting.Queue(responses, meter, byCall, "scheduler.responses"),
+        this.backend = new Backend(cloud(new Counting.Queue(requests, meter, byCall, "scheduler.requests")),
+                cloud(new Counting.Queue(responses, meter, byCall, "scheduler.responses")),
                 Optional.empty(), new Counting.Claims(claims, meter, tableCalls, "scheduler.claims"), payloads, Optional.empty(), meter);
+    }
+
+    /**
+     * A queue as the cloud's adapters stack it (compression, then a store for what is still too large), over a counted
+     * in-memory queue that refuses what SQS refuses: a result message of short tasks is up to 1 MiB before compression.
+     */
+    private MessageQueue cloud(MessageQueue counted) {
+        return CompressingMessageQueue.overCloudQueue(counted, payloads);
     }
 
     /** What one scheduler replica works through: its backend, with a job store, and the replica store. */
@@ -78,8 +87,8 @@ final class SimulatedTarget implements RemoteTarget {
      */
     Replica replica() {
         Counting.Meter meter = new Counting.Meter();
-        Backend b = new Backend(new Counting.Queue(requests, meter, byCall, "scheduler.requests"),
-                new Counting.Queue(responses, meter, byCall, "scheduler.responses"), Optional.empty(),
+        Backend b = new Backend(cloud(new Counting.Queue(requests, meter, byCall, "scheduler.requests")),
+                cloud(new Counting.Queue(responses, meter, byCall, "scheduler.responses")), Optional.empty(),
                 new Counting.Claims(claims, meter, tableCalls, "scheduler.claims"), payloads,
                 Optional.of(CountingTables.jobs(jobs, meter, tableCalls, "scheduler.jobs")), meter);
         return new Replica(b, CountingTables.replicas(replicas, meter, tableCalls, "scheduler.replicas"));
@@ -113,8 +122,8 @@ final class SimulatedTarget implements RemoteTarget {
                     String id = "sim-" + launched.incrementAndGet();
                     Counting.Meter meter = new Counting.Meter(); // one per "process", like CallMeter per JVM
                     Worker w = new Worker(config(id, threads),
-                            new Counting.Queue(requests, meter, byCall, "worker.requests"),
-                            new Counting.Queue(responses, meter, byCall, "worker.responses"),
+                            cloud(new Counting.Queue(requests, meter, byCall, "worker.requests")),
+                            cloud(new Counting.Queue(responses, meter, byCall, "worker.responses")),
                             new Counting.Claims(claims, meter, tableCalls, "worker.claims"), executor, clock, meter::total);
                     members.put(id, new Member(id, clock.millis(), 0));
                     w.exited().thenRun(() -> members.computeIfPresent(id, (k, m) -> new Member(id, m.launchedAt(), clock.millis())));
