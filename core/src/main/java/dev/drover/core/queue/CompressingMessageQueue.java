@@ -84,8 +84,8 @@ public final class CompressingMessageQueue extends BodyCodingQueue {
     }
 
     /**
-     * Inflates straight into the text's bytes, sized at first for a result batch's ratio (deflated JSON of
-     * results is 15-20 times smaller), so the usual body is neither copied out of a buffer nor grown.
+     * Inflates straight into the text's bytes, sized at first for 16 times the deflated bytes (deflated JSON of
+     * results is 15-20 times smaller), so the usual body is not copied out of a buffer and grows once at most.
      *
      * @throws IllegalArgumentException if the body is not a compressed body whole
      */
