@@ -35,7 +35,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * Drover's per-task hot path without any queue or thread hand-off, as one worker and the scheduler
  * see a bundle of {@code sleep 0} tasks: parse the workload lines → number them into tasks → cut a
  * bundle → encode it (the request message) → decode it (the worker) → execute each task → build its
- * result → encode the result batch (the response message) → decode it (the scheduler's collector).
+ * result → encode the result batch (the response message, as the worker writes it) → decode it (the scheduler's
+ * collector).
  * Scores are per task; run with {@code -prof gc} for the allocation rate per task.
  *
  * <pre>java -jar bench/target/benchmarks.jar -prof gc</pre>
@@ -54,6 +55,7 @@ public class HotPathBenchmark {
     private byte[] workload;
     private String bundleJson;
     private String batchJson;
+    private ResultBatch batch;
     private final Executors executors = Executors.standard(TaskEnvironment.fromWorker(System.getenv()));
 
     @Setup
@@ -61,7 +63,8 @@ public class HotPathBenchmark {
         workload = "sleep 0\n".repeat(tasks).getBytes(StandardCharsets.UTF_8);
         Bundle bundle = bundle(parse());
         bundleJson = Json.write(bundle);
-        batchJson = Json.write(execute(bundle));
+        batch = execute(bundle);
+        batchJson = Json.write(batch);
     }
 
     private List<Task> parse() throws WorkloadException {
@@ -96,7 +99,7 @@ public class HotPathBenchmark {
     @OperationsPerInvocation(TASKS)
     public ResultBatch endToEnd() throws WorkloadException {
         String request = Json.write(bundle(parse()));
-        String response = Json.write(execute(Json.bundle(request)));
+        String response = Json.routed(execute(Json.bundle(request)));
         return Json.receivedBatch(response);
     }
 
@@ -118,7 +121,21 @@ public class HotPathBenchmark {
     @Benchmark
     @OperationsPerInvocation(TASKS)
     public String worker() {
-        return Json.write(execute(Json.bundle(bundleJson)));
+        return Json.routed(execute(Json.bundle(bundleJson)));
+    }
+
+    /** The worker's encoding of a result batch alone (its writer). */
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    public String resultEncode() {
+        return Json.routed(batch);
+    }
+
+    /** The same with the mapper: the worker's encoding before its writer. */
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    public String resultEncodeMapper() {
+        return Json.write(batch);
     }
 
     /** The collector's part: decode a result batch, keeping each result's text for the log and the chunk. */

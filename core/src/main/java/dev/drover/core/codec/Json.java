@@ -54,9 +54,9 @@ public final class Json {
         return read(BUNDLE_READER, json);
     }
 
-    /** A result message's body: its {@link Route} header, then the batch. */
+    /** A result message's body: its {@link Route} header, then the batch as the mapper writes it ({@link BatchWriter}). */
     public static String routed(ResultBatch batch) {
-        return Route.of(batch).header() + write(batch);
+        return BatchWriter.write(Route.of(batch).header(), batch);
     }
 
     /** Reads a result message's body, with a {@link Route} header or without (as written before routes). */
