@@ -32,6 +32,8 @@ final class RemoteRunner {
     /** Fixed fleets never idle out during a case; they are drained when it ends. */
     private static final String FIXED_IDLE = "120s";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    /** The longest the CPU measurement waits for the scheduler to go idle before and after its job. */
+    private static final Duration QUIET_TIMEOUT = Duration.ofSeconds(3);
     /** Worker price for the elastic case's own cost line: c6i.large on demand, $/hour. */
     private static final double HOURLY_PRICE = 0.085;
 
@@ -124,10 +126,17 @@ final class RemoteRunner {
             Scheduler scheduler = service.scheduler();
             List<String> ids = fleet.launch(processes);
             awaitReady(scheduler, ids, threads);
-            SchedulerCpu meter = measureCpu ? SchedulerCpu.start() : null;
+            SchedulerCpu meter = null;
+            if (measureCpu) {
+                SchedulerCpu.awaitQuiet(QUIET_TIMEOUT); // the warm-up jobs' ends are theirs, not the measured job's
+                meter = SchedulerCpu.start();
+            }
             Workloads.Timed t;
             try {
                 t = Workloads.run(scheduler, workload, name, timeout);
+                if (meter != null) {
+                    SchedulerCpu.awaitQuiet(QUIET_TIMEOUT); // the job's own end: its last saves and its expiry
+                }
             } finally {
                 if (meter != null) {
                     meter.close();

@@ -3,6 +3,7 @@ package dev.drover.bench.suite;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -23,6 +24,10 @@ final class SchedulerCpu implements AutoCloseable {
     enum Stage { INTAKE, PLAN, SEAL, SEND, COLLECT, RECORD, SERVE, OTHER }
 
     private static final long SAMPLE_MILLIS = 5;
+    /** The scheduler counts as idle once its threads took less than this CPU in a window of {@link #QUIET_WINDOW_MILLIS}. */
+    private static final long QUIET_NANOS = 1_000_000;
+    private static final long QUIET_WINDOW_MILLIS = 150;
+    private static final long QUIET_POLL_MILLIS = 25;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final Map<Long, Long> before = cpuByThread();
@@ -56,6 +61,39 @@ final class SchedulerCpu implements AutoCloseable {
     /** Adds the submit call's CPU (the submitting thread's, measured around the call). */
     void intake(long nanos) {
         intakeNanos += nanos;
+    }
+
+    /**
+     * Waits until the scheduler's threads have been idle for a while (under {@link #QUIET_NANOS} of CPU in
+     * {@link #QUIET_WINDOW_MILLIS}), at most {@code max}: so that the CPU measured around a job is the job's own,
+     * not the end of the job before it (a warm-up's final save and expiry, its first such calls in the JVM,
+     * ran on a collector as the next job's measurement began), and includes the job's own end.
+     */
+    static void awaitQuiet(Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        long windowStart = System.nanoTime();
+        long cpuAtStart = schedulerNanos();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(QUIET_POLL_MILLIS);
+            long cpu = schedulerNanos();
+            if (cpu - cpuAtStart > QUIET_NANOS) {
+                windowStart = System.nanoTime();
+                cpuAtStart = cpu;
+            } else if (System.nanoTime() - windowStart >= QUIET_WINDOW_MILLIS * 1_000_000L) {
+                return;
+            }
+        }
+    }
+
+    /** CPU nanoseconds the scheduler's threads alive now have taken (not the bench's own sampler). */
+    private static long schedulerNanos() {
+        long sum = 0;
+        for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds(), 0)) {
+            if (info != null && schedulers(info.getThreadName()) && !info.getThreadName().startsWith("drover-bench")) {
+                sum += Math.max(0, THREADS.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return sum;
     }
 
     /** CPU nanoseconds of the calling thread. */
