@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.drover.core.codec.Json;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 
 class ResultChunksTest {
@@ -44,5 +48,31 @@ class ResultChunksTest {
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), seqs, "every result once, in order");
         assertEquals(pieces.keySet(), ResultChunks.pieces("m1", lines, 2_500).keySet(), "a repeat splits alike");
         assertTrue(pieces.keySet().stream().allMatch(k -> k.startsWith("m1/")), pieces.keySet().toString());
+    }
+
+    /** Lines of every size about the deflater's blocks (64 KiB), non-ASCII text among them. */
+    @Test
+    void aChunkHoldsItsLinesAsOneJsonArrayWhateverTheirSizes() throws IOException {
+        Random random = new Random(7);
+        List<String> lines = new ArrayList<>();
+        for (int size : new int[] {10, 65_533, 65_534, 65_535, 65_536, 200_000, 1, 30_000, 35_534, 35_535, 70_000, 3}) {
+            StringBuilder line = new StringBuilder("\"");
+            while (line.length() < size) {
+                line.append(random.nextInt(50) == 0 ? "é€" : String.valueOf((char) ('a' + random.nextInt(26))));
+            }
+            lines.add(line.append('"').toString());
+        }
+        for (int from = 0; from < lines.size(); from++) {
+            List<String> some = lines.subList(from, lines.size());
+            assertEquals("[" + String.join(",", some) + "]", gunzip(ResultChunks.gzip(some)));
+        }
+        assertEquals("[]", gunzip(ResultChunks.gzip(List.of())));
+        assertEquals(List.of(), ResultChunks.read(ResultChunks.gzip(List.of())));
+    }
+
+    static String gunzip(byte[] gzipped) throws IOException {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipped))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 }
