@@ -43,6 +43,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 final class ScaleBench {
     private static final int PROCESSES = 4;
     private static final int THREADS = 4;
+    /** At most this many warm-up jobs of the measured tasks; fewer once one of them had little compiled. */
+    private static final int WARM_UP_ROUNDS = 5;
+    private static final double WARM_JIT_CORES = 0.1;
 
     final Map<String, Object> figures = new LinkedHashMap<>();
     private final Path dir;
@@ -132,7 +135,8 @@ final class ScaleBench {
              SimulatedSchedulers schedulers = SimulatedSchedulers.start(target, replicas, dir.resolve("sim-scheduler-" + workers),
                      workers * threads, clock)) {
             fleet.launch(workers);
-            schedulers.run(workers * threads, 0, "warm-up", 300);
+            warmUp(schedulers, workers * threads, taskMillis, k(workers, threads, replicas));
+            long jitBefore = SchedulerCpu.jitCpuNanos();
             Map<String, Long> callsBefore = target.callsByKind();
             Map<String, Long> tablesBefore = target.tableCallsByKind();
             Map<String, Double> processBefore = ProcessCpu.now();
@@ -148,7 +152,8 @@ final class ScaleBench {
             Map<String, Double> process = ProcessCpu.since(processBefore);
             long nanos = used.values().stream().mapToLong(Long::longValue).sum();
             double micros = nanos / 1000.0 / tasks;
-            String k = "fleet" + workers + "x" + threads + (replicas == 1 ? "" : "r" + replicas);
+            String k = k(workers, threads, replicas);
+            figures.put(k + "JitCpuMicrosPerTask", round((SchedulerCpu.jitCpuNanos() - jitBefore) / 1000.0 / tasks));
             used.forEach((stage, n) -> figures.put(k + Row.Keys.cpuMicrosPerTask(stage).substring(3), round(n / 1000.0 / tasks)));
             figures.put(k + "Tasks", tasks);
             figures.put(k + "Efficiency", round(perThread * taskMillis / 1000.0 / t.wallSeconds()));
@@ -180,6 +185,33 @@ final class ScaleBench {
                     micros, replicas == 1 ? "" : " (each replica's per task it owned: " + ownCpu(k, replicas) + ")");
             log.flush();
         }
+    }
+
+    private static String k(int workers, int threads, int replicas) {
+        return "fleet" + workers + "x" + threads + (replicas == 1 ? "" : "r" + replicas);
+    }
+
+    /**
+     * Warms the fleet up, unmeasured, as the remote cases warm theirs ({@code RemoteRunner.awaitReady}): a task a
+     * thread of {@code sleep 0}, then jobs of the measured one's tasks, two a thread, until the JIT's compiler threads
+     * used under a tenth of a core in one (at most {@link #WARM_UP_ROUNDS}): in a fresh JVM they took half the two
+     * cores' time through the whole measured run, which a long-lived scheduler and fleet do not pay.
+     */
+    private void warmUp(SimulatedSchedulers schedulers, int fleetThreads, int taskMillis, String k) throws Exception {
+        long start = System.nanoTime();
+        schedulers.run(fleetThreads, 0, "warm-up", 300);
+        int rounds = 0;
+        double jitCores = 1;
+        while (rounds < WARM_UP_ROUNDS && jitCores > WARM_JIT_CORES) {
+            long jit = SchedulerCpu.jitCpuNanos();
+            SimulatedSchedulers.Run round = schedulers.run(fleetThreads * 2, taskMillis, "warm-up", 2 * taskMillis / 1000.0 * 5 + 300);
+            jitCores = (SchedulerCpu.jitCpuNanos() - jit) / 1e9 / round.wallSeconds();
+            rounds++;
+            log.printf("scale: warm-up round %d, %.2f s, JIT %.2f cores%n", rounds, round.wallSeconds(), jitCores);
+            log.flush();
+        }
+        figures.put(k + "WarmUpRounds", rounds);
+        figures.put(k + "WarmUpSeconds", round((System.nanoTime() - start) / 1e9));
     }
 
     /** Each replica's tasks (of the jobs it owned at their end), and its scheduler CPU a task it owned. */

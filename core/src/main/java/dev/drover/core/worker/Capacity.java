@@ -3,6 +3,7 @@ package dev.drover.core.worker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -153,7 +154,13 @@ final class Capacity {
         if (ahead > 0) {
             return threads * (1 + ahead);
         }
-        return threads + (int) running.stream().filter(begun -> due(now - begun, mean, leads * lead)).count();
+        int due = 0;
+        for (int i = 0; i < running.size(); i++) {
+            if (due(now - running.get(i), mean, leads * lead)) {
+                due++;
+            }
+        }
+        return threads + due;
     }
 
     private static boolean due(long ranMillis, double mean, double lead) {
@@ -179,8 +186,19 @@ final class Capacity {
         if (mean < 0 || lead / Math.max(mean, 1) >= 1 || needed < 1) {
             return -1;
         }
-        long[] dueIn = running.stream().filter(begun -> now - begun < 2 * mean)
-                .mapToLong(begun -> (long) Math.ceil(begun + mean - lead - now)).sorted().toArray();
-        return needed > dueIn.length ? -1 : Math.max(1, dueIn[needed - 1]);
+        // no streams: this runs at every task's begin and end, on the thread that ends a task
+        long[] dueIn = new long[running.size()];
+        int n = 0;
+        for (int i = 0; i < running.size(); i++) {
+            long begun = running.get(i);
+            if (now - begun < 2 * mean) {
+                dueIn[n++] = (long) Math.ceil(begun + mean - lead - now);
+            }
+        }
+        if (needed > n) {
+            return -1;
+        }
+        Arrays.sort(dueIn, 0, n);
+        return Math.max(1, dueIn[needed - 1]);
     }
 }
