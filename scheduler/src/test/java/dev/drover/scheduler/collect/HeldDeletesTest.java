@@ -14,12 +14,12 @@ import dev.drover.core.model.ResultBatch;
 import dev.drover.core.port.Message;
 import dev.drover.core.port.MessageQueue;
 import dev.drover.core.queue.ForwardingMessageQueue;
+import dev.drover.core.testing.MutableClock;
 import dev.drover.scheduler.model.AcrossReplicas;
 import dev.drover.scheduler.model.Backend;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -84,30 +84,14 @@ class HeldDeletesTest {
 
     @Test
     void dueAtACallsWorthOrOnceTheFirstWasHeldLongEnough() {
-        Instant[] now = {Instant.parse("2026-12-06T12:00:00Z")};
-        Clock clock = new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now[0];
-            }
-        };
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-06T12:00:00Z"));
         HeldDeletes held = new HeldDeletes(clock, Duration.ofSeconds(1));
         held.add(List.of(message(0)), u -> { });
         assertFalse(held.due());
-        now[0] = now[0].plusMillis(999);
+        clock.advance(Duration.ofMillis(999));
         held.add(List.of(message(1)), u -> { });
         assertFalse(held.due());
-        now[0] = now[0].plusMillis(1);
+        clock.advance(Duration.ofMillis(1));
         assertTrue(held.due(), "the first has waited the hold");
         assertEquals(List.of("m0", "m1"), held.take().stream().map(Message::id).toList());
         assertTrue(held.isEmpty());
