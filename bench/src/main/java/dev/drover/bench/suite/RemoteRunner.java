@@ -32,8 +32,8 @@ final class RemoteRunner {
     /** Fixed fleets never idle out during a case; they are drained when it ends. */
     private static final String FIXED_IDLE = "120s";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
-    /** The longest the CPU measurement waits for the scheduler to go idle before and after its job. */
-    private static final Duration QUIET_TIMEOUT = Duration.ofSeconds(3);
+    /** The longest a measured job waits for the fleet and the scheduler to go idle before it (and the CPU measurement after it). */
+    private static final Duration QUIET_TIMEOUT = Duration.ofSeconds(5);
     /** Worker price for the elastic case's own cost line: c6i.large on demand, $/hour. */
     private static final double HOURLY_PRICE = 0.085;
 
@@ -126,11 +126,10 @@ final class RemoteRunner {
             Scheduler scheduler = service.scheduler();
             List<String> ids = fleet.launch(processes);
             awaitReady(scheduler, ids, threads);
-            SchedulerCpu meter = null;
-            if (measureCpu) {
-                SchedulerCpu.awaitQuiet(QUIET_TIMEOUT); // the warm-up jobs' ends are theirs, not the measured job's
-                meter = SchedulerCpu.start();
-            }
+            // the warm-up jobs' ends (and the fresh workers' JIT) are theirs, not the measured job's
+            QuietProcesses.await(QUIET_TIMEOUT);
+            SchedulerCpu.awaitQuiet(QUIET_TIMEOUT);
+            SchedulerCpu meter = measureCpu ? SchedulerCpu.start() : null;
             Workloads.Timed t;
             try {
                 t = Workloads.run(scheduler, workload, name, timeout);
