@@ -1,11 +1,14 @@
 package dev.drover.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.drover.core.exec.TaskEnvironment;
 import dev.drover.core.Usage;
 import dev.drover.core.codec.Json;
 import dev.drover.core.exec.Executors;
 import dev.drover.core.exec.Outcome;
 import dev.drover.core.model.Bundle;
+import dev.drover.core.model.BundleSeal;
 import dev.drover.core.model.ResultBatch;
 import dev.drover.core.model.Task;
 import dev.drover.core.model.TaskResult;
@@ -25,6 +28,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -136,6 +140,50 @@ public class HotPathBenchmark {
     @OperationsPerInvocation(TASKS)
     public String resultEncodeMapper() {
         return Json.write(batch);
+    }
+
+    /** The worker's decoding of bundles as the dispatcher writes them (by hand: {@code BundleReader}), per task. */
+    @Benchmark
+    @OperationsPerInvocation(Bundles.TASKS)
+    public void bundleDecode(Bundles b, Blackhole bh) {
+        for (int i = 0; i < b.bundles; i++) {
+            bh.consume(Json.bundle(b.json));
+        }
+    }
+
+    /** The same with the mapper: the worker's decoding before its reader. */
+    @Benchmark
+    @OperationsPerInvocation(Bundles.TASKS)
+    public void bundleDecodeMapper(Bundles b, Blackhole bh) throws JsonProcessingException {
+        for (int i = 0; i < b.bundles; i++) {
+            bh.consume(Bundles.MAPPER.readValue(b.json));
+        }
+    }
+
+    /**
+     * {@link #TASKS} tasks in sealed bundles of {@code size} {@code sleep 0} tasks, as the dispatcher writes them: one
+     * task (a job's tail, a re-sent task) or hundreds (a long job's bundles).
+     */
+    @State(Scope.Thread)
+    public static class Bundles {
+        static final int TASKS = 500;
+        static final ObjectReader MAPPER = Json.MAPPER.readerFor(Bundle.class);
+
+        @Param({"1", "500"})
+        int size;
+        int bundles;
+        String json;
+
+        @Setup
+        public void setUp() {
+            List<Task> tasks = new ArrayList<>(size);
+            for (int seq = 0; seq < size; seq++) {
+                tasks.add(new Task(seq, seq + 1, "sleep 0", 0, 1, 1));
+            }
+            BundleSeal seal = new BundleSeal("0-" + (size - 1) + "@j0123abcd", "q2Vn3Jm5xY0aTgHb8WcR1w");
+            json = Json.write(new Bundle("j0123abcd:0:" + size, "j0123abcd", 1_700_000_000_000L, tasks, seal));
+            bundles = TASKS / size;
+        }
     }
 
     /** The collector's part: decode a result batch, keeping each result's text for the log and the chunk. */

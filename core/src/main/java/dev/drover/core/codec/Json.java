@@ -50,8 +50,14 @@ public final class Json {
         }
     }
 
+    /**
+     * A bundle message's body: one in the form the dispatcher writes ({@link #write}) is read by {@link BundleReader}
+     * into the same value, without the mapper's reflection (workers run C1 code, where the mapper was most of a
+     * poller's time); any other body, a malformed one included, is read by the mapper.
+     */
     public static Bundle bundle(String json) {
-        return read(BUNDLE_READER, json);
+        Bundle bundle = BundleReader.read(json);
+        return bundle != null ? bundle : read(BUNDLE_READER, json);
     }
 
     /** A result message's body: its {@link Route} header, then the batch as the mapper writes it ({@link BatchWriter}). */

@@ -57,7 +57,7 @@ final class RandomBatches {
     }
 
     /** Small and large, negative, the bounds of int and long. */
-    private static long number(Random r) {
+    static long number(Random r) {
         return switch (r.nextInt(5)) {
             case 0 -> r.nextInt(10);
             case 1 -> r.nextInt();
@@ -71,30 +71,35 @@ final class RandomBatches {
      * A batch's job ids or workers: results repeat them (the reader shares a repeated one), with ones that
      * differ from another by a quote, a character more or less, so that a repeat is told from a near one.
      */
-    private static List<String> pool(Random r) {
+    static List<String> pool(Random r) {
         String a = text(r);
         String base = a == null ? "" : a;
         return java.util.Arrays.asList(a, base + "\"", base + "x", base.isEmpty() ? "" : base.substring(0, base.length() - 1),
                 text(r));
     }
 
-    private static String pick(Random r, List<String> pool) {
+    static String pick(Random r, List<String> pool) {
         return pool.get(r.nextInt(r.nextBoolean() ? 1 : pool.size()));
     }
 
-    /** Null now and then, else characters of every kind: printable, controls, quotes and backslashes, any of plane 0. */
-    private static String text(Random r) {
+    /**
+     * Null now and then, else characters of every kind: printable, controls, quotes and backslashes, any of plane 0
+     * (lone surrogates among them), surrogate pairs.
+     */
+    static String text(Random r) {
         if (r.nextInt(8) == 0) {
             return null;
         }
         StringBuilder sb = new StringBuilder();
         for (int i = r.nextInt(9); i > 0; i--) {
-            sb.append(switch (r.nextInt(5)) {
-                case 0 -> (char) r.nextInt(0x20);
-                case 1 -> "\"\\/".charAt(r.nextInt(3));
-                case 2 -> (char) r.nextInt(Character.MAX_VALUE + 1);
-                default -> (char) (0x20 + r.nextInt(0x5f));
-            });
+            switch (r.nextInt(6)) {
+                case 0 -> sb.append((char) r.nextInt(0x20));
+                case 1 -> sb.append("\"\\/".charAt(r.nextInt(3)));
+                case 2 -> sb.append((char) r.nextInt(Character.MAX_VALUE + 1));
+                case 3 -> sb.appendCodePoint(Character.MIN_SUPPLEMENTARY_CODE_POINT
+                        + r.nextInt(Character.MAX_CODE_POINT + 1 - Character.MIN_SUPPLEMENTARY_CODE_POINT));
+                default -> sb.append((char) (0x20 + r.nextInt(0x5f)));
+            }
         }
         return sb.toString();
     }
