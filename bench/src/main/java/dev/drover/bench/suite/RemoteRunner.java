@@ -34,6 +34,10 @@ final class RemoteRunner {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     /** The longest a measured job waits for the fleet and the scheduler to go idle before it (and the CPU measurement after it). */
     private static final Duration QUIET_TIMEOUT = Duration.ofSeconds(5);
+    /** The fleet's warm-up: jobs of this many {@code sleep 0} a thread, until its JIT is this quiet, at most this many. */
+    private static final int WARM_UP_TASKS_PER_THREAD = 250;
+    private static final double WARM_JIT_CORES = 0.1;
+    private static final int WARM_UP_ROUNDS = 5;
     /** Worker price for the elastic case's own cost line: c6i.large on demand, $/hour. */
     private static final double HOURLY_PRICE = 0.085;
 
@@ -46,6 +50,8 @@ final class RemoteRunner {
     private final AtomicInteger runs = new AtomicInteger();
     /** The scheduler's CPU per task of the job just measured, by key; empty if not measured. */
     private Map<String, Double> cpu = Map.of();
+    /** The warm-up rounds the fleet of the job just measured ran. */
+    private int warmUpRounds;
 
     /** @param bundleWork the scheduler's bundle work for the efficiency cases, or null for Drover's default */
     RemoteRunner(RemoteTarget target, Clock clock, Path dir, Duration bundleWork) {
@@ -105,6 +111,7 @@ final class RemoteRunner {
         double start = Math.max(0, (firstStarted - base) / 1000.0);
         double tail = Math.max(0, t.wallSeconds() - (lastFinished - base) / 1000.0);
         cpu.forEach(row::put);
+        row.put(Keys.WARM_UP_ROUNDS, warmUpRounds);
         cpu = Map.of();
         return row.put(Keys.START_OVERHEAD_SECONDS, start).put(Keys.TAIL_OVERHEAD_SECONDS, tail)
                 .put(Keys.JOB_OVERHEAD_SECONDS, start + tail)
@@ -126,7 +133,8 @@ final class RemoteRunner {
             Scheduler scheduler = service.scheduler();
             List<String> ids = fleet.launch(processes);
             awaitReady(scheduler, ids, threads);
-            // the warm-up jobs' ends (and the fresh workers' JIT) are theirs, not the measured job's
+            warmUpRounds = warmUp(scheduler, threads);
+            // the warm-up jobs' ends are theirs, not the measured job's
             QuietProcesses.await(QUIET_TIMEOUT);
             SchedulerCpu.awaitQuiet(QUIET_TIMEOUT);
             SchedulerCpu meter = measureCpu ? SchedulerCpu.start() : null;
@@ -173,6 +181,25 @@ final class RemoteRunner {
                         + " s; reporting: " + scheduler.demand().reportingWorkers());
             }
             Workloads.run(scheduler, warmUp, "warm-up", READY_TIMEOUT.toSeconds());
+        }
+    }
+
+    /**
+     * Runs jobs of {@code sleep 0}, {@link #WARM_UP_TASKS_PER_THREAD} a thread (bundles of hundreds, as a measured job
+     * sends), until the fleet's JIT used under {@link #WARM_JIT_CORES} of a core in one, at most
+     * {@link #WARM_UP_ROUNDS}: a fresh worker compiles its claim, decode and publish paths through its first big jobs
+     * (traced, its first claims of a measured job took 20-28 ms, where a warm claim takes 0.5 ms), which a
+     * long-lived fleet has done. Returns the rounds run.
+     */
+    private static int warmUp(Scheduler scheduler, int threads) throws Exception {
+        byte[] job = Workloads.sleeps(threads * WARM_UP_TASKS_PER_THREAD, 0);
+        for (int round = 1; ; round++) {
+            long jit = SchedStat.descendantsJitNanos();
+            Workloads.Timed t = Workloads.run(scheduler, job, "warm-up", READY_TIMEOUT.toSeconds());
+            double cores = (SchedStat.descendantsJitNanos() - jit) / 1e9 / t.wallSeconds();
+            if (cores < WARM_JIT_CORES || round == WARM_UP_ROUNDS) {
+                return round;
+            }
         }
     }
 

@@ -75,6 +75,7 @@ final class Row {
         static final String S3_REQUESTS_PER_TASK = "s3RequestsPerTask";
         static final String COST_PER_MILLION_TASKS_USD = "costPerMillionTasksUsd";
         static final String LAST_QUEUED_SECONDS = "lastQueuedSeconds";
+        static final String WARM_UP_ROUNDS = "warmUpRounds";
         static final String FIRST_QUEUED_SECONDS = "firstQueuedSeconds";
         static final String FIRST_STARTED_SECONDS = "firstStartedSeconds";
         static final String LAST_FINISHED_SECONDS = "lastFinishedSeconds";

@@ -136,7 +136,7 @@ final class ScaleBench {
                      workers * threads, clock)) {
             fleet.launch(workers);
             warmUp(schedulers, workers * threads, taskMillis, k(workers, threads, replicas));
-            long jitBefore = SchedulerCpu.jitCpuNanos();
+            long jitBefore = SchedStat.ownJitNanos();
             Map<String, Long> callsBefore = target.callsByKind();
             Map<String, Long> tablesBefore = target.tableCallsByKind();
             Map<String, Double> processBefore = ProcessCpu.now();
@@ -153,7 +153,7 @@ final class ScaleBench {
             long nanos = used.values().stream().mapToLong(Long::longValue).sum();
             double micros = nanos / 1000.0 / tasks;
             String k = k(workers, threads, replicas);
-            figures.put(k + "JitCpuMicrosPerTask", round((SchedulerCpu.jitCpuNanos() - jitBefore) / 1000.0 / tasks));
+            figures.put(k + "JitCpuMicrosPerTask", round((SchedStat.ownJitNanos() - jitBefore) / 1000.0 / tasks));
             used.forEach((stage, n) -> figures.put(k + Row.Keys.cpuMicrosPerTask(stage).substring(3), round(n / 1000.0 / tasks)));
             figures.put(k + "Tasks", tasks);
             figures.put(k + "Efficiency", round(perThread * taskMillis / 1000.0 / t.wallSeconds()));
@@ -203,9 +203,9 @@ final class ScaleBench {
         int rounds = 0;
         double jitCores = 1;
         while (rounds < WARM_UP_ROUNDS && jitCores > WARM_JIT_CORES) {
-            long jit = SchedulerCpu.jitCpuNanos();
+            long jit = SchedStat.ownJitNanos();
             SimulatedSchedulers.Run round = schedulers.run(fleetThreads * 2, taskMillis, "warm-up", 2 * taskMillis / 1000.0 * 5 + 300);
-            jitCores = (SchedulerCpu.jitCpuNanos() - jit) / 1e9 / round.wallSeconds();
+            jitCores = (SchedStat.ownJitNanos() - jit) / 1e9 / round.wallSeconds();
             rounds++;
             log.printf("scale: warm-up round %d, %.2f s, JIT %.2f cores%n", rounds, round.wallSeconds(), jitCores);
             log.flush();

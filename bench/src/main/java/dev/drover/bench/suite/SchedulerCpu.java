@@ -1,12 +1,8 @@
 package dev.drover.bench.suite;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -273,28 +269,6 @@ final class SchedulerCpu implements AutoCloseable {
         String top = stack[0].getClassName() + "." + stack[0].getMethodName();
         return stack[0].isNativeMethod() && (top.contains("read") || top.contains("poll") || top.contains("accept")
                 || top.contains("epoll") || top.contains("park") || top.contains("Net."));
-    }
-
-    /**
-     * CPU nanoseconds the JIT's compiler threads alive now have used (Linux: their {@code schedstat}, which counts
-     * exactly, where a thread's ticks in {@code stat} miss short runs); 0 elsewhere. Not a thread the MXBean sees.
-     */
-    static long jitCpuNanos() {
-        long sum = 0;
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-            for (Path task : tasks) {
-                try {
-                    if (Files.readString(task.resolve("comm")).contains("CompilerThre")) { // "C2 CompilerThread0", cut to 15 characters
-                        sum += Long.parseLong(Files.readString(task.resolve("schedstat")).split(" ")[0]);
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // the thread ended while being read
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-        return sum;
     }
 
     private static Map<Long, Long> cpuByThread() {
