@@ -104,7 +104,14 @@ public final class InMemoryMessageQueue implements MessageQueue {
                 long now = clock.millis();
                 returnExpired(now);
                 long firstLapse = firstLapse();
-                while (out.size() < limit && !visible.isEmpty()) {
+                int free = receivers.mayTake(me, visible.size());
+                if (me != null && receivers.leadsOthers(me)) {
+                    // the leader only watches while others wait: what lapsed goes to one of them, drawn at random,
+                    // not back to the leader (which may be the receive that turned it away a moment ago)
+                    receivers.visible(free, MAX_BATCH);
+                    free = 0;
+                }
+                for (; out.size() < limit && free > 0; free--) {
                     Entry e = visible.poll();
                     if (e.receiveCount >= maxReceiveCount) {
                         dead.add(e.body);
@@ -139,8 +146,9 @@ public final class InMemoryMessageQueue implements MessageQueue {
             if (me != null) {
                 receivers.leave(me);
             }
-            if (!visible.isEmpty()) {
-                receivers.visible(visible.size(), MAX_BATCH); // more than this receive took: others take it
+            int free = receivers.mayTake(null, visible.size());
+            if (free > 0) {
+                receivers.visible(free, MAX_BATCH); // more than this receive took: others take it
             }
         } finally {
             wake = unlock();

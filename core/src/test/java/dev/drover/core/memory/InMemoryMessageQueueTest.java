@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.core.port.Message;
+import dev.drover.core.port.MessageQueue;
 import dev.drover.core.testing.MutableClock;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,11 +16,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** How waiting receives share the in-memory queue: one watches for lapses, each message wakes one of the others. */
+/** How waiting receives share the in-memory queue: one watches for lapses, each message wakes one of the others, drawn at random. */
 class InMemoryMessageQueueTest {
     private static final Duration LONG_POLL = Duration.ofSeconds(20);
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
@@ -71,6 +74,39 @@ class InMemoryMessageQueueTest {
         awaitWaiting(1);
         queue.changeVisibility(List.of(m), Duration.ZERO);
         assertEquals("y", poll.get(10, TimeUnit.SECONDS).get(0).body());
+    }
+
+    @Test
+    void aMessageTurnedAwayAgainAndAgainReachesAnotherReceiveThatPollsAsOften() throws Exception {
+        // as scheduler replicas' collectors: one hides a result of another's job for as long as each of them polls,
+        // so when it lapses the one that hid it is the receive watching for lapses; it must not take it back each time
+        Duration poll = Duration.ofMillis(200);
+        MessageQueue shared = new InMemoryMessageQueue(Clock.systemUTC());
+        shared.send(List.of("not mine"));
+        AtomicBoolean stop = new AtomicBoolean();
+        CompletableFuture<Void> turnedAway = new CompletableFuture<>();
+        Thread turnsAway = new Thread(() -> {
+            while (!stop.get()) {
+                List<Message> got = shared.receive(1, poll, LONG_POLL);
+                if (!got.isEmpty()) {
+                    shared.changeVisibility(got, poll);
+                    turnedAway.complete(null);
+                }
+            }
+        }, "turns-away");
+        turnsAway.start();
+        try {
+            turnedAway.get(10, TimeUnit.SECONDS);
+            List<Message> owner = shared.receive(1, poll.dividedBy(2), LONG_POLL); // so the two polls end apart
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5); // some 25 lapses
+            while (owner.isEmpty() && System.nanoTime() < deadline) {
+                owner = shared.receive(1, poll, LONG_POLL);
+            }
+            assertEquals(List.of("not mine"), owner.stream().map(Message::body).toList());
+        } finally {
+            stop.set(true);
+            turnsAway.join();
+        }
     }
 
     @Test
