@@ -31,7 +31,7 @@ public final class Collectors {
         this.passOn = new PassOn(backend.responses(), knownJob, replicas, across, clock);
         this.handIn = new HandIn(backend, gate, sink, passOn);
         for (int i = 0; i < threads; i++) {
-            all.add(ResultCollector.responses(backend, sink, gate, passOn));
+            all.add(ResultCollector.responses(backend, sink, gate, passOn, clock));
         }
         backend.deadLetters().ifPresent(dlq -> all.add(ResultCollector.deadLetters(dlq, backend, sink, clock, isolation)));
     }

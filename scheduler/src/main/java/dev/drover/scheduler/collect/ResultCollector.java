@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes result messages off the response queue, records them (idempotently) and only then deletes
- * the messages, so a crash between the two repeats a result instead of losing it. The same loop,
+ * the messages, so a crash between the two repeats a result instead of losing it; the deletes of a few
+ * receives go in one call ({@link HeldDeletes}). The same loop,
  * pointed at the dead-letter queue, reports the tasks of a bundle that kept killing its workers
  * as FAILED. Messages come as they travel ({@link MessageQueue#receiveRaw}): a result message whose
  * route names none of this scheduler's jobs is passed on without being inflated, fetched, parsed or proved.
@@ -46,6 +47,8 @@ public final class ResultCollector implements Runnable {
      * batch is handed to it over HTTP, and hidden so only if that fails: {@link PassOn#forward}.)
      */
     private static final Duration NOT_MINE = Duration.ofSeconds(1);
+    /** The longest a recorded message waits for its delete, to go in one call with later ones ({@link HeldDeletes}). */
+    private static final Duration HOLD_DELETES = Duration.ofSeconds(1);
     /** How long the scheduler holds a dead-lettered bundle's claim while it reports its tasks. */
     private static final Duration DEAD_LETTER_LEASE = Duration.ofSeconds(60);
 
@@ -64,23 +67,26 @@ public final class ResultCollector implements Runnable {
     /** Null for the dead-letter queue, whose bundles name one job each. */
     private final PassOn passOn;
     private final RetryPolicy retry = RetryPolicy.DEFAULT;
+    private final HeldDeletes held;
     private volatile boolean running = true;
 
     private ResultCollector(MessageQueue queue, Function<Message, ResultBatch> decode, Sink sink, Backend backend,
-                            PassOn passOn) {
+                            PassOn passOn, Clock clock) {
         this.queue = queue;
         this.decode = decode;
         this.sink = sink;
         this.backend = backend;
         this.passOn = passOn;
+        this.held = new HeldDeletes(clock, HOLD_DELETES);
     }
 
     /**
      * Reads workers' result messages, of which only what {@code gate} proves reaches the sink, and only
      * for this scheduler's jobs: {@code passOn} has the rest.
      */
-    public static ResultCollector responses(Backend backend, Sink sink, ResultGate gate, PassOn passOn) {
-        return new ResultCollector(backend.responses(), m -> gate.admit(Json.receivedBatch(m.body())), sink, backend, passOn);
+    public static ResultCollector responses(Backend backend, Sink sink, ResultGate gate, PassOn passOn, Clock clock) {
+        return new ResultCollector(backend.responses(), m -> gate.admit(Json.receivedBatch(m.body())), sink, backend, passOn,
+                clock);
     }
 
     /**
@@ -111,7 +117,7 @@ public final class ResultCollector implements Runnable {
             }
             backend.claims().complete(b.bundleId(), "scheduler", clock.instant());
             return new ResultBatch("scheduler", b.jobId(), Usage.ZERO, 0, failed);
-        }, sink, backend, null);
+        }, sink, backend, null, clock);
     }
 
     /** Sorts a message of other jobs only by what {@link PassOn#notMine} said: to its owner, hidden, or deleted. */
@@ -146,6 +152,7 @@ public final class ResultCollector implements Runnable {
                         () -> queue.receiveRaw(MessageQueue.MAX_BATCH, WAIT, VISIBILITY));
                 failures = 0;
                 if (messages.isEmpty()) {
+                    deleteHeld(); // the queue is quiet: no later message to share the call with
                     continue;
                 }
                 List<Message> done = new ArrayList<>(messages.size());
@@ -187,14 +194,17 @@ public final class ResultCollector implements Runnable {
                 }
                 forward(forOwner, done, notMine); // before the deletes: a message is deleted once its owner has it
                 charge.accept(cost.get());
-                Consumer<Usage> charged = charge;
-                backend.meter().charge(charged, () -> {
-                    queue.delete(done);
-                    if (!notMine.isEmpty()) {
+                held.add(done, charge);
+                if (held.due()) {
+                    deleteHeld();
+                }
+                if (!notMine.isEmpty()) {
+                    Consumer<Usage> charged = charge;
+                    backend.meter().charge(charged, () -> {
                         queue.changeVisibility(notMine, NOT_MINE);
-                    }
-                    return null;
-                });
+                        return null;
+                    });
+                }
             } catch (RuntimeException e) {
                 if (!running) {
                     return; // a call cut short by the scheduler's stop: what it held comes back at the next start
@@ -213,5 +223,24 @@ public final class ResultCollector implements Runnable {
                 }
             }
         }
+        try {
+            deleteHeld();
+        } catch (RuntimeException e) {
+            // what it held comes back at the next start, and is recorded again, idempotently
+            log.info("stopping without deleting the last recorded messages: {}", e.toString());
+        }
+    }
+
+    /** Deletes the held messages, charged as the first one's receive. */
+    private void deleteHeld() {
+        if (held.isEmpty()) {
+            return;
+        }
+        Consumer<Usage> charge = held.charge();
+        List<Message> messages = held.take();
+        backend.meter().charge(charge, () -> {
+            queue.delete(messages);
+            return null;
+        });
     }
 }
