@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -24,7 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>It serves a simulated fleet of a thousand long-polling workers too: messages in flight are
  * kept in the order their visibility lapses, so a receive finds the lapsed ones without reading
- * the others, and only one waiting receive watches for lapses ({@link Receivers}).
+ * the others, and a message that becomes visible wakes one waiting receive, not all of them.
  */
 public final class InMemoryMessageQueue implements MessageQueue {
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024;
@@ -34,7 +34,7 @@ public final class InMemoryMessageQueue implements MessageQueue {
     private final int maxReceiveCount;
     private final MessageQueue deadLetters;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Receivers receivers = new Receivers();
+    private final Condition arrived = lock.newCondition();
     private final ArrayDeque<Entry> visible = new ArrayDeque<>();
     private final Map<String, Entry> inFlight = new HashMap<>();
     /** The same entries, in the order their visibility lapses. */
@@ -78,16 +78,14 @@ public final class InMemoryMessageQueue implements MessageQueue {
             }
         }
         lock.lock();
-        Thread[] wake;
         try {
             for (String body : bodies) {
                 visible.add(new Entry(ids.incrementAndGet(), body));
             }
-            receivers.visible(bodies.size(), MAX_BATCH);
+            wake(bodies.size());
         } finally {
-            wake = unlock();
+            lock.unlock();
         }
-        Receivers.unpark(wake);
     }
 
     @Override
@@ -96,22 +94,13 @@ public final class InMemoryMessageQueue implements MessageQueue {
         long deadline = System.nanoTime() + wait.toNanos();
         List<Message> out = new ArrayList<>(limit);
         List<String> dead = new ArrayList<>();
-        Receivers.Waiter me = null;
-        Thread[] wake;
         lock.lock();
         try {
             while (true) {
                 long now = clock.millis();
                 returnExpired(now);
                 long firstLapse = firstLapse();
-                int free = receivers.mayTake(me, visible.size());
-                if (me != null && receivers.leadsOthers(me)) {
-                    // the leader only watches while others wait: what lapsed goes to one of them, drawn at random,
-                    // not back to the leader (which may be the receive that turned it away a moment ago)
-                    receivers.visible(free, MAX_BATCH);
-                    free = 0;
-                }
-                for (; out.size() < limit && free > 0; free--) {
+                while (out.size() < limit && !visible.isEmpty()) {
                     Entry e = visible.poll();
                     if (e.receiveCount >= maxReceiveCount) {
                         dead.add(e.body);
@@ -126,45 +115,26 @@ public final class InMemoryMessageQueue implements MessageQueue {
                 }
                 lapsesSooner(firstLapse);
                 long left = deadline - System.nanoTime();
-                if (!out.isEmpty() || left <= 0 || Thread.currentThread().isInterrupted()) {
+                if (!out.isEmpty() || left <= 0) {
+                    if (!visible.isEmpty()) {
+                        arrived.signal(); // more than this receive took: the next waiting one takes it
+                    }
                     break;
                 }
-                if (me == null) {
-                    me = new Receivers.Waiter();
-                }
-                long nanos = left;
-                if (receivers.waitAs(me)) {
-                    // the leader wakes by the next lapse, and at least every second (a test's clock may jump)
-                    long wakeAt = Math.min(firstLapse(), now + 1000);
-                    receivers.leaderWakesAt(wakeAt);
-                    nanos = Math.min(left, TimeUnit.MILLISECONDS.toNanos(Math.max(1, wakeAt - now)));
-                }
-                Receivers.unpark(unlock());
-                LockSupport.parkNanos(this, nanos);
-                lock.lock();
+                // wake by the next lapse of a visibility timeout, and at least every second (a test's clock may jump);
+                // a thousand receives waking often would spend their time handing the lock to each other
+                long lapse = TimeUnit.MILLISECONDS.toNanos(Math.max(1, Math.min(firstLapse(), now + 1000) - now));
+                arrived.await(Math.min(left, lapse), TimeUnit.NANOSECONDS);
             }
-            if (me != null) {
-                receivers.leave(me);
-            }
-            int free = receivers.mayTake(null, visible.size());
-            if (free > 0) {
-                receivers.visible(free, MAX_BATCH); // more than this receive took: others take it
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
-            wake = unlock();
+            lock.unlock();
         }
-        Receivers.unpark(wake);
         if (!dead.isEmpty()) {
             deadLetters.send(dead);
         }
         return out;
-    }
-
-    /** Releases the lock; the receives to wake now that it is free. */
-    private Thread[] unlock() {
-        Thread[] wake = receivers.wakeAfterUnlock();
-        lock.unlock();
-        return wake;
     }
 
     /** Makes the messages whose visibility lapsed by {@code now} visible again, first in line; how many. */
@@ -183,11 +153,17 @@ public final class InMemoryMessageQueue implements MessageQueue {
         return lapsing.isEmpty() ? Long.MAX_VALUE : lapsing.first().visibleAtMillis;
     }
 
-    /** The leader sleeps until the first lapse it knew of: one sooner than {@code before} may wake it. */
+    /** Waiting receives sleep until the first lapse they knew of: one sooner than {@code before} makes them look again. */
     private void lapsesSooner(long before) {
-        long first = firstLapse();
-        if (first < before) {
-            receivers.firstLapse(first);
+        if (firstLapse() < before) {
+            arrived.signalAll();
+        }
+    }
+
+    /** Wakes as many waiting receives as messages became visible (each takes what it can). */
+    private void wake(int messages) {
+        for (int i = 0; i < messages; i++) {
+            arrived.signal();
         }
     }
 
@@ -210,7 +186,6 @@ public final class InMemoryMessageQueue implements MessageQueue {
     @Override
     public void changeVisibility(List<Message> messages, Duration visibility) {
         lock.lock();
-        Thread[] wake;
         try {
             long now = clock.millis();
             long firstLapse = firstLapse();
@@ -222,27 +197,22 @@ public final class InMemoryMessageQueue implements MessageQueue {
                     lapsing.add(e);
                 }
             }
-            receivers.visible(returnExpired(now), MAX_BATCH);
+            wake(returnExpired(now));
             lapsesSooner(firstLapse);
         } finally {
-            wake = unlock();
+            lock.unlock();
         }
-        Receivers.unpark(wake);
     }
 
     @Override
     public QueueDepth depth() {
         lock.lock();
-        Thread[] wake;
-        QueueDepth depth;
         try {
-            receivers.visible(returnExpired(clock.millis()), MAX_BATCH);
-            depth = new QueueDepth(visible.size(), inFlight.size());
+            wake(returnExpired(clock.millis()));
+            return new QueueDepth(visible.size(), inFlight.size());
         } finally {
-            wake = unlock();
+            lock.unlock();
         }
-        Receivers.unpark(wake);
-        return depth;
     }
 
     @Override

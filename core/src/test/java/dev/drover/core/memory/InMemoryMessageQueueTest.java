@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -17,11 +18,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** How waiting receives share the in-memory queue: one watches for lapses, each message wakes one of the others, drawn at random. */
+/** How waiting receives share the in-memory queue: what is sent or lapses while they wait reaches them, one message to one receive. */
 class InMemoryMessageQueueTest {
     private static final Duration LONG_POLL = Duration.ofSeconds(20);
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
@@ -51,10 +51,10 @@ class InMemoryMessageQueueTest {
     }
 
     @Test
-    void aLapseIsNoticedAfterTheReceiveWatchingForLapsesHasReturned() throws Exception {
+    void aLapseAfterTheFirstWaitingReceiveReturnedReachesTheOneThatWaitsOn() throws Exception {
         queue.send(List.of("x"));
         Message first = queue.receive(1, Duration.ZERO, Duration.ofSeconds(30)).get(0);
-        // the first waiting receive watches for lapses; it ends, and the one that waits on must take over
+        // a lapse after the receive that waited first has returned still reaches the one that waits on
         CompletableFuture<List<Message>> shortPoll = CompletableFuture.supplyAsync(() -> queue.receive(1, Duration.ofMillis(300),
                 Duration.ofSeconds(30)));
         awaitWaiting(1);
@@ -67,7 +67,7 @@ class InMemoryMessageQueueTest {
     }
 
     @Test
-    void aVisibilityMadeShorterWakesTheReceiveWatchingForLapses() throws Exception {
+    void aVisibilityMadeShorterWakesAWaitingReceive() throws Exception {
         queue.send(List.of("y"));
         Message m = queue.receive(1, Duration.ZERO, Duration.ofSeconds(30)).get(0);
         CompletableFuture<List<Message>> poll = CompletableFuture.supplyAsync(() -> queue.receive(1, LONG_POLL, Duration.ofSeconds(30)));
@@ -78,8 +78,8 @@ class InMemoryMessageQueueTest {
 
     @Test
     void aMessageTurnedAwayAgainAndAgainReachesAnotherReceiveThatPollsAsOften() throws Exception {
-        // as scheduler replicas' collectors: one hides a result of another's job for as long as each of them polls,
-        // so when it lapses the one that hid it is the receive watching for lapses; it must not take it back each time
+        // as scheduler replicas' collectors: one hides a result of another's job for as long as each of them polls;
+        // the other receive, polling as often, must get it at some lapse, not the one that hides it every time
         Duration poll = Duration.ofMillis(200);
         MessageQueue shared = new InMemoryMessageQueue(Clock.systemUTC());
         shared.send(List.of("not mine"));
@@ -130,8 +130,10 @@ class InMemoryMessageQueueTest {
         assertTrue(parkedInQueue() >= n, "receives waiting: " + parkedInQueue());
     }
 
-    private long parkedInQueue() {
+    private static long parkedInQueue() {
         return Thread.getAllStackTraces().entrySet().stream()
-                .filter(e -> e.getKey().getState() == Thread.State.TIMED_WAITING && LockSupport.getBlocker(e.getKey()) == queue).count();
+                .filter(e -> e.getKey().getState() == Thread.State.TIMED_WAITING && Arrays.stream(e.getValue())
+                        .anyMatch(f -> f.getClassName().equals(InMemoryMessageQueue.class.getName()) && f.getMethodName().equals("receive")))
+                .count();
     }
 }
