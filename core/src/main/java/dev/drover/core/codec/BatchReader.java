@@ -35,14 +35,7 @@ final class BatchReader extends MapperText {
 
     /** The batch with each result's text, or null if {@code json} is not in the mapper's own form. */
     static ResultBatch read(String json) {
-        if (json.length() > MAX_LENGTH) {
-            return null;
-        }
-        try {
-            return new BatchReader(json).batch();
-        } catch (RuntimeException e) {
-            return null; // not the mapper's form, or cut short: the mapper reads it, or says what is wrong
-        }
+        return readOrNull(json, s -> new BatchReader(s).batch());
     }
 
     private ResultBatch batch() {

@@ -31,14 +31,7 @@ final class BundleReader extends MapperText {
 
     /** The bundle, or null if {@code json} is not in the mapper's own form. */
     static Bundle read(String json) {
-        if (json.length() > MAX_LENGTH) {
-            return null;
-        }
-        try {
-            return new BundleReader(json).bundle();
-        } catch (RuntimeException e) {
-            return null; // not the mapper's form, or cut short: the mapper reads it, or says what is wrong
-        }
+        return readOrNull(json, s -> new BundleReader(s).bundle());
     }
 
     private Bundle bundle() {

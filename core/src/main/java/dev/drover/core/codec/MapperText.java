@@ -1,5 +1,7 @@
 package dev.drover.core.codec;
 
+import java.util.function.Function;
+
 /**
  * What the hand readers share: a cursor over a body that must be in the exact form {@link Json#write} gives it
  * (no spaces, the mapper's numbers and escapes). The first character the mapper would not have written throws
@@ -18,6 +20,18 @@ abstract class MapperText {
 
     MapperText(String s) {
         this.s = s;
+    }
+
+    /** What {@code read} makes of {@code json}, or null if it is not in the mapper's own form (or is longer than the mapper reads). */
+    static <T> T readOrNull(String json, Function<String, T> read) {
+        if (json.length() > MAX_LENGTH) {
+            return null;
+        }
+        try {
+            return read.apply(json);
+        } catch (RuntimeException e) {
+            return null; // not the mapper's form, or cut short: the mapper reads it, or says what is wrong
+        }
     }
 
     /** Before an array's next item: true if there is one (after its comma), false past the closing bracket. */

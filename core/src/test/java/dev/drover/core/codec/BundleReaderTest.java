@@ -35,7 +35,6 @@ import net.jqwik.api.statistics.Statistics;
  */
 class BundleReaderTest {
     private static final ObjectReader MAPPER = Json.MAPPER.readerFor(Bundle.class);
-    private static final String MUTATIONS = " \n\t\\\"u0A9f-+.e,:{}[]/n";
 
     @Property(tries = 1000)
     void readsEveryBundleTheDispatcherWrites(@ForAll("bundles") Bundle bundle) {
@@ -50,18 +49,7 @@ class BundleReaderTest {
     @Property(tries = 3000)
     void whatItReadsTheMapperReadsTheSame(@ForAll("bundles") Bundle bundle, @ForAll("seeds") long seed) {
         Random random = new Random(seed);
-        StringBuilder body = new StringBuilder(Json.write(bundle));
-        for (int m = 1 + random.nextInt(3); m > 0 && body.length() > 0; m--) {
-            int at = random.nextInt(body.length());
-            char c = MUTATIONS.charAt(random.nextInt(MUTATIONS.length()));
-            switch (random.nextInt(4)) {
-                case 0 -> body.insert(at, c);
-                case 1 -> body.deleteCharAt(at);
-                case 2 -> body.setCharAt(at, c);
-                default -> body.insert(at, body, at, Math.min(body.length(), at + 1 + random.nextInt(24)));
-            }
-        }
-        String text = body.toString();
+        String text = Mutations.of(Json.write(bundle), random);
         Bundle read = BundleReader.read(text);
         Statistics.collect(read != null ? "read (another text of the mapper's)" : "refused");
         if (read != null) {
