@@ -11,7 +11,7 @@ abstract class MapperText {
     /** Thrown at the first character the mapper would not have written; no stack, it is a branch. */
     static final RuntimeException NOT_CANONICAL = new RuntimeException("not in the mapper's form", null, false, false) { };
     /** Jackson's default read limit on a string's length: a longer body goes to the mapper, which decides. */
-    static final int MAX_LENGTH = 20_000_000;
+    private static final int MAX_LENGTH = 20_000_000;
 
     final String s;
     int at;
