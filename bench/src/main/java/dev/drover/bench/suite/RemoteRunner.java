@@ -81,7 +81,19 @@ final class RemoteRunner {
                 "efficiency-remote-" + threads + "x" + perWorker + "x" + taskMillis, ideal * 3 + 180, bundleWork, false);
         Row row = InJvmRunner.efficiencyRow("remote", threads, taskMillis, perWorker, tasks, t.wallSeconds())
                 .put(Keys.PROCESSES, split[0]).put(Keys.THREADS_PER_PROCESS, split[1]);
-        return phases(withRequests(row, t.view(), tasks), t);
+        phases(withRequests(row, t.view(), tasks), t);
+        List<TaskResult> results = lastResults();
+        if (!results.isEmpty()) {
+            WallSplit w = WallSplit.of(results, t.submittedAtMillis(), t.wallSeconds(), split[1], taskMillis);
+            row.put(Keys.SPLIT_START_SECONDS, w.start()).put(Keys.SPLIT_STAGGER_SECONDS, w.stagger())
+                    .put(Keys.SPLIT_GAPS_SECONDS, w.gaps()).put(Keys.SPLIT_OVERRUN_SECONDS, w.overrun())
+                    .put(Keys.SPLIT_IMBALANCE_SECONDS, w.imbalance()).put(Keys.SPLIT_TAIL_SECONDS, w.tail());
+        }
+        return row;
+    }
+
+    private List<TaskResult> lastResults() {
+        return lastResults.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).map(Json::result).toList();
     }
 
     /**
@@ -90,22 +102,18 @@ final class RemoteRunner {
      * seconds after the submit call; the rest of the wall time is result collection.
      */
     private Row phases(Row row, Workloads.Timed t) {
-        ByteArrayOutputStream results = lastResults;
-        if (results.size() == 0) {
+        if (lastResults.size() == 0) {
             return row;
         }
         long lastQueued = Long.MIN_VALUE;
         long firstQueued = Long.MAX_VALUE;
         long firstStarted = Long.MAX_VALUE;
         long lastFinished = Long.MIN_VALUE;
-        for (String line : results.toString(StandardCharsets.UTF_8).split("\n")) {
-            if (!line.isBlank()) {
-                TaskResult r = Json.result(line);
-                lastQueued = Math.max(lastQueued, r.queuedAt());
-                firstQueued = Math.min(firstQueued, r.queuedAt());
-                firstStarted = Math.min(firstStarted, r.startedAt());
-                lastFinished = Math.max(lastFinished, r.finishedAt());
-            }
+        for (TaskResult r : lastResults()) {
+            lastQueued = Math.max(lastQueued, r.queuedAt());
+            firstQueued = Math.min(firstQueued, r.queuedAt());
+            firstStarted = Math.min(firstStarted, r.startedAt());
+            lastFinished = Math.max(lastFinished, r.finishedAt());
         }
         double base = t.submittedAtMillis();
         double start = Math.max(0, (firstStarted - base) / 1000.0);

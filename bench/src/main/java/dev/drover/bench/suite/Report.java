@@ -252,6 +252,25 @@ final class Report {
             }
         }
 
+        List<Row> split = rows("efficiency", "remote").stream().filter(r -> r.has(Keys.SPLIT_GAPS_SECONDS)).toList();
+        if (!split.isEmpty()) {
+            md.append("\n### Where a local AWS job's wall time goes beyond the ideal (ms a thread)\n\n");
+            md.append("Start: submit → first task; stagger: workers that began later; gaps: a worker's threads idle inside its"
+                    + " span; overrun: tasks' run time beyond what they ask; imbalance: workers that ran out first; tail: last"
+                    + " task ended → last result. They add up to wall − ideal.\n\n");
+            md.append("| tasks per worker | threads | start | stagger | gaps | overrun | imbalance | tail | wall − ideal |\n");
+            md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (Row r : split) {
+                md.append("| ").append(fmt(r.get(Keys.TASKS_PER_WORKER))).append(" × `sleep ").append((int) r.get(Keys.TASK_MILLIS))
+                        .append("` | ").append(r.workers());
+                for (String k : List.of(Keys.SPLIT_START_SECONDS, Keys.SPLIT_STAGGER_SECONDS, Keys.SPLIT_GAPS_SECONDS,
+                        Keys.SPLIT_OVERRUN_SECONDS, Keys.SPLIT_IMBALANCE_SECONDS, Keys.SPLIT_TAIL_SECONDS)) {
+                    md.append(" | ").append(dec(r.get(k) * 1000, 1));
+                }
+                md.append(" | ").append(dec((r.get(Keys.WALL_SECONDS) - r.get(Keys.IDEAL_SECONDS)) * 1000, 1)).append(" |\n");
+            }
+        }
+
         List<Row> naive = rows("naive", "naive");
         Optional<Row> remoteTop = find("throughput", "remote", r -> r.workers() == top);
         if (!naive.isEmpty() || remoteTop.isPresent()) {

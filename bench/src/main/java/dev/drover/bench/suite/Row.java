@@ -83,6 +83,13 @@ final class Row {
         static final String TAIL_OVERHEAD_SECONDS = "tailOverheadSeconds";
         /** Submit call to first task started, plus last task ended to last result collected. */
         static final String JOB_OVERHEAD_SECONDS = "jobOverheadSeconds";
+        /** Where an efficiency job's wall time went, seconds a thread ({@link WallSplit}). */
+        static final String SPLIT_START_SECONDS = "splitStartSeconds";
+        static final String SPLIT_STAGGER_SECONDS = "splitStaggerSeconds";
+        static final String SPLIT_GAPS_SECONDS = "splitGapsSeconds";
+        static final String SPLIT_OVERRUN_SECONDS = "splitOverrunSeconds";
+        static final String SPLIT_IMBALANCE_SECONDS = "splitImbalanceSeconds";
+        static final String SPLIT_TAIL_SECONDS = "splitTailSeconds";
         /** Thread CPU of the scheduler's threads during the job ÷ its tasks (the bench's own threads apart). */
         static final String SCHEDULER_CPU_MICROS_PER_TASK = "schedulerCpuMicrosPerTask";
         static final String CLIENT_CPU_MICROS_PER_TASK = "clientCpuMicrosPerTask";
