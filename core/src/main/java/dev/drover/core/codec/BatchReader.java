@@ -29,13 +29,16 @@ final class BatchReader extends MapperText {
     private String lastJob = "";
     private String lastWorker = "";
 
-    private BatchReader(String s) {
-        super(s);
+    private BatchReader(String s, int from) {
+        super(s, from);
     }
 
-    /** The batch with each result's text, or null if {@code json} is not in the mapper's own form. */
-    static ResultBatch read(String json) {
-        return readOrNull(json, s -> new BatchReader(s).batch());
+    /**
+     * The batch with each result's text, or null if {@code body} from {@code from} on (past a header, so the body
+     * is not copied without it) is not in the mapper's own form.
+     */
+    static ResultBatch read(String body, int from) {
+        return readOrNull(body.length() - from, () -> new BatchReader(body, from).batch());
     }
 
     private ResultBatch batch() {

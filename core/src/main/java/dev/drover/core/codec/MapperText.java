@@ -1,6 +1,6 @@
 package dev.drover.core.codec;
 
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What the hand readers share: a cursor over a body that must be in the exact form {@link Json#write} gives it
@@ -18,17 +18,19 @@ abstract class MapperText {
     /** Whether the last {@link #repeated} string was written without escapes (its text is its value). */
     boolean plain;
 
-    MapperText(String s) {
+    /** A cursor at {@code from}: what comes before it (a header) is not read. */
+    MapperText(String s, int from) {
         this.s = s;
+        this.at = from;
     }
 
-    /** What {@code read} makes of {@code json}, or null if it is not in the mapper's own form (or is longer than the mapper reads). */
-    static <T> T readOrNull(String json, Function<String, T> read) {
-        if (json.length() > MAX_LENGTH) {
+    /** What {@code read} makes of a text of {@code length} characters, or null if it is not in the mapper's own form (or is longer than the mapper reads). */
+    static <T> T readOrNull(int length, Supplier<T> read) {
+        if (length > MAX_LENGTH) {
             return null;
         }
         try {
-            return read.apply(json);
+            return read.get();
         } catch (RuntimeException e) {
             return null; // not the mapper's form, or cut short: the mapper reads it, or says what is wrong
         }
