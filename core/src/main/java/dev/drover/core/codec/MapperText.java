@@ -66,16 +66,13 @@ abstract class MapperText {
             at++;
         }
         int digits = at;
-        while (at < s.length() && s.charAt(at) >= '0' && s.charAt(at) <= '9') {
-            at++;
+        long v = 0; // one pass: the value as the digits are scanned (past 18 digits it may overflow, and is read again)
+        for (char c; at < s.length() && (c = s.charAt(at)) >= '0' && c <= '9'; at++) {
+            v = v * 10 + (c - '0');
         }
         int n = at - digits;
         check(n > 0 && (s.charAt(digits) != '0' || n == 1 && !negative));
         if (n <= 18) {
-            long v = 0;
-            for (int i = digits; i < at; i++) {
-                v = v * 10 + (s.charAt(i) - '0');
-            }
             return negative ? -v : v;
         }
         try {
