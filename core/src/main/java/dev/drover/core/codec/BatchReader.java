@@ -122,9 +122,12 @@ final class BatchReader extends MapperText {
         String error = string();
         int replica = integer(",\"replica\":");
         expect(",\"outputs\":[");
-        List<OutputFile> outputs = new ArrayList<>();
-        while (more(outputs.isEmpty())) {
-            outputs.add(file());
+        List<OutputFile> outputs = List.of(); // most results have none: no list made and copied for them
+        if (more(true)) {
+            outputs = new ArrayList<>();
+            do {
+                outputs.add(file());
+            } while (more(false));
         }
         OutputFile stdoutObject = literal(",\"stdoutObject\":") ? file() : null;
         OutputFile stderrObject = literal(",\"stderrObject\":") ? file() : null;
