@@ -1,23 +1,41 @@
 package dev.drover.bench;
 
 import dev.drover.core.Usage;
+import dev.drover.core.UsageMeter;
 import dev.drover.core.codec.Json;
+import dev.drover.core.memory.InMemoryMessageQueue;
+import dev.drover.core.memory.InMemoryPayloadStore;
 import dev.drover.core.model.BundleSeal;
 import dev.drover.core.model.ResultBatch;
 import dev.drover.core.model.ResultProof;
 import dev.drover.core.model.Task;
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
+import dev.drover.core.port.Message;
+import dev.drover.core.port.MessageQueue;
 import dev.drover.core.port.MessageQueue.QueueDepth;
+import dev.drover.core.queue.CompressingMessageQueue;
 import dev.drover.scheduler.collect.BundleProofs;
 import dev.drover.scheduler.collect.ResultGate;
+import dev.drover.scheduler.job.JobState;
+import dev.drover.scheduler.job.Persistence;
+import dev.drover.scheduler.job.ResultRecorder;
 import dev.drover.scheduler.metrics.SchedulerMetrics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
@@ -25,14 +43,17 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The scheduler's per-result work on a result message, apart from its AWS calls: for one message of
  * {@value #RESULTS} {@code sleep 0} results under one bundle's proof, the proof check
- * ({@link ResultGate#admit}) and the latency metrics ({@link SchedulerMetrics#collected}). Scores are
- * per result, in nanoseconds.
+ * ({@link ResultGate#admit}), the latency metrics ({@link SchedulerMetrics#collected}), the collector's
+ * whole read of the message as it comes off the queue ({@link #receive}: inflate, read, check) and the
+ * record stage ({@link #record}: a fresh job's state and result log take the message). Scores are per
+ * result, in nanoseconds.
  *
  * <pre>java -jar bench/target/benchmarks.jar CollectPath -prof gc</pre>
  */
@@ -51,6 +72,11 @@ public class CollectPathBenchmark {
     private ResultBatch batch;
     private SchedulerMetrics metrics;
     private long now;
+    private MessageQueue queue;
+    private Message raw;
+    private Path dir;
+    private ResultRecorder recorder;
+    private JobState job;
 
     @Setup
     public void setUp() {
@@ -70,6 +96,36 @@ public class CollectPathBenchmark {
         batch = Json.receivedBatch(json); // as the collector has it: each result with its text
         metrics = new SchedulerMetrics(List::of, () -> new QueueDepth(0, 0), () -> Usage.ZERO);
         now = t + 120;
+        queue = new CompressingMessageQueue(new InMemoryMessageQueue(Clock.systemUTC()));
+        queue.send(List.of(Json.routed(Json.receivedBatch(json))));
+        raw = queue.receiveRaw(1, Duration.ZERO, Duration.ofHours(1)).get(0); // deflated, as SQS gives it
+        try {
+            dir = Files.createTempDirectory("collect-path");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A job of the message's tasks none of which has a result yet: what {@link #record} records into. */
+    @Setup(Level.Invocation)
+    public void freshJob() {
+        if (job != null) {
+            job.log().close();
+        }
+        job = new JobState(JOB, "bench", "bench", RESULTS, now, dir.resolve("workload"), dir.resolve("results.jsonl"));
+        recorder = new ResultRecorder(Map.of(JOB, job), new Persistence(Optional.empty(), new InMemoryPayloadStore()),
+                UsageMeter.NONE, Clock.systemUTC(), (j, fresh, at) -> metrics.collected(fresh, at));
+    }
+
+    @TearDown
+    public void tearDown() throws IOException {
+        job.log().close();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(dir);
     }
 
     /** The proof check of a whole message. */
@@ -77,6 +133,20 @@ public class CollectPathBenchmark {
     @OperationsPerInvocation(RESULTS)
     public ResultBatch admit() {
         return gate.admit(batch);
+    }
+
+    /** The collector's read of a message as received: inflated, read with each result's text, proof-checked. */
+    @Benchmark
+    @OperationsPerInvocation(RESULTS)
+    public ResultBatch receive() {
+        return gate.admit(Json.receivedBatch(queue.restore(raw).body()));
+    }
+
+    /** The record stage without a job store: the job's state and result log take the message, then the metrics. */
+    @Benchmark
+    @OperationsPerInvocation(RESULTS)
+    public Object record() {
+        return recorder.collect("m1", batch);
     }
 
     /** The three latency timers and the worker's count, for the message's fresh results. */

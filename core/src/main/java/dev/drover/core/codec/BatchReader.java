@@ -29,13 +29,16 @@ final class BatchReader extends MapperText {
     private String lastJob = "";
     private String lastWorker = "";
 
-    private BatchReader(String s) {
-        super(s);
+    private BatchReader(String s, int from) {
+        super(s, from);
     }
 
-    /** The batch with each result's text, or null if {@code json} is not in the mapper's own form. */
-    static ResultBatch read(String json) {
-        return readOrNull(json, s -> new BatchReader(s).batch());
+    /**
+     * The batch with each result's text, or null if {@code body} from {@code from} on (past a header, so the body
+     * is not copied without it) is not in the mapper's own form.
+     */
+    static ResultBatch read(String body, int from) {
+        return readOrNull(body.length() - from, () -> new BatchReader(body, from).batch());
     }
 
     private ResultBatch batch() {
@@ -119,9 +122,12 @@ final class BatchReader extends MapperText {
         String error = string();
         int replica = integer(",\"replica\":");
         expect(",\"outputs\":[");
-        List<OutputFile> outputs = new ArrayList<>();
-        while (more(outputs.isEmpty())) {
-            outputs.add(file());
+        List<OutputFile> outputs = List.of(); // most results have none: no list made and copied for them
+        if (more(true)) {
+            outputs = new ArrayList<>();
+            do {
+                outputs.add(file());
+            } while (more(false));
         }
         OutputFile stdoutObject = literal(",\"stdoutObject\":") ? file() : null;
         OutputFile stderrObject = literal(",\"stderrObject\":") ? file() : null;

@@ -26,12 +26,12 @@ final class BundleReader extends MapperText {
     private String lastCommand = "";
 
     private BundleReader(String s) {
-        super(s);
+        super(s, 0);
     }
 
     /** The bundle, or null if {@code json} is not in the mapper's own form. */
     static Bundle read(String json) {
-        return readOrNull(json, s -> new BundleReader(s).bundle());
+        return readOrNull(json.length(), () -> new BundleReader(json).bundle());
     }
 
     private Bundle bundle() {

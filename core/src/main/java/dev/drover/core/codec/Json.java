@@ -79,9 +79,8 @@ public final class Json {
      */
     public static ResultBatch receivedBatch(String body) {
         int end = Route.end(body);
-        String json = end == 0 ? body : body.substring(end);
-        ResultBatch batch = BatchReader.read(json);
-        return batch != null ? batch : read(BATCH_READER, json);
+        ResultBatch batch = BatchReader.read(body, end);
+        return batch != null ? batch : read(BATCH_READER, body.substring(end));
     }
 
     public static TaskResult result(String json) {

@@ -1,6 +1,6 @@
 package dev.drover.core.codec;
 
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What the hand readers share: a cursor over a body that must be in the exact form {@link Json#write} gives it
@@ -18,17 +18,19 @@ abstract class MapperText {
     /** Whether the last {@link #repeated} string was written without escapes (its text is its value). */
     boolean plain;
 
-    MapperText(String s) {
+    /** A cursor at {@code from}: what comes before it (a header) is not read. */
+    MapperText(String s, int from) {
         this.s = s;
+        this.at = from;
     }
 
-    /** What {@code read} makes of {@code json}, or null if it is not in the mapper's own form (or is longer than the mapper reads). */
-    static <T> T readOrNull(String json, Function<String, T> read) {
-        if (json.length() > MAX_LENGTH) {
+    /** What {@code read} makes of a text of {@code length} characters, or null if it is not in the mapper's own form (or is longer than the mapper reads). */
+    static <T> T readOrNull(int length, Supplier<T> read) {
+        if (length > MAX_LENGTH) {
             return null;
         }
         try {
-            return read.apply(json);
+            return read.get();
         } catch (RuntimeException e) {
             return null; // not the mapper's form, or cut short: the mapper reads it, or says what is wrong
         }
@@ -64,16 +66,13 @@ abstract class MapperText {
             at++;
         }
         int digits = at;
-        while (at < s.length() && s.charAt(at) >= '0' && s.charAt(at) <= '9') {
-            at++;
+        long v = 0; // one pass: the value as the digits are scanned (past 18 digits it may overflow, and is read again)
+        for (char c; at < s.length() && (c = s.charAt(at)) >= '0' && c <= '9'; at++) {
+            v = v * 10 + (c - '0');
         }
         int n = at - digits;
         check(n > 0 && (s.charAt(digits) != '0' || n == 1 && !negative));
         if (n <= 18) {
-            long v = 0;
-            for (int i = digits; i < at; i++) {
-                v = v * 10 + (s.charAt(i) - '0');
-            }
             return negative ? -v : v;
         }
         try {

@@ -48,17 +48,17 @@ final class ProofText {
             put('-');
             n = -n;
         }
-        if (size + 19 > buffer.length) {
+        if (size + 2 * 19 > buffer.length) {
             flush();
         }
-        int digits = 1;
-        for (long rest = n / 10; rest != 0; rest /= 10) {
-            digits++;
-        }
-        for (int i = size + digits - 1; i >= size; i--) {
-            buffer[i] = (byte) ('0' + n % 10);
+        // the digits last to first at the buffer's end (one division a digit, not two), then moved into place
+        int first = buffer.length;
+        do {
+            buffer[--first] = (byte) ('0' + n % 10);
             n /= 10;
-        }
+        } while (n != 0);
+        int digits = buffer.length - first;
+        System.arraycopy(buffer, first, buffer, size, digits);
         size += digits;
         return this;
     }

@@ -28,6 +28,9 @@ public final class CompressingMessageQueue extends BodyCodingQueue {
     static final int MIN_BYTES = 1024;
     /** No legitimate body comes near this (bundles are cut at 256 KiB, result batches at 1 MiB): a bomb is refused. */
     static final int MAX_INFLATED_BYTES = 16 * 1024 * 1024;
+    /** A thread keeps an inflation buffer up to this size: a result message (cut at 1 MiB) or a bundle fits. */
+    private static final int KEPT_BYTES = 2 * 1024 * 1024;
+    private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[0]);
 
     public CompressingMessageQueue(MessageQueue queue) {
         super(queue);
@@ -50,8 +53,7 @@ public final class CompressingMessageQueue extends BodyCodingQueue {
             return m;
         }
         try {
-            return new Message(m.id(), m.receipt(), m.body().substring(0, header) + decompress(m.body().substring(header)),
-                    m.receiveCount());
+            return new Message(m.id(), m.receipt(), decompress(m.body(), header), m.receiveCount());
         } catch (IllegalArgumentException e) {
             return m;
         }
@@ -88,24 +90,34 @@ public final class CompressingMessageQueue extends BodyCodingQueue {
     }
 
     /**
-     * Inflates straight into the text's bytes, sized at first for 16 times the deflated bytes (deflated JSON of
-     * results is 15-20 times smaller), so the usual body is not copied out of a buffer and grows once at most.
+     * The body with what follows its header ({@code body} from {@code header} on: the marker, then the compressed
+     * rest) inflated. The header's bytes and the inflated ones go into this thread's buffer, so the text is copied
+     * once, into the string: a buffer grown from a guess and the header joined on afterwards copied a message of up
+     * to a megabyte two to four times more, most of what the collector allocated.
      *
-     * @throws IllegalArgumentException if the body is not a compressed body whole
+     * @throws IllegalArgumentException if the rest is not a compressed body whole
      */
-    static String decompress(String body) {
-        byte[] packed = Base64.getDecoder().decode(body.substring(MARKER.length()));
+    static String decompress(String body, int header) {
+        byte[] packed = Base64.getDecoder().decode(body.substring(header + MARKER.length()));
+        byte[] head = body.substring(0, header).getBytes(StandardCharsets.UTF_8);
+        int limit = head.length + MAX_INFLATED_BYTES;
+        // at least 16 times the deflated bytes (deflated result JSON is 15-40 times smaller), grown if need be
+        long guess = Math.min(limit, head.length + packed.length * 16L + 1024);
+        byte[] out = BUFFER.get();
+        if (out.length < guess) {
+            out = new byte[(int) guess];
+        }
+        System.arraycopy(head, 0, out, 0, head.length);
         Inflater inflater = new Inflater();
         try {
             inflater.setInput(packed);
-            byte[] out = new byte[(int) Math.min(MAX_INFLATED_BYTES, packed.length * 16L + 1024)];
-            int size = 0;
+            int size = head.length;
             while (!inflater.finished()) {
                 if (size == out.length) {
-                    if (size >= MAX_INFLATED_BYTES) {
+                    if (size >= limit) {
                         throw new IllegalArgumentException("compressed message body inflates past " + MAX_INFLATED_BYTES + " bytes");
                     }
-                    out = Arrays.copyOf(out, (int) Math.min(MAX_INFLATED_BYTES, 2L * size));
+                    out = Arrays.copyOf(out, (int) Math.min(limit, 2L * size));
                 }
                 int n = inflater.inflate(out, size, out.length - size);
                 if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
@@ -118,6 +130,9 @@ public final class CompressingMessageQueue extends BodyCodingQueue {
             throw new IllegalArgumentException("corrupt compressed message body", e);
         } finally {
             inflater.end();
+            if (out.length <= KEPT_BYTES) {
+                BUFFER.set(out);
+            }
         }
     }
 }

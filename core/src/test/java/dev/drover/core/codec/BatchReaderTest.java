@@ -30,7 +30,7 @@ class BatchReaderTest {
     @Property(tries = 500)
     void readsEveryBatchTheMapperWrites(@ForAll("batches") ResultBatch batch) {
         String body = Json.write(batch);
-        ResultBatch read = BatchReader.read(body);
+        ResultBatch read = BatchReader.read(body, 0);
         assertNotNull(read, body);
         assertEquals(Json.resultBatch(body), read);
         assertKeptTextIsTheMappers(read, body);
@@ -50,7 +50,7 @@ class BatchReaderTest {
     void whatItReadsIsTheMappersOwnText(@ForAll("batches") ResultBatch batch, @ForAll("seeds") long seed) {
         Random random = new Random(seed);
         String text = Mutations.of(Json.write(batch), random);
-        ResultBatch read = BatchReader.read(text);
+        ResultBatch read = BatchReader.read(text, 0);
         Statistics.collect(read != null ? "read (another text of the mapper's)" : "refused");
         if (read != null) {
             assertEquals(Json.resultBatch(text), read);
@@ -65,7 +65,7 @@ class BatchReaderTest {
             all.append((char) c);
         }
         ResultBatch batch = batch(List.of(result("job-1", 1, all.toString(), 0)));
-        ResultBatch read = BatchReader.read(Json.write(batch));
+        ResultBatch read = BatchReader.read(Json.write(batch), 0);
         assertNotNull(read);
         assertEquals(all.toString(), read.results().get(0).command());
     }
@@ -73,7 +73,7 @@ class BatchReaderTest {
     @Example
     void refusesWhatTheMapperWouldNotWrite() {
         String body = Json.write(batch(List.of(result("job-1", 5, "sleep 0", 0))));
-        assertNotNull(BatchReader.read(body));
+        assertNotNull(BatchReader.read(body, 0));
         List<String> forms = List.of(
                 body.replace("\"seq\":5,", "\"seq\":5,\"seq\":6,"),        // a key twice: which one was proven?
                 body.replace("\"seq\":5,", "\"seq\":6,"),                 // the task id no longer matches
@@ -98,7 +98,7 @@ class BatchReaderTest {
                 body.substring(0, body.length() - 1));
         for (String form : forms) {
             assertTrue(!form.equals(body), form);
-            assertNull(BatchReader.read(form), form);
+            assertNull(BatchReader.read(form, 0), form);
         }
         ResultBatch fallback = Json.receivedBatch(forms.get(4));
         assertEquals(Json.resultBatch(body), fallback);

@@ -52,7 +52,7 @@ class CompressingMessageQueueTest {
                         StringBuilder::appendCodePoint, StringBuilder::append).toString())) {
             String packed = CompressingMessageQueue.compress(body);
             assertTrue(packed.startsWith(CompressingMessageQueue.MARKER));
-            assertEquals(body, CompressingMessageQueue.decompress(packed));
+            assertEquals(body, CompressingMessageQueue.decompress(packed, 0));
         }
     }
 
@@ -109,7 +109,7 @@ class CompressingMessageQueueTest {
     @Test
     void aBodyThatInflatesPastTheLimitIsRefusedNotInflated() {
         String bomb = CompressingMessageQueue.compress("x".repeat(CompressingMessageQueue.MAX_INFLATED_BYTES + 1024));
-        assertThrows(IllegalArgumentException.class, () -> CompressingMessageQueue.decompress(bomb));
+        assertThrows(IllegalArgumentException.class, () -> CompressingMessageQueue.decompress(bomb, 0));
     }
 
     @Test

@@ -1,7 +1,5 @@
 package dev.drover.scheduler.job;
 
-
-
 import dev.drover.core.codec.Json;
 import dev.drover.core.model.TaskResult;
 import java.io.BufferedReader;
@@ -24,6 +22,10 @@ import java.util.Set;
  * followers up to the last complete line. Keeps memory flat however many results a job has.
  */
 public final class ResultLog implements AutoCloseable {
+    /** Bytes written at a time. */
+    private static final int BLOCK = 64 * 1024;
+    private static final byte[] NEWLINE = {'\n'};
+
     private final Path file;
     /** Runs before every read: fills a lazy log (an ended job's results, recovered only when asked for). */
     private final Runnable beforeRead;
@@ -102,14 +104,37 @@ public final class ResultLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Appends the lines, each ended by a newline, encoded a block at a time: joined into one text first, a result
+     * message's lines made three copies of up to a megabyte (builder, string, bytes), which G1 allocates as
+     * humongous objects. Followers see them once all are written.
+     */
     public synchronized void append(List<String> jsonLines) {
         if (jsonLines.isEmpty()) {
             return;
         }
-        StringBuilder sb = new StringBuilder(Json.joinedLength(jsonLines));
-        jsonLines.forEach(line -> sb.append(line).append('\n'));
-        ByteBuffer bytes = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
         FileChannel out = out();
+        ByteBuffer block = ByteBuffer.allocate(Math.min(BLOCK, Json.joinedLength(jsonLines)));
+        long written = 0;
+        for (String line : jsonLines) {
+            byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+            if (bytes.length + 1 > block.remaining()) {
+                written += write(out, block.flip());
+                block.clear();
+            }
+            if (bytes.length + 1 > block.capacity()) { // a line longer than a block goes on its own
+                written += write(out, ByteBuffer.wrap(bytes)) + write(out, ByteBuffer.wrap(NEWLINE));
+            } else {
+                block.put(bytes).put((byte) '\n');
+            }
+        }
+        written += write(out, block.flip());
+        committed += written;
+        notifyAll();
+    }
+
+    private static int write(FileChannel out, ByteBuffer bytes) {
+        int n = bytes.remaining();
         try {
             while (bytes.hasRemaining()) {
                 out.write(bytes);
@@ -117,8 +142,7 @@ public final class ResultLog implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        committed += bytes.capacity();
-        notifyAll();
+        return n;
     }
 
     /**

@@ -6,11 +6,13 @@ import dev.drover.core.model.TaskResult;
 import dev.drover.core.model.TaskStatus;
 import dev.drover.core.port.MessageQueue.QueueDepth;
 import dev.drover.scheduler.model.JobView;
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +33,9 @@ public final class SchedulerMetrics {
     /** How long one snapshot of the jobs, the queue and the fleet serves. */
     public static final Duration SNAPSHOT_TTL = Duration.ofSeconds(1);
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final HeldClock clock = new HeldClock();
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT,
+            new PrometheusRegistry(), clock);
     private final Timer dispatch;
     private final Timer collection;
     private final Timer latency;
@@ -103,14 +107,48 @@ public final class SchedulerMetrics {
 
     /** Records fresh results: their latencies, and the tasks each worker has run. */
     public void collected(List<TaskResult> fresh, long now) {
-        for (TaskResult r : fresh) {
-            if (r.worker().isEmpty() || r.worker().equals("scheduler")) {
-                continue; // decided by the scheduler: no run behind it
+        clock.hold();
+        try {
+            for (TaskResult r : fresh) {
+                if (r.worker().isEmpty() || r.worker().equals("scheduler")) {
+                    continue; // decided by the scheduler: no run behind it
+                }
+                dispatch.record(Math.max(0, r.startedAt() - r.queuedAt()), TimeUnit.MILLISECONDS);
+                collection.record(Math.max(0, now - r.finishedAt()), TimeUnit.MILLISECONDS);
+                latency.record(Math.max(0, now - r.queuedAt()), TimeUnit.MILLISECONDS);
+                tasksByWorker.computeIfAbsent(r.worker(), w -> new LongAdder()).increment();
             }
-            dispatch.record(Math.max(0, r.startedAt() - r.queuedAt()), TimeUnit.MILLISECONDS);
-            collection.record(Math.max(0, now - r.finishedAt()), TimeUnit.MILLISECONDS);
-            latency.record(Math.max(0, now - r.queuedAt()), TimeUnit.MILLISECONDS);
-            tasksByWorker.computeIfAbsent(r.worker(), w -> new LongAdder()).increment();
+        } finally {
+            clock.release();
+        }
+    }
+
+    /**
+     * The registry's clock. A timer reads the wall time twice a record (to move its max's and its histogram's
+     * windows), six times a result for the three timers, about 30 ns each on a kvm-clock: while a thread records a
+     * batch of results, it reads the time it held at the batch's start instead.
+     */
+    private static final class HeldClock implements Clock {
+        private static final long NONE = Long.MIN_VALUE;
+        private final ThreadLocal<long[]> held = ThreadLocal.withInitial(() -> new long[] {NONE});
+
+        void hold() {
+            held.get()[0] = Clock.SYSTEM.wallTime();
+        }
+
+        void release() {
+            held.get()[0] = NONE;
+        }
+
+        @Override
+        public long wallTime() {
+            long at = held.get()[0];
+            return at != NONE ? at : Clock.SYSTEM.wallTime();
+        }
+
+        @Override
+        public long monotonicTime() {
+            return Clock.SYSTEM.monotonicTime();
         }
     }
 
