@@ -21,10 +21,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * twice the mean is not counted due, so a stuck task does not hoard the next one. The poller reserves
  * room here before it polls, so the worker never receives what it cannot start soon; it sleeps until
  * a task ends, the next one comes due or the worker stops, and wakes for nothing else.
+ *
+ * <p>The lead is {@code fetchAhead} or twice what the worker's recent fetches ahead took (from asking
+ * for room to the tasks' hand-off), whichever is longer, up to {@link #MAX_LEAD_MILLIS}: on a busy
+ * machine a receive and its claims took 50-190 ms, longer than 100 ms of tasks, and every thread of the
+ * worker waited for the next bundle together.
  */
 final class Capacity {
     /** Bound on the tasks queued ahead per thread (for tasks near zero length). */
     static final int MAX_AHEAD_PER_THREAD = 50;
+    /** Bound on the lead: what a worker whose fetches are slow may hold beyond its threads, a thread. */
+    static final double MAX_LEAD_MILLIS = 500;
 
     private final int threads;
     private final Duration fetchAhead;
@@ -36,6 +43,11 @@ final class Capacity {
     private final Condition room = lock.newCondition();
     private int held;
     private int lastBundleTasks = 1;
+    /** When the poller last got room (clock millis), and whether it then held tasks (a fetch ahead). */
+    private long askedAt;
+    private boolean askedAhead;
+    /** Moving average of how long fetches ahead took (ms); -1 before the first. */
+    private double fetchMillis = -1;
     private boolean closed;
     /** When the poller, waiting for room, wakes by itself (clock millis): MAX_VALUE only when signalled, MIN_VALUE not waiting. */
     private long wakeAt = Long.MIN_VALUE;
@@ -70,6 +82,8 @@ final class Capacity {
             if (closed) {
                 return 0;
             }
+            askedAt = now;
+            askedAhead = held > 0; // from nothing held, the fetch waits for work, not only for its round trips
             if (held < threads) {
                 return threads - held;
             }
@@ -77,6 +91,19 @@ final class Capacity {
             return Math.max(1, (window(now, 2) - held + perBundle - 1) / perBundle);
         } finally {
             wakeAt = Long.MIN_VALUE;
+            lock.unlock();
+        }
+    }
+
+    /** What the last room was asked for has been received, claimed and handed to the task threads. */
+    void fetched() {
+        lock.lock();
+        try {
+            if (askedAhead) {
+                double took = Math.min(MAX_LEAD_MILLIS, clock.millis() - askedAt);
+                fetchMillis = fetchMillis < 0 ? took : fetchMillis + (took - fetchMillis) / 4;
+            }
+        } finally {
             lock.unlock();
         }
     }
@@ -149,7 +176,7 @@ final class Capacity {
         if (mean < 0) {
             return threads;
         }
-        double lead = fetchAhead.toNanos() / 1e6;
+        double lead = leadMillis();
         int ahead = (int) Math.min(MAX_AHEAD_PER_THREAD, lead / Math.max(mean, 1));
         if (ahead > 0) {
             return threads * (1 + ahead);
@@ -161,6 +188,11 @@ final class Capacity {
             }
         }
         return threads + due;
+    }
+
+    private double leadMillis() {
+        double least = fetchAhead.toNanos() / 1e6;
+        return fetchMillis < 0 ? least : Math.max(least, Math.min(MAX_LEAD_MILLIS, 2 * fetchMillis));
     }
 
     private static boolean due(long ranMillis, double mean, double lead) {
@@ -181,7 +213,7 @@ final class Capacity {
      */
     private long untilRoom(long now) {
         double mean = times.meanMillis();
-        double lead = fetchAhead.toNanos() / 1e6;
+        double lead = leadMillis();
         int needed = held - threads + 1;
         if (mean < 0 || lead / Math.max(mean, 1) >= 1 || needed < 1) {
             return -1;

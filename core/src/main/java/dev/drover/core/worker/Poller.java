@@ -86,6 +86,7 @@ final class Poller implements Runnable {
                 } else {
                     idle.busy();
                     claimer.accept(messages);
+                    capacity.fetched();
                 }
                 failures = 0;
             } catch (InterruptedException e) {

@@ -51,6 +51,31 @@ class CapacityTest {
     }
 
     @Test
+    void slowFetchesAheadLengthenTheLeadButAFetchFromNothingHeldDoesNot() throws Exception {
+        times.bundleOf("j");
+        times.ran("j", 10); // 100 ms lead / 10 ms: window 44
+        assertEquals(4, capacity.awaitRoom());
+        clock.advance(Duration.ofSeconds(20)); // a long poll that waited for work: not a fetch's round trip
+        capacity.fetched();
+        capacity.hold(20);
+        assertEquals(2, capacity.awaitRoom(), "window still 44: (44 - 20) / 20 rounded up");
+        clock.advance(Duration.ofMillis(150)); // a fetch ahead of 150 ms: the lead is 300 ms, window 4 × 31 = 124
+        capacity.fetched();
+        capacity.hold(20);
+        assertEquals(5, capacity.awaitRoom(), "(124 - 40) / 20 rounded up");
+        clock.advance(Duration.ofSeconds(30)); // counted as 500 ms, averaged: 150 + (500 - 150) / 4 = 237.5, lead 475 ms
+        capacity.fetched();
+        capacity.hold(20);
+        assertEquals(7, capacity.awaitRoom(), "window 4 × (1 + 47) = 192: (192 - 60) / 20 rounded up");
+        for (int i = 0; i < 20; i++) { // slow fetches for good: the lead stays at 500 ms, window 4 × 51 = 204
+            clock.advance(Duration.ofSeconds(30));
+            capacity.fetched();
+            capacity.awaitRoom();
+        }
+        assertEquals(8, capacity.awaitRoom(), "(204 - 60) / 20 rounded up");
+    }
+
+    @Test
     void releaseSaysWhenNothingIsHeldAndCloseWakesThePoller() throws Exception {
         capacity.hold(2);
         assertFalse(capacity.release(capacity.begin()));
