@@ -45,8 +45,8 @@ final class RemoteRunner {
     private final Clock clock;
     private final Path dir;
     private final Duration bundleWork;
-    /** Every result of the job just measured, as JSON lines. */
-    private ByteArrayOutputStream lastResults = new ByteArrayOutputStream();
+    /** Every result of the job just measured, read once for its phases and its wall split. */
+    private List<TaskResult> lastResults = List.of();
     private final AtomicInteger runs = new AtomicInteger();
     /** The scheduler's CPU per task of the job just measured, by key; empty if not measured. */
     private Map<String, Double> cpu = Map.of();
@@ -82,18 +82,13 @@ final class RemoteRunner {
         Row row = InJvmRunner.efficiencyRow("remote", threads, taskMillis, perWorker, tasks, t.wallSeconds())
                 .put(Keys.PROCESSES, split[0]).put(Keys.THREADS_PER_PROCESS, split[1]);
         phases(withRequests(row, t.view(), tasks), t);
-        List<TaskResult> results = lastResults();
-        if (!results.isEmpty()) {
-            WallSplit w = WallSplit.of(results, t.submittedAtMillis(), t.wallSeconds(), split[1], taskMillis);
+        if (!lastResults.isEmpty()) {
+            WallSplit w = WallSplit.of(lastResults, t.submittedAtMillis(), t.wallSeconds(), split[1], taskMillis);
             row.put(Keys.SPLIT_START_SECONDS, w.start()).put(Keys.SPLIT_STAGGER_SECONDS, w.stagger())
                     .put(Keys.SPLIT_GAPS_SECONDS, w.gaps()).put(Keys.SPLIT_OVERRUN_SECONDS, w.overrun())
                     .put(Keys.SPLIT_IMBALANCE_SECONDS, w.imbalance()).put(Keys.SPLIT_TAIL_SECONDS, w.tail());
         }
         return row;
-    }
-
-    private List<TaskResult> lastResults() {
-        return lastResults.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).map(Json::result).toList();
     }
 
     /**
@@ -102,14 +97,14 @@ final class RemoteRunner {
      * seconds after the submit call; the rest of the wall time is result collection.
      */
     private Row phases(Row row, Workloads.Timed t) {
-        if (lastResults.size() == 0) {
+        if (lastResults.isEmpty()) {
             return row;
         }
         long lastQueued = Long.MIN_VALUE;
         long firstQueued = Long.MAX_VALUE;
         long firstStarted = Long.MAX_VALUE;
         long lastFinished = Long.MIN_VALUE;
-        for (TaskResult r : lastResults()) {
+        for (TaskResult r : lastResults) {
             lastQueued = Math.max(lastQueued, r.queuedAt());
             firstQueued = Math.min(firstQueued, r.queuedAt());
             firstStarted = Math.min(firstStarted, r.startedAt());
@@ -161,8 +156,9 @@ final class RemoteRunner {
                 meter.intake(t.intakeCpuNanos());
                 cpu = cpuFigures(meter.stop(), t.view().total());
             }
-            lastResults = new ByteArrayOutputStream();
-            scheduler.streamResults(t.view().jobId(), lastResults, false);
+            ByteArrayOutputStream results = new ByteArrayOutputStream();
+            scheduler.streamResults(t.view().jobId(), results, false);
+            lastResults = results.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).map(Json::result).toList();
             return t;
         }
     }
