@@ -23,14 +23,56 @@ import java.util.List;
 final class BatchReader extends MapperText {
     private static final TaskStatus[] STATUSES = TaskStatus.values();
     /** Each status's name and closing quote, by ordinal. */
-    private static final String[] QUOTED = Arrays.stream(STATUSES).map(t -> t.name() + '"').toArray(String[]::new);
+    private static final byte[][] QUOTED = Arrays.stream(STATUSES).map(t -> text(t.name() + '"')).toArray(byte[][]::new);
+    // the keys and punctuation between values, as the mapper writes them
+    private static final byte[] WORKER = text("{\"worker\":");
+    private static final byte[] USAGE_JOB = text(",\"usageJob\":");
+    private static final byte[] SQS_REQUESTS = text(",\"usage\":{\"sqsRequests\":");
+    private static final byte[] DYNAMO_WRITES = text(",\"dynamoWrites\":");
+    private static final byte[] DYNAMO_READS = text(",\"dynamoReads\":");
+    private static final byte[] S3_REQUESTS = text(",\"s3Requests\":");
+    private static final byte[] ZERO = text(",\"zero\":");
+    private static final byte[] DUPLICATES = text("},\"duplicatesSkipped\":");
+    private static final byte[] RESULTS = text(",\"results\":[");
+    private static final byte[] STARTED = text(",\"started\":[");
+    private static final byte[] START = text("{\"jobId\":");
+    private static final byte[] SEQ = text(",\"seq\":");
+    private static final byte[] STARTED_AT = text(",\"startedAt\":");
+    private static final byte[] PROOFS = text(",\"proofs\":[");
+    private static final byte[] SCOPE = text("{\"scope\":");
+    private static final byte[] MAC = text(",\"mac\":");
+    private static final byte[] LINE = text(",\"line\":");
+    private static final byte[] COMMAND = text(",\"command\":");
+    private static final byte[] STATUS = text(",\"status\":\"");
+    private static final byte[] EXIT_CODE = text(",\"exitCode\":");
+    private static final byte[] STDOUT = text(",\"stdout\":");
+    private static final byte[] STDERR = text(",\"stderr\":");
+    private static final byte[] STDOUT_TRUNCATED = text(",\"stdoutTruncated\":");
+    private static final byte[] STDERR_TRUNCATED = text(",\"stderrTruncated\":");
+    private static final byte[] RESULT_WORKER = text(",\"worker\":");
+    private static final byte[] QUEUED_AT = text(",\"queuedAt\":");
+    private static final byte[] FINISHED_AT = text(",\"finishedAt\":");
+    private static final byte[] ATTEMPTS = text(",\"attempts\":");
+    private static final byte[] ERROR = text(",\"error\":");
+    private static final byte[] REPLICA = text(",\"replica\":");
+    private static final byte[] OUTPUTS = text(",\"outputs\":[");
+    private static final byte[] STDOUT_OBJECT = text(",\"stdoutObject\":");
+    private static final byte[] STDERR_OBJECT = text(",\"stderrObject\":");
+    private static final byte[] HELD = text(",\"heldMillis\":");
+    private static final byte[] TASK_ID = text(",\"taskId\":");
+    private static final byte[] SLASH = text("/");
+    private static final byte[] PATH = text("{\"path\":");
+    private static final byte[] BYTES = text(",\"bytes\":");
+    private static final byte[] SHA256 = text(",\"sha256\":");
 
-    /** The last job id and worker read without escapes: most results repeat them, and share one string. */
+    /** The last job id and worker read without escapes, and their texts: most results repeat them, and share one string. */
     private String lastJob = "";
+    private byte[] lastJobText = {};
     private String lastWorker = "";
+    private byte[] lastWorkerText = {};
 
-    private BatchReader(String s, int from) {
-        super(s, from);
+    private BatchReader(Encoded body, int from) {
+        super(body, from);
     }
 
     /**
@@ -38,90 +80,97 @@ final class BatchReader extends MapperText {
      * is not copied without it) is not in the mapper's own form.
      */
     static ResultBatch read(String body, int from) {
-        return readOrNull(body.length() - from, () -> new BatchReader(body, from).batch());
+        return readOrNull(body.length() - from, () -> {
+            Encoded encoded = Encoded.of(body);
+            return encoded == null ? null : new BatchReader(encoded, encoded.offsetOf(body, from)).batch();
+        });
     }
 
     private ResultBatch batch() {
-        expect("{\"worker\":");
+        expect(WORKER);
         String worker = string();
-        expect(",\"usageJob\":");
+        expect(USAGE_JOB);
         String usageJob = string();
-        expect(",\"usage\":{\"sqsRequests\":");
-        Usage usage = new Usage(number(), key(",\"dynamoWrites\":"), key(",\"dynamoReads\":"), key(",\"s3Requests\":"));
-        expect(",\"zero\":");
+        expect(SQS_REQUESTS);
+        Usage usage = new Usage(number(), key(DYNAMO_WRITES), key(DYNAMO_READS), key(S3_REQUESTS));
+        expect(ZERO);
         check(bool() == usage.isZero());
-        expect("},\"duplicatesSkipped\":");
+        expect(DUPLICATES);
         long duplicates = number();
-        expect(",\"results\":[");
+        expect(RESULTS);
         List<TaskResult> results = new ArrayList<>();
         List<String> texts = new ArrayList<>();
         while (more(results.isEmpty())) {
             int start = at;
             results.add(result());
-            texts.add(s.substring(start, at));
+            texts.add(textFrom(start));
         }
-        expect(",\"started\":[");
+        expect(STARTED);
         List<TaskStart> started = new ArrayList<>();
         while (more(started.isEmpty())) {
-            expect("{\"jobId\":");
+            expect(START);
             String jobId = string();
-            started.add(new TaskStart(jobId, key(",\"seq\":"), key(",\"startedAt\":")));
-            expect("}");
+            started.add(new TaskStart(jobId, key(SEQ), key(STARTED_AT)));
+            expect(CLOSE_OBJECT);
         }
-        expect(",\"proofs\":[");
+        expect(PROOFS);
         List<ResultProof> proofs = new ArrayList<>();
         while (more(proofs.isEmpty())) {
-            expect("{\"scope\":");
+            expect(SCOPE);
             String scope = string();
-            expect(",\"results\":[");
+            expect(RESULTS);
             List<Long> rs = numbers();
-            expect(",\"started\":[");
+            expect(STARTED);
             List<Long> ss = numbers();
-            expect(",\"mac\":");
+            expect(MAC);
             proofs.add(new ResultProof(scope, rs, ss, string()));
-            expect("}");
+            expect(CLOSE_OBJECT);
         }
-        expect("}");
-        check(at == s.length());
+        expect(CLOSE_OBJECT);
+        check(at == b.length);
         return new ResultBatch(worker, usageJob, usage, duplicates, results, started, proofs, texts);
     }
 
     private TaskResult result() {
-        expect("{\"jobId\":");
-        String jobId = repeated(lastJob);
+        expect(START);
+        int jobFrom = at;
+        String jobId = repeated(lastJob, lastJobText);
         boolean plainJob = plain;
-        if (plainJob) {
+        if (plainJob && jobId != lastJob) {
             lastJob = jobId;
+            lastJobText = Arrays.copyOfRange(b, jobFrom + 1, at - 1);
         }
-        long seq = key(",\"seq\":");
-        int line = integer(",\"line\":");
-        expect(",\"command\":");
+        long seq = key(SEQ);
+        int line = integer(LINE);
+        expect(COMMAND);
         String command = string();
-        expect(",\"status\":\"");
+        expect(STATUS);
         TaskStatus status = status();
-        expect(",\"exitCode\":");
-        Integer exitCode = literal("null") ? null : integer("");
-        expect(",\"stdout\":");
+        expect(EXIT_CODE);
+        Integer exitCode = literal(NULL) ? null : integer();
+        expect(STDOUT);
         String stdout = string();
-        expect(",\"stderr\":");
+        expect(STDERR);
         String stderr = string();
-        expect(",\"stdoutTruncated\":");
+        expect(STDOUT_TRUNCATED);
         boolean stdoutTruncated = bool();
-        expect(",\"stderrTruncated\":");
+        expect(STDERR_TRUNCATED);
         boolean stderrTruncated = bool();
-        expect(",\"worker\":");
-        String worker = repeated(lastWorker);
-        if (plain) {
+        expect(RESULT_WORKER);
+        int workerFrom = at;
+        String worker = repeated(lastWorker, lastWorkerText);
+        if (plain && worker != lastWorker) {
             lastWorker = worker;
+            lastWorkerText = Arrays.copyOfRange(b, workerFrom + 1, at - 1);
         }
-        long queuedAt = key(",\"queuedAt\":");
-        long startedAt = key(",\"startedAt\":");
-        long finishedAt = key(",\"finishedAt\":");
-        int attempts = integer(",\"attempts\":");
-        expect(",\"error\":");
+        long queuedAt = key(QUEUED_AT);
+        long startedAt = key(STARTED_AT);
+        long finishedAt = key(FINISHED_AT);
+        int attempts = integer(ATTEMPTS);
+        expect(ERROR);
         String error = string();
-        int replica = integer(",\"replica\":");
-        expect(",\"outputs\":[");
+        int replica = integer(REPLICA);
+        expect(OUTPUTS);
         List<OutputFile> outputs = List.of(); // most results have none: no list made and copied for them
         if (more(true)) {
             outputs = new ArrayList<>();
@@ -129,36 +178,36 @@ final class BatchReader extends MapperText {
                 outputs.add(file());
             } while (more(false));
         }
-        OutputFile stdoutObject = literal(",\"stdoutObject\":") ? file() : null;
-        OutputFile stderrObject = literal(",\"stderrObject\":") ? file() : null;
+        OutputFile stdoutObject = literal(STDOUT_OBJECT) ? file() : null;
+        OutputFile stderrObject = literal(STDERR_OBJECT) ? file() : null;
         long held = 0;
-        if (literal(",\"heldMillis\":")) {
+        if (literal(HELD)) {
             held = number();
             check(held != 0); // the mapper leaves a 0 out
         }
-        expect(",\"taskId\":");
+        expect(TASK_ID);
         if (plainJob) { // the job id written without escapes: the task id's text is Task.id's, "<job>/<seq>"
-            expect("\"");
-            check(literal(jobId));
-            expect("/");
+            expect(QUOTE);
+            check(literal(lastJobText));
+            expect(SLASH);
             check(number() == seq);
-            expect("\"");
+            expect(QUOTE);
         } else {
             check(Task.id(jobId, seq).equals(string()));
         }
-        expect("}");
+        expect(CLOSE_OBJECT);
         return new TaskResult(jobId, seq, line, command, status, exitCode, stdout, stderr, stdoutTruncated,
                 stderrTruncated, worker, queuedAt, startedAt, finishedAt, attempts, error, replica, outputs,
                 stdoutObject, stderrObject, held);
     }
 
     private OutputFile file() {
-        expect("{\"path\":");
+        expect(PATH);
         String path = string();
-        long bytes = key(",\"bytes\":");
-        expect(",\"sha256\":");
+        long bytes = key(BYTES);
+        expect(SHA256);
         String sha = string();
-        expect("}");
+        expect(CLOSE_OBJECT);
         return new OutputFile(path, bytes, sha);
     }
 

@@ -31,6 +31,12 @@ class BatchReaderTest {
     void readsEveryBatchTheMapperWrites(@ForAll("batches") ResultBatch batch) {
         String body = Json.write(batch);
         ResultBatch read = BatchReader.read(body, 0);
+        Statistics.collect(Unicode.hasLoneSurrogate(body) ? "a lone surrogate" : "valid Unicode");
+        if (Unicode.hasLoneSurrogate(body)) { // no UTF-8 body holds one: the reader, which reads bytes, leaves it to the mapper
+            assertNull(read, body);
+            assertEquals(Json.resultBatch(body), Json.receivedBatch(body));
+            return;
+        }
         assertNotNull(read, body);
         assertEquals(Json.resultBatch(body), read);
         assertKeptTextIsTheMappers(read, body);
@@ -42,6 +48,9 @@ class BatchReaderTest {
         String body = new Route(List.of("j0123"), 1).header() + Json.write(batch);
         ResultBatch read = Json.receivedBatch(body);
         assertEquals(Json.resultBatch(body), read);
+        if (Unicode.hasLoneSurrogate(body)) {
+            return; // read by the mapper (above)
+        }
         assertEquals(read.results().size(), read.resultJson().size(), body);
         assertKeptTextIsTheMappers(read, Json.write(batch));
     }
@@ -60,14 +69,19 @@ class BatchReaderTest {
 
     @Example
     void everyCharacterIsEscapedAsTheMapperDoes() {
-        StringBuilder all = new StringBuilder();
-        for (int c = 0; c <= Character.MAX_VALUE; c++) {
-            all.append((char) c);
-        }
-        ResultBatch batch = batch(List.of(result("job-1", 1, all.toString(), 0)));
+        String all = Unicode.everyCharacter();
+        ResultBatch batch = batch(List.of(result("job-1", 1, all, 0)));
         ResultBatch read = BatchReader.read(Json.write(batch), 0);
         assertNotNull(read);
-        assertEquals(all.toString(), read.results().get(0).command());
+        assertEquals(all, read.results().get(0).command());
+        assertKeptTextIsTheMappers(read, Json.write(batch));
+    }
+
+    @Example
+    void aLoneSurrogateIsLeftToTheMapper() {
+        String body = Json.write(batch(List.of(result("job-1", 1, "sleep \uD800 0", 0))));
+        assertNull(BatchReader.read(body, 0));
+        assertEquals("sleep \uD800 0", Json.receivedBatch(body).results().get(0).command());
     }
 
     @Example

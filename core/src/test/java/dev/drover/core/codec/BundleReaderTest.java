@@ -40,6 +40,12 @@ class BundleReaderTest {
     void readsEveryBundleTheDispatcherWrites(@ForAll("bundles") Bundle bundle) {
         String body = Json.write(bundle);
         Bundle read = BundleReader.read(body);
+        Statistics.collect(Unicode.hasLoneSurrogate(body) ? "a lone surrogate" : "valid Unicode");
+        if (Unicode.hasLoneSurrogate(body)) { // no UTF-8 body holds one: the reader, which reads bytes, leaves it to the mapper
+            assertNull(read, body);
+            assertEquals(bundle, Json.bundle(body));
+            return;
+        }
         assertNotNull(read, body);
         assertEquals(bundle, read);
         assertEquals(mapper(body), read);
@@ -71,12 +77,7 @@ class BundleReaderTest {
 
     @Example
     void everyCharacterIsReadAsTheMapperReadsIt() {
-        StringBuilder sb = new StringBuilder();
-        for (int c = 0; c <= Character.MAX_VALUE; c++) {
-            sb.append((char) c);
-        }
-        sb.appendCodePoint(0x1F600).appendCodePoint(Character.MAX_CODE_POINT);
-        String all = sb.toString();
+        String all = Unicode.everyCharacter();
         Map<String, String> env = new LinkedHashMap<>();
         env.put(all.substring(0, 40_000), all); // a name is at most 50,000 characters to the mapper
         env.put(all.substring(40_000), all);
