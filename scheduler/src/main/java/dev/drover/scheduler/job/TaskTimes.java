@@ -20,22 +20,33 @@ public final class TaskTimes {
     private long runs;
     private double expectedMillis;
     private long expected;
-    /** Run time per command line, {millis, runs}, for forecasts: at most {@link #COMMANDS_KEPT} lines a job. */
-    private final Map<String, long[]> commandTimes = new HashMap<>();
+    /** Run time per command line, for forecasts: at most {@link #COMMANDS_KEPT} lines a job. */
+    private final Map<String, CommandTime> commandTimes = new HashMap<>();
+
+    /** A command line's run time and runs so far, and whether it is a shell command (told once, not at every result). */
+    private static final class CommandTime {
+        final boolean shell;
+        long millis;
+        long runs;
+
+        CommandTime(String command) {
+            shell = Commands.sleepMillis(command) < 0;
+        }
+    }
 
     /** Counts a task that ran on a worker (not one cancelled, nor decided by the scheduler). */
     synchronized void ran(TaskResult r) {
         runMillis += r.durationMillis();
         runs++;
-        long[] t = commandTimes.get(r.command());
+        CommandTime t = commandTimes.get(r.command());
         if (t == null && commandTimes.size() < COMMANDS_KEPT) {
-            commandTimes.put(r.command(), t = new long[2]);
+            commandTimes.put(r.command(), t = new CommandTime(r.command()));
         }
         if (t != null) {
-            t[0] += r.durationMillis();
-            t[1]++;
+            t.millis += r.durationMillis();
+            t.runs++;
         }
-        if (Commands.sleepMillis(r.command()) < 0) {
+        if (t != null ? t.shell : Commands.sleepMillis(r.command()) < 0) {
             shellMillis += r.durationMillis();
             shellThreadMillis += r.threadMillis();
             shellRuns++;
@@ -76,7 +87,7 @@ public final class TaskTimes {
     /** Run time per command line so far: {millis, runs} (a copy). */
     public synchronized Map<String, long[]> commandTimes() {
         Map<String, long[]> copy = new HashMap<>();
-        commandTimes.forEach((k, v) -> copy.put(k, v.clone()));
+        commandTimes.forEach((k, v) -> copy.put(k, new long[] {v.millis, v.runs}));
         return copy;
     }
 }
