@@ -1,7 +1,6 @@
 package dev.drover.core.workload;
 
 import dev.drover.core.model.Commands;
-import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -76,7 +75,7 @@ public final class WorkloadReader implements Closeable {
     }
 
     private WorkloadReader(InputStream in, String source, boolean fromTop) {
-        this.lines = new WorkloadLines(in instanceof BufferedInputStream ? in : new BufferedInputStream(in, 64 * 1024), source);
+        this.lines = new WorkloadLines(in, source); // it reads in blocks of its own
         this.stages = fromTop ? new StageBuilder() : null;
     }
 

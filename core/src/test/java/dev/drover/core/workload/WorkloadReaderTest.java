@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -80,6 +82,43 @@ class WorkloadReaderTest {
         String longLine = "echo " + "x".repeat(WorkloadReader.MAX_LINE_BYTES);
         WorkloadException e = assertThrows(WorkloadException.class, () -> read("sleep 1\n" + longLine + "\n"));
         assertEquals(2, e.line());
+    }
+
+    @Test
+    void linesAcrossTheReadBlocksAreReadWholeAndAResumedReaderGoesOnFromItsCheckpoint(@TempDir Path dir) throws Exception {
+        // lines of every length around the 64 KiB blocks the reader takes in, CRLF and UTF-8 among them, and one
+        // line of exactly the limit: each is read whole, and a reader opened at any checkpoint reads the same rest
+        StringBuilder text = new StringBuilder();
+        List<String> commands = new ArrayList<>();
+        for (int i = 0; text.length() < 3 * 64 * 1024; i++) {
+            String command = "echo " + "é".repeat(i % 3) + "x".repeat(1 + (i * 7919) % 3000);
+            commands.add(command);
+            text.append(command).append(i % 2 == 0 ? "\r\n" : "\n");
+        }
+        String atLimit = "echo " + "y".repeat(WorkloadReader.MAX_LINE_BYTES - "echo ".length());
+        commands.add(atLimit);
+        text.append(atLimit).append('\n').append("sleep 0"); // the last line without its LF
+        commands.add("sleep 0");
+        Path file = dir.resolve("w.txt");
+        Files.writeString(file, text);
+        List<WorkloadReader.Checkpoint> checkpoints = new ArrayList<>();
+        List<String> read = new ArrayList<>();
+        try (WorkloadReader reader = WorkloadReader.open(file)) {
+            for (TaskSpec t; (t = reader.next()) != null; ) {
+                read.add(t.command());
+                checkpoints.add(reader.checkpoint());
+            }
+        }
+        assertEquals(commands, read);
+        for (int at : new int[] {0, 1, 7, checkpoints.size() / 2, checkpoints.size() - 3, checkpoints.size() - 2}) {
+            List<String> rest = new ArrayList<>();
+            try (WorkloadReader reader = WorkloadReader.open(file, checkpoints.get(at))) {
+                for (TaskSpec t; (t = reader.next()) != null; ) {
+                    rest.add(t.command());
+                }
+            }
+            assertEquals(commands.subList(at + 1, commands.size()), rest, "from the checkpoint after task " + at);
+        }
     }
 
     @Test
