@@ -14,15 +14,12 @@ import java.util.List;
  * worker writes up to a megabyte of results a message, and the mapper's generic path took half of its
  * publishing thread's processor time.
  */
-final class BatchWriter {
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+final class BatchWriter extends MapperWriter {
     /** About what a result of a short task with no output takes; the builder grows past it if need be. */
     private static final int RESULT_CHARS = 420;
 
-    private final StringBuilder out;
-
     private BatchWriter(int capacity) {
-        this.out = new StringBuilder(capacity);
+        super(capacity);
     }
 
     static String write(ResultBatch b) {
@@ -161,33 +158,5 @@ final class BatchWriter {
             out.append(list.get(i).longValue());
         }
         out.append(']');
-    }
-
-    /** A string or null, with the mapper's escapes: {@code \" \\ \b \t \n \f \r}, {@code \\u00XX} for the other controls. */
-    private void string(String s) {
-        if (s == null) {
-            out.append("null");
-            return;
-        }
-        out.append('"');
-        int from = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c >= 0x20 && c != '"' && c != '\\') {
-                continue;
-            }
-            out.append(s, from, i).append('\\');
-            switch (c) {
-                case '"', '\\' -> out.append(c);
-                case '\b' -> out.append('b');
-                case '\t' -> out.append('t');
-                case '\n' -> out.append('n');
-                case '\f' -> out.append('f');
-                case '\r' -> out.append('r');
-                default -> out.append("u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
-            }
-            from = i + 1;
-        }
-        out.append(s, from, s.length()).append('"');
     }
 }

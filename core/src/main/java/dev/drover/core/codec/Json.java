@@ -60,6 +60,11 @@ public final class Json {
         return bundle != null ? bundle : read(BUNDLE_READER, json);
     }
 
+    /** A bundle message's body: the mapper's text ({@link #write}) without its reflection ({@link BundleWriter}). */
+    public static String bundleBody(Bundle bundle) {
+        return BundleWriter.write(bundle);
+    }
+
     /** A result message's body: its {@link Route} header, then the batch as the mapper writes it ({@link BatchWriter}). */
     public static String routed(ResultBatch batch) {
         return BatchWriter.write(Route.of(batch).header(), batch);

@@ -213,11 +213,11 @@ public final class BundlePlanner implements AutoCloseable {
                 end++;
             }
             List<Task> run = tasks.subList(i, end);
-            String body = Json.write(new Bundle(id(job, run) + "~" + round, job.jobId(), clock.millis(), run, sealer.seal(job.jobId(), run)));
+            String body = Json.bundleBody(new Bundle(id(job, run) + "~" + round, job.jobId(), clock.millis(), run, sealer.seal(job.jobId(), run)));
             if (body.getBytes(StandardCharsets.UTF_8).length > byteLimit && run.size() > 1) {
                 end = i + run.size() / 2;
                 run = tasks.subList(i, end);
-                body = Json.write(new Bundle(id(job, run) + "~" + round, job.jobId(), clock.millis(), run, sealer.seal(job.jobId(), run)));
+                body = Json.bundleBody(new Bundle(id(job, run) + "~" + round, job.jobId(), clock.millis(), run, sealer.seal(job.jobId(), run)));
             }
             out.add(new Planned(run.get(0).seq(), run.size(), body, List.copyOf(run)));
             i = end;
@@ -238,7 +238,7 @@ public final class BundlePlanner implements AutoCloseable {
      * full of escaped characters) is halved until each half fits, unless its size is fixed (a re-send).
      */
     private void encode(List<Task> tasks, boolean mayHalve, List<Planned> out) {
-        String body = Json.write(new Bundle(id(job, tasks), job.jobId(), clock.millis(), tasks, sealer.seal(job.jobId(), tasks)));
+        String body = Json.bundleBody(new Bundle(id(job, tasks), job.jobId(), clock.millis(), tasks, sealer.seal(job.jobId(), tasks)));
         if (mayHalve && tasks.size() > 1 && body.getBytes(StandardCharsets.UTF_8).length > byteLimit) {
             int half = tasks.size() / 2;
             encode(tasks.subList(0, half), true, out);

@@ -292,7 +292,7 @@ public final class Dispatcher implements Runnable {
             JobState job = activeJobs.get().stream().filter(j -> j.jobId().equals(jobId)).findFirst().orElse(null);
             if (job != null && !job.done()) {
                 BundlePlanner.Planned single = new BundlePlanner.Planned(b.tasks().get(0).seq(), b.tasks().size(),
-                        Json.write(b), b.tasks());
+                        Json.bundleBody(b), b.tasks());
                 if (!sender.send(job, List.of(single))) {
                     return;
                 }
