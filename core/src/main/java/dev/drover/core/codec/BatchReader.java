@@ -65,11 +65,9 @@ final class BatchReader extends MapperText {
     private static final byte[] BYTES = text(",\"bytes\":");
     private static final byte[] SHA256 = text(",\"sha256\":");
 
-    /** The last job id and worker read without escapes, and their texts: most results repeat them, and share one string. */
-    private String lastJob = "";
-    private byte[] lastJobText = {};
-    private String lastWorker = "";
-    private byte[] lastWorkerText = {};
+    /** The last job id and worker read without escapes: most results repeat them, and share one string. */
+    private final Last lastJob = new Last();
+    private final Last lastWorker = new Last();
 
     private BatchReader(Encoded body, int from) {
         super(body, from);
@@ -133,13 +131,8 @@ final class BatchReader extends MapperText {
 
     private TaskResult result() {
         expect(START);
-        int jobFrom = at;
-        String jobId = repeated(lastJob, lastJobText);
+        String jobId = repeated(lastJob);
         boolean plainJob = plain;
-        if (plainJob && jobId != lastJob) {
-            lastJob = jobId;
-            lastJobText = Arrays.copyOfRange(b, jobFrom + 1, at - 1);
-        }
         long seq = key(SEQ);
         int line = integer(LINE);
         expect(COMMAND);
@@ -157,12 +150,7 @@ final class BatchReader extends MapperText {
         expect(STDERR_TRUNCATED);
         boolean stderrTruncated = bool();
         expect(RESULT_WORKER);
-        int workerFrom = at;
-        String worker = repeated(lastWorker, lastWorkerText);
-        if (plain && worker != lastWorker) {
-            lastWorker = worker;
-            lastWorkerText = Arrays.copyOfRange(b, workerFrom + 1, at - 1);
-        }
+        String worker = repeated(lastWorker);
         long queuedAt = key(QUEUED_AT);
         long startedAt = key(STARTED_AT);
         long finishedAt = key(FINISHED_AT);
@@ -188,7 +176,7 @@ final class BatchReader extends MapperText {
         expect(TASK_ID);
         if (plainJob) { // the job id written without escapes: the task id's text is Task.id's, "<job>/<seq>"
             expect(QUOTE);
-            check(literal(lastJobText));
+            check(literal(lastJob.text()));
             expect(SLASH);
             check(number() == seq);
             expect(QUOTE);

@@ -5,7 +5,6 @@ import dev.drover.core.model.BundleSeal;
 import dev.drover.core.model.Task;
 import dev.drover.core.model.TaskInput;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,9 +44,8 @@ final class BundleReader extends MapperText {
     private static final byte[] NAME = text("{\"name\":");
     private static final byte[] SEQ = text("{\"seq\":");
 
-    /** The last command read without escapes, and its text: a bundle's tasks often repeat theirs, and share one string. */
-    private String lastCommand = "";
-    private byte[] lastCommandText = {};
+    /** The last command read without escapes: a bundle's tasks often repeat theirs, and share one string. */
+    private final Last lastCommand = new Last();
 
     private BundleReader(Encoded body) {
         super(body, 0);
@@ -88,12 +86,7 @@ final class BundleReader extends MapperText {
         long seq = key(SEQ);
         int line = integer(LINE);
         expect(COMMAND);
-        int commandFrom = at;
-        String command = repeated(lastCommand, lastCommandText);
-        if (plain && command != lastCommand) {
-            lastCommand = command;
-            lastCommandText = Arrays.copyOfRange(b, commandFrom + 1, at - 1);
-        }
+        String command = repeated(lastCommand);
         long timeoutMs = key(TIMEOUT_MS);
         int attempt = integer(ATTEMPT);
         int maxAttempts = integer(MAX_ATTEMPTS);

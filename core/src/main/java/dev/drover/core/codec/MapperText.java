@@ -167,18 +167,35 @@ abstract class MapperText {
         return false;
     }
 
+    /** The last string a reader read without escapes at one place, and its text: most bodies repeat it there. */
+    static final class Last {
+        private String value = "";
+        private byte[] text = {};
+
+        /** Its text, between the quotes. */
+        byte[] text() {
+            return text;
+        }
+    }
+
     /**
-     * A string or null: {@code previous} itself if the text is that again written without escapes ({@code
-     * previousText}, its bytes), else the string read; {@link #plain} says whether it was written without escapes.
+     * A string or null: {@code last}'s value itself if the text is that again written without escapes, else the
+     * string read, which becomes {@code last} if it was written without escapes; {@link #plain} says whether it was.
      */
-    final String repeated(String previous, byte[] previousText) {
-        int end = at + 1 + previousText.length;
-        if (end < b.length && b[at] == '"' && b[end] == '"' && matches(at + 1, previousText)) {
+    final String repeated(Last last) {
+        int from = at;
+        int end = at + 1 + last.text.length;
+        if (end < b.length && b[at] == '"' && b[end] == '"' && matches(at + 1, last.text)) {
             at = end + 1;
             plain = true;
-            return previous;
+            return last.value;
         }
-        return string();
+        String read = string();
+        if (plain) {
+            last.value = read;
+            last.text = Arrays.copyOfRange(b, from + 1, at - 1);
+        }
+        return read;
     }
 
     /** A string or null, with exactly the mapper's escapes: {@code \" \\ \b \t \n \f \r} and {@code \\u00XX} for the other controls. */
