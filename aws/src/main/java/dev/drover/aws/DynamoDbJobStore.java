@@ -19,9 +19,11 @@ import dev.drover.core.port.Fence;
 import dev.drover.core.port.FencedOutException;
 import dev.drover.core.port.JobRecord;
 import dev.drover.core.port.JobStore;
+import dev.drover.core.port.ResultChunk;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,8 +35,8 @@ import software.amazon.awssdk.services.dynamodb.model.BatchStatementError;
 import software.amazon.awssdk.services.dynamodb.model.BatchStatementErrorCodeEnum;
 import software.amazon.awssdk.services.dynamodb.model.BatchStatementRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchStatementResponse;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -43,7 +45,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 /**
  * Jobs in one DynamoDB table: per job a {@code meta} item (the record and its dispatch cursor)
  * and one item per chunk of results, gzipped JSON, written once (a repeated chunk is a no-op).
- * A chunk is one response message's worth of results, so a job costs a write per message, not per task.
+ * A chunk is one response message's worth of results, so a job costs a write per message, not per task;
+ * the chunks of a collector's receive (up to ten messages) go in one call.
  * Key and attribute names: {@link DynamoDbSchema.Jobs}. Once a job has ended, every item of it carries
  * the table's TTL attribute ({@link #expireAt}); a save updates the meta item in place so it keeps it.
  */
@@ -51,6 +54,16 @@ public final class DynamoDbJobStore implements JobStore {
     private static final String SERVICE = "DynamoDB";
     /** PartiQL's UPDATE changes an item that exists and fails (ConditionalCheckFailed) for one that does not. */
     private final String expire;
+    /** PartiQL's INSERT stores an item that is not there and fails (DuplicateItem) for one that is: a chunk is written once. */
+    private final String insertChunk;
+    /** Statements a PartiQL BatchExecuteStatement takes at most. */
+    private static final int STATEMENTS_A_BATCH = 25;
+    /**
+     * Chunk puts a fenced transaction carries at most, besides its fence check, and their bytes at most:
+     * within DynamoDB's 100 actions and 4 MB a transaction.
+     */
+    private static final int PUTS_A_TRANSACTION = 25;
+    private static final int BYTES_A_TRANSACTION = 3 * 1024 * 1024;
 
     /**
      * Items a list() page evaluates. DynamoDB Local, the emulator before dynoxide, slowed down more
@@ -68,6 +81,8 @@ public final class DynamoDbJobStore implements JobStore {
         this.table = table;
         this.expire = "UPDATE \"" + table + "\" SET \"" + TTL + "\" = ? WHERE \"" + PARTITION_KEY + "\" = ? AND \""
                 + SORT_KEY + "\" = ?";
+        this.insertChunk = "INSERT INTO \"" + table + "\" VALUE {'" + PARTITION_KEY + "': ?, '" + SORT_KEY + "': ?, '"
+                + RESULTS + "': ?}";
     }
 
     private static AttributeValue s(String v) {
@@ -157,77 +172,108 @@ public final class DynamoDbJobStore implements JobStore {
 
     @Override
     public void appendResults(String jobId, String chunkId, List<TaskResult> results) {
-        putChunk(jobId, chunkId, results.stream().map(Json::write).toList());
+        appendResults(jobId, List.of(new ResultChunk(chunkId, results, null)));
     }
 
     @Override
     public void appendResults(String jobId, String chunkId, List<TaskResult> results, List<String> jsonLines) {
-        putChunk(jobId, chunkId, jsonLines);
+        appendResults(jobId, List.of(new ResultChunk(chunkId, results, jsonLines)));
     }
 
-
-    /** Writes a chunk: its results as a JSON array, gzipped, in one item or in pieces ({@link ResultChunks#pieces}). */
-    private void putChunk(String jobId, String chunkId, List<String> jsonLines) {
-        ResultChunks.pieces(chunkId, jsonLines, ResultChunks.MAX_ITEM_BYTES).forEach((id, gzipped) -> putPiece(jobId, id, gzipped));
-    }
-
-    private void putPiece(String jobId, String chunkId, byte[] gzipped) {
-        SdkBytes data = SdkBytes.fromByteArray(gzipped);
-        try {
-            AwsErrors.call(SERVICE, () -> dynamo.putItem(b -> b.tableName(table)
-                    .item(Map.of(PARTITION_KEY, s(JOB_PREFIX + jobId), SORT_KEY, s(CHUNK_PREFIX + chunkId),
-                            RESULTS, AttributeValue.fromB(data)))
-                    .conditionExpression("attribute_not_exists(" + SORT_KEY + ")")));
-        } catch (InfrastructureException e) {
-            if (!(e.getCause() instanceof ConditionalCheckFailedException)) {
-                throw e;
-            }
-        }
-    }
-
-    /**
-     * One transaction: a check that the job's epoch is still the fence's, and the put of the chunk if it
-     * is new (two items: twice a plain put's write units, the price of a stale owner never storing a result
-     * the new owner has not replayed).
-     */
     @Override
     public void appendResults(String jobId, String chunkId, List<TaskResult> results, Fence fence) {
-        putChunk(jobId, chunkId, results.stream().map(Json::write).toList(), fence);
+        appendResults(jobId, List.of(new ResultChunk(chunkId, results, null)), fence);
     }
 
     @Override
     public void appendResults(String jobId, String chunkId, List<TaskResult> results, List<String> jsonLines, Fence fence) {
-        putChunk(jobId, chunkId, jsonLines, fence);
+        appendResults(jobId, List.of(new ResultChunk(chunkId, results, jsonLines)), fence);
     }
 
-    /** The same, each item in a transaction with the fence's check. */
-    private void putChunk(String jobId, String chunkId, List<String> jsonLines, Fence fence) {
-        ResultChunks.pieces(chunkId, jsonLines, ResultChunks.MAX_ITEM_BYTES).forEach((id, gzipped) -> putPiece(jobId, id, gzipped, fence));
+    /**
+     * Writes the chunks (their pieces: {@link ResultChunks#pieces}) as PartiQL INSERTs, 25 a call: a
+     * collector's receive of ten messages costs one call, not ten. A chunk stored already fails alone
+     * (DuplicateItem), and is left as it is, as a conditional put leaves it.
+     */
+    @Override
+    public void appendResults(String jobId, List<ResultChunk> chunks) {
+        List<BatchStatementRequest> inserts = new ArrayList<>();
+        pieces(chunks).forEach((id, gzipped) -> inserts.add(BatchStatementRequest.builder().statement(insertChunk)
+                .parameters(s(JOB_PREFIX + jobId), s(CHUNK_PREFIX + id), AttributeValue.fromB(SdkBytes.fromByteArray(gzipped)))
+                .build()));
+        executeAll(inserts, BatchStatementErrorCodeEnum.DUPLICATE_ITEM, "result chunk writes of job " + jobId);
     }
 
-    private void putPiece(String jobId, String chunkId, byte[] gzipped, Fence fence) {
-        SdkBytes data = SdkBytes.fromByteArray(gzipped);
-        try {
-            AwsErrors.call(SERVICE, () -> dynamo.transactWriteItems(b -> b.transactItems(
-                    TransactWriteItem.builder().conditionCheck(c -> c.tableName(table).key(metaKey(jobId))
-                            .conditionExpression("#epoch = :mine").expressionAttributeNames(Map.of("#epoch", EPOCH))
-                            .expressionAttributeValues(Map.of(":mine", n(fence.epoch())))).build(),
-                    TransactWriteItem.builder().put(p -> p.tableName(table)
-                            .item(Map.of(PARTITION_KEY, s(JOB_PREFIX + jobId), SORT_KEY, s(CHUNK_PREFIX + chunkId),
-                                    RESULTS, AttributeValue.fromB(data)))
-                            .conditionExpression("attribute_not_exists(" + SORT_KEY + ")")).build())));
-        } catch (InfrastructureException e) {
-            if (!(e.getCause() instanceof TransactionCanceledException cancelled)) {
-                throw e;
+    /**
+     * The same as the job's owner: the chunks' puts in one transaction with the fence's check (two items'
+     * write units each, and the check once, not once a chunk); a chunk stored already is left out and the
+     * rest tried again.
+     */
+    @Override
+    public void appendResults(String jobId, List<ResultChunk> chunks, Fence fence) {
+        List<Map.Entry<String, byte[]>> group = new ArrayList<>();
+        long bytes = 0;
+        for (Map.Entry<String, byte[]> piece : pieces(chunks).entrySet()) {
+            if (!group.isEmpty() && (group.size() == PUTS_A_TRANSACTION || bytes + piece.getValue().length > BYTES_A_TRANSACTION)) {
+                putFenced(jobId, group, fence);
+                group = new ArrayList<>();
+                bytes = 0;
             }
-            List<CancellationReason> reasons = cancelled.cancellationReasons();
-            if (reasons.size() == 2 && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
-                throw new FencedOutException(jobId, fence);
+            group.add(piece);
+            bytes += piece.getValue().length;
+        }
+        if (!group.isEmpty()) {
+            putFenced(jobId, group, fence);
+        }
+    }
+
+    /** The chunks' pieces by item id, in order; results given without their JSON are encoded here. */
+    private static Map<String, byte[]> pieces(List<ResultChunk> chunks) {
+        Map<String, byte[]> pieces = new LinkedHashMap<>();
+        for (ResultChunk c : chunks) {
+            List<String> lines = c.jsonLines() != null ? c.jsonLines() : c.results().stream().map(Json::write).toList();
+            pieces.putAll(ResultChunks.pieces(c.chunkId(), lines, ResultChunks.MAX_ITEM_BYTES));
+        }
+        return pieces;
+    }
+
+    /** One transaction: the fence's check and the puts of the pieces not stored yet. */
+    private void putFenced(String jobId, List<Map.Entry<String, byte[]>> pieces, Fence fence) {
+        List<Map.Entry<String, byte[]>> left = new ArrayList<>(pieces);
+        while (!left.isEmpty()) {
+            List<TransactWriteItem> items = new ArrayList<>(left.size() + 1);
+            items.add(TransactWriteItem.builder().conditionCheck(c -> c.tableName(table).key(metaKey(jobId))
+                    .conditionExpression("#epoch = :mine").expressionAttributeNames(Map.of("#epoch", EPOCH))
+                    .expressionAttributeValues(Map.of(":mine", n(fence.epoch())))).build());
+            for (Map.Entry<String, byte[]> piece : left) {
+                items.add(TransactWriteItem.builder().put(p -> p.tableName(table)
+                        .item(Map.of(PARTITION_KEY, s(JOB_PREFIX + jobId), SORT_KEY, s(CHUNK_PREFIX + piece.getKey()),
+                                RESULTS, AttributeValue.fromB(SdkBytes.fromByteArray(piece.getValue()))))
+                        .conditionExpression("attribute_not_exists(" + SORT_KEY + ")")).build());
             }
-            if (reasons.size() == 2 && "ConditionalCheckFailed".equals(reasons.get(1).code())) {
-                return; // the chunk is stored already: a repeat changes nothing
+            try {
+                AwsErrors.call(SERVICE, () -> dynamo.transactWriteItems(b -> b.transactItems(items)));
+                return;
+            } catch (InfrastructureException e) {
+                if (!(e.getCause() instanceof TransactionCanceledException cancelled)
+                        || cancelled.cancellationReasons().size() != items.size()) {
+                    throw e;
+                }
+                List<CancellationReason> reasons = cancelled.cancellationReasons();
+                if ("ConditionalCheckFailed".equals(reasons.get(0).code())) {
+                    throw new FencedOutException(jobId, fence);
+                }
+                List<Map.Entry<String, byte[]>> notStored = new ArrayList<>();
+                for (int i = 0; i < left.size(); i++) {
+                    if (!"ConditionalCheckFailed".equals(reasons.get(i + 1).code())) {
+                        notStored.add(left.get(i));
+                    }
+                }
+                if (notStored.size() == left.size()) {
+                    throw e; // cancelled for another reason (a conflict, say): the caller tries again
+                }
+                left = notStored; // those stored already are left as they are: a repeat changes nothing
             }
-            throw e;
         }
     }
 
@@ -268,13 +314,22 @@ public final class DynamoDbJobStore implements JobStore {
         AttributeValue epochSeconds = n(at.getEpochSecond());
         List<BatchStatementRequest> updates = keys(jobId).stream().map(k -> BatchStatementRequest.builder()
                 .statement(expire).parameters(epochSeconds, k.get(PARTITION_KEY), k.get(SORT_KEY)).build()).toList();
-        for (int from = 0; from < updates.size(); from += 25) {
-            List<BatchStatementRequest> batch = updates.subList(from, Math.min(updates.size(), from + 25));
+        executeAll(updates, BatchStatementErrorCodeEnum.CONDITIONAL_CHECK_FAILED, "TTL updates of job " + jobId);
+    }
+
+    /**
+     * Runs the statements, 25 a PartiQL BatchExecuteStatement (its limit). A statement that fails with
+     * {@code settled} is done (its item is gone, or there already); one refused for another reason
+     * (throttled, say) is tried again, a few times.
+     */
+    private void executeAll(List<BatchStatementRequest> statements, BatchStatementErrorCodeEnum settled, String what) {
+        for (int from = 0; from < statements.size(); from += STATEMENTS_A_BATCH) {
+            List<BatchStatementRequest> batch = statements.subList(from, Math.min(statements.size(), from + STATEMENTS_A_BATCH));
             for (int attempt = 0; !batch.isEmpty(); attempt++) {
                 if (attempt > 0) {
                     if (attempt > 8) {
                         throw new InfrastructureException(SERVICE, "BatchStatementError", null,
-                                InfrastructureException.Kind.TRANSIENT, batch.size() + " TTL updates of job " + jobId
+                                InfrastructureException.Kind.TRANSIENT, batch.size() + " " + what
                                 + " still refused after " + attempt + " attempts", null);
                     }
                     pause(attempt);
@@ -285,7 +340,7 @@ public final class DynamoDbJobStore implements JobStore {
                 batch = new ArrayList<>();
                 for (int i = 0; i < pending.size(); i++) {
                     BatchStatementError error = answers.get(i).error();
-                    if (error != null && error.code() != BatchStatementErrorCodeEnum.CONDITIONAL_CHECK_FAILED) {
+                    if (error != null && error.code() != settled) {
                         batch.add(pending.get(i));
                     }
                 }
@@ -316,7 +371,7 @@ public final class DynamoDbJobStore implements JobStore {
             Thread.sleep(Math.min(1000L, 50L << Math.min(attempt, 5)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while deleting a job", e);
+            throw new IllegalStateException("interrupted while writing to the jobs table", e);
         }
     }
 }

@@ -146,7 +146,7 @@ public class CollectPathBenchmark {
     @Benchmark
     @OperationsPerInvocation(RESULTS)
     public Object record() {
-        return recorder.collect("m1", batch);
+        return recorder.collect(List.of(new ResultRecorder.Incoming("m1", batch)));
     }
 
     /** The three latency timers and the worker's count, for the message's fresh results. */

@@ -4,6 +4,7 @@ import dev.drover.core.model.TaskResult;
 import dev.drover.core.port.Fence;
 import dev.drover.core.port.JobRecord;
 import dev.drover.core.port.JobStore;
+import dev.drover.core.port.ResultChunk;
 import dev.drover.core.port.ReplicaStore;
 import java.time.Instant;
 import java.util.List;
@@ -92,6 +93,18 @@ final class CountingTables {
         public void appendResults(String jobId, String chunkId, List<TaskResult> results, List<String> jsonLines, Fence fence) {
             c.write("appendResults");
             inner.appendResults(jobId, chunkId, results, jsonLines, fence);
+        }
+
+        @Override
+        public void appendResults(String jobId, List<ResultChunk> chunks) {
+            chunks.forEach(ch -> c.write("appendResults")); // billed an item each, in one call or many
+            inner.appendResults(jobId, chunks);
+        }
+
+        @Override
+        public void appendResults(String jobId, List<ResultChunk> chunks, Fence fence) {
+            chunks.forEach(ch -> c.write("appendResults"));
+            inner.appendResults(jobId, chunks, fence);
         }
 
         @Override

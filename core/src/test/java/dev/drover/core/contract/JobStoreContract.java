@@ -9,11 +9,13 @@ import dev.drover.core.model.TaskStatus;
 import dev.drover.core.model.JobStatus;
 import dev.drover.core.port.JobRecord;
 import dev.drover.core.port.JobStore;
+import dev.drover.core.port.ResultChunk;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link JobStore} adapter must do. */
@@ -96,6 +98,27 @@ public abstract class JobStoreContract {
         store().forEachResult(id, all::add);
         assertEquals(301, all.size());
         assertTrue(all.contains(result(id, 299)));
+    }
+
+    @Test
+    void keepsChunksWrittenTogetherOnceEachAndLeavesOnesStoredBefore() {
+        String id = "j" + UUID.randomUUID();
+        TaskResult before = result(id, 0);
+        store().appendResults(id, "c0", List.of(before));
+        List<ResultChunk> chunks = new ArrayList<>();
+        chunks.add(new ResultChunk("c0", List.of(result(id, 999)), null)); // stored already, with other content: kept as it was
+        for (int k = 1; k <= 30; k++) { // more than one call's worth of chunks
+            List<TaskResult> results = IntStream.range(10 * k, 10 * k + 10).mapToObj(i -> result(id, i)).toList();
+            chunks.add(new ResultChunk("c" + k, results, k % 2 == 0 ? results.stream().map(Json::write).toList() : null));
+        }
+        store().appendResults(id, chunks);
+        store().appendResults(id, chunks); // a repeated receive changes nothing
+        List<Long> seqs = new ArrayList<>();
+        store().forEachResult(id, r -> seqs.add(r.seq()));
+        List<Long> expected = new ArrayList<>(List.of(0L));
+        LongStream.range(10, 310).forEach(expected::add);
+        assertEquals(expected, seqs.stream().sorted().toList());
+        store().appendResults(id, List.of());
     }
 
     @Test

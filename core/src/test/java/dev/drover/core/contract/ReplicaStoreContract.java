@@ -14,6 +14,7 @@ import dev.drover.core.port.FencedOutException;
 import dev.drover.core.port.JobRecord;
 import dev.drover.core.port.JobStore;
 import dev.drover.core.port.ReplicaStore;
+import dev.drover.core.port.ResultChunk;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -92,11 +93,16 @@ public abstract class ReplicaStoreContract {
         assertThrows(FencedOutException.class, () -> jobs().appendResults(id, "m2", List.of(result(id, 1)), a));
         assertThrows(FencedOutException.class,
                 () -> jobs().appendResults(id, "m4", List.of(result(id, 3)), List.of(Json.write(result(id, 3))), a));
+        assertThrows(FencedOutException.class, () -> jobs().appendResults(id, List.of(
+                new ResultChunk("m5", List.of(result(id, 5)), null), new ResultChunk("m6", List.of(result(id, 6)), null)), a));
         jobs().appendResults(id, "m3", List.of(result(id, 2)), List.of(Json.write(result(id, 2))), b);
+        jobs().appendResults(id, List.of(new ResultChunk("m3", List.of(result(id, 2)), null), // stored already: left as it is
+                new ResultChunk("m7", List.of(result(id, 7)), List.of(Json.write(result(id, 7)))),
+                new ResultChunk("m8", List.of(result(id, 8)), null)), b);
         jobs().save(running(id), b);
         List<Long> stored = new ArrayList<>();
         jobs().forEachResult(id, r -> stored.add(r.seq()));
-        assertEquals(List.of(0L, 2L), stored.stream().sorted().toList(), "the fenced-out chunks were not stored");
+        assertEquals(List.of(0L, 2L, 7L, 8L), stored.stream().sorted().toList(), "the fenced-out chunks were not stored");
         assertEquals(Optional.of(new ReplicaStore.Owner(id, "r-b", 2)), replicas().owner(id), "an owner's save keeps its fence");
         jobs().save(running(id));
         assertEquals(Optional.of(new ReplicaStore.Owner(id, "r-b", 2)), replicas().owner(id), "so does a save without one");

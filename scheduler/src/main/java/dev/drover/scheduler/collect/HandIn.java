@@ -6,12 +6,14 @@ import dev.drover.core.codec.Route;
 import dev.drover.core.model.ResultBatch;
 import dev.drover.core.port.Message;
 import dev.drover.core.port.MessageQueue;
+import dev.drover.scheduler.job.ResultRecorder;
 import dev.drover.scheduler.model.Backend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 /**
  * The owner's end of {@link PassOn#forward}: result messages another replica received for this replica's
@@ -55,16 +57,25 @@ public final class HandIn {
             Message m = backend.meter().charge(u -> cost.accumulateAndGet(u, Usage::plus), () -> queue.restore(raw));
             decoded.add(new Decoded(m, gate.admit(Json.receivedBatch(m.body())), cost.get()));
         }
-        List<String> recorded = new ArrayList<>(decoded.size());
+        List<Decoded> mine = new ArrayList<>(decoded.size());
+        List<PassOn.Split> splits = new ArrayList<>(decoded.size());
         for (Decoded d : decoded) {
             PassOn.Split split = passOn.split(d.batch());
-            Optional<Consumer<Usage>> charge = split.mine() == null ? Optional.empty()
-                    : sink.accept(d.message().id(), split.mine());
-            if (charge.isPresent()) {
-                if (split.others() != null) {
-                    passOn.othersOf(d.message().id(), split.others()); // sent before the sender deletes the original
+            if (split.mine() != null) {
+                mine.add(d);
+                splits.add(split);
+            }
+        }
+        List<Optional<Consumer<Usage>>> charges = mine.isEmpty() ? List.of() : sink.accept(IntStream.range(0, mine.size())
+                .mapToObj(i -> new ResultRecorder.Incoming(mine.get(i).message().id(), splits.get(i).mine())).toList());
+        List<String> recorded = new ArrayList<>(mine.size());
+        for (int i = 0; i < mine.size(); i++) {
+            Decoded d = mine.get(i);
+            if (charges.get(i).isPresent()) {
+                if (splits.get(i).others() != null) {
+                    passOn.othersOf(d.message().id(), splits.get(i).others()); // sent before the sender deletes the original
                 }
-                charge.get().accept(d.cost());
+                charges.get(i).get().accept(d.cost());
                 recorded.add(d.message().id());
             }
         }

@@ -12,6 +12,7 @@ import dev.drover.core.model.TaskStatus;
 import dev.drover.core.port.ClaimStore.ClaimOutcome;
 import dev.drover.core.port.Message;
 import dev.drover.core.port.MessageQueue;
+import dev.drover.scheduler.job.ResultRecorder;
 import dev.drover.scheduler.model.Backend;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,11 +54,11 @@ public final class ResultCollector implements Runnable {
     private static final Duration DEAD_LETTER_LEASE = Duration.ofSeconds(60);
 
     /**
-     * Applies one batch of results and says where to charge the calls that handled it; empty if the
-     * batch is not this scheduler's (another scheduler on the same queues owns its job).
+     * Applies the batches of one receive, together, and says for each where to charge the calls that
+     * handled it; empty if the batch is not this scheduler's (another scheduler on the same queues owns its job).
      */
     public interface Sink {
-        Optional<Consumer<Usage>> accept(String messageId, ResultBatch batch);
+        List<Optional<Consumer<Usage>>> accept(List<ResultRecorder.Incoming> batches);
     }
 
     private final MessageQueue queue;
@@ -158,7 +159,9 @@ public final class ResultCollector implements Runnable {
                 List<Message> done = new ArrayList<>(messages.size());
                 List<Message> notMine = new ArrayList<>();
                 Map<String, List<Message>> forOwner = new LinkedHashMap<>();
-                Consumer<Usage> charge = u -> { };
+                List<Message> mine = new ArrayList<>(messages.size());
+                List<PassOn.Split> splits = new ArrayList<>(messages.size());
+                List<ResultRecorder.Incoming> incoming = new ArrayList<>(messages.size());
                 for (Message raw : messages) {
                     Optional<Route> route = passOn == null ? Optional.empty() : Route.read(raw.body());
                     if (route.isPresent() && !passOn.decodes(route.get())) {
@@ -171,26 +174,37 @@ public final class ResultCollector implements Runnable {
                     try {
                         ResultBatch batch = decode.apply(m);
                         PassOn.Split split = passOn == null ? new PassOn.Split(batch, null) : passOn.split(batch);
-                        Optional<Consumer<Usage>> c = split.mine() == null ? Optional.empty() : sink.accept(m.id(), split.mine());
-                        if (c.isEmpty()) {
-                            if (split.mine() != null || passOn == null) {
-                                notMine.add(m);
-                            } else {
-                                leave(passOn.notMine(m, Route.of(batch)), m, done, notMine, forOwner);
-                            }
-                            continue;
+                        if (split.mine() == null) {
+                            leave(passOn.notMine(m, Route.of(batch)), m, done, notMine, forOwner);
                         } else {
-                            if (split.others() != null) {
-                                passOn.othersOf(m.id(), split.others()); // sent before the original is deleted
-                            }
-                            if (done.isEmpty()) {
-                                charge = c.get();
-                            }
+                            mine.add(m);
+                            splits.add(split);
+                            incoming.add(new ResultRecorder.Incoming(m.id(), split.mine()));
                         }
                     } catch (IllegalArgumentException e) {
                         log.error("dropping unreadable message {}: {}", m.id(), e.getMessage());
+                        done.add(m);
+                    }
+                }
+                // the receive's batches are recorded together: each job's chunks of them in one write
+                List<Optional<Consumer<Usage>>> accepted = incoming.isEmpty() ? List.of() : sink.accept(incoming);
+                Consumer<Usage> charge = null; // the receive's calls go to the job of its first recorded message
+                for (int i = 0; i < mine.size(); i++) {
+                    Message m = mine.get(i);
+                    if (accepted.get(i).isEmpty()) {
+                        notMine.add(m);
+                        continue;
+                    }
+                    if (splits.get(i).others() != null) {
+                        passOn.othersOf(m.id(), splits.get(i).others()); // sent before the original is deleted
+                    }
+                    if (charge == null) {
+                        charge = accepted.get(i).get();
                     }
                     done.add(m);
+                }
+                if (charge == null) {
+                    charge = u -> { };
                 }
                 forward(forOwner, done, notMine); // before the deletes: a message is deleted once its owner has it
                 charge.accept(cost.get());

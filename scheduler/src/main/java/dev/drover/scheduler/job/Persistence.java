@@ -8,6 +8,7 @@ import dev.drover.core.port.FencedOutException;
 import dev.drover.core.port.JobRecord;
 import dev.drover.core.port.JobStore;
 import dev.drover.core.port.PayloadStore;
+import dev.drover.core.port.ResultChunk;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -150,42 +151,28 @@ public final class Persistence {
         }
     }
 
-    public void results(JobState job, String chunkId, List<TaskResult> results) {
-        // once a job is done every result is a repeat, and a chunk written now would miss the job's TTL
-        if (!results.isEmpty() && !job.done()) {
-            store.ifPresent(s -> {
-                Fence fence = fences.get(job.jobId());
-                if (fence == null) {
-                    s.appendResults(job.jobId(), chunkId, results);
-                    return;
-                }
-                try {
-                    s.appendResults(job.jobId(), chunkId, results, fence);
-                } catch (FencedOutException e) {
-                    lost(job.jobId());
-                    throw e;
-                }
-            });
+    /**
+     * Stores chunks of the job's results, in as few calls as the store can; an owner's write is fenced.
+     * Once a job is done every result is a repeat, and a chunk written now would miss the job's TTL.
+     */
+    public void results(JobState job, List<ResultChunk> chunks) {
+        List<ResultChunk> some = chunks.stream().filter(c -> !c.results().isEmpty()).toList();
+        if (some.isEmpty() || job.done()) {
+            return;
         }
-    }
-
-    /** The same, with each result already encoded as JSON (one line each, in order); an owner's write is fenced. */
-    public void results(JobState job, String chunkId, List<TaskResult> results, List<String> jsonLines) {
-        if (!results.isEmpty() && !job.done()) {
-            store.ifPresent(s -> {
-                Fence fence = fences.get(job.jobId());
-                if (fence == null) {
-                    s.appendResults(job.jobId(), chunkId, results, jsonLines);
-                    return;
-                }
-                try {
-                    s.appendResults(job.jobId(), chunkId, results, jsonLines, fence);
-                } catch (FencedOutException e) {
-                    lost(job.jobId());
-                    throw e;
-                }
-            });
-        }
+        store.ifPresent(s -> {
+            Fence fence = fences.get(job.jobId());
+            if (fence == null) {
+                s.appendResults(job.jobId(), some);
+                return;
+            }
+            try {
+                s.appendResults(job.jobId(), some, fence);
+            } catch (FencedOutException e) {
+                lost(job.jobId());
+                throw e;
+            }
+        });
     }
 
     private void lost(String jobId) {

@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,11 +57,11 @@ class HeldDeletesTest {
         Backend backend = new Backend(new InMemoryMessageQueue(clock), responses, Optional.empty(), new InMemoryClaimStore(),
                 new InMemoryPayloadStore(), Optional.empty(), UsageMeter.NONE);
         AtomicInteger recorded = new AtomicInteger();
-        ResultCollector.Sink sink = (id, batch) -> {
+        ResultCollector.Sink sink = batches -> {
             if (recorded.incrementAndGet() == 1) {
                 responses.send(List.of(BODY)); // the next message comes while the first is recorded
             }
-            return Optional.of(u -> { });
+            return batches.stream().<Optional<Consumer<Usage>>>map(b -> Optional.of(u -> { })).toList();
         };
         ResultCollector collector = ResultCollector.responses(backend, sink, new ResultGate(new BundleProofs(new byte[32]), j -> true),
                 new PassOn(responses, j -> true, () -> false, () -> AcrossReplicas.NONE, clock), clock);
