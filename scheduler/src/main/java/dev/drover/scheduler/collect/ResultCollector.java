@@ -177,7 +177,7 @@ public final class ResultCollector implements Runnable {
                         if (split.mine() == null) {
                             leave(passOn.notMine(m, Route.of(batch)), m, done, notMine, forOwner);
                         } else {
-                            mine.add(m);
+                            mine.add(raw); // its id and receipt: the restored body is not kept while the receive is recorded
                             splits.add(split);
                             incoming.add(new ResultRecorder.Incoming(m.id(), split.mine()));
                         }
