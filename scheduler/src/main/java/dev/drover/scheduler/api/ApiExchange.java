@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
@@ -101,6 +102,11 @@ final class ApiExchange extends HttpExchange {
         }
         if (length != 0) {
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, Math.max(0, length));
+        }
+        if (code >= 400 && !request.consumeAvailable()) {
+            // refused before its body came: Jetty closes the connection after this answer, and the client must
+            // know, or it sends its next request on a connection that is closing and gets no answer
+            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
         }
         out = Content.Sink.asOutputStream(response);
         if (length == 0) {

@@ -73,6 +73,17 @@ class BadRequestsTest {
         assertPlainError(r.status(), r);
     }
 
+    /**
+     * A request refused before its body came: the server cannot read past the unsent body to the next request, so
+     * it closes the connection, and says so first (else a client sends its next request on it and gets no answer).
+     */
+    @Test
+    void anErrorAnsweredBeforeItsBodyCameClosesTheConnectionSayingSo() throws Exception {
+        RawHttp.Response r = raw("POST /jobs?name=w.txt&budget=-1 HTTP/1.1\r\nHost: x\r\n" + auth() + "Content-Length: 8\r\n\r\n");
+        assertPlainError(400, r);
+        assertEquals("close", r.header("connection"), r.headers().toString());
+    }
+
     @Test
     void aMegabyteQueryIs414() throws Exception {
         assertPlainError(414, raw("GET /jobs?name=" + "a".repeat(1 << 20) + " HTTP/1.1\r\nHost: x\r\n" + auth() + "\r\n"));
