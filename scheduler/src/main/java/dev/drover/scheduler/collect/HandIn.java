@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import java.util.stream.IntStream;
 
 /**
  * The owner's end of {@link PassOn#forward}: result messages another replica received for this replica's
@@ -59,15 +58,16 @@ public final class HandIn {
         }
         List<Decoded> mine = new ArrayList<>(decoded.size());
         List<PassOn.Split> splits = new ArrayList<>(decoded.size());
+        List<ResultRecorder.Incoming> incoming = new ArrayList<>(decoded.size());
         for (Decoded d : decoded) {
             PassOn.Split split = passOn.split(d.batch());
             if (split.mine() != null) {
                 mine.add(d);
                 splits.add(split);
+                incoming.add(new ResultRecorder.Incoming(d.message().id(), split.mine()));
             }
         }
-        List<Optional<Consumer<Usage>>> charges = mine.isEmpty() ? List.of() : sink.accept(IntStream.range(0, mine.size())
-                .mapToObj(i -> new ResultRecorder.Incoming(mine.get(i).message().id(), splits.get(i).mine())).toList());
+        List<Optional<Consumer<Usage>>> charges = incoming.isEmpty() ? List.of() : sink.accept(incoming);
         List<String> recorded = new ArrayList<>(mine.size());
         for (int i = 0; i < mine.size(); i++) {
             Decoded d = mine.get(i);

@@ -155,9 +155,9 @@ public final class ResultRecorder {
     }
 
     /** One job's results of a receive: a chunk for each message that holds some, and which batches those were. */
-    private record JobResults(List<ResultChunk> chunks, List<Integer> batches, List<TaskResult> results, List<String> lines) {
+    private record JobResults(List<ResultChunk> chunks, List<Integer> batches) {
         JobResults() {
-            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            this(new ArrayList<>(), new ArrayList<>());
         }
 
         void add(int batch, String messageId, TaskResult r, String line) {
@@ -168,8 +168,14 @@ public final class ResultRecorder {
             ResultChunk chunk = chunks.get(chunks.size() - 1);
             chunk.results().add(r);
             chunk.jsonLines().add(line);
-            results.add(r);
-            lines.add(line);
+        }
+
+        List<TaskResult> results() {
+            return chunks.stream().flatMap(c -> c.results().stream()).toList();
+        }
+
+        List<String> lines() {
+            return chunks.stream().flatMap(c -> c.jsonLines().stream()).toList();
         }
     }
 
