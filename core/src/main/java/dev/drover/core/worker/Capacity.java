@@ -150,6 +150,32 @@ final class Capacity {
         }
     }
 
+    /**
+     * Milliseconds until the last task the worker holds is due to end, by the job's mean run time; -1 if that is not
+     * known: no mean yet, nothing held, a held task not yet begun, or one running past twice the mean.
+     */
+    long lastDueInMillis() {
+        lock.lock();
+        try {
+            double mean = times.meanMillis();
+            if (mean < 0 || held == 0 || held > running.size()) {
+                return -1;
+            }
+            long now = clock.millis();
+            double last = 0;
+            for (int i = 0; i < running.size(); i++) {
+                long ran = now - running.get(i);
+                if (ran >= 2 * mean) {
+                    return -1;
+                }
+                last = Math.max(last, mean - ran);
+            }
+            return (long) Math.ceil(last);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     boolean isEmpty() {
         lock.lock();
         try {

@@ -274,7 +274,9 @@ final class ResultPublisher implements Runnable {
     private boolean send(List<String> bodies) throws InterruptedException {
         for (int failures = 0; ; ) {
             try {
+                long began = System.nanoTime();
                 responses.send(bodies);
+                linger.sent(System.nanoTime() - began);
                 break;
             } catch (IllegalArgumentException refused) {
                 throw refused; // these bodies can never go: trying again would loop for good
