@@ -151,26 +151,35 @@ final class Capacity {
     }
 
     /**
-     * Milliseconds until the last task the worker holds is due to end, by the job's mean run time; -1 if that is not
-     * known: no mean yet, nothing held, a held task not yet begun, or one running past twice the mean.
+     * Whether the tasks the worker holds are due to have ended within {@code millis}, by the job's mean run time:
+     * those running end at the mean, those waiting go to the threads as they free. False if that is not known (no
+     * mean yet, or a task running past twice the mean) or the worker holds none.
      */
-    long lastDueInMillis() {
+    boolean dueToEmptyWithin(double millis) {
         lock.lock();
         try {
             double mean = times.meanMillis();
-            if (mean < 0 || held == 0 || held > running.size()) {
-                return -1;
+            int waiting = held - running.size();
+            if (mean < 0 || held == 0 || (waiting * mean) / threads > millis) {
+                return false;
             }
             long now = clock.millis();
-            double last = 0;
+            double[] freeIn = new double[Math.max(threads, running.size())];
             for (int i = 0; i < running.size(); i++) {
                 long ran = now - running.get(i);
                 if (ran >= 2 * mean) {
-                    return -1;
+                    return false;
                 }
-                last = Math.max(last, mean - ran);
+                freeIn[i] = Math.max(0, mean - ran);
             }
-            return (long) Math.ceil(last);
+            for (int t = 0; t < waiting; t++) {
+                int first = 0;
+                for (int i = 1; i < freeIn.length; i++) {
+                    first = freeIn[i] < freeIn[first] ? i : first;
+                }
+                freeIn[first] += mean;
+            }
+            return Arrays.stream(freeIn).max().orElse(0) <= millis;
         } finally {
             lock.unlock();
         }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.drover.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -54,25 +56,30 @@ class ResultLingerTest {
         ender.shutdownNow();
     }
 
-    /** Two tasks of a 30 ms mean run (held and begun); they end together after {@code endMillis} of real time. */
-    private void lastTasksEndAfter(int held, long endMillis) {
+    /**
+     * The worker holds {@code held} tasks of a 30 ms mean, two of them begun; all have ended after {@code endMillis}
+     * of real time.
+     */
+    private void heldTasksEndAfter(int held, long endMillis) {
         times.bundleOf("j");
         times.ran("j", 30);
         capacity.hold(held);
         long a = capacity.begin();
         long b = capacity.begin();
         ender.schedule(() -> {
-            capacity.release(a);
-            if (capacity.release(b)) {
-                linger.tasksEnded();
+            List<Long> begun = new ArrayList<>(List.of(a, b));
+            for (int i = 2; i < held; i++) {
+                begun.add(capacity.begin());
             }
+            begun.forEach(capacity::release);
+            linger.tasksEnded(); // as the worker's last task thread does
         }, endMillis, TimeUnit.MILLISECONDS);
     }
 
     @Test
-    void whenTheLastTasksAreDueWithinASendTheLingerWaitsForThem() throws Exception {
+    void whenTheLastTasksAreDueWithinTwoSendsTheLingerWaitsForThem() throws Exception {
         linger.sent(TimeUnit.SECONDS.toNanos(2));
-        lastTasksEndAfter(2, 300);
+        heldTasksEndAfter(2, 300);
         long start = System.nanoTime();
         linger.linger();
         assertTrue(capacity.isEmpty(), "their results go in this message, not in one after it");
@@ -80,9 +87,17 @@ class ResultLingerTest {
     }
 
     @Test
-    void lastTasksDueLaterThanASendTakesDoNotHoldTheMessage() throws Exception {
-        linger.sent(TimeUnit.MILLISECONDS.toNanos(10));
-        lastTasksEndAfter(2, 5_000);
+    void tasksWaitingToBeginCountAtTheMeanOnTheThreadsAsTheyFree() throws Exception {
+        linger.sent(TimeUnit.SECONDS.toNanos(2));
+        heldTasksEndAfter(6, 300); // two idle threads take two at once; two more follow the running ones: due in 60 ms
+        linger.linger();
+        assertTrue(capacity.isEmpty());
+    }
+
+    @Test
+    void lastTasksDueLaterThanTwoSendsTakeDoNotHoldTheMessage() throws Exception {
+        linger.sent(TimeUnit.MILLISECONDS.toNanos(10)); // two sends: 20 ms, short of the 30 ms tasks
+        heldTasksEndAfter(2, 5_000);
         long start = System.nanoTime();
         linger.linger();
         assertFalse(capacity.isEmpty());
@@ -90,9 +105,9 @@ class ResultLingerTest {
     }
 
     @Test
-    void tasksWaitingToBeginAreNotTheLastOnes() throws Exception {
-        linger.sent(TimeUnit.SECONDS.toNanos(10));
-        lastTasksEndAfter(3, 5_000); // three held, two begun
+    void manyTasksWaitingAreNotDueWithinTwoSends() throws Exception {
+        linger.sent(TimeUnit.MILLISECONDS.toNanos(100)); // two sends: 200 ms
+        heldTasksEndAfter(42, 5_000); // 40 waiting x 30 ms over 4 threads: 300 ms
         long start = System.nanoTime();
         linger.linger();
         assertFalse(capacity.isEmpty());
@@ -101,7 +116,7 @@ class ResultLingerTest {
 
     @Test
     void withNoSendMeasuredTheLingerEndsAtItsTime() throws Exception {
-        lastTasksEndAfter(2, 5_000);
+        heldTasksEndAfter(2, 5_000);
         long start = System.nanoTime();
         linger.linger();
         assertFalse(capacity.isEmpty());
