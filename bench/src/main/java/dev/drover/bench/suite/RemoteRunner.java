@@ -201,7 +201,7 @@ final class RemoteRunner {
      * claim, decode and publish paths through its first big jobs (traced, its first claims of a measured job took
      * 20-28 ms, where a warm claim takes 0.5 ms), which a long-lived fleet has done. Tasks that sleep take paths
      * {@code sleep 0} does not (the fetch lead of tasks with a mean, the linger, the timed park): after {@code sleep 0}
-     * alone, the JIT of the workers and the scheduler took 0.6 of the 2.1 CPU seconds of a measured 1 s job at 16
+     * alone, the JIT of the workers and the scheduler took 0.7 of the 2.2 CPU seconds of a measured 1 s job at 16
      * threads. Returns the rounds run.
      */
     private static int warmUp(Scheduler scheduler, int threads, int taskMillis) throws Exception {

@@ -13,7 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>When the linger is up while the tasks the worker holds are due to have ended within {@link
  * #SENDS_AHEAD} sends' time, it waits for them, at most that long: sent now, their results would go in
  * a second message after this one, and a job's end would wait for both sends (traced at 16 threads of
- * 10 ms tasks: in three jobs of three, the last worker's linger ran out 15-30 ms before its last tasks
+ * 10 ms tasks: in every traced job, the last worker's linger ran out up to 30 ms before its last tasks
  * ended, and their results went out in a second send of 11-27 ms after the first). Waiting never
  * makes those results later; it only holds the ones already ended a little longer.
  */
