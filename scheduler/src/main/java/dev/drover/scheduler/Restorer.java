@@ -77,7 +77,14 @@ final class Restorer {
         JobStore store = backend.jobStore().orElseThrow();
         JobRecord record = store.get(jobId).orElseThrow(() -> new IOException("job " + jobId + " is gone"));
         persistence.fence(jobId, fence);
-        install(recovery(store).job(record));
+        Recovery recovery = recovery(store);
+        try {
+            install(recovery.job(record));
+        } catch (Recovery.WorkloadMissing e) {
+            persistence.unfence(jobId);
+            recovery.missing(e);
+            return;
+        }
         JobState taken = jobs.get(jobId);
         if (taken != null) {
             jobWaits.settle(taken);

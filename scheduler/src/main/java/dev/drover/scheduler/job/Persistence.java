@@ -1,7 +1,5 @@
 package dev.drover.scheduler.job;
 
-
-
 import dev.drover.core.model.TaskResult;
 import dev.drover.core.port.Fence;
 import dev.drover.core.port.FencedOutException;
@@ -12,10 +10,16 @@ import dev.drover.core.port.ResultChunk;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import dev.drover.core.memory.InMemoryJobStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the scheduler writes so that a restart loses nothing: the workload (to the payload store),
@@ -26,14 +30,26 @@ import dev.drover.core.memory.InMemoryJobStore;
  * <p>A scheduler replica ({@link #ownAs}) writes each job it owns under the job's {@link Fence}: a
  * write after another replica took the job fails, the job is handed to the {@code lost} listener
  * (which stops acting on it) and the write's caller gets the {@link FencedOutException}.
+ *
+ * <p>A submit's two writes, the workload and the first record, go in parallel: a job's start waited 13 ms
+ * for them one after the other on a loaded machine here, and on AWS an S3 put alone takes tens of ms. A
+ * crash between them may leave a record without its workload; {@link Recovery} forgets such a record.
  */
 public final class Persistence {
+    private static final Logger log = LoggerFactory.getLogger(Persistence.class);
     private final Optional<JobStore> store;
     private final PayloadStore payloads;
     private final Retention retention;
     private final Map<String, Fence> fences = new ConcurrentHashMap<>();
     private volatile String replica;
     private volatile Consumer<String> lost = jobId -> { };
+
+    /** Puts submitted workloads beside the record's save; idle threads end after a minute. */
+    private final ExecutorService workloadPuts = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "drover-workload-put");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** Submits' idempotency keys: in the job store, shared by replicas; without one, in this JVM until their job is forgotten. */
     private final JobStore idempotencyKeys;
@@ -77,14 +93,39 @@ public final class Persistence {
         fences.remove(jobId);
     }
 
+    /**
+     * Stores a new job's workload and first record, both before its submit is answered. If either write fails,
+     * the other is undone (as far as the store lets it) and the failure goes to the caller.
+     */
     public void submitted(JobState job) {
         store.ifPresent(s -> {
-            payloads.putFile(workloadKey(job.jobId()), job.workload());
+            String key = workloadKey(job.jobId());
+            CompletableFuture<Void> put = CompletableFuture.runAsync(() -> payloads.putFile(key, job.workload()), workloadPuts);
             if (replica != null) {
                 fences.put(job.jobId(), new Fence(replica, 1));
             }
-            save(s, job.record());
+            try {
+                save(s, job.record());
+            } catch (RuntimeException e) {
+                put.handle((done, failed) -> failed == null ? undo(() -> payloads.delete(key), job) : null);
+                throw e;
+            }
+            try {
+                put.join();
+            } catch (CompletionException e) {
+                undo(() -> s.delete(job.jobId()), job);
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
         });
+    }
+
+    private static Void undo(Runnable delete, JobState job) {
+        try {
+            delete.run();
+        } catch (RuntimeException e) {
+            log.warn("job {}: its submit failed, and undoing its other write failed too ({})", job.jobId(), e.toString());
+        }
+        return null;
     }
 
     /** Saves the job's record as it stands (its final one once it has ended), unless the job was deleted. */

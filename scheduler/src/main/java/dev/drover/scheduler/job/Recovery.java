@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +21,8 @@ import java.util.function.Predicate;
  * Rebuilds the jobs of an earlier scheduler run from the job store. A job still running gets its
  * workload, cursor, state and every result back at once; an ended job only its record (its results
  * are read when first asked for), and one that ended more than the retention ago is deleted instead.
+ * A running job whose workload is not in the payload store is not recovered ({@link #missing}), and
+ * the others are.
  */
 public final class Recovery {
     private static final Logger log = LoggerFactory.getLogger(Recovery.class);
@@ -27,6 +30,16 @@ public final class Recovery {
 
     /** A recovered job and the record it came from (whose {@code sending} bundles may need a re-send). */
     public record Recovered(JobState job, JobRecord record) {}
+
+    /** A running job's record whose workload the payload store does not hold. */
+    public static final class WorkloadMissing extends IOException {
+        private final transient JobRecord record;
+
+        WorkloadMissing(JobRecord record, NoSuchElementException cause) {
+            super("job " + record.jobId() + ": its workload is not in the payload store", cause);
+            this.record = record;
+        }
+    }
 
     private final JobStore store;
     private final PayloadStore payloads;
@@ -65,7 +78,12 @@ public final class Recovery {
             if (!wanted.test(record)) {
                 continue;
             }
-            out.add(job(record));
+            try {
+                out.add(job(record));
+            } catch (WorkloadMissing e) {
+                missing(e);
+                continue;
+            }
             if (record.ended()) {
                 ended++;
             }
@@ -92,6 +110,8 @@ public final class Recovery {
         Path spool = dir.resolve("workload.txt");
         try (InputStream in = payloads.open(Persistence.workloadKey(record.jobId()))) {
             JobData.write(in, spool);
+        } catch (NoSuchElementException e) {
+            throw new WorkloadMissing(record, e);
         }
         JobState job = new JobState(record.jobId(), record.name(), record.owner(), record.total(),
                 record.submittedAt(), new JobWorkload(spool), dir.resolve("results.jsonl"), record.files(), record.priority());
@@ -104,6 +124,22 @@ public final class Recovery {
         replay(job, clock.millis());
         log.info("recovered job {}: {} of {} tasks have results", record.jobId(), job.total() - job.remaining(), job.total());
         return new Recovered(job, record);
+    }
+
+    /**
+     * Deals with a record {@link #job} found without its workload. With nothing dispatched, it is a submit that died
+     * between its two parallel writes, never answered: the record is deleted. Otherwise the workload was deleted under
+     * a running job, which cannot go on: the record is left for an operator, and an error names it.
+     */
+    public void missing(WorkloadMissing e) {
+        JobRecord r = e.record;
+        if (r.dispatched() == 0 && r.sending().isEmpty() && r.held().isEmpty()) {
+            RetentionSweeper.forget(new Persistence(Optional.of(store), payloads, retention), dataDir, r.jobId());
+            log.warn("job {}: a submit that did not complete (its record was written, its workload not); forgotten", r.jobId());
+        } else {
+            log.error("{}, though {} of its tasks were sent: it cannot go on, and is left in the job store as it is",
+                    e.getMessage(), r.dispatched());
+        }
     }
 
     private void replay(JobState job, long now) {
