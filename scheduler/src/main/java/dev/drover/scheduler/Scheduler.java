@@ -20,6 +20,7 @@ import dev.drover.scheduler.intake.Intake;
 import dev.drover.scheduler.job.JobState;
 import dev.drover.scheduler.job.Persistence;
 import dev.drover.scheduler.job.ResultRecorder;
+import dev.drover.scheduler.job.ObjectRenewal;
 import dev.drover.scheduler.job.Retention;
 import dev.drover.scheduler.job.RetentionSweeper;
 import dev.drover.scheduler.metrics.SchedulerMetrics;
@@ -33,7 +34,6 @@ import dev.drover.scheduler.model.TaskView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,19 +64,18 @@ public final class Scheduler implements Engine, AutoCloseable {
     private final Dispatcher dispatcher;
     private final ResultRecorder results;
     private final SchedulerMetrics metrics;
-    private final RetentionSweeper retention;
+    private final Chores chores;
     private final JobWaits jobWaits;
     private final Restorer restorer;
     private final Submissions submissions;
     private final Canceller canceller;
     private final SchedulerThreads threads;
-    private final LostWorkWatch lostWork;
     private final Collectors collectors;
 
     public Scheduler(SchedulerConfig config, Backend backend, Clock clock) {
         this.config = config;
         this.clock = clock;
-        BundleProofs proofs = bundleProofs(config, backend);
+        BundleProofs proofs = BundleProofs.of(backend, config.dataDir());
         ResultGate resultGate = new ResultGate(proofs, jobs.byId()::containsKey);
         Persistence persistence = new Persistence(backend.jobStore(), backend.payloads(), new Retention(config.retention()));
         this.files = new JobFiles(backend.payloads(), config.dataDir(), config.filesUnpackedLimit());
@@ -89,7 +88,6 @@ public final class Scheduler implements Engine, AutoCloseable {
             isolation.reported(job.jobId(), seq -> job.status(seq).isFinal());
             release(job, fresh);
         });
-        this.retention = new RetentionSweeper(jobs.byId(), persistence, config.dataDir(), new Retention(config.retention()), clock);
         this.jobWaits = new JobWaits(jobs.byId(), backend.payloads(), dispatcher::enqueue, (job, reason) -> {
             try {
                 cancel(job.jobId(), reason);
@@ -104,21 +102,21 @@ public final class Scheduler implements Engine, AutoCloseable {
                 jobs.byId()::containsKey, restorer::replica, submissions::acrossReplicas, clock);
         this.threads = new SchedulerThreads(dispatcher, collectors.all());
         this.canceller = new Canceller(backend, clock, results, jobWaits, jobs);
-        this.lostWork = new LostWorkWatch(backend.requests(), backend.responses(), jobs::live, dispatcher,
-                config.lostAfter(), clock);
+        this.chores = new Chores(new LostWorkWatch(backend.requests(), backend.responses(), jobs::live, dispatcher,
+                config.lostAfter(), clock),
+                new RetentionSweeper(jobs.byId(), persistence, config.dataDir(), new Retention(config.retention()), clock),
+                new ObjectRenewal(backend.payloads(), jobs::live, persistence.durable(),
+                        persistence.durable() ? List.of(BundleProofs.KEY_OBJECT) : List.of()));
     }
 
     /** Forgets the jobs that ended more than the retention ago (the sweeper does it hourly); returns how many. */
     public int sweepExpired() {
-        return retention.sweep();
+        return chores.sweepExpired();
     }
 
-    private static BundleProofs bundleProofs(SchedulerConfig config, Backend backend) {
-        try {
-            return BundleProofs.of(backend, config.dataDir());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or make the result-proof key in " + config.dataDir(), e);
-        }
+    /** Writes again the objects running jobs still need (done daily, see {@link ObjectRenewal}); returns their keys. */
+    public List<String> renewObjects() {
+        return chores.renewObjects();
     }
 
     /** Results and starts dropped because no bundle seal of this scheduler proves them (forged, or not dispatched here). */
@@ -220,8 +218,7 @@ public final class Scheduler implements Engine, AutoCloseable {
         Files.createDirectories(config.dataDir());
         restorer.recover();
         threads.start();
-        threads.every("drover-lost-work", lostWork.interval(), lostWork.interval(), lostWork::check);
-        threads.every("drover-retention", Duration.ZERO, RetentionSweeper.INTERVAL, retention::sweep);
+        chores.start(threads);
         threads.every("drover-job-waits", JobWaits.FOLLOW_EVERY, JobWaits.FOLLOW_EVERY, () -> jobWaits.followElsewhere(jobs.live()));
         return this;
     }

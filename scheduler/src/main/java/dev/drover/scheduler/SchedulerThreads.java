@@ -10,9 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The scheduler's threads: the dispatcher, the result collectors and the periodic chores (lost-work
- * watch, retention sweep). Starts them named, with a handler that logs a thread's death, and stops them
- * all within one deadline.
+ * The scheduler's threads: the dispatcher, the result collectors and the periodic chores ({@link Chores}).
+ * Starts them named, with a handler that logs a thread's death, and stops them all within one deadline.
  */
 final class SchedulerThreads {
     private static final Logger log = LoggerFactory.getLogger(SchedulerThreads.class);

@@ -7,6 +7,7 @@ import dev.drover.core.port.PayloadStore;
 import dev.drover.scheduler.model.Backend;
 import dev.drover.scheduler.dispatch.Sealer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,11 +44,15 @@ public final class BundleProofs implements Sealer {
     }
 
     /** The key where the backend keeps its jobs (see above), made if there is none yet. */
-    public static BundleProofs of(Backend backend, Path dataDir) throws IOException {
-        if (backend.jobStore().isEmpty()) {
-            return inDataDir(dataDir);
+    public static BundleProofs of(Backend backend, Path dataDir) {
+        try {
+            return backend.jobStore().isEmpty() ? inDataDir(dataDir) : inStore(backend.payloads());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or make the result-proof key in " + dataDir, e);
         }
-        PayloadStore store = backend.payloads();
+    }
+
+    private static BundleProofs inStore(PayloadStore store) throws IOException {
         if (store.exists(KEY_OBJECT)) {
             store.touch(KEY_OBJECT); // its age starts anew, so the retention rule of workloads never expires it in use
         } else {
