@@ -17,6 +17,7 @@ import dev.drover.scheduler.model.Backend;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -92,8 +93,24 @@ public final class SchedulerService implements AutoCloseable {
                 // the API's users are the ones fair shares are weighed between
                 scheduler.weights(h.accounts()::weight);
                 HttpApi.FleetView view = provisioner.<HttpApi.FleetView>map(pr -> pr::status).orElse(Map::of);
-                api = Optional.of(push(started, new HttpApi(scheduler, h.bind(), h.port(), view, h.accounts(), h.limits(),
-                        h.transport()).start()));
+                HttpApi http = new HttpApi(scheduler, h.bind(), h.port(), view, h.accounts(), h.limits(), h.transport());
+                if (options.replica().isPresent()) {
+                    // before the API answers: a replica restarted on its port gets other replicas' forwarded requests
+                    // at once (they still route its old id's jobs there), and refused them as unsigned until this was set
+                    ServiceOptions.Replica r = options.replica().get();
+                    // any replica answers: requests for another replica's running job go to it, as the caller (until
+                    // this one's first beat, it knows no live replica: "try again")
+                    ReplicaCredential credential = ReplicaCredential.derivedFrom(
+                            backend.payloads().get(BundleProofs.KEY_OBJECT), options.clock());
+                    ReplicaLink link = new ReplicaLink(credential, h.transport());
+                    http.forwarding(new OwnerRouting(r.store(), r.id(),
+                                    () -> node.get() == null ? Map.of() : node.get().liveAddresses()), link,
+                            new Placement(() -> node.get() == null ? List.of() : node.get().liveOthers(), scheduler::backlog),
+                            scheduler.collectors().handIn());
+                    // and results of another live replica's job that this one receives are handed to it
+                    scheduler.collectors().forwardTo(link::results);
+                }
+                api = Optional.of(push(started, http.start()));
             }
             if (options.replica().isPresent()) {
                 ServiceOptions.Replica r = options.replica().get();
@@ -101,14 +118,6 @@ public final class SchedulerService implements AutoCloseable {
                 // last: it beats only once the API answers, and it is the first closed (stops dispatching, then leaves)
                 node.set(push(started, new ReplicaNode(r.store(), scheduler, r.id(), h.bind() + ":" + api.get().port(), r.timing(),
                         options.clock()).start()));
-                // any replica answers: requests for another replica's running job go to it, as the caller
-                ReplicaCredential credential = ReplicaCredential.derivedFrom(
-                        backend.payloads().get(BundleProofs.KEY_OBJECT), options.clock());
-                ReplicaLink link = new ReplicaLink(credential, h.transport());
-                api.get().forwarding(new OwnerRouting(r.store(), r.id(), node.get()::liveAddresses), link,
-                        new Placement(node.get()::liveOthers, scheduler::backlog), scheduler.collectors().handIn());
-                // and results of another live replica's job that this one receives are handed to it
-                scheduler.collectors().forwardTo(link::results);
             }
             return new SchedulerService(scheduler, pool, provisioner, api, started);
         } catch (IOException | RuntimeException e) {
