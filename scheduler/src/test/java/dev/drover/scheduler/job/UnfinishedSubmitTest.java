@@ -119,30 +119,27 @@ class UnfinishedSubmitTest {
         assertEquals(List.of(), records.list(), "the record saved beside the failed put is deleted");
     }
 
-    @Test
-    void aRecordWhoseSubmitDiedBeforeItsWorkloadWasStoredIsForgottenAtRestartAndTheOtherJobsRecover() throws Exception {
+    /** A running job, then {@code orphan} saved beside it without its workload; the scheduler restarted (the second started). */
+    void restartWith(JobRecord orphan) throws Exception {
         InMemoryPayloadStore payloads = new InMemoryPayloadStore();
         Scheduler first = start(records, payloads);
         String running = RetentionTest.submit(first, "sleep 100000\n");
         first.close();
-        records.save(new JobRecord("job-unsubmitted", "w.txt", "ann", 3, 0, List.of(), JobStatus.RUNNING, clock.millis(), 0));
-
+        records.save(orphan);
         Scheduler second = start(records, payloads);
-        assertTrue(second.status(running).isPresent());
-        assertTrue(second.status("job-unsubmitted").isEmpty());
+        assertTrue(second.status(running).isPresent(), "the other job recovers");
+    }
+
+    @Test
+    void aRecordWhoseSubmitDiedBeforeItsWorkloadWasStoredIsForgottenAtRestartAndTheOtherJobsRecover() throws Exception {
+        restartWith(new JobRecord("job-unsubmitted", "w.txt", "ann", 3, 0, List.of(), JobStatus.RUNNING, clock.millis(), 0));
+        assertTrue(schedulers.get(1).status("job-unsubmitted").isEmpty());
         assertTrue(records.get("job-unsubmitted").isEmpty(), "its record is deleted");
     }
 
     @Test
     void aRunningJobWhoseWorkloadWasDeletedAfterItsTasksWereSentIsLeftAndTheOtherJobsRecover() throws Exception {
-        InMemoryPayloadStore payloads = new InMemoryPayloadStore();
-        Scheduler first = start(records, payloads);
-        String running = RetentionTest.submit(first, "sleep 100000\n");
-        first.close();
-        records.save(new JobRecord("job-lost", "w.txt", "ann", 3, 2, List.of(), JobStatus.RUNNING, clock.millis(), 0));
-
-        Scheduler second = start(records, payloads);
-        assertTrue(second.status(running).isPresent());
+        restartWith(new JobRecord("job-lost", "w.txt", "ann", 3, 2, List.of(), JobStatus.RUNNING, clock.millis(), 0));
         assertTrue(records.get("job-lost").isPresent(), "left for an operator: tasks of it may have run");
     }
 }
