@@ -95,11 +95,10 @@ public final class SchedulerService implements AutoCloseable {
                 HttpApi.FleetView view = provisioner.<HttpApi.FleetView>map(pr -> pr::status).orElse(Map::of);
                 HttpApi http = new HttpApi(scheduler, h.bind(), h.port(), view, h.accounts(), h.limits(), h.transport());
                 if (options.replica().isPresent()) {
-                    // before the API answers: a replica restarted on its port gets other replicas' forwarded requests
-                    // at once (they still route its old id's jobs there), and refused them as unsigned until this was set
+                    // any replica answers: requests for another replica's running job go to it, as the caller. Set
+                    // before the API answers: a replica restarted on its port gets forwarded requests at once (the others
+                    // still route its old id's jobs there); until its first beat it knows no live replica ("try again")
                     ServiceOptions.Replica r = options.replica().get();
-                    // any replica answers: requests for another replica's running job go to it, as the caller (until
-                    // this one's first beat, it knows no live replica: "try again")
                     ReplicaCredential credential = ReplicaCredential.derivedFrom(
                             backend.payloads().get(BundleProofs.KEY_OBJECT), options.clock());
                     ReplicaLink link = new ReplicaLink(credential, h.transport());

@@ -25,6 +25,7 @@ public final class ObjectRenewal {
     public static final Duration INTERVAL = Duration.ofDays(1);
 
     private final PayloadStore payloads;
+    /** The jobs not ended (a job that ends meanwhile has its objects written once more: harmless). */
     private final Supplier<Collection<JobState>> running;
     private final boolean durable;
     private final List<String> own;
@@ -44,9 +45,6 @@ public final class ObjectRenewal {
     public List<String> renew() {
         Set<String> keys = new LinkedHashSet<>(own);
         for (JobState job : running.get()) {
-            if (job.done()) {
-                continue;
-            }
             if (durable) {
                 keys.add(Persistence.workloadKey(job.jobId()));
             }
